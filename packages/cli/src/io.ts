@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** What the commands need from the outside world; tests pass their own. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Reads a file relative to the working directory; throws ENOENT etc. */
+  readFile(path: string): string;
+}
+
+/** The process's own stdout/stderr and file system. */
+export const processIo: CliIo = {
+  out: line => process.stdout.write(`${line}\n`),
+  err: line => process.stderr.write(`${line}\n`),
+  readFile: path => readFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), path), 'utf8'),
+};
+
+/** Reads a file, turning I/O failures into one readable line. */
+export function readInput(io: CliIo, path: string): { ok: true; text: string } | { ok: false; message: string } {
+  try {
+    return { ok: true, text: io.readFile(path) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    return { ok: false, message: `${path}: cannot read: ${reason}` };
+  }
+}

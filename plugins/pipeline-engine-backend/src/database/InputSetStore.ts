@@ -1,0 +1,253 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { dbNow, toIsoTimestamp } from './dbClock';
+import { isForeignKeyViolation, isUniqueViolation } from './dbErrors';
+import { fromJsonColumn, toJsonColumn } from './jsonColumns';
+import { connectDatabase } from './migrations';
+import { resolvePage, toCount } from './paging';
+import {
+  assertPipelineExists,
+  assertPipelineKey,
+  childrenOf,
+  childWhere,
+} from './pipelineChildren';
+import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
+import { assertIdentifier, assertText } from './validation';
+
+/** A saved set of runtime input values for a pipeline. */
+export interface InputSet extends PipelineKey {
+  id: string;
+  identifier: string;
+  name: string;
+  description?: string;
+  tags: Record<string, string>;
+  /** The input set YAML (`inputSet: { pipeline: ... }`) as written. */
+  yaml: string;
+  version: number;
+  createdBy?: string;
+  updatedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Input of {@link InputSetStore.create}. */
+export interface NewInputSet extends PipelineKey {
+  identifier: string;
+  name: string;
+  description?: string;
+  tags?: Record<string, string>;
+  yaml: string;
+  createdBy?: string;
+}
+
+/** Changes for {@link InputSetStore.update}; `null` clears a field. */
+export interface InputSetPatch {
+  name?: string;
+  description?: string | null;
+  tags?: Record<string, string>;
+  yaml?: string;
+}
+
+interface InputSetRow {
+  id: string;
+  org_identifier: string;
+  project_identifier: string;
+  pipeline_identifier: string;
+  identifier: string;
+  name: string;
+  description: string | null;
+  tags: string | null;
+  yaml: string;
+  version: number;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+/** Stores the input sets of pipelines. */
+export class InputSetStore {
+  /** Connects to the plugin database and migrates it unless told to skip. */
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<InputSetStore> {
+    return new InputSetStore(await connectDatabase(options.database));
+  }
+
+  /** Wraps an already migrated Knex client. */
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Saves a new input set. NotFoundError if the pipeline does not exist,
+   * ConflictError if the identifier is taken.
+   */
+  async create(input: NewInputSet): Promise<InputSet> {
+    assertPipelineKey(input);
+    assertIdentifier(input.identifier, 'input set identifier');
+    assertText(input.name, 'name');
+    assertText(input.yaml, 'yaml');
+    try {
+      return await this.db.transaction(async tx => {
+        await assertPipelineExists(tx, input);
+        const now = dbNow(tx);
+        const [row] = await tx<InputSetRow>('input_sets')
+          .insert({
+            id: randomUUID(),
+            ...childWhere(input, input.identifier),
+            name: input.name,
+            description: input.description ?? null,
+            tags: toJsonColumn(input.tags ?? {}),
+            yaml: input.yaml,
+            version: 1,
+            created_by: input.createdBy ?? null,
+            updated_by: input.createdBy ?? null,
+            created_at: now,
+            updated_at: now,
+          } as Record<string, unknown>)
+          .returning('*');
+        return toInputSet(row);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(
+          `Input set '${input.identifier}' already exists for pipeline '${input.pipelineIdentifier}'`,
+        );
+      }
+      if (isForeignKeyViolation(error)) {
+        // The pipeline was deleted between the check and the insert.
+        throw new NotFoundError(
+          `Pipeline '${input.pipelineIdentifier}' not found`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Reads one input set; NotFoundError if missing. */
+  async get(key: PipelineKey, identifier: string): Promise<InputSet> {
+    const row = await this.db<InputSetRow>('input_sets')
+      .where(childWhere(key, identifier))
+      .first();
+    if (!row) {
+      throw notFound(key, identifier);
+    }
+    return toInputSet(row);
+  }
+
+  /**
+   * Reads several input sets in the order given, as referenced by a run or a
+   * trigger. NotFoundError naming every missing identifier.
+   */
+  async getMany(key: PipelineKey, identifiers: string[]): Promise<InputSet[]> {
+    if (identifiers.length === 0) {
+      return [];
+    }
+    const rows = await this.db<InputSetRow>('input_sets')
+      .where(childrenOf(key))
+      .whereIn('identifier', [...new Set(identifiers)]);
+    const byIdentifier = new Map(rows.map(row => [row.identifier, row]));
+    const missing = identifiers.filter(id => !byIdentifier.has(id));
+    if (missing.length > 0) {
+      throw new NotFoundError(
+        `Input sets not found for pipeline '${key.pipelineIdentifier}': ${missing.join(', ')}`,
+      );
+    }
+    return identifiers.map(id => toInputSet(byIdentifier.get(id)!));
+  }
+
+  /** Lists the input sets of a pipeline by identifier. */
+  async list(key: PipelineKey, page?: PageOptions): Promise<Page<InputSet>> {
+    const { limit, offset } = resolvePage(page);
+    const query = this.db<InputSetRow>('input_sets').where(childrenOf(key));
+    const [rows, [count]] = await Promise.all([
+      query.clone().orderBy('identifier').limit(limit).offset(offset),
+      query.clone().count({ count: '*' }),
+    ]);
+    return { items: rows.map(toInputSet), totalCount: toCount(count) };
+  }
+
+  /**
+   * Applies `patch` and increments the version. NotFoundError if missing;
+   * ConflictError if `expectedVersion` is given and no longer current.
+   */
+  async update(
+    key: PipelineKey,
+    identifier: string,
+    patch: InputSetPatch,
+    options: UpdateOptions = {},
+  ): Promise<InputSet> {
+    const changes: Record<string, unknown> = {};
+    if (patch.name !== undefined) {
+      assertText(patch.name, 'name');
+      changes.name = patch.name;
+    }
+    if (patch.description !== undefined) {
+      changes.description = patch.description;
+    }
+    if (patch.tags !== undefined) {
+      changes.tags = toJsonColumn(patch.tags);
+    }
+    if (patch.yaml !== undefined) {
+      assertText(patch.yaml, 'yaml');
+      changes.yaml = patch.yaml;
+    }
+    const query = this.db<InputSetRow>('input_sets')
+      .where(childWhere(key, identifier))
+      .update({
+        ...changes,
+        version: this.db.raw('?? + 1', ['version']),
+        updated_by: options.updatedBy ?? null,
+        updated_at: dbNow(this.db),
+      } as Record<string, unknown>)
+      .returning('*');
+    if (options.expectedVersion !== undefined) {
+      query.andWhere('version', options.expectedVersion);
+    }
+    const [row] = await query;
+    if (row) {
+      return toInputSet(row);
+    }
+    const current = await this.get(key, identifier); // throws NotFoundError
+    throw new ConflictError(
+      `Input set '${identifier}' is at version ${current.version}, not ${options.expectedVersion}`,
+    );
+  }
+
+  /** Deletes an input set; NotFoundError if missing. */
+  async delete(key: PipelineKey, identifier: string): Promise<void> {
+    const deleted = await this.db('input_sets')
+      .where(childWhere(key, identifier))
+      .delete();
+    if (deleted === 0) {
+      throw notFound(key, identifier);
+    }
+  }
+}
+
+function notFound(key: PipelineKey, identifier: string): NotFoundError {
+  return new NotFoundError(
+    `Input set '${identifier}' not found for pipeline '${key.pipelineIdentifier}' in ${key.orgIdentifier}/${key.projectIdentifier}`,
+  );
+}
+
+function toInputSet(row: InputSetRow): InputSet {
+  return {
+    id: row.id,
+    orgIdentifier: row.org_identifier,
+    projectIdentifier: row.project_identifier,
+    pipelineIdentifier: row.pipeline_identifier,
+    identifier: row.identifier,
+    name: row.name,
+    description: row.description ?? undefined,
+    tags:
+      fromJsonColumn<Record<string, string>>(row.tags, 'input_sets.tags') ?? {},
+    yaml: row.yaml,
+    version: Number(row.version),
+    createdBy: row.created_by ?? undefined,
+    updatedBy: row.updated_by ?? undefined,
+    createdAt: toIsoTimestamp(row.created_at),
+    updatedAt: toIsoTimestamp(row.updated_at),
+  };
+}

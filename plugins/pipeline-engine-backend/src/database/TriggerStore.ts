@@ -1,0 +1,368 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { dbNow, toIsoTimestamp } from './dbClock';
+import { isForeignKeyViolation, isUniqueViolation } from './dbErrors';
+import { fromJsonColumn, toJsonColumn } from './jsonColumns';
+import { connectDatabase } from './migrations';
+import { resolvePage, toCount } from './paging';
+import {
+  assertPipelineExists,
+  assertPipelineKey,
+  childrenOf,
+  childWhere,
+} from './pipelineChildren';
+import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
+import { assertIdentifier, assertText } from './validation';
+import { generateWebhookToken, hashWebhookToken } from './webhookTokens';
+
+/** Kinds of trigger. */
+export const TRIGGER_TYPES = ['Webhook', 'Custom', 'Scheduled'] as const;
+
+/** A kind of trigger. */
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+
+/** A trigger of a pipeline. The webhook token is never readable. */
+export interface Trigger extends PipelineKey {
+  id: string;
+  identifier: string;
+  name: string;
+  description?: string;
+  type: TriggerType;
+  enabled: boolean;
+  /** Input sets merged, in order, into the runtime inputs. */
+  inputSetRefs: string[];
+  /** The trigger YAML as written, if any. */
+  yaml?: string;
+  /** Whether a webhook token (stored hashed) is set. */
+  hasWebhookToken: boolean;
+  version: number;
+  createdBy?: string;
+  updatedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Input of {@link TriggerStore.create}. */
+export interface NewTrigger extends PipelineKey {
+  identifier: string;
+  name: string;
+  description?: string;
+  type: TriggerType;
+  /** Defaults to true. */
+  enabled?: boolean;
+  inputSetRefs?: string[];
+  yaml?: string;
+  /**
+   * Clear-text webhook token chosen by the caller; only its hash is kept.
+   * Use {@link TriggerStore.rotateWebhookToken} to have one generated.
+   */
+  webhookToken?: string;
+  createdBy?: string;
+}
+
+/** Changes for {@link TriggerStore.update}; `null` clears a field. */
+export interface TriggerPatch {
+  name?: string;
+  description?: string | null;
+  type?: TriggerType;
+  enabled?: boolean;
+  inputSetRefs?: string[];
+  yaml?: string | null;
+}
+
+interface TriggerRow {
+  id: string;
+  org_identifier: string;
+  project_identifier: string;
+  pipeline_identifier: string;
+  identifier: string;
+  name: string;
+  description: string | null;
+  type: TriggerType;
+  enabled: boolean | number;
+  input_set_refs: string;
+  yaml: string | null;
+  webhook_token_hash: string | null;
+  version: number;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+/** Stores pipeline triggers and the hashes of their webhook tokens. */
+export class TriggerStore {
+  /** Connects to the plugin database and migrates it unless told to skip. */
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<TriggerStore> {
+    return new TriggerStore(await connectDatabase(options.database));
+  }
+
+  /** Wraps an already migrated Knex client. */
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Saves a new trigger. NotFoundError if the pipeline does not exist,
+   * ConflictError if the identifier or webhook token is already used.
+   */
+  async create(input: NewTrigger): Promise<Trigger> {
+    assertPipelineKey(input);
+    assertIdentifier(input.identifier, 'trigger identifier');
+    assertText(input.name, 'name');
+    assertTriggerType(input.type);
+    const inputSetRefs = checkInputSetRefs(input.inputSetRefs ?? []);
+    const tokenHash =
+      input.webhookToken === undefined
+        ? null
+        : hashWebhookToken(input.webhookToken);
+    try {
+      return await this.db.transaction(async tx => {
+        await assertPipelineExists(tx, input);
+        const now = dbNow(tx);
+        const [row] = await tx<TriggerRow>('triggers')
+          .insert({
+            id: randomUUID(),
+            ...childWhere(input, input.identifier),
+            name: input.name,
+            description: input.description ?? null,
+            type: input.type,
+            enabled: input.enabled ?? true,
+            input_set_refs: toJsonColumn(inputSetRefs),
+            yaml: input.yaml ?? null,
+            webhook_token_hash: tokenHash,
+            version: 1,
+            created_by: input.createdBy ?? null,
+            updated_by: input.createdBy ?? null,
+            created_at: now,
+            updated_at: now,
+          } as Record<string, unknown>)
+          .returning('*');
+        return toTrigger(row);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw await this.uniqueConflict(input, input.identifier);
+      }
+      if (isForeignKeyViolation(error)) {
+        throw new NotFoundError(
+          `Pipeline '${input.pipelineIdentifier}' not found`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Reads one trigger; NotFoundError if missing. */
+  async get(key: PipelineKey, identifier: string): Promise<Trigger> {
+    const row = await this.db<TriggerRow>('triggers')
+      .where(childWhere(key, identifier))
+      .first();
+    if (!row) {
+      throw notFound(key, identifier);
+    }
+    return toTrigger(row);
+  }
+
+  /** Lists the triggers of a pipeline by identifier. */
+  async list(key: PipelineKey, page?: PageOptions): Promise<Page<Trigger>> {
+    const { limit, offset } = resolvePage(page);
+    const query = this.db<TriggerRow>('triggers').where(childrenOf(key));
+    const [rows, [count]] = await Promise.all([
+      query.clone().orderBy('identifier').limit(limit).offset(offset),
+      query.clone().count({ count: '*' }),
+    ]);
+    return { items: rows.map(toTrigger), totalCount: toCount(count) };
+  }
+
+  /**
+   * Applies `patch` and increments the version. NotFoundError if missing;
+   * ConflictError if `expectedVersion` is given and no longer current.
+   */
+  async update(
+    key: PipelineKey,
+    identifier: string,
+    patch: TriggerPatch,
+    options: UpdateOptions = {},
+  ): Promise<Trigger> {
+    const changes: Record<string, unknown> = {};
+    if (patch.name !== undefined) {
+      assertText(patch.name, 'name');
+      changes.name = patch.name;
+    }
+    if (patch.description !== undefined) {
+      changes.description = patch.description;
+    }
+    if (patch.type !== undefined) {
+      assertTriggerType(patch.type);
+      changes.type = patch.type;
+    }
+    if (patch.enabled !== undefined) {
+      changes.enabled = Boolean(patch.enabled);
+    }
+    if (patch.inputSetRefs !== undefined) {
+      changes.input_set_refs = toJsonColumn(
+        checkInputSetRefs(patch.inputSetRefs),
+      );
+    }
+    if (patch.yaml !== undefined) {
+      changes.yaml = patch.yaml;
+    }
+    return this.applyUpdate(key, identifier, changes, options);
+  }
+
+  /** Enables or disables a trigger; NotFoundError if missing. */
+  async setEnabled(
+    key: PipelineKey,
+    identifier: string,
+    enabled: boolean,
+    options: UpdateOptions = {},
+  ): Promise<Trigger> {
+    return this.update(key, identifier, { enabled }, options);
+  }
+
+  /**
+   * Replaces the webhook token with a freshly generated one. The clear token
+   * is returned once and cannot be read back later.
+   */
+  async rotateWebhookToken(
+    key: PipelineKey,
+    identifier: string,
+    options: UpdateOptions = {},
+  ): Promise<{ trigger: Trigger; webhookToken: string }> {
+    const webhookToken = generateWebhookToken();
+    const trigger = await this.applyUpdate(
+      key,
+      identifier,
+      { webhook_token_hash: hashWebhookToken(webhookToken) },
+      options,
+    );
+    return { trigger, webhookToken };
+  }
+
+  /**
+   * Finds the trigger a webhook call is meant for, by the hash of the token
+   * it presented. Undefined when no trigger has that token.
+   */
+  async findByWebhookToken(token: string): Promise<Trigger | undefined> {
+    let hash: string;
+    try {
+      hash = hashWebhookToken(token);
+    } catch {
+      return undefined; // too short to be one of ours
+    }
+    const row = await this.db<TriggerRow>('triggers')
+      .where({ webhook_token_hash: hash })
+      .first();
+    return row ? toTrigger(row) : undefined;
+  }
+
+  /** Deletes a trigger; NotFoundError if missing. */
+  async delete(key: PipelineKey, identifier: string): Promise<void> {
+    const deleted = await this.db('triggers')
+      .where(childWhere(key, identifier))
+      .delete();
+    if (deleted === 0) {
+      throw notFound(key, identifier);
+    }
+  }
+
+  private async applyUpdate(
+    key: PipelineKey,
+    identifier: string,
+    changes: Record<string, unknown>,
+    options: UpdateOptions,
+  ): Promise<Trigger> {
+    const query = this.db<TriggerRow>('triggers')
+      .where(childWhere(key, identifier))
+      .update({
+        ...changes,
+        version: this.db.raw('?? + 1', ['version']),
+        updated_by: options.updatedBy ?? null,
+        updated_at: dbNow(this.db),
+      } as Record<string, unknown>)
+      .returning('*');
+    if (options.expectedVersion !== undefined) {
+      query.andWhere('version', options.expectedVersion);
+    }
+    let row: TriggerRow | undefined;
+    try {
+      [row] = await query;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw await this.uniqueConflict(key, identifier);
+      }
+      throw error;
+    }
+    if (row) {
+      return toTrigger(row);
+    }
+    const current = await this.get(key, identifier); // throws NotFoundError
+    throw new ConflictError(
+      `Trigger '${identifier}' is at version ${current.version}, not ${options.expectedVersion}`,
+    );
+  }
+
+  /** Tells a duplicate identifier apart from a reused webhook token. */
+  private async uniqueConflict(
+    key: PipelineKey,
+    identifier: string,
+  ): Promise<ConflictError> {
+    const existing = await this.db('triggers')
+      .where(childWhere(key, identifier))
+      .first('id');
+    return new ConflictError(
+      existing
+        ? `Trigger '${identifier}' already exists for pipeline '${key.pipelineIdentifier}'`
+        : 'The webhook token is already used by another trigger',
+    );
+  }
+}
+
+function assertTriggerType(value: unknown): asserts value is TriggerType {
+  if (!TRIGGER_TYPES.includes(value as TriggerType)) {
+    throw new InputError(
+      `Invalid trigger type '${String(value)}', expected one of ${TRIGGER_TYPES.join(', ')}`,
+    );
+  }
+}
+
+function checkInputSetRefs(refs: unknown): string[] {
+  if (!Array.isArray(refs)) {
+    throw new InputError('inputSetRefs must be an array of identifiers');
+  }
+  refs.forEach(ref => assertIdentifier(ref, 'input set reference'));
+  return refs as string[];
+}
+
+function notFound(key: PipelineKey, identifier: string): NotFoundError {
+  return new NotFoundError(
+    `Trigger '${identifier}' not found for pipeline '${key.pipelineIdentifier}' in ${key.orgIdentifier}/${key.projectIdentifier}`,
+  );
+}
+
+function toTrigger(row: TriggerRow): Trigger {
+  return {
+    id: row.id,
+    orgIdentifier: row.org_identifier,
+    projectIdentifier: row.project_identifier,
+    pipelineIdentifier: row.pipeline_identifier,
+    identifier: row.identifier,
+    name: row.name,
+    description: row.description ?? undefined,
+    type: row.type,
+    enabled: Boolean(row.enabled),
+    inputSetRefs:
+      fromJsonColumn<string[]>(row.input_set_refs, 'triggers.input_set_refs') ??
+      [],
+    yaml: row.yaml ?? undefined,
+    hasWebhookToken: row.webhook_token_hash !== null,
+    version: Number(row.version),
+    createdBy: row.created_by ?? undefined,
+    updatedBy: row.updated_by ?? undefined,
+    createdAt: toIsoTimestamp(row.created_at),
+    updatedAt: toIsoTimestamp(row.updated_at),
+  };
+}

@@ -1,0 +1,97 @@
+import { toIsoTimestamp, toOptionalIsoTimestamp } from './dbClock';
+import { fromJsonColumn } from './jsonColumns';
+import { ExecutionStatus, ExecutionTriggerType } from './statuses';
+import { JsonObject, PipelineKey, TriggeredBy } from './types';
+
+/** A pipeline execution, which doubles as a queue entry with a lease. */
+export interface Execution extends PipelineKey {
+  id: string;
+  pipelineVersion: number;
+  /** The YAML that runs, frozen at enqueue time. */
+  pipelineYaml: string;
+  /** 1, 2, 3, ... per pipeline. */
+  sequenceId: number;
+  status: ExecutionStatus;
+  /** Runtime inputs; secrets appear only as references, never as values. */
+  inputs: JsonObject;
+  triggeredBy: TriggeredBy;
+  triggerType: ExecutionTriggerType;
+  triggerIdentifier?: string;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  abortRequested: boolean;
+  /** Replica holding the lease, while one does. */
+  leaseOwner?: string;
+  leaseExpiresAt?: string;
+  heartbeatAt?: string;
+  /** Times a replica claimed it; grows on every claim and takeover. */
+  attempt: number;
+  /** Times it was taken over after its lease expired. */
+  recoveryCount: number;
+  errorMessage?: string;
+  outputs?: JsonObject;
+}
+
+/** An `executions` row as read from either database. */
+export interface ExecutionRow {
+  id: string;
+  org_identifier: string;
+  project_identifier: string;
+  pipeline_identifier: string;
+  pipeline_version: number;
+  pipeline_yaml: string;
+  sequence_id: number;
+  status: ExecutionStatus;
+  inputs: string;
+  triggered_by: string;
+  trigger_type: ExecutionTriggerType;
+  trigger_identifier: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+  started_at: unknown;
+  ended_at: unknown;
+  abort_requested: boolean | number;
+  lease_owner: string | null;
+  lease_expires_at: unknown;
+  heartbeat_at: unknown;
+  attempt: number;
+  recovery_count: number;
+  error_message: string | null;
+  outputs: string | null;
+  log_seq: number | string;
+}
+
+/** Maps an `executions` row to an {@link Execution}. */
+export function toExecution(row: ExecutionRow): Execution {
+  return {
+    id: row.id,
+    orgIdentifier: row.org_identifier,
+    projectIdentifier: row.project_identifier,
+    pipelineIdentifier: row.pipeline_identifier,
+    pipelineVersion: Number(row.pipeline_version),
+    pipelineYaml: row.pipeline_yaml,
+    sequenceId: Number(row.sequence_id),
+    status: row.status,
+    inputs: fromJsonColumn<JsonObject>(row.inputs, 'executions.inputs') ?? {},
+    triggeredBy: fromJsonColumn<JsonObject>(
+      row.triggered_by,
+      'executions.triggered_by',
+    ) as unknown as TriggeredBy,
+    triggerType: row.trigger_type,
+    triggerIdentifier: row.trigger_identifier ?? undefined,
+    createdAt: toIsoTimestamp(row.created_at),
+    updatedAt: toIsoTimestamp(row.updated_at),
+    startedAt: toOptionalIsoTimestamp(row.started_at),
+    endedAt: toOptionalIsoTimestamp(row.ended_at),
+    abortRequested: Boolean(row.abort_requested),
+    leaseOwner: row.lease_owner ?? undefined,
+    leaseExpiresAt: toOptionalIsoTimestamp(row.lease_expires_at),
+    heartbeatAt: toOptionalIsoTimestamp(row.heartbeat_at),
+    attempt: Number(row.attempt),
+    recoveryCount: Number(row.recovery_count),
+    errorMessage: row.error_message ?? undefined,
+    outputs: fromJsonColumn<JsonObject>(row.outputs, 'executions.outputs'),
+  };
+}

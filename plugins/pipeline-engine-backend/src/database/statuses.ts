@@ -1,0 +1,134 @@
+/*
+ * Status vocabularies, named after Harness's so API responses need no
+ * translation. The groupings drive the queue: which executions a replica
+ * holds a lease on, and which are over.
+ */
+
+/** Statuses of a pipeline execution. */
+export const EXECUTION_STATUSES = [
+  'Queued',
+  'Running',
+  'Paused',
+  'InterventionWaiting',
+  'ApprovalWaiting',
+  'InputWaiting',
+  'Success',
+  'Failed',
+  'Errored',
+  'Aborted',
+  'Expired',
+  'ApprovalRejected',
+] as const;
+
+/** Status of a pipeline execution. */
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+/** Statuses in which an execution is over; it never changes again. */
+export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'Success',
+  'Failed',
+  'Errored',
+  'Aborted',
+  'Expired',
+  'ApprovalRejected',
+];
+
+/**
+ * Statuses of a claimed execution that is not over: a replica holds its
+ * lease (even while it only waits, e.g. for an approval) and expired leases
+ * in these statuses are taken over.
+ */
+export const LEASED_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'Running',
+  'Paused',
+  'InterventionWaiting',
+  'ApprovalWaiting',
+  'InputWaiting',
+];
+
+/** True when an execution in this status is over. */
+export function isTerminalExecutionStatus(status: ExecutionStatus): boolean {
+  return TERMINAL_EXECUTION_STATUSES.includes(status);
+}
+
+/** Statuses of a stage, step group or step. */
+export const NODE_STATUSES = [
+  'NotStarted',
+  'Queued',
+  'Running',
+  'AsyncWaiting',
+  'Paused',
+  'InterventionWaiting',
+  'ApprovalWaiting',
+  'InputWaiting',
+  'Success',
+  'Failed',
+  'Errored',
+  'IgnoreFailed',
+  'Skipped',
+  'Aborted',
+  'Expired',
+  'ApprovalRejected',
+] as const;
+
+/** Status of a stage, step group or step. */
+export type NodeStatus = (typeof NODE_STATUSES)[number];
+
+/** Node statuses before the node started; it has no start time yet. */
+export const PENDING_NODE_STATUSES: readonly NodeStatus[] = [
+  'NotStarted',
+  'Queued',
+];
+
+/** Node statuses in which the node is over. */
+export const TERMINAL_NODE_STATUSES: readonly NodeStatus[] = [
+  'Success',
+  'Failed',
+  'Errored',
+  'IgnoreFailed',
+  'Skipped',
+  'Aborted',
+  'Expired',
+  'ApprovalRejected',
+];
+
+/**
+ * Node statuses of work that was in flight; after a crash these are the
+ * nodes the new lease owner must resume, re-run or fail.
+ */
+export const IN_PROGRESS_NODE_STATUSES: readonly NodeStatus[] = [
+  'Running',
+  'AsyncWaiting',
+  'Paused',
+  'InterventionWaiting',
+  'ApprovalWaiting',
+  'InputWaiting',
+];
+
+/** True when a node in this status is over. */
+export function isTerminalNodeStatus(status: NodeStatus): boolean {
+  return TERMINAL_NODE_STATUSES.includes(status);
+}
+
+/** Kinds of node in the execution graph. */
+export const NODE_TYPES = [
+  'stage',
+  'step',
+  'stepGroup',
+  'parallel',
+  'strategy',
+] as const;
+
+/** Kind of node in the execution graph. */
+export type NodeType = (typeof NODE_TYPES)[number];
+
+/** How an execution was started (Harness trigger types). */
+export const EXECUTION_TRIGGER_TYPES = [
+  'MANUAL',
+  'WEBHOOK',
+  'WEBHOOK_CUSTOM',
+  'SCHEDULER_CRON',
+] as const;
+
+/** How an execution was started. */
+export type ExecutionTriggerType = (typeof EXECUTION_TRIGGER_TYPES)[number];

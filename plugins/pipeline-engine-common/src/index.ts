@@ -1,0 +1,32 @@
+/**
+ * Harness pipeline model, parser/validator, runtime inputs and expressions
+ * for the Backstage pipeline engine. Pure functions: no I/O.
+ *
+ * @packageDocumentation
+ */
+
+export * from './model/types';
+export { formatYamlPath, parseYamlPath } from './parser/yamlPath';
+export type { PathSegment, YamlPath } from './parser/yamlPath';
+export { parseYaml } from './parser/parseYaml';
+export type { ParsedYaml, SourcePosition } from './parser/parseYaml';
+export { formatProblem, hasErrors } from './validation/problem';
+export type { Problem, ProblemSeverity } from './validation/problem';
+export { didYouMean, editDistance, nearest } from './validation/suggest';
+export {
+  IDENTIFIER_PATTERN,
+  NAME_PATTERN,
+  VARIABLE_NAME_PATTERN,
+  isDynamic,
+  parseDuration,
+} from './validation/rules';
+export { parsePipeline } from './validation/parsePipeline';
+export type {
+  DocumentKind,
+  ParsePipelineOptions,
+  ParsePipelineResult,
+} from './validation/parsePipeline';
+export { StepSpecRegistry } from './steps/registry';
+export type { StepSpecDefinition } from './steps/registry';
+export { createDefaultStepSpecRegistry } from './steps/defaultRegistry';
+export { orExpression, flag, integer, oneOf, text, textMap } from './steps/fields';

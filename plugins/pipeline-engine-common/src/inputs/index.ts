@@ -1,0 +1,43 @@
+/*
+ * Harness runtime inputs (`<+input>...`): parsing, fully-qualified names,
+ * discovery in a pipeline, input-set normalisation and resolution.
+ */
+export {
+  RUNTIME_INPUT_MODIFIERS,
+  choicesOf,
+  compileInputRegex,
+  hasExpression,
+  isRuntimeInput,
+  parseRuntimeInput,
+  splitSelection,
+} from './runtimeInput';
+export type {
+  RuntimeInput,
+  RuntimeInputChoices,
+  RuntimeInputModifierName,
+  RuntimeInputParseResult,
+} from './runtimeInput';
+export { formatYamlPath, listPipelineFields, walkPipelineFields } from './fqn';
+export type {
+  PathSegment,
+  PipelineField,
+  VariableContext,
+  VariableScope,
+} from './fqn';
+export { collectRuntimeInputs, parseNumber } from './collectInputs';
+export type { RuntimeInputInfo, VariableType } from './collectInputs';
+export { normalizeInputSet } from './inputSet';
+export type {
+  InputKeyForm,
+  InputSetEntry,
+  InputValue,
+  NormalizedInputSet,
+} from './inputSet';
+export { checkInputValue } from './checkValue';
+export type { CheckedValue } from './checkValue';
+export { resolveRuntimeInputs } from './resolveInputs';
+export type {
+  PipelineDocument,
+  ResolveOptions,
+  ResolveResult,
+} from './resolveInputs';
