@@ -30,3 +30,4 @@ export { StepSpecRegistry } from './steps/registry';
 export type { StepSpecDefinition } from './steps/registry';
 export { createDefaultStepSpecRegistry } from './steps/defaultRegistry';
 export { orExpression, flag, integer, oneOf, text, textMap } from './steps/fields';
+export * from './inputs';

@@ -1,4 +1,5 @@
-import { formatYamlPath, listPipelineFields } from './fqn';
+import { formatYamlPath } from '../parser/yamlPath';
+import { listPipelineFields } from './fqn';
 import { nestedPipeline, seedPipeline } from './__fixtures__/loadFixture';
 
 function addressOf(doc: unknown): Map<string, string> {

@@ -15,8 +15,9 @@
  * callers can map it back to a line and column.
  */
 
-/** One step of a path into the parsed YAML: an object key or a list index. */
-export type PathSegment = string | number;
+import { formatYamlPath, type PathSegment } from '../parser/yamlPath';
+
+export type { PathSegment };
 
 /** Where a variable's `value` field belongs. */
 export type VariableScope =
@@ -70,20 +71,6 @@ function isScalar(value: unknown): value is string | number | boolean | null {
   );
 }
 
-/** Renders segments as a YAML path: `pipeline.stages[0].stage["odd key"]`. */
-export function formatYamlPath(segments: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of segments) {
-    if (typeof segment === 'number') {
-      out += `[${segment}]`;
-    } else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) {
-      out += out ? `.${segment}` : segment;
-    } else {
-      out += `[${JSON.stringify(segment)}]`;
-    }
-  }
-  return out;
-}
 
 /** The name an element of a list goes by: identifier, else name. */
 function elementName(element: Plain): string | undefined {

@@ -17,9 +17,8 @@ export type {
   RuntimeInputModifierName,
   RuntimeInputParseResult,
 } from './runtimeInput';
-export { formatYamlPath, listPipelineFields, walkPipelineFields } from './fqn';
+export { listPipelineFields, walkPipelineFields } from './fqn';
 export type {
-  PathSegment,
   PipelineField,
   VariableContext,
   VariableScope,

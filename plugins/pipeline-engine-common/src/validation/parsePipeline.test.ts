@@ -394,6 +394,24 @@ ${waitStep('w', 18)}`;
   });
 });
 
+describe('parsePipeline: runtime inputs', () => {
+  it('reports a malformed runtime input where it is written', () => {
+    const text = pipelineWith(waitStep('w'), `  variables:
+    - name: kind
+      type: String
+      value: <+input>.allowedValues(a,b).frobnicate(1)
+`);
+    const [problem] = errors(parsePipeline(text).problems);
+    expect(problem).toMatchObject({ path: 'pipeline.variables[0].value', line: 7, column: 14 });
+    expect(problem.message).toContain('frobnicate');
+  });
+
+  it('accepts well-formed runtime inputs anywhere', () => {
+    const steps = waitStep('w').replace('duration: 1s', 'duration: <+input>.default(1s).regex(^[0-9]+s$)');
+    expect(parsePipeline(pipelineWith(steps)).problems).toEqual([]);
+  });
+});
+
 describe('parsePipeline: static reference check', () => {
   const withRefs = (message: string) => pipelineWith(`              - stepGroup:
                   name: g

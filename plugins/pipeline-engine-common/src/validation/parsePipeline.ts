@@ -5,6 +5,7 @@ import type { StepSpecRegistry } from '../steps/registry';
 import { ProblemCollector } from './collector';
 import { readSteps } from './executionValidator';
 import { readPipeline } from './pipelineValidator';
+import { collectRuntimeInputs } from '../inputs/collectInputs';
 import type { Problem } from './problem';
 import { isMap } from './readers';
 import { checkReferences } from './referenceCheck';
@@ -58,6 +59,12 @@ export function parsePipeline(text: string, options: ParsePipelineOptions = {}):
     const extraTop = Object.keys(value).filter(k => k !== 'pipeline');
     for (const key of extraTop) {
       c.warn([key], 'unknown-key', `unknown top-level key "${key}" beside pipeline`, 'it is ignored', 'key');
+    }
+    // Malformed `<+input>` modifiers, reported where they are written.
+    for (const input of collectRuntimeInputs(value)) {
+      for (const problem of input.problems) {
+        c.pending.push({ problem, path: input.segments, at: 'value' });
+      }
     }
     if (pipeline && !c.pending.some(p => p.problem.severity === 'error')) {
       checkReferences(value.pipeline, pipeline, registry, c);
