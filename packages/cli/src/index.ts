@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { processIo, type CliIo } from './io';
+import { inputsCommand } from './inputsCommand';
+import { renderCommand } from './renderCommand';
 import { validateCommand } from './validateCommand';
 
 export type { CliIo } from './io';
@@ -38,6 +40,10 @@ export function runCli(argv: string[], io: CliIo = processIo): number {
   switch (command) {
     case 'validate':
       return validateCommand(rest, io);
+    case 'inputs':
+      return inputsCommand(rest, io, { json: parsed.values.json });
+    case 'render':
+      return renderCommand(rest, io, { set: parsed.values.set, inputSet: parsed.values['input-set'] });
     default:
       io.err(`unknown command "${command}"\n${USAGE}`);
       return 2;

@@ -82,34 +82,76 @@ interface Compiled {
 }
 
 type JexlInstance = InstanceType<typeof jexl.Jexl>;
+type JexlExpression = ReturnType<JexlInstance['createExpression']>;
 
-/** A jexl instance whose grammar only knows what the sandbox emits. */
-function createJexl(): JexlInstance {
+/** A jexl instance plus a way to evaluate that keeps our error objects. */
+interface Evaluator {
+  jexl: JexlInstance;
+  evalSync(expression: JexlExpression, context: Record<string, unknown>): unknown;
+}
+
+/**
+ * A jexl instance whose grammar only knows what the sandbox emits.
+ *
+ * jexl's synchronous evaluation re-throws errors from operands as
+ * `Error(String(error))`, losing their type. Every function we register
+ * records the first error it throws, and `evalSync` re-throws that one.
+ */
+function createEvaluator(): Evaluator {
+  const trap: { first: unknown } = { first: undefined };
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      try {
+        return fn(...args);
+      } catch (e) {
+        if (trap.first === undefined) trap.first = e;
+        throw e;
+      }
+    };
   const j = new jexl.Jexl();
   for (const op of ['//', '^', 'in']) j.removeOp(op);
   // Java precedences: equality below relational, % with * and /.
-  j.addBinaryOp('+', 30, add);
-  j.addBinaryOp('-', 30, arithmetic('-'));
-  j.addBinaryOp('*', 40, arithmetic('*'));
-  j.addBinaryOp('/', 40, arithmetic('/'));
-  j.addBinaryOp('%', 40, arithmetic('%'));
+  j.addBinaryOp('+', 30, guard(add));
+  j.addBinaryOp('-', 30, guard(arithmetic('-')));
+  j.addBinaryOp('*', 40, guard(arithmetic('*')));
+  j.addBinaryOp('/', 40, guard(arithmetic('/')));
+  j.addBinaryOp('%', 40, guard(arithmetic('%')));
   j.addBinaryOp('==', 15, javaEquals);
   j.addBinaryOp('!=', 15, (l: unknown, r: unknown) => !javaEquals(l, r));
-  for (const op of ['<', '>', '<=', '>='] as const) j.addBinaryOp(op, 20, compare(op));
+  for (const op of ['<', '>', '<=', '>='] as const) j.addBinaryOp(op, 20, guard(compare(op)));
   j.addUnaryOp('!', (v: unknown) => !truthy(v));
   const state = (frame: unknown): EvalState => (frame as EvalFrame).state;
   j.addTransforms({
-    [T.root]: (frame: unknown, name: string) => readRoot(state(frame), name),
-    [T.get]: (frame: unknown, obj: unknown, key: string, label: string) =>
+    [T.root]: guard((frame: unknown, name: string) => readRoot(state(frame), name)),
+    [T.get]: guard((frame: unknown, obj: unknown, key: string, label: string) =>
       readMember(state(frame), obj, key, label),
-    [T.index]: (frame: unknown, obj: unknown, index: unknown, label: string) =>
+    ),
+    [T.index]: guard((frame: unknown, obj: unknown, index: unknown, label: string) =>
       readIndex(state(frame), obj, index, label),
-    [T.call]: (frame: unknown, name: string, label: string, receiver: unknown, ...args: unknown[]) =>
-      callMethod(state(frame), name, label, receiver, args),
+    ),
+    [T.call]: guard(
+      (frame: unknown, name: string, label: string, receiver: unknown, ...args: unknown[]) =>
+        callMethod(state(frame), name, label, receiver, args),
+    ),
     [T.hole]: (frame: unknown, n: number) => (frame as EvalFrame).holes[n],
     [T.bool]: (value: unknown) => truthy(value),
   });
-  return j;
+  return {
+    jexl: j,
+    evalSync(expression, context) {
+      // Saved and restored: a context may evaluate expressions re-entrantly.
+      const saved = trap.first;
+      trap.first = undefined;
+      try {
+        return expression.evalSync(context);
+      } catch (e) {
+        throw trap.first ?? e;
+      } finally {
+        trap.first = saved;
+      }
+    },
+  };
 }
 
 /** jexl's parse error, reworded with placeholders turned back into source. */
@@ -135,7 +177,7 @@ function syntaxError(error: unknown, src: JexlSource): ExpressionError {
 export class ExpressionEngine {
   /** `strict` or `lenient`, see {@link ExpressionEngineOptions.mode}. */
   readonly mode: 'strict' | 'lenient';
-  private readonly jexl = createJexl();
+  private readonly evaluator = createEvaluator();
   private readonly cache: LruCache<string, Compiled>;
 
   constructor(options: ExpressionEngineOptions = {}) {
@@ -354,7 +396,7 @@ export class ExpressionEngine {
 
   private compileParts(parts: readonly BodyPart[]): Compiled {
     const src = rewriteToJexl(parts);
-    const expression = this.jexl.createExpression(src.source);
+    const expression = this.evaluator.jexl.createExpression(src.source);
     let root: JexlNode;
     try {
       root = expression.compile()._getAst() as unknown as JexlNode;
@@ -369,7 +411,7 @@ export class ExpressionEngine {
     Object.assign(target, replacement);
     const holes = src.holes.map(node => ({ node, compiled: this.compileNode(node) }));
     return {
-      evalSync: context => expression.evalSync(context),
+      evalSync: context => this.evaluator.evalSync(expression, context),
       holes,
       references: secured.references,
     };

@@ -4,8 +4,8 @@
  * jexl cannot call methods on values: `a.toLowerCase()` parses as a call of a
  * global `toLowerCase` and drops `a`. Harness bodies do this all the time, so
  * the token stream is rewritten:
- * - `.name(args)` after an operand → `|name(args)`, a jexl transform applied
- *   to that operand. A transform binds as tightly as `.`/`[]` (it is parsed as
+ * - `.name(args)` after an operand → `|$call("name", args)`, a jexl transform
+ *   applied to that operand (the name is passed as a string placeholder). A transform binds as tightly as `.`/`[]` (it is parsed as
  *   a postfix of the operand on its left), so `a + b.trim()`,
  *   `a.split(",")[0]`, `!a.isEmpty()` and chains keep Java's precedence.
  *   Method names are checked here against the supported ones.
@@ -22,6 +22,7 @@
  *   concatenation `($s0 + $h0 + $s1)`.
  * - `and`/`or`/`not`/`eq`/`ne`/`lt`/`le`/`gt`/`ge` → their symbols (JEXL).
  */
+import { assertAllowedName } from './access';
 import { fail } from './errors';
 import { KNOWN_METHODS, unknownMethod } from './methods';
 import type { BodyPart, ExpressionNode } from './scan';
@@ -116,6 +117,7 @@ export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
           break;
         }
         if (operandEnd) fail('syntax', `unexpected "${t.value}"`);
+        assertAllowedName(t.value);
         if (isOp(next, '(')) {
           fail(
             'syntax',
@@ -152,9 +154,13 @@ export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
           if (!KNOWN_METHODS.has(next.value)) {
             unknownMethod(next.value, 'in expressions', KNOWN_METHODS);
           }
-          openLevel('(', `|${next.value}(`, ')');
+          // The name travels as a string: jexl's lexer misreads names such
+          // as "toString" (it looks them up in a plain object).
+          const name = str(next.value);
+          openLevel('(', `|${INTERNAL}call(${name}${isOp(tokens[i + 3], ')') ? '' : ', '}`, ')');
           return i + 2;
         }
+        assertAllowedName(next.value);
         out.push(
           JEXL_KEYWORDS.has(next.value)
             ? `|${INTERNAL}index(${str(next.value)})`

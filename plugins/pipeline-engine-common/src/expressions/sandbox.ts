@@ -85,7 +85,7 @@ export function secureAst(ast: JexlNode, src: JexlSource): SecuredAst {
       case 'FunctionCall':
         if (node.pool !== 'transforms' || !node.args.length) return `${node.name}()`;
         if (node.name === T.index) return `${label(node.args[0])}[${label(node.args[1])}]`;
-        return `${label(node.args[0])}.${node.name}(${node.args.length > 1 ? '...' : ''})`;
+        return `${label(node.args[0])}.${label(node.args[1]).slice(1, -1)}(${node.args.length > 2 ? '...' : ''})`;
       default:
         return 'the value';
     }
@@ -185,14 +185,17 @@ export function secureAst(ast: JexlNode, src: JexlSource): SecuredAst {
             lit(label(subject)),
           );
         }
-        if (node.name.startsWith(INTERNAL)) fail('syntax', `unexpected "${node.name}"`);
+        const name = args[0]?.type === 'Identifier' ? placeholder(args[0].value) : undefined;
+        if (node.name !== T.call || name?.kind !== 's') {
+          return fail('syntax', `unexpected "${node.name}"`);
+        }
         return call(
           T.call,
           frame,
-          lit(node.name),
+          lit(src.strings[name.n]),
           lit(label(subject)),
           secure(subject, false),
-          ...args.map(a => secure(a, false)),
+          ...args.slice(1).map(a => secure(a, false)),
         );
       }
       default:

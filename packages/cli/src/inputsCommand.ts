@@ -1,0 +1,87 @@
+import {
+  collectRuntimeInputs,
+  parsePipeline,
+  type RuntimeInputInfo,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import { readInput, type CliIo } from './io';
+import { formatProblemLine } from './validateCommand';
+
+/** Options of {@link inputsCommand}. */
+export interface InputsOptions {
+  json?: boolean;
+}
+
+/** `pipeline inputs <file>`: every runtime input with its FQN, default and choices. */
+export function inputsCommand(files: string[], io: CliIo, options: InputsOptions = {}): number {
+  if (files.length !== 1) {
+    io.err('usage: pipeline inputs <file> [--json]');
+    return 2;
+  }
+  const [file] = files;
+  const input = readInput(io, file);
+  if (!input.ok) {
+    io.err(input.message);
+    return 1;
+  }
+  const result = parsePipeline(input.text);
+  if (!result.ok || result.kind !== 'pipeline') {
+    for (const p of result.problems.filter(x => x.severity === 'error')) io.err(formatProblemLine(file, p));
+    return 1;
+  }
+  const inputs = collectRuntimeInputs(result.document);
+  if (options.json) {
+    io.out(JSON.stringify(inputs.map(toJson), null, 2));
+    return 0;
+  }
+  if (!inputs.length) {
+    io.out(`${file}: no runtime inputs`);
+    return 0;
+  }
+  io.out(`${file}: ${inputs.length} runtime input(s)`);
+  for (const info of inputs) {
+    io.out(`${info.fqn}`);
+    for (const line of describeInput(info)) io.out(`    ${line}`);
+  }
+  return 0;
+}
+
+function toJson(info: RuntimeInputInfo) {
+  const choices = choicesOf(info);
+  return {
+    fqn: info.fqn,
+    ...(info.shortName ? { shortName: info.shortName } : {}),
+    ...(info.variableType ? { type: info.variableType } : {}),
+    required: info.required,
+    ...(info.default !== undefined ? { default: info.default } : {}),
+    ...(choices ? { [choices.kind]: choices.values } : {}),
+    ...(info.input.regex ? { regex: info.input.regex } : {}),
+    ...(info.input.executionInput ? { executionInput: true } : {}),
+    ...(info.description ? { description: info.description } : {}),
+    yamlPath: info.yamlPath,
+  };
+}
+
+function choicesOf(info: RuntimeInputInfo): { kind: string; values: string[] } | undefined {
+  const { allowedValues, selectOneFrom, selectManyFrom } = info.input;
+  if (allowedValues) return { kind: 'allowedValues', values: allowedValues };
+  if (selectOneFrom) return { kind: 'selectOneFrom', values: selectOneFrom };
+  if (selectManyFrom) return { kind: 'selectManyFrom', values: selectManyFrom };
+  return undefined;
+}
+
+function describeInput(info: RuntimeInputInfo): string[] {
+  const lines: string[] = [];
+  const facts = [
+    info.shortName ? `short name: ${info.shortName}` : undefined,
+    info.variableType ? `type: ${info.variableType}` : undefined,
+    info.required ? 'required' : 'optional',
+    info.input.executionInput ? 'execution input' : undefined,
+  ].filter(Boolean);
+  lines.push(facts.join(', '));
+  if (info.default !== undefined) lines.push(`default: ${info.default}`);
+  const choices = choicesOf(info);
+  if (choices) lines.push(`${choices.kind}: ${choices.values.join(', ')}`);
+  if (info.input.regex) lines.push(`regex: ${info.input.regex}`);
+  if (info.description) lines.push(`description: ${info.description}`);
+  return lines;
+}

@@ -1,0 +1,92 @@
+import {
+  normalizeInputSet,
+  parsePipeline,
+  resolveRuntimeInputs,
+  type Problem,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import { stringify } from 'yaml';
+import { readInput, type CliIo } from './io';
+import { formatProblemLine } from './validateCommand';
+
+/** Options of {@link renderCommand}. */
+export interface RenderOptions {
+  /** `key=value` pairs; keys short or fully-qualified. */
+  set?: string[];
+  /** A YAML/JSON input set file (flat map or Harness's structured form). */
+  inputSet?: string;
+}
+
+/**
+ * `pipeline render <file>`: prints the pipeline with runtime inputs replaced
+ * by values. Expressions that need an execution are left as written.
+ */
+export function renderCommand(files: string[], io: CliIo, options: RenderOptions = {}): number {
+  if (files.length !== 1) {
+    io.err('usage: pipeline render <file> [--set key=value]... [--input-set file]');
+    return 2;
+  }
+  const [file] = files;
+  const input = readInput(io, file);
+  if (!input.ok) {
+    io.err(input.message);
+    return 1;
+  }
+  const result = parsePipeline(input.text);
+  if (!result.ok || result.kind !== 'pipeline') {
+    for (const p of result.problems.filter(x => x.severity === 'error')) io.err(formatProblemLine(file, p));
+    return 1;
+  }
+  const values = collectValues(io, options);
+  if (!values.ok) {
+    for (const line of values.lines) io.err(line);
+    return 1;
+  }
+  const resolved = resolveRuntimeInputs(result.document, values.inputSet);
+  if (!resolved.ok) {
+    io.err(`${file}: the input set does not fit the pipeline's runtime inputs:`);
+    for (const p of resolved.problems) io.err(`  ${p.severity}: ${formatInputProblem(p)}`);
+    return 1;
+  }
+  for (const w of resolved.warnings) io.err(`warning: ${formatInputProblem(w)}`);
+  io.out(stringify(resolved.pipeline, { lineWidth: 0 }).trimEnd());
+  return 0;
+}
+
+function formatInputProblem(p: Problem): string {
+  return `${p.path}: ${p.message}${p.hint ? ` — ${p.hint}` : ''}`;
+}
+
+/**
+ * Merges the input-set file and `--set` pairs by fully-qualified name, the
+ * later winning, so `--set project_name=x` overrides a file's
+ * `pipeline.variables.project_name`.
+ */
+function collectValues(
+  io: CliIo,
+  options: RenderOptions,
+): { ok: true; inputSet: Record<string, unknown> } | { ok: false; lines: string[] } {
+  const byFqn = new Map<string, { key: string; value: unknown }>();
+  const lines: string[] = [];
+  const add = (source: unknown, label: string) => {
+    const normalized = normalizeInputSet(source);
+    for (const p of normalized.problems) lines.push(`${label}: ${formatInputProblem(p)}`);
+    for (const e of normalized.entries) byFqn.set(e.fqn, { key: e.key, value: e.value });
+  };
+  if (options.inputSet) {
+    const file = readInput(io, options.inputSet);
+    if (!file.ok) return { ok: false, lines: [file.message] };
+    add(file.text, options.inputSet);
+  }
+  const pairs: Record<string, string> = {};
+  for (const pair of options.set ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      lines.push(`--set ${pair}: expected key=value, e.g. --set project_name=my-app`);
+      continue;
+    }
+    pairs[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  add(pairs, '--set');
+  if (lines.length) return { ok: false, lines };
+  return { ok: true, inputSet: Object.fromEntries([...byFqn.values()].map(e => [e.key, e.value])) };
+}

@@ -1,0 +1,507 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { dbNow, dbNowPlus } from './dbClock';
+import { isUniqueViolation, LeaseLostError } from './dbErrors';
+import {
+  claimExpiredLease,
+  claimNextQueued,
+  heldBy,
+} from './executionQueue';
+import { Execution, ExecutionRow, toExecution } from './executionRows';
+import { toJsonColumn } from './jsonColumns';
+import { assertLeaseRequest } from './leases';
+import { connectDatabase } from './migrations';
+import {
+  NodeExecution,
+  NodeExecutionRow,
+  toNodeExecution,
+} from './nodeExecutionRows';
+import {
+  NodeExecutionInput,
+  NodeStatusUpdate,
+  updateNodeRow,
+  upsertNodeRow,
+} from './nodeExecutions';
+import { resolvePage, toCount } from './paging';
+import { assertPipelineKey } from './pipelineChildren';
+import { SecretCipher } from './secretCipher';
+import {
+  EXECUTION_TRIGGER_TYPES,
+  ExecutionStatus,
+  ExecutionTriggerType,
+  IN_PROGRESS_NODE_STATUSES,
+  isTerminalExecutionStatus,
+  LEASED_EXECUTION_STATUSES,
+} from './statuses';
+import {
+  JsonObject,
+  Page,
+  PageOptions,
+  PipelineKey,
+  ProjectScope,
+  TriggeredBy,
+} from './types';
+import { assertIdentifier, assertScope, assertText, isUuid } from './validation';
+
+/** Input of {@link ExecutionStore.enqueue}. */
+export interface NewExecution extends PipelineKey {
+  /** Caller-chosen UUID, making a retried enqueue a ConflictError instead of a duplicate run. */
+  id?: string;
+  pipelineVersion: number;
+  pipelineYaml: string;
+  /**
+   * Runtime inputs. Secret inputs must be references (secret identifiers or
+   * `<+secrets.getValue(...)>` expressions), never secret values.
+   */
+  inputs?: JsonObject;
+  triggeredBy: TriggeredBy;
+  triggerType: ExecutionTriggerType;
+  triggerIdentifier?: string;
+}
+
+/** Filter of {@link ExecutionStore.list}. */
+export interface ExecutionListOptions extends ProjectScope, PageOptions {
+  pipelineIdentifier?: string;
+  statuses?: ExecutionStatus[];
+}
+
+/** Results recorded by {@link ExecutionStore.complete}. */
+export interface ExecutionResult {
+  errorMessage?: string;
+  outputs?: JsonObject;
+}
+
+/** Options of {@link ExecutionStore}. */
+export interface ExecutionStoreOptions {
+  /** Encrypts secret node outputs; without it only markers are stored. */
+  secretCipher?: SecretCipher;
+}
+
+const LEASED = [...LEASED_EXECUTION_STATUSES];
+
+/**
+ * Stores executions and their node states, and is the durable work queue:
+ * replicas claim queued executions under a lease, keep it alive with
+ * heartbeats, and take over executions whose lease expired. Every write on
+ * behalf of a runner is fenced by the lease, so a replica that lost it gets a
+ * {@link LeaseLostError} instead of overwriting the new owner's state.
+ */
+export class ExecutionStore {
+  /** Connects to the plugin database and migrates it unless told to skip. */
+  static async create(
+    options: { database: DatabaseService } & ExecutionStoreOptions,
+  ): Promise<ExecutionStore> {
+    return new ExecutionStore(await connectDatabase(options.database), options);
+  }
+
+  private readonly cipher: SecretCipher | undefined;
+
+  /** Wraps an already migrated Knex client. */
+  constructor(
+    private readonly db: Knex,
+    options: ExecutionStoreOptions = {},
+  ) {
+    this.cipher = options.secretCipher;
+  }
+
+  /**
+   * Queues a new execution, numbering it after the previous run of the same
+   * pipeline. ConflictError if `id` is given and already used.
+   */
+  async enqueue(input: NewExecution): Promise<Execution> {
+    assertPipelineKey(input);
+    assertNewExecution(input);
+    const id = input.id ?? randomUUID();
+    const key = {
+      org_identifier: input.orgIdentifier,
+      project_identifier: input.projectIdentifier,
+      pipeline_identifier: input.pipelineIdentifier,
+    };
+    try {
+      return await this.db.transaction(async tx => {
+        // Upsert-and-increment: atomic on both databases, and the row lock
+        // it takes on PostgreSQL orders concurrent enqueues of a pipeline.
+        const [counter] = await tx('execution_sequences')
+          .insert({ ...key, last_sequence_id: 1 })
+          .onConflict(Object.keys(key))
+          .merge({
+            last_sequence_id: tx.raw('?? + 1', [
+              'execution_sequences.last_sequence_id',
+            ]),
+          })
+          .returning('last_sequence_id');
+        const now = dbNow(tx);
+        const [row] = await tx('executions')
+          .insert({
+            id,
+            ...key,
+            pipeline_version: input.pipelineVersion,
+            pipeline_yaml: input.pipelineYaml,
+            sequence_id: Number(counter.last_sequence_id),
+            status: 'Queued',
+            inputs: toJsonColumn(input.inputs ?? {}),
+            triggered_by: toJsonColumn(triggeredByJson(input.triggeredBy)),
+            trigger_type: input.triggerType,
+            trigger_identifier: input.triggerIdentifier ?? null,
+            created_at: now,
+            updated_at: now,
+            abort_requested: false,
+            attempt: 0,
+            recovery_count: 0,
+            log_seq: 0,
+          })
+          .returning('*');
+        return toExecution(row);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`Execution '${id}' already exists`);
+      }
+      throw error;
+    }
+  }
+
+  /** Reads one execution; NotFoundError if missing. */
+  async get(id: string): Promise<Execution> {
+    const row = isUuid(id)
+      ? await this.db<ExecutionRow>('executions').where({ id }).first()
+      : undefined;
+    if (!row) {
+      throw notFound(id);
+    }
+    return toExecution(row);
+  }
+
+  /** Reads an execution by its per-pipeline number; NotFoundError if missing. */
+  async getBySequenceId(
+    key: PipelineKey,
+    sequenceId: number,
+  ): Promise<Execution> {
+    const row = await this.db<ExecutionRow>('executions')
+      .where({
+        org_identifier: key.orgIdentifier,
+        project_identifier: key.projectIdentifier,
+        pipeline_identifier: key.pipelineIdentifier,
+        sequence_id: sequenceId,
+      })
+      .first();
+    if (!row) {
+      throw new NotFoundError(
+        `Execution #${sequenceId} of pipeline '${key.pipelineIdentifier}' not found`,
+      );
+    }
+    return toExecution(row);
+  }
+
+  /** Lists executions of a project (or one pipeline), newest first. */
+  async list(options: ExecutionListOptions): Promise<Page<Execution>> {
+    assertScope(options);
+    const { limit, offset } = resolvePage(options);
+    const query = this.db<ExecutionRow>('executions').where({
+      org_identifier: options.orgIdentifier,
+      project_identifier: options.projectIdentifier,
+    });
+    if (options.pipelineIdentifier !== undefined) {
+      query.andWhere('pipeline_identifier', options.pipelineIdentifier);
+    }
+    if (options.statuses?.length) {
+      query.whereIn('status', options.statuses);
+    }
+    const [rows, [count]] = await Promise.all([
+      query
+        .clone()
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(limit)
+        .offset(offset),
+      query.clone().count({ count: '*' }),
+    ]);
+    return { items: rows.map(toExecution), totalCount: toCount(count) };
+  }
+
+  /**
+   * Atomically claims the oldest Queued execution for `ownerId` and moves it
+   * to Running with a lease of `leaseMs`. Undefined when none is queued (or
+   * all queued ones are being claimed by others at this moment).
+   */
+  async claimNext(
+    ownerId: string,
+    leaseMs: number,
+  ): Promise<Execution | undefined> {
+    assertLeaseRequest(ownerId, leaseMs);
+    const row = await claimNextQueued(this.db, ownerId, leaseMs);
+    return row ? toExecution(row) : undefined;
+  }
+
+  /**
+   * Extends the lease if `ownerId` still holds it. False means the lease was
+   * taken over or the execution ended: the caller must stop working on it.
+   * A heartbeat after expiry still succeeds if nobody took over yet.
+   */
+  async heartbeat(
+    id: string,
+    ownerId: string,
+    leaseMs: number,
+  ): Promise<boolean> {
+    assertLeaseRequest(ownerId, leaseMs);
+    if (!isUuid(id)) {
+      return false;
+    }
+    const updated = await heldBy(this.db('executions'), id, ownerId).update({
+      lease_expires_at: dbNowPlus(this.db, leaseMs),
+      heartbeat_at: dbNow(this.db),
+    });
+    return updated === 1;
+  }
+
+  /**
+   * Takes over one execution whose lease expired (its owner crashed or
+   * stalled), leaving its status as is and incrementing its recovery count.
+   * Call repeatedly until it returns undefined. The caller should check
+   * {@link Execution.recoveryCount} to give up on executions that crash
+   * every replica, and {@link ExecutionStore.listRunningNodes} to resume.
+   */
+  async claimExpired(
+    ownerId: string,
+    leaseMs: number,
+  ): Promise<Execution | undefined> {
+    assertLeaseRequest(ownerId, leaseMs);
+    const row = await claimExpiredLease(this.db, ownerId, leaseMs);
+    return row ? toExecution(row) : undefined;
+  }
+
+  /**
+   * Gives the lease up early (e.g. on graceful shutdown) so that another
+   * replica can take the execution over right away. False if not held.
+   */
+  async releaseLease(id: string, ownerId: string): Promise<boolean> {
+    if (!isUuid(id)) {
+      return false;
+    }
+    const updated = await heldBy(this.db('executions'), id, ownerId).update({
+      lease_expires_at: dbNow(this.db),
+    });
+    return updated === 1;
+  }
+
+  /**
+   * Moves a leased execution between non-terminal statuses, e.g. Running to
+   * ApprovalWaiting. LeaseLostError if `ownerId` does not hold the lease.
+   */
+  async updateStatus(
+    id: string,
+    ownerId: string,
+    status: ExecutionStatus,
+  ): Promise<Execution> {
+    if (!LEASED.includes(status)) {
+      throw new InputError(
+        `Status '${status}' is not one of ${LEASED.join(', ')}; use complete() to end an execution`,
+      );
+    }
+    return this.updateLeased(id, ownerId, {
+      status,
+      updated_at: dbNow(this.db),
+    });
+  }
+
+  /**
+   * Ends an execution with a terminal status and releases its lease.
+   * LeaseLostError if `ownerId` does not hold the lease.
+   */
+  async complete(
+    id: string,
+    ownerId: string,
+    status: ExecutionStatus,
+    result: ExecutionResult = {},
+  ): Promise<Execution> {
+    if (!isTerminalExecutionStatus(status)) {
+      throw new InputError(`Status '${status}' does not end an execution`);
+    }
+    return this.updateLeased(id, ownerId, {
+      status,
+      ended_at: dbNow(this.db),
+      updated_at: dbNow(this.db),
+      lease_owner: null,
+      lease_expires_at: null,
+      error_message: result.errorMessage ?? null,
+      outputs: toJsonColumn(result.outputs),
+    });
+  }
+
+  /**
+   * Requests an abort. A Queued execution is aborted on the spot; a leased
+   * one gets `abortRequested` set for its owner to act on; an ended one is
+   * returned unchanged. NotFoundError if missing.
+   */
+  async requestAbort(id: string): Promise<Execution> {
+    if (isUuid(id)) {
+      const now = dbNow(this.db);
+      const abortedQueued = await this.db('executions')
+        .where({ id, status: 'Queued' })
+        .update({
+          status: 'Aborted',
+          abort_requested: true,
+          ended_at: now,
+          updated_at: now,
+        });
+      if (abortedQueued === 0) {
+        await this.db('executions')
+          .where({ id })
+          .whereIn('status', LEASED)
+          .update({ abort_requested: true, updated_at: now });
+      }
+    }
+    return this.get(id);
+  }
+
+  /**
+   * Creates or overwrites the state of a node; call it before a node starts
+   * and after it ends so a takeover knows where things stood.
+   * LeaseLostError if `ownerId` does not hold the execution's lease.
+   */
+  async upsertNode(
+    executionId: string,
+    ownerId: string,
+    node: NodeExecutionInput,
+  ): Promise<NodeExecution> {
+    this.assertExecutionId(executionId);
+    const row = await upsertNodeRow(
+      this.db,
+      executionId,
+      ownerId,
+      node,
+      this.cipher,
+    );
+    return toNodeExecution(row, this.cipher);
+  }
+
+  /**
+   * Updates the status and results of a node. NotFoundError if the node does
+   * not exist; LeaseLostError if `ownerId` does not hold the lease.
+   */
+  async updateNodeStatus(
+    executionId: string,
+    ownerId: string,
+    fqn: string,
+    update: NodeStatusUpdate,
+  ): Promise<NodeExecution> {
+    this.assertExecutionId(executionId);
+    const row = await updateNodeRow(
+      this.db,
+      executionId,
+      ownerId,
+      fqn,
+      update,
+      this.cipher,
+    );
+    return toNodeExecution(row, this.cipher);
+  }
+
+  /** Reads one node; NotFoundError if missing. */
+  async getNode(executionId: string, fqn: string): Promise<NodeExecution> {
+    this.assertExecutionId(executionId);
+    const row = await this.db<NodeExecutionRow>('node_executions')
+      .where({ execution_id: executionId, fqn })
+      .first();
+    if (!row) {
+      throw new NotFoundError(
+        `Node '${fqn}' not found in execution '${executionId}'`,
+      );
+    }
+    return toNodeExecution(row, this.cipher);
+  }
+
+  /** Lists all nodes of an execution in the order they were first recorded. */
+  async listNodes(executionId: string): Promise<NodeExecution[]> {
+    return this.queryNodes(executionId);
+  }
+
+  /**
+   * Lists nodes that were in flight (Running, waiting, ...). After taking an
+   * execution over, these are what the new owner must resume or re-run
+   * (see {@link NodeExecution.idempotent}).
+   */
+  async listRunningNodes(executionId: string): Promise<NodeExecution[]> {
+    return this.queryNodes(executionId, [...IN_PROGRESS_NODE_STATUSES]);
+  }
+
+  private async queryNodes(
+    executionId: string,
+    statuses?: string[],
+  ): Promise<NodeExecution[]> {
+    if (!isUuid(executionId)) {
+      return [];
+    }
+    const query = this.db<NodeExecutionRow>('node_executions')
+      .where({ execution_id: executionId })
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'fqn', order: 'asc' },
+      ]);
+    if (statuses) {
+      query.whereIn('status', statuses);
+    }
+    const rows = await query;
+    return rows.map(row => toNodeExecution(row, this.cipher));
+  }
+
+  private async updateLeased(
+    id: string,
+    ownerId: string,
+    changes: Record<string, unknown>,
+  ): Promise<Execution> {
+    this.assertExecutionId(id);
+    const [row] = await heldBy(this.db('executions'), id, ownerId)
+      .update(changes)
+      .returning('*');
+    if (row) {
+      return toExecution(row as ExecutionRow);
+    }
+    await this.get(id); // NotFoundError if it does not exist at all
+    throw new LeaseLostError(
+      `'${ownerId}' no longer holds the lease of execution '${id}'`,
+    );
+  }
+
+  private assertExecutionId(id: string): void {
+    if (!isUuid(id)) {
+      throw notFound(id);
+    }
+  }
+}
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`Execution '${id}' not found`);
+}
+
+function assertNewExecution(input: NewExecution): void {
+  if (input.id !== undefined && !isUuid(input.id)) {
+    throw new InputError(`Execution id '${input.id}' is not a UUID`);
+  }
+  if (!Number.isInteger(input.pipelineVersion) || input.pipelineVersion < 0) {
+    throw new InputError(`Invalid pipeline version ${input.pipelineVersion}`);
+  }
+  assertText(input.pipelineYaml, 'pipeline yaml');
+  assertText(input.triggeredBy?.identity, 'triggeredBy.identity');
+  if (!EXECUTION_TRIGGER_TYPES.includes(input.triggerType)) {
+    throw new InputError(`Invalid trigger type '${String(input.triggerType)}'`);
+  }
+  if (input.triggerIdentifier !== undefined) {
+    assertIdentifier(input.triggerIdentifier, 'trigger identifier');
+  }
+}
+
+function triggeredByJson(by: TriggeredBy): JsonObject {
+  const json: JsonObject = { identity: by.identity };
+  if (by.name !== undefined) {
+    json.name = by.name;
+  }
+  if (by.email !== undefined) {
+    json.email = by.email;
+  }
+  return json;
+}

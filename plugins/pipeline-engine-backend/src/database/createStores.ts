@@ -1,0 +1,39 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ExecutionConfigStore } from './ExecutionConfigStore';
+import { ExecutionStore } from './ExecutionStore';
+import { InputSetStore } from './InputSetStore';
+import { LogStore } from './LogStore';
+import { connectDatabase } from './migrations';
+import { PipelineStore } from './PipelineStore';
+import { SecretCipher } from './secretCipher';
+import { TriggerStore } from './TriggerStore';
+
+/** All stores of the pipeline engine, sharing one database client. */
+export interface PipelineEngineStores {
+  pipelines: PipelineStore;
+  inputSets: InputSetStore;
+  triggers: TriggerStore;
+  executions: ExecutionStore;
+  logs: LogStore;
+  executionConfig: ExecutionConfigStore;
+}
+
+/**
+ * Connects to the plugin database, migrates it once (unless
+ * `database.migrations.skip`) and creates every store.
+ */
+export async function createPipelineEngineStores(options: {
+  database: DatabaseService;
+  /** Encrypts secret node outputs; without it only markers are stored. */
+  secretCipher?: SecretCipher;
+}): Promise<PipelineEngineStores> {
+  const db = await connectDatabase(options.database);
+  return {
+    pipelines: new PipelineStore(db),
+    inputSets: new InputSetStore(db),
+    triggers: new TriggerStore(db),
+    executions: new ExecutionStore(db, { secretCipher: options.secretCipher }),
+    logs: new LogStore(db),
+    executionConfig: new ExecutionConfigStore(db),
+  };
+}

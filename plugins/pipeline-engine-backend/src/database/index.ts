@@ -1,0 +1,58 @@
+/*
+ * Storage layer of the pipeline engine: Knex migrations plus one store per
+ * aggregate. Works on PostgreSQL (production, multi-replica) and SQLite
+ * (development, single process).
+ */
+
+export { createPipelineEngineStores } from './createStores';
+export type { PipelineEngineStores } from './createStores';
+export { applyMigrations, connectDatabase, MIGRATIONS_DIRECTORY } from './migrations';
+export { LeaseLostError } from './dbErrors';
+export { createAesGcmSecretCipher } from './secretCipher';
+export type { SecretCipher } from './secretCipher';
+export type { SecretOutput } from './secretOutputs';
+export * from './statuses';
+export type * from './types';
+
+export { PipelineStore } from './PipelineStore';
+export type {
+  NewPipeline,
+  Pipeline,
+  PipelineListOptions,
+  PipelinePatch,
+  PipelineSource,
+  PipelineStoreType,
+} from './PipelineStore';
+
+export { InputSetStore } from './InputSetStore';
+export type { InputSet, InputSetPatch, NewInputSet } from './InputSetStore';
+
+export { TRIGGER_TYPES, TriggerStore } from './TriggerStore';
+export type { NewTrigger, Trigger, TriggerPatch, TriggerType } from './TriggerStore';
+
+export { ExecutionStore } from './ExecutionStore';
+export type {
+  ExecutionListOptions,
+  ExecutionResult,
+  ExecutionStoreOptions,
+  NewExecution,
+} from './ExecutionStore';
+export type { Execution } from './executionRows';
+export type { NodeExecution } from './nodeExecutionRows';
+export type { NodeExecutionInput, NodeStatusUpdate } from './nodeExecutions';
+
+export { LOG_STREAMS, LogStore } from './LogStore';
+export type {
+  LogAppendResult,
+  LogLine,
+  LogLineInput,
+  LogPage,
+  LogReadOptions,
+  LogStream,
+} from './LogStore';
+
+export { EXECUTION_INFRAS, ExecutionConfigStore } from './ExecutionConfigStore';
+export type {
+  ExecutionConfigOverride,
+  ExecutionInfra,
+} from './ExecutionConfigStore';
