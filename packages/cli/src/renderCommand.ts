@@ -1,5 +1,5 @@
 import {
-  normalizeInputSet,
+  mergeInputSets,
   parsePipeline,
   resolveRuntimeInputs,
   type Problem,
@@ -57,7 +57,7 @@ function formatInputProblem(p: Problem): string {
 }
 
 /**
- * Merges the input-set file and `--set` pairs by fully-qualified name, the
+ * The input-set file and `--set` pairs merged by fully-qualified name, the
  * later winning, so `--set project_name=x` overrides a file's
  * `pipeline.variables.project_name`.
  */
@@ -65,17 +65,12 @@ function collectValues(
   io: CliIo,
   options: RenderOptions,
 ): { ok: true; inputSet: Record<string, unknown> } | { ok: false; lines: string[] } {
-  const byFqn = new Map<string, { key: string; value: unknown }>();
+  const sources: unknown[] = [];
   const lines: string[] = [];
-  const add = (source: unknown, label: string) => {
-    const normalized = normalizeInputSet(source);
-    for (const p of normalized.problems) lines.push(`${label}: ${formatInputProblem(p)}`);
-    for (const e of normalized.entries) byFqn.set(e.fqn, { key: e.key, value: e.value });
-  };
   if (options.inputSet) {
     const file = readInput(io, options.inputSet);
     if (!file.ok) return { ok: false, lines: [file.message] };
-    add(file.text, options.inputSet);
+    sources.push(file.text);
   }
   const pairs: Record<string, string> = {};
   for (const pair of options.set ?? []) {
@@ -86,7 +81,8 @@ function collectValues(
     }
     pairs[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  add(pairs, '--set');
-  if (lines.length) return { ok: false, lines };
-  return { ok: true, inputSet: Object.fromEntries([...byFqn.values()].map(e => [e.key, e.value])) };
+  sources.push(pairs);
+  const merged = mergeInputSets(sources);
+  lines.push(...merged.problems.map(formatInputProblem));
+  return lines.length ? { ok: false, lines } : { ok: true, inputSet: merged.inputSet };
 }

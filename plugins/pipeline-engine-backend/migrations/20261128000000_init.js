@@ -106,7 +106,9 @@ exports.up = async function up(knex) {
       .string('webhook_token_hash', 64)
       .nullable()
       .unique({ indexName: 'triggers_webhook_token_hash_uq' })
-      .comment('SHA-256 hex of the webhook token; the token itself is never stored');
+      .comment(
+        'SHA-256 hex of the webhook token; the token itself is never stored',
+      );
     table.integer('version').notNullable().defaultTo(1);
     auditColumns(table);
     table.unique([...PIPELINE_KEY, 'pipeline_identifier', 'identifier'], {
@@ -122,9 +124,10 @@ exports.up = async function up(knex) {
     table.string('project_identifier', 128).notNullable();
     table.string('pipeline_identifier', 128).notNullable();
     table.integer('last_sequence_id').notNullable();
-    table.primary([...PIPELINE_KEY, 'pipeline_identifier'], {
-      constraintName: 'execution_sequences_pk',
-    });
+    table.primary(
+      [...PIPELINE_KEY, 'pipeline_identifier'],
+      'execution_sequences_pk',
+    );
   });
 
   await knex.schema.createTable('executions', table => {
@@ -147,7 +150,10 @@ exports.up = async function up(knex) {
       .text('inputs')
       .notNullable()
       .comment('JSON runtime inputs; secrets only as references');
-    table.text('triggered_by').notNullable().comment('JSON {identity,name,email}');
+    table
+      .text('triggered_by')
+      .notNullable()
+      .comment('JSON {identity,name,email}');
     table.string('trigger_type', 32).notNullable();
     table.string('trigger_identifier', 128).nullable();
     table.timestamp('created_at', { useTz: true }).notNullable();
@@ -174,7 +180,9 @@ exports.up = async function up(knex) {
       .bigInteger('log_seq')
       .notNullable()
       .defaultTo(0)
-      .comment('Last log sequence number handed out; row lock serializes appends');
+      .comment(
+        'Last log sequence number handed out; row lock serializes appends',
+      );
     table.unique([...PIPELINE_KEY, 'pipeline_identifier', 'sequence_id'], {
       indexName: 'executions_sequence_uq',
     });
@@ -209,7 +217,9 @@ exports.up = async function up(knex) {
     table
       .text('secret_outputs')
       .nullable()
-      .comment('JSON of secret outputs: markers or ciphertext, never clear text');
+      .comment(
+        'JSON of secret outputs: markers or ciphertext, never clear text',
+      );
     table.text('error_message').nullable();
     table.string('failure_type', 64).nullable();
     table
@@ -241,22 +251,18 @@ exports.up = async function up(knex) {
     table.string('stream', 16).notNullable().comment('stdout, stderr or info');
     table.text('line').notNullable();
     table.timestamp('created_at', { useTz: true }).notNullable();
-    table.primary(['execution_id', 'seq'], {
-      constraintName: 'execution_logs_pk',
-    });
+    table.primary(['execution_id', 'seq'], 'execution_logs_pk');
     table.index(['execution_id', 'node_fqn', 'seq'], 'execution_logs_node_idx');
   });
 
   await knex.schema.createTable('execution_config_overrides', table => {
-    table.comment("Overrides for Harness's execution-config API");
+    table.comment('Overrides for the Harness execution-config API');
     table.string('infra', 8).notNullable().comment('K8 or VM');
     table.string('field', 128).notNullable();
     table.text('value').notNullable();
     table.text('updated_by').nullable();
     table.timestamp('updated_at', { useTz: true }).notNullable();
-    table.primary(['infra', 'field'], {
-      constraintName: 'execution_config_overrides_pk',
-    });
+    table.primary(['infra', 'field'], 'execution_config_overrides_pk');
   });
 };
 

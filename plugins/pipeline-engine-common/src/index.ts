@@ -31,3 +31,6 @@ export type { StepSpecDefinition } from './steps/registry';
 export { createDefaultStepSpecRegistry } from './steps/defaultRegistry';
 export { orExpression, flag, integer, oneOf, text, textMap } from './steps/fields';
 export * from './inputs';
+export * from './api/types';
+export * from './expressions';
+export * from './permissions';

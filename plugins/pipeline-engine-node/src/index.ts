@@ -1,1 +1,19 @@
-export {};
+/**
+ * Node library of the pipeline engine: the step-handler contract, the
+ * extension point for step types, and the typed engine client.
+ *
+ * @packageDocumentation
+ */
+
+export { createStepHandler } from './stepHandler';
+export type {
+  StepContext,
+  StepHandler,
+  StepLogger,
+  StepLogStream,
+  StepOutputOptions,
+  StepSecrets,
+  StepTriggeredBy,
+} from './stepHandler';
+export { pipelineEngineStepsExtensionPoint } from './extensions';
+export type { PipelineEngineStepsExtensionPoint } from './extensions';

@@ -57,7 +57,9 @@ export class ExecutionConfigStore {
     assertInfra(infra);
     for (const { field, value } of overrides) {
       if (typeof field !== 'string' || !/^[\w.-]{1,128}$/.test(field)) {
-        throw new InputError(`Invalid execution-config field '${String(field)}'`);
+        throw new InputError(
+          `Invalid execution-config field '${String(field)}'`,
+        );
       }
       if (typeof value !== 'string') {
         throw new InputError(`The value of '${field}' must be a string`);

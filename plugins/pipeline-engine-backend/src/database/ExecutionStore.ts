@@ -4,11 +4,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
-import {
-  claimExpiredLease,
-  claimNextQueued,
-  heldBy,
-} from './executionQueue';
+import { claimExpiredLease, claimNextQueued, heldBy } from './executionQueue';
 import { Execution, ExecutionRow, toExecution } from './executionRows';
 import { toJsonColumn } from './jsonColumns';
 import { assertLeaseRequest } from './leases';
@@ -43,7 +39,12 @@ import {
   ProjectScope,
   TriggeredBy,
 } from './types';
-import { assertIdentifier, assertScope, assertText, isUuid } from './validation';
+import {
+  assertIdentifier,
+  assertScope,
+  assertText,
+  isUuid,
+} from './validation';
 
 /** Input of {@link ExecutionStore.enqueue}. */
 export interface NewExecution extends PipelineKey {
@@ -209,15 +210,17 @@ export class ExecutionStore {
     if (options.statuses?.length) {
       query.whereIn('status', options.statuses);
     }
+    // Within a pipeline the sequence number is the reliable creation order;
+    // timestamps can tie (SQLite has millisecond resolution).
+    const order: Array<{ column: string; order: 'desc' }> =
+      options.pipelineIdentifier !== undefined
+        ? [{ column: 'sequence_id', order: 'desc' }]
+        : [
+            { column: 'created_at', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ];
     const [rows, [count]] = await Promise.all([
-      query
-        .clone()
-        .orderBy([
-          { column: 'created_at', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .limit(limit)
-        .offset(offset),
+      query.clone().orderBy(order).limit(limit).offset(offset),
       query.clone().count({ count: '*' }),
     ]);
     return { items: rows.map(toExecution), totalCount: toCount(count) };

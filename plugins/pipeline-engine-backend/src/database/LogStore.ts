@@ -78,7 +78,9 @@ const MAX_READ_LIMIT = 10000;
  */
 export class LogStore {
   /** Connects to the plugin database and migrates it unless told to skip. */
-  static async create(options: { database: DatabaseService }): Promise<LogStore> {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<LogStore> {
     return new LogStore(await connectDatabase(options.database));
   }
 

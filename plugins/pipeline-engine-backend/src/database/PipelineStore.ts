@@ -298,7 +298,8 @@ function toPipeline(row: PipelineRow): Pipeline {
     identifier: row.identifier,
     name: row.name,
     description: row.description ?? undefined,
-    tags: fromJsonColumn<Record<string, string>>(row.tags, 'pipelines.tags') ?? {},
+    tags:
+      fromJsonColumn<Record<string, string>>(row.tags, 'pipelines.tags') ?? {},
     yaml: row.yaml,
     version: Number(row.version),
     storeType: row.store_type,

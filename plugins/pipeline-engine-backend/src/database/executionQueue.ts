@@ -48,10 +48,7 @@ async function claimOne(
 ): Promise<ExecutionRow | undefined> {
   if (isPostgres(db)) {
     return db.transaction(async tx => {
-      const pick = await candidates(tx)
-        .forUpdate()
-        .skipLocked()
-        .first('id');
+      const pick = await candidates(tx).forUpdate().skipLocked().first('id');
       if (!pick) {
         return undefined;
       }

@@ -6,7 +6,11 @@
 
 export { createPipelineEngineStores } from './createStores';
 export type { PipelineEngineStores } from './createStores';
-export { applyMigrations, connectDatabase, MIGRATIONS_DIRECTORY } from './migrations';
+export {
+  applyMigrations,
+  connectDatabase,
+  MIGRATIONS_DIRECTORY,
+} from './migrations';
 export { LeaseLostError } from './dbErrors';
 export { createAesGcmSecretCipher } from './secretCipher';
 export type { SecretCipher } from './secretCipher';
@@ -28,7 +32,12 @@ export { InputSetStore } from './InputSetStore';
 export type { InputSet, InputSetPatch, NewInputSet } from './InputSetStore';
 
 export { TRIGGER_TYPES, TriggerStore } from './TriggerStore';
-export type { NewTrigger, Trigger, TriggerPatch, TriggerType } from './TriggerStore';
+export type {
+  NewTrigger,
+  Trigger,
+  TriggerPatch,
+  TriggerType,
+} from './TriggerStore';
 
 export { ExecutionStore } from './ExecutionStore';
 export type {

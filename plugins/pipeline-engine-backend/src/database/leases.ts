@@ -36,7 +36,8 @@ export async function assertLeaseHolder(
   if (isPostgres(tx)) {
     query.forShare();
   }
-  const row: { lease_owner: string | null; status: ExecutionStatus } | undefined =
+  const row:
+    { lease_owner: string | null; status: ExecutionStatus } | undefined =
     await query;
   if (!row) {
     throw new NotFoundError(`Execution '${executionId}' not found`);

@@ -40,7 +40,9 @@ export function createAesGcmSecretCipher(key: Buffer | string): SecretCipher {
       ]);
       const tag = cipher.getAuthTag();
       return [VERSION, iv, tag, data]
-        .map(part => (typeof part === 'string' ? part : part.toString('base64')))
+        .map(part =>
+          typeof part === 'string' ? part : part.toString('base64'),
+        )
         .join(':');
     },
     decrypt(ciphertext) {

@@ -6,12 +6,7 @@
 
 /** A JSON value as stored in JSON columns. */
 export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** A JSON object as stored in JSON columns. */
 export type JsonObject = { [key: string]: JsonValue };

@@ -106,7 +106,10 @@ export function readValue(state: EvalState, value: unknown): unknown {
 /** The value of secret `ref`, recorded as read. */
 export function resolveSecret(state: EvalState, ref: unknown): unknown {
   if (typeof ref !== 'string' || ref === '') {
-    return fail('secret', `secret id must be a non-empty string, got ${typeName(ref)}`);
+    return fail(
+      'secret',
+      `secret id must be a non-empty string, got ${typeName(ref)}`,
+    );
   }
   const value = state.ctx.getSecret(ref);
   if (value === undefined) {
@@ -123,6 +126,13 @@ export function readRoot(state: EvalState, name: string): unknown {
   if (name === 'secrets') return SecretsNamespace.instance;
   const value = state.ctx.lookup(name);
   if (value !== undefined) return readValue(state, value);
+  if (name === 'input') {
+    return missing(
+      state,
+      'runtime input <+input> has no value: it must be supplied before evaluation',
+      name,
+    );
+  }
   const available = [...(state.ctx.rootNames?.() ?? KNOWN_ROOTS), 'secrets'];
   if (KNOWN_ROOTS.includes(name)) {
     return missing(
@@ -167,7 +177,12 @@ export function readMember(
       key,
     );
   }
-  if (typeof obj === 'string' || typeof obj === 'number' || typeof obj === 'boolean' || Array.isArray(obj)) {
+  if (
+    typeof obj === 'string' ||
+    typeof obj === 'number' ||
+    typeof obj === 'boolean' ||
+    Array.isArray(obj)
+  ) {
     return missing(
       state,
       `"${key}" not found: ${label} is a ${typeName(obj)}, not a map`,
@@ -186,19 +201,34 @@ export function readIndex(
 ): unknown {
   if (typeof index === 'string') {
     if (Array.isArray(obj)) {
-      return missing(state, `a list (${label}) cannot be indexed by "${index}"`, index);
+      return missing(
+        state,
+        `a list (${label}) cannot be indexed by "${index}"`,
+        index,
+      );
     }
     return readMember(state, obj, index, label);
   }
   if (typeof index !== 'number' || !Number.isInteger(index)) {
-    return fail('type', `index of ${label} must be an integer or a name, got ${typeName(index)}`);
+    return fail(
+      'type',
+      `index of ${label} must be an integer or a name, got ${typeName(index)}`,
+    );
   }
   if (obj === null || obj === undefined) {
-    return missing(state, `cannot read [${index}]: ${label} is null`, String(index));
+    return missing(
+      state,
+      `cannot read [${index}]: ${label} is null`,
+      String(index),
+    );
   }
   if (!Array.isArray(obj)) {
     if (isPlainRecord(obj) || typeof obj !== 'object') {
-      return missing(state, `cannot read [${index}]: ${label} is a ${typeName(obj)}, not a list`, String(index));
+      return missing(
+        state,
+        `cannot read [${index}]: ${label} is a ${typeName(obj)}, not a list`,
+        String(index),
+      );
     }
     return fail('forbidden', `${label} is not data and cannot be read`);
   }
@@ -216,10 +246,14 @@ export function readIndex(
 export function asExpressionError(error: unknown): ExpressionError {
   if (error instanceof ExpressionError) return error;
   if (error instanceof RangeError) {
-    return new ExpressionError('limit', 'expression is too deeply nested', { cause: error });
+    return new ExpressionError('limit', 'expression is too deeply nested', {
+      cause: error,
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new ExpressionError('internal', `evaluation failed: ${message}`, { cause: error });
+  return new ExpressionError('internal', `evaluation failed: ${message}`, {
+    cause: error,
+  });
 }
 
 /** Lists and maps nested deeper than this are rejected (also stops cycles). */
@@ -232,7 +266,10 @@ const MAX_VALUE_DEPTH = 64;
  */
 export function toPlain(state: EvalState, value: unknown, depth = 0): unknown {
   if (depth > MAX_VALUE_DEPTH) {
-    return fail('limit', `value is nested more than ${MAX_VALUE_DEPTH} levels deep`);
+    return fail(
+      'limit',
+      `value is nested more than ${MAX_VALUE_DEPTH} levels deep`,
+    );
   }
   if (value === undefined || value === null) return null;
   switch (typeof value) {
@@ -245,7 +282,8 @@ export function toPlain(state: EvalState, value: unknown, depth = 0): unknown {
     default:
       break;
   }
-  if (value instanceof SecretReference) return toPlain(state, readValue(state, value), depth);
+  if (value instanceof SecretReference)
+    return toPlain(state, readValue(state, value), depth);
   if (value instanceof SecretsNamespace) {
     return fail('type', '"secrets" is not a value; use secrets.getValue("id")');
   }
@@ -267,5 +305,8 @@ export function toPlain(state: EvalState, value: unknown, depth = 0): unknown {
     }
     return out;
   }
-  return fail('forbidden', `a ${typeof value} is not data and cannot be returned`);
+  return fail(
+    'forbidden',
+    `a ${typeof value} is not data and cannot be returned`,
+  );
 }

@@ -107,7 +107,11 @@ export interface ExpressionScope {
   /** Current repeat item: `<+repeat.item>`, `<+repeat.items>`. */
   repeat?: { item: JsonValue; items?: JsonValue[] };
   /** Current iteration: `<+strategy.iteration>`, `<+strategy.iterations>`. */
-  strategy?: { iteration: number; iterations: number; [key: string]: JsonValue };
+  strategy?: {
+    iteration: number;
+    iterations: number;
+    [key: string]: JsonValue;
+  };
   /** The `env` root. */
   env?: Record<string, JsonValue>;
 }
@@ -120,7 +124,10 @@ function isGroup(node: unknown): node is StepGroupSnapshot {
 }
 
 /** Own property or undefined: snapshot keys must never hit the prototype. */
-function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+function own<T>(
+  record: Record<string, T> | undefined,
+  key: string,
+): T | undefined {
   return record && Object.prototype.hasOwnProperty.call(record, key)
     ? record[key]
     : undefined;
@@ -129,7 +136,9 @@ function own<T>(record: Record<string, T> | undefined, key: string): T | undefin
 /** `account.x`, `x`, or the id inside `<+secrets.getValue("x")>`. */
 function secretIdOf(value: JsonValue): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const m = /^<\+secrets\.getValue\(\s*["']([^"']+)["']\s*\)>$/.exec(value.trim());
+  const m = /^<\+secrets\.getValue\(\s*["']([^"']+)["']\s*\)>$/.exec(
+    value.trim(),
+  );
   return m ? m[1] : value.trim();
 }
 
@@ -170,13 +179,19 @@ export function createExpressionContext(
       for (const [id, names] of Object.entries(stageSecrets)) {
         const stage = own(p.stages, id);
         if (stage) {
-          stages[id] = { ...stage, variables: markSecrets(stage.variables, names) };
+          stages[id] = {
+            ...stage,
+            variables: markSecrets(stage.variables, names),
+          };
         }
       }
     }
     const view: Record<string, unknown> = { ...p };
     if (p.variables) {
-      view.variables = markSecrets(p.variables, snapshot.secretVariables?.pipeline);
+      view.variables = markSecrets(
+        p.variables,
+        snapshot.secretVariables?.pipeline,
+      );
     }
     if (stages) view.stages = stages;
     return view;
@@ -190,7 +205,9 @@ export function createExpressionContext(
     memo('stage', () => {
       if (!scope.stageId) return undefined;
       const stages = pipelineView().stages;
-      const stage = isPlainRecord(stages) ? own(stages, scope.stageId) : undefined;
+      const stage = isPlainRecord(stages)
+        ? own(stages, scope.stageId)
+        : undefined;
       return isPlainRecord(stage) ? stage : undefined;
     });
   const stageSteps = (): StepTree => {
@@ -250,7 +267,10 @@ export function createExpressionContext(
   const idRoot = (id: string | undefined) => () =>
     id === undefined ? undefined : { identifier: id };
   roots.set('account', idRoot(snapshot.accountIdentifier));
-  roots.set('org', idRoot(snapshot.orgIdentifier ?? snapshot.pipeline.orgIdentifier));
+  roots.set(
+    'org',
+    idRoot(snapshot.orgIdentifier ?? snapshot.pipeline.orgIdentifier),
+  );
   roots.set(
     'project',
     idRoot(snapshot.projectIdentifier ?? snapshot.pipeline.projectIdentifier),

@@ -64,7 +64,8 @@ export interface EvaluationResult<T = unknown> {
 }
 
 /** Outcome of a non-throwing call. */
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; error: ExpressionError };
+export type Outcome<T> =
+  ({ ok: true } & T) | { ok: false; error: ExpressionError };
 
 /** What {@link ExpressionEngine.analyze} finds without evaluating. */
 export interface TemplateAnalysis {
@@ -87,7 +88,10 @@ type JexlExpression = ReturnType<JexlInstance['createExpression']>;
 /** A jexl instance plus a way to evaluate that keeps our error objects. */
 interface Evaluator {
   jexl: JexlInstance;
-  evalSync(expression: JexlExpression, context: Record<string, unknown>): unknown;
+  evalSync(
+    expression: JexlExpression,
+    context: Record<string, unknown>,
+  ): unknown;
 }
 
 /**
@@ -119,20 +123,29 @@ function createEvaluator(): Evaluator {
   j.addBinaryOp('%', 40, guard(arithmetic('%')));
   j.addBinaryOp('==', 15, javaEquals);
   j.addBinaryOp('!=', 15, (l: unknown, r: unknown) => !javaEquals(l, r));
-  for (const op of ['<', '>', '<=', '>='] as const) j.addBinaryOp(op, 20, guard(compare(op)));
+  for (const op of ['<', '>', '<=', '>='] as const)
+    j.addBinaryOp(op, 20, guard(compare(op)));
   j.addUnaryOp('!', (v: unknown) => !truthy(v));
   const state = (frame: unknown): EvalState => (frame as EvalFrame).state;
   j.addTransforms({
-    [T.root]: guard((frame: unknown, name: string) => readRoot(state(frame), name)),
+    [T.root]: guard((frame: unknown, name: string) =>
+      readRoot(state(frame), name),
+    ),
     [T.get]: guard((frame: unknown, obj: unknown, key: string, label: string) =>
       readMember(state(frame), obj, key, label),
     ),
-    [T.index]: guard((frame: unknown, obj: unknown, index: unknown, label: string) =>
-      readIndex(state(frame), obj, index, label),
+    [T.index]: guard(
+      (frame: unknown, obj: unknown, index: unknown, label: string) =>
+        readIndex(state(frame), obj, index, label),
     ),
     [T.call]: guard(
-      (frame: unknown, name: string, label: string, receiver: unknown, ...args: unknown[]) =>
-        callMethod(state(frame), name, label, receiver, args),
+      (
+        frame: unknown,
+        name: string,
+        label: string,
+        receiver: unknown,
+        ...args: unknown[]
+      ) => callMethod(state(frame), name, label, receiver, args),
     ),
     [T.hole]: (frame: unknown, n: number) => (frame as EvalFrame).holes[n],
     [T.bool]: (value: unknown) => truthy(value),
@@ -164,12 +177,23 @@ function syntaxError(error: unknown, src: JexlSource): ExpressionError {
       .replace(/\$index\(/g, '[')
       .replace(/\|/g, '.');
   const token = /^Token (.*?) \(\w+\) unexpected/.exec(message);
-  if (token) return new ExpressionError('syntax', `invalid syntax: unexpected "${unplace(token[1])}"`);
+  if (token)
+    return new ExpressionError(
+      'syntax',
+      `invalid syntax: unexpected "${unplace(token[1])}"`,
+    );
   if (/^Unexpected end of expression/.test(message)) {
-    return new ExpressionError('syntax', 'invalid syntax: unexpected end of expression');
+    return new ExpressionError(
+      'syntax',
+      'invalid syntax: unexpected end of expression',
+    );
   }
   const invalid = /^Invalid expression token: (.*)$/.exec(message);
-  if (invalid) return new ExpressionError('syntax', `invalid syntax: unexpected "${unplace(invalid[1])}"`);
+  if (invalid)
+    return new ExpressionError(
+      'syntax',
+      `invalid syntax: unexpected "${unplace(invalid[1])}"`,
+    );
   return new ExpressionError('syntax', `invalid syntax: ${unplace(message)}`);
 }
 
@@ -182,7 +206,9 @@ export class ExpressionEngine {
 
   constructor(options: ExpressionEngineOptions = {}) {
     this.mode = options.mode ?? 'strict';
-    this.cache = new LruCache(Math.max(0, Math.floor(options.cacheSize ?? 1000)));
+    this.cache = new LruCache(
+      Math.max(0, Math.floor(options.cacheSize ?? 1000)),
+    );
   }
 
   /** Number of compiled expressions currently cached. */
@@ -195,7 +221,8 @@ export class ExpressionEngine {
    * @throws ExpressionError
    */
   render(template: string, ctx: ExpressionContext): RenderResult {
-    if (!hasExpressions(template)) return { value: template, text: template, secrets: [] };
+    if (!hasExpressions(template))
+      return { value: template, text: template, secrets: [] };
     const state = this.newState(ctx);
     const segments = scanTemplate(template);
     if (segments.length === 1 && segments[0].kind === 'expression') {
@@ -235,7 +262,8 @@ export class ExpressionEngine {
           throw asExpressionError(e).annotate({ path });
         }
       }
-      if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}[${i}]`));
+      if (Array.isArray(v))
+        return v.map((item, i) => walk(item, `${path}[${i}]`));
       if (isPlainRecord(v)) {
         const out: Record<string, unknown> = {};
         for (const key of Object.keys(v)) {
@@ -255,7 +283,10 @@ export class ExpressionEngine {
   }
 
   /** {@link ExpressionEngine.renderDeep} without throwing. */
-  tryRenderDeep(value: unknown, ctx: ExpressionContext): Outcome<EvaluationResult> {
+  tryRenderDeep(
+    value: unknown,
+    ctx: ExpressionContext,
+  ): Outcome<EvaluationResult> {
     return attempt(() => this.renderDeep(value, ctx));
   }
 
@@ -267,12 +298,16 @@ export class ExpressionEngine {
    */
   evaluate(expression: string, ctx: ExpressionContext): EvaluationResult {
     const state = this.newState(ctx);
-    const compiled = this.compileCached(`c:${expression}`, () => {
-      const parts: BodyPart[] = scanTemplate(expression).map(s =>
-        s.kind === 'text' ? s.text : s.node,
-      );
-      return this.compileParts(parts);
-    }, expression);
+    const compiled = this.compileCached(
+      `c:${expression}`,
+      () => {
+        const parts: BodyPart[] = scanTemplate(expression).map(s =>
+          s.kind === 'text' ? s.text : s.node,
+        );
+        return this.compileParts(parts);
+      },
+      expression,
+    );
     const value = this.run(compiled, state, expression);
     return { value, secrets: [...state.secrets] };
   }
@@ -335,14 +370,16 @@ export class ExpressionEngine {
     ctx: ExpressionContext,
   ): EvaluationResult<boolean> {
     const trimmed = condition.trim();
-    if (trimmed === '' || trimmed === 'true') return { value: true, secrets: [] };
+    if (trimmed === '' || trimmed === 'true')
+      return { value: true, secrets: [] };
     if (trimmed === 'false') return { value: false, secrets: [] };
     const { value, secrets } = this.evaluate(condition, ctx);
     if (typeof value === 'boolean') return { value, secrets };
     if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) {
       return { value: value.trim().toLowerCase() === 'true', secrets };
     }
-    if (value === null && this.mode === 'lenient') return { value: false, secrets };
+    if (value === null && this.mode === 'lenient')
+      return { value: false, secrets };
     throw new ExpressionError(
       'type',
       `condition must evaluate to true or false, got ${renderText(value)}`,
@@ -355,7 +392,11 @@ export class ExpressionEngine {
   }
 
   /** Compiles (cached) and evaluates one top-level expression of `template`. */
-  private evaluateNode(node: ExpressionNode, state: EvalState, template: string): unknown {
+  private evaluateNode(
+    node: ExpressionNode,
+    state: EvalState,
+    template: string,
+  ): unknown {
     try {
       return this.run(this.compileNode(node), state, node.source);
     } catch (e) {
@@ -369,7 +410,9 @@ export class ExpressionEngine {
   /** Evaluates nested expressions first, then `compiled` with them bound. */
   private run(compiled: Compiled, state: EvalState, source: string): unknown {
     try {
-      const holes = compiled.holes.map(h => this.run(h.compiled, state, h.node.source));
+      const holes = compiled.holes.map(h =>
+        this.run(h.compiled, state, h.node.source),
+      );
       const frame: EvalFrame = { state, holes };
       return toPlain(state, compiled.evalSync({ [FRAME]: frame }));
     } catch (e) {
@@ -378,10 +421,18 @@ export class ExpressionEngine {
   }
 
   private compileNode(node: ExpressionNode): Compiled {
-    return this.compileCached(`e:${node.body}`, () => this.compileParts(node.parts), node.source);
+    return this.compileCached(
+      `e:${node.body}`,
+      () => this.compileParts(node.parts),
+      node.source,
+    );
   }
 
-  private compileCached(key: string, make: () => Compiled, source: string): Compiled {
+  private compileCached(
+    key: string,
+    make: () => Compiled,
+    source: string,
+  ): Compiled {
     const cached = this.cache.get(key);
     if (cached) return cached;
     let compiled: Compiled;
@@ -409,7 +460,10 @@ export class ExpressionEngine {
     const target = root as unknown as Record<string, unknown>;
     for (const key of Object.keys(target)) delete target[key];
     Object.assign(target, replacement);
-    const holes = src.holes.map(node => ({ node, compiled: this.compileNode(node) }));
+    const holes = src.holes.map(node => ({
+      node,
+      compiled: this.compileNode(node),
+    }));
     return {
       evalSync: context => this.evaluator.evalSync(expression, context),
       holes,

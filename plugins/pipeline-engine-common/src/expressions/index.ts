@@ -28,7 +28,7 @@ export type {
 } from './errors';
 export { MAX_NESTING, hasExpressions, scanTemplate } from './scan';
 export type { BodyPart, ExpressionNode, TemplateSegment } from './scan';
-export { rewriteToJexl } from './rewrite';
+export { MAX_DEPTH, MAX_TOKENS, rewriteToJexl } from './rewrite';
 export type { JexlSource } from './rewrite';
 export { SecretReference, renderText, secretRef } from './values';
 export type { JsonValue } from './values';
@@ -36,4 +36,9 @@ export { FORBIDDEN_NAMES, KNOWN_ROOTS } from './access';
 export { KNOWN_METHODS } from './methods';
 export { JAVA_STRING_METHODS } from './javaStringMethods';
 export type { MethodSpec } from './javaStringMethods';
-export { javaMatches, javaRegExp, javaReplaceAll, javaSplit } from './javaRegex';
+export {
+  javaMatches,
+  javaRegExp,
+  javaReplaceAll,
+  javaSplit,
+} from './javaRegex';

@@ -32,13 +32,17 @@ function escapeLiteral(text: string): string {
  */
 export function javaRegExp(source: string, flags = ''): RegExp {
   if (source.length > MAX_REGEX_LENGTH) {
-    fail('method', `regular expression is longer than ${MAX_REGEX_LENGTH} characters`);
+    fail(
+      'method',
+      `regular expression is longer than ${MAX_REGEX_LENGTH} characters`,
+    );
   }
   let src = source;
   let extraFlags = '';
   const inline = /^\(\?([imsx]+)\)/.exec(src);
   if (inline) {
-    if (inline[1].includes('x')) fail('method', 'regex flag (?x) is not supported');
+    if (inline[1].includes('x'))
+      fail('method', 'regex flag (?x) is not supported');
     extraFlags = inline[1];
     src = src.slice(inline[0].length);
   }
@@ -48,7 +52,8 @@ export function javaRegExp(source: string, flags = ''): RegExp {
     const c = src[i];
     if (c === '\\') {
       const n = src[i + 1];
-      if (n === undefined) fail('method', `regular expression "${source}" ends with "\\"`);
+      if (n === undefined)
+        fail('method', `regular expression "${source}" ends with "\\"`);
       if (n === 'Q') {
         const end = src.indexOf('\\E', i + 2);
         const literal = src.slice(i + 2, end === -1 ? src.length : end);
@@ -69,14 +74,17 @@ export function javaRegExp(source: string, flags = ''): RegExp {
       if (n === 'p' || n === 'P') {
         const m = /^\{(?:Is)?(\w+)\}/.exec(src.slice(i + 2));
         const cls = m ? POSIX_CLASSES[m[1]] : undefined;
-        if (!m || !cls) fail('method', `regex class \\${n}${m ? m[0] : ''} is not supported`);
+        if (!m || !cls)
+          fail('method', `regex class \\${n}${m ? m[0] : ''} is not supported`);
         const body = n === 'P' ? `^${cls}` : cls;
         out += inClass ? cls : `[${body}]`;
-        if (inClass && n === 'P') fail('method', 'negated \\P{...} inside [...] is not supported');
+        if (inClass && n === 'P')
+          fail('method', 'negated \\P{...} inside [...] is not supported');
         i += 1 + m[0].length;
         continue;
       }
-      if ('hHRXGZ'.includes(n)) fail('method', `regex escape \\${n} is not supported`);
+      if ('hHRXGZ'.includes(n))
+        fail('method', `regex escape \\${n} is not supported`);
       out += c + n;
       i++;
       continue;
@@ -84,7 +92,10 @@ export function javaRegExp(source: string, flags = ''): RegExp {
     if (inClass) {
       if (c === ']') inClass = false;
       if (c === '[' || (c === '&' && src[i + 1] === '&')) {
-        fail('method', 'nested or intersected character classes are not supported');
+        fail(
+          'method',
+          'nested or intersected character classes are not supported',
+        );
       }
       out += c;
       continue;
@@ -98,7 +109,10 @@ export function javaRegExp(source: string, flags = ''): RegExp {
     if (c === '(' && src[i + 1] === '?' && src[i + 2] === '>') {
       fail('method', 'atomic groups (?>...) are not supported');
     }
-    if ((c === '+' || c === '*' || c === '?' || c === '}') && src[i + 1] === '+') {
+    if (
+      (c === '+' || c === '*' || c === '?' || c === '}') &&
+      src[i + 1] === '+'
+    ) {
       fail('method', 'possessive quantifiers are not supported');
     }
     out += c;
@@ -106,7 +120,10 @@ export function javaRegExp(source: string, flags = ''): RegExp {
   try {
     return new RegExp(out, [...new Set(flags + extraFlags)].join(''));
   } catch (e) {
-    return fail('method', `invalid regular expression "${source}": ${(e as Error).message}`);
+    return fail(
+      'method',
+      `invalid regular expression "${source}": ${(e as Error).message}`,
+    );
   }
 }
 
@@ -116,8 +133,7 @@ export function javaSplit(input: string, regex: string, limit = 0): string[] {
   const matchLimited = limit > 0;
   const list: string[] = [];
   let index = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(input)) !== null) {
+  for (let m = re.exec(input); m !== null; m = re.exec(input)) {
     const start = m.index;
     const end = start + m[0].length;
     if (m[0].length === 0) re.lastIndex++; // step past empty matches
@@ -160,9 +176,12 @@ export function javaReplaceAll(
       if (i >= replacement.length) fail('method', 'replacement ends with "\\"');
       lit += replacement[i];
     } else if (c === '$') {
-      const named = /^\{([a-zA-Z][a-zA-Z0-9]*)\}/.exec(replacement.slice(i + 1));
+      const named = /^\{([a-zA-Z][a-zA-Z0-9]*)\}/.exec(
+        replacement.slice(i + 1),
+      );
       const num = /^\d/.exec(replacement.slice(i + 1));
-      if (!named && !num) fail('method', 'illegal "$" in replacement; escape it as "\\$"');
+      if (!named && !num)
+        fail('method', 'illegal "$" in replacement; escape it as "\\$"');
       if (lit) pieces.push(lit);
       lit = '';
       if (named) {
@@ -179,16 +198,21 @@ export function javaReplaceAll(
   if (lit) pieces.push(lit);
   return input.replace(re, (...args: unknown[]) => {
     const last = args[args.length - 1];
-    const groupsObj = typeof last === 'object' && last !== null ? (last as Record<string, string | undefined>) : undefined;
+    const groupsObj =
+      typeof last === 'object' && last !== null
+        ? (last as Record<string, string | undefined>)
+        : undefined;
     const groupCount = args.length - (groupsObj ? 4 : 3);
     return pieces
       .map(p => {
         if (typeof p === 'string') return p;
         if (typeof p === 'number') {
-          if (p > groupCount) fail('method', `no group ${p} in regular expression "${regex}"`);
+          if (p > groupCount)
+            fail('method', `no group ${p} in regular expression "${regex}"`);
           return (args[p] as string | undefined) ?? '';
         }
-        if (!groupsObj || !(p.name in groupsObj)) fail('method', `no group named "${p.name}"`);
+        if (!groupsObj || !(p.name in groupsObj))
+          fail('method', `no group named "${p.name}"`);
         return groupsObj[p.name] ?? '';
       })
       .join('');

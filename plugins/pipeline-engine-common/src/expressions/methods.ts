@@ -26,7 +26,8 @@ const LIST_METHODS: Readonly<Record<string, MethodSpec<unknown[]>>> = {
   indexOf: spec(1, 1, (l, a) => l.findIndex(x => javaEquals(x, a[0]))),
   get: spec(1, 1, (l, a) => {
     const i = intArg('get', a, 0);
-    if (i < 0 || i >= l.length) fail('method', `get(): index ${i} is out of range for size ${l.length}`);
+    if (i < 0 || i >= l.length)
+      fail('method', `get(): index ${i} is out of range for size ${l.length}`);
     return l[i];
   }),
   toString: spec(0, 0, l => javaToString(l)),
@@ -39,11 +40,16 @@ const SCALAR_METHODS: Readonly<Record<string, MethodSpec<number | boolean>>> = {
 };
 
 /** java.util.Map methods other than `get`, which needs the evaluation state. */
-const MAP_METHODS: Readonly<Record<string, MethodSpec<Record<string, unknown>>>> = {
+const MAP_METHODS: Readonly<
+  Record<string, MethodSpec<Record<string, unknown>>>
+> = {
   size: spec(0, 0, o => Object.keys(o).length),
   isEmpty: spec(0, 0, o => Object.keys(o).length === 0),
-  containsKey: spec(1, 1, (o, a) =>
-    typeof a[0] === 'string' && Object.prototype.hasOwnProperty.call(o, a[0]),
+  containsKey: spec(
+    1,
+    1,
+    (o, a) =>
+      typeof a[0] === 'string' && Object.prototype.hasOwnProperty.call(o, a[0]),
   ),
   keySet: spec(0, 0, o => Object.keys(o)),
   get: spec(1, 1, () => undefined), // implemented in callMethod
@@ -60,7 +66,11 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /** Throws `unknown-method` with a suggestion among `names`. */
-export function unknownMethod(name: string, where: string, names: Iterable<string>): never {
+export function unknownMethod(
+  name: string,
+  where: string,
+  names: Iterable<string>,
+): never {
   const hint = didYouMean(name, names);
   return fail(
     'unknown-method',
@@ -76,16 +86,26 @@ function invoke<T>(
   args: readonly unknown[],
   label: string,
 ): unknown {
-  const method = Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+  const method = Object.prototype.hasOwnProperty.call(table, name)
+    ? table[name]
+    : undefined;
   if (!method) {
-    return unknownMethod(name, `on a ${typeName(receiver)} (${label})`, Object.keys(table));
+    return unknownMethod(
+      name,
+      `on a ${typeName(receiver)} (${label})`,
+      Object.keys(table),
+    );
   }
   if (args.length < method.minArgs || args.length > method.maxArgs) {
     const want =
       method.minArgs === method.maxArgs
         ? `${method.minArgs}`
         : `${method.minArgs} to ${method.maxArgs}`;
-    fail('method', `${name}() takes ${want} argument(s), got ${args.length}`, name);
+    fail(
+      'method',
+      `${name}() takes ${want} argument(s), got ${args.length}`,
+      name,
+    );
   }
   return method.call(receiver, args);
 }
@@ -103,12 +123,15 @@ export function callMethod(
   args: readonly unknown[],
 ): unknown {
   if (receiver === null || receiver === undefined) {
-    if (state.strict) fail('type', `cannot call ${name}() on null (${label})`, name);
+    if (state.strict)
+      fail('type', `cannot call ${name}() on null (${label})`, name);
     return undefined;
   }
   if (receiver instanceof SecretsNamespace) {
-    if (name !== 'getValue') return unknownMethod(name, 'on secrets', ['getValue']);
-    if (args.length !== 1) fail('method', `getValue() takes 1 argument, got ${args.length}`);
+    if (name !== 'getValue')
+      return unknownMethod(name, 'on secrets', ['getValue']);
+    if (args.length !== 1)
+      fail('method', `getValue() takes 1 argument, got ${args.length}`);
     return resolveSecret(state, args[0]);
   }
   if (typeof receiver === 'string') {
@@ -127,5 +150,9 @@ export function callMethod(
     }
     return invoke(MAP_METHODS, name, receiver, args, label);
   }
-  return fail('forbidden', `cannot call ${name}() on ${label}: it is not data`, name);
+  return fail(
+    'forbidden',
+    `cannot call ${name}() on ${label}: it is not data`,
+    name,
+  );
 }

@@ -37,6 +37,12 @@ export function javaEquals(left: unknown, right: unknown): boolean {
   return JSON.stringify(l) === JSON.stringify(r);
 }
 
+/** -1, 0 or 1. */
+function order<T extends number | string>(a: T, b: T): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
 /**
  * Ordering for `< > <= >=`: numeric when both sides are numbers or numeric
  * strings, else string comparison; null compares as false.
@@ -45,19 +51,27 @@ export function compare(
   op: '<' | '>' | '<=' | '>=',
 ): (left: unknown, right: unknown) => boolean {
   return (left, right) => {
-    if (left === null || left === undefined || right === null || right === undefined) {
+    if (
+      left === null ||
+      left === undefined ||
+      right === null ||
+      right === undefined
+    ) {
       return false;
     }
     const a = asNumber(left);
     const b = asNumber(right);
     let cmp: number;
     if (a !== undefined && b !== undefined) {
-      cmp = a < b ? -1 : a > b ? 1 : 0;
       if (Number.isNaN(a) || Number.isNaN(b)) return false;
+      cmp = order(a, b);
     } else if (typeof left === 'string' && typeof right === 'string') {
-      cmp = left < right ? -1 : left > right ? 1 : 0;
+      cmp = order(left, right);
     } else {
-      return fail('type', `cannot compare ${typeName(left)} ${op} ${typeName(right)}`);
+      return fail(
+        'type',
+        `cannot compare ${typeName(left)} ${op} ${typeName(right)}`,
+      );
     }
     switch (op) {
       case '<':
@@ -77,7 +91,8 @@ export function add(left: unknown, right: unknown): unknown {
   if (typeof left === 'string' || typeof right === 'string') {
     return renderText(left) + renderText(right);
   }
-  if (typeof left === 'number' && typeof right === 'number') return left + right;
+  if (typeof left === 'number' && typeof right === 'number')
+    return left + right;
   return fail('type', `cannot add ${typeName(left)} and ${typeName(right)}`);
 }
 
@@ -89,7 +104,10 @@ export function arithmetic(
     const a = asNumber(left);
     const b = asNumber(right);
     if (a === undefined || b === undefined) {
-      return fail('type', `cannot apply "${op}" to ${typeName(left)} and ${typeName(right)}`);
+      return fail(
+        'type',
+        `cannot apply "${op}" to ${typeName(left)} and ${typeName(right)}`,
+      );
     }
     switch (op) {
       case '-':

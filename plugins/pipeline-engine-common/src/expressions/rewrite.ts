@@ -4,9 +4,10 @@
  * jexl cannot call methods on values: `a.toLowerCase()` parses as a call of a
  * global `toLowerCase` and drops `a`. Harness bodies do this all the time, so
  * the token stream is rewritten:
- * - `.name(args)` after an operand → `|$call("name", args)`, a jexl transform
- *   applied to that operand (the name is passed as a string placeholder). A transform binds as tightly as `.`/`[]` (it is parsed as
- *   a postfix of the operand on its left), so `a + b.trim()`,
+ * - `.name(args)` after an operand → `|$call("name", args)`, a jexl
+ *   transform applied to that operand (the name travels as a string
+ *   placeholder). A transform binds as tightly as `.`/`[]` (jexl parses it
+ *   as a postfix of the operand on its left), so `a + b.trim()`,
  *   `a.split(",")[0]`, `!a.isEmpty()` and chains keep Java's precedence.
  *   Method names are checked here against the supported ones.
  * - postfix `x[i]` → `x|$index(i)`: jexl cannot index a parenthesised
@@ -52,6 +53,14 @@ const WORD_OPERATORS: Record<string, string> = {
 /** Names jexl's lexer would take as keywords after a dot. */
 const JEXL_KEYWORDS = new Set(['true', 'false', 'in']);
 
+/**
+ * Size limits: real expressions are far smaller, and jexl's parser is
+ * quadratic in nesting depth and chain length.
+ */
+export const MAX_TOKENS = 512;
+/** Deepest nesting of parentheses / brackets accepted. */
+export const MAX_DEPTH = 32;
+
 /** Prefix of internal transform names; user names can never start with `$`. */
 export const INTERNAL = '$';
 
@@ -60,7 +69,7 @@ const isOp = (t: Token | undefined, value: string): boolean =>
 
 /**
  * Rewrites a body (or a condition: text and expressions) to jexl.
- * @throws ExpressionError `syntax`, `unknown-method`, `unterminated`
+ * @throws ExpressionError `syntax`, `unknown-method`, `forbidden`, `unterminated`, `limit`
  */
 export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
   const tokens = tokenize(parts);
@@ -82,6 +91,8 @@ export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
     return `$h${holes.length - 1}`;
   };
   const openLevel = (opener: '(' | '[', text: string, emit: string) => {
+    if (open.length >= MAX_DEPTH)
+      fail('limit', `brackets are nested more than ${MAX_DEPTH} deep`);
     out.push(text);
     open.push({ opener, emit });
     levels.push(out.length);
@@ -89,6 +100,8 @@ export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
   };
 
   if (tokens.length === 0) fail('syntax', 'empty expression');
+  if (tokens.length > MAX_TOKENS)
+    fail('limit', `expression has more than ${MAX_TOKENS} tokens`);
 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
@@ -99,8 +112,11 @@ export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
         operandEnd = true;
         break;
       case 'string': {
-        const pieces = typeof t.pieces[0] === 'string' ? t.pieces : ['', ...t.pieces];
-        const items = pieces.map(p => (typeof p === 'string' ? str(p) : hole(p)));
+        const pieces =
+          typeof t.pieces[0] === 'string' ? t.pieces : ['', ...t.pieces];
+        const items = pieces.map(p =>
+          typeof p === 'string' ? str(p) : hole(p),
+        );
         out.push(items.length === 1 ? items[0] : `(${items.join(' + ')})`);
         operandEnd = true;
         break;
@@ -136,7 +152,8 @@ export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
         break;
     }
   }
-  if (open.length) fail('syntax', `"${open[open.length - 1].opener}" is never closed`);
+  if (open.length)
+    fail('syntax', `"${open[open.length - 1].opener}" is never closed`);
   return { source: out.join(''), strings, holes };
 
   /** Emits operator tokens[i] (and what it consumes); returns the last index used. */
@@ -157,7 +174,11 @@ export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
           // The name travels as a string: jexl's lexer misreads names such
           // as "toString" (it looks them up in a plain object).
           const name = str(next.value);
-          openLevel('(', `|${INTERNAL}call(${name}${isOp(tokens[i + 3], ')') ? '' : ', '}`, ')');
+          openLevel(
+            '(',
+            `|${INTERNAL}call(${name}${isOp(tokens[i + 3], ')') ? '' : ', '}`,
+            ')',
+          );
           return i + 2;
         }
         assertAllowedName(next.value);
@@ -173,13 +194,18 @@ export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
         else openLevel('[', '[', ']');
         return i;
       case '(':
-        if (operandEnd) fail('syntax', 'unexpected "(": only methods can be called, as x.method()');
+        if (operandEnd)
+          fail(
+            'syntax',
+            'unexpected "(": only methods can be called, as x.method()',
+          );
         openLevel('(', '(', ')');
         return i;
       case ')':
       case ']': {
         const top = open.pop();
-        if (!top || (top.opener === '(') !== (op === ')')) fail('syntax', `unexpected "${op}"`);
+        if (!top || (top.opener === '(') !== (op === ')'))
+          fail('syntax', `unexpected "${op}"`);
         out.push(top.emit);
         levels.pop();
         operandEnd = true;

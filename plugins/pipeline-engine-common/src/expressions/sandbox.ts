@@ -15,7 +15,12 @@ import type { JexlSource } from './rewrite';
 export type JexlNode =
   | { type: 'Literal'; value: unknown }
   | { type: 'Identifier'; value: string; from?: JexlNode; relative?: boolean }
-  | { type: 'BinaryExpression'; operator: string; left: JexlNode; right: JexlNode }
+  | {
+      type: 'BinaryExpression';
+      operator: string;
+      left: JexlNode;
+      right: JexlNode;
+    }
   | { type: 'UnaryExpression'; operator: string; right: JexlNode }
   | {
       type: 'ConditionalExpression';
@@ -23,7 +28,12 @@ export type JexlNode =
       consequent?: JexlNode;
       alternate: JexlNode;
     }
-  | { type: 'FilterExpression'; relative: boolean; expr: JexlNode; subject: JexlNode }
+  | {
+      type: 'FilterExpression';
+      relative: boolean;
+      expr: JexlNode;
+      subject: JexlNode;
+    }
   | { type: 'ArrayLiteral'; value: JexlNode[] }
   | { type: 'ObjectLiteral'; value: Record<string, JexlNode> }
   | { type: 'FunctionCall'; name: string; pool: string; args: JexlNode[] };
@@ -41,7 +51,19 @@ export const T = {
   bool: `${INTERNAL}bool`,
 } as const;
 
-const PASSTHROUGH_BINARY = new Set(['+', '-', '*', '/', '%', '==', '!=', '<', '>', '<=', '>=']);
+const PASSTHROUGH_BINARY = new Set([
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '==',
+  '!=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+]);
 
 const lit = (value: unknown): JexlNode => ({ type: 'Literal', value });
 const frame: JexlNode = { type: 'Identifier', value: FRAME };
@@ -65,13 +87,14 @@ export interface SecuredAst {
  */
 export function secureAst(ast: JexlNode, src: JexlSource): SecuredAst {
   const references = new Set<string>();
-  const placeholder = (name: string): { kind: 's' | 'h'; n: number } | undefined => {
+  const placeholder = (
+    name: string,
+  ): { kind: 's' | 'h'; n: number } | undefined => {
     const m = /^\$([sh])(\d+)$/.exec(name);
     return m ? { kind: m[1] as 's' | 'h', n: Number(m[2]) } : undefined;
   };
 
-  /** Text for messages: `pipeline.variables`, `"abc"`, `<+x>`, `a.trim()`. */
-  const label = (node: JexlNode): string => {
+  function describe(node: JexlNode): string {
     switch (node.type) {
       case 'Literal':
         return JSON.stringify(node.value) ?? 'null';
@@ -83,32 +106,57 @@ export function secureAst(ast: JexlNode, src: JexlSource): SecuredAst {
         return node.value;
       }
       case 'FunctionCall':
-        if (node.pool !== 'transforms' || !node.args.length) return `${node.name}()`;
-        if (node.name === T.index) return `${label(node.args[0])}[${label(node.args[1])}]`;
+        if (node.pool !== 'transforms' || !node.args.length)
+          return `${node.name}()`;
+        if (node.name === T.index)
+          return `${label(node.args[0])}[${label(node.args[1])}]`;
         return `${label(node.args[0])}.${label(node.args[1]).slice(1, -1)}(${node.args.length > 2 ? '...' : ''})`;
       default:
         return 'the value';
     }
-  };
+  }
 
+  // Memoized: every level of a long chain asks for the label of the rest.
+  const labels = new Map<JexlNode, string>();
+  /** Text for messages: `pipeline.variables`, `"abc"`, `<+x>`, `a.trim()`. */
+  function label(node: JexlNode | undefined): string {
+    if (!node) return '?';
+    let text = labels.get(node);
+    if (text === undefined) {
+      text = describe(node);
+      labels.set(node, text);
+    }
+    return text;
+  }
   /** Static path of a member chain, as far as it is static. */
-  const path = (node: JexlNode): string | undefined => {
+  const path = (node: JexlNode | undefined): string | undefined => {
+    if (!node) return undefined;
     if (node.type === 'Identifier') {
       if (!node.from) return placeholder(node.value) ? undefined : node.value;
       const base = path(node.from);
       return base === undefined ? undefined : `${base}.${node.value}`;
     }
-    if (node.type === 'FunctionCall' && node.name === T.index && node.pool === 'transforms') {
+    if (
+      node.type === 'FunctionCall' &&
+      node.name === T.index &&
+      node.pool === 'transforms'
+    ) {
       const base = path(node.args[0]);
       const key = node.args[1];
-      const p = key.type === 'Identifier' && !key.from ? placeholder(key.value) : undefined;
-      if (base !== undefined && p?.kind === 's') return `${base}.${src.strings[p.n]}`;
+      const p =
+        key?.type === 'Identifier' && !key.from
+          ? placeholder(key.value)
+          : undefined;
+      if (base !== undefined && p?.kind === 's')
+        return `${base}.${src.strings[p.n]}`;
       return base;
     }
     return undefined;
   };
 
-  const secure = (node: JexlNode, inChain: boolean): JexlNode => {
+  const secure = (node: JexlNode | undefined, inChain: boolean): JexlNode => {
+    // jexl accepts some incomplete input (`a ? b :`, `x[]`) with holes in the tree.
+    if (!node) return fail('syntax', 'invalid syntax: incomplete expression');
     switch (node.type) {
       case 'Literal':
         return node;
@@ -120,12 +168,19 @@ export function secureAst(ast: JexlNode, src: JexlSource): SecuredAst {
         if (node.relative) fail('syntax', `unexpected ".${node.value}"`);
         if (node.from) {
           assertAllowedName(node.value);
-          return call(T.get, frame, secure(node.from, true), lit(node.value), lit(label(node.from)));
+          return call(
+            T.get,
+            frame,
+            secure(node.from, true),
+            lit(node.value),
+            lit(label(node.from)),
+          );
         }
         const p = placeholder(node.value);
         if (p?.kind === 's') return lit(src.strings[p.n]);
         if (p?.kind === 'h') return call(T.hole, frame, lit(p.n));
-        if (node.value.startsWith(INTERNAL)) fail('syntax', `unexpected "${node.value}"`);
+        if (node.value.startsWith(INTERNAL))
+          fail('syntax', `unexpected "${node.value}"`);
         if (node.value === 'null') return lit(null);
         assertAllowedName(node.value);
         return call(T.root, frame, lit(node.value));
@@ -152,11 +207,21 @@ export function secureAst(ast: JexlNode, src: JexlSource): SecuredAst {
         if (!PASSTHROUGH_BINARY.has(node.operator)) {
           fail('syntax', `operator "${node.operator}" is not supported`);
         }
-        return { type: 'BinaryExpression', operator: node.operator, left, right };
+        return {
+          type: 'BinaryExpression',
+          operator: node.operator,
+          left,
+          right,
+        };
       }
       case 'UnaryExpression':
-        if (node.operator !== '!') fail('syntax', `operator "${node.operator}" is not supported`);
-        return { type: 'UnaryExpression', operator: '!', right: secure(node.right, false) };
+        if (node.operator !== '!')
+          fail('syntax', `operator "${node.operator}" is not supported`);
+        return {
+          type: 'UnaryExpression',
+          operator: '!',
+          right: secure(node.right, false),
+        };
       case 'ConditionalExpression':
         if (!node.consequent) fail('syntax', 'incomplete "?:" expression');
         return {
@@ -166,13 +231,18 @@ export function secureAst(ast: JexlNode, src: JexlSource): SecuredAst {
           alternate: secure(node.alternate, false),
         };
       case 'ArrayLiteral':
-        return { type: 'ArrayLiteral', value: node.value.map(v => secure(v, false)) };
+        return {
+          type: 'ArrayLiteral',
+          value: node.value.map(v => secure(v, false)),
+        };
       case 'FunctionCall': {
         if (node.pool !== 'transforms' || !node.args.length) {
           return fail('syntax', `function "${node.name}()" is not supported`);
         }
         const [subject, ...args] = node.args;
         if (node.name === T.index) {
+          if (args.length !== 1)
+            fail('syntax', 'invalid syntax: [] needs exactly one index');
           if (!inChain) {
             const p = path(node);
             if (p !== undefined) references.add(p);
@@ -185,7 +255,10 @@ export function secureAst(ast: JexlNode, src: JexlSource): SecuredAst {
             lit(label(subject)),
           );
         }
-        const name = args[0]?.type === 'Identifier' ? placeholder(args[0].value) : undefined;
+        const name =
+          args[0]?.type === 'Identifier'
+            ? placeholder(args[0].value)
+            : undefined;
         if (node.name !== T.call || name?.kind !== 's') {
           return fail('syntax', `unexpected "${node.name}"`);
         }

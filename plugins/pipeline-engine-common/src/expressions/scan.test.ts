@@ -9,7 +9,11 @@ const flat = (segments: TemplateSegment[]) =>
 describe('scanTemplate', () => {
   test.each([
     ['no expressions', 'plain text', ['plain text']],
-    ['one whole expression', '<+pipeline.name>', [{ expr: '<+pipeline.name>' }]],
+    [
+      'one whole expression',
+      '<+pipeline.name>',
+      [{ expr: '<+pipeline.name>' }],
+    ],
     [
       'several with text around',
       'prefix-<+a>-<+b>-suffix',
@@ -18,17 +22,55 @@ describe('scanTemplate', () => {
     [
       'Slack link: the first > closes, |Link> is text',
       '<<+pipeline.stages.s.spec.execution.steps.x.output.outputVariables.url>|Link>',
-      ['<', { expr: '<+pipeline.stages.s.spec.execution.steps.x.output.outputVariables.url>' }, '|Link>'],
+      [
+        '<',
+        {
+          expr: '<+pipeline.stages.s.spec.execution.steps.x.output.outputVariables.url>',
+        },
+        '|Link>',
+      ],
     ],
-    ['Slack mention', '<@<+pipeline.variables.email_id>>', ['<@', { expr: '<+pipeline.variables.email_id>' }, '>']],
-    ['> inside a string literal', '<+a.replace(">", "<")>!', [{ expr: '<+a.replace(">", "<")>' }, '!']],
-    ["> inside a single-quoted literal", "<+a == '>'>", [{ expr: "<+a == '>'>" }]],
-    ['escaped quote inside a literal', '<+a == "x\\">"> ok', [{ expr: '<+a == "x\\">">' }, ' ok']],
+    [
+      'Slack mention',
+      '<@<+pipeline.variables.email_id>>',
+      ['<@', { expr: '<+pipeline.variables.email_id>' }, '>'],
+    ],
+    [
+      '> inside a string literal',
+      '<+a.replace(">", "<")>!',
+      [{ expr: '<+a.replace(">", "<")>' }, '!'],
+    ],
+    [
+      '> inside a single-quoted literal',
+      "<+a == '>'>",
+      [{ expr: "<+a == '>'>" }],
+    ],
+    [
+      'escaped quote inside a literal',
+      '<+a == "x\\">"> ok',
+      [{ expr: '<+a == "x\\">">' }, ' ok'],
+    ],
     ['comparison inside parentheses', '<+(a > 1)>', [{ expr: '<+(a > 1)>' }]],
-    ['>= inside parentheses', '<+(a >= 1) ? "y" : "n">', [{ expr: '<+(a >= 1) ? "y" : "n">' }]],
-    ['> at top level closes (documented rule)', '<+a > 1>', [{ expr: '<+a >' }, ' 1>']],
-    ['quotes outside expressions are plain text', `it's "<+a>"`, [`it's "`, { expr: '<+a>' }, '"']],
-    ['multi-line template', 'a:\n  b: <+x>\n', ['a:\n  b: ', { expr: '<+x>' }, '\n']],
+    [
+      '>= inside parentheses',
+      '<+(a >= 1) ? "y" : "n">',
+      [{ expr: '<+(a >= 1) ? "y" : "n">' }],
+    ],
+    [
+      '> at top level closes (documented rule)',
+      '<+a > 1>',
+      [{ expr: '<+a >' }, ' 1>'],
+    ],
+    [
+      'quotes outside expressions are plain text',
+      `it's "<+a>"`,
+      [`it's "`, { expr: '<+a>' }, '"'],
+    ],
+    [
+      'multi-line template',
+      'a:\n  b: <+x>\n',
+      ['a:\n  b: ', { expr: '<+x>' }, '\n'],
+    ],
   ])('%s', (_, template, expected) => {
     expect(flat(scanTemplate(template))).toEqual(expected);
   });
@@ -39,23 +81,23 @@ describe('scanTemplate', () => {
     const node = (segment as { node: ExpressionNode }).node;
     expect(node.body).toBe('<+pipeline.variables.a>.toLowerCase()');
     expect(node.parts).toHaveLength(2);
-    expect((node.parts[0] as ExpressionNode).source).toBe('<+pipeline.variables.a>');
+    expect((node.parts[0] as ExpressionNode).source).toBe(
+      '<+pipeline.variables.a>',
+    );
     expect(node.parts[1]).toBe('.toLowerCase()');
   });
 
   it('finds a nested expression inside a string literal of a body', () => {
     const [segment] = scanTemplate('<+"v-<+a>".length()>');
     const node = (segment as { node: ExpressionNode }).node;
-    expect(node.parts.map(p => (typeof p === 'string' ? p : p.source))).toEqual([
-      '"v-',
-      '<+a>',
-      '".length()',
-    ]);
+    expect(node.parts.map(p => (typeof p === 'string' ? p : p.source))).toEqual(
+      ['"v-', '<+a>', '".length()'],
+    );
   });
 
   test.each([
     ['abc <+pipeline.name', 5, 'no closing ">"'],
-    ['x\n  <+a.b("unclosed>', 3, 'string literal opened at column 10'],
+    ['x\n  <+a.b("unclosed>', 3, 'string literal opened at column 9'],
     ['<+(a > b>', 1, 'parenthesis'],
     ['ok <+a> then <+<+b>', 14, 'no closing'],
   ])('unterminated %j → error at column %d', (template, column, why) => {
@@ -74,6 +116,8 @@ describe('scanTemplate', () => {
 
   it('limits nesting depth', () => {
     const deep = `${'<+'.repeat(40)}a${'>'.repeat(40)}`;
-    expect(() => scanTemplate(deep)).toThrow(expect.objectContaining({ code: 'limit' }));
+    expect(() => scanTemplate(deep)).toThrow(
+      expect.objectContaining({ code: 'limit' }),
+    );
   });
 });

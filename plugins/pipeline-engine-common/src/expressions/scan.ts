@@ -34,8 +34,7 @@ export type BodyPart = string | ExpressionNode;
 
 /** A piece of a template: literal text or an expression. */
 export type TemplateSegment =
-  | { kind: 'text'; text: string }
-  | { kind: 'expression'; node: ExpressionNode };
+  { kind: 'text'; text: string } | { kind: 'expression'; node: ExpressionNode };
 
 /** True when `text` contains something that looks like an expression. */
 export function hasExpressions(text: string): boolean {
@@ -123,12 +122,12 @@ function scanExpression(
     i++;
   }
   const where = locate(template, start);
-  const why =
-    quote !== undefined
-      ? `the string literal opened at column ${locate(template, quoteStart).column} is never closed`
-      : brackets > 0
-        ? `${brackets} parenthesis/bracket(s) are never closed`
-        : 'no closing ">"';
+  let why = 'no closing ">"';
+  if (quote !== undefined) {
+    why = `the string literal opened at column ${locate(template, quoteStart).column} is never closed`;
+  } else if (brackets > 0) {
+    why = `${brackets} parenthesis/bracket(s) are never closed`;
+  }
   throw new ExpressionError(
     'unterminated',
     `unterminated expression starting at line ${where.line}, column ${where.column}: ${why}`,

@@ -56,7 +56,9 @@ export const SEED_SNAPSHOT: ExpressionSnapshot = {
                 type: 'CreateRepo',
                 status: 'Success',
                 output: {
-                  outputVariables: { repositoryUrl: 'https://github.com/acme/my-service' },
+                  outputVariables: {
+                    repositoryUrl: 'https://github.com/acme/my-service',
+                  },
                 },
               },
               registercatalog: {
@@ -66,7 +68,8 @@ export const SEED_SNAPSHOT: ExpressionSnapshot = {
                 status: 'Success',
                 output: {
                   outputVariables: {
-                    catalogInfoUrl: 'https://github.com/acme/my-service/blob/main/catalog-info.yaml',
+                    catalogInfoUrl:
+                      'https://github.com/acme/my-service/blob/main/catalog-info.yaml',
                   },
                 },
               },
@@ -77,7 +80,8 @@ export const SEED_SNAPSHOT: ExpressionSnapshot = {
                 status: 'Success',
                 output: {
                   outputVariables: {
-                    registeredCatalogUrl: 'https://app.harness.io/ng/catalog/my-service',
+                    registeredCatalogUrl:
+                      'https://app.harness.io/ng/catalog/my-service',
                   },
                 },
               },
@@ -104,7 +108,11 @@ export const SEED_SNAPSHOT: ExpressionSnapshot = {
                     name: 'CreateRepo in group',
                     identifier: 'createrepo',
                     status: 'Success',
-                    output: { outputVariables: { repositoryUrl: 'https://group.example/repo' } },
+                    output: {
+                      outputVariables: {
+                        repositoryUrl: 'https://group.example/repo',
+                      },
+                    },
                   },
                   group2: {
                     name: 'Group 2',
@@ -159,9 +167,11 @@ export const SEED_SNAPSHOT: ExpressionSnapshot = {
 };
 
 /** Context at a position in the seed execution (default: the slacknotify step). */
-export function seedContext(scope: ExpressionScope = {
-  stageId: 'serviceonboarding',
-  stepId: 'slacknotify',
-}) {
+export function seedContext(
+  scope: ExpressionScope = {
+    stageId: 'serviceonboarding',
+    stepId: 'slacknotify',
+  },
+) {
   return createExpressionContext(SEED_SNAPSHOT, scope);
 }

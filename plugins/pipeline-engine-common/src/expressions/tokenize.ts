@@ -16,8 +16,28 @@ export type Token =
 
 /** Operators, longest first so `<=` wins over `<`. */
 const OPERATORS = [
-  '==', '!=', '<=', '>=', '&&', '||',
-  '<', '>', '!', '+', '-', '*', '/', '%', '?', ':', '.', ',', '(', ')', '[', ']',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '<',
+  '>',
+  '!',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '?',
+  ':',
+  '.',
+  ',',
+  '(',
+  ')',
+  '[',
+  ']',
 ];
 
 /** Characters and pairs refused with a reason, instead of a generic error. */
@@ -33,12 +53,18 @@ const REFUSED: Record<string, string> = {
   '^': 'the "^" operator is not supported',
   '~': 'the "~" operator is not supported',
   '`': 'backquoted strings are not supported',
-  '$': 'names may not start with "$"',
+  $: 'names may not start with "$"',
   '#': '"#" is not allowed',
   '@': '"@" is not allowed',
 };
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+};
 
 /**
  * Tokens of a body. `<+`-holes outside string literals are `hole` tokens.
@@ -47,7 +73,9 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f:
 export function tokenize(parts: readonly BodyPart[]): Token[] {
   const tokens: Token[] = [];
   // An open string literal can span parts when it contains a nested expression.
-  let str: { quote: string; pieces: Array<string | ExpressionNode>; buf: string } | undefined;
+  let str:
+    | { quote: string; pieces: Array<string | ExpressionNode>; buf: string }
+    | undefined;
   for (const part of parts) {
     if (typeof part !== 'string') {
       if (str) {
@@ -68,8 +96,13 @@ export function tokenize(parts: readonly BodyPart[]): Token[] {
           if (n === undefined) {
             str.buf += '\\';
             i++;
-          } else if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(part.slice(i + 2, i + 6))) {
-            str.buf += String.fromCharCode(parseInt(part.slice(i + 2, i + 6), 16));
+          } else if (
+            n === 'u' &&
+            /^[0-9a-fA-F]{4}$/.test(part.slice(i + 2, i + 6))
+          ) {
+            str.buf += String.fromCharCode(
+              parseInt(part.slice(i + 2, i + 6), 16),
+            );
             i += 6;
           } else {
             str.buf += ESCAPES[n] ?? n;
@@ -106,21 +139,30 @@ export function tokenize(parts: readonly BodyPart[]): Token[] {
       const num = /^[0-9]+(\.[0-9]+)?/.exec(part.slice(i, i + 64));
       if (num) {
         if (/^[A-Za-z_]/.test(part.slice(i + num[0].length))) {
-          fail('syntax', `invalid number "${part.slice(i, i + num[0].length + 1)}"`);
+          fail(
+            'syntax',
+            `invalid number "${part.slice(i, i + num[0].length + 1)}"`,
+          );
         }
         tokens.push({ kind: 'number', value: num[0] });
         i += num[0].length;
         continue;
       }
       const two = part.slice(i, i + 2);
-      const refused = REFUSED[two] ?? (OPERATORS.includes(two) ? undefined : REFUSED[c]);
+      const refused =
+        REFUSED[two] ?? (OPERATORS.includes(two) ? undefined : REFUSED[c]);
       if (refused) fail('syntax', refused);
-      const op = OPERATORS.includes(two) ? two : OPERATORS.includes(c) ? c : undefined;
+      let op = OPERATORS.includes(two) ? two : undefined;
+      if (!op && OPERATORS.includes(c)) op = c;
       if (!op) fail('syntax', `unexpected character "${c}"`);
       tokens.push({ kind: 'op', value: op });
       i += op.length;
     }
   }
-  if (str) fail('unterminated', `string literal starting with ${str.quote} is never closed`);
+  if (str)
+    fail(
+      'unterminated',
+      `string literal starting with ${str.quote} is never closed`,
+    );
   return tokens;
 }

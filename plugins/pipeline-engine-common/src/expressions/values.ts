@@ -34,18 +34,15 @@ export class SecretsNamespace {
 
 /** A JSON-compatible value, what expressions read and return. */
 export type JsonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /**
  * Plain data object: created by a literal, JSON.parse or Object.create(null).
  * Class instances, functions and exotic objects are not data.
  */
-export function isPlainRecord(value: unknown): value is Record<string, unknown> {
+export function isPlainRecord(
+  value: unknown,
+): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return false;
   }

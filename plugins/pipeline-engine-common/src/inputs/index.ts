@@ -40,3 +40,4 @@ export type {
   ResolveOptions,
   ResolveResult,
 } from './resolveInputs';
+export { mergeInputSets } from './mergeInputSets';

@@ -1,16 +1,23 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
-import { createPipelineEngineStores, PipelineEngineStores } from '../createStores';
+import {
+  createPipelineEngineStores,
+  PipelineEngineStores,
+} from '../createStores';
 import { SecretCipher } from '../secretCipher';
 import { NewExecution } from '../ExecutionStore';
 import { PipelineKey } from '../types';
 
 /** The engines every database test runs on. */
-export const TEST_DATABASE_IDS = ['POSTGRES_15', 'SQLITE_3'] as const;
+export const TEST_DATABASE_IDS: TestDatabaseId[] = ['POSTGRES_15', 'SQLITE_3'];
 
 /** One TestDatabases per test file, always for the same engines. */
 export function createTestDatabases(): TestDatabases {
-  return TestDatabases.create({ ids: [...TEST_DATABASE_IDS] });
+  return TestDatabases.create({ ids: TEST_DATABASE_IDS });
 }
 
 /**
@@ -28,7 +35,7 @@ export function postgresExpected(): boolean {
 /** A fresh database with all stores on it. */
 export async function initStores(
   databases: TestDatabases,
-  id: (typeof TEST_DATABASE_IDS)[number],
+  id: TestDatabaseId,
   options: { secretCipher?: SecretCipher } = {},
 ): Promise<{ knex: Knex; stores: PipelineEngineStores }> {
   const knex = await databases.init(id);
@@ -83,7 +90,9 @@ export const PIPELINE_YAML = `pipeline:
 `;
 
 /** Enqueue input for PIPELINE with sensible defaults. */
-export function newExecution(overrides: Partial<NewExecution> = {}): NewExecution {
+export function newExecution(
+  overrides: Partial<NewExecution> = {},
+): NewExecution {
   return {
     ...PIPELINE,
     pipelineVersion: 1,

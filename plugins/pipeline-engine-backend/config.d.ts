@@ -1,0 +1,67 @@
+export interface Config {
+  /** Configuration of the pipeline engine plugin (`@idp-pipelines/plugin-pipeline-engine-backend`). */
+  pipelineEngine?: {
+    /** Harness account identifier, for `<+account.identifier>`. Default `default`. */
+    accountIdentifier?: string;
+
+    /**
+     * Secrets by identifier, as pipelines reference them
+     * (`<+secrets.getValue("id")>`, Secret variables, SlackNotify `token: id`).
+     * Reference environment variables: `slack_token: ${SLACK_TOKEN}`.
+     * `account.x` and `org.x` references find `x` here.
+     * @visibility secret
+     */
+    secrets?: { [id: string]: string };
+
+    /**
+     * Key that encrypts secret step outputs at rest (AES-256-GCM; any string,
+     * hashed to a key). Without it secret outputs are never stored, so a
+     * pipeline resumed after a restart cannot read earlier secret outputs.
+     * @visibility secret
+     */
+    secretsEncryptionKey?: string;
+
+    /** Expression evaluation. */
+    expressions?: {
+      /**
+       * `strict` (default): an unresolvable `<+...>` reference fails the step,
+       * naming the expression and the segment. `lenient`: it renders `null`.
+       */
+      mode?: 'strict' | 'lenient';
+    };
+
+    /** Stage workspaces. */
+    workspace?: {
+      /** Directory for stage workspaces; default `<os tmpdir>/pipeline-engine`. */
+      root?: string;
+    };
+
+    /** The execution worker of this replica. */
+    worker?: {
+      /** Run executions on this replica; default true. */
+      enabled?: boolean;
+      /** Executions run at once on this replica; default 4. */
+      concurrency?: number;
+      /** Lease of a claimed execution, renewed by heartbeats; default 30. */
+      leaseSeconds?: number;
+      /** How often an idle replica looks for queued executions; default 1000. */
+      pollIntervalMs?: number;
+    };
+
+    /** Defaults for pipelines that do not say. */
+    defaults?: {
+      /** Step timeout when a step has none; default `1h`. */
+      stepTimeout?: string;
+    };
+
+    /**
+     * Pipelines loaded at startup (store type REMOTE). Each entry is a local
+     * file path (relative to the backend's working directory) or a URL read
+     * through Backstage's integrations (UrlReader).
+     */
+    pipelines?: Array<{
+      /** File path or URL of the pipeline YAML. */
+      target: string;
+    }>;
+  };
+}

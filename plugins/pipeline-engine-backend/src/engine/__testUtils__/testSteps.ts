@@ -1,0 +1,91 @@
+import { AuthenticationError } from '@backstage/errors';
+import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { z } from 'zod';
+
+/** Every handler call, in order: `${executionId}:${fqn}`. Tests reset it. */
+export const calls: string[] = [];
+
+const failures = new Map<string, number>();
+
+/** Logs `message`, sets `outputs` (and `secretOutputs` as secret outputs). */
+export const echoStep = createStepHandler({
+  type: 'TestEcho',
+  description: 'test: logs and sets outputs',
+  idempotent: true,
+  spec: z.object({
+    message: z.string().optional(),
+    outputs: z.record(z.string(), z.coerce.string()).optional(),
+    secretOutputs: z.record(z.string(), z.string()).optional(),
+    secretRef: z.string().optional(),
+  }),
+  outputs: spec => Object.keys((spec.outputs as Record<string, string> | undefined) ?? {}),
+  async handler(ctx) {
+    calls.push(`${ctx.execution.id}:${ctx.step.fqn}`);
+    if (ctx.spec.message !== undefined) ctx.logger.info(ctx.spec.message);
+    if (ctx.spec.secretRef) ctx.logger.info(`secret is ${await ctx.secrets.get(ctx.spec.secretRef)}`);
+    for (const [k, v] of Object.entries(ctx.spec.outputs ?? {})) ctx.output(k, v);
+    for (const [k, v] of Object.entries(ctx.spec.secretOutputs ?? {})) ctx.output(k, v, { secret: true });
+  },
+});
+
+/** Fails its first `times` attempts (all when omitted) with `message`. */
+export const failStep = createStepHandler({
+  type: 'TestFail',
+  description: 'test: fails',
+  idempotent: true,
+  spec: z.object({
+    message: z.string().default('boom'),
+    times: z.number().optional(),
+    kind: z.enum(['unknown', 'auth', 'network']).default('unknown'),
+  }),
+  async handler(ctx) {
+    const key = `${ctx.execution.id}:${ctx.step.fqn}`;
+    calls.push(key);
+    const n = (failures.get(key) ?? 0) + 1;
+    failures.set(key, n);
+    if (ctx.spec.times !== undefined && n > ctx.spec.times) {
+      ctx.logger.info(`succeeded on attempt ${n}`);
+      return;
+    }
+    if (ctx.spec.kind === 'auth') throw new AuthenticationError(ctx.spec.message);
+    if (ctx.spec.kind === 'network') throw Object.assign(new Error(ctx.spec.message), { code: 'ECONNREFUSED' });
+    throw new Error(ctx.spec.message);
+  },
+});
+
+/** Sleeps `ms`, honouring the abort signal only when `honourAbort` (default true). */
+function sleepStep(type: string, idempotent: boolean) {
+  return createStepHandler({
+    type,
+    description: `test: sleeps (${idempotent ? 'idempotent' : 'not idempotent'})`,
+    idempotent,
+    spec: z.object({ ms: z.number(), honourAbort: z.boolean().default(true) }),
+    async handler(ctx) {
+      calls.push(`${ctx.execution.id}:${ctx.step.fqn}`);
+      ctx.logger.info(`sleeping ${ctx.spec.ms}ms`);
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, ctx.spec.ms);
+        if (ctx.spec.honourAbort) {
+          ctx.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(ctx.signal.reason);
+          }, { once: true });
+        }
+      });
+    },
+  });
+}
+
+/** Idempotent sleeper. */
+export const sleepIdempotentStep = sleepStep('TestSleep', true);
+/** Non-idempotent sleeper (e.g. "create a repository"). */
+export const sleepOnceStep = sleepStep('TestSleepOnce', false);
+
+/** All test step types. */
+export const testSteps = [echoStep, failStep, sleepIdempotentStep, sleepOnceStep];
+
+/** Clears recorded calls and failure counters. */
+export function resetTestSteps(): void {
+  calls.length = 0;
+  failures.clear();
+}

@@ -1,0 +1,603 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError, stringifyError } from '@backstage/errors';
+import {
+  createExpressionContext,
+  parseDuration,
+  type ExpressionEngine,
+  type ExpressionScope,
+  type ExpressionSnapshot,
+  type FailureAction,
+  type FailureStrategy,
+  type PipelineVariable,
+  type StageNode,
+  type StepGroupNode,
+  type StepNode,
+  type YamlValue,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { Execution, ExecutionStatus, JsonObject, NodeStatus, NodeType } from '../database';
+import { statusAllows } from './conditions';
+import { runWithConcurrency } from './concurrency';
+import { classifyError, selectFailureAction } from './failureStrategies';
+import { expandStrategy, type Iteration } from './loops';
+import type { ExecutionPlan, PlanElement, PlanGroup, PlanStage, PlanStep } from './plan';
+import type { LogSink } from './runtime/logSink';
+import type { NodeRecorder } from './runtime/nodeRecorder';
+import { outputsPatch, setAtFqn } from './runtime/snapshot';
+import type { SecretMasker } from './secretMasker';
+import { formatMs, runStepAttempt, StepTimeoutError } from './stepAttempt';
+import { StepSecretResolver } from './stepSecrets';
+
+/** How a node ended, as far as its parent is concerned. */
+type Outcome = 'Success' | 'Failed' | 'IgnoreFailed' | 'Skipped' | 'Aborted';
+
+/** Thrown when a non-idempotent step was running when the engine stopped. */
+export class InterruptedError extends Error {
+  constructor(stepFqn: string) {
+    super(`interrupted: engine restarted during step ${stepFqn}`);
+    this.name = 'InterruptedError';
+  }
+}
+
+/** Mutable state of one stage (or stage iteration) while it runs. */
+interface StageState {
+  id: string;
+  fqn: string;
+  node: StageNode;
+  workspace: string;
+  failed: boolean;
+  rollback: boolean;
+}
+
+/** Where an element runs: its stage, enclosing groups, loop variables. */
+interface Scope {
+  stage: StageState;
+  /** FQN under which child nodes are named (`...spec.execution.steps` or `...steps.G.steps`). */
+  childPrefix: string;
+  parentFqn: string;
+  /** Enclosing groups' failure strategies, innermost first, then the stage's and the pipeline's. */
+  failureChain: Array<readonly FailureStrategy[] | undefined>;
+  groupPath: string[];
+  /** Set while inside a group; a failed child marks it failed. */
+  group?: { failed: boolean };
+  loop: Pick<ExpressionScope, 'matrix' | 'repeat' | 'strategy'>;
+}
+
+/** What the runner needs from the engine. */
+export interface ExecutionRunnerOptions {
+  execution: Execution;
+  plan: ExecutionPlan;
+  expressions: ExpressionEngine;
+  recorder: NodeRecorder;
+  logs: LogSink;
+  masker: SecretMasker;
+  /** Configured secrets by id (`x`, `org.x`, `account.x`). */
+  secrets: Record<string, string>;
+  workspaceRoot: string;
+  defaultStepTimeoutMs: number;
+  /** Fires on user abort or lost lease; the runner stops as soon as it can. */
+  signal: AbortSignal;
+  /** Account identifier for `<+account.identifier>`. */
+  accountIdentifier?: string;
+  /** Waits between retries; replaceable in tests. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** How an execution ended. */
+export interface ExecutionOutcome {
+  status: ExecutionStatus;
+  errorMessage?: string;
+  /** Non-secret output variables by fully-qualified name. */
+  outputs: JsonObject;
+}
+
+/**
+ * Runs one execution of a planned pipeline with Harness's semantics: stages
+ * and steps in order, `parallel` blocks concurrently, nested step groups,
+ * `when` conditions, failure strategies with their precedence, timeouts,
+ * looping strategies and abort. Every node is persisted before and after it
+ * runs; nodes an earlier (crashed) run finished are reused, not re-run.
+ */
+export class ExecutionRunner {
+  private readonly snapshot: ExpressionSnapshot;
+  private readonly abort = new AbortController();
+  private abortReason: string | undefined;
+  private firstError: string | undefined;
+  private readonly outputs: JsonObject = {};
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+
+  constructor(private readonly o: ExecutionRunnerOptions) {
+    const e = o.execution;
+    this.sleep = o.sleep ?? abortableSleep;
+    this.snapshot = {
+      pipeline: {
+        name: o.plan.pipeline.name,
+        identifier: o.plan.pipeline.identifier,
+        executionId: e.id,
+        sequenceId: e.sequenceId,
+        startTs: Date.parse(e.startedAt ?? e.createdAt),
+        orgIdentifier: e.orgIdentifier,
+        projectIdentifier: e.projectIdentifier,
+        triggeredBy: { name: e.triggeredBy.name ?? e.triggeredBy.identity, email: e.triggeredBy.email },
+        triggerType: e.triggerType,
+        variables: {},
+        stages: {},
+      },
+      accountIdentifier: o.accountIdentifier,
+      secrets: o.secrets,
+      secretVariables: { pipeline: secretNames(o.plan.pipeline.variables), stages: {} },
+    };
+    o.signal.addEventListener('abort', () => this.stop(String(o.signal.reason ?? 'aborted')), { once: true });
+    // Configured secrets are masked from the start: scripts may print them
+    // through paths no expression shows.
+    for (const value of Object.values(o.secrets)) o.masker.add(value);
+  }
+
+  /** Runs the execution to its end. */
+  async run(): Promise<ExecutionOutcome> {
+    const workspace = join(this.o.workspaceRoot, this.o.execution.id);
+    try {
+      this.restoreFinishedNodes();
+      this.snapshot.pipeline.variables = this.renderVariables(this.o.plan.pipeline.variables, {});
+      let pipelineFailed = false;
+      for (const entry of this.o.plan.stages) {
+        if (this.abort.signal.aborted) break;
+        const stages = entry.kind === 'parallel' ? entry.stages : [entry];
+        const results = await Promise.all(stages.map(s => this.runStageWithStrategy(s, pipelineFailed, workspace)));
+        if (results.includes('Failed')) pipelineFailed = true;
+      }
+      let status: ExecutionStatus;
+      if (this.abortReason !== undefined) status = 'Aborted';
+      else status = pipelineFailed ? 'Failed' : 'Success';
+      return {
+        status,
+        ...(status === 'Aborted' ? { errorMessage: this.abortReason } : {}),
+        ...(status === 'Failed' && this.firstError ? { errorMessage: this.firstError } : {}),
+        outputs: this.outputs,
+      };
+    } catch (error) {
+      const message = error instanceof InterruptedError ? error.message : `execution failed: ${stringifyError(error)}`;
+      return { status: 'Failed', errorMessage: this.o.masker.mask(message), outputs: this.outputs };
+    } finally {
+      await this.o.logs.flush();
+      await rm(workspace, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Stops everything still running; the execution ends Aborted. */
+  stop(reason: string): void {
+    if (this.abortReason === undefined) this.abortReason = reason;
+    this.abort.abort(new Error(reason));
+  }
+
+  // ---- stages -------------------------------------------------------------
+
+  private async runStageWithStrategy(stage: PlanStage, pipelineFailed: boolean, root: string): Promise<Outcome> {
+    const id = stage.node.identifier;
+    const fqn = `pipeline.stages.${id}`;
+    if (!stage.node.strategy) return this.runStage(stage, id, pipelineFailed, root, {});
+    return this.runLooped(fqn, 'pipeline', stage.node, stage.node.strategy, {}, { stageId: undefined }, (it, loop) =>
+      this.runStage(stage, `${id}_${it.suffix}`, pipelineFailed, root, loop));
+  }
+
+  private async runStage(
+    plan: PlanStage,
+    id: string,
+    pipelineFailed: boolean,
+    root: string,
+    loop: Scope['loop'],
+  ): Promise<Outcome> {
+    const node = plan.node;
+    const fqn = `pipeline.stages.${id}`;
+    const done = this.o.recorder.finished(fqn);
+    if (done) return this.reuse(fqn, done.status);
+    const base = { fqn, parentFqn: 'pipeline', nodeType: 'stage' as NodeType, identifier: id, name: node.name };
+    setAtFqn(this.snapshot, fqn, { name: node.name, identifier: id, type: node.type, status: 'Running', variables: {} });
+    this.snapshot.secretVariables!.stages![id] = secretNames(node.variables);
+    const scope: ExpressionScope = { stageId: id, ...loop };
+    if (!statusAllows(node.when?.pipelineStatus, pipelineFailed ? 'Failure' : 'Success') || !this.conditionHolds(node.when?.condition, scope, fqn)) {
+      return this.skip(base, `skipped: when ${describeWhen(node.when?.pipelineStatus, node.when?.condition)} did not hold`);
+    }
+    await this.o.recorder.start({ ...base, status: 'Running' });
+    const state: StageState = { id, fqn, node, workspace: join(root, id), failed: false, rollback: false };
+    try {
+      await mkdir(state.workspace, { recursive: true });
+      const variables = this.renderVariables(node.variables, scope);
+      setAtFqn(this.snapshot, fqn, { variables });
+      const stageScope: Scope = {
+        stage: state,
+        childPrefix: `${fqn}.spec.execution.steps`,
+        parentFqn: fqn,
+        failureChain: [node.failureStrategies, this.o.plan.pipeline.failureStrategies],
+        groupPath: [],
+        loop,
+      };
+      await this.runElements(plan.steps, stageScope);
+      if (state.failed && state.rollback && plan.rollbackSteps.length) {
+        this.o.logs.lines(fqn, 'info', `running rollback steps of stage ${id}`);
+        await this.runElements(plan.rollbackSteps, { ...stageScope, childPrefix: `${fqn}.spec.execution.rollbackSteps` });
+      }
+    } catch (error) {
+      if (error instanceof InterruptedError) throw error;
+      state.failed = true;
+      this.noteError(`stage ${id}: ${stringifyError(error)}`);
+      this.o.logs.lines(fqn, 'stderr', stringifyError(error));
+    }
+    let status: NodeStatus = state.failed ? 'Failed' : 'Success';
+    if (this.abort.signal.aborted) status = 'Aborted';
+    await this.o.recorder.update(fqn, { status });
+    setAtFqn(this.snapshot, fqn, { status });
+    return status === 'Success' ? 'Success' : status;
+  }
+
+  // ---- elements -----------------------------------------------------------
+
+  private async runElements(elements: PlanElement[], scope: Scope): Promise<void> {
+    for (const element of elements) {
+      if (this.abort.signal.aborted) return;
+      if (element.kind === 'parallel') {
+        await Promise.all(element.children.map(child => this.runElement(child, scope)));
+      } else {
+        await this.runElement(element, scope);
+      }
+    }
+  }
+
+  private async runElement(element: PlanStep | PlanGroup, scope: Scope): Promise<void> {
+    const node = element.node;
+    const fqn = `${scope.childPrefix}.${node.identifier}`;
+    let outcome: Outcome;
+    if (node.strategy) {
+      const exprScope = this.exprScope(scope);
+      outcome = await this.runLooped(fqn, scope.parentFqn, node, node.strategy, scope.loop, exprScope, (it, loop) =>
+        this.runOnce(element, `${node.identifier}_${it.suffix}`, { ...scope, loop }));
+    } else {
+      outcome = await this.runOnce(element, node.identifier, scope);
+    }
+    if (outcome === 'Failed') {
+      scope.stage.failed = true;
+      if (scope.group) scope.group.failed = true;
+    }
+  }
+
+  private runOnce(element: PlanStep | PlanGroup, id: string, scope: Scope): Promise<Outcome> {
+    return element.kind === 'step' ? this.runStep(element, id, scope) : this.runGroup(element, id, scope);
+  }
+
+  private async runGroup(plan: PlanGroup, id: string, scope: Scope): Promise<Outcome> {
+    const node: StepGroupNode = plan.node;
+    const fqn = `${scope.childPrefix}.${id}`;
+    const done = this.o.recorder.finished(fqn);
+    if (done) return this.reuse(fqn, done.status);
+    const base = { fqn, parentFqn: scope.parentFqn, nodeType: 'stepGroup' as NodeType, identifier: id, name: node.name };
+    setAtFqn(this.snapshot, fqn, { name: node.name, identifier: id, status: 'Running', steps: {} });
+    const exprScope = { ...this.exprScope(scope), stepGroupPath: [...scope.groupPath, id] };
+    if (!statusAllows(node.when?.stageStatus, scope.stage.failed ? 'Failure' : 'Success') || !this.conditionHolds(node.when?.condition, exprScope, fqn)) {
+      return this.skip(base, `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`);
+    }
+    await this.o.recorder.start({ ...base, status: 'Running' });
+    const group = { failed: false };
+    try {
+      setAtFqn(this.snapshot, fqn, { variables: this.renderVariables(node.variables, exprScope) });
+      await this.runElements(plan.children, {
+        ...scope,
+        childPrefix: `${fqn}.steps`,
+        parentFqn: fqn,
+        failureChain: [node.failureStrategies, ...scope.failureChain],
+        groupPath: [...scope.groupPath, id],
+        group,
+      });
+    } catch (error) {
+      if (error instanceof InterruptedError) throw error;
+      group.failed = true;
+      this.noteError(`step group ${id}: ${stringifyError(error)}`);
+    }
+    let status: NodeStatus = group.failed ? 'Failed' : 'Success';
+    if (this.abort.signal.aborted) status = 'Aborted';
+    await this.o.recorder.update(fqn, { status });
+    setAtFqn(this.snapshot, fqn, { status });
+    return status as Outcome;
+  }
+
+  // ---- steps --------------------------------------------------------------
+
+  private async runStep(plan: PlanStep, id: string, scope: Scope): Promise<Outcome> {
+    const node: StepNode = plan.node;
+    const fqn = `${scope.childPrefix}.${id}`;
+    const done = this.o.recorder.finished(fqn);
+    if (done) return this.reuse(fqn, done.status);
+    const interrupted = this.o.recorder.interrupted(fqn);
+    if (interrupted && !plan.handler.idempotent) {
+      const error = new InterruptedError(fqn);
+      await this.o.recorder.update(fqn, { status: 'Failed', errorMessage: error.message, failureType: 'Unknown' });
+      throw error;
+    }
+    const base = {
+      fqn,
+      parentFqn: scope.parentFqn,
+      nodeType: 'step' as NodeType,
+      identifier: id,
+      name: node.name,
+      stepType: node.type,
+      idempotent: plan.handler.idempotent,
+    };
+    setAtFqn(this.snapshot, fqn, { name: node.name, identifier: id, type: node.type, status: 'Running', retryCount: 0 });
+    const exprScope: ExpressionScope = { ...this.exprScope(scope), stepId: id };
+    if (!statusAllows(node.when?.stageStatus, scope.stage.failed ? 'Failure' : 'Success') || !this.conditionHolds(node.when?.condition, exprScope, fqn)) {
+      return this.skip(base, `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`);
+    }
+    if (interrupted) this.o.logs.lines(fqn, 'info', 'the engine restarted during this step; running it again (it is idempotent)');
+    const logger = this.stepLogger(fqn);
+    const started = Date.now();
+    let attempt = 1;
+    await this.o.recorder.start({ ...base, status: 'Running', attempt, errorMessage: null, failureType: null });
+    let action: FailureAction | undefined;
+    let retriesLeft = 0;
+    let retryIntervals: string[] = [];
+    for (;;) {
+      const context = createExpressionContext(this.snapshot, exprScope);
+      try {
+        const timeoutMs = this.timeoutOf(node.timeout, exprScope);
+        const result = await runStepAttempt({
+          step: node,
+          handler: plan.handler,
+          expressions: this.o.expressions,
+          context,
+          masker: this.o.masker,
+          logger,
+          secrets: new StepSecretResolver(this.o.secrets, this.o.masker),
+          signal: this.abort.signal,
+          timeoutMs,
+          base: {
+            workspace: scope.stage.workspace,
+            step: { identifier: id, name: node.name, type: node.type, fqn, retryCount: attempt - 1 },
+            stage: { identifier: scope.stage.id, name: scope.stage.node.name, type: scope.stage.node.type },
+            execution: {
+              id: this.o.execution.id,
+              orgIdentifier: this.o.execution.orgIdentifier,
+              projectIdentifier: this.o.execution.projectIdentifier,
+              pipelineIdentifier: this.o.execution.pipelineIdentifier,
+              triggeredBy: this.o.execution.triggeredBy,
+            },
+          },
+        });
+        await this.o.logs.flush();
+        const outputs = this.o.masker.maskDeep(result.outputs);
+        await this.o.recorder.update(fqn, { status: 'Success', attempt, outputs, secretOutputs: result.secretOutputs, errorMessage: null, failureType: null });
+        this.recordOutputs(fqn, { ...outputs, ...result.secretOutputs }, outputs, 'Success');
+        logger.info(`step ${id} succeeded in ${formatMs(Date.now() - started)}`);
+        return 'Success';
+      } catch (error) {
+        await this.o.logs.flush();
+        if (this.abort.signal.aborted && !(error instanceof StepTimeoutError)) {
+          await this.o.recorder.update(fqn, { status: 'Aborted', attempt, errorMessage: this.abortReason ?? 'aborted' });
+          setAtFqn(this.snapshot, fqn, { status: 'Aborted' });
+          return 'Aborted';
+        }
+        const message = this.o.masker.mask(stringifyError(error));
+        const errorType = classifyError(error, error instanceof StepTimeoutError);
+        logger.error(`step ${id} failed (${errorType}): ${message}`);
+        if (action === undefined) {
+          action = selectFailureAction(errorType, [node.failureStrategies, ...scope.failureChain]);
+          if (action.type === 'Retry') {
+            retriesLeft = Number(action.spec?.retryCount ?? 1);
+            retryIntervals = action.spec?.retryIntervals ?? [];
+          }
+        }
+        if (action.type === 'Retry' && retriesLeft > 0) {
+          const wait = parseDuration(retryIntervals[Math.min(attempt - 1, retryIntervals.length - 1)] ?? '0s') ?? 0;
+          retriesLeft--;
+          attempt++;
+          logger.info(`retrying in ${formatMs(wait)} (attempt ${attempt})`);
+          await this.o.recorder.update(fqn, { status: 'Running', attempt, errorMessage: message, failureType: errorType });
+          setAtFqn(this.snapshot, fqn, { retryCount: attempt - 1 });
+          await this.sleep(wait, this.abort.signal).catch(() => undefined);
+          continue;
+        }
+        const final = action.type === 'Retry' ? action.spec?.onRetryFailure?.action ?? { type: 'MarkAsFailure' as const } : action;
+        return this.applyFailureAction(final, { fqn, id, message, errorType, attempt, scope, logger });
+      }
+    }
+  }
+
+  private async applyFailureAction(
+    action: FailureAction,
+    f: { fqn: string; id: string; message: string; errorType: string; attempt: number; scope: Scope; logger: StepLogger },
+  ): Promise<Outcome> {
+    const record = async (status: NodeStatus) => {
+      await this.o.recorder.update(f.fqn, { status, attempt: f.attempt, errorMessage: f.message, failureType: f.errorType });
+      setAtFqn(this.snapshot, f.fqn, { status });
+    };
+    switch (action.type) {
+      case 'Ignore':
+        f.logger.warn(`failure ignored (failure strategy Ignore)`);
+        await record('IgnoreFailed');
+        return 'IgnoreFailed';
+      case 'MarkAsSuccess':
+        f.logger.warn(`failure marked as success (failure strategy MarkAsSuccess)`);
+        await record('Success');
+        return 'Success';
+      case 'Abort':
+        await record('Failed');
+        this.noteError(`step ${f.id}: ${f.message}`);
+        this.stop(`aborted by the failure strategy of step ${f.id}: ${f.message}`);
+        return 'Failed';
+      case 'StageRollback':
+      case 'PipelineRollback':
+        f.scope.stage.rollback = true;
+        break;
+      case 'ManualIntervention': {
+        const next = action.spec?.onTimeout?.action;
+        f.logger.warn(`manual intervention is not available in this engine; applying ${next?.type ?? 'MarkAsFailure'}`);
+        if (next && next.type !== 'ManualIntervention') return this.applyFailureAction(next, f);
+        break;
+      }
+      default:
+        break;
+    }
+    await record('Failed');
+    this.noteError(`step ${f.id}: ${f.message}`);
+    return 'Failed';
+  }
+
+  // ---- looping ------------------------------------------------------------
+
+  private async runLooped(
+    fqn: string,
+    parentFqn: string,
+    node: { identifier: string; name: string },
+    strategy: NonNullable<StepNode['strategy']>,
+    outerLoop: Scope['loop'],
+    exprScope: ExpressionScope,
+    runIteration: (it: Iteration, loop: Scope['loop']) => Promise<Outcome>,
+  ): Promise<Outcome> {
+    const done = this.o.recorder.finished(fqn);
+    if (done) return this.reuse(fqn, done.status);
+    await this.o.recorder.start({ fqn, parentFqn, nodeType: 'strategy', identifier: node.identifier, name: node.name, status: 'Running' });
+    let expanded;
+    try {
+      expanded = expandStrategy(strategy, (value, it) => {
+        const scope: ExpressionScope = { ...exprScope, ...outerLoop, ...(it ? loopVariables(it) : {}) };
+        return typeof value === 'string' ? this.o.expressions.render(value, createExpressionContext(this.snapshot, scope)).value : value;
+      });
+    } catch (error) {
+      const message = this.o.masker.mask(stringifyError(error));
+      await this.o.recorder.update(fqn, { status: 'Failed', errorMessage: message });
+      this.noteError(`${node.identifier}: ${message}`);
+      return 'Failed';
+    }
+    const outcomes: Outcome[] = [];
+    await runWithConcurrency(
+      expanded.iterations.map(it => async () => {
+        if (this.abort.signal.aborted) return;
+        outcomes.push(await runIteration(it, { ...outerLoop, ...loopVariables(it) }));
+      }),
+      expanded.maxConcurrency,
+    );
+    let status: NodeStatus = outcomes.includes('Failed') ? 'Failed' : 'Success';
+    if (this.abort.signal.aborted) status = 'Aborted';
+    await this.o.recorder.update(fqn, { status });
+    setAtFqn(this.snapshot, fqn, { status });
+    return status as Outcome;
+  }
+
+  // ---- helpers ------------------------------------------------------------
+
+  private exprScope(scope: Scope): ExpressionScope {
+    return { stageId: scope.stage.id, stepGroupPath: scope.groupPath, ...scope.loop };
+  }
+
+  private conditionHolds(condition: string | undefined, scope: ExpressionScope, fqn: string): boolean {
+    if (condition === undefined || condition.trim() === '') return true;
+    const outcome = this.o.expressions.tryEvaluateCondition(condition, createExpressionContext(this.snapshot, scope));
+    if (outcome.ok) return outcome.value;
+    // An unevaluable condition is a pipeline bug: say so and do not run the node.
+    this.o.logs.lines(fqn, 'stderr', `when.condition could not be evaluated: ${outcome.error.message}`);
+    return false;
+  }
+
+  private renderVariables(variables: PipelineVariable[] | undefined, scope: ExpressionScope): Record<string, YamlValue> {
+    const out: Record<string, YamlValue> = {};
+    for (const v of variables ?? []) {
+      let value: unknown = v.value ?? v.default ?? '';
+      if (typeof value === 'string' && v.type !== 'Secret') {
+        const rendered = this.o.expressions.render(value, createExpressionContext(this.snapshot, scope));
+        for (const s of rendered.secrets) this.o.masker.add(s);
+        value = rendered.value;
+      }
+      if (v.type === 'Number' && typeof value === 'string' && value.trim() !== '') {
+        const n = Number(value);
+        if (!Number.isFinite(n)) throw new InputError(`variable ${v.name} is a Number but its value is ${JSON.stringify(value)}`);
+        value = n;
+      }
+      out[v.name] = value as YamlValue;
+      // Later variables may refer to earlier ones of the same list.
+      if (scope.stageId === undefined) this.snapshot.pipeline.variables = { ...this.snapshot.pipeline.variables, [v.name]: out[v.name] };
+    }
+    return out;
+  }
+
+  private timeoutOf(timeout: string | undefined, scope: ExpressionScope): number {
+    if (!timeout) return this.o.defaultStepTimeoutMs;
+    const text = timeout.includes('<+') ? String(this.o.expressions.render(timeout, createExpressionContext(this.snapshot, scope)).value) : timeout;
+    const ms = parseDuration(text);
+    if (ms === undefined) throw new InputError(`timeout ${JSON.stringify(text)} is not a duration such as 10m`);
+    return ms;
+  }
+
+  private async skip(base: { fqn: string; parentFqn: string; nodeType: NodeType; identifier: string; name: string; stepType?: string }, reason: string): Promise<Outcome> {
+    await this.o.recorder.start({ ...base, status: 'Skipped', errorMessage: reason });
+    setAtFqn(this.snapshot, base.fqn, { status: 'Skipped' });
+    this.o.logs.lines(base.fqn, 'info', reason);
+    return 'Skipped';
+  }
+
+  private reuse(fqn: string, status: NodeStatus): Outcome {
+    setAtFqn(this.snapshot, fqn, { status });
+    if (status === 'Success' || status === 'IgnoreFailed' || status === 'Skipped' || status === 'Aborted') return status;
+    return 'Failed';
+  }
+
+  /** Puts outputs of nodes an earlier run finished back into the snapshot. */
+  private restoreFinishedNodes(): void {
+    for (const node of this.o.recorder.allFinished()) {
+      const secretValues = Object.fromEntries(
+        Object.entries(node.secretOutputs).flatMap(([k, v]) => (v.value !== undefined ? [[k, v.value]] : [])),
+      );
+      for (const value of Object.values(secretValues)) this.o.masker.add(value);
+      this.recordOutputs(node.fqn, { ...node.outputs, ...secretValues }, node.outputs as JsonObject, node.status);
+    }
+  }
+
+  private recordOutputs(fqn: string, all: Record<string, unknown>, visible: JsonObject, status: string): void {
+    setAtFqn(this.snapshot, fqn, { ...outputsPatch(all), status });
+    for (const [name, value] of Object.entries(visible)) {
+      this.outputs[`${fqn}.output.outputVariables.${name}`] = value;
+    }
+  }
+
+  private stepLogger(fqn: string): StepLogger {
+    const logs = this.o.logs;
+    return {
+      info: m => logs.lines(fqn, 'info', m),
+      warn: m => logs.lines(fqn, 'info', `warning: ${m}`),
+      error: m => logs.lines(fqn, 'stderr', m),
+      write: (stream, text) => logs.write(fqn, stream, text),
+    };
+  }
+
+  private noteError(message: string): void {
+    this.firstError ??= this.o.masker.mask(message);
+  }
+}
+
+function loopVariables(it: Omit<Iteration, 'suffix'>): Scope['loop'] {
+  return {
+    ...(it.matrix ? { matrix: it.matrix as ExpressionScope['matrix'] } : {}),
+    ...(it.repeat ? { repeat: it.repeat as ExpressionScope['repeat'] } : {}),
+    strategy: { iteration: it.index, iterations: it.total },
+  };
+}
+
+function secretNames(variables: PipelineVariable[] | undefined): string[] {
+  return (variables ?? []).filter(v => v.type === 'Secret').map(v => v.name);
+}
+
+function describeWhen(status: string | undefined, condition: string | undefined): string {
+  return [`status ${status ?? 'Success'}`, condition ? `condition ${condition}` : undefined].filter(Boolean).join(' and ');
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}

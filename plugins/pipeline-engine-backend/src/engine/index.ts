@@ -1,0 +1,10 @@
+export { createExecutionHandler } from './runExecution';
+export type { RunExecutionDeps } from './runExecution';
+export { ExecutionWorker } from './worker';
+export type { ExecutionWorkerOptions, ExecutionHandler } from './worker';
+export { StepHandlerRegistry } from './stepHandlerRegistry';
+export { planExecution } from './plan';
+export type { ExecutionPlan, StepHandlerLookup } from './plan';
+export { SecretMasker, MASK } from './secretMasker';
+export { createPipelineEngine } from './createEngine';
+export type { PipelineEngine, PipelineEngineSettings } from './createEngine';

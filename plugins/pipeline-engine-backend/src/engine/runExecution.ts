@@ -1,0 +1,95 @@
+import { stringifyError } from '@backstage/errors';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ExpressionEngine,
+  formatProblem,
+  parsePipeline,
+  type StepSpecRegistry,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { ExecutionStore, LogStore } from '../database';
+import { ExecutionRunner } from './executionRunner';
+import { planExecution, type StepHandlerLookup } from './plan';
+import { LogSink, type LogListener } from './runtime/logSink';
+import { NodeRecorder } from './runtime/nodeRecorder';
+import { SecretMasker } from './secretMasker';
+import type { ExecutionHandler } from './worker';
+
+/** What running an execution needs; built once by the plugin. */
+export interface RunExecutionDeps {
+  executions: ExecutionStore;
+  logs: LogStore;
+  registry: StepSpecRegistry;
+  handlers: StepHandlerLookup;
+  expressions: ExpressionEngine;
+  secrets: Record<string, string>;
+  workspaceRoot: string;
+  defaultStepTimeoutMs: number;
+  accountIdentifier?: string;
+  logger: LoggerService;
+  onLogs?: LogListener;
+}
+
+/**
+ * The worker's handler: parse → validate → plan the execution's frozen
+ * YAML, run it, and record how it ended. A lost lease freezes every write:
+ * the replica that takes over resumes from what is stored.
+ */
+export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler {
+  return async (execution, lease) => {
+    const masker = new SecretMasker();
+    const logs = new LogSink(execution.id, deps.logs, masker, deps.onLogs, error =>
+      deps.logger.warn(`log lines of execution ${execution.id} could not be stored: ${stringifyError(error)}`),
+    );
+    const fail = async (message: string) => {
+      logs.lines('pipeline', 'stderr', message);
+      await logs.flush();
+      await deps.executions.complete(execution.id, lease.ownerId, 'Failed', { errorMessage: message });
+    };
+    const parsed = parsePipeline(execution.pipelineYaml, { registry: deps.registry });
+    if (!parsed.ok || !parsed.pipeline) {
+      const errors = parsed.problems.filter(p => p.severity === 'error').map(formatProblem);
+      await fail(`the pipeline is invalid:\n${errors.join('\n')}`);
+      return;
+    }
+    const planned = planExecution(parsed.pipeline, deps.handlers);
+    if (!planned.ok) {
+      await fail(`the pipeline cannot run here:\n${planned.problems.map(formatProblem).join('\n')}`);
+      return;
+    }
+    const recorder = new NodeRecorder(
+      deps.executions,
+      execution.id,
+      lease.ownerId,
+      masker,
+      await deps.executions.listNodes(execution.id),
+    );
+    const runner = new ExecutionRunner({
+      execution,
+      plan: planned.plan,
+      expressions: deps.expressions,
+      recorder,
+      logs,
+      masker,
+      secrets: deps.secrets,
+      workspaceRoot: deps.workspaceRoot,
+      defaultStepTimeoutMs: deps.defaultStepTimeoutMs,
+      signal: lease.signal,
+      accountIdentifier: deps.accountIdentifier,
+    });
+    lease.signal.addEventListener('abort', () => {
+      recorder.freeze();
+      logs.freeze();
+    }, { once: true });
+    lease.onAbortRequested(reason => runner.stop(reason));
+    if (execution.recoveryCount > 0) {
+      logs.lines('pipeline', 'info', `resuming after an engine restart (recovery ${execution.recoveryCount})`);
+    }
+    const outcome = await runner.run();
+    if (recorder.frozen) return;
+    await deps.executions.complete(execution.id, lease.ownerId, outcome.status, {
+      errorMessage: outcome.errorMessage,
+      outputs: outcome.outputs,
+    });
+    deps.onLogs?.(execution.id);
+  };
+}

@@ -1,0 +1,106 @@
+import { InputError } from '@backstage/errors';
+import type {
+  ExpressionContext,
+  ExpressionEngine,
+  StepNode,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { StepContext, StepHandler, StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { SecretMasker } from './secretMasker';
+
+/** Thrown when a step runs past its timeout; classified as a `Timeout` failure. */
+export class StepTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`step timed out after ${formatMs(timeoutMs)}`);
+    this.name = 'StepTimeoutError';
+  }
+}
+
+/** Outputs a step set during one attempt. */
+export interface AttemptOutputs {
+  outputs: Record<string, string>;
+  secretOutputs: Record<string, string>;
+}
+
+/** What one attempt needs besides the step. */
+export interface AttemptInput {
+  step: StepNode;
+  handler: StepHandler<unknown>;
+  expressions: ExpressionEngine;
+  context: ExpressionContext;
+  masker: SecretMasker;
+  logger: StepLogger;
+  secrets: StepContext<unknown>['secrets'];
+  /** Execution-level abort (user abort, Abort failure action, lease lost). */
+  signal: AbortSignal;
+  timeoutMs: number;
+  base: Omit<StepContext<unknown>, 'spec' | 'logger' | 'secrets' | 'signal' | 'output'>;
+}
+
+/**
+ * Runs one attempt of a step: renders the spec's expressions, validates it
+ * with the handler's schema, then calls the handler with a signal that
+ * fires on abort or timeout. Resolves with the outputs; rejects with the
+ * handler's error, an InputError for a bad spec, or StepTimeoutError.
+ */
+export async function runStepAttempt(input: AttemptInput): Promise<AttemptOutputs> {
+  const rendered = input.expressions.renderDeep(input.step.spec, input.context);
+  for (const secret of rendered.secrets) input.masker.add(secret);
+  const parsed = input.handler.spec.safeParse(rendered.value);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map(i => `spec.${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new InputError(`invalid spec for ${input.step.type} step "${input.step.identifier}" after resolving expressions: ${fields.join('; ')}`);
+  }
+  const timeout = new AbortController();
+  const signal = AbortSignal.any([input.signal, timeout.signal]);
+  const outputs: AttemptOutputs = { outputs: {}, secretOutputs: {} };
+  const timer = setTimeout(() => timeout.abort(new StepTimeoutError(input.timeoutMs)), input.timeoutMs);
+  try {
+    const handlerRun = input.handler.handler({
+      ...input.base,
+      spec: parsed.data,
+      logger: input.logger,
+      secrets: input.secrets,
+      signal,
+      output(name, value, options) {
+        if (options?.secret) {
+          input.masker.add(value);
+          outputs.secretOutputs[name] = value;
+          delete outputs.outputs[name];
+        } else {
+          outputs.outputs[name] = value;
+        }
+      },
+    });
+    // A handler that ignores its signal must not hold the execution hostage.
+    await Promise.race([handlerRun, rejectOnAbort(signal)]);
+    return outputs;
+  } catch (error) {
+    if (timeout.signal.aborted) throw timeout.signal.reason;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+/** `90000` → `1m 30s`. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const parts: string[] = [];
+  let s = Math.round(ms / 1000);
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    if (s >= size) {
+      parts.push(`${Math.floor(s / size)}${unit}`);
+      s %= size;
+    }
+  }
+  if (s || !parts.length) parts.push(`${s}s`);
+  return parts.join(' ');
+}

@@ -1,0 +1,190 @@
+import { InputError } from '@backstage/errors';
+import {
+  isTerminalExecutionStatus,
+  mergeInputSets,
+  parsePipeline,
+  resolveRuntimeInputs,
+  type ExecuteRequest,
+  type ExecutionDetail,
+  type ExecutionSummary,
+  type LogPageView,
+  type PipelineDetail,
+  type PipelineRef,
+  type PipelineSummary,
+  type StepSpecRegistry,
+  type ValidationResponse,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import { stringify } from 'yaml';
+import type { ExecutionStatus, PipelineEngineStores } from '../database';
+import { planExecution, type StepHandlerLookup } from '../engine/plan';
+import type { ExecutionWorker } from '../engine/worker';
+import { ProblemsError, toApiProblem } from './problems';
+import type { Actor, ExecutionFilter, ListResult, PipelineEngineApi, PipelineFilter } from './types';
+import { toExecutionDetail, toExecutionSummary, toPipelineDetail, toPipelineSummary } from './views';
+
+/** What the service needs. */
+export interface PipelineEngineServiceOptions {
+  stores: PipelineEngineStores;
+  registry: StepSpecRegistry;
+  handlers: StepHandlerLookup;
+  worker: ExecutionWorker;
+  /** Subscribes to "new log lines" notifications of this replica. */
+  subscribeLogs(id: string, listener: () => void): () => void;
+  /** Base URL of execution links, e.g. `http://localhost:7007/api/pipeline-engine`. */
+  baseUrl?: string;
+}
+
+/**
+ * Pipelines, executions and logs. Data flows one way: YAML is parsed and
+ * validated, runtime inputs resolved, the step types planned against the
+ * installed handlers, and only then is an execution queued — so a queued
+ * execution holds a pipeline that can run.
+ */
+export class PipelineEngineService implements PipelineEngineApi {
+  constructor(private readonly o: PipelineEngineServiceOptions) {}
+
+  async listPipelines(filter: PipelineFilter): Promise<ListResult<PipelineSummary>> {
+    const page = await this.o.stores.pipelines.list(filter as Parameters<PipelineEngineStores['pipelines']['list']>[0]);
+    return { items: page.items.map(toPipelineSummary), totalCount: page.totalCount };
+  }
+
+  async getPipeline(ref: PipelineRef): Promise<PipelineDetail> {
+    return toPipelineDetail(await this.o.stores.pipelines.get(ref));
+  }
+
+  async createPipeline(yaml: string, actor: Actor): Promise<PipelineDetail> {
+    const pipeline = this.parseForStore(yaml);
+    const created = await this.o.stores.pipelines.create({
+      orgIdentifier: pipeline.orgIdentifier ?? 'default',
+      projectIdentifier: pipeline.projectIdentifier ?? 'default',
+      identifier: pipeline.identifier,
+      name: pipeline.name,
+      ...(pipeline.description ? { description: pipeline.description } : {}),
+      ...(pipeline.tags ? { tags: pipeline.tags } : {}),
+      yaml,
+      storeType: 'INLINE',
+      createdBy: actor.identity,
+    });
+    return toPipelineDetail(created);
+  }
+
+  async updatePipeline(ref: PipelineRef, yaml: string, actor: Actor, expectedVersion?: number): Promise<PipelineDetail> {
+    const pipeline = this.parseForStore(yaml);
+    if (pipeline.identifier !== ref.pipelineIdentifier) {
+      throw new InputError(`the YAML's pipeline.identifier "${pipeline.identifier}" differs from "${ref.pipelineIdentifier}" in the URL; identifiers cannot change`);
+    }
+    const updated = await this.o.stores.pipelines.update(
+      ref,
+      { yaml, name: pipeline.name, description: pipeline.description ?? null, ...(pipeline.tags ? { tags: pipeline.tags } : {}) },
+      { updatedBy: actor.identity, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+    );
+    return toPipelineDetail(updated);
+  }
+
+  async deletePipeline(ref: PipelineRef): Promise<void> {
+    await this.o.stores.pipelines.delete(ref);
+  }
+
+  async validatePipeline(yaml: string): Promise<ValidationResponse> {
+    const parsed = parsePipeline(yaml, { registry: this.o.registry });
+    const problems = [...parsed.problems];
+    if (parsed.ok && parsed.pipeline) {
+      const planned = planExecution(parsed.pipeline, this.o.handlers);
+      if (!planned.ok) problems.push(...planned.problems);
+    }
+    return { ok: !problems.some(p => p.severity === 'error'), problems: problems.map(toApiProblem) };
+  }
+
+  async execute(ref: PipelineRef, request: ExecuteRequest, actor: Actor): Promise<ExecutionSummary> {
+    const stored = await this.o.stores.pipelines.get(ref);
+    const parsed = parsePipeline(stored.yaml, { registry: this.o.registry });
+    if (!parsed.ok || !parsed.pipeline) throw new ProblemsError(`pipeline ${ref.pipelineIdentifier} is invalid`, parsed.problems);
+    const planned = planExecution(parsed.pipeline, this.o.handlers);
+    if (!planned.ok) throw new ProblemsError(`pipeline ${ref.pipelineIdentifier} cannot run in this engine`, planned.problems);
+    const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
+    const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
+    if (merged.problems.some(p => p.severity === 'error')) throw new ProblemsError('the input set is invalid', merged.problems);
+    const resolved = resolveRuntimeInputs(parsed.document, merged.inputSet);
+    if (!resolved.ok) throw new ProblemsError(`the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`, resolved.problems);
+    const execution = await this.o.stores.executions.enqueue({
+      ...ref,
+      pipelineVersion: stored.version,
+      pipelineYaml: stringify(resolved.pipeline, { lineWidth: 0 }),
+      inputs: resolved.values as Record<string, never>,
+      triggeredBy: actor,
+      triggerType: 'MANUAL',
+    });
+    this.o.worker.wake();
+    return toExecutionSummary(execution, stored.name);
+  }
+
+  async listExecutions(filter: ExecutionFilter): Promise<ListResult<ExecutionSummary>> {
+    if (!filter.orgIdentifier || !filter.projectIdentifier) {
+      throw new InputError('list executions needs orgIdentifier and projectIdentifier');
+    }
+    const page = await this.o.stores.executions.list({
+      orgIdentifier: filter.orgIdentifier,
+      projectIdentifier: filter.projectIdentifier,
+      ...(filter.pipelineIdentifier ? { pipelineIdentifier: filter.pipelineIdentifier } : {}),
+      ...(filter.status ? { statuses: filter.status.split(',') as ExecutionStatus[] } : {}),
+      ...(filter.limit !== undefined ? { limit: filter.limit } : {}),
+      ...(filter.offset !== undefined ? { offset: filter.offset } : {}),
+    });
+    const names = new Map<string, string>();
+    const items: ExecutionSummary[] = [];
+    for (const e of page.items) {
+      items.push(toExecutionSummary(e, await this.pipelineName(e, names)));
+    }
+    return { items, totalCount: page.totalCount };
+  }
+
+  async getExecution(id: string): Promise<ExecutionDetail> {
+    const execution = await this.o.stores.executions.get(id);
+    const nodes = await this.o.stores.executions.listNodes(id);
+    const url = this.o.baseUrl ? `${this.o.baseUrl}/executions/${id}` : undefined;
+    return toExecutionDetail(execution, await this.pipelineName(execution, new Map()), nodes, url);
+  }
+
+  async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {
+    const execution = await this.o.stores.executions.requestAbort(id);
+    this.o.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`);
+    return toExecutionSummary(execution, await this.pipelineName(execution, new Map()));
+  }
+
+  async readLogs(id: string, options: { after?: number; limit?: number; nodeFqn?: string }): Promise<LogPageView> {
+    const execution = await this.o.stores.executions.get(id);
+    const page = await this.o.stores.logs.read(id, {
+      afterSeq: options.after ?? 0,
+      ...(options.limit !== undefined ? { limit: options.limit } : {}),
+      ...(options.nodeFqn ? { nodeFqn: options.nodeFqn } : {}),
+    });
+    return {
+      lines: page.lines.map(l => ({ seq: l.seq, nodeFqn: l.nodeFqn ?? 'pipeline', stream: l.stream, line: l.line, createdAt: l.createdAt })),
+      nextCursor: page.nextAfterSeq,
+      complete: isTerminalExecutionStatus(execution.status) && !page.hasMore,
+    };
+  }
+
+  onLogs(id: string, listener: () => void): () => void {
+    return this.o.subscribeLogs(id, listener);
+  }
+
+  /** Parses YAML for storing: errors → 400 with every problem. */
+  private parseForStore(yaml: string) {
+    const parsed = parsePipeline(yaml, { registry: this.o.registry });
+    if (!parsed.ok || !parsed.pipeline) {
+      throw new ProblemsError(parsed.kind === 'pipeline' ? 'the pipeline has problems' : 'the YAML is not a pipeline', parsed.problems);
+    }
+    return parsed.pipeline;
+  }
+
+  private async pipelineName(e: PipelineRef, cache: Map<string, string>): Promise<string> {
+    const key = `${e.orgIdentifier}/${e.projectIdentifier}/${e.pipelineIdentifier}`;
+    let name = cache.get(key);
+    if (name === undefined) {
+      name = await this.o.stores.pipelines.get(e).then(p => p.name, () => e.pipelineIdentifier);
+      cache.set(key, name);
+    }
+    return name;
+  }
+}

@@ -1,0 +1,68 @@
+import type {
+  ApiProblem,
+  ExecuteRequest,
+  ExecutionDetail,
+  ExecutionSummary,
+  LogPageView,
+  PipelineDetail,
+  PipelineRef,
+  PipelineSummary,
+  TriggeredByView,
+  ValidationResponse,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+
+/** Who is acting, as recorded on executions and pipelines. */
+export type Actor = TriggeredByView;
+
+/** Filter of {@link PipelineEngineApi.listPipelines}. */
+export interface PipelineFilter {
+  orgIdentifier?: string;
+  projectIdentifier?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** Filter of {@link PipelineEngineApi.listExecutions}. */
+export interface ExecutionFilter extends Partial<PipelineRef> {
+  status?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** A page of results with the total count. */
+export interface ListResult<T> {
+  items: T[];
+  totalCount: number;
+}
+
+/** Thrown (as InputError subclass) when a pipeline or input set has problems; the router answers 400 with them. */
+export interface ProblemsCarrier {
+  problems: ApiProblem[];
+}
+
+/**
+ * What the REST router calls. Permission checks happen in the router;
+ * this layer trusts its caller. Errors are `@backstage/errors` types:
+ * NotFoundError (404), ConflictError (409), InputError (400, with
+ * `problems` when there are pipeline/input-set problems).
+ */
+export interface PipelineEngineApi {
+  listPipelines(filter: PipelineFilter): Promise<ListResult<PipelineSummary>>;
+  getPipeline(ref: PipelineRef): Promise<PipelineDetail>;
+  /** Creates an INLINE pipeline from YAML; org/project/identifier come from the YAML. */
+  createPipeline(yaml: string, actor: Actor): Promise<PipelineDetail>;
+  updatePipeline(ref: PipelineRef, yaml: string, actor: Actor, expectedVersion?: number): Promise<PipelineDetail>;
+  deletePipeline(ref: PipelineRef): Promise<void>;
+  validatePipeline(yaml: string): Promise<ValidationResponse>;
+
+  /** Resolves runtime inputs, enqueues, returns at once (status Queued). */
+  execute(ref: PipelineRef, request: ExecuteRequest, actor: Actor): Promise<ExecutionSummary>;
+  listExecutions(filter: ExecutionFilter): Promise<ListResult<ExecutionSummary>>;
+  getExecution(id: string): Promise<ExecutionDetail>;
+  /** Requests abort; returns the execution as it is now. */
+  abortExecution(id: string, actor: Actor): Promise<ExecutionSummary>;
+  /** Log lines after `after` (exclusive). */
+  readLogs(id: string, options: { after?: number; limit?: number; nodeFqn?: string }): Promise<LogPageView>;
+  /** Calls `listener` whenever new log lines of the execution may be available; returns an unsubscribe function. */
+  onLogs(id: string, listener: () => void): () => void;
+}

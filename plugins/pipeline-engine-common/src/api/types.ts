@@ -1,0 +1,183 @@
+/*
+ * The JSON shapes of the engine's REST API (`/api/pipeline-engine`), shared
+ * by the backend router and the typed client. Status names are Harness's,
+ * so API responses need no translation for Harness users.
+ */
+
+/** Statuses of a pipeline execution. */
+export type ExecutionStatus =
+  | 'Queued'
+  | 'Running'
+  | 'Paused'
+  | 'InterventionWaiting'
+  | 'ApprovalWaiting'
+  | 'InputWaiting'
+  | 'Success'
+  | 'Failed'
+  | 'Errored'
+  | 'Aborted'
+  | 'Expired'
+  | 'ApprovalRejected';
+
+/** Statuses of a stage, step group or step. */
+export type NodeStatus =
+  | 'NotStarted'
+  | 'Queued'
+  | 'Running'
+  | 'AsyncWaiting'
+  | 'Paused'
+  | 'InterventionWaiting'
+  | 'ApprovalWaiting'
+  | 'InputWaiting'
+  | 'Success'
+  | 'Failed'
+  | 'Errored'
+  | 'IgnoreFailed'
+  | 'Skipped'
+  | 'Aborted'
+  | 'Expired'
+  | 'ApprovalRejected';
+
+/** Kinds of execution-tree nodes. */
+export type NodeType = 'stage' | 'step' | 'stepGroup' | 'parallel' | 'strategy';
+
+/** How an execution was started (Harness trigger types). */
+export type ExecutionTriggerType = 'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
+
+/** Terminal execution statuses: the execution never changes again. */
+export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'Success',
+  'Failed',
+  'Errored',
+  'Aborted',
+  'Expired',
+  'ApprovalRejected',
+];
+
+/** True when an execution in this status is over. */
+export function isTerminalExecutionStatus(status: ExecutionStatus): boolean {
+  return TERMINAL_EXECUTION_STATUSES.includes(status);
+}
+
+/** Identifies a pipeline. */
+export interface PipelineRef {
+  orgIdentifier: string;
+  projectIdentifier: string;
+  pipelineIdentifier: string;
+}
+
+/** A stored pipeline as listed. */
+export interface PipelineSummary extends PipelineRef {
+  name: string;
+  description?: string;
+  version: number;
+  /** INLINE: stored through the API; REMOTE: read from a file or URL in app-config. */
+  storeType: 'INLINE' | 'REMOTE';
+  /** For REMOTE pipelines: where the YAML is read from. */
+  source?: string;
+  updatedAt: string;
+}
+
+/** A stored pipeline with its YAML. */
+export interface PipelineDetail extends PipelineSummary {
+  yaml: string;
+}
+
+/** One problem of a pipeline or input set, as the API reports it. */
+export interface ApiProblem {
+  severity: 'error' | 'warning';
+  code: string;
+  path: string;
+  message: string;
+  hint?: string;
+  line?: number;
+  column?: number;
+}
+
+/** `POST .../validate` response. */
+export interface ValidationResponse {
+  ok: boolean;
+  problems: ApiProblem[];
+}
+
+/** `POST .../execute` request body. */
+export interface ExecuteRequest {
+  /** Input set: flat map (short or fully-qualified keys) or YAML text. */
+  inputSet?: Record<string, unknown> | string;
+  /** Stored input sets to apply first, by identifier. */
+  inputSetRefs?: string[];
+}
+
+/** Who started an execution. */
+export interface TriggeredByView {
+  identity: string;
+  name?: string;
+  email?: string;
+}
+
+/** An execution as listed. */
+export interface ExecutionSummary extends PipelineRef {
+  id: string;
+  sequenceId: number;
+  pipelineName: string;
+  status: ExecutionStatus;
+  triggeredBy: TriggeredByView;
+  triggerType: ExecutionTriggerType;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  errorMessage?: string;
+}
+
+/** A node of the execution tree. */
+export interface NodeExecutionView {
+  fqn: string;
+  parentFqn?: string;
+  nodeType: NodeType;
+  identifier: string;
+  name: string;
+  stepType?: string;
+  status: NodeStatus;
+  /** 1 for the first try. */
+  attempt: number;
+  startedAt?: string;
+  endedAt?: string;
+  /** Non-secret output variables; secret ones are listed by name only in `secretOutputs`. */
+  outputs: Record<string, string>;
+  secretOutputs: string[];
+  errorMessage?: string;
+  failureType?: string;
+  children: NodeExecutionView[];
+}
+
+/** An execution with its node tree and output variables. */
+export interface ExecutionDetail extends ExecutionSummary {
+  /** Stages at the top, steps below. */
+  nodes: NodeExecutionView[];
+  /**
+   * Every non-secret output variable by fully-qualified name
+   * (`pipeline.stages.s.spec.execution.steps.x.output.outputVariables.v`).
+   */
+  outputs: Record<string, string>;
+  /** Link to the execution in the Backstage app or API. */
+  url?: string;
+}
+
+/** One stored log line. */
+export interface LogLineView {
+  /** Increasing per execution; use as cursor. */
+  seq: number;
+  nodeFqn: string;
+  stream: 'info' | 'stdout' | 'stderr';
+  line: string;
+  createdAt: string;
+}
+
+/** A page of log lines. */
+export interface LogPageView {
+  lines: LogLineView[];
+  /** Pass as `after` to read on. */
+  nextCursor: number;
+  /** True when the execution is over and every line was read. */
+  complete: boolean;
+}

@@ -1,0 +1,112 @@
+import {
+  createPermission,
+  type BasicPermission,
+  type ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import type { PipelineRef } from './api/types';
+
+/*
+ * Permissions of the pipeline engine. Everything that acts on an existing
+ * pipeline (its executions, input sets and triggers included) is a resource
+ * permission on the pipeline, so one conditional policy — e.g. "only in org
+ * X" — covers all of it. Creating a pipeline is a basic permission because
+ * there is no resource yet to condition on.
+ */
+
+/** Resource type of pipelines in the permission framework. */
+export const PIPELINE_RESOURCE_TYPE = 'pipeline-engine-pipeline';
+
+/** Resource type of pipelines in the permission framework. */
+export type PipelineResourceType = typeof PIPELINE_RESOURCE_TYPE;
+
+/** A permission whose resource is a pipeline (`org:project:pipeline` ref). */
+export type PipelineResourcePermission =
+  ResourcePermission<PipelineResourceType>;
+
+/** Read a pipeline and its executions, logs, input sets and triggers. */
+export const pipelineReadPermission: PipelineResourcePermission =
+  createPermission({
+    name: 'pipeline-engine.pipeline.read',
+    attributes: { action: 'read' },
+    resourceType: PIPELINE_RESOURCE_TYPE,
+  });
+
+/** Create a pipeline (the target org/project come from its YAML). */
+export const pipelineCreatePermission: BasicPermission = createPermission({
+  name: 'pipeline-engine.pipeline.create',
+  attributes: { action: 'create' },
+});
+
+/** Change a pipeline's YAML, input sets and triggers. */
+export const pipelineUpdatePermission: PipelineResourcePermission =
+  createPermission({
+    name: 'pipeline-engine.pipeline.update',
+    attributes: { action: 'update' },
+    resourceType: PIPELINE_RESOURCE_TYPE,
+  });
+
+/** Delete a pipeline with everything that belongs to it. */
+export const pipelineDeletePermission: PipelineResourcePermission =
+  createPermission({
+    name: 'pipeline-engine.pipeline.delete',
+    attributes: { action: 'delete' },
+    resourceType: PIPELINE_RESOURCE_TYPE,
+  });
+
+/** Start an execution of a pipeline, directly or through a trigger. */
+export const pipelineExecutePermission: PipelineResourcePermission =
+  createPermission({
+    name: 'pipeline-engine.pipeline.execute',
+    // Like scaffolder's action/task permissions: no CRUD action fits a run.
+    attributes: {},
+    resourceType: PIPELINE_RESOURCE_TYPE,
+  });
+
+/** Abort a running execution of a pipeline. */
+export const executionAbortPermission: PipelineResourcePermission =
+  createPermission({
+    name: 'pipeline-engine.execution.abort',
+    attributes: {},
+    resourceType: PIPELINE_RESOURCE_TYPE,
+  });
+
+/**
+ * Change the step images of the execution-config API. Basic: the settings
+ * apply to every pipeline of the installation.
+ */
+export const executionConfigUpdatePermission: BasicPermission =
+  createPermission({
+    name: 'pipeline-engine.execution-config.update',
+    attributes: { action: 'update' },
+  });
+
+/** Every permission of the pipeline engine, for the permissions registry. */
+export const pipelineEnginePermissions = [
+  pipelineReadPermission,
+  pipelineCreatePermission,
+  pipelineUpdatePermission,
+  pipelineDeletePermission,
+  pipelineExecutePermission,
+  executionAbortPermission,
+  executionConfigUpdatePermission,
+];
+
+/**
+ * The permission resource ref of a pipeline: `org:project:pipeline`.
+ * Harness identifiers cannot contain `:`, so the parts stay unambiguous.
+ */
+export function stringifyPipelineResourceRef(ref: PipelineRef): string {
+  return `${ref.orgIdentifier}:${ref.projectIdentifier}:${ref.pipelineIdentifier}`;
+}
+
+/** Reads an `org:project:pipeline` resource ref; undefined if malformed. */
+export function parsePipelineResourceRef(
+  resourceRef: string,
+): PipelineRef | undefined {
+  const parts = resourceRef.split(':');
+  if (parts.length !== 3 || parts.some(part => part.length === 0)) {
+    return undefined;
+  }
+  const [orgIdentifier, projectIdentifier, pipelineIdentifier] = parts;
+  return { orgIdentifier, projectIdentifier, pipelineIdentifier };
+}

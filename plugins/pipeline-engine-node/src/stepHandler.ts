@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+
+/** Where a log line came from. */
+export type StepLogStream = 'info' | 'stdout' | 'stderr';
+
+/** The logger a step handler writes its user-visible log with. */
+export interface StepLogger {
+  /** One line (or several, split on newlines) of informational output. */
+  info(message: string): void;
+  /** A warning shown in the step log. */
+  warn(message: string): void;
+  /** An error shown in the step log; does not fail the step by itself. */
+  error(message: string): void;
+  /** Raw process output, e.g. a child process's stdout or stderr. */
+  write(stream: StepLogStream, text: string): void;
+}
+
+/** Resolves secret references (`account.x`, `org.x`, `x`) to their values. */
+export interface StepSecrets {
+  /**
+   * The secret's value. The value is masked in every log line and output
+   * from then on. Throws an InputError naming the reference when unknown.
+   */
+  get(reference: string): Promise<string>;
+  /** Masks a value the handler obtained otherwise (e.g. a minted token). */
+  mask(value: string): void;
+}
+
+/** Options of {@link StepContext.output}. */
+export interface StepOutputOptions {
+  /** Secret outputs are masked everywhere and never exported to the scaffolder. */
+  secret?: boolean;
+}
+
+/** Identity of the user or service that started the execution. */
+export interface StepTriggeredBy {
+  /** Entity ref (`user:default/jane`) or service identity. */
+  identity: string;
+  name?: string;
+  email?: string;
+}
+
+/** What a step handler receives. */
+export interface StepContext<TSpec> {
+  /** The step's spec with every expression resolved and validated by the handler's schema. */
+  spec: TSpec;
+  /** The stage workspace: a directory shared by the stage's steps, removed when the execution ends. */
+  workspace: string;
+  logger: StepLogger;
+  secrets: StepSecrets;
+  /** Aborted when the execution is aborted or the step's timeout expires. */
+  signal: AbortSignal;
+  /** Sets an output variable, readable as `<+steps.ID.output.outputVariables.NAME>`. */
+  output(name: string, value: string, options?: StepOutputOptions): void;
+  /** The running step. */
+  step: {
+    identifier: string;
+    name: string;
+    type: string;
+    /** Fully-qualified name, e.g. `pipeline.stages.s.spec.execution.steps.x`. */
+    fqn: string;
+    /** 0 on the first attempt, incremented by Retry failure strategies. */
+    retryCount: number;
+  };
+  /** The stage the step runs in. */
+  stage: { identifier: string; name: string; type: string };
+  /** The execution. */
+  execution: {
+    id: string;
+    orgIdentifier: string;
+    projectIdentifier: string;
+    pipelineIdentifier: string;
+    triggeredBy: StepTriggeredBy;
+  };
+}
+
+/**
+ * One step type. Backend modules add step types through
+ * `pipelineEngineStepsExtensionPoint`.
+ */
+export interface StepHandler<TSpec = unknown> {
+  /** Harness step type, e.g. `CreateRepo`. */
+  type: string;
+  /** One line describing the step. */
+  description: string;
+  /**
+   * Schema of the resolved spec. It also validates pipelines statically,
+   * where any field may still be an expression string.
+   */
+  spec: z.ZodType<TSpec, z.ZodTypeDef, unknown>;
+  /**
+   * True when running the step twice has the same effect as once. After an
+   * engine restart an interrupted idempotent step is run again; any other
+   * step fails with "interrupted: engine restarted during step X".
+   */
+  idempotent: boolean;
+  /**
+   * Output variable names, when known from the spec as written; used by
+   * the static reference check.
+   */
+  outputs?: (spec: Record<string, unknown>) => string[] | undefined;
+  /** Runs the step. Throwing fails it; the error's message is shown. */
+  handler(ctx: StepContext<TSpec>): Promise<void>;
+}
+
+/** Declares a step handler with its spec type inferred from the schema. */
+export function createStepHandler<TSchema extends z.ZodTypeAny>(
+  handler: Omit<StepHandler<z.output<TSchema>>, 'spec'> & { spec: TSchema },
+): StepHandler<z.output<TSchema>> {
+  return handler as StepHandler<z.output<TSchema>>;
+}
