@@ -17,3 +17,4 @@ export type {
 } from './stepHandler';
 export { pipelineEngineStepsExtensionPoint } from './extensions';
 export type { PipelineEngineStepsExtensionPoint } from './extensions';
+export * from './client';

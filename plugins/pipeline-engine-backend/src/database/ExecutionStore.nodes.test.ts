@@ -3,10 +3,12 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { ExecutionStore } from './ExecutionStore';
 import { createAesGcmSecretCipher } from './secretCipher';
+import { LogStore } from './LogStore';
 import {
   createTestDatabases,
   initStores,
   newExecution,
+  replicaClients,
   sleep,
 } from './__testUtils__/testDatabases';
 import { NodeExecutionInput } from './nodeExecutions';
@@ -304,6 +306,46 @@ describe('ExecutionStore node executions', () => {
       const nodes = await stores.executions.listNodes(id);
       expect(nodes).toHaveLength(10);
       expect(nodes.every(n => n.status === 'Success')).toBe(true);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'mixes node writes, log appends and heartbeats without deadlocks on %p',
+    async databaseId => {
+      const { knex, id } = await runningExecution(databaseId);
+      const replicas = replicaClients(knex, 3);
+      try {
+        await Promise.all(
+          Array.from({ length: 12 }, async (_, i) => {
+            const client = replicas.clients[i % 3];
+            const executions = new ExecutionStore(client);
+            const logs = new LogStore(client);
+            const fqn = `${STAGE.fqn}.spec.execution.steps.p_${i}`;
+            await executions.upsertNode(id, OWNER, {
+              ...STEP,
+              fqn,
+              identifier: `p_${i}`,
+              status: 'Running',
+            });
+            for (let j = 0; j < 3; j++) {
+              await logs.append(id, fqn, [{ line: `${i}:${j}` }]);
+              expect(await executions.heartbeat(id, OWNER, 60_000)).toBe(true);
+            }
+            await executions.updateNodeStatus(id, OWNER, fqn, {
+              status: 'Success',
+            });
+          }),
+        );
+      } finally {
+        await replicas.destroy();
+      }
+      const executions = new ExecutionStore(knex);
+      expect(await executions.listRunningNodes(id)).toEqual([]);
+      expect(await executions.listNodes(id)).toHaveLength(12);
+      const read = await new LogStore(knex).read(id);
+      expect(read.lines.map(l => l.seq)).toEqual(
+        Array.from({ length: 36 }, (_, i) => i + 1),
+      );
     },
   );
 });

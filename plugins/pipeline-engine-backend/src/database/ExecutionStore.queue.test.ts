@@ -88,10 +88,9 @@ describe('ExecutionStore queue and leases', () => {
           expect(Number(row.attempt)).toBe(1);
           expect(row.lease_owner).toBe(all.find(c => c.id === row.id)?.owner);
         }
-        if (databaseId === 'POSTGRES_15') {
-          // Real concurrency happened: more than one worker got work.
-          expect(claims.filter(c => c.length > 0).length).toBeGreaterThan(1);
-        }
+        // On PostgreSQL real concurrency happened: several workers got work.
+        const busyWorkers = claims.filter(c => c.length > 0).length;
+        expect(databaseId !== 'POSTGRES_15' || busyWorkers > 1).toBe(true);
       } finally {
         await replicas.destroy();
       }

@@ -188,7 +188,7 @@ function prepareLine(input: LogLineInput): Required<LogLineInput> {
     throw new InputError('Log lines must be strings');
   }
   // PostgreSQL text cannot hold NUL; replace it everywhere for consistency.
-  return { stream, line: input.line.replace(/\u0000/g, '\uFFFD') };
+  return { stream, line: input.line.replaceAll('\u0000', '\uFFFD') };
 }
 
 function notFound(executionId: string): NotFoundError {

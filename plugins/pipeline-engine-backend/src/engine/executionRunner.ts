@@ -125,7 +125,7 @@ export class ExecutionRunner {
         stages: {},
       },
       accountIdentifier: o.accountIdentifier,
-      secrets: o.secrets,
+      secrets: withScopes(o.secrets),
       secretVariables: { pipeline: secretNames(o.plan.pipeline.variables), stages: {} },
     };
     o.signal.addEventListener('abort', () => this.stop(String(o.signal.reason ?? 'aborted')), { once: true });
@@ -178,7 +178,7 @@ export class ExecutionRunner {
     const fqn = `pipeline.stages.${id}`;
     if (!stage.node.strategy) return this.runStage(stage, id, pipelineFailed, root, {});
     return this.runLooped(fqn, 'pipeline', stage.node, stage.node.strategy, {}, { stageId: undefined }, (it, loop) =>
-      this.runStage(stage, `${id}_${it.suffix}`, pipelineFailed, root, loop));
+      this.runStage(stage, `${id}_${it.suffix}`, pipelineFailed, root, loop, fqn));
   }
 
   private async runStage(
@@ -187,12 +187,13 @@ export class ExecutionRunner {
     pipelineFailed: boolean,
     root: string,
     loop: Scope['loop'],
+    parentFqn = 'pipeline',
   ): Promise<Outcome> {
     const node = plan.node;
     const fqn = `pipeline.stages.${id}`;
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
-    const base = { fqn, parentFqn: 'pipeline', nodeType: 'stage' as NodeType, identifier: id, name: node.name };
+    const base = { fqn, parentFqn, nodeType: 'stage' as NodeType, identifier: id, name: node.name };
     setAtFqn(this.snapshot, fqn, { name: node.name, identifier: id, type: node.type, status: 'Running', variables: {} });
     this.snapshot.secretVariables!.stages![id] = secretNames(node.variables);
     const scope: ExpressionScope = { stageId: id, ...loop };
@@ -251,7 +252,7 @@ export class ExecutionRunner {
     if (node.strategy) {
       const exprScope = this.exprScope(scope);
       outcome = await this.runLooped(fqn, scope.parentFqn, node, node.strategy, scope.loop, exprScope, (it, loop) =>
-        this.runOnce(element, `${node.identifier}_${it.suffix}`, { ...scope, loop }));
+        this.runOnce(element, `${node.identifier}_${it.suffix}`, { ...scope, parentFqn: fqn, loop }));
     } else {
       outcome = await this.runOnce(element, node.identifier, scope);
     }
@@ -375,7 +376,7 @@ export class ExecutionRunner {
           setAtFqn(this.snapshot, fqn, { status: 'Aborted' });
           return 'Aborted';
         }
-        const message = this.o.masker.mask(stringifyError(error));
+        const message = this.o.masker.mask(errorMessage(error));
         const errorType = classifyError(error, error instanceof StepTimeoutError);
         logger.error(`step ${id} failed (${errorType}): ${message}`);
         if (action === undefined) {
@@ -462,7 +463,7 @@ export class ExecutionRunner {
         return typeof value === 'string' ? this.o.expressions.render(value, createExpressionContext(this.snapshot, scope)).value : value;
       });
     } catch (error) {
-      const message = this.o.masker.mask(stringifyError(error));
+      const message = this.o.masker.mask(errorMessage(error));
       await this.o.recorder.update(fqn, { status: 'Failed', errorMessage: message });
       this.noteError(`${node.identifier}: ${message}`);
       return 'Failed';
@@ -570,6 +571,27 @@ export class ExecutionRunner {
   private noteError(message: string): void {
     this.firstError ??= this.o.masker.mask(message);
   }
+}
+
+/**
+ * Configured secrets are one flat list; pipelines address them as `x`,
+ * `org.x` or `account.x` (Harness scopes), so each answers to all three.
+ */
+function withScopes(secrets: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [id, value] of Object.entries(secrets)) {
+    const bare = id.replace(/^(account|org)\./, '');
+    out[`account.${bare}`] ??= value;
+    out[`org.${bare}`] ??= value;
+    out[bare] ??= value;
+    out[id] = value;
+  }
+  return out;
+}
+
+/** The message a user sees: no `Error:` prefix, no stack. */
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : stringifyError(error);
 }
 
 function loopVariables(it: Omit<Iteration, 'suffix'>): Scope['loop'] {

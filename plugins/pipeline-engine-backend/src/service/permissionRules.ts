@@ -207,7 +207,9 @@ export function registerPipelinePermissions(
       const loaded =
         wellFormed.length > 0 ? await getResources(wellFormed) : [];
       let next = 0;
-      return parsed.map(ref => (ref === undefined ? undefined : loaded[next++]));
+      return parsed.map(ref =>
+        ref === undefined ? undefined : loaded[next++],
+      );
     },
   });
   permissionsRegistry.addPermissions(

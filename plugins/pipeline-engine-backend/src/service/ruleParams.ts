@@ -12,13 +12,14 @@ import type {
  */
 
 /** The paramsSchema type the permission framework accepts for `TParams`. */
-export type RuleParamsSchema<TParams extends Record<string, string | undefined>> =
-  NonNullable<
-    CreatePermissionRuleOptions<
-      PermissionResourceRef<unknown, unknown, string>,
-      TParams
-    >['paramsSchema']
-  >;
+export type RuleParamsSchema<
+  TParams extends Record<string, string | undefined>,
+> = NonNullable<
+  CreatePermissionRuleOptions<
+    PermissionResourceRef<unknown, unknown, string>,
+    TParams
+  >['paramsSchema']
+>;
 
 type StringParams<R extends string, O extends string> = { [K in R]: string } & {
   [K in O]?: string;
@@ -56,7 +57,11 @@ export function stringParamsSchema<
       version: 1,
       vendor: 'pipeline-engine',
       validate(value: unknown) {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        if (
+          typeof value !== 'object' ||
+          value === null ||
+          Array.isArray(value)
+        ) {
           return { issues: [{ message: 'Expected an object of parameters' }] };
         }
         const params = value as Record<string, unknown>;

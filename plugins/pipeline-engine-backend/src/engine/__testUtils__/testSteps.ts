@@ -7,7 +7,11 @@ export const calls: string[] = [];
 
 const failures = new Map<string, number>();
 
-/** Logs `message`, sets `outputs` (and `secretOutputs` as secret outputs). */
+/**
+ * Logs `message`, sets `outputs`, and sets `secretOutputs` as secret outputs
+ * with their values reversed — a value computed at run time, as a real
+ * step's token would be, so tests can search storage for it.
+ */
 export const echoStep = createStepHandler({
   type: 'TestEcho',
   description: 'test: logs and sets outputs',
@@ -24,7 +28,9 @@ export const echoStep = createStepHandler({
     if (ctx.spec.message !== undefined) ctx.logger.info(ctx.spec.message);
     if (ctx.spec.secretRef) ctx.logger.info(`secret is ${await ctx.secrets.get(ctx.spec.secretRef)}`);
     for (const [k, v] of Object.entries(ctx.spec.outputs ?? {})) ctx.output(k, v);
-    for (const [k, v] of Object.entries(ctx.spec.secretOutputs ?? {})) ctx.output(k, v, { secret: true });
+    for (const [k, v] of Object.entries(ctx.spec.secretOutputs ?? {})) {
+      ctx.output(k, [...v].reverse().join(''), { secret: true });
+    }
   },
 });
 

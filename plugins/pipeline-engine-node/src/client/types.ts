@@ -1,0 +1,103 @@
+import type { PipelineRef } from '@idp-pipelines/plugin-pipeline-engine-common';
+
+/*
+ * JSON shapes of the REST routes that `api/types.ts` of the common package
+ * does not cover yet: lists, input sets, triggers and execution config.
+ * The backend router produces exactly these.
+ */
+
+/** A page of a list route, with the count of all matches. */
+export interface ListResponse<T> {
+  items: T[];
+  totalCount: number;
+}
+
+/** Paging of list routes. */
+export interface PageQuery {
+  limit?: number;
+  offset?: number;
+}
+
+/** A stored input set of a pipeline. */
+export interface InputSetView extends PipelineRef {
+  identifier: string;
+  name: string;
+  description?: string;
+  tags: Record<string, string>;
+  /** The input set YAML (`inputSet: { pipeline: ... }`) as written. */
+  yaml: string;
+  version: number;
+  createdBy?: string;
+  updatedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Kinds of trigger: Harness's `source.type`, with custom webhooks apart. */
+export type TriggerTypeView = 'Webhook' | 'Custom' | 'Scheduled';
+
+/** A trigger of a pipeline; its webhook token is never readable. */
+export interface TriggerView extends PipelineRef {
+  identifier: string;
+  name: string;
+  description?: string;
+  type: TriggerTypeView;
+  enabled: boolean;
+  /** Input sets applied, in order, before the caller's values. */
+  inputSetRefs: string[];
+  /** The trigger YAML as written. */
+  yaml?: string;
+  hasWebhookToken: boolean;
+  version: number;
+  createdBy?: string;
+  updatedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * A trigger as returned when it was created or its token rotated: the
+ * clear webhook token is shown this once.
+ */
+export interface TriggerWithTokenView extends TriggerView {
+  webhookToken?: string;
+}
+
+/** Body of `POST .../triggers/:id/run`. */
+export interface TriggerRunRequest {
+  /** Stored input sets applied after the trigger's own, in order. */
+  inputSetRefs?: string[];
+  /** Values applied last: flat map (short or FQN keys) or input-set YAML. */
+  inputSet?: Record<string, unknown> | string;
+}
+
+/** Infrastructure kinds of the execution-config API. */
+export type ExecutionConfigInfra = 'K8' | 'VM';
+
+/** Step kinds whose container image the execution-config API sets. */
+export const EXECUTION_CONFIG_FIELDS = [
+  'cookieCutter',
+  'createRepo',
+  'directPush',
+  'registerCatalog',
+  'createCatalog',
+  'slackNotify',
+  'createOrganisation',
+  'createProject',
+  'createResource',
+  'updateCatalogProperty',
+] as const;
+
+/** A step kind of the execution-config API. */
+export type ExecutionConfigField = (typeof EXECUTION_CONFIG_FIELDS)[number];
+
+/** Images by step kind, e.g. `{ createRepo: 'harness/createrepo:1.9.0' }`. */
+export type ExecutionConfigData = Partial<Record<ExecutionConfigField, string>>;
+
+/** Harness's response envelope of the execution-config API. */
+export interface ExecutionConfigResponse {
+  status: 'SUCCESS';
+  data: ExecutionConfigData;
+  metaData: null;
+  correlationId: string;
+}
