@@ -144,7 +144,8 @@ export class ExecutionRunner {
       for (const entry of this.o.plan.stages) {
         if (this.abort.signal.aborted) break;
         const stages = entry.kind === 'parallel' ? entry.stages : [entry];
-        const results = await Promise.all(stages.map(s => this.runStageWithStrategy(s, pipelineFailed, workspace)));
+        const failedSoFar = pipelineFailed;
+        const results = await Promise.all(stages.map(s => this.runStageWithStrategy(s, failedSoFar, workspace)));
         if (results.includes('Failed')) pipelineFailed = true;
       }
       let status: ExecutionStatus;
@@ -157,8 +158,9 @@ export class ExecutionRunner {
         outputs: this.outputs,
       };
     } catch (error) {
-      const message = error instanceof InterruptedError ? error.message : `execution failed: ${stringifyError(error)}`;
-      return { status: 'Failed', errorMessage: this.o.masker.mask(message), outputs: this.outputs };
+      const message = this.o.masker.mask(error instanceof InterruptedError ? error.message : `execution failed: ${errorMessage(error)}`);
+      await this.o.recorder.failOpen(message);
+      return { status: 'Failed', errorMessage: message, outputs: this.outputs };
     } finally {
       await this.o.logs.flush();
       await rm(workspace, { recursive: true, force: true }).catch(() => undefined);

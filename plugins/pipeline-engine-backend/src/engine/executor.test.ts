@@ -176,8 +176,7 @@ ${(fail('auth', 'kind: auth', stepStrategy) + fail('net', 'kind: network', stepS
 
   it('runs parallel blocks concurrently and nested step groups', async () => {
     const started = Date.now();
-    const detail = await h.run(pipelineYaml(`- parallel:
-${(step('p1', 'TestSleep', 'ms: 400') + step('p2', 'TestSleep', 'ms: 400') + `- stepGroup:
+    const group = `- stepGroup:
     name: outer
     identifier: outer
     steps:
@@ -186,7 +185,10 @@ ${(step('p1', 'TestSleep', 'ms: 400') + step('p2', 'TestSleep', 'ms: 400') + `- 
           identifier: inner
           steps:
 ${echo('deep', 'outputs:\n  v: deep-value').replace(/^/gm, '            ')}
-`).replace(/^/gm, '    ')}
+`;
+    const parallel = [step('p1', 'TestSleep', 'ms: 400'), step('p2', 'TestSleep', 'ms: 400'), group].join('');
+    const detail = await h.run(pipelineYaml(`- parallel:
+${parallel.replace(/^/gm, '    ')}
 ${echo('after', 'message: "<+execution.steps.outer.steps.inner.steps.deep.output.outputVariables.v>"')}`));
     expect(detail.status).toBe('Success');
     expect(Date.now() - started).toBeLessThan(790);

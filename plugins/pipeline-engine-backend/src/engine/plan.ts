@@ -67,18 +67,7 @@ export function planExecution(
   handlers: StepHandlerLookup,
 ): { ok: true; plan: ExecutionPlan } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
-  const planElements = (elements: ExecutionElement[], path: string): PlanElement[] =>
-    elements.flatMap((el, i): PlanElement[] => {
-      if (el.kind === 'parallel') {
-        const children = el.elements
-          .map((child, j) => planOne(child, `${path}[${i}].parallel[${j}]`))
-          .filter((c): c is PlanStep | PlanGroup => c !== undefined);
-        return [{ kind: 'parallel', children }];
-      }
-      const one = planOne(el, `${path}[${i}]`);
-      return one ? [one] : [];
-    });
-  const planOne = (el: StepNode | StepGroupNode, path: string): PlanStep | PlanGroup | undefined => {
+  function planOne(el: StepNode | StepGroupNode, path: string): PlanStep | PlanGroup | undefined {
     if (el.kind === 'stepGroup') {
       return { kind: 'stepGroup', node: el, children: planElements(el.steps, `${path}.stepGroup.steps`) };
     }
@@ -95,7 +84,19 @@ export function planExecution(
       return undefined;
     }
     return { kind: 'step', node: el, handler };
-  };
+  }
+  function planElements(elements: ExecutionElement[], path: string): PlanElement[] {
+    return elements.flatMap((el, i): PlanElement[] => {
+      if (el.kind === 'parallel') {
+        const children = el.elements
+          .map((child, j) => planOne(child, `${path}[${i}].parallel[${j}]`))
+          .filter((c): c is PlanStep | PlanGroup => c !== undefined);
+        return [{ kind: 'parallel', children }];
+      }
+      const one = planOne(el, `${path}[${i}]`);
+      return one ? [one] : [];
+    });
+  }
   const planStage = (stage: StageNode, path: string): PlanStage => ({
     kind: 'stage',
     node: stage,

@@ -14,11 +14,8 @@ export class StepSecretResolver implements StepSecrets {
 
   async get(reference: string): Promise<string> {
     const bare = reference.replace(/^(account|org)\./, '');
-    const value = Object.prototype.hasOwnProperty.call(this.secrets, reference)
-      ? this.secrets[reference]
-      : Object.prototype.hasOwnProperty.call(this.secrets, bare)
-        ? this.secrets[bare]
-        : undefined;
+    const key = [reference, bare].find(k => Object.prototype.hasOwnProperty.call(this.secrets, k));
+    const value = key === undefined ? undefined : this.secrets[key];
     if (value === undefined) {
       throw new InputError(
         `secret "${reference}" is not configured; add it under pipelineEngine.secrets in app-config (e.g. ${bare}: \${SECRET_ENV_VAR})`,

@@ -49,6 +49,7 @@ export class ExecutionWorker {
   #stopped = true;
   #ticking = false;
   #again = false;
+  #finished = 0;
 
   constructor(private readonly o: ExecutionWorkerOptions) {
     this.ownerId = o.ownerId ?? `pipeline-engine-${randomUUID()}`;
@@ -82,6 +83,11 @@ export class ExecutionWorker {
     if (this.#timer) clearTimeout(this.#timer);
     for (const run of this.#running.values()) run.release('the engine is shutting down');
     await Promise.allSettled([...this.#running.values()].map(r => r.done));
+  }
+
+  /** Executions this replica ran to their end (or gave up) since it started. */
+  get finishedCount(): number {
+    return this.#finished;
   }
 
   /** Executions running here now. */
@@ -162,6 +168,7 @@ export class ExecutionWorker {
         clearInterval(heartbeat);
         clearInterval(abortPoll);
         this.#running.delete(execution.id);
+        this.#finished++;
         this.wake();
       });
     this.#running.set(execution.id, { requestAbort, release: loseLease, done });

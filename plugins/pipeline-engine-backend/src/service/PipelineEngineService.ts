@@ -19,8 +19,19 @@ import type { ExecutionStatus, PipelineEngineStores } from '../database';
 import { planExecution, type StepHandlerLookup } from '../engine/plan';
 import type { ExecutionWorker } from '../engine/worker';
 import { ProblemsError, toApiProblem } from './problems';
-import type { Actor, ExecutionFilter, ListResult, PipelineEngineApi, PipelineFilter } from './types';
-import { toExecutionDetail, toExecutionSummary, toPipelineDetail, toPipelineSummary } from './views';
+import type {
+  Actor,
+  ExecutionFilter,
+  ListResult,
+  PipelineEngineApi,
+  PipelineFilter,
+} from './types';
+import {
+  toExecutionDetail,
+  toExecutionSummary,
+  toPipelineDetail,
+  toPipelineSummary,
+} from './views';
 
 /** What the service needs. */
 export interface PipelineEngineServiceOptions {
@@ -43,9 +54,16 @@ export interface PipelineEngineServiceOptions {
 export class PipelineEngineService implements PipelineEngineApi {
   constructor(private readonly o: PipelineEngineServiceOptions) {}
 
-  async listPipelines(filter: PipelineFilter): Promise<ListResult<PipelineSummary>> {
-    const page = await this.o.stores.pipelines.list(filter as Parameters<PipelineEngineStores['pipelines']['list']>[0]);
-    return { items: page.items.map(toPipelineSummary), totalCount: page.totalCount };
+  async listPipelines(
+    filter: PipelineFilter,
+  ): Promise<ListResult<PipelineSummary>> {
+    const page = await this.o.stores.pipelines.list(
+      filter as Parameters<PipelineEngineStores['pipelines']['list']>[0],
+    );
+    return {
+      items: page.items.map(toPipelineSummary),
+      totalCount: page.totalCount,
+    };
   }
 
   async getPipeline(ref: PipelineRef): Promise<PipelineDetail> {
@@ -68,15 +86,30 @@ export class PipelineEngineService implements PipelineEngineApi {
     return toPipelineDetail(created);
   }
 
-  async updatePipeline(ref: PipelineRef, yaml: string, actor: Actor, expectedVersion?: number): Promise<PipelineDetail> {
+  async updatePipeline(
+    ref: PipelineRef,
+    yaml: string,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<PipelineDetail> {
     const pipeline = this.parseForStore(yaml);
     if (pipeline.identifier !== ref.pipelineIdentifier) {
-      throw new InputError(`the YAML's pipeline.identifier "${pipeline.identifier}" differs from "${ref.pipelineIdentifier}" in the URL; identifiers cannot change`);
+      throw new InputError(
+        `the YAML's pipeline.identifier "${pipeline.identifier}" differs from "${ref.pipelineIdentifier}" in the URL; identifiers cannot change`,
+      );
     }
     const updated = await this.o.stores.pipelines.update(
       ref,
-      { yaml, name: pipeline.name, description: pipeline.description ?? null, ...(pipeline.tags ? { tags: pipeline.tags } : {}) },
-      { updatedBy: actor.identity, ...(expectedVersion !== undefined ? { expectedVersion } : {}) },
+      {
+        yaml,
+        name: pipeline.name,
+        description: pipeline.description ?? null,
+        ...(pipeline.tags ? { tags: pipeline.tags } : {}),
+      },
+      {
+        updatedBy: actor.identity,
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      },
     );
     return toPipelineDetail(updated);
   }
@@ -92,20 +125,45 @@ export class PipelineEngineService implements PipelineEngineApi {
       const planned = planExecution(parsed.pipeline, this.o.handlers);
       if (!planned.ok) problems.push(...planned.problems);
     }
-    return { ok: !problems.some(p => p.severity === 'error'), problems: problems.map(toApiProblem) };
+    return {
+      ok: !problems.some(p => p.severity === 'error'),
+      problems: problems.map(toApiProblem),
+    };
   }
 
-  async execute(ref: PipelineRef, request: ExecuteRequest, actor: Actor): Promise<ExecutionSummary> {
+  async execute(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+    actor: Actor,
+  ): Promise<ExecutionSummary> {
     const stored = await this.o.stores.pipelines.get(ref);
     const parsed = parsePipeline(stored.yaml, { registry: this.o.registry });
-    if (!parsed.ok || !parsed.pipeline) throw new ProblemsError(`pipeline ${ref.pipelineIdentifier} is invalid`, parsed.problems);
+    if (!parsed.ok || !parsed.pipeline)
+      throw new ProblemsError(
+        `pipeline ${ref.pipelineIdentifier} is invalid`,
+        parsed.problems,
+      );
     const planned = planExecution(parsed.pipeline, this.o.handlers);
-    if (!planned.ok) throw new ProblemsError(`pipeline ${ref.pipelineIdentifier} cannot run in this engine`, planned.problems);
-    const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
-    const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
-    if (merged.problems.some(p => p.severity === 'error')) throw new ProblemsError('the input set is invalid', merged.problems);
+    if (!planned.ok)
+      throw new ProblemsError(
+        `pipeline ${ref.pipelineIdentifier} cannot run in this engine`,
+        planned.problems,
+      );
+    const storedSets = request.inputSetRefs?.length
+      ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs)
+      : [];
+    const merged = mergeInputSets([
+      ...storedSets.map(s => s.yaml),
+      request.inputSet ?? {},
+    ]);
+    if (merged.problems.some(p => p.severity === 'error'))
+      throw new ProblemsError('the input set is invalid', merged.problems);
     const resolved = resolveRuntimeInputs(parsed.document, merged.inputSet);
-    if (!resolved.ok) throw new ProblemsError(`the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`, resolved.problems);
+    if (!resolved.ok)
+      throw new ProblemsError(
+        `the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`,
+        resolved.problems,
+      );
     const execution = await this.o.stores.executions.enqueue({
       ...ref,
       pipelineVersion: stored.version,
@@ -118,15 +176,23 @@ export class PipelineEngineService implements PipelineEngineApi {
     return toExecutionSummary(execution, stored.name);
   }
 
-  async listExecutions(filter: ExecutionFilter): Promise<ListResult<ExecutionSummary>> {
+  async listExecutions(
+    filter: ExecutionFilter,
+  ): Promise<ListResult<ExecutionSummary>> {
     if (!filter.orgIdentifier || !filter.projectIdentifier) {
-      throw new InputError('list executions needs orgIdentifier and projectIdentifier');
+      throw new InputError(
+        'list executions needs orgIdentifier and projectIdentifier',
+      );
     }
     const page = await this.o.stores.executions.list({
       orgIdentifier: filter.orgIdentifier,
       projectIdentifier: filter.projectIdentifier,
-      ...(filter.pipelineIdentifier ? { pipelineIdentifier: filter.pipelineIdentifier } : {}),
-      ...(filter.status ? { statuses: filter.status.split(',') as ExecutionStatus[] } : {}),
+      ...(filter.pipelineIdentifier
+        ? { pipelineIdentifier: filter.pipelineIdentifier }
+        : {}),
+      ...(filter.status
+        ? { statuses: filter.status.split(',') as ExecutionStatus[] }
+        : {}),
       ...(filter.limit !== undefined ? { limit: filter.limit } : {}),
       ...(filter.offset !== undefined ? { offset: filter.offset } : {}),
     });
@@ -141,17 +207,30 @@ export class PipelineEngineService implements PipelineEngineApi {
   async getExecution(id: string): Promise<ExecutionDetail> {
     const execution = await this.o.stores.executions.get(id);
     const nodes = await this.o.stores.executions.listNodes(id);
-    const url = this.o.baseUrl ? `${this.o.baseUrl}/executions/${id}` : undefined;
-    return toExecutionDetail(execution, await this.pipelineName(execution, new Map()), nodes, url);
+    const url = this.o.baseUrl
+      ? `${this.o.baseUrl}/executions/${id}`
+      : undefined;
+    return toExecutionDetail(
+      execution,
+      await this.pipelineName(execution, new Map()),
+      nodes,
+      url,
+    );
   }
 
   async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {
     const execution = await this.o.stores.executions.requestAbort(id);
     this.o.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`);
-    return toExecutionSummary(execution, await this.pipelineName(execution, new Map()));
+    return toExecutionSummary(
+      execution,
+      await this.pipelineName(execution, new Map()),
+    );
   }
 
-  async readLogs(id: string, options: { after?: number; limit?: number; nodeFqn?: string }): Promise<LogPageView> {
+  async readLogs(
+    id: string,
+    options: { after?: number; limit?: number; nodeFqn?: string },
+  ): Promise<LogPageView> {
     const execution = await this.o.stores.executions.get(id);
     const page = await this.o.stores.logs.read(id, {
       afterSeq: options.after ?? 0,
@@ -159,7 +238,13 @@ export class PipelineEngineService implements PipelineEngineApi {
       ...(options.nodeFqn ? { nodeFqn: options.nodeFqn } : {}),
     });
     return {
-      lines: page.lines.map(l => ({ seq: l.seq, nodeFqn: l.nodeFqn ?? 'pipeline', stream: l.stream, line: l.line, createdAt: l.createdAt })),
+      lines: page.lines.map(l => ({
+        seq: l.seq,
+        nodeFqn: l.nodeFqn ?? 'pipeline',
+        stream: l.stream,
+        line: l.line,
+        createdAt: l.createdAt,
+      })),
       nextCursor: page.nextAfterSeq,
       complete: isTerminalExecutionStatus(execution.status) && !page.hasMore,
     };
@@ -173,16 +258,27 @@ export class PipelineEngineService implements PipelineEngineApi {
   private parseForStore(yaml: string) {
     const parsed = parsePipeline(yaml, { registry: this.o.registry });
     if (!parsed.ok || !parsed.pipeline) {
-      throw new ProblemsError(parsed.kind === 'pipeline' ? 'the pipeline has problems' : 'the YAML is not a pipeline', parsed.problems);
+      throw new ProblemsError(
+        parsed.kind === 'pipeline'
+          ? 'the pipeline has problems'
+          : 'the YAML is not a pipeline',
+        parsed.problems,
+      );
     }
     return parsed.pipeline;
   }
 
-  private async pipelineName(e: PipelineRef, cache: Map<string, string>): Promise<string> {
+  private async pipelineName(
+    e: PipelineRef,
+    cache: Map<string, string>,
+  ): Promise<string> {
     const key = `${e.orgIdentifier}/${e.projectIdentifier}/${e.pipelineIdentifier}`;
     let name = cache.get(key);
     if (name === undefined) {
-      name = await this.o.stores.pipelines.get(e).then(p => p.name, () => e.pipelineIdentifier);
+      name = await this.o.stores.pipelines.get(e).then(
+        p => p.name,
+        () => e.pipelineIdentifier,
+      );
       cache.set(key, name);
     }
     return name;

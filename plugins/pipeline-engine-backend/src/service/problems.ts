@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import type { ApiProblem, Problem } from '@idp-pipelines/plugin-pipeline-engine-common';
+import type {
+  ApiProblem,
+  Problem,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 import { formatProblem } from '@idp-pipelines/plugin-pipeline-engine-common';
 
 /**
@@ -11,7 +14,9 @@ export class ProblemsError extends InputError {
 
   constructor(summary: string, problems: Problem[]) {
     const errors = problems.filter(p => p.severity === 'error');
-    super(`${summary}:\n${errors.map(p => `  ${formatProblem(p)}`).join('\n')}`);
+    super(
+      `${summary}:\n${errors.map(p => `  ${formatProblem(p)}`).join('\n')}`,
+    );
     this.name = 'InputError';
     this.problems = problems.map(toApiProblem);
   }

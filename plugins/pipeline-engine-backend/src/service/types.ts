@@ -51,18 +51,32 @@ export interface PipelineEngineApi {
   getPipeline(ref: PipelineRef): Promise<PipelineDetail>;
   /** Creates an INLINE pipeline from YAML; org/project/identifier come from the YAML. */
   createPipeline(yaml: string, actor: Actor): Promise<PipelineDetail>;
-  updatePipeline(ref: PipelineRef, yaml: string, actor: Actor, expectedVersion?: number): Promise<PipelineDetail>;
+  updatePipeline(
+    ref: PipelineRef,
+    yaml: string,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<PipelineDetail>;
   deletePipeline(ref: PipelineRef): Promise<void>;
   validatePipeline(yaml: string): Promise<ValidationResponse>;
 
   /** Resolves runtime inputs, enqueues, returns at once (status Queued). */
-  execute(ref: PipelineRef, request: ExecuteRequest, actor: Actor): Promise<ExecutionSummary>;
-  listExecutions(filter: ExecutionFilter): Promise<ListResult<ExecutionSummary>>;
+  execute(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+    actor: Actor,
+  ): Promise<ExecutionSummary>;
+  listExecutions(
+    filter: ExecutionFilter,
+  ): Promise<ListResult<ExecutionSummary>>;
   getExecution(id: string): Promise<ExecutionDetail>;
   /** Requests abort; returns the execution as it is now. */
   abortExecution(id: string, actor: Actor): Promise<ExecutionSummary>;
   /** Log lines after `after` (exclusive). */
-  readLogs(id: string, options: { after?: number; limit?: number; nodeFqn?: string }): Promise<LogPageView>;
+  readLogs(
+    id: string,
+    options: { after?: number; limit?: number; nodeFqn?: string },
+  ): Promise<LogPageView>;
   /** Calls `listener` whenever new log lines of the execution may be available; returns an unsubscribe function. */
   onLogs(id: string, listener: () => void): () => void;
 }

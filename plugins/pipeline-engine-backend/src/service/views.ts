@@ -28,7 +28,10 @@ export function toPipelineDetail(p: Pipeline): PipelineDetail {
 }
 
 /** Stored execution → API summary. */
-export function toExecutionSummary(e: Execution, pipelineName: string): ExecutionSummary {
+export function toExecutionSummary(
+  e: Execution,
+  pipelineName: string,
+): ExecutionSummary {
   return {
     id: e.id,
     orgIdentifier: e.orgIdentifier,
@@ -47,7 +50,12 @@ export function toExecutionSummary(e: Execution, pipelineName: string): Executio
 }
 
 /** Stored execution + nodes → API detail with the node tree. */
-export function toExecutionDetail(e: Execution, pipelineName: string, nodes: NodeExecution[], url?: string): ExecutionDetail {
+export function toExecutionDetail(
+  e: Execution,
+  pipelineName: string,
+  nodes: NodeExecution[],
+  url?: string,
+): ExecutionDetail {
   const views = new Map<string, NodeExecutionView>();
   for (const n of nodes) {
     views.set(n.fqn, {
@@ -61,7 +69,12 @@ export function toExecutionDetail(e: Execution, pipelineName: string, nodes: Nod
       attempt: n.attempt,
       ...(n.startedAt ? { startedAt: n.startedAt } : {}),
       ...(n.endedAt ? { endedAt: n.endedAt } : {}),
-      outputs: Object.fromEntries(Object.entries(n.outputs).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
+      outputs: Object.fromEntries(
+        Object.entries(n.outputs).map(([k, v]) => [
+          k,
+          typeof v === 'string' ? v : JSON.stringify(v),
+        ]),
+      ),
       secretOutputs: Object.keys(n.secretOutputs),
       ...(n.errorMessage ? { errorMessage: n.errorMessage } : {}),
       ...(n.failureType ? { failureType: n.failureType } : {}),
@@ -75,7 +88,15 @@ export function toExecutionDetail(e: Execution, pipelineName: string, nodes: Nod
     else roots.push(view);
   }
   const outputs = Object.fromEntries(
-    Object.entries(e.outputs ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    Object.entries(e.outputs ?? {}).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
   );
-  return { ...toExecutionSummary(e, pipelineName), nodes: roots, outputs, ...(url ? { url } : {}) };
+  return {
+    ...toExecutionSummary(e, pipelineName),
+    nodes: roots,
+    outputs,
+    ...(url ? { url } : {}),
+  };
 }

@@ -10,6 +10,8 @@ import type { SecretMasker } from '../secretMasker';
 export class NodeRecorder {
   readonly #previous: Map<string, NodeExecution>;
   #frozen = false;
+  /** Nodes this run started and has not finished. */
+  readonly #open = new Set<string>();
 
   constructor(
     private readonly store: ExecutionStore,
@@ -42,12 +44,29 @@ export class NodeRecorder {
   async start(node: NodeExecutionInput): Promise<void> {
     if (this.#frozen) return;
     await this.store.upsertNode(this.executionId, this.ownerId, this.clean(node));
+    this.track(node.fqn, node.status);
   }
 
   /** Records a node's new state. */
   async update(fqn: string, update: NodeStatusUpdate): Promise<void> {
     if (this.#frozen) return;
     await this.store.updateNodeStatus(this.executionId, this.ownerId, fqn, this.clean(update));
+    this.track(fqn, update.status);
+  }
+
+  /**
+   * Fails every node this run left open (e.g. the stage around an
+   * interrupted step), so nothing stays Running after the execution ends.
+   */
+  async failOpen(errorMessage: string): Promise<void> {
+    for (const fqn of [...this.#open].reverse()) {
+      await this.update(fqn, { status: 'Failed', errorMessage });
+    }
+  }
+
+  private track(fqn: string, status: NodeStatusUpdate['status']): void {
+    if (isTerminalNodeStatus(status)) this.#open.delete(fqn);
+    else this.#open.add(fqn);
   }
 
   /**

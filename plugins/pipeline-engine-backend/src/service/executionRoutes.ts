@@ -1,0 +1,124 @@
+import { InputError, NotAllowedError } from '@backstage/errors';
+import {
+  executionAbortPermission,
+  pipelineReadPermission,
+  stringifyPipelineResourceRef,
+  type PipelineRef,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { Request, Router } from 'express';
+import { streamExecutionLogs } from './logStream';
+import { actorOf, type CallerCredentials } from './requestAuth';
+import { pageOf, queryInteger, queryString } from './requestParsing';
+import type { RouteContext } from './routeContext';
+import type { ExecutionFilter } from './types';
+import { listVisible } from './visibleList';
+
+function refOf(execution: PipelineRef): PipelineRef {
+  return {
+    orgIdentifier: execution.orgIdentifier,
+    projectIdentifier: execution.projectIdentifier,
+    pipelineIdentifier: execution.pipelineIdentifier,
+  };
+}
+
+/** The log cursor: `Last-Event-ID` of a reconnecting EventSource wins. */
+function streamCursorOf(req: Request): number {
+  const lastEventId = req.header('last-event-id');
+  if (lastEventId !== undefined && lastEventId !== '') {
+    if (!/^\d{1,15}$/.test(lastEventId)) {
+      throw new InputError('Last-Event-ID must be a log sequence number');
+    }
+    return Number(lastEventId);
+  }
+  return queryInteger(req, 'after') ?? 0;
+}
+
+/** Executions: list, detail, abort, log pages and the log event stream. */
+export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
+  const { api, auth } = ctx;
+
+  /** Loads the execution and checks `permission` on its pipeline. */
+  const authorizedExecution = async (
+    id: string,
+    credentials: CallerCredentials,
+    permission = pipelineReadPermission,
+  ) => {
+    const execution = await api.getExecution(id);
+    await auth.requirePipeline(permission, refOf(execution), credentials);
+    return execution;
+  };
+
+  router.get('/executions', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    const visibility = await auth.visibility(
+      pipelineReadPermission,
+      credentials,
+    );
+    const filter: ExecutionFilter = {
+      orgIdentifier: queryString(req, 'org'),
+      projectIdentifier: queryString(req, 'project'),
+      pipelineIdentifier: queryString(req, 'pipeline'),
+      status: queryString(req, 'status'),
+    };
+    const { orgIdentifier, projectIdentifier, pipelineIdentifier } = filter;
+    // One named pipeline: a single decision instead of scanning.
+    const single =
+      orgIdentifier && projectIdentifier && pipelineIdentifier
+        ? { orgIdentifier, projectIdentifier, pipelineIdentifier }
+        : undefined;
+    if (visibility && single && !visibility(single)) {
+      throw new NotAllowedError(
+        `${pipelineReadPermission.name} is not allowed on pipeline ${stringifyPipelineResourceRef(single)}`,
+      );
+    }
+    const result = await listVisible(
+      page => api.listExecutions({ ...filter, ...page }),
+      single ? undefined : visibility,
+      pageOf(req),
+    );
+    res.json(result);
+  });
+
+  router.get('/executions/:id', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    res.json(await authorizedExecution(req.params.id, credentials));
+  });
+
+  router.post('/executions/:id/abort', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    await authorizedExecution(
+      req.params.id,
+      credentials,
+      executionAbortPermission,
+    );
+    res.json(await api.abortExecution(req.params.id, actorOf(credentials)));
+  });
+
+  router.get('/executions/:id/logs', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    await authorizedExecution(req.params.id, credentials);
+    const after = queryInteger(req, 'after');
+    const limit = queryInteger(req, 'limit');
+    const nodeFqn = queryString(req, 'nodeFqn');
+    res.json(
+      await api.readLogs(req.params.id, {
+        ...(after !== undefined ? { after } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(nodeFqn !== undefined ? { nodeFqn } : {}),
+      }),
+    );
+  });
+
+  router.get('/executions/:id/logs/stream', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    await authorizedExecution(req.params.id, credentials);
+    await streamExecutionLogs({
+      api,
+      id: req.params.id,
+      after: streamCursorOf(req),
+      res,
+      logger: ctx.logger,
+      stream: ctx.logStream,
+    });
+  });
+}

@@ -1,0 +1,154 @@
+import {
+  pipelineExecutePermission,
+  pipelineReadPermission,
+  pipelineUpdatePermission,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { Request, Router } from 'express';
+import { PIPELINE_PATH } from './pipelineRoutes';
+import { actorOf } from './requestAuth';
+import {
+  expectedVersionOf,
+  pageOf,
+  pipelineRefOf,
+  triggerRunRequestOf,
+  yamlDocumentOf,
+} from './requestParsing';
+import type { RouteContext } from './routeContext';
+import type { Actor } from './types';
+
+const INPUT_SETS = `${PIPELINE_PATH}/input-sets`;
+const TRIGGERS = `${PIPELINE_PATH}/triggers`;
+
+/**
+ * Path of the trigger run route. Webhook callers have no Backstage token,
+ * so the plugin must register it with `allow: 'unauthenticated'`; the
+ * route itself then requires a webhook token or Backstage credentials.
+ */
+export const TRIGGER_RUN_PATH = `${TRIGGERS}/:triggerId/run`;
+
+/** Header names a webhook token may arrive in (Harness uses X-Api-Key). */
+const WEBHOOK_TOKEN_HEADERS = ['x-api-key', 'x-webhook-token'];
+
+function webhookTokenOf(req: Request): string | undefined {
+  for (const header of WEBHOOK_TOKEN_HEADERS) {
+    const value = req.header(header);
+    if (value) return value;
+  }
+  return undefined;
+}
+
+/** Input sets and triggers of a pipeline, and running a trigger. */
+export function addInputSetAndTriggerRoutes(
+  router: Router,
+  ctx: RouteContext,
+): void {
+  const { admin, auth } = ctx;
+
+  /** The pipeline of the request, once `permission` on it is checked. */
+  const authorized = async (
+    req: Request,
+    permission: typeof pipelineReadPermission,
+  ) => {
+    const credentials = await auth.credentials(req);
+    const ref = pipelineRefOf(req);
+    await auth.requirePipeline(permission, ref, credentials);
+    return { ref, actor: actorOf(credentials) };
+  };
+
+  router.get(INPUT_SETS, async (req, res) => {
+    const { ref } = await authorized(req, pipelineReadPermission);
+    res.json(await admin.listInputSets(ref, pageOf(req)));
+  });
+
+  router.post(INPUT_SETS, async (req, res) => {
+    const { ref, actor } = await authorized(req, pipelineUpdatePermission);
+    res
+      .status(201)
+      .json(await admin.createInputSet(ref, yamlDocumentOf(req), actor));
+  });
+
+  router.get(`${INPUT_SETS}/:inputSetId`, async (req, res) => {
+    const { ref } = await authorized(req, pipelineReadPermission);
+    res.json(await admin.getInputSet(ref, req.params.inputSetId));
+  });
+
+  router.put(`${INPUT_SETS}/:inputSetId`, async (req, res) => {
+    const { ref, actor } = await authorized(req, pipelineUpdatePermission);
+    res.json(
+      await admin.updateInputSet(
+        ref,
+        req.params.inputSetId,
+        yamlDocumentOf(req),
+        actor,
+        expectedVersionOf(req),
+      ),
+    );
+  });
+
+  router.delete(`${INPUT_SETS}/:inputSetId`, async (req, res) => {
+    const { ref } = await authorized(req, pipelineUpdatePermission);
+    await admin.deleteInputSet(ref, req.params.inputSetId);
+    res.status(204).end();
+  });
+
+  router.get(TRIGGERS, async (req, res) => {
+    const { ref } = await authorized(req, pipelineReadPermission);
+    res.json(await admin.listTriggers(ref, pageOf(req)));
+  });
+
+  router.post(TRIGGERS, async (req, res) => {
+    const { ref, actor } = await authorized(req, pipelineUpdatePermission);
+    res
+      .status(201)
+      .json(await admin.createTrigger(ref, yamlDocumentOf(req), actor));
+  });
+
+  router.get(`${TRIGGERS}/:triggerId`, async (req, res) => {
+    const { ref } = await authorized(req, pipelineReadPermission);
+    res.json(await admin.getTrigger(ref, req.params.triggerId));
+  });
+
+  router.put(`${TRIGGERS}/:triggerId`, async (req, res) => {
+    const { ref, actor } = await authorized(req, pipelineUpdatePermission);
+    res.json(
+      await admin.updateTrigger(
+        ref,
+        req.params.triggerId,
+        yamlDocumentOf(req),
+        actor,
+        expectedVersionOf(req),
+      ),
+    );
+  });
+
+  router.delete(`${TRIGGERS}/:triggerId`, async (req, res) => {
+    const { ref } = await authorized(req, pipelineUpdatePermission);
+    await admin.deleteTrigger(ref, req.params.triggerId);
+    res.status(204).end();
+  });
+
+  router.post(`${TRIGGERS}/:triggerId/webhook-token`, async (req, res) => {
+    const { ref, actor } = await authorized(req, pipelineUpdatePermission);
+    res.json(await admin.rotateWebhookToken(ref, req.params.triggerId, actor));
+  });
+
+  router.post(TRIGGER_RUN_PATH, async (req, res) => {
+    const ref = pipelineRefOf(req);
+    const { triggerId } = req.params;
+    const token = webhookTokenOf(req);
+    let actor: Actor;
+    if (token !== undefined) {
+      // The token names one trigger, which stands for the permission check.
+      actor = await admin.authenticateWebhook(ref, triggerId, token);
+    } else {
+      ({ actor } = await authorized(req, pipelineExecutePermission));
+    }
+    const execution = await admin.runTrigger(
+      ref,
+      triggerId,
+      triggerRunRequestOf(req),
+      actor,
+    );
+    res.status(201).json(execution);
+  });
+}

@@ -1,0 +1,99 @@
+import {
+  pipelineCreatePermission,
+  pipelineDeletePermission,
+  pipelineExecutePermission,
+  pipelineReadPermission,
+  pipelineUpdatePermission,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { Router } from 'express';
+import { actorOf } from './requestAuth';
+import {
+  executeRequestOf,
+  expectedVersionOf,
+  pageOf,
+  pipelineRefOf,
+  queryString,
+  yamlDocumentOf,
+} from './requestParsing';
+import type { RouteContext } from './routeContext';
+import { listVisible } from './visibleList';
+
+/** Path of one pipeline; input sets and triggers hang below it. */
+export const PIPELINE_PATH = '/pipelines/:org/:project/:pipelineId';
+
+/** Pipelines: list, CRUD, validation and execution. */
+export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
+  const { api, auth } = ctx;
+
+  router.get('/pipelines', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    const visibility = await auth.visibility(
+      pipelineReadPermission,
+      credentials,
+    );
+    const orgIdentifier = queryString(req, 'orgIdentifier');
+    const projectIdentifier = queryString(req, 'projectIdentifier');
+    const result = await listVisible(
+      page => api.listPipelines({ orgIdentifier, projectIdentifier, ...page }),
+      visibility,
+      pageOf(req),
+    );
+    res.json(result);
+  });
+
+  router.post('/pipelines', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    await auth.require(pipelineCreatePermission, credentials);
+    const created = await api.createPipeline(
+      yamlDocumentOf(req),
+      actorOf(credentials),
+    );
+    res.status(201).json(created);
+  });
+
+  // Validation reads nothing stored, so being signed in is enough.
+  router.post('/pipelines/validate', async (req, res) => {
+    await auth.credentials(req);
+    res.json(await api.validatePipeline(yamlDocumentOf(req)));
+  });
+
+  router.get(PIPELINE_PATH, async (req, res) => {
+    const credentials = await auth.credentials(req);
+    const ref = pipelineRefOf(req);
+    await auth.requirePipeline(pipelineReadPermission, ref, credentials);
+    res.json(await api.getPipeline(ref));
+  });
+
+  router.put(PIPELINE_PATH, async (req, res) => {
+    const credentials = await auth.credentials(req);
+    const ref = pipelineRefOf(req);
+    await auth.requirePipeline(pipelineUpdatePermission, ref, credentials);
+    const updated = await api.updatePipeline(
+      ref,
+      yamlDocumentOf(req),
+      actorOf(credentials),
+      expectedVersionOf(req),
+    );
+    res.json(updated);
+  });
+
+  router.delete(PIPELINE_PATH, async (req, res) => {
+    const credentials = await auth.credentials(req);
+    const ref = pipelineRefOf(req);
+    await auth.requirePipeline(pipelineDeletePermission, ref, credentials);
+    await api.deletePipeline(ref);
+    res.status(204).end();
+  });
+
+  router.post(`${PIPELINE_PATH}/execute`, async (req, res) => {
+    const credentials = await auth.credentials(req);
+    const ref = pipelineRefOf(req);
+    await auth.requirePipeline(pipelineExecutePermission, ref, credentials);
+    const execution = await api.execute(
+      ref,
+      executeRequestOf(req),
+      actorOf(credentials),
+    );
+    res.status(201).json(execution);
+  });
+}

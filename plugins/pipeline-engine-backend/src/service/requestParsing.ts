@@ -1,0 +1,237 @@
+import { InputError } from '@backstage/errors';
+import type {
+  ExecuteRequest,
+  PipelineRef,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { TriggerRunRequest } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { Request } from 'express';
+import { stringify } from 'yaml';
+
+/*
+ * Reading query strings, path parameters and bodies. Bodies arrive either
+ * as YAML text (express.text for the YAML media types) or as parsed JSON.
+ */
+
+/** Media types whose bodies are read as YAML text. */
+export const YAML_MEDIA_TYPES = [
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  'text/x-yaml',
+  'text/plain',
+];
+
+type Plain = { [key: string]: unknown };
+
+function isPlain(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The pipeline named by the `:org/:project/:pipelineId` path parameters. */
+export function pipelineRefOf(req: Request): PipelineRef {
+  return {
+    orgIdentifier: req.params.org,
+    projectIdentifier: req.params.project,
+    pipelineIdentifier: req.params.pipelineId,
+  };
+}
+
+/** A single-valued query parameter; InputError when repeated. */
+export function queryString(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    throw new InputError(`Query parameter '${name}' must be given once`);
+  }
+  return value;
+}
+
+/** A non-negative integer query parameter. */
+export function queryInteger(req: Request, name: string): number | undefined {
+  const value = queryString(req, name);
+  if (value === undefined) {
+    return undefined;
+  }
+  if (!/^\d{1,9}$/.test(value)) {
+    throw new InputError(
+      `Query parameter '${name}' must be a non-negative integer`,
+    );
+  }
+  return Number(value);
+}
+
+/** A `true`/`false` query parameter. */
+export function queryBoolean(
+  req: Request,
+  name: string,
+  defaultValue: boolean,
+): boolean {
+  const value = queryString(req, name);
+  if (value === undefined) {
+    return defaultValue;
+  }
+  if (value !== 'true' && value !== 'false') {
+    throw new InputError(`Query parameter '${name}' must be true or false`);
+  }
+  return value === 'true';
+}
+
+/** `limit` and `offset` of list routes. */
+export function pageOf(req: Request): { limit?: number; offset?: number } {
+  const limit = queryInteger(req, 'limit');
+  const offset = queryInteger(req, 'offset');
+  return {
+    ...(limit !== undefined ? { limit } : {}),
+    ...(offset !== undefined ? { offset } : {}),
+  };
+}
+
+/**
+ * The YAML document of a create/update body: YAML text, JSON `{ yaml }`, or
+ * the document itself as JSON (`{ pipeline: ... }`, `{ inputSet: ... }`).
+ */
+export function yamlDocumentOf(req: Request): string {
+  const body: unknown = req.body;
+  if (typeof body === 'string' && body.trim() !== '') {
+    return body;
+  }
+  if (isPlain(body)) {
+    if (typeof body.yaml === 'string') {
+      return body.yaml;
+    }
+    const document = Object.fromEntries(
+      Object.entries(body).filter(([key]) => key !== 'expectedVersion'),
+    );
+    if (Object.keys(document).length > 0) {
+      return stringify(document);
+    }
+  }
+  throw new InputError(
+    'Expected a YAML body (Content-Type application/yaml) or JSON {"yaml": "..."}',
+  );
+}
+
+/**
+ * The version an update expects: JSON `expectedVersion` or an `If-Match`
+ * header (`3` or `"3"`). Undefined updates unconditionally.
+ */
+export function expectedVersionOf(req: Request): number | undefined {
+  const body: unknown = req.body;
+  if (isPlain(body) && body.expectedVersion !== undefined) {
+    if (!Number.isInteger(body.expectedVersion)) {
+      throw new InputError('expectedVersion must be an integer');
+    }
+    return body.expectedVersion as number;
+  }
+  const ifMatch = req.header('if-match');
+  if (ifMatch === undefined) {
+    return undefined;
+  }
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(ifMatch);
+  if (!match) {
+    throw new InputError('If-Match must be the version number to update');
+  }
+  return Number(match[1]);
+}
+
+function stringList(value: unknown, name: string): string[] {
+  if (typeof value === 'string') {
+    return [value];
+  }
+  if (Array.isArray(value) && value.every(v => typeof v === 'string')) {
+    return value;
+  }
+  throw new InputError(`${name} must be a list of input set identifiers`);
+}
+
+function inputValues(
+  value: unknown,
+  name: string,
+): Record<string, unknown> | string {
+  if (typeof value === 'string' || isPlain(value)) {
+    return value;
+  }
+  throw new InputError(`${name} must be a map of inputs or input-set YAML`);
+}
+
+/** A Harness structured input set keeps only what addresses inputs. */
+function withoutInputSetHeader(
+  value: Record<string, unknown> | string,
+): Record<string, unknown> | string {
+  return isPlain(value) && isPlain(value.pipeline)
+    ? { pipeline: value.pipeline }
+    : value;
+}
+
+/**
+ * The execute body: an {@link ExecuteRequest} as JSON, or an input set by
+ * itself (YAML text, a flat JSON map, or Harness's structured form).
+ */
+export function executeRequestOf(req: Request): ExecuteRequest {
+  const body: unknown = req.body;
+  if (typeof body === 'string') {
+    return body.trim() === '' ? {} : { inputSet: body };
+  }
+  if (body === undefined || body === null) {
+    return {};
+  }
+  if (!isPlain(body)) {
+    throw new InputError('Expected an input set or {inputSet, inputSetRefs}');
+  }
+  const keys = Object.keys(body);
+  const isRequest =
+    keys.length > 0 &&
+    keys.every(key => key === 'inputSet' || key === 'inputSetRefs');
+  if (!isRequest) {
+    return keys.length === 0 ? {} : { inputSet: body };
+  }
+  return {
+    ...(body.inputSet !== undefined
+      ? {
+          inputSet: withoutInputSetHeader(
+            inputValues(body.inputSet, 'inputSet'),
+          ),
+        }
+      : {}),
+    ...(body.inputSetRefs !== undefined
+      ? { inputSetRefs: stringList(body.inputSetRefs, 'inputSetRefs') }
+      : {}),
+  };
+}
+
+/**
+ * The body of a trigger run. Ours is `{ inputSetRefs, inputSet }`; Harness
+ * callers send `inputSetName`/`inputSetIdentifiers` and `inputYaml`. Other
+ * keys are the webhook payload, which the engine does not evaluate.
+ */
+export function triggerRunRequestOf(req: Request): TriggerRunRequest {
+  const body: unknown = req.body;
+  if (typeof body === 'string') {
+    return body.trim() === '' ? {} : { inputSet: body };
+  }
+  if (!isPlain(body)) {
+    return {};
+  }
+  const refs = [
+    ...(body.inputSetRefs !== undefined
+      ? stringList(body.inputSetRefs, 'inputSetRefs')
+      : []),
+    ...(body.inputSetIdentifiers !== undefined
+      ? stringList(body.inputSetIdentifiers, 'inputSetIdentifiers')
+      : []),
+    ...(body.inputSetName !== undefined
+      ? stringList(body.inputSetName, 'inputSetName')
+      : []),
+  ];
+  const values = body.inputSet ?? body.inputYaml;
+  return {
+    ...(refs.length > 0 ? { inputSetRefs: refs } : {}),
+    ...(values !== undefined
+      ? {
+          inputSet: withoutInputSetHeader(inputValues(values, 'inputSet')),
+        }
+      : {}),
+  };
+}

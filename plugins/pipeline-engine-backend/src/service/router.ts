@@ -1,0 +1,92 @@
+import type {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+  RootConfigService,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import express from 'express';
+import Router from 'express-promise-router';
+import type { PipelineAdminApi } from './adminTypes';
+import { createErrorHandler } from './errorHandler';
+import { addExecutionConfigRoutes } from './executionConfigRoutes';
+import { addExecutionRoutes } from './executionRoutes';
+import {
+  addInputSetAndTriggerRoutes,
+  TRIGGER_RUN_PATH,
+} from './inputSetAndTriggerRoutes';
+import type { LogStreamOptions } from './logStream';
+import {
+  builtInPipelineRuleset,
+  type PipelinePermissionRuleset,
+} from './permissionRules';
+import { addPipelineRoutes } from './pipelineRoutes';
+import { RequestAuth } from './requestAuth';
+import { YAML_MEDIA_TYPES } from './requestParsing';
+import type { PipelineEngineApi } from './types';
+
+/** Options of {@link createRouter}. */
+export interface RouterOptions {
+  api: PipelineEngineApi;
+  admin: PipelineAdminApi;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+  /** For the standard error handler (stack traces in development). */
+  config?: RootConfigService;
+  /**
+   * Rules to evaluate conditional decisions of list routes with; pass
+   * `permissionsRegistry.getPermissionRuleset(pipelinePermissionResourceRef)`
+   * so rules added by modules count too. Defaults to the built-in rules.
+   */
+  permissionRuleset?: PipelinePermissionRuleset;
+  /** Timing of the log event stream. */
+  logStream?: LogStreamOptions;
+  /** Largest accepted request body. Default 5 MB. */
+  bodyLimit?: string;
+}
+
+/**
+ * Routes that must be reachable without Backstage credentials; the plugin
+ * registers each with `httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' })`.
+ * They authenticate callers themselves.
+ */
+export const UNAUTHENTICATED_PATHS: readonly string[] = [TRIGGER_RUN_PATH];
+
+/**
+ * The REST API of the pipeline engine, mounted at `/api/pipeline-engine`.
+ * Every route requires a user or service principal (401) and the matching
+ * permission (403); see openapi.yaml for the routes.
+ */
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const limit = options.bodyLimit ?? '5mb';
+  const router = Router();
+  router.use(express.json({ limit }));
+  router.use(express.text({ type: YAML_MEDIA_TYPES, limit }));
+
+  const ctx = {
+    api: options.api,
+    admin: options.admin,
+    auth: new RequestAuth(
+      options.httpAuth,
+      options.permissions,
+      options.permissionRuleset ?? builtInPipelineRuleset(),
+    ),
+    logger: options.logger,
+    logStream: options.logStream,
+  };
+  addPipelineRoutes(router, ctx);
+  addInputSetAndTriggerRoutes(router, ctx);
+  addExecutionRoutes(router, ctx);
+  addExecutionConfigRoutes(router, ctx);
+
+  router.use(
+    createErrorHandler({
+      config: options.config ?? new ConfigReader({}),
+      logger: options.logger,
+    }),
+  );
+  return router;
+}
