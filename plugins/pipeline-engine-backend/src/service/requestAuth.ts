@@ -91,7 +91,7 @@ export class RequestAuth {
     if (decision.result === AuthorizeResult.ALLOW) {
       return undefined;
     }
-    if (decision.result === AuthorizeResult.DENY) {
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
       throw new NotAllowedError(`${permission.name} is not allowed`);
     }
     if (decision.resourceType !== PIPELINE_RESOURCE_TYPE) {
