@@ -1,6 +1,7 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch';
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
@@ -405,6 +406,19 @@ export class ExecutionStore {
   }
 
   /** Reads one node; NotFoundError if missing. */
+  /**
+   * Writes node states and log lines of an execution in one transaction
+   * while `ownerId` holds its lease (group commit; see writeExecutionBatch).
+   */
+  async writeBatch(
+    executionId: string,
+    ownerId: string,
+    batch: ExecutionWriteBatch,
+  ): Promise<{ lastLogSeq?: number }> {
+    this.assertExecutionId(executionId);
+    return writeExecutionBatch(this.db, executionId, ownerId, batch, this.cipher);
+  }
+
   async getNode(executionId: string, fqn: string): Promise<NodeExecution> {
     this.assertExecutionId(executionId);
     const row = await this.db<NodeExecutionRow>('node_executions')

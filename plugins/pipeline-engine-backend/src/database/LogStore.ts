@@ -62,7 +62,8 @@ interface LogRow {
   created_at: unknown;
 }
 
-const INSERT_CHUNK = 500;
+/** Rows per INSERT statement (stays under SQLite's bound-parameter limit). */
+export const INSERT_CHUNK = 500;
 const DEFAULT_READ_LIMIT = 1000;
 const MAX_READ_LIMIT = 10000;
 
@@ -179,7 +180,8 @@ export class LogStore {
   }
 }
 
-function prepareLine(input: LogLineInput): Required<LogLineInput> {
+/** Validates a line and makes it storable on both databases. */
+export function prepareLine(input: LogLineInput): Required<LogLineInput> {
   const stream = input.stream ?? 'stdout';
   if (!LOG_STREAMS.includes(stream)) {
     throw new InputError(`Invalid log stream '${String(stream)}'`);

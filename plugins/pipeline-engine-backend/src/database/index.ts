@@ -49,6 +49,7 @@ export type {
 export type { Execution } from './executionRows';
 export type { NodeExecution } from './nodeExecutionRows';
 export type { NodeExecutionInput, NodeStatusUpdate } from './nodeExecutions';
+export type { ExecutionWriteBatch } from './executionBatch';
 
 export { LOG_STREAMS, LogStore } from './LogStore';
 export type {

@@ -73,7 +73,7 @@ function statusColumns(db: Knex, status: NodeStatus): Record<string, unknown> {
 }
 
 /** Columns for the optional result fields that were given. */
-function resultColumns(
+export function resultColumns(
   update: NodeStatusUpdate,
   cipher: SecretCipher | undefined,
 ): Record<string, unknown> {
@@ -101,7 +101,7 @@ function resultColumns(
   return columns;
 }
 
-function assertNodeStatus(status: unknown): asserts status is NodeStatus {
+export function assertNodeStatus(status: unknown): asserts status is NodeStatus {
   if (!NODE_STATUSES.includes(status as NodeStatus)) {
     throw new InputError(`Invalid node status '${String(status)}'`);
   }

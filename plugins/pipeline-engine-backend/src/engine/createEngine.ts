@@ -58,7 +58,7 @@ export function createPipelineEngine(s: PipelineEngineSettings): PipelineEngine 
       defaultStepTimeoutMs: s.defaultStepTimeoutMs,
       accountIdentifier: s.accountIdentifier,
       logger: s.logger,
-      onLogs: id => logBus.emit(id),
+      onLogs: (id: string) => logBus.emit(id),
     }),
   });
   const service = new PipelineEngineService({

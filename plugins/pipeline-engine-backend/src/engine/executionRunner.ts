@@ -335,6 +335,9 @@ export class ExecutionRunner {
     const started = Date.now();
     let attempt = 1;
     await this.o.recorder.start({ ...base, status: 'Running', attempt, errorMessage: null, failureType: null });
+    // Transitions are written in batches; a step that must never run twice
+    // starts only once everything before it, and its Running state, is stored.
+    if (!plan.handler.idempotent) await this.o.recorder.barrier();
     let action: FailureAction | undefined;
     let retriesLeft = 0;
     let retryIntervals: string[] = [];
@@ -342,6 +345,7 @@ export class ExecutionRunner {
       const context = createExpressionContext(this.snapshot, exprScope);
       try {
         const timeoutMs = this.timeoutOf(node.timeout, exprScope);
+        if (attempt > 1 && !plan.handler.idempotent) await this.o.recorder.barrier();
         const result = await runStepAttempt({
           step: node,
           handler: plan.handler,
@@ -365,14 +369,12 @@ export class ExecutionRunner {
             },
           },
         });
-        await this.o.logs.flush();
         const outputs = this.o.masker.maskDeep(result.outputs);
         await this.o.recorder.update(fqn, { status: 'Success', attempt, outputs, secretOutputs: result.secretOutputs, errorMessage: null, failureType: null });
         this.recordOutputs(fqn, { ...outputs, ...result.secretOutputs }, outputs, 'Success');
         logger.info(`step ${id} succeeded in ${formatMs(Date.now() - started)}`);
         return 'Success';
       } catch (error) {
-        await this.o.logs.flush();
         if (this.abort.signal.aborted && !(error instanceof StepTimeoutError)) {
           await this.o.recorder.update(fqn, { status: 'Aborted', attempt, errorMessage: this.abortReason ?? 'aborted' });
           setAtFqn(this.snapshot, fqn, { status: 'Aborted' });

@@ -9,7 +9,8 @@ import {
 import type { ExecutionStore, LogStore } from '../database';
 import { ExecutionRunner } from './executionRunner';
 import { planExecution, type StepHandlerLookup } from './plan';
-import { LogSink, type LogListener } from './runtime/logSink';
+import { LogSink } from './runtime/logSink';
+import { StateWriter } from './runtime/stateWriter';
 import { NodeRecorder } from './runtime/nodeRecorder';
 import { SecretMasker } from './secretMasker';
 import type { ExecutionHandler } from './worker';
@@ -26,7 +27,8 @@ export interface RunExecutionDeps {
   defaultStepTimeoutMs: number;
   accountIdentifier?: string;
   logger: LoggerService;
-  onLogs?: LogListener;
+  /** Told after new log lines of an execution were stored. */
+  onLogs?: (executionId: string) => void;
 }
 
 /**
@@ -37,9 +39,12 @@ export interface RunExecutionDeps {
 export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler {
   return async (execution, lease) => {
     const masker = new SecretMasker();
-    const logs = new LogSink(execution.id, deps.logs, masker, deps.onLogs, error =>
-      deps.logger.warn(`log lines of execution ${execution.id} could not be stored: ${stringifyError(error)}`),
-    );
+    const writer = new StateWriter(deps.executions, execution.id, lease.ownerId, {
+      onFlushed: () => deps.onLogs?.(execution.id),
+      onLeaseLost: () => deps.logger.warn(`execution ${execution.id}: lease lost; another replica resumes it`),
+      onError: error => deps.logger.error(`execution ${execution.id}: state could not be stored: ${stringifyError(error)}`),
+    });
+    const logs = new LogSink(writer, masker);
     const fail = async (message: string) => {
       logs.lines('pipeline', 'stderr', message);
       await logs.flush();
@@ -56,13 +61,7 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
       await fail(`the pipeline cannot run here:\n${planned.problems.map(formatProblem).join('\n')}`);
       return;
     }
-    const recorder = new NodeRecorder(
-      deps.executions,
-      execution.id,
-      lease.ownerId,
-      masker,
-      await deps.executions.listNodes(execution.id),
-    );
+    const recorder = new NodeRecorder(writer, masker, await deps.executions.listNodes(execution.id));
     const runner = new ExecutionRunner({
       execution,
       plan: planned.plan,
@@ -76,16 +75,13 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
       signal: lease.signal,
       accountIdentifier: deps.accountIdentifier,
     });
-    lease.signal.addEventListener('abort', () => {
-      recorder.freeze();
-      logs.freeze();
-    }, { once: true });
+    lease.signal.addEventListener('abort', () => writer.freeze(), { once: true });
     lease.onAbortRequested(reason => runner.stop(reason));
     if (execution.recoveryCount > 0) {
       logs.lines('pipeline', 'info', `resuming after an engine restart (recovery ${execution.recoveryCount})`);
     }
     const outcome = await runner.run();
-    if (recorder.frozen) return;
+    if (writer.frozen) return;
     await deps.executions.complete(execution.id, lease.ownerId, outcome.status, {
       errorMessage: outcome.errorMessage,
       outputs: outcome.outputs,

@@ -16,6 +16,7 @@ export { DEFAULT_EXECUTION_CONFIG } from './executionConfigDefaults';
 export {
   builtInPipelineRuleset,
   createPipelineConditionalDecision,
+  createPipelineResourceLoader,
   isInOrg,
   isInProject,
   isPipeline,

@@ -1,4 +1,5 @@
 import type { PermissionsRegistryService } from '@backstage/backend-plugin-api';
+import { isError } from '@backstage/errors';
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
   createConditionExports,
@@ -15,6 +16,7 @@ import {
   type PipelineResourceType,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { stringParamsSchema } from './ruleParams';
+import type { PipelineEngineApi } from './types';
 
 /**
  * Query form of the pipeline rules: one identifier that must equal one of
@@ -183,6 +185,29 @@ export function builtInPipelineRuleset(): PipelinePermissionRuleset {
 export type PipelineResourceLoader = (
   refs: PipelineRef[],
 ) => Promise<Array<PipelineRef | undefined>>;
+
+/**
+ * The usual {@link PipelineResourceLoader}: a pipeline exists when the
+ * engine can read it; other errors propagate.
+ */
+export function createPipelineResourceLoader(
+  api: Pick<PipelineEngineApi, 'getPipeline'>,
+): PipelineResourceLoader {
+  return refs =>
+    Promise.all(
+      refs.map(ref =>
+        api.getPipeline(ref).then(
+          () => ref,
+          error => {
+            if (isError(error) && error.name === 'NotFoundError') {
+              return undefined;
+            }
+            throw error;
+          },
+        ),
+      ),
+    );
+}
 
 /**
  * Registers the pipeline resource type, its rules and all permissions of

@@ -16,6 +16,7 @@ export const waitStep = createStepHandler({
       throw new InputError(`spec.duration ${JSON.stringify(ctx.spec.duration)} is not a duration such as 30s or 10m`);
     }
     ctx.logger.info(`waiting ${ctx.spec.duration}`);
+    if (ms === 0) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, ms);
       ctx.signal.addEventListener('abort', () => {

@@ -1,22 +1,23 @@
-import type { ExecutionStore, JsonObject, NodeExecution, NodeExecutionInput, NodeStatusUpdate } from '../../database';
+import type { JsonObject, NodeExecution, NodeExecutionInput, NodeStatusUpdate } from '../../database';
 import { isTerminalNodeStatus } from '../../database';
 import type { SecretMasker } from '../secretMasker';
+import type { StateWriter } from './stateWriter';
 
 /**
- * Persists node state before and after every node. Knows the nodes stored
- * by an earlier run of the same execution, so a recovered execution reuses
- * finished nodes instead of running them again.
+ * Records node state before and after every node through the execution's
+ * {@link StateWriter}. Knows the nodes stored by an earlier run of the same
+ * execution, so a recovered execution reuses finished nodes instead of
+ * running them again.
  */
 export class NodeRecorder {
   readonly #previous: Map<string, NodeExecution>;
-  #frozen = false;
+  /** Latest full state of every node this run touched. */
+  readonly #state = new Map<string, NodeExecutionInput>();
   /** Nodes this run started and has not finished. */
   readonly #open = new Set<string>();
 
   constructor(
-    private readonly store: ExecutionStore,
-    private readonly executionId: string,
-    private readonly ownerId: string,
+    private readonly writer: StateWriter,
     private readonly masker: SecretMasker,
     previous: NodeExecution[],
   ) {
@@ -42,16 +43,19 @@ export class NodeRecorder {
 
   /** Records a node as started (or in another state, e.g. Skipped). */
   async start(node: NodeExecutionInput): Promise<void> {
-    if (this.#frozen) return;
-    await this.store.upsertNode(this.executionId, this.ownerId, this.clean(node));
-    this.track(node.fqn, node.status);
+    this.put({ ...node });
   }
 
   /** Records a node's new state. */
   async update(fqn: string, update: NodeStatusUpdate): Promise<void> {
-    if (this.#frozen) return;
-    await this.store.updateNodeStatus(this.executionId, this.ownerId, fqn, this.clean(update));
-    this.track(fqn, update.status);
+    const current = this.#state.get(fqn) ?? this.fromPrevious(fqn);
+    if (!current) throw new Error(`node ${fqn} was updated before it started`);
+    this.put({ ...current, ...update });
+  }
+
+  /** Waits until every recorded transition is stored. */
+  barrier(): Promise<void> {
+    return this.writer.barrier();
   }
 
   /**
@@ -64,30 +68,42 @@ export class NodeRecorder {
     }
   }
 
-  private track(fqn: string, status: NodeStatusUpdate['status']): void {
-    if (isTerminalNodeStatus(status)) this.#open.delete(fqn);
-    else this.#open.add(fqn);
-  }
-
-  /**
-   * Writes nothing more: this replica lost the execution's lease (or is
-   * shutting down) and another replica will resume from what is stored.
-   */
-  freeze(): void {
-    this.#frozen = true;
-  }
-
-  /** True once frozen. */
+  /** True once the writer stopped writing (lease lost). */
   get frozen(): boolean {
-    return this.#frozen;
+    return this.writer.frozen;
+  }
+
+  /** A node stored by an earlier run, as input for a new state. */
+  private fromPrevious(fqn: string): NodeExecutionInput | undefined {
+    const n = this.#previous.get(fqn);
+    if (!n) return undefined;
+    return {
+      fqn: n.fqn,
+      ...(n.parentFqn ? { parentFqn: n.parentFqn } : {}),
+      nodeType: n.nodeType,
+      identifier: n.identifier,
+      name: n.name,
+      ...(n.stepType ? { stepType: n.stepType } : {}),
+      idempotent: n.idempotent,
+      status: n.status,
+      attempt: n.attempt,
+      outputs: n.outputs,
+    };
+  }
+
+  private put(state: NodeExecutionInput): void {
+    this.#state.set(state.fqn, state);
+    if (isTerminalNodeStatus(state.status)) this.#open.delete(state.fqn);
+    else this.#open.add(state.fqn);
+    this.writer.putNode(this.clean(state));
   }
 
   /** Masks secrets in what is stored: error messages and non-secret outputs. */
-  private clean<T extends NodeStatusUpdate>(update: T): T {
+  private clean(state: NodeExecutionInput): NodeExecutionInput {
     return {
-      ...update,
-      ...(typeof update.errorMessage === 'string' ? { errorMessage: this.masker.mask(update.errorMessage) } : {}),
-      ...(update.outputs ? { outputs: this.masker.maskDeep(update.outputs) as JsonObject } : {}),
+      ...state,
+      ...(typeof state.errorMessage === 'string' ? { errorMessage: this.masker.mask(state.errorMessage) } : {}),
+      ...(state.outputs ? { outputs: this.masker.maskDeep(state.outputs) as JsonObject } : {}),
     };
   }
 }

@@ -29,21 +29,32 @@ export type FakePolicy = (
 export class FakePermissions implements PermissionsService {
   readonly asked: Array<{ permission: string; resourceRef?: string }> = [];
 
-  constructor(public policy: FakePolicy = () => ({ result: AuthorizeResult.ALLOW })) {}
+  constructor(
+    public policy: FakePolicy = () => ({ result: AuthorizeResult.ALLOW }),
+  ) {}
 
   async authorize(
     requests: AuthorizePermissionRequest[],
     options: { credentials: BackstageCredentials },
   ): Promise<AuthorizePermissionResponse[]> {
     return requests.map(request => {
-      this.asked.push({ permission: request.permission.name, resourceRef: request.resourceRef });
+      this.asked.push({
+        permission: request.permission.name,
+        resourceRef: request.resourceRef,
+      });
       const decision = this.policy(request.permission, options.credentials);
       if (decision.result !== AuthorizeResult.CONDITIONAL) {
         return { result: decision.result };
       }
-      const ref = request.resourceRef ? parsePipelineResourceRef(request.resourceRef) : undefined;
+      const ref = request.resourceRef
+        ? parsePipelineResourceRef(request.resourceRef)
+        : undefined;
       const allowed =
-        ref !== undefined && createPipelinePredicate(decision.conditions, builtInPipelineRuleset())(ref);
+        ref !== undefined &&
+        createPipelinePredicate(
+          decision.conditions,
+          builtInPipelineRuleset(),
+        )(ref);
       return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     });
   }

@@ -52,7 +52,10 @@ export class FakePipelineEngine implements PipelineEngineApi {
   private nextExecution = 1;
 
   /** Stores a pipeline directly. */
-  addPipeline(ref: PipelineRef, yaml = `pipeline:\n  identifier: ${ref.pipelineIdentifier}\n`): PipelineDetail {
+  addPipeline(
+    ref: PipelineRef,
+    yaml = `pipeline:\n  identifier: ${ref.pipelineIdentifier}\n`,
+  ): PipelineDetail {
     const pipeline: PipelineDetail = {
       ...ref,
       name: ref.pipelineIdentifier,
@@ -66,7 +69,10 @@ export class FakePipelineEngine implements PipelineEngineApi {
   }
 
   /** Stores an execution directly. */
-  addExecution(ref: PipelineRef, status: ExecutionStatus = 'Running'): ExecutionDetail {
+  addExecution(
+    ref: PipelineRef,
+    status: ExecutionStatus = 'Running',
+  ): ExecutionDetail {
     const id = `exec-${this.nextExecution++}`;
     const execution: ExecutionDetail = {
       ...ref,
@@ -128,10 +134,18 @@ export class FakePipelineEngine implements PipelineEngineApi {
     return pipeline;
   }
 
-  async listPipelines(filter: PipelineFilter): Promise<ListResult<PipelineSummary>> {
+  async listPipelines(
+    filter: PipelineFilter,
+  ): Promise<ListResult<PipelineSummary>> {
     const all = [...this.pipelines.values()]
-      .filter(p => !filter.orgIdentifier || p.orgIdentifier === filter.orgIdentifier)
-      .filter(p => !filter.projectIdentifier || p.projectIdentifier === filter.projectIdentifier)
+      .filter(
+        p => !filter.orgIdentifier || p.orgIdentifier === filter.orgIdentifier,
+      )
+      .filter(
+        p =>
+          !filter.projectIdentifier ||
+          p.projectIdentifier === filter.projectIdentifier,
+      )
       .map(({ yaml: _yaml, ...summary }) => summary);
     return page(all, filter);
   }
@@ -194,10 +208,12 @@ export class FakePipelineEngine implements PipelineEngineApi {
     this.executeCalls.push({ ref, request, actor });
     const parsed = parseYaml(pipeline.yaml);
     const variables =
-      (parsed.value as { pipeline?: { variables?: Array<{ name: string; value: unknown }> } })
-        .pipeline?.variables ?? [];
-    const given =
-      typeof request.inputSet === 'object' ? request.inputSet : {};
+      (
+        parsed.value as {
+          pipeline?: { variables?: Array<{ name: string; value: unknown }> };
+        }
+      ).pipeline?.variables ?? [];
+    const given = typeof request.inputSet === 'object' ? request.inputSet : {};
     const problems: Problem[] = [];
     variables.forEach((variable, index) => {
       if (variable.value === '<+input>' && given[variable.name] === undefined) {
@@ -215,15 +231,31 @@ export class FakePipelineEngine implements PipelineEngineApi {
     if (problems.length > 0) {
       throw new ProblemsError('the input set does not fit', problems);
     }
-    const { nodes: _n, outputs: _o, ...summary } = this.addExecution(ref, 'Queued');
+    const {
+      nodes: _n,
+      outputs: _o,
+      ...summary
+    } = this.addExecution(ref, 'Queued');
     return { ...summary, triggeredBy: actor };
   }
 
-  async listExecutions(filter: ExecutionFilter): Promise<ListResult<ExecutionSummary>> {
+  async listExecutions(
+    filter: ExecutionFilter,
+  ): Promise<ListResult<ExecutionSummary>> {
     const all = [...this.executions.values()]
-      .filter(e => !filter.orgIdentifier || e.orgIdentifier === filter.orgIdentifier)
-      .filter(e => !filter.projectIdentifier || e.projectIdentifier === filter.projectIdentifier)
-      .filter(e => !filter.pipelineIdentifier || e.pipelineIdentifier === filter.pipelineIdentifier)
+      .filter(
+        e => !filter.orgIdentifier || e.orgIdentifier === filter.orgIdentifier,
+      )
+      .filter(
+        e =>
+          !filter.projectIdentifier ||
+          e.projectIdentifier === filter.projectIdentifier,
+      )
+      .filter(
+        e =>
+          !filter.pipelineIdentifier ||
+          e.pipelineIdentifier === filter.pipelineIdentifier,
+      )
       .filter(e => !filter.status || e.status === filter.status)
       .map(({ nodes: _n, outputs: _o, ...summary }) => summary);
     return page(all, filter);

@@ -1,7 +1,4 @@
-import {
-  mockCredentials,
-  mockServices,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import type { Test } from 'supertest';
 import type { PipelineAdminApi } from '../adminTypes';
@@ -54,6 +51,7 @@ export async function createTestApp(
     admin,
     permissions,
     httpAuth: mockServices.httpAuth({
+      pluginId: 'pipeline-engine',
       defaultCredentials: mockCredentials.none(),
     }),
     logger: mockServices.logger.mock(),

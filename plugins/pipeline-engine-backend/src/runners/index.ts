@@ -1,0 +1,61 @@
+import type { StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { CONTAINER_RUNNER_MISSING, DockerRunner } from './dockerRunner';
+import { LocalRunner } from './localRunner';
+import type { RunnerSettings } from './settings';
+import type { ContainerOptions, StepRunner } from './types';
+
+export { CONTAINER_RUNNER_MISSING, CONTAINER_SCRATCH, CONTAINER_WORKSPACE, DockerRunner } from './dockerRunner';
+export { LOCAL_RUNNER_DISABLED, LocalRunner } from './localRunner';
+export { checkEnvironmentNames, findProgram, scrubbedEnvironment } from './environment';
+export { OutputTail, processGroupAlive, runProcessGroup, TAIL_LINES } from './processGroup';
+export type { ProcessGroupOptions } from './processGroup';
+export { readHttpSettings, readRunnerSettings } from './settings';
+export type { HttpSettings, RunnerSettings } from './settings';
+export type { ContainerOptions, ProcessIo, ProcessPaths, ProcessRequest, ProcessResult, StepRunner } from './types';
+
+/** A runner and the container it should use, if any. */
+export interface RunnerChoice {
+  runner: StepRunner;
+  container?: ContainerOptions;
+}
+
+/** The runners configured on this backend, and the rule that picks one for a step. */
+export class StepRunners {
+  readonly local: LocalRunner;
+  readonly docker: DockerRunner | undefined;
+
+  constructor(readonly settings: RunnerSettings) {
+    this.local = new LocalRunner(settings);
+    this.docker = settings.docker ? new DockerRunner(settings) : undefined;
+  }
+
+  /**
+   * A step with an image runs in a container; one without runs in the
+   * configured default image when `useDefaultImage` and one is set, else on
+   * the host (which fails clearly when the local runner is off).
+   */
+  select(options: { container?: ContainerOptions; useDefaultImage: boolean; logger: StepLogger }): RunnerChoice {
+    const { container } = options;
+    if (container) {
+      if (this.docker) return { runner: this.docker, container };
+      if (this.settings.local.enabled && this.settings.local.runImageStepsLocally) {
+        options.logger.warn(
+          `no container runner is configured: running on the backend host and ignoring image ${container.image} ` +
+          '(pipelineEngine.runners.local.runImageStepsLocally)',
+        );
+        return { runner: this.local };
+      }
+      throw new Error(
+        `spec.image ${container.image} needs a container runner, but ${CONTAINER_RUNNER_MISSING}` +
+        (this.settings.local.enabled
+          ? '; or remove spec.image to run on the backend host, or set pipelineEngine.runners.local.runImageStepsLocally: true'
+          : ''),
+      );
+    }
+    const defaultImage = this.settings.docker?.defaultImage;
+    if (options.useDefaultImage && this.docker && defaultImage) {
+      return { runner: this.docker, container: { image: defaultImage } };
+    }
+    return { runner: this.local };
+  }
+}

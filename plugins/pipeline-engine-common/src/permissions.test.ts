@@ -1,0 +1,47 @@
+import { isResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  parsePipelineResourceRef,
+  PIPELINE_RESOURCE_TYPE,
+  pipelineCreatePermission,
+  pipelineEnginePermissions,
+  stringifyPipelineResourceRef,
+} from './permissions';
+
+describe('pipeline engine permissions', () => {
+  it('follows Backstage naming and typing conventions', () => {
+    expect(pipelineEnginePermissions.map(p => p.name)).toEqual([
+      'pipeline-engine.pipeline.read',
+      'pipeline-engine.pipeline.create',
+      'pipeline-engine.pipeline.update',
+      'pipeline-engine.pipeline.delete',
+      'pipeline-engine.pipeline.execute',
+      'pipeline-engine.execution.abort',
+      'pipeline-engine.execution-config.update',
+    ]);
+    const basic = pipelineEnginePermissions.filter(
+      p => !isResourcePermission(p, PIPELINE_RESOURCE_TYPE),
+    );
+    expect(basic.map(p => p.name)).toEqual([
+      'pipeline-engine.pipeline.create',
+      'pipeline-engine.execution-config.update',
+    ]);
+    expect(pipelineCreatePermission).toEqual({
+      type: 'basic',
+      name: 'pipeline-engine.pipeline.create',
+      attributes: { action: 'create' },
+    });
+  });
+
+  it('round-trips org:project:pipeline resource refs', () => {
+    const ref = {
+      orgIdentifier: 'default',
+      projectIdentifier: 'web',
+      pipelineIdentifier: 'build',
+    };
+    expect(stringifyPipelineResourceRef(ref)).toBe('default:web:build');
+    expect(parsePipelineResourceRef('default:web:build')).toEqual(ref);
+    expect(parsePipelineResourceRef('default:web')).toBeUndefined();
+    expect(parsePipelineResourceRef('a:b:c:d')).toBeUndefined();
+    expect(parsePipelineResourceRef('a::c')).toBeUndefined();
+  });
+});

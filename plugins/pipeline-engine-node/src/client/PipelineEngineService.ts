@@ -1,0 +1,242 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type {
+  ExecuteRequest,
+  ExecutionDetail,
+  ExecutionSummary,
+  LogLineView,
+  LogPageView,
+  PipelineDetail,
+  PipelineRef,
+  PipelineSummary,
+  ValidationResponse,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type {
+  ExecutionConfigData,
+  ExecutionConfigField,
+  ExecutionConfigInfra,
+  InputSetView,
+  ListResponse,
+  PageQuery,
+  TriggerRunRequest,
+  TriggerView,
+  TriggerWithTokenView,
+} from './types';
+
+/** Who a call is made for: the engine checks permissions against them. */
+export interface PipelineEngineRequestOptions {
+  credentials: BackstageCredentials;
+}
+
+/** Options of updates: optimistic concurrency on top of the credentials. */
+export interface PipelineEngineUpdateOptions extends PipelineEngineRequestOptions {
+  /** Reject with a 409 ResponseError unless this is still the version. */
+  expectedVersion?: number;
+}
+
+/** Filter of {@link PipelineEngineService.listPipelines}. */
+export interface PipelineListQuery extends PageQuery {
+  orgIdentifier?: string;
+  projectIdentifier?: string;
+}
+
+/** Filter of {@link PipelineEngineService.listExecutions}. */
+export interface ExecutionListQuery extends PageQuery {
+  orgIdentifier?: string;
+  projectIdentifier?: string;
+  pipelineIdentifier?: string;
+  /** One status or several separated by commas. */
+  status?: string;
+}
+
+/** Query of {@link PipelineEngineService.readLogs}. */
+export interface LogQuery {
+  /** Sequence number to read after (exclusive). */
+  after?: number;
+  limit?: number;
+  /** Only lines of this node. */
+  nodeFqn?: string;
+}
+
+/** Options of {@link PipelineEngineService.followLogs}. */
+export interface FollowLogsOptions extends PipelineEngineRequestOptions {
+  /** Sequence number to start after; 0 (the default) sends every line. */
+  after?: number;
+  /** Stops following; the call then resolves with `complete: false`. */
+  signal?: AbortSignal;
+}
+
+/** How {@link PipelineEngineService.followLogs} ended. */
+export interface FollowLogsResult {
+  /** Sequence number of the last line delivered; resume after it. */
+  cursor: number;
+  /** True when the execution is over and every line was delivered. */
+  complete: boolean;
+}
+
+/** Options of {@link PipelineEngineService.runTrigger}. */
+export interface RunTriggerOptions extends PipelineEngineRequestOptions {
+  /** Authenticate with the trigger's webhook token instead of the credentials. */
+  webhookToken?: string;
+}
+
+/**
+ * Typed access to the pipeline engine's REST API for other backend plugins
+ * (e.g. scaffolder actions). Errors are `ResponseError`s from
+ * `@backstage/errors`; use {@link problemsOfError} for pipeline and input
+ * set problems.
+ */
+export interface PipelineEngineService {
+  listPipelines(
+    query: PipelineListQuery,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<PipelineSummary>>;
+  getPipeline(
+    ref: PipelineRef,
+    options: PipelineEngineRequestOptions,
+  ): Promise<PipelineDetail>;
+  /** Creates an INLINE pipeline; org, project and identifier come from the YAML. */
+  createPipeline(
+    yaml: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<PipelineDetail>;
+  updatePipeline(
+    ref: PipelineRef,
+    yaml: string,
+    options: PipelineEngineUpdateOptions,
+  ): Promise<PipelineDetail>;
+  deletePipeline(
+    ref: PipelineRef,
+    options: PipelineEngineRequestOptions,
+  ): Promise<void>;
+  validatePipeline(
+    yaml: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ValidationResponse>;
+  /** Starts an execution; it is queued when this resolves. */
+  execute(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ExecutionSummary>;
+
+  listExecutions(
+    query: ExecutionListQuery,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<ExecutionSummary>>;
+  getExecution(
+    id: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ExecutionDetail>;
+  abortExecution(
+    id: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ExecutionSummary>;
+  readLogs(
+    id: string,
+    query: LogQuery,
+    options: PipelineEngineRequestOptions,
+  ): Promise<LogPageView>;
+  /**
+   * Follows the log event stream, calling `onLine` for each line in order,
+   * until the execution is over (`complete: true`) or `signal` aborts.
+   * Reconnects with `Last-Event-ID` when the connection drops.
+   */
+  followLogs(
+    id: string,
+    options: FollowLogsOptions,
+    onLine: (line: LogLineView) => void | Promise<void>,
+  ): Promise<FollowLogsResult>;
+
+  listInputSets(
+    ref: PipelineRef,
+    page: PageQuery,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<InputSetView>>;
+  getInputSet(
+    ref: PipelineRef,
+    identifier: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<InputSetView>;
+  /** Saves a Harness input set (`inputSet:` YAML). */
+  createInputSet(
+    ref: PipelineRef,
+    yaml: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<InputSetView>;
+  updateInputSet(
+    ref: PipelineRef,
+    identifier: string,
+    yaml: string,
+    options: PipelineEngineUpdateOptions,
+  ): Promise<InputSetView>;
+  deleteInputSet(
+    ref: PipelineRef,
+    identifier: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<void>;
+
+  listTriggers(
+    ref: PipelineRef,
+    page: PageQuery,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<TriggerView>>;
+  getTrigger(
+    ref: PipelineRef,
+    identifier: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<TriggerView>;
+  /** Saves a Harness trigger (`trigger:` YAML); the webhook token is returned once. */
+  createTrigger(
+    ref: PipelineRef,
+    yaml: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<TriggerWithTokenView>;
+  updateTrigger(
+    ref: PipelineRef,
+    identifier: string,
+    yaml: string,
+    options: PipelineEngineUpdateOptions,
+  ): Promise<TriggerView>;
+  deleteTrigger(
+    ref: PipelineRef,
+    identifier: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<void>;
+  /** Replaces the webhook token; the new one is returned once. */
+  rotateWebhookToken(
+    ref: PipelineRef,
+    identifier: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<TriggerWithTokenView>;
+  /** Fires a trigger: its input sets, then the request's. */
+  runTrigger(
+    ref: PipelineRef,
+    identifier: string,
+    request: TriggerRunRequest,
+    options: RunTriggerOptions,
+  ): Promise<ExecutionSummary>;
+
+  /** Built-in step images (the `data` of Harness's envelope). */
+  getDefaultExecutionConfig(
+    infra: ExecutionConfigInfra,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ExecutionConfigData>;
+  /** Overridden images only (default), or all with overrides applied. */
+  getCustomerExecutionConfig(
+    infra: ExecutionConfigInfra,
+    query: { overridesOnly?: boolean },
+    options: PipelineEngineRequestOptions,
+  ): Promise<ExecutionConfigData>;
+  /** Overrides images; returns the overrides now in place. */
+  updateExecutionConfig(
+    infra: ExecutionConfigInfra,
+    updates: ReadonlyArray<{ field: ExecutionConfigField; value: string }>,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ExecutionConfigData>;
+  /** Restores images to their defaults; returns the remaining overrides. */
+  resetExecutionConfig(
+    infra: ExecutionConfigInfra,
+    fields: ReadonlyArray<ExecutionConfigField>,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ExecutionConfigData>;
+}
