@@ -32,9 +32,10 @@ async function main() {
   const p = await engine.service.createPipeline(yaml, actor);
   const t0 = process.hrtime.bigint();
   const e = await engine.service.execute(p, {}, actor);
+  console.log('execute() returned after', (Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1), 'ms');
   for (;;) {
     const d = await stores.executions.get(e.id);
-    if (['Success', 'Failed', 'Aborted'].includes(d.status)) { console.log(d.status, d.errorMessage || ''); break; }
+    if (['Success', 'Failed', 'Aborted'].includes(d.status)) { console.log(d.status, d.errorMessage || '', 'run phase', Date.parse(d.endedAt) - Date.parse(d.startedAt), 'ms; queued->started', Date.parse(d.startedAt) - Date.parse(d.createdAt), 'ms'); break; }
     await new Promise(r => setTimeout(r, 2));
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -6,6 +6,14 @@ import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipelin
 import { createAesGcmSecretCipher, createPipelineEngineStores } from './database';
 import { createPipelineEngine, StepHandlerRegistry } from './engine';
 import { loadConfiguredPipelines } from './sources/loadConfiguredPipelines';
+import {
+  createPipelineResourceLoader,
+  createRouter,
+  PipelineAdminService,
+  pipelinePermissionResourceRef,
+  registerPipelinePermissions,
+  UNAUTHENTICATED_PATHS,
+} from './service';
 import { builtinStepHandlers } from './steps';
 
 /**
@@ -28,8 +36,12 @@ export const pipelineEnginePlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         urlReader: coreServices.urlReader,
         discovery: coreServices.discovery,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ config, logger, database, lifecycle, urlReader, discovery }) {
+      async init({ config, logger, database, lifecycle, urlReader, discovery, httpRouter, httpAuth, permissions, permissionsRegistry }) {
         handlers.add(...builtinStepHandlers);
         const engineConfig = config.getOptionalConfig('pipelineEngine');
         const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
@@ -66,11 +78,27 @@ export const pipelineEnginePlugin = createBackendPlugin({
           urlReader,
           logger,
         });
+        const admin = new PipelineAdminService({ stores, engine: service });
+        registerPipelinePermissions(permissionsRegistry, createPipelineResourceLoader(service));
+        httpRouter.use(
+          await createRouter({
+            api: service,
+            admin,
+            httpAuth,
+            permissions,
+            logger,
+            config,
+            permissionRuleset: permissionsRegistry.getPermissionRuleset(pipelinePermissionResourceRef),
+          }),
+        );
+        for (const path of UNAUTHENTICATED_PATHS) {
+          // The trigger route checks the trigger's webhook token itself.
+          httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
+        }
         if (engineConfig?.getOptionalBoolean('worker.enabled') ?? true) {
           worker.start();
           lifecycle.addShutdownHook(() => worker.stop());
         }
-        void service;
       },
     });
   },

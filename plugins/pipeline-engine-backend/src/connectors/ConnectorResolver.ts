@@ -96,12 +96,9 @@ export class ConnectorResolver {
     if (connector) return connector;
     const known = this.list();
     const hint = didYouMean(id, known);
+    const configured = known.length ? `Configured connectors: ${known.join(', ')}.` : 'No connectors are configured.';
     throw new InputError(
-      `connector "${connectorRef}" is not configured${hint ? `; ${hint}` : ''}. ` +
-        (known.length
-          ? `Configured connectors: ${known.join(', ')}.`
-          : 'No connectors are configured.') +
-        ` Add it under pipelineEngine.connectors.${id} in app-config.`,
+      `connector "${connectorRef}" is not configured${hint ? `; ${hint}` : ''}. ${configured} Add it under pipelineEngine.connectors.${id} in app-config.`,
     );
   }
 

@@ -37,12 +37,12 @@ import {
   Page,
   PageOptions,
   PipelineKey,
-  ProjectScope,
+  ScopeFilter,
+  scopeWhere,
   TriggeredBy,
 } from './types';
 import {
   assertIdentifier,
-  assertScope,
   assertText,
   isUuid,
 } from './validation';
@@ -64,7 +64,7 @@ export interface NewExecution extends PipelineKey {
 }
 
 /** Filter of {@link ExecutionStore.list}. */
-export interface ExecutionListOptions extends ProjectScope, PageOptions {
+export interface ExecutionListOptions extends ScopeFilter, PageOptions {
   pipelineIdentifier?: string;
   statuses?: ExecutionStatus[];
 }
@@ -199,12 +199,8 @@ export class ExecutionStore {
 
   /** Lists executions of a project (or one pipeline), newest first. */
   async list(options: ExecutionListOptions): Promise<Page<Execution>> {
-    assertScope(options);
     const { limit, offset } = resolvePage(options);
-    const query = this.db<ExecutionRow>('executions').where({
-      org_identifier: options.orgIdentifier,
-      project_identifier: options.projectIdentifier,
-    });
+    const query = this.db<ExecutionRow>('executions').where(scopeWhere(options));
     if (options.pipelineIdentifier !== undefined) {
       query.andWhere('pipeline_identifier', options.pipelineIdentifier);
     }

@@ -12,7 +12,8 @@ import {
   Page,
   PageOptions,
   PipelineKey,
-  ProjectScope,
+  ScopeFilter,
+  scopeWhere,
   UpdateOptions,
 } from './types';
 
@@ -75,7 +76,7 @@ export interface PipelinePatch {
 }
 
 /** Filter of {@link PipelineStore.list}. */
-export interface PipelineListOptions extends ProjectScope, PageOptions {
+export interface PipelineListOptions extends ScopeFilter, PageOptions {
   /** Case-insensitive substring of the name or identifier. */
   search?: string;
 }
@@ -166,10 +167,7 @@ export class PipelineStore {
   /** Lists the pipelines of a project, most recently updated first. */
   async list(options: PipelineListOptions): Promise<Page<Pipeline>> {
     const { limit, offset } = resolvePage(options);
-    const query = this.db<PipelineRow>('pipelines').where({
-      org_identifier: options.orgIdentifier,
-      project_identifier: options.projectIdentifier,
-    });
+    const query = this.db<PipelineRow>('pipelines').where(scopeWhere(options));
     if (options.search) {
       const pattern = likePattern(options.search);
       query.andWhere(q =>

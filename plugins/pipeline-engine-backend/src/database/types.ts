@@ -24,6 +24,20 @@ export interface ProjectScope {
   projectIdentifier: string;
 }
 
+/** An optional org/project filter of list calls: either, both or neither. */
+export interface ScopeFilter {
+  orgIdentifier?: string;
+  projectIdentifier?: string;
+}
+
+/** The WHERE clause of a {@link ScopeFilter}. */
+export function scopeWhere(filter: ScopeFilter): Record<string, string> {
+  return {
+    ...(filter.orgIdentifier !== undefined ? { org_identifier: filter.orgIdentifier } : {}),
+    ...(filter.projectIdentifier !== undefined ? { project_identifier: filter.projectIdentifier } : {}),
+  };
+}
+
 /** Who started an execution. */
 export interface TriggeredBy {
   /** Entity ref or other stable identity of the user or service. */

@@ -38,8 +38,11 @@ describe.each(TEST_DATABASE_IDS)('recovery on %s', databaseId => {
 `, { identifier });
     const created = await h.engine.service.createPipeline(yaml, actor);
     const execution = await h.engine.service.execute(created, {}, actor);
-    for (let i = 0; i < 200 && !calls.length; i++) await new Promise(r => setTimeout(r, 10));
+    // Die mid-step, once the step's Running state is stored (writes are batched).
+    const running = async () => (await h.stores.executions.listNodes(execution.id)).some(n => n.identifier === 'work' && n.status === 'Running');
+    for (let i = 0; i < 200 && !(calls.length && (await running())); i++) await new Promise(r => setTimeout(r, 10));
     expect(calls).toHaveLength(1);
+    expect(await running()).toBe(true);
     await h.engine.worker.stop();
     const survivor = h.replica();
     return { id: execution.id, survivor };

@@ -139,7 +139,7 @@ export function baseGitEnv(): GitEnv {
 /** `env` with git config entries appended through GIT_CONFIG_COUNT/KEY/VALUE. */
 export function withConfig(env: GitEnv, entries: Array<[string, string]>): GitEnv {
   const start = Number(env.GIT_CONFIG_COUNT ?? 0);
-  const next = { ...env, GIT_CONFIG_COUNT: String(start + entries.length) };
+  const next: GitEnv = { ...env, GIT_CONFIG_COUNT: String(start + entries.length) };
   entries.forEach(([key, value], i) => {
     next[`GIT_CONFIG_KEY_${start + i}`] = key;
     next[`GIT_CONFIG_VALUE_${start + i}`] = value;
@@ -219,12 +219,9 @@ export function describeGitFailure(error: unknown, what: string): Error {
   if (/Repository not found|does not appear to be a git repository|returned error: 404|not found/i.test(text)) {
     return new NotFoundError(`${what}: ${detail}`);
   }
-  const network = /Could not resolve host/i.test(text)
-    ? 'ENOTFOUND'
-    : /Connection refused|Failed to connect|Couldn't connect/i.test(text)
-      ? 'ECONNREFUSED'
-      : /timed out/i.test(text)
-        ? 'ETIMEDOUT'
-        : undefined;
+  let network: string | undefined;
+  if (/Could not resolve host/i.test(text)) network = 'ENOTFOUND';
+  else if (/Connection refused|Failed to connect|Couldn't connect/i.test(text)) network = 'ECONNREFUSED';
+  else if (/timed out/i.test(text)) network = 'ETIMEDOUT';
   return Object.assign(new Error(`${what}: ${detail}`), network ? { code: network } : {});
 }

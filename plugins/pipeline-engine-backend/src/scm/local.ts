@@ -65,6 +65,14 @@ export class LocalGitProvider implements ScmProvider {
     return { ...urls, created: true };
   }
 
+  async afterPush(ref: ScmRepositoryRef, branch: string): Promise<void> {
+    const dir = this.repoDir(ref);
+    const head = await runGit(['--git-dir', dir, 'symbolic-ref', 'HEAD'], { allowFailure: true });
+    const target = head.stdout.trim();
+    const exists = target && (await runGit(['--git-dir', dir, 'rev-parse', '--verify', '--quiet', target], { allowFailure: true })).code === 0;
+    if (!exists) await runGit(['--git-dir', dir, 'symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+  }
+
   repositoryUrl(ref: ScmRepositoryRef): string {
     return joinUrl(this.baseUrl, ref.organization, stripGitSuffix(ref.repository));
   }

@@ -98,6 +98,11 @@ export interface ScmProvider {
   /** How git authenticates to {@link ScmProvider.gitRemote}. */
   gitAuth(credentials: ScmCredentials): GitAuth;
   /**
+   * Called after a push to `branch`; the local host points an empty
+   * repository's HEAD at the first pushed branch, as hosted providers do.
+   */
+  afterPush?(ref: ScmRepositoryRef, branch: string): Promise<void>;
+  /**
    * Splits a connector URL's path (below the host's base URL) into a
    * repository reference; `kind: 'repo'` when the last segment is the repository.
    */

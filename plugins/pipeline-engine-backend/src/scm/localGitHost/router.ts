@@ -41,6 +41,11 @@ async function handle(root: string, logger: LoggerService, req: Request, res: Re
     notFound(res);
     return;
   }
+  // Decoded segments must stay segments: no `..`, `.`, embedded `/` or NUL anywhere.
+  if (segments.some(s => s === '.' || s === '..' || /[/\\\0]/.test(s))) {
+    notFound(res);
+    return;
+  }
   const [org, repoSegment, ...rest] = segments;
   if (!org || !repoSegment || !isValidLocalName(org)) {
     notFound(res);
@@ -169,10 +174,6 @@ async function listRefs(dir: string): Promise<Array<{ name: string; full: string
 }
 
 async function serveFile(dir: string, refAndPath: string[], res: Response): Promise<void> {
-  if (refAndPath.some(s => s === '.' || s === '..')) {
-    notFound(res);
-    return;
-  }
   const joined = refAndPath.join('/');
   const refs = await listRefs(dir);
   const match = refs.find(r => joined.startsWith(`${r.name}/`));

@@ -40,6 +40,7 @@ export async function runScriptStep(ctx: StepContext<unknown>, runners: StepRunn
       script: input.script,
       variables: input.outputs.map(o => o.variable),
       failFast: input.failFast,
+      trace: !input.outputs.some(o => o.secret),
       shared: inContainer,
     });
     const result = await choice.runner.run(

@@ -48,6 +48,12 @@ export interface ScriptOptions {
    * runs the script as written.
    */
   failFast: boolean;
+  /**
+   * With failFast, also trace commands (`set -x`) as Harness does. Off when
+   * the step declares Secret outputs: a trace would log their values before
+   * the step can know them as secrets.
+   */
+  trace: boolean;
   /** The process runs as another user (container): make the directory writable for it. */
   shared: boolean;
 }
@@ -60,6 +66,8 @@ export function checkVariableName(name: string, field: string): void {
     throw new Error(`${field}: ${JSON.stringify(name)} is not a valid variable name (letters, digits and _, not starting with a digit)`);
   }
 }
+
+const TRAILER = '{ __harness_rc=$?; set +x; } 2>/dev/null; __harness_export_outputs; exit $__harness_rc';
 
 const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const psQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -97,11 +105,12 @@ async function prepareShell(o: ScriptOptions, outDir: string, visibleOut: string
     ...writes,
     '  :',
     '}',
-    'trap \'__harness_rc=$?; __harness_export_outputs; exit $__harness_rc\' EXIT',
-    ...(o.failFast ? ['set -xe'] : []),
+    // The trap covers `exit`; the trailer covers scripts that replace the trap.
+    // Both keep the script's exit status and are hidden from xtrace.
+    `trap '${TRAILER}' EXIT`,
+    ...(o.failFast ? [o.trace ? 'set -xe' : 'set -e'] : []),
     o.script,
-    '',
-    '__harness_export_outputs',
+    TRAILER,
     '',
   ].join('\n');
   await writeFile(join(o.scratch, 'script.sh'), text, { mode: 0o644 });

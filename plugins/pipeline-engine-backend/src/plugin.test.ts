@@ -1,0 +1,114 @@
+import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { pipelineEnginePlugin } from './plugin';
+
+jest.setTimeout(60_000);
+
+const PIPELINE = `pipeline:
+  name: api demo
+  identifier: api_demo
+  orgIdentifier: default
+  projectIdentifier: default
+  variables:
+    - name: who
+      type: String
+      value: <+input>.default(world)
+  stages:
+    - stage:
+        name: main
+        identifier: main
+        type: Custom
+        spec:
+          execution:
+            steps:
+              - step:
+                  type: Wait
+                  name: first
+                  identifier: first
+                  spec:
+                    duration: <+input>.default(0s)
+              - step:
+                  type: Wait
+                  name: second
+                  identifier: second
+                  spec:
+                    duration: "0s"
+                  when:
+                    stageStatus: Success
+                    condition: <+secrets.getValue("api_token")> != "<+pipeline.variables.who>"
+`;
+
+const config = {
+  pipelineEngine: {
+    secrets: { api_token: 'tok-very-secret-1234' },
+    worker: { pollIntervalMs: 50 },
+  },
+};
+
+async function start(permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+  const { server } = await startTestBackend({
+    features: [
+      pipelineEnginePlugin,
+      mockServices.rootConfig.factory({ data: config }),
+      mockServices.permissions.factory({ result: permission }),
+      // Requests without an Authorization header are anonymous, as in production.
+      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+    ],
+  });
+  return server;
+}
+
+const user = mockCredentials.user.header();
+const api = '/api/pipeline-engine';
+
+describe('pipeline-engine plugin through startTestBackend', () => {
+  it('answers 401 without credentials and 200 with them', async () => {
+    const server = await start();
+    const anonymous = await request(server).get(`${api}/pipelines`);
+    expect(anonymous.status).toBe(401);
+    const res = await request(server).get(`${api}/pipelines`).set('Authorization', user).expect(200);
+    expect(res.body).toMatchObject({ items: [], totalCount: 0 });
+  });
+
+  it('answers 403 when the permission policy denies', async () => {
+    const server = await start(AuthorizeResult.DENY);
+    await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE).expect(403);
+  });
+
+  it('answers 400 with every line:col problem for a broken pipeline', async () => {
+    const server = await start();
+    const broken = PIPELINE.replace('identifier: first', 'identifier: first-step').replace('type: Custom', 'type: Deploy');
+    const res = await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(broken).expect(400);
+    const errors = res.body.problems.filter((p: { severity: string }) => p.severity === 'error');
+    expect(errors).toEqual([
+      expect.objectContaining({ path: 'pipeline.stages[0].stage.type', line: 14, column: 15 }),
+      expect.objectContaining({ path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.identifier', line: 21, column: 31 }),
+    ]);
+  });
+
+  it('runs an execution, streams its logs in order over SSE and masks secrets', async () => {
+    const server = await start();
+    await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE).expect(201);
+    const bad = await request(server).post(`${api}/pipelines/default/default/api_demo/execute`).set('Authorization', user).send({ inputSet: { whoo: 'x' } }).expect(400);
+    expect(bad.body.problems[0].message).toContain('did you mean "who"?');
+    const started = await request(server)
+      .post(`${api}/pipelines/default/default/api_demo/execute`)
+      .set('Authorization', user)
+      .send({ inputSet: { who: 'tok-very-secret-1234' } })
+      .expect(201);
+    const id = started.body.id;
+    const stream = await request(server).get(`${api}/executions/${id}/logs/stream`).set('Authorization', user).expect(200);
+    expect(stream.headers['content-type']).toContain('text/event-stream');
+    const events = stream.text.split('\n\n').filter(e => e.includes('data:'));
+    const lines = events.filter(e => !e.includes('event: end')).map(e => JSON.parse(e.split('\n').find(l => l.startsWith('data:'))!.slice(5)));
+    expect(lines.map(l => l.seq)).toEqual(lines.map((_, i) => i + 1));
+    expect(lines.map(l => l.line)).toContain('waiting 0s');
+    expect(stream.text).toContain('event: end');
+    expect(stream.text).not.toContain('tok-very-secret-1234');
+    const detail = await request(server).get(`${api}/executions/${id}`).set('Authorization', user).expect(200);
+    expect(detail.body.status).toBe('Success');
+    expect(detail.body.nodes[0].children.map((n: { identifier: string; status: string }) => `${n.identifier}:${n.status}`)).toEqual(['first:Success', 'second:Skipped']);
+    expect(JSON.stringify(detail.body)).not.toContain('tok-very-secret-1234');
+  });
+});

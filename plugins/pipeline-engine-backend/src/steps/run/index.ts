@@ -1,0 +1,42 @@
+import type { Config } from '@backstage/config';
+import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { readHttpSettings, readRunnerSettings, StepRunners } from '../../runners';
+import { createCreateResourceStep } from './createResource';
+import { createHttpStep } from './http';
+import { createPluginStep } from './plugin';
+import { createRunStep } from './run';
+import { createShellScriptStep } from './shellScript';
+
+export { createCreateResourceStep } from './createResource';
+export type { CreateResourceSpec } from './createResource';
+export { createHttpStep } from './http';
+export type { HttpSpec } from './http';
+export { createPluginStep, encodePluginSetting, pluginVariableName } from './plugin';
+export type { PluginSpec } from './plugin';
+export { createRunStep } from './run';
+export type { RunSpec } from './run';
+export { createShellScriptStep } from './shellScript';
+export type { ShellScriptSpec } from './shellScript';
+
+/** Options of {@link createRunSteps}. */
+export interface RunStepsOptions {
+  /** The root config; `pipelineEngine.runners` and `pipelineEngine.http` are read. */
+  config: Config;
+}
+
+/**
+ * The script-like steps: Run, ShellScript, Plugin, CreateResource and Http,
+ * with runners and the Http allow list from config. Throws at startup when
+ * the config is malformed (a bad grace period or allow-list pattern).
+ */
+export function createRunSteps(options: RunStepsOptions): StepHandler[] {
+  const runners = new StepRunners(readRunnerSettings(options.config));
+  const http = readHttpSettings(options.config);
+  return [
+    createRunStep(runners),
+    createShellScriptStep(runners),
+    createPluginStep(runners),
+    createCreateResourceStep(runners),
+    createHttpStep({ allow: http.allow }),
+  ] as StepHandler[];
+}

@@ -1,0 +1,206 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRunStep } from './run';
+import { cleanupTemp, runnersFor, runStep, standIn, workspaceDir } from './__testUtils__/stepTestKit';
+
+jest.setTimeout(30_000);
+
+const LOCAL = { local: { enabled: true } };
+const run = (runners: Record<string, unknown> = LOCAL) => createRunStep(runnersFor(runners));
+
+afterEach(() => {
+  cleanupTemp();
+  delete process.env.BACKEND_ONLY_SECRET;
+});
+
+/** Values that break naive `name=value` or line-based capture. */
+const TRICKY = {
+  spaces: '  leading and trailing  ',
+  newlines: 'line one\nline two\n\nline four',
+  equals: 'a=b==c',
+  quotes: `it's "quoted" $HOME \\n`,
+};
+
+describe('Run step', () => {
+  it.each(['Sh', 'Bash'])('captures %s variables from the final shell state, byte for byte', async shell => {
+    const r = await runStep(run(), {
+      shell,
+      command: [
+        `SPACES='${TRICKY.spaces}'`,
+        `NEWLINES='${TRICKY.newlines}'`,
+        `EQUALS='${TRICKY.equals}'`,
+        `QUOTES='it'"'"'s "quoted" $HOME \\n'`,
+        'export EXPORTED=yes',
+        'RENAMED=by-value',
+        'echo "running in $(pwd)"',
+      ].join('\n'),
+      outputVariables: [
+        { name: 'SPACES' }, { name: 'NEWLINES' }, { name: 'EQUALS' }, { name: 'QUOTES' },
+        { name: 'EXPORTED', type: 'String' }, { name: 'alias', value: 'RENAMED' }, { name: 'UNSET' },
+      ],
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.outputs).toEqual({
+      SPACES: { value: TRICKY.spaces, secret: false },
+      NEWLINES: { value: TRICKY.newlines, secret: false },
+      EQUALS: { value: TRICKY.equals, secret: false },
+      QUOTES: { value: TRICKY.quotes, secret: false },
+      EXPORTED: { value: 'yes', secret: false },
+      alias: { value: 'by-value', secret: false },
+      UNSET: { value: '', secret: false },
+    });
+    expect(r.text()).toContain('output variable UNSET: the script did not set UNSET');
+    expect(r.text()).toContain("+ export EXPORTED=yes"); // traced, as Harness does
+    expect(r.text()).not.toContain('__harness');
+    expect(r.text()).not.toContain('printf');
+  });
+
+  it('captures outputs when the script ends with exit 0', async () => {
+    const r = await runStep(run(), { shell: 'Bash', command: 'A=1\nexit 0\nA=2', outputVariables: [{ name: 'A' }] });
+    expect(r.error).toBeUndefined();
+    expect(r.outputs.A.value).toBe('1');
+  });
+
+  it('captures Python globals and os.environ, also after sys.exit(0)', async () => {
+    const r = await runStep(run(), {
+      shell: 'Python',
+      command: [
+        'import os, sys',
+        `MULTI = ${JSON.stringify(TRICKY.newlines)}`,
+        `os.environ["FROM_ENV"] = ${JSON.stringify(TRICKY.equals)}`,
+        'COUNT = 3',
+        'print("hello from python")',
+        'sys.exit(0)',
+        'MULTI = "never"',
+      ].join('\n'),
+      outputVariables: [{ name: 'MULTI' }, { name: 'FROM_ENV' }, { name: 'COUNT' }, { name: 'NOPE' }],
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.text()).toContain('hello from python');
+    expect(r.outputs).toEqual({
+      MULTI: { value: TRICKY.newlines, secret: false },
+      FROM_ENV: { value: TRICKY.equals, secret: false },
+      COUNT: { value: '3', secret: false },
+      NOPE: { value: '', secret: false },
+    });
+  });
+
+  it('shows a Python traceback from the user\'s code and fails', async () => {
+    const r = await runStep(run(), { shell: 'Python', command: 'def f():\n    raise ValueError("bad input")\nf()' });
+    expect(r.error?.message).toMatch(/exited with code 1/);
+    expect(r.error?.message).toContain('ValueError: bad input');
+    expect(r.error?.message).not.toContain('_harness_main');
+  });
+
+  it('publishes Secret-typed outputs as secret', async () => {
+    const r = await runStep(run(), {
+      command: 'TOKEN=$(echo generated-token)',
+      outputVariables: [{ name: 'TOKEN', type: 'Secret' }],
+    });
+    expect(r.outputs.TOKEN).toEqual({ value: 'generated-token', secret: true });
+    // No command trace with Secret outputs: it would log the value unmasked.
+    expect(r.text()).not.toContain('generated-token');
+  });
+
+  it('passes envVariables and nothing of the backend environment', async () => {
+    process.env.BACKEND_ONLY_SECRET = 'backend-password';
+    const r = await runStep(run(), {
+      shell: 'Bash',
+      command: 'echo "greeting=$GREETING"; echo "count=$COUNT"; env',
+      envVariables: { GREETING: 'hello world', COUNT: 3, EMPTY: null },
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.text()).toContain('greeting=hello world');
+    expect(r.text()).toContain('count=3');
+    expect(r.text()).not.toContain('backend-password');
+  });
+
+  it('fails on a non-zero exit code and shows the last 20 lines', async () => {
+    const r = await runStep(run(), {
+      shell: 'Bash',
+      command: "seq -f 'output line %g' 1 40\necho 'fatal: it broke' >&2\nexit 3",
+    });
+    const message = r.error?.message ?? '';
+    const lines = message.split('\n');
+    expect(lines[0]).toBe('the script exited with code 3; last 20 lines of output:');
+    expect(lines).toHaveLength(21);
+    // set -x traces the commands, as in Harness; the wrapper's own lines are hidden.
+    expect(lines.slice(-4)).toEqual(['output line 40', "+ echo 'fatal: it broke'", 'fatal: it broke', '+ exit 3']);
+    expect(lines).toContain('output line 24');
+    expect(lines).not.toContain('output line 23');
+    expect(message).not.toContain('__harness');
+  });
+
+  it('stops at the first failing command (set -e, as Harness CI)', async () => {
+    const r = await runStep(run(), { command: 'echo before\nfalse\necho after' });
+    expect(r.error?.message).toMatch(/exited with code 1/);
+    expect(r.text()).toContain('before');
+    expect(r.text()).not.toMatch(/^after$/m);
+  });
+
+  it.each([
+    ['Bash', 'bash'],
+    ['Python', 'python3'],
+    ['Pwsh', 'pwsh'],
+  ])('names the missing interpreter of shell %s', async (shell, program) => {
+    const r = await runStep(run(), { shell, command: 'echo hi', envVariables: { PATH: '/nonexistent-bin' } });
+    expect(r.error?.message).toContain(`shell ${shell} needs "${program}", which is not installed on the backend host`);
+  });
+
+  it('says how to enable the local runner when it is off', async () => {
+    const r = await runStep(run({}), { command: 'echo hi' });
+    expect(r.error?.message).toMatch(/set pipelineEngine\.runners\.local\.enabled: true/);
+  });
+
+  it('refuses output names that are not variable names', async () => {
+    const r = await runStep(run(), { command: 'true', outputVariables: [{ name: 'my-var' }] });
+    expect(r.error?.message).toContain('"my-var" is not a valid variable name');
+  });
+
+  it('removes its scratch directory and leaves the workspace alone', async () => {
+    const workspace = workspaceDir();
+    const r = await runStep(run(), { command: 'echo data > file.txt' }, { workspace });
+    expect(r.error).toBeUndefined();
+    expect(readdirSync(workspace)).toEqual(['file.txt']);
+    expect(readdirSync(dirname(workspace))).toEqual(['main']);
+  });
+
+  it('runs steps with an image in a container', async () => {
+    const docker = standIn('docker', { output: 'ran in container' });
+    const workspace = workspaceDir();
+    const r = await runStep(
+      run({ docker: { command: docker.path } }),
+      {
+        image: 'node:20',
+        connectorRef: 'account.dockerhub',
+        shell: 'Bash',
+        command: 'node --version',
+        envVariables: { FOO: 'bar' },
+        imagePullPolicy: 'Always',
+        resources: { limits: { memory: '500Mi', cpu: '500m' } },
+      },
+      { workspace },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.text()).toContain('ran in container');
+    expect(r.text()).toContain('connectorRef account.dockerhub is not used');
+    const [args] = docker.calls();
+    expect(args.slice(-3)).toEqual(['node:20', 'bash', '/harness-step/script.sh']);
+    expect(args).toEqual(expect.arrayContaining(['-e', 'FOO', '--pull', 'always', '--memory', '500m', '--cpus', '0.5']));
+    expect(args).toContain(`${workspace}:/harness`);
+    const scratchMount = args.find(a => a.endsWith(':/harness-step'))!;
+    expect(existsSync(scratchMount.split(':')[0])).toBe(false);
+  });
+
+  it('hints at the image when a container exits with 127', async () => {
+    const docker = standIn('docker', { output: 'exec: "bash": executable file not found', exitCode: 127 });
+    const r = await runStep(run({ docker: { command: docker.path } }), { image: 'busybox', shell: 'Bash', command: 'true' });
+    expect(r.error?.message).toMatch(/the script \(does image busybox have bash\?\) exited with code 127 \(command not found\)/);
+    expect(r.error?.message).toContain('executable file not found');
+  });
+
+  it('explains the missing container runner for a step with an image', async () => {
+    const r = await runStep(run(), { image: 'node:20', command: 'true' });
+    expect(r.error?.message).toContain('set pipelineEngine.runners.docker.command to docker or podman');
+  });
+});

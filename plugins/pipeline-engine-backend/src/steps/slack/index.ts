@@ -1,0 +1,2 @@
+export { createSlackNotifyStep, slackText } from './slackNotify';
+export type { SlackNotifyStepOptions } from './slackNotify';

@@ -1,0 +1,226 @@
+import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
+import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  createStepHandler,
+  type StepContext,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import {
+  ErrorCode,
+  LogLevel,
+  WebClient,
+  type CodedError,
+  type Logger,
+} from '@slack/web-api';
+import { z } from 'zod';
+import { secretOrLiteral } from '../catalog/secretValue';
+
+/** Options of {@link createSlackNotifyStep}. */
+export interface SlackNotifyStepOptions {
+  /** Reads `pipelineEngine.slack.apiUrl` (default `https://slack.com/api/`). */
+  config: Config;
+}
+
+const DEFAULT_API_URL = 'https://slack.com/api/';
+
+const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform(v => v === true || v === 'true');
+const spec = z
+  .object({
+    token: text.transform(String),
+    email: text.transform(String).optional(),
+    /** The document's snippet spells it `emailId`. */
+    emailId: text.transform(String).optional(),
+    channel: text.transform(String).optional(),
+    messageContent: text.transform(String).optional(),
+    blocks: z.union([z.string(), z.array(z.unknown())]).optional(),
+    botUsername: text.transform(String).optional(),
+    botIconUrl: text.transform(String).optional(),
+    threadTs: text.transform(String).optional(),
+    replyBroadcast: flag.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.email && !s.emailId && !s.channel) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['email'], message: 'SlackNotify needs a recipient: email (direct message) or channel' });
+    }
+    if (s.messageContent === undefined && s.blocks === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['messageContent'], message: 'SlackNotify needs messageContent or blocks' });
+    }
+  });
+
+/**
+ * The message text as Slack should show it. Harness's documented pipelines
+ * write line breaks as `\\n` inside YAML double quotes, which leaves a
+ * literal backslash-n; Harness embeds the text in a JSON payload, where
+ * that reads as a line break, so it becomes one here too.
+ */
+export function slackText(message: string): string {
+  return message.replace(/\\r\\n|\\n/g, '\n');
+}
+
+/** Block Kit blocks from a list, a JSON list, or a Block Kit Builder `{"blocks": [...]}`. */
+function parseBlocks(blocks: string | unknown[]): unknown[] {
+  let value: unknown = blocks;
+  if (typeof blocks === 'string') {
+    try {
+      value = JSON.parse(blocks);
+    } catch (error) {
+      throw new InputError(`spec.blocks is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray((value as { blocks?: unknown }).blocks)) {
+    value = (value as { blocks: unknown[] }).blocks;
+  }
+  if (!Array.isArray(value)) {
+    throw new InputError('spec.blocks must be a list of Block Kit blocks (or {"blocks": [...]})');
+  }
+  return value;
+}
+
+/** Slack's own error code and what it usually means, verbatim first. */
+function describeSlackError(method: string, error: unknown, subject: string): Error {
+  const coded = error as CodedError & {
+    data?: { error?: string; needed?: string; provided?: string };
+    statusCode?: number;
+    original?: Error;
+    retryAfter?: number;
+  };
+  let detail: string;
+  switch (coded.code) {
+    case ErrorCode.PlatformError: {
+      const code = coded.data?.error ?? 'unknown_error';
+      const hints: Record<string, string> = {
+        users_not_found: `no Slack user has the email ${subject}`,
+        channel_not_found: `the bot cannot see channel ${subject}; invite it or check the name`,
+        not_in_channel: `the bot is not a member of ${subject}; invite it or grant chat:write.public`,
+        invalid_auth: 'the token is not a valid Slack token',
+        not_authed: 'no token was sent',
+        account_inactive: "the token's user or app was deactivated",
+        token_revoked: 'the token was revoked',
+        missing_scope: `the token lacks the ${coded.data?.needed ?? 'needed'} scope${coded.data?.provided ? ` (it has ${coded.data.provided})` : ''}`,
+        invalid_blocks: 'spec.blocks is not valid Block Kit',
+      };
+      detail = hints[code] ? `${code} (${hints[code]})` : code;
+      break;
+    }
+    case ErrorCode.HTTPError:
+      detail = `HTTP ${coded.statusCode}`;
+      break;
+    case ErrorCode.RateLimitedError:
+      detail = `ratelimited (retry after ${coded.retryAfter}s)`;
+      break;
+    case ErrorCode.RequestError:
+      detail = `request failed: ${coded.original?.message ?? coded.message}`;
+      break;
+    default:
+      detail = coded?.message ?? String(error);
+  }
+  return new Error(`Slack ${method} failed: ${detail}`);
+}
+
+/** Forwards the Slack client's warnings to the step log. */
+function stepLogger(ctx: StepContext<unknown>): Logger {
+  let level = LogLevel.WARN;
+  return {
+    debug: () => {},
+    info: () => {},
+    warn: (...msgs) => ctx.logger.warn(`slack: ${msgs.map(String).join(' ')}`),
+    error: (...msgs) => ctx.logger.error(`slack: ${msgs.map(String).join(' ')}`),
+    setLevel: l => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * `SlackNotify`: posts `messageContent` (mrkdwn) or `blocks` as a direct
+ * message to the Slack user with `email`, or to `channel`. Outputs `ts` and
+ * `channel` of the posted message (for replies through `threadTs`).
+ */
+export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
+  const configured = options.config.getOptionalString('pipelineEngine.slack.apiUrl') ?? DEFAULT_API_URL;
+  const slackApiUrl = configured.endsWith('/') ? configured : `${configured}/`;
+
+  return createStepHandler({
+    type: 'SlackNotify',
+    description: 'sends a Slack message',
+    // A second run would post the message twice.
+    idempotent: false,
+    spec,
+    outputs: () => ['ts', 'channel'],
+    async handler(ctx) {
+      const s = ctx.spec;
+      const token = await secretOrLiteral(ctx, s.token);
+      const client = new WebClient(token, {
+        slackApiUrl,
+        logger: stepLogger(ctx as StepContext<unknown>),
+        logLevel: LogLevel.WARN,
+        retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+        timeout: 30_000,
+      });
+      const call = <T>(method: string, subject: string, run: () => Promise<T>) =>
+        abortable(run(), ctx.signal).catch(error => {
+          if (ctx.signal.aborted) throw error;
+          throw describeSlackError(method, error, subject);
+        });
+
+      const userIds = new Map<string, string>();
+      const lookup = async (email: string) => {
+        const key = email.toLowerCase();
+        if (!userIds.has(key)) {
+          const result = await call('users.lookupByEmail', email, () => client.users.lookupByEmail({ email }));
+          if (!result.user?.id) throw new Error(`Slack users.lookupByEmail returned no user for ${email}`);
+          userIds.set(key, result.user.id);
+        }
+        return userIds.get(key)!;
+      };
+
+      const email = s.email ?? s.emailId;
+      let channel: string;
+      if (s.channel) {
+        channel = s.channel;
+        if (email) ctx.logger.info(`posting to channel ${channel}; email ${email} is not messaged directly`);
+      } else {
+        channel = await lookup(email!);
+        ctx.logger.info(`sending a direct message to ${email}`);
+      }
+
+      let message = s.messageContent === undefined ? undefined : slackText(s.messageContent);
+      if (message) {
+        // `<@jane@example.com>` mentions nobody in Slack; mention the user instead.
+        for (const m of [...message.matchAll(/<@([^<>@|\s]+@[^<>|\s]+)>/g)]) {
+          try {
+            message = message.replace(m[0], `<@${await lookup(m[1])}>`);
+          } catch (error) {
+            ctx.logger.warn(`left ${m[0]} as written: ${(error as Error).message}`);
+          }
+        }
+      }
+
+      const result = await call('chat.postMessage', channel, () =>
+        client.chat.postMessage({
+          channel,
+          ...(message !== undefined ? { text: message } : {}),
+          ...(s.blocks !== undefined ? { blocks: parseBlocks(s.blocks) as never } : {}),
+          ...(s.botUsername ? { username: s.botUsername } : {}),
+          ...(s.botIconUrl ? { icon_url: s.botIconUrl } : {}),
+          ...(s.threadTs ? { thread_ts: s.threadTs } : {}),
+          ...(s.replyBroadcast !== undefined && s.threadTs ? { reply_broadcast: s.replyBroadcast } : {}),
+        } as Parameters<typeof client.chat.postMessage>[0]),
+      );
+      ctx.logger.info(`posted message ${result.ts} to ${result.channel ?? channel}`);
+      if (result.ts) ctx.output('ts', result.ts);
+      ctx.output('channel', result.channel ?? channel);
+    },
+  });
+}
