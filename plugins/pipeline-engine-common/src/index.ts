@@ -20,7 +20,7 @@ export {
   isDynamic,
   parseDuration,
 } from './validation/rules';
-export { parsePipeline } from './validation/parsePipeline';
+export { parsePipeline, validatePipelineValue } from './validation/parsePipeline';
 export type {
   DocumentKind,
   ParsePipelineOptions,

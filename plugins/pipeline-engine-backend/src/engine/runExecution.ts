@@ -4,7 +4,9 @@ import {
   ExpressionEngine,
   formatProblem,
   parsePipeline,
+  validatePipelineValue,
   type StepSpecRegistry,
+  type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { ExecutionStore, LogStore } from '../database';
 import { ExecutionRunner } from './executionRunner';
@@ -50,7 +52,7 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
       await logs.flush();
       await deps.executions.complete(execution.id, lease.ownerId, 'Failed', { errorMessage: message });
     };
-    const parsed = parsePipeline(execution.pipelineYaml, { registry: deps.registry });
+    const parsed = readFrozenPipeline(execution.pipelineYaml, deps.registry);
     if (!parsed.ok || !parsed.pipeline) {
       const errors = parsed.problems.filter(p => p.severity === 'error').map(formatProblem);
       await fail(`the pipeline is invalid:\n${errors.join('\n')}`);
@@ -88,4 +90,19 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
     });
     deps.onLogs?.(execution.id);
   };
+}
+
+/**
+ * The execution's frozen pipeline: stored as JSON by the engine (validated
+ * then, so the advisory checks are skipped), or YAML from older rows.
+ */
+function readFrozenPipeline(text: string, registry: StepSpecRegistry) {
+  if (text.startsWith('{')) {
+    try {
+      return validatePipelineValue(JSON.parse(text) as YamlValue, { registry, advisoryChecks: false });
+    } catch {
+      // Not JSON after all: read it as YAML.
+    }
+  }
+  return parsePipeline(text, { registry, advisoryChecks: false });
 }

@@ -1,5 +1,7 @@
 import type {
   ApiProblem,
+  DryRunResponse,
+  ExecutionTriggerType,
   ExecuteRequest,
   ExecutionDetail,
   ExecutionSummary,
@@ -27,6 +29,14 @@ export interface ExecutionFilter extends Partial<PipelineRef> {
   status?: string;
   limit?: number;
   offset?: number;
+}
+
+/** How an execution was started. */
+export interface ExecuteOptions {
+  /** Default `MANUAL`. */
+  triggerType?: ExecutionTriggerType;
+  /** Identifier of the trigger that started it. */
+  triggerIdentifier?: string;
 }
 
 /** A page of results with the total count. */
@@ -65,7 +75,10 @@ export interface PipelineEngineApi {
     ref: PipelineRef,
     request: ExecuteRequest,
     actor: Actor,
+    options?: ExecuteOptions,
   ): Promise<ExecutionSummary>;
+  /** Validates the input set against the pipeline and reports what would run; runs nothing. */
+  dryRun(ref: PipelineRef, request: ExecuteRequest): Promise<DryRunResponse>;
   listExecutions(
     filter: ExecutionFilter,
   ): Promise<ListResult<ExecutionSummary>>;

@@ -181,3 +181,26 @@ export interface LogPageView {
   /** True when the execution is over and every line was read. */
   complete: boolean;
 }
+
+/** A step or group that would run, for dry runs. */
+export interface PlannedNodeView {
+  identifier: string;
+  name: string;
+  /** Step type; absent for step groups. */
+  type?: string;
+  /** Looping strategy kind, when the node loops. */
+  strategy?: 'matrix' | 'repeat' | 'parallelism';
+  /** `when` condition, when the node has one. */
+  condition?: string;
+  children?: PlannedNodeView[];
+}
+
+/** `POST .../execute/dry-run` response: what would run, without running it. */
+export interface DryRunResponse {
+  ok: boolean;
+  /** Runtime-input and pipeline problems; empty when `ok`. */
+  problems: ApiProblem[];
+  /** Resolved runtime input values by fully-qualified name. */
+  inputs: Record<string, unknown>;
+  stages: Array<PlannedNodeView & { type: string }>;
+}

@@ -14,6 +14,12 @@ import { checkReferences } from './referenceCheck';
 export interface ParsePipelineOptions {
   /** Step types to accept; the built-in ones by default. */
   registry?: StepSpecRegistry;
+  /**
+   * Run the advisory checks (static references, runtime-input syntax);
+   * default true. The engine turns them off for a pipeline it already
+   * validated and resolved, where they can only repeat warnings.
+   */
+  advisoryChecks?: boolean;
 }
 
 /** What a YAML document turned out to be. */
@@ -43,13 +49,25 @@ let defaultRegistry: StepSpecRegistry | undefined;
  * line:column and a hint.
  */
 export function parsePipeline(text: string, options: ParsePipelineOptions = {}): ParsePipelineResult {
-  const registry = options.registry ?? (defaultRegistry ??= createDefaultStepSpecRegistry());
   const parsed = parseYaml(text);
   if (parsed.problems.some(p => p.severity === 'error')) {
     return { ok: false, kind: 'unknown', problems: parsed.problems };
   }
+  return validateValue(parsed.value, options, parsed);
+}
+
+/**
+ * Validates an already-parsed pipeline document (e.g. one the engine stored
+ * as JSON). Like {@link parsePipeline}, but problems carry no positions.
+ */
+export function validatePipelineValue(value: YamlValue | undefined, options: ParsePipelineOptions = {}): ParsePipelineResult {
+  return validateValue(value, options, undefined);
+}
+
+function validateValue(value: YamlValue | undefined, options: ParsePipelineOptions, parsed: ParsedYaml | undefined): ParsePipelineResult {
+  const registry = options.registry ?? (defaultRegistry ??= createDefaultStepSpecRegistry());
+  const advisory = options.advisoryChecks ?? true;
   const c = new ProblemCollector();
-  const value = parsed.value;
   let kind: DocumentKind = 'unknown';
   let pipeline: Pipeline | undefined;
   let steps: ExecutionElement[] | undefined;
@@ -60,13 +78,15 @@ export function parsePipeline(text: string, options: ParsePipelineOptions = {}):
     for (const key of extraTop) {
       c.warn([key], 'unknown-key', `unknown top-level key "${key}" beside pipeline`, 'it is ignored', 'key');
     }
-    // Malformed `<+input>` modifiers, reported where they are written.
-    for (const input of collectRuntimeInputs(value)) {
-      for (const problem of input.problems) {
-        c.pending.push({ problem, path: input.segments, at: 'value' });
+    if (advisory) {
+      // Malformed `<+input>` modifiers, reported where they are written.
+      for (const input of collectRuntimeInputs(value)) {
+        for (const problem of input.problems) {
+          c.pending.push({ problem, path: input.segments, at: 'value' });
+        }
       }
     }
-    if (pipeline && !c.pending.some(p => p.problem.severity === 'error')) {
+    if (advisory && pipeline && !c.pending.some(p => p.problem.severity === 'error')) {
       checkReferences(value.pipeline, pipeline, registry, c);
     }
   } else if (Array.isArray(value) && value.length && value.every(v => isMap(v) && ('step' in v || 'stepGroup' in v || 'parallel' in v))) {
@@ -76,7 +96,7 @@ export function parsePipeline(text: string, options: ParsePipelineOptions = {}):
     c.error([], 'not-a-pipeline', `not a Harness pipeline: ${describeDocument(value)}`,
       'a pipeline document starts with "pipeline:" (name, identifier, stages)');
   }
-  const problems = [...parsed.problems, ...positioned(c, parsed)];
+  const problems = [...(parsed?.problems ?? []), ...positioned(c, parsed)];
   const ok = !problems.some(p => p.severity === 'error');
   return {
     ok,
@@ -88,10 +108,10 @@ export function parsePipeline(text: string, options: ParsePipelineOptions = {}):
   };
 }
 
-function positioned(c: ProblemCollector, parsed: ParsedYaml): Problem[] {
+function positioned(c: ProblemCollector, parsed: ParsedYaml | undefined): Problem[] {
   return c.pending
     .map(({ problem, path, at }) => {
-      const pos = parsed.locate(path, at);
+      const pos = parsed?.locate(path, at);
       return pos ? { ...problem, line: pos.line, column: pos.column } : problem;
     })
     .sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
