@@ -73,9 +73,20 @@ export function parseYaml(text: string): ParsedYaml {
   }
   let value: YamlValue | undefined;
   if (!doc.errors.length) {
-    value = (doc.toJS({ maxAliasCount: 100 }) ?? undefined) as
-      | YamlValue
-      | undefined;
+    try {
+      value = (doc.toJS({ maxAliasCount: 100 }) ?? undefined) as
+        | YamlValue
+        | undefined;
+    } catch (error) {
+      // Aliases are resolved only here: `*a` without `&a`, or alias bombs.
+      problems.push({
+        severity: 'error',
+        code: 'yaml-alias',
+        path: '(document)',
+        message: (error as Error).message,
+        hint: 'define the anchor (&name) before using the alias (*name), or write the value out',
+      });
+    }
   }
   return {
     value,
@@ -123,7 +134,8 @@ function locate(
       if (pair && isPair(pair)) {
         keyNode = isNode(pair.key) ? pair.key : undefined;
         next = pair.value;
-        if (next === null || next === undefined) {
+        const empty = isScalar(next) && next.value === null && next.range?.[0] === next.range?.[1];
+        if (next === null || next === undefined || empty) {
           // `key:` with no value: point at the key.
           next = keyNode;
         }
