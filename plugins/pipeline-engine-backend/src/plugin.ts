@@ -15,6 +15,7 @@ import {
   UNAUTHENTICATED_PATHS,
 } from './service';
 import { builtinStepHandlers } from './steps';
+import { createRunSteps } from './steps/run';
 
 /**
  * The pipeline engine: stores Harness-style pipelines, runs them on a
@@ -42,7 +43,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({ config, logger, database, lifecycle, urlReader, discovery, httpRouter, httpAuth, permissions, permissionsRegistry }) {
-        handlers.add(...builtinStepHandlers);
+        handlers.add(...builtinStepHandlers, ...createRunSteps({ config }));
         const engineConfig = config.getOptionalConfig('pipelineEngine');
         const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
         const stores = await createPipelineEngineStores({

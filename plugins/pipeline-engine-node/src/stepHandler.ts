@@ -95,6 +95,13 @@ export interface StepHandler<TSpec = unknown> {
    */
   idempotent: boolean;
   /**
+   * Spec fields whose `<+...>` expressions the handler evaluates itself,
+   * passed to it unrendered: dot paths with `*` for any list index or map
+   * key, e.g. `['assertion', 'outputVariables.*.value']` for the Http step,
+   * whose expressions read the response (`<+httpResponseCode>`).
+   */
+  deferredFields?: readonly string[];
+  /**
    * Output variable names, when known from the spec as written; used by
    * the static reference check.
    */

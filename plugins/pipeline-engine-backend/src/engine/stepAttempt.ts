@@ -5,6 +5,7 @@ import type {
   StepNode,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { StepContext, StepHandler, StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { splitDeferred } from './deferredFields';
 import type { SecretMasker } from './secretMasker';
 
 /** Thrown when a step runs past its timeout; classified as a `Timeout` failure. */
@@ -43,9 +44,10 @@ export interface AttemptInput {
  * handler's error, an InputError for a bad spec, or StepTimeoutError.
  */
 export async function runStepAttempt(input: AttemptInput): Promise<AttemptOutputs> {
-  const rendered = input.expressions.renderDeep(input.step.spec, input.context);
+  const split = splitDeferred(input.step.spec, input.handler.deferredFields);
+  const rendered = input.expressions.renderDeep(split.rest, input.context);
   for (const secret of rendered.secrets) input.masker.add(secret);
-  const parsed = input.handler.spec.safeParse(rendered.value);
+  const parsed = input.handler.spec.safeParse(split.restore(rendered.value));
   if (!parsed.success) {
     const fields = parsed.error.issues.map(i => `spec.${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new InputError(`invalid spec for ${input.step.type} step "${input.step.identifier}" after resolving expressions: ${fields.join('; ')}`);

@@ -6,11 +6,11 @@ import { DockerRunner } from './dockerRunner';
 import { StepRunners } from './index';
 import { readRunnerSettings } from './settings';
 import { recordingLogger, waitUntil } from './__testUtils__/processes';
-import { cleanupTemp, standIn } from '../steps/run/__testUtils__/stepTestKit';
+import { cleanupTemp, standIn, type ConfigData } from '../steps/run/__testUtils__/stepTestKit';
 
 jest.setTimeout(30_000);
 
-function settings(runners: Record<string, unknown>) {
+function settings(runners: ConfigData) {
   return readRunnerSettings(new ConfigReader({ pipelineEngine: { runners } }));
 }
 

@@ -16,6 +16,10 @@ export const CONTAINER_WORKSPACE = '/harness';
 /** Where containers see the step's scratch directory. */
 export const CONTAINER_SCRATCH = '/harness-step';
 
+/** The message shown when a step needs containers and none are configured. */
+export const CONTAINER_RUNNER_MISSING =
+  'no container runner is configured; set pipelineEngine.runners.docker.command to docker or podman in app-config';
+
 const PULL: Record<NonNullable<ContainerOptions['pullPolicy']>, string> = {
   Always: 'always',
   Never: 'never',
@@ -116,10 +120,6 @@ export class DockerRunner implements StepRunner {
     return docker;
   }
 }
-
-/** The message shown when a step needs containers and none are configured. */
-export const CONTAINER_RUNNER_MISSING =
-  'no container runner is configured; set pipelineEngine.runners.docker.command to docker or podman in app-config';
 
 function removeContainer(program: string, name: string, env: Record<string, string>): Promise<void> {
   return new Promise(resolve => {

@@ -45,12 +45,10 @@ export class StepRunners {
         );
         return { runner: this.local };
       }
-      throw new Error(
-        `spec.image ${container.image} needs a container runner, but ${CONTAINER_RUNNER_MISSING}` +
-        (this.settings.local.enabled
-          ? '; or remove spec.image to run on the backend host, or set pipelineEngine.runners.local.runImageStepsLocally: true'
-          : ''),
-      );
+      const alternative = this.settings.local.enabled
+        ? '; or remove spec.image to run on the backend host, or set pipelineEngine.runners.local.runImageStepsLocally: true'
+        : '';
+      throw new Error(`spec.image ${container.image} needs a container runner, but ${CONTAINER_RUNNER_MISSING}${alternative}`);
     }
     const defaultImage = this.settings.docker?.defaultImage;
     if (options.useDefaultImage && this.docker && defaultImage) {

@@ -5,8 +5,9 @@ import { ConfigReader } from '@backstage/config';
 import { LocalRunner } from './localRunner';
 import { readRunnerSettings } from './settings';
 import { recordingLogger } from './__testUtils__/processes';
+import type { ConfigData } from '../steps/run/__testUtils__/stepTestKit';
 
-function runner(local: Record<string, unknown>) {
+function runner(local: ConfigData) {
   return new LocalRunner(readRunnerSettings(new ConfigReader({ pipelineEngine: { runners: { local } } })));
 }
 

@@ -120,27 +120,40 @@ describe('CreateResource step', () => {
     expect(r.masked).toContain(API_KEY);
   });
 
-  it('applies a definition for real with OpenTofu, or Terraform, when installed', async () => {
-    const tool = (await findProgram('tofu', originalPath)) ? 'tofu' : (await findProgram('terraform', originalPath)) ? 'terraform' : undefined;
-    if (!tool) {
-      // eslint-disable-next-line no-console
-      console.warn('CreateResource real run NOT performed: neither tofu nor terraform is installed; only the stand-in path was tested');
-      expect(standInRan).toBe(true);
-      return;
-    }
-    const r = await runStep(
-      createCreateResourceStep(runnersFor({ local: { enabled: true }, createResource: { command: tool } })),
-      {
-        // Built-in resources only: no provider download.
-        resourceDefinition: 'resource "terraform_data" "example" {\n  input = "created by CreateResource"\n}\noutput "value" {\n  value = terraform_data.example.output\n}\n',
-        xApiKey: API_KEY,
-      },
-    );
-    expect(r.error).toBeUndefined();
-    expect(r.text()).toContain('Apply complete! Resources: 1 added');
-    expect(r.text()).toContain('value = "created by CreateResource"');
+  it('applies a definition for real with OpenTofu, or Terraform, when installed (else says it did not)', async () => {
+    expect.hasAssertions();
+    const tool = await installedTool();
+    await (tool ? realRun(tool) : standInOnly());
   });
 });
+
+/** `tofu`, else `terraform`, when on the backend's PATH. */
+async function installedTool(): Promise<string | undefined> {
+  for (const tool of ['tofu', 'terraform']) {
+    if (await findProgram(tool, originalPath)) return tool;
+  }
+  return undefined;
+}
+
+function standInOnly(): void {
+  // eslint-disable-next-line no-console
+  console.warn('CreateResource real run NOT performed: neither tofu nor terraform is installed; only the stand-in path was tested');
+  expect(standInRan).toBe(true);
+}
+
+async function realRun(tool: string): Promise<void> {
+  const r = await runStep(
+    createCreateResourceStep(runnersFor({ local: { enabled: true }, createResource: { command: tool } })),
+    {
+      // Built-in resources only: no provider download.
+      resourceDefinition: 'resource "terraform_data" "example" {\n  input = "created by CreateResource"\n}\noutput "value" {\n  value = terraform_data.example.output\n}\n',
+      xApiKey: API_KEY,
+    },
+  );
+  expect(r.error).toBeUndefined();
+  expect(r.text()).toContain('Apply complete! Resources: 1 added');
+  expect(r.text()).toContain('value = "created by CreateResource"');
+}
 
 describe('CreateResource helpers', () => {
   it('declares the Harness provider only when the definition uses it without required_providers', () => {

@@ -63,11 +63,11 @@ export function createCreateResourceStep(runners: StepRunners): StepHandler<Crea
       ctx.secrets.mask(key);
       if (!runners.local.enabled) throw new Error(`CreateResource runs ${label} on the backend host, but ${LOCAL_RUNNER_DISABLED}`);
       if (!(await findProgram(tool, process.env.PATH))) {
+        const advice = label === 'terraform'
+          ? 'install Terraform, or unset pipelineEngine.runners.createResource.command to use OpenTofu (tofu)'
+          : 'install OpenTofu, or set pipelineEngine.runners.createResource.command: terraform to use Terraform';
         throw new Error(
-          `CreateResource needs ${label === 'terraform' ? 'Terraform' : 'OpenTofu'} ("${tool}"), which was not found on the backend's PATH; ` +
-          (label === 'terraform'
-            ? 'install Terraform, or unset pipelineEngine.runners.createResource.command to use OpenTofu (tofu)'
-            : 'install OpenTofu, or set pipelineEngine.runners.createResource.command: terraform to use Terraform'),
+          `CreateResource needs ${label === 'terraform' ? 'Terraform' : 'OpenTofu'} ("${tool}"), which was not found on the backend's PATH; ${advice}`,
         );
       }
       const env: Record<string, string> = {

@@ -163,15 +163,15 @@ describe('run steps in the engine', () => {
       step('fetch_svc', 'Http', [
         `url: http://127.0.0.1:${port}/service`,
         'method: GET',
-        // The bare form: the engine resolves <+...> in specs before the step runs.
-        'assertion: httpResponseCode == 200',
+        // Harness's documented form: the step evaluates these after the call.
+        'assertion: <+httpResponseCode> == 200',
         'outputVariables:',
         '  - name: id',
         '    type: String',
-        '    value: json.select("data.id", httpResponseBody)',
+        `    value: <+json.select("data.id", httpResponseBody)>`,
         '  - name: token',
         '    type: Secret',
-        '    value: json.select("data.token", httpResponseBody)',
+        `    value: <+json.select("data.token", httpResponseBody)>`,
       ].join('\n')) +
       step('use', 'ShellScript', 'shell: Sh\nsource:\n  type: Inline\n  spec:\n    script: echo "id=<+steps.fetch_svc.output.outputVariables.id> token=<+steps.fetch_svc.output.outputVariables.token>"'),
     ));

@@ -136,7 +136,7 @@ describe('Http step', () => {
   it('sends method, headers and body', async () => {
     const r = await runStep(step(), {
       url: `${base}/echo`,
-      method: 'POST',
+      method: 'post',
       headers: [{ key: 'Authorization', value: 'Bearer t0ken' }, { key: 'X-Custom', value: 42 }],
       requestBody: '{"name":"svc"}',
       assertion: '<+httpResponseCode> == 201',

@@ -13,7 +13,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const httpSpec = z
   .object({
     url: textValue,
-    method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']),
+    // Upper-cased first: an expression may resolve to `post`.
+    method: z.string().transform(m => m.toUpperCase()).pipe(z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'])),
     headers: z.array(z.object({ key: z.string().min(1), value: textValue }).passthrough()).optional(),
     requestBody: z.string().optional(),
     assertion: z.string().optional(),
@@ -76,6 +77,9 @@ export function createHttpStep(options: { allow: readonly string[] }): StepHandl
     // per step type, not per spec, and a POST/PUT/DELETE/PATCH may not be
     // safe to send twice after an engine restart.
     idempotent: false,
+    // These read the response (<+httpResponseCode>, <+json.select(...)>),
+    // so the step evaluates them itself after the call.
+    deferredFields: ['assertion', 'outputVariables.*.value'],
     spec: httpSpec,
     outputs: declaredOutputs,
     async handler(ctx) {

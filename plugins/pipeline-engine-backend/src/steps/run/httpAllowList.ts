@@ -23,7 +23,9 @@ function parsePattern(raw: string): HostPattern {
   const text = raw.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
   const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+|\*))?$/.exec(text);
   if (!match) throw new Error(`pipelineEngine.http.allow: ${JSON.stringify(raw)} is not a host pattern such as api.example.com, *.example.com or localhost:8080`);
-  const port = match[2] === undefined ? undefined : match[2] === '*' ? '*' : Number(match[2]);
+  let port: HostPattern['port'];
+  if (match[2] === '*') port = '*';
+  else if (match[2] !== undefined) port = Number(match[2]);
   return { host: match[1].replace(/\.$/, ''), port };
 }
 

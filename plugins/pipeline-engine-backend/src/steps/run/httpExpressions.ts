@@ -33,6 +33,8 @@ type Node =
   | { kind: 'not' | 'negate'; operand: Node }
   | { kind: 'binary'; op: string; left: Node; right: Node };
 
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r' };
+
 const NAMES: ReadonlyArray<keyof HttpResponseValues> = ['httpResponseCode', 'httpResponseBody', 'httpUrl', 'httpMethod'];
 
 /** Thrown for a malformed expression or one that cannot be evaluated. */
@@ -101,8 +103,10 @@ class Parser {
   private equality(): Node {
     let left = this.relational();
     for (;;) {
-      const op = this.eat('==') ? '==' : this.eat('!=') ? '!=' : undefined;
-      if (!op) return left;
+      let op: string;
+      if (this.eat('==')) op = '==';
+      else if (this.eat('!=')) op = '!=';
+      else return left;
       left = { kind: 'binary', op, left, right: this.relational() };
     }
   }
@@ -205,7 +209,7 @@ class Parser {
       if (c === quote) return out;
       if (c === '\\' && this.pos < this.src.length) {
         const next = this.src[this.pos++];
-        out += next === 'n' ? '\n' : next === 't' ? '\t' : next;
+        out += ESCAPES[next] ?? next;
       } else {
         out += c;
       }
@@ -242,7 +246,8 @@ export function jsonSelect(path: string, source: Value): Value {
       throw new Error(`json.select(${JSON.stringify(path)}): the text is not JSON (starts with ${JSON.stringify(source.slice(0, 40))})`);
     }
   }
-  const full = path.startsWith('$') ? path : path.startsWith('[') ? `$${path}` : `$.${path}`;
+  let full = path;
+  if (!path.startsWith('$')) full = path.startsWith('[') ? `$${path}` : `$.${path}`;
   const found = JSONPath({ path: full, json: json as object, wrap: true, eval: 'safe' }) as unknown[];
   if (!found.length) return null;
   return found.length === 1 ? found[0] : found;

@@ -38,5 +38,5 @@ export function createRunSteps(options: RunStepsOptions): StepHandler[] {
     createPluginStep(runners),
     createCreateResourceStep(runners),
     createHttpStep({ allow: http.allow }),
-  ] as StepHandler[];
+  ];
 }

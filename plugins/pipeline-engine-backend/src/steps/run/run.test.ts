@@ -1,12 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRunStep } from './run';
-import { cleanupTemp, runnersFor, runStep, standIn, workspaceDir } from './__testUtils__/stepTestKit';
+import { cleanupTemp, runnersFor, runStep, standIn, workspaceDir, type ConfigData } from './__testUtils__/stepTestKit';
 
 jest.setTimeout(30_000);
 
 const LOCAL = { local: { enabled: true } };
-const run = (runners: Record<string, unknown> = LOCAL) => createRunStep(runnersFor(runners));
+const run = (runners: ConfigData = LOCAL) => createRunStep(runnersFor(runners));
 
 afterEach(() => {
   cleanupTemp();
@@ -169,9 +169,12 @@ describe('Run step', () => {
     const docker = standIn('docker', { output: 'ran in container' });
     const workspace = workspaceDir();
     const r = await runStep(
-      run({ docker: { command: docker.path } }),
+      run({ docker: { command: docker.path, allowPrivileged: true } }),
       {
         image: 'node:20',
+        // Text, as expressions resolve them.
+        privileged: 'true',
+        runAsUser: '1000',
         connectorRef: 'account.dockerhub',
         shell: 'Bash',
         command: 'node --version',
@@ -186,7 +189,7 @@ describe('Run step', () => {
     expect(r.text()).toContain('connectorRef account.dockerhub is not used');
     const [args] = docker.calls();
     expect(args.slice(-3)).toEqual(['node:20', 'bash', '/harness-step/script.sh']);
-    expect(args).toEqual(expect.arrayContaining(['-e', 'FOO', '--pull', 'always', '--memory', '500m', '--cpus', '0.5']));
+    expect(args).toEqual(expect.arrayContaining(['-e', 'FOO', '--pull', 'always', '--privileged', '--user', '1000', '--memory', '500m', '--cpus', '0.5']));
     expect(args).toContain(`${workspace}:/harness`);
     const scratchMount = args.find(a => a.endsWith(':/harness-step'))!;
     expect(existsSync(scratchMount.split(':')[0])).toBe(false);

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createShellScriptStep } from './shellScript';
 import { prepareScript } from './scripts';
-import { cleanupTemp, runnersFor, runStep, tempDir } from './__testUtils__/stepTestKit';
+import { cleanupTemp, runnersFor, runStep, tempDir, type ConfigData } from './__testUtils__/stepTestKit';
 
 jest.setTimeout(30_000);
 
-const step = (runners: Record<string, unknown> = { local: { enabled: true } }) => createShellScriptStep(runnersFor(runners));
+const step = (runners: ConfigData = { local: { enabled: true } }) => createShellScriptStep(runnersFor(runners));
 const spec = (shell: string, script: string, extra: Record<string, unknown> = {}) => ({
   shell,
   source: { type: 'Inline', spec: { script } },

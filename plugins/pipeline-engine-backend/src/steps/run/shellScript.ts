@@ -2,7 +2,7 @@ import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipel
 import { z } from 'zod';
 import type { StepRunners } from '../../runners';
 import { runScriptStep } from './scriptStep';
-import { declaredOutputs, namedVariableList } from './specFields';
+import { booleanValue, declaredOutputs, namedVariableList } from './specFields';
 
 const shellScriptSpec = z
   .object({
@@ -13,10 +13,10 @@ const shellScriptSpec = z
     }).passthrough(),
     environmentVariables: namedVariableList.optional(),
     outputVariables: namedVariableList.optional(),
-    onDelegate: z.boolean().optional(),
+    onDelegate: booleanValue.optional(),
     executionTarget: z.unknown().optional(),
     delegateSelectors: z.unknown().optional(),
-    includeInfraSelectors: z.boolean().optional(),
+    includeInfraSelectors: booleanValue.optional(),
     outputAlias: z.unknown().optional(),
   })
   .passthrough();

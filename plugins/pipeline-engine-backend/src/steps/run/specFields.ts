@@ -11,6 +11,12 @@ import type { ContainerOptions, ProcessResult } from '../../runners';
 /** Text that YAML or an expression may have turned into a number or boolean. */
 export const textValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
+/** A boolean, or the text `true`/`false` an expression may resolve to. */
+export const booleanValue = z.union([z.boolean(), z.enum(['true', 'false'])]).transform(v => v === true || v === 'true');
+
+/** An integer, or its text. */
+export const integerValue = z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(Number);
+
 /** A map of environment variables; null values become empty strings. */
 export const envMap = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
@@ -34,8 +40,8 @@ export const containerFields = {
   connectorRef: textValue.optional(),
   image: textValue.optional(),
   imagePullPolicy: pullPolicy.optional(),
-  privileged: z.boolean().optional(),
-  runAsUser: z.number().int().optional(),
+  privileged: booleanValue.optional(),
+  runAsUser: integerValue.optional(),
   resources: z
     .object({
       limits: z.object({ memory: textValue.optional(), cpu: textValue.optional() }).passthrough().optional(),

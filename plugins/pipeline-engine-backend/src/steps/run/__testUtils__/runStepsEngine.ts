@@ -9,6 +9,7 @@ import { createPipelineEngine, type PipelineEngine } from '../../../engine/creat
 import { StepHandlerRegistry } from '../../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '../../index';
 import { createRunSteps } from '../index';
+import type { ConfigData } from './stepTestKit';
 
 const ACTOR = { identity: 'user:default/jane', name: 'Jane' };
 
@@ -34,7 +35,7 @@ export interface RunStepsEngine {
  */
 export async function createRunStepsEngine(
   databases: TestDatabases,
-  options: { config: Record<string, unknown>; secrets?: Record<string, string> },
+  options: { config: ConfigData; secrets?: Record<string, string> },
 ): Promise<RunStepsEngine> {
   const { knex, stores } = await initStores(databases, 'SQLITE_3');
   const handlers = new StepHandlerRegistry();

@@ -5,6 +5,9 @@ import { ConfigReader } from '@backstage/config';
 import type { StepContext, StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { readRunnerSettings, StepRunners } from '../../../runners';
 
+/** Config data as ConfigReader takes it. */
+export type ConfigData = NonNullable<ConstructorParameters<typeof ConfigReader>[0]>;
+
 /** Everything a handler did through its context. */
 export interface StepRecord {
   /** Log lines: `info`/`warn`/`error` messages and raw `stdout`/`stderr` text. */
@@ -39,7 +42,7 @@ export function workspaceDir(): string {
 }
 
 /** Runners from a `pipelineEngine.runners` config object. */
-export function runnersFor(runners: Record<string, unknown>): StepRunners {
+export function runnersFor(runners: ConfigData): StepRunners {
   return new StepRunners(readRunnerSettings(new ConfigReader({ pipelineEngine: { runners } })));
 }
 
