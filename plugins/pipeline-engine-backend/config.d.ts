@@ -54,6 +54,121 @@ export interface Config {
       stepTimeout?: string;
     };
 
+    /**
+     * Git connectors, referenced by steps as `connectorRef: account.<id>`,
+     * `org.<id>` or `<id>`. Where a connector's host has an entry under
+     * Backstage's `integrations` and the connector has no `auth`, the
+     * integration's credentials are used (GitHub App installation tokens
+     * included), so nothing is configured twice.
+     */
+    connectors?: {
+      [id: string]: {
+        /**
+         * Provider. `Bitbucket` is Bitbucket Cloud on bitbucket.org (or a host
+         * under `integrations.bitbucketCloud`), Bitbucket Server/Data Center
+         * otherwise. `Git` is any git server (clone and push only). `Local` is
+         * the engine's own git host (`pipelineEngine.localGit`).
+         */
+        type: 'Github' | 'Gitlab' | 'Bitbucket' | 'AzureRepo' | 'Git' | 'Local';
+        /**
+         * Account URL (`https://github.com/my-org`, `https://gitlab.com/group`,
+         * `https://bitbucket.org/workspace`, `https://dev.azure.com/org/project`)
+         * or, with `urlType: Repo`, one repository's URL. SSH remotes
+         * (`git@host:org`, `ssh://git@host:2222/org`) are accepted with `auth.type: ssh`.
+         * Must not contain credentials. Defaults: Github `https://github.com`,
+         * Gitlab `https://gitlab.com`, Bitbucket `https://bitbucket.org`,
+         * AzureRepo `https://dev.azure.com`; required for Git. For Local:
+         * optional `<organization>` (Account) or `<organization>/<repository>` (Repo).
+         */
+        url?: string;
+        /** `Account` (default): steps add the organization/repository; `Repo`: the URL names the repository. */
+        urlType?: 'Account' | 'Repo';
+        /**
+         * REST API base URL when it cannot be derived (default: from the
+         * matching integration, else `https://api.github.com` /
+         * `<url origin>/api/v3` for GitHub, `https://api.bitbucket.org/2.0`,
+         * `<origin>/rest/api/1.0` for Bitbucket Server).
+         */
+        apiUrl?: string;
+        /**
+         * Credentials. Every secret field has a `...Secret` twin naming an
+         * entry of `pipelineEngine.secrets` instead (e.g. `tokenSecret: account.gh_token`).
+         * Without `auth`, the matching `integrations` entry's credentials are used.
+         */
+        auth?:
+          | {
+              type: 'token';
+              /**
+               * GitHub/GitLab token, Bitbucket access token, Azure DevOps PAT.
+               * @visibility secret
+               */
+              token?: string;
+              /** Secret id holding the token. */
+              tokenSecret?: string;
+            }
+          | {
+              type: 'usernamePassword';
+              username: string;
+              /**
+               * Password, app password or API token (Bitbucket: with the account e-mail as username).
+               * @visibility secret
+               */
+              password?: string;
+              /** Secret id holding the password. */
+              passwordSecret?: string;
+            }
+          | {
+              type: 'githubApp';
+              /** App ID (or client ID). */
+              appId: string | number;
+              /** Installation ID of the app in the organization. */
+              installationId: string | number;
+              /**
+               * PEM private key of the app.
+               * @visibility secret
+               */
+              privateKey?: string;
+              /** Secret id holding the private key. */
+              privateKeySecret?: string;
+            }
+          | {
+              type: 'ssh';
+              /** Secret id holding the private key (OpenSSH/PEM). */
+              privateKeySecret?: string;
+              /**
+               * The private key itself.
+               * @visibility secret
+               */
+              privateKey?: string;
+              /**
+               * known_hosts lines; when set, host keys are checked strictly,
+               * otherwise the first key seen is accepted.
+               */
+              knownHosts?: string;
+            };
+      };
+    };
+
+    /** The local git host (connector type `Local`). */
+    localGit?: {
+      /**
+       * Directory of the bare repositories, `<root>/<organization>/<repository>.git`,
+       * relative to the backend's working directory. Default `.data/git`.
+       */
+      root?: string;
+    };
+
+    /** Commits made by the DirectPush step. */
+    git?: {
+      /** Author and committer; default the user who triggered the execution. */
+      author?: {
+        name?: string;
+        email?: string;
+      };
+      /** Commit message; default `Push from pipeline <pipeline> (execution <id>)`. */
+      commitMessage?: string;
+    };
+
     /** Where Run, ShellScript, Plugin and CreateResource steps run. */
     runners?: {
       /** Processes on the backend host, in the stage workspace, with a scrubbed environment. */

@@ -21,8 +21,8 @@ export function readInput(io: CliIo, path: string): { ok: true; text: string } |
   try {
     return { ok: true, text: io.readFile(path) };
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    const reasons: Record<string, string> = { ENOENT: 'no such file', EISDIR: 'is a directory' };
+    const reason = reasons[(e as NodeJS.ErrnoException).code ?? ''] ?? (e as Error).message;
     return { ok: false, message: `${path}: cannot read: ${reason}` };
   }
 }

@@ -16,6 +16,9 @@ import {
 } from './service';
 import { builtinStepHandlers } from './steps';
 import { createRunSteps } from './steps/run';
+import { createGitSteps, readGitStepsConfig } from './steps/git';
+import { ConnectorResolver } from './connectors';
+import { createLocalGitRouter } from './scm';
 
 /**
  * The pipeline engine: stores Harness-style pipelines, runs them on a
@@ -43,7 +46,17 @@ export const pipelineEnginePlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init({ config, logger, database, lifecycle, urlReader, discovery, httpRouter, httpAuth, permissions, permissionsRegistry }) {
-        handlers.add(...builtinStepHandlers, ...createRunSteps({ config }));
+        const gitConfig = readGitStepsConfig(config);
+        const connectors = ConnectorResolver.fromConfig(config);
+        const localGit = {
+          root: gitConfig.localGit.root,
+          baseUrl: `${await discovery.getExternalBaseUrl('pipeline-engine')}/git`,
+        };
+        handlers.add(
+          ...builtinStepHandlers,
+          ...createRunSteps({ config }),
+          ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage }),
+        );
         const engineConfig = config.getOptionalConfig('pipelineEngine');
         const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
         const stores = await createPipelineEngineStores({
@@ -92,6 +105,10 @@ export const pipelineEnginePlugin = createBackendPlugin({
             permissionRuleset: permissionsRegistry.getPermissionRuleset(pipelinePermissionResourceRef),
           }),
         );
+        // The local git host: read-only clone/fetch and raw files, for people
+        // and the catalog (writes happen only through the steps).
+        httpRouter.use(createLocalGitRouter({ root: localGit.root, logger }));
+        httpRouter.addAuthPolicy({ path: '/git', allow: 'unauthenticated' });
         for (const path of UNAUTHENTICATED_PATHS) {
           // The trigger route checks the trigger's webhook token itself.
           httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });

@@ -6,6 +6,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { ConnectorResolver } from './ConnectorResolver';
 
+type JsonObject = NonNullable<ConstructorParameters<typeof ConfigReader>[0]>;
+
 const server = setupServer();
 registerMswTestHooks(server);
 
@@ -15,7 +17,7 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', {
   publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
 
-function resolver(connectors: Record<string, unknown>, integrations: Record<string, unknown> = {}) {
+function resolver(connectors: JsonObject, integrations: JsonObject = {}) {
   return ConnectorResolver.fromConfig(new ConfigReader({ integrations, pipelineEngine: { connectors } }));
 }
 
@@ -81,14 +83,14 @@ describe('ConnectorResolver: connectors', () => {
     expect(connectors.get('bb')).toMatchObject({ type: 'Bitbucket', provider: 'bitbucketCloud', path: ['acme-ws'] });
     expect(connectors.get('bbs')).toMatchObject({ provider: 'bitbucketServer', apiBaseUrl: 'https://bitbucket.example.com/rest/api/1.0' });
     expect(connectors.get('azure')).toMatchObject({ provider: 'azure', path: ['acme', 'Platform'] });
-    expect(connectors.get('sshGit')).toMatchObject({ provider: 'git', sshUrl: 'git@git.example.com:team', baseUrl: 'https://git.example.com', path: ['team'] });
+    expect(connectors.get('sshGit')).toMatchObject({ provider: 'git', sshUrl: 'git@git.example.com:team', baseUrl: 'https://git.example.com/team', path: [] });
     expect(connectors.get('local')).toMatchObject({ provider: 'local', path: [] });
     expect(connectors.get('localRepo')).toMatchObject({ provider: 'local', urlType: 'Repo', path: ['acme', 'svc'] });
   });
 
   it('names the configured connectors and the nearest one for an unknown reference', () => {
     expect(() => connectors.get('account.testdevv')).toThrow(
-      'connector "account.testdevv" is not configured; did you mean "testdev"?. Configured connectors: azure, bb, bbs, gitlabRepo, local, localRepo, sshGit, testdev. Add it under pipelineEngine.connectors.testdevv in app-config.',
+      'connector "account.testdevv" is not configured (did you mean "testdev"?). Configured connectors: azure, bb, bbs, gitlabRepo, local, localRepo, sshGit, testdev. Add it under pipelineEngine.connectors.testdevv in app-config.',
     );
     expect(() => resolver({}).get('x')).toThrow('No connectors are configured.');
   });

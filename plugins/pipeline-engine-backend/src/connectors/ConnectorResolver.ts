@@ -98,7 +98,7 @@ export class ConnectorResolver {
     const hint = didYouMean(id, known);
     const configured = known.length ? `Configured connectors: ${known.join(', ')}.` : 'No connectors are configured.';
     throw new InputError(
-      `connector "${connectorRef}" is not configured${hint ? `; ${hint}` : ''}. ${configured} Add it under pipelineEngine.connectors.${id} in app-config.`,
+      `connector "${connectorRef}" is not configured${hint ? ` (${hint})` : ''}. ${configured} Add it under pipelineEngine.connectors.${id} in app-config.`,
     );
   }
 
@@ -291,6 +291,8 @@ function readConnector(id: string, config: Config, integrations: ScmIntegrationR
       integrationHost = integrations.azure.byHost(host)?.config.host;
       break;
     default:
+      // A plain git server's account URL is a fixed prefix, not an organization.
+      if (urlType === 'Account') baseUrl = `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
       break;
   }
   const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');

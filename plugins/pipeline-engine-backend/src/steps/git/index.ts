@@ -11,7 +11,7 @@ export type { GitStepsConfig } from './config';
 export type { GitStepsOptions } from './shared';
 
 /** The git steps of the IDP stage: `GitClone`, `CreateRepo` and `DirectPush`. */
-export function createGitSteps(options: GitStepsOptions): StepHandler<any>[] {
+export function createGitSteps(options: GitStepsOptions): StepHandler<unknown>[] {
   const runtime = new GitStepsRuntime(options);
   return [createGitCloneStep(runtime), createCreateRepoStep(runtime), createDirectPushStep(runtime)];
 }

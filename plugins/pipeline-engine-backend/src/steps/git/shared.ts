@@ -124,11 +124,16 @@ export function gitRemoteFor(
     return provider.gitRemote(ref, credentials);
   }
   const basePath = new URL(connector.baseUrl ?? 'https://x').pathname.replace(/\/+$/, '');
-  const repoPath = new URL(provider.cloneUrl(ref)).pathname.slice(basePath.length).replace(/^\/+/, '');
-  const scp = /^([^@/\s]+@[^:/\s]+):/.exec(connector.sshUrl);
-  if (scp) return `${scp[1]}:${repoPath}`;
-  const url = new URL(connector.sshUrl);
-  return `ssh://${url.username ? `${url.username}@` : ''}${url.host}/${repoPath}`;
+  const rest = new URL(provider.cloneUrl(ref)).pathname.slice(basePath.length).replace(/^\/+/, '');
+  const scp = /^([^@/\s]+@[^:/\s]+):(.*)$/.exec(connector.sshUrl);
+  const ssh = scp ? undefined : new URL(connector.sshUrl);
+  // A plain git server's account URL is a path prefix, which the SSH URL carries too.
+  const prefixed = connector.provider === 'git' && connector.urlType === 'Account';
+  const sshPath = scp ? scp[2] : ssh!.pathname;
+  const prefix = prefixed ? sshPath.replace(/^\/+|\/+$/g, '') : '';
+  const path = [prefix, rest].filter(Boolean).join('/');
+  if (scp) return `${scp[1]}:${path}`;
+  return `ssh://${ssh!.username ? `${ssh!.username}@` : ''}${ssh!.host}/${path}`;
 }
 
 /** Masks every derived form of the git credentials (the header value and its base64 part). */
