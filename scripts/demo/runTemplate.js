@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+/*
+ * The main job: start the backend with the embedded defaults, then run the
+ * example template through the scaffolder REST API as a guest user,
+ * printing live progress and the template's rendered output section.
+ *
+ * Usage: node scripts/demo/runTemplate.js [templateName] [values.json]
+ */
+/* eslint-disable no-console -- a command-line driver prints */
+const { spawn, execFileSync } = require('node:child_process');
+const { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join, resolve } = require('node:path');
+const { startSlackStub } = require('./slackStub');
+
+const ROOT = resolve(__dirname, '../..');
+const BASE = 'http://localhost:7007';
+const TEMPLATE = process.argv[2] || 'self-service-flow';
+const VALUES_FILE = process.argv[3] || join(ROOT, 'examples/templates', TEMPLATE, 'values.json');
+
+async function main() {
+  const values = JSON.parse(readFileSync(VALUES_FILE, 'utf8'));
+  publishCookiecutterTemplates();
+  const slack = await startSlackStub({
+    onMessage: m => console.log(`\n[slack] message to ${m.channel}:\n${String(m.text).split('\n').map(l => `  ${l}`).join('\n')}\n`),
+  });
+  const configFile = join(mkdtempSync(join(tmpdir(), 'idp-demo-')), 'app-config.demo.yaml');
+  writeFileSync(configFile, [
+    'pipelineEngine:',
+    '  slack:',
+    `    apiUrl: http://127.0.0.1:${slack.address().port}/api/`,
+    '  secrets:',
+    '    slacksecrettestws: xoxb-demo-token-not-a-real-secret',
+    '',
+  ].join('\n'));
+  const backend = spawn(process.execPath, [join(ROOT, '.yarn/releases/yarn-4.18.1.cjs'), 'workspace', 'backend', 'start', '--config', '../../app-config.yaml', '--config', configFile], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const backendLog = [];
+  const keep = d => backendLog.push(...String(d).split('\n'));
+  backend.stdout.on('data', keep);
+  backend.stderr.on('data', keep);
+  const stop = () => {
+    try { process.kill(-backend.pid, 'SIGTERM'); } catch { /* already gone */ }
+    slack.close();
+  };
+  process.on('SIGINT', () => { stop(); process.exit(130); });
+  try {
+    console.log('starting the backend (catalog, scaffolder, pipeline engine) on', BASE);
+    await waitFor(async () => (await fetch(`${BASE}/.backstage/health/v1/readiness`)).ok, 180_000, 'the backend to start', backendLog);
+    const token = await guestToken();
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const templateRef = `template:default/${TEMPLATE}`;
+    await waitFor(async () => (await fetch(`${BASE}/api/catalog/entities/by-name/template/default/${TEMPLATE}`, { headers })).ok, 120_000, `the catalog to load ${templateRef}`, backendLog);
+    console.log(`running ${templateRef} with`, JSON.stringify(values));
+    const created = await fetch(`${BASE}/api/scaffolder/v2/tasks`, { method: 'POST', headers, body: JSON.stringify({ templateRef, values }) });
+    if (!created.ok) throw new Error(`scaffolder refused the task: ${created.status} ${await created.text()}`);
+    const { id } = await created.json();
+    console.log(`scaffolder task ${id}\n`);
+    const status = await followTask(id, headers);
+    const task = await (await fetch(`${BASE}/api/scaffolder/v2/tasks/${id}`, { headers })).json();
+    console.log(`\ntask ${status}`);
+    printOutput(task);
+    if (status !== 'completed') process.exitCode = 1;
+  } finally {
+    stop();
+  }
+}
+
+/** Pushes the example cookiecutter templates into the local git host, so the pipeline can clone them offline. */
+function publishCookiecutterTemplates() {
+  const dir = join(ROOT, 'examples/cookiecutter');
+  if (!existsSync(dir)) return;
+  for (const name of require('node:fs').readdirSync(dir)) {
+    const bare = join(ROOT, '.data/git/templates', `${name}.git`);
+    rmSync(bare, { recursive: true, force: true });
+    mkdirSync(bare, { recursive: true });
+    const git = (args, cwd) => execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@localhost', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@localhost' } });
+    git(['init', '--bare', '-q', '-b', 'main', bare]);
+    const work = mkdtempSync(join(tmpdir(), 'cc-'));
+    execFileSync('cp', ['-a', `${join(dir, name)}/.`, work]);
+    git(['init', '-q', '-b', 'main'], work);
+    git(['add', '-A'], work);
+    git(['commit', '-q', '-m', `cookiecutter template ${name}`], work);
+    git(['push', '-q', bare, 'main'], work);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function guestToken() {
+  const res = await fetch(`${BASE}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
+  return (await res.json()).backstageIdentity.token;
+}
+
+/** Prints the task's event stream until it ends; returns the final status. */
+async function followTask(id, headers) {
+  const res = await fetch(`${BASE}/api/scaffolder/v2/tasks/${id}/eventstream`, { headers: { ...headers, Accept: 'text/event-stream' } });
+  const decoder = new TextDecoder();
+  let buffer = '';
+  let status = 'unknown';
+  for await (const chunk of res.body) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const event = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const data = event.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5)).join('\n');
+      if (!data) continue;
+      const parsed = JSON.parse(data);
+      if (parsed.type === 'log') console.log(`${parsed.body.stepId ? `[${parsed.body.stepId}] ` : ''}${parsed.body.message}`);
+      if (parsed.type === 'completion') {
+        status = parsed.body.status ?? (parsed.body.error ? 'failed' : 'completed');
+        return status;
+      }
+    }
+  }
+  return status;
+}
+
+function printOutput(task) {
+  const output = task.output ?? {};
+  for (const link of output.links ?? []) console.log(`link: ${link.title ?? ''} ${link.url ?? ''}`);
+  for (const text of output.text ?? []) {
+    console.log(`\n## ${text.title ?? ''}\n${text.content ?? ''}`);
+  }
+}
+
+async function waitFor(check, timeoutMs, what, log) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}; backend log:\n${log.slice(-40).join('\n')}`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+main().catch(error => {
+  console.error(`main job failed: ${error.message}`);
+  process.exit(1);
+});
