@@ -73,7 +73,9 @@ describe('pipeline-engine plugin through startTestBackend', () => {
 
   it('answers 403 when the permission policy denies', async () => {
     const server = await start(AuthorizeResult.DENY);
-    await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE).expect(403);
+    const res = await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE);
+    expect(res.status).toBe(403);
+    expect(res.body.error.name).toBe('NotAllowedError');
   });
 
   it('answers 400 with every line:col problem for a broken pipeline', async () => {

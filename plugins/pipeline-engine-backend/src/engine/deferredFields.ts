@@ -29,7 +29,9 @@ function collect(node: unknown, pattern: string[], at: Array<string | number>, o
   if (node === null || typeof node !== 'object') return;
   const [head, ...tail] = pattern;
   const container = node as Record<string | number, unknown>;
-  const keys = head === '*' ? Object.keys(container) : Object.prototype.hasOwnProperty.call(container, head) ? [head] : [];
+  let keys: string[] = [];
+  if (head === '*') keys = Object.keys(container);
+  else if (Object.prototype.hasOwnProperty.call(container, head)) keys = [head];
   for (const key of keys) {
     const k: string | number = Array.isArray(node) ? Number(key) : key;
     if (tail.length) {

@@ -115,8 +115,12 @@ export class StateWriter {
           this.events.onError?.(this.#error);
           return;
         }
-        await new Promise(r => setTimeout(r, 100 * failures));
+        await sleep(100 * failures);
       }
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
