@@ -204,6 +204,28 @@ export interface Config {
       };
     };
 
+    /** The catalog steps. */
+    catalog?: {
+      /** How long RegisterCatalog waits for the entities to appear (duration such as `60s`, or seconds); default `60s`. */
+      registerTimeout?: string | number;
+      /** How long UpdateCatalogProperty waits for the overlaid value to show; default `60s`. */
+      propertyTimeout?: string | number;
+    };
+
+    /** The SlackNotify step. */
+    slack?: {
+      /** Slack Web API base URL (Slack-compatible servers, tests); default `https://slack.com/api/`. */
+      apiUrl?: string;
+    };
+
+    /** The CookieCutter step. */
+    cookiecutter?: {
+      /** `builtin` (default; in-process, no Python) or `cli` (the real cookiecutter program; runs hooks). */
+      engine?: 'builtin' | 'cli';
+      /** Path of the cookiecutter program for the `cli` engine; default `cookiecutter`. */
+      command?: string;
+    };
+
     /** The Http step. */
     http?: {
       /**

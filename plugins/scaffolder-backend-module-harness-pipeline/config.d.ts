@@ -14,5 +14,11 @@ export interface Config {
     apiKeySecrets?: { [id: string]: string };
     /** How often to poll a Harness execution, in milliseconds; default 5000. */
     pollIntervalMs?: number;
+    /**
+     * How often to poll step statuses of an execution in this Backstage's
+     * pipeline engine, in milliseconds; default 1000. Log lines stream
+     * without polling.
+     */
+    enginePollIntervalMs?: number;
   };
 }

@@ -19,7 +19,9 @@ const TEMPLATE = process.argv[2] || 'self-service-flow';
 const VALUES_FILE = process.argv[3] || join(ROOT, 'examples/templates', TEMPLATE, 'values.json');
 
 async function main() {
-  const values = JSON.parse(readFileSync(VALUES_FILE, 'utf8'));
+  // ${RUN_ID} makes names unique, so the job can run again (CreateRepo refuses existing repositories).
+  const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const values = JSON.parse(readFileSync(VALUES_FILE, 'utf8').replaceAll('${RUN_ID}', runId));
   publishCookiecutterTemplates();
   const slack = await startSlackStub({
     onMessage: m => console.log(`\n[slack] message to ${m.channel}:\n${String(m.text).split('\n').map(l => `  ${l}`).join('\n')}\n`),
@@ -60,10 +62,9 @@ async function main() {
     if (!created.ok) throw new Error(`scaffolder refused the task: ${created.status} ${await created.text()}`);
     const { id } = await created.json();
     console.log(`scaffolder task ${id}\n`);
-    const status = await followTask(id, headers);
-    const task = await (await fetch(`${BASE}/api/scaffolder/v2/tasks/${id}`, { headers })).json();
+    const { status, output } = await followTask(id, headers);
     console.log(`\ntask ${status}`);
-    printOutput(task);
+    printOutput(output);
     if (status !== 'completed') process.exitCode = 1;
   } finally {
     stop();
@@ -96,7 +97,7 @@ async function guestToken() {
   return (await res.json()).backstageIdentity.token;
 }
 
-/** Prints the task's event stream until it ends; returns the final status. */
+/** Prints the task's event stream until it ends; returns the final status and the template's output. */
 async function followTask(id, headers) {
   const res = await fetch(`${BASE}/api/scaffolder/v2/tasks/${id}/eventstream`, { headers: { ...headers, Accept: 'text/event-stream' } });
   const decoder = new TextDecoder();
@@ -111,18 +112,22 @@ async function followTask(id, headers) {
       const data = event.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5)).join('\n');
       if (!data) continue;
       const parsed = JSON.parse(data);
-      if (parsed.type === 'log') console.log(`${parsed.body.stepId ? `[${parsed.body.stepId}] ` : ''}${parsed.body.message}`);
+      if (parsed.type === 'log') console.log(stripAnsi(`${parsed.body.stepId ? `[${parsed.body.stepId}] ` : ''}${parsed.body.message}`));
       if (parsed.type === 'completion') {
         status = parsed.body.status ?? (parsed.body.error ? 'failed' : 'completed');
-        return status;
+        return { status, output: parsed.body.output ?? {} };
       }
     }
   }
-  return status;
+  return { status, output: {} };
 }
 
-function printOutput(task) {
-  const output = task.output ?? {};
+function stripAnsi(text) {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+function printOutput(output) {
   for (const link of output.links ?? []) console.log(`link: ${link.title ?? ''} ${link.url ?? ''}`);
   for (const text of output.text ?? []) {
     console.log(`\n## ${text.title ?? ''}\n${text.content ?? ''}`);

@@ -15,5 +15,7 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@idp-pipelines/plugin-pipeline-engine-backend'));
+backend.add(import('@idp-pipelines/plugin-scaffolder-backend-module-harness-pipeline'));
+backend.add(import('@idp-pipelines/plugin-catalog-backend-module-pipeline-engine'));
 
 backend.start();

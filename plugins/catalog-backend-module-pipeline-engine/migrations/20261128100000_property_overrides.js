@@ -12,7 +12,9 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('pipeline_engine_property_overrides', table => {
-    table.comment('Entity properties set by pipelines, overlaid during catalog processing');
+    table.comment(
+      'Entity properties set by pipelines, overlaid during catalog processing',
+    );
     table
       .string('entity_ref', 255)
       .notNullable()
@@ -22,7 +24,10 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment('Canonical property path, e.g. metadata.testCoverage');
     table.string('mode', 16).notNullable().comment('replace or append');
-    table.text('value').notNullable().comment('JSON: the value set, or what append adds');
+    table
+      .text('value')
+      .notNullable()
+      .comment('JSON: the value set, or what append adds');
     table.timestamp('updated_at', { useTz: true }).notNullable();
     table.text('updated_by').nullable().comment('Who made the change');
     table.primary(['entity_ref', 'path']);

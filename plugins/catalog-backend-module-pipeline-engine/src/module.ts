@@ -1,4 +1,7 @@
-import { coreServices, createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
@@ -30,11 +33,30 @@ export const catalogModulePipelineEngineProperties = createBackendModule({
         permissionsRegistry: coreServices.permissionsRegistry,
         logger: coreServices.logger,
       },
-      async init({ processing, catalog, database, httpRouter, httpAuth, permissions, permissionsRegistry, logger }) {
+      async init({
+        processing,
+        catalog,
+        database,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        logger,
+      }) {
         const store = await PropertyOverrideStore.create(database);
         processing.addProcessor(new PropertyOverridesProcessor(store, logger));
-        permissionsRegistry.addPermissions([catalogEntityPropertyUpdatePermission]);
-        httpRouter.use(createPropertiesHandler({ store, catalog, httpAuth, permissions, logger }));
+        permissionsRegistry.addPermissions([
+          catalogEntityPropertyUpdatePermission,
+        ]);
+        httpRouter.use(
+          createPropertiesHandler({
+            store,
+            catalog,
+            httpAuth,
+            permissions,
+            logger,
+          }),
+        );
       },
     });
   },

@@ -1,11 +1,13 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { createAesGcmSecretCipher, createPipelineEngineStores } from './database';
-import { createPipelineEngine, StepHandlerRegistry } from './engine';
-import { loadConfiguredPipelines } from './sources/loadConfiguredPipelines';
+import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
+import { createLocalGitRouter } from './scm';
 import {
   createPipelineResourceLoader,
   createRouter,
@@ -14,11 +16,8 @@ import {
   registerPipelinePermissions,
   UNAUTHENTICATED_PATHS,
 } from './service';
-import { builtinStepHandlers } from './steps';
-import { createRunSteps } from './steps/run';
-import { createGitSteps, readGitStepsConfig } from './steps/git';
-import { ConnectorResolver } from './connectors';
-import { createLocalGitRouter } from './scm';
+import { loadConfiguredPipelines } from './sources/loadConfiguredPipelines';
+import { createBuiltinSteps } from './steps/createBuiltinSteps';
 
 /**
  * The pipeline engine: stores Harness-style pipelines, runs them on a
@@ -42,64 +41,44 @@ export const pipelineEnginePlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
       },
-      async init({ config, logger, database, lifecycle, urlReader, discovery, httpRouter, httpAuth, permissions, permissionsRegistry }) {
-        const gitConfig = readGitStepsConfig(config);
-        const connectors = ConnectorResolver.fromConfig(config);
-        const localGit = {
-          root: gitConfig.localGit.root,
-          baseUrl: `${await discovery.getExternalBaseUrl('pipeline-engine')}/git`,
-        };
-        handlers.add(
-          ...builtinStepHandlers,
-          ...createRunSteps({ config }),
-          ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage }),
-        );
+      async init(deps) {
+        const { config, logger, discovery, httpRouter, permissionsRegistry } = deps;
         const engineConfig = config.getOptionalConfig('pipelineEngine');
+        const { steps, localGit } = await createBuiltinSteps({ config, discovery, auth: deps.auth, catalog: deps.catalog });
+        handlers.add(...steps);
+
         const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
         const stores = await createPipelineEngineStores({
-          database,
+          database: deps.database,
           ...(encryptionKey ? { secretCipher: createAesGcmSecretCipher(encryptionKey) } : {}),
         });
-        const secrets = readSecrets(engineConfig?.getOptionalConfig('secrets')?.get<Record<string, unknown>>() ?? {});
-        const stepTimeout = engineConfig?.getOptionalString('defaults.stepTimeout') ?? '1h';
-        const defaultStepTimeoutMs = parseDuration(stepTimeout);
-        if (defaultStepTimeoutMs === undefined) {
-          throw new Error(`pipelineEngine.defaults.stepTimeout "${stepTimeout}" is not a duration such as 1h or 30m`);
-        }
         const { service, worker, registry } = createPipelineEngine({
           stores,
           handlers,
           logger,
-          secrets,
-          workspaceRoot: engineConfig?.getOptionalString('workspace.root') ?? join(tmpdir(), 'pipeline-engine'),
-          defaultStepTimeoutMs,
-          expressionMode: engineConfig?.getOptionalString('expressions.mode') === 'lenient' ? 'lenient' : 'strict',
-          accountIdentifier: engineConfig?.getOptionalString('accountIdentifier') ?? 'default',
-          worker: {
-            concurrency: engineConfig?.getOptionalNumber('worker.concurrency') ?? 4,
-            leaseMs: (engineConfig?.getOptionalNumber('worker.leaseSeconds') ?? 30) * 1000,
-            pollMs: engineConfig?.getOptionalNumber('worker.pollIntervalMs') ?? 1000,
-          },
+          ...readEngineSettings(engineConfig),
           baseUrl: await discovery.getExternalBaseUrl('pipeline-engine'),
         });
         await loadConfiguredPipelines({
           sources: (engineConfig?.getOptionalConfigArray('pipelines') ?? []).map(c => ({ target: c.getString('target') })),
           store: stores.pipelines,
           registry,
-          urlReader,
+          urlReader: deps.urlReader,
           logger,
         });
-        const admin = new PipelineAdminService({ stores, engine: service });
+
         registerPipelinePermissions(permissionsRegistry, createPipelineResourceLoader(service));
         httpRouter.use(
           await createRouter({
             api: service,
-            admin,
-            httpAuth,
-            permissions,
+            admin: new PipelineAdminService({ stores, engine: service }),
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
             logger,
             config,
             permissionRuleset: permissionsRegistry.getPermissionRuleset(pipelinePermissionResourceRef),
@@ -113,19 +92,39 @@ export const pipelineEnginePlugin = createBackendPlugin({
           // The trigger route checks the trigger's webhook token itself.
           httpRouter.addAuthPolicy({ path, allow: 'unauthenticated' });
         }
+
         if (engineConfig?.getOptionalBoolean('worker.enabled') ?? true) {
           worker.start();
-          lifecycle.addShutdownHook(() => worker.stop());
+          deps.lifecycle.addShutdownHook(() => worker.stop());
         }
       },
     });
   },
 });
 
-function readSecrets(raw: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [id, value] of Object.entries(raw)) {
-    if (value !== undefined && value !== null) out[id] = String(value);
+type EngineSettingsFromConfig = Omit<PipelineEngineSettings, 'stores' | 'handlers' | 'logger' | 'baseUrl'>;
+
+/** `pipelineEngine.*` settings of the engine itself, with their defaults. */
+function readEngineSettings(c: Config | undefined): EngineSettingsFromConfig {
+  const stepTimeout = c?.getOptionalString('defaults.stepTimeout') ?? '1h';
+  const defaultStepTimeoutMs = parseDuration(stepTimeout);
+  if (defaultStepTimeoutMs === undefined) {
+    throw new Error(`pipelineEngine.defaults.stepTimeout "${stepTimeout}" is not a duration such as 1h or 30m`);
   }
-  return out;
+  const secrets: Record<string, string> = {};
+  for (const [id, value] of Object.entries(c?.getOptionalConfig('secrets')?.get<Record<string, unknown>>() ?? {})) {
+    if (value !== undefined && value !== null) secrets[id] = String(value);
+  }
+  return {
+    secrets,
+    workspaceRoot: c?.getOptionalString('workspace.root') ?? join(tmpdir(), 'pipeline-engine'),
+    defaultStepTimeoutMs,
+    expressionMode: c?.getOptionalString('expressions.mode') === 'lenient' ? 'lenient' : 'strict',
+    accountIdentifier: c?.getOptionalString('accountIdentifier') ?? 'default',
+    worker: {
+      concurrency: c?.getOptionalNumber('worker.concurrency') ?? 4,
+      leaseMs: (c?.getOptionalNumber('worker.leaseSeconds') ?? 30) * 1000,
+      pollMs: c?.getOptionalNumber('worker.pollIntervalMs') ?? 1000,
+    },
+  };
 }

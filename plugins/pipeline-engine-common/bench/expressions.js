@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* eslint-disable no-console -- a benchmark prints its figures */
 /*
  * Benchmark: Harness expression evaluation (cached and uncached) and
  * parse+validate of the seed pipeline. Prints figures; asserts nothing.

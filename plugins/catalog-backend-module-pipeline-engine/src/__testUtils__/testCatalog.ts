@@ -72,7 +72,10 @@ export const DENIED_USER = 'user:default/mallory';
 const allow = { result: 'ALLOW' } as PolicyDecision;
 const deny = { result: 'DENY' } as AuthorizePermissionResponse;
 
-function isDenied(request: AuthorizePermissionRequest, credentials: BackstageCredentials) {
+function isDenied(
+  request: AuthorizePermissionRequest,
+  credentials: BackstageCredentials,
+) {
   const principal = credentials.principal as { userEntityRef?: string };
   return (
     request.permission.name === 'catalog.entity.property.update' &&
@@ -85,10 +88,17 @@ function isDenied(request: AuthorizePermissionRequest, credentials: BackstageCre
  * `fileHost`. Everything is allowed except property updates by
  * {@link DENIED_USER}.
  */
-export async function startTestCatalog(knex: Knex, fileHost: string): Promise<TestCatalog> {
+export async function startTestCatalog(
+  knex: Knex,
+  fileHost: string,
+): Promise<TestCatalog> {
   const permissions = mockServices.permissions.mock({
     authorize: async (requests, options) =>
-      requests.map(r => (isDenied(r, options.credentials) ? deny : (allow as AuthorizePermissionResponse))),
+      requests.map(r =>
+        isDenied(r, options.credentials)
+          ? deny
+          : (allow as AuthorizePermissionResponse),
+      ),
     authorizeConditional: async requests => requests.map(() => allow),
   });
   const backend = await startTestBackend({
@@ -100,26 +110,45 @@ export async function startTestCatalog(knex: Knex, fileHost: string): Promise<Te
       mockServices.rootConfig.factory({
         data: {
           backend: { reading: { allow: [{ host: fileHost }] } },
-          catalog: { rules: [{ allow: ['Component', 'API', 'System', 'Location', 'Resource'] }] },
+          catalog: {
+            rules: [
+              { allow: ['Component', 'API', 'System', 'Location', 'Resource'] },
+            ],
+          },
         },
       }),
     ],
   });
   const baseUrl = `http://localhost:${backend.server.port()}/api/catalog`;
-  const request: TestCatalog['request'] = async (method, path, options = {}) => {
+  const request: TestCatalog['request'] = async (
+    method,
+    path,
+    options = {},
+  ) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
-        Authorization: mockCredentials.user.header(options.user ?? 'user:default/jane'),
-        ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        Authorization: mockCredentials.user.header(
+          options.user ?? 'user:default/jane',
+        ),
+        ...(options.body === undefined
+          ? {}
+          : { 'Content-Type': 'application/json' }),
       },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body:
+        options.body === undefined ? undefined : JSON.stringify(options.body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : undefined,
+    };
   };
   const entity = async (kind: string, name: string) => {
-    const { status, body } = await request('GET', `/entities/by-name/${kind}/default/${name}`);
+    const { status, body } = await request(
+      'GET',
+      `/entities/by-name/${kind}/default/${name}`,
+    );
     return status === 200 ? (body as Entity) : undefined;
   };
   return {

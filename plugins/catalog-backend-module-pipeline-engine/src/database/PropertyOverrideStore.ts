@@ -1,4 +1,7 @@
-import { DatabaseService, resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import {
   formatPropertyPath,
@@ -44,13 +47,21 @@ export interface OverrideChange {
 }
 
 function toDate(value: Row['updated_at']): Date {
-  return value instanceof Date ? value : new Date(typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+  return value instanceof Date
+    ? value
+    : new Date(
+        typeof value === 'string' && /^\d+$/.test(value)
+          ? Number(value)
+          : value,
+      );
 }
 
 /** Property overrides in the catalog plugin's database. */
 export class PropertyOverrideStore {
   /** Connects and brings the table up to date unless migrations are skipped. */
-  static async create(database: DatabaseService): Promise<PropertyOverrideStore> {
+  static async create(
+    database: DatabaseService,
+  ): Promise<PropertyOverrideStore> {
     const db = await database.getClient();
     if (!database.migrations?.skip) {
       await db.migrate.latest({
@@ -68,7 +79,9 @@ export class PropertyOverrideStore {
    * the paths below them, so a replaced map keeps later-set keys inside it.
    */
   async forEntity(entityRef: string): Promise<StoredOverride[]> {
-    const rows: Row[] = await this.db<Row>(TABLE).where({ entity_ref: entityRef });
+    const rows: Row[] = await this.db<Row>(TABLE).where({
+      entity_ref: entityRef,
+    });
     const overrides: StoredOverride[] = [];
     for (const row of rows) {
       try {
@@ -81,7 +94,11 @@ export class PropertyOverrideStore {
         // A row this version cannot read (edited by hand) must not stop processing.
       }
     }
-    return overrides.sort((a, b) => a.path.length - b.path.length || formatPropertyPath(a.path).localeCompare(formatPropertyPath(b.path)));
+    return overrides.sort(
+      (a, b) =>
+        a.path.length - b.path.length ||
+        formatPropertyPath(a.path).localeCompare(formatPropertyPath(b.path)),
+    );
   }
 
   /** The overrides of one entity, for display. */
@@ -116,17 +133,25 @@ export class PropertyOverrideStore {
         let value = change.value;
         if (change.mode === 'replace') {
           const below = rows
-            .filter(r => isDescendantPath(parsePropertyPath(r.path), change.path))
+            .filter(r =>
+              isDescendantPath(parsePropertyPath(r.path), change.path),
+            )
             .map(r => r.path);
           if (below.length) {
-            await tx(TABLE).where({ entity_ref: change.entityRef }).whereIn('path', below).delete();
+            await tx(TABLE)
+              .where({ entity_ref: change.entityRef })
+              .whereIn('path', below)
+              .delete();
           }
         } else if (existing) {
           const previous = JSON.parse(existing.value) as JsonValue;
           if (existing.mode === 'replace') {
             mode = 'replace';
             value = appendValue(previous, change.value, canonical);
-          } else if (Array.isArray(previous) === Array.isArray(value) && isJsonObject(previous) === isJsonObject(value)) {
+          } else if (
+            Array.isArray(previous) === Array.isArray(value) &&
+            isJsonObject(previous) === isJsonObject(value)
+          ) {
             value = appendValue(previous, change.value, canonical);
           }
           // Otherwise the entity's value changed type since; the newest addition wins.

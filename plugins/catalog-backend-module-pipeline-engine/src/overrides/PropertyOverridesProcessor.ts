@@ -24,7 +24,9 @@ export class PropertyOverridesProcessor implements CatalogProcessor {
     const overrides = await this.store.forEntity(key);
     if (overrides.length === 0) return entity;
     return applyOverrides(entity, overrides, (property, reason) =>
-      this.logger.warn(`Skipped the pipeline-engine override of ${property} on ${key}: ${reason}`),
+      this.logger.warn(
+        `Skipped the pipeline-engine override of ${property} on ${key}: ${reason}`,
+      ),
     );
   }
 }

@@ -23,7 +23,13 @@ export function applyOverrides(
   for (const override of overrides) {
     const property = formatPropertyPath(override.path);
     try {
-      applyOverride(copy, override.path, override.mode, override.value, property);
+      applyOverride(
+        copy,
+        override.path,
+        override.mode,
+        override.value,
+        property,
+      );
     } catch (error) {
       onSkip(property, error instanceof Error ? error.message : String(error));
     }

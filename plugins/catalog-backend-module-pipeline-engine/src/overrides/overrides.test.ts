@@ -7,8 +7,14 @@ describe('parsePropertyPath', () => {
   test.each([
     ['metadata.testCoverage', ['metadata', 'testCoverage']],
     ['<+metadata.testCoverage>', ['metadata', 'testCoverage']],
-    [' <+metadata.additionalInfo.onShorelead> ', ['metadata', 'additionalInfo', 'onShorelead']],
-    ['metadata.annotations["backstage.io/techdocs-ref"]', ['metadata', 'annotations', 'backstage.io/techdocs-ref']],
+    [
+      ' <+metadata.additionalInfo.onShorelead> ',
+      ['metadata', 'additionalInfo', 'onShorelead'],
+    ],
+    [
+      'metadata.annotations["backstage.io/techdocs-ref"]',
+      ['metadata', 'annotations', 'backstage.io/techdocs-ref'],
+    ],
     ["metadata.annotations['a.b'].c", ['metadata', 'annotations', 'a.b', 'c']],
     ['spec.lifecycle', ['spec', 'lifecycle']],
   ])('%s', (text, segments) => {
@@ -17,7 +23,10 @@ describe('parsePropertyPath', () => {
   });
 
   test.each([
-    ['testCoverage', /must start with metadata\. or spec\. \(e\.g\. metadata\.testCoverage\)/],
+    [
+      'testCoverage',
+      /must start with metadata\. or spec\. \(e\.g\. metadata\.testCoverage\)/,
+    ],
     ['metadata', /would replace all of metadata/],
     ['metadata.name', /metadata\.name identifies the entity/],
     ['metadata.namespace', /identifies the entity/],
@@ -32,9 +41,9 @@ describe('parsePropertyPath', () => {
   });
 
   it('formats keys with dots in quotes', () => {
-    expect(formatPropertyPath(['metadata', 'annotations', 'example.com/x'])).toBe(
-      'metadata.annotations["example.com/x"]',
-    );
+    expect(
+      formatPropertyPath(['metadata', 'annotations', 'example.com/x']),
+    ).toBe('metadata.annotations["example.com/x"]');
   });
 });
 
@@ -46,7 +55,11 @@ describe('appendValue', () => {
   });
 
   it('merges maps', () => {
-    expect(appendValue({ a: 1, b: 2 }, { b: 3, c: 4 }, 'x')).toEqual({ a: 1, b: 3, c: 4 });
+    expect(appendValue({ a: 1, b: 2 }, { b: 3, c: 4 }, 'x')).toEqual({
+      a: 1,
+      b: 3,
+      c: 4,
+    });
   });
 
   it('creates a list or map where there was nothing', () => {
@@ -56,10 +69,18 @@ describe('appendValue', () => {
   });
 
   it('refuses scalars, naming the place and the fix', () => {
-    expect(() => appendValue('text', 'more', 'metadata.description of component:default/a')).toThrow(
+    expect(() =>
+      appendValue(
+        'text',
+        'more',
+        'metadata.description of component:default/a',
+      ),
+    ).toThrow(
       'cannot append to metadata.description of component:default/a: it holds a string ("text"); append works only on lists and maps, use mode "replace" to overwrite it',
     );
-    expect(() => appendValue(85, [1], 'metadata.coverage')).toThrow(/it holds a number \(85\)/);
+    expect(() => appendValue(85, [1], 'metadata.coverage')).toThrow(
+      /it holds a number \(85\)/,
+    );
     expect(() => appendValue({ a: 1 }, 'b', 'metadata.info')).toThrow(
       /cannot append a string \("b"\) to metadata\.info: it holds a map/,
     );
@@ -77,11 +98,15 @@ describe('setAt', () => {
   it('creates maps on the way', () => {
     const root = { metadata: {} };
     setAt(root, ['metadata', 'additionalInfo', 'onShorelead'], true);
-    expect(root).toEqual({ metadata: { additionalInfo: { onShorelead: true } } });
+    expect(root).toEqual({
+      metadata: { additionalInfo: { onShorelead: true } },
+    });
   });
 
   it('refuses to descend into a scalar', () => {
-    expect(() => setAt({ metadata: { info: 'x' } }, ['metadata', 'info', 'a'], 1)).toThrow(
+    expect(() =>
+      setAt({ metadata: { info: 'x' } }, ['metadata', 'info', 'a'], 1),
+    ).toThrow(
       'metadata.info holds a string ("x"), so metadata.info.a cannot be set inside it',
     );
   });

@@ -31,7 +31,8 @@ export function parsePropertyPath(property: string): string[] {
   while (i < text.length) {
     if (text[i] === '[') {
       const quote = text[i + 1];
-      if (quote !== '"' && quote !== "'") fail(`expected a quoted key after "[" at ${i}`);
+      if (quote !== '"' && quote !== "'")
+        fail(`expected a quoted key after "[" at ${i}`);
       const end = text.indexOf(`${quote}]`, i + 2);
       if (end < 0) fail(`unterminated [${quote} at ${i}`);
       segments.push(text.slice(i + 2, end));
@@ -41,7 +42,11 @@ export function parsePropertyPath(property: string): string[] {
       while (end < text.length && text[end] !== '.' && text[end] !== '[') end++;
       const segment = text.slice(i, end);
       if (!PLAIN_SEGMENT.test(segment)) {
-        fail(segment ? `unexpected characters in ${JSON.stringify(segment)}` : `empty segment at ${i}`);
+        fail(
+          segment
+            ? `unexpected characters in ${JSON.stringify(segment)}`
+            : `empty segment at ${i}`,
+        );
       }
       segments.push(segment);
       i = end;
@@ -58,7 +63,8 @@ export function parsePropertyPath(property: string): string[] {
   if (segments.length === 0) fail('it is empty');
   for (const segment of segments) {
     if (segment === '') fail('a quoted key is empty');
-    if (UNSAFE_SEGMENTS.has(segment)) fail(`${JSON.stringify(segment)} is not allowed as a key`);
+    if (UNSAFE_SEGMENTS.has(segment))
+      fail(`${JSON.stringify(segment)} is not allowed as a key`);
   }
   if (segments[0] !== 'metadata' && segments[0] !== 'spec') {
     throw new InputError(
@@ -83,7 +89,8 @@ export function parsePropertyPath(property: string): string[] {
 export function formatPropertyPath(segments: string[]): string {
   return segments
     .map((segment, index) => {
-      if (PLAIN_SEGMENT.test(segment)) return index === 0 ? segment : `.${segment}`;
+      if (PLAIN_SEGMENT.test(segment))
+        return index === 0 ? segment : `.${segment}`;
       // No escapes in quoted keys: pick the quote the key does not contain.
       return segment.includes('"') ? `['${segment}']` : `["${segment}"]`;
     })
@@ -93,6 +100,7 @@ export function formatPropertyPath(segments: string[]): string {
 /** True when `path` lies strictly below `ancestor`. */
 export function isDescendantPath(path: string[], ancestor: string[]): boolean {
   return (
-    path.length > ancestor.length && ancestor.every((segment, i) => path[i] === segment)
+    path.length > ancestor.length &&
+    ancestor.every((segment, i) => path[i] === segment)
   );
 }

@@ -20,7 +20,10 @@ function describe(value: JsonValue | undefined): string {
 }
 
 /** Deep equality of JSON values (key order ignored). */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+export function jsonEqual(
+  a: JsonValue | undefined,
+  b: JsonValue | undefined,
+): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {
     return (
@@ -34,7 +37,10 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
     const keys = Object.keys(a);
     return (
       keys.length === Object.keys(b).length &&
-      keys.every(k => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]))
+      keys.every(
+        k =>
+          Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]),
+      )
     );
   }
   return false;
@@ -44,7 +50,10 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 export function getAt(root: JsonValue, path: string[]): JsonValue | undefined {
   let node: JsonValue | undefined = root;
   for (const segment of path) {
-    if (!isJsonObject(node) || !Object.prototype.hasOwnProperty.call(node, segment)) {
+    if (
+      !isJsonObject(node) ||
+      !Object.prototype.hasOwnProperty.call(node, segment)
+    ) {
       return undefined;
     }
     node = node[segment];
@@ -56,11 +65,18 @@ export function getAt(root: JsonValue, path: string[]): JsonValue | undefined {
  * Sets `path` in `root`, creating missing maps on the way. Fails, naming the
  * path, when something on the way is not a map.
  */
-export function setAt(root: JsonObject, path: string[], value: JsonValue): void {
+export function setAt(
+  root: JsonObject,
+  path: string[],
+  value: JsonValue,
+): void {
   let node: JsonObject = root;
   for (let i = 0; i < path.length - 1; i++) {
     const segment = path[i];
-    const next: JsonValue | undefined = Object.prototype.hasOwnProperty.call(node, segment)
+    const next: JsonValue | undefined = Object.prototype.hasOwnProperty.call(
+      node,
+      segment,
+    )
       ? node[segment]
       : undefined;
     if (next === undefined || next === null) {
@@ -95,7 +111,8 @@ export function appendValue(
   if (Array.isArray(current)) {
     const result = [...current];
     for (const item of Array.isArray(addition) ? addition : [addition]) {
-      if (!result.some(existing => jsonEqual(existing, item))) result.push(item);
+      if (!result.some(existing => jsonEqual(existing, item)))
+        result.push(item);
     }
     return result;
   }
@@ -136,7 +153,10 @@ export function normalizeAppendAddition(
   current: JsonValue | undefined,
   addition: JsonValue,
 ): JsonValue {
-  if (isJsonObject(current) || ((current === undefined || current === null) && isJsonObject(addition))) {
+  if (
+    isJsonObject(current) ||
+    ((current === undefined || current === null) && isJsonObject(addition))
+  ) {
     return addition;
   }
   return Array.isArray(addition) ? addition : [addition];

@@ -14,8 +14,14 @@ import {
 } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { OverrideChange, PropertyOverrideStore } from '../database/PropertyOverrideStore';
-import { formatPropertyPath, parsePropertyPath } from '../overrides/propertyPath';
+import type {
+  OverrideChange,
+  PropertyOverrideStore,
+} from '../database/PropertyOverrideStore';
+import {
+  formatPropertyPath,
+  parsePropertyPath,
+} from '../overrides/propertyPath';
 import {
   applyOverride,
   getAt,
@@ -34,7 +40,9 @@ import { entityProblem } from './entityValidation';
 
 type Handler = Parameters<HttpRouterService['use']>[0];
 type Request = Parameters<Handler>[0];
-type CallerCredentials = BackstageCredentials<BackstageUserPrincipal | BackstageServicePrincipal>;
+type CallerCredentials = BackstageCredentials<
+  BackstageUserPrincipal | BackstageServicePrincipal
+>;
 
 /** Path of the properties API below the catalog's base URL. */
 export const PROPERTIES_PATH = '/pipeline-engine/properties';
@@ -64,11 +72,19 @@ interface NormalizedUpdate {
  * `/api/catalog`): `POST`, `GET` and `DELETE` on `/pipeline-engine/properties`.
  * Written without express so the module adds no router dependency.
  */
-export function createPropertiesHandler(options: PropertiesHandlerOptions): Handler {
+export function createPropertiesHandler(
+  options: PropertiesHandlerOptions,
+): Handler {
   const { store, catalog, httpAuth, permissions, logger } = options;
 
-  async function entitiesOrNotFound(refs: string[], credentials: BackstageCredentials) {
-    const { items } = await catalog.getEntitiesByRefs({ entityRefs: refs }, { credentials });
+  async function entitiesOrNotFound(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ) {
+    const { items } = await catalog.getEntitiesByRefs(
+      { entityRefs: refs },
+      { credentials },
+    );
     const missing = refs.filter((_, i) => !items[i]);
     if (missing.length) {
       throw new NotFoundError(
@@ -78,12 +94,20 @@ export function createPropertiesHandler(options: PropertiesHandlerOptions): Hand
     return new Map(refs.map((ref, i) => [ref, items[i] as Entity]));
   }
 
-  async function requireUpdate(refs: string[], credentials: BackstageCredentials) {
+  async function requireUpdate(
+    refs: string[],
+    credentials: BackstageCredentials,
+  ) {
     const decisions = await permissions.authorize(
-      refs.map(resourceRef => ({ permission: catalogEntityPropertyUpdatePermission, resourceRef })),
+      refs.map(resourceRef => ({
+        permission: catalogEntityPropertyUpdatePermission,
+        resourceRef,
+      })),
       { credentials },
     );
-    const denied = refs.filter((_, i) => String(decisions[i]?.result) !== 'ALLOW');
+    const denied = refs.filter(
+      (_, i) => String(decisions[i]?.result) !== 'ALLOW',
+    );
     if (denied.length) {
       throw new NotAllowedError(
         `not allowed to update properties of ${denied.map(r => `"${r}"`).join(', ')}: permission ${catalogEntityPropertyUpdatePermission.name} is denied`,
@@ -95,20 +119,35 @@ export function createPropertiesHandler(options: PropertiesHandlerOptions): Hand
     // Best effort: the change shows on the next processing run regardless.
     return Promise.all(
       refs.map(ref =>
-        catalog.refreshEntity(ref, { credentials }).catch(error =>
-          logger.warn(`Could not refresh ${ref} after a property change: ${error}`),
-        ),
+        catalog
+          .refreshEntity(ref, { credentials })
+          .catch(error =>
+            logger.warn(
+              `Could not refresh ${ref} after a property change: ${error}`,
+            ),
+          ),
       ),
     );
   }
 
-  async function setProperties(req: Request, credentials: CallerCredentials): Promise<SetPropertiesResponse> {
+  async function setProperties(
+    req: Request,
+    credentials: CallerCredentials,
+  ): Promise<SetPropertiesResponse> {
     const body = await readJsonBody(req);
-    if (!isJsonObject(body) || !Array.isArray(body.updates) || body.updates.length === 0) {
-      throw new InputError('the body must be {"updates": [{"entityRef", "property", "value", "mode"?}, ...]} with at least one update');
+    if (
+      !isJsonObject(body) ||
+      !Array.isArray(body.updates) ||
+      body.updates.length === 0
+    ) {
+      throw new InputError(
+        'the body must be {"updates": [{"entityRef", "property", "value", "mode"?}, ...]} with at least one update',
+      );
     }
     if (body.updates.length > MAX_UPDATES) {
-      throw new InputError(`at most ${MAX_UPDATES} updates per request, got ${body.updates.length}`);
+      throw new InputError(
+        `at most ${MAX_UPDATES} updates per request, got ${body.updates.length}`,
+      );
     }
     const updates = body.updates.map((raw, i) => normalizeUpdate(raw, i));
     const refs = [...new Set(updates.map(u => u.entityRef))];
@@ -134,19 +173,31 @@ export function createPropertiesHandler(options: PropertiesHandlerOptions): Hand
           ? normalizeAppendAddition(getAt(target, update.path), update.value)
           : update.value;
       applyOverride(target, update.path, update.mode, update.value, where);
-      changes.push({ entityRef: update.entityRef, path: update.path, mode: update.mode, value });
+      changes.push({
+        entityRef: update.entityRef,
+        path: update.path,
+        mode: update.mode,
+        value,
+      });
     }
     for (const ref of refs) {
-      const problem = await entityProblem(working.get(ref) as unknown as Entity);
+      const problem = await entityProblem(
+        working.get(ref) as unknown as Entity,
+      );
       if (problem) {
-        throw new InputError(`the change would make ${ref} invalid, so the catalog would reject it: ${problem}`);
+        throw new InputError(
+          `the change would make ${ref} invalid, so the catalog would reject it: ${problem}`,
+        );
       }
     }
 
     const principal = credentials.principal;
-    const actor = typeof body.actor === 'string' && body.actor ? body.actor : undefined;
+    const actor =
+      typeof body.actor === 'string' && body.actor ? body.actor : undefined;
     const updatedBy =
-      principal.type === 'user' ? principal.userEntityRef : actor ?? principal.subject;
+      principal.type === 'user'
+        ? principal.userEntityRef
+        : (actor ?? principal.subject);
     await store.write(changes, updatedBy);
     logger.info(
       `${updatedBy} set ${updates.map(u => `${u.property} (${u.mode}) of ${u.entityRef}`).join(', ')}`,
@@ -169,12 +220,17 @@ export function createPropertiesHandler(options: PropertiesHandlerOptions): Hand
       return;
     }
     (async () => {
-      const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
       if (req.method === 'POST') {
         res.status(200).json(await setProperties(req, credentials));
         return;
       }
-      const ref = normalizeEntityRef(queryString(req, 'entityRef'), 'entityRef');
+      const ref = normalizeEntityRef(
+        queryString(req, 'entityRef'),
+        'entityRef',
+      );
       if (req.method === 'GET') {
         await entitiesOrNotFound([ref], credentials);
         res.status(200).json({ items: await store.list(ref) });
@@ -183,7 +239,9 @@ export function createPropertiesHandler(options: PropertiesHandlerOptions): Hand
         await entitiesOrNotFound([ref], credentials);
         await requireUpdate([ref], credentials);
         if (!(await store.remove(ref, path))) {
-          throw new NotFoundError(`${ref} has no stored value for ${formatPropertyPath(path)}`);
+          throw new NotFoundError(
+            `${ref} has no stored value for ${formatPropertyPath(path)}`,
+          );
         }
         await refresh([ref], credentials);
         res.status(204).end();
@@ -208,13 +266,20 @@ function queryString(req: Request, name: string): string {
  */
 function normalizeEntityRef(raw: unknown, field: string): string {
   if (typeof raw !== 'string' || !raw.trim()) {
-    throw new InputError(`${field} must be an entity ref such as component:default/my-service`);
+    throw new InputError(
+      `${field} must be an entity ref such as component:default/my-service`,
+    );
   }
   try {
-    const ref = parseEntityRef(raw.trim(), { defaultKind: 'component', defaultNamespace: 'default' });
+    const ref = parseEntityRef(raw.trim(), {
+      defaultKind: 'component',
+      defaultNamespace: 'default',
+    });
     return stringifyEntityRef(ref).toLocaleLowerCase('en-US');
   } catch (error) {
-    throw new InputError(`${field} ${JSON.stringify(raw)} is not an entity ref such as component:default/my-service: ${error instanceof Error ? error.message : error}`);
+    throw new InputError(
+      `${field} ${JSON.stringify(raw)} is not an entity ref such as component:default/my-service: ${error instanceof Error ? error.message : error}`,
+    );
   }
 }
 
@@ -223,17 +288,29 @@ function normalizeUpdate(raw: unknown, index: number): NormalizedUpdate {
   if (!isJsonObject(raw)) throw new InputError(`${at} must be an object`);
   const entityRef = normalizeEntityRef(raw.entityRef, `${at}.entityRef`);
   if (typeof raw.property !== 'string') {
-    throw new InputError(`${at}.property must be a path such as metadata.testCoverage`);
+    throw new InputError(
+      `${at}.property must be a path such as metadata.testCoverage`,
+    );
   }
   const path = parsePropertyPath(raw.property);
   const mode = raw.mode ?? 'replace';
   if (mode !== 'replace' && mode !== 'append') {
-    throw new InputError(`${at}.mode must be "replace" or "append", got ${JSON.stringify(mode)}`);
+    throw new InputError(
+      `${at}.mode must be "replace" or "append", got ${JSON.stringify(mode)}`,
+    );
   }
   if (!Object.prototype.hasOwnProperty.call(raw, 'value')) {
-    throw new InputError(`${at} has no value for ${formatPropertyPath(path)} of ${entityRef}`);
+    throw new InputError(
+      `${at} has no value for ${formatPropertyPath(path)} of ${entityRef}`,
+    );
   }
-  return { entityRef, path, property: formatPropertyPath(path), mode, value: raw.value };
+  return {
+    entityRef,
+    path,
+    property: formatPropertyPath(path),
+    mode,
+    value: raw.value,
+  };
 }
 
 /** The JSON body; already parsed when a body parser ran before this handler. */
@@ -244,7 +321,8 @@ async function readJsonBody(req: Request): Promise<unknown> {
   for await (const chunk of req) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new InputError(`the body is larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > MAX_BODY_BYTES)
+      throw new InputError(`the body is larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');

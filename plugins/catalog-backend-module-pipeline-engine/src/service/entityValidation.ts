@@ -40,7 +40,9 @@ const kindValidators = [
  * The reason the catalog would reject `entity`, or undefined. Kinds the
  * built-in validators don't know are checked by the policies only.
  */
-export async function entityProblem(entity: Entity): Promise<string | undefined> {
+export async function entityProblem(
+  entity: Entity,
+): Promise<string | undefined> {
   try {
     await policy.enforce(entity);
     for (const validator of kindValidators) {

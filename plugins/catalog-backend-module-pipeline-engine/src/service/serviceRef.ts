@@ -16,8 +16,7 @@ import { PROPERTIES_PATH } from './createPropertiesHandler';
 
 /** Whose authority a request carries: credentials, or a raw Backstage token. */
 export type PropertyOverridesRequestOptions =
-  | { credentials: BackstageCredentials }
-  | { token: string };
+  { credentials: BackstageCredentials } | { token: string };
 
 /**
  * Client of the property overrides API the catalog module serves at
@@ -50,11 +49,21 @@ class CatalogPropertyOverridesClient implements CatalogPropertyOverridesService 
     private readonly auth: AuthService,
   ) {}
 
-  private async call(method: string, query: string, options: PropertyOverridesRequestOptions, body?: unknown) {
+  private async call(
+    method: string,
+    query: string,
+    options: PropertyOverridesRequestOptions,
+    body?: unknown,
+  ) {
     const token =
       'token' in options
         ? options.token
-        : (await this.auth.getPluginRequestToken({ onBehalfOf: options.credentials, targetPluginId: 'catalog' })).token;
+        : (
+            await this.auth.getPluginRequestToken({
+              onBehalfOf: options.credentials,
+              targetPluginId: 'catalog',
+            })
+          ).token;
     const baseUrl = await this.discovery.getBaseUrl('catalog');
     const response = await fetch(`${baseUrl}${PROPERTIES_PATH}${query}`, {
       method,
@@ -68,17 +77,31 @@ class CatalogPropertyOverridesClient implements CatalogPropertyOverridesService 
     return response;
   }
 
-  async setProperties(request: SetPropertiesRequest, options: PropertyOverridesRequestOptions) {
+  async setProperties(
+    request: SetPropertiesRequest,
+    options: PropertyOverridesRequestOptions,
+  ) {
     const response = await this.call('POST', '', options, request);
     return (await response.json()) as SetPropertiesResponse;
   }
 
-  async listProperties(entityRef: string, options: PropertyOverridesRequestOptions) {
-    const response = await this.call('GET', `?entityRef=${encodeURIComponent(entityRef)}`, options);
+  async listProperties(
+    entityRef: string,
+    options: PropertyOverridesRequestOptions,
+  ) {
+    const response = await this.call(
+      'GET',
+      `?entityRef=${encodeURIComponent(entityRef)}`,
+      options,
+    );
     return ((await response.json()) as { items: PropertyOverride[] }).items;
   }
 
-  async removeProperty(entityRef: string, property: string, options: PropertyOverridesRequestOptions) {
+  async removeProperty(
+    entityRef: string,
+    property: string,
+    options: PropertyOverridesRequestOptions,
+  ) {
     await this.call(
       'DELETE',
       `?entityRef=${encodeURIComponent(entityRef)}&property=${encodeURIComponent(property)}`,
@@ -94,13 +117,15 @@ class CatalogPropertyOverridesClient implements CatalogPropertyOverridesService 
  *
  * @public
  */
-export const catalogPropertyOverridesServiceRef = createServiceRef<CatalogPropertyOverridesService>({
-  id: 'catalog.pipeline-engine.property-overrides',
-  scope: 'plugin',
-  defaultFactory: async service =>
-    createServiceFactory({
-      service,
-      deps: { discovery: coreServices.discovery, auth: coreServices.auth },
-      factory: ({ discovery, auth }) => new CatalogPropertyOverridesClient(discovery, auth),
-    }),
-});
+export const catalogPropertyOverridesServiceRef =
+  createServiceRef<CatalogPropertyOverridesService>({
+    id: 'catalog.pipeline-engine.property-overrides',
+    scope: 'plugin',
+    defaultFactory: async service =>
+      createServiceFactory({
+        service,
+        deps: { discovery: coreServices.discovery, auth: coreServices.auth },
+        factory: ({ discovery, auth }) =>
+          new CatalogPropertyOverridesClient(discovery, auth),
+      }),
+  });

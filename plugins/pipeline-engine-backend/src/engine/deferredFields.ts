@@ -14,7 +14,9 @@ export interface SplitSpec {
 export function splitDeferred(spec: unknown, patterns: readonly string[] | undefined): SplitSpec {
   if (!patterns?.length) return { rest: spec, restore: r => r };
   const taken: Array<{ path: Array<string | number>; value: unknown }> = [];
-  const rest = structuredClone(spec);
+  // Specs are plain JSON from YAML; a JSON copy keeps plain prototypes
+  // (structuredClone's objects fail plain-object checks across realms).
+  const rest: unknown = JSON.parse(JSON.stringify(spec));
   for (const pattern of patterns) collect(rest, pattern.split('.'), [], taken);
   return {
     rest,

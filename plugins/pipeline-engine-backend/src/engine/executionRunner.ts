@@ -29,6 +29,9 @@ import type { SecretMasker } from './secretMasker';
 import { formatMs, runStepAttempt, StepTimeoutError } from './stepAttempt';
 import { StepSecretResolver } from './stepSecrets';
 
+/** Steps run between two yields to the event loop. */
+const YIELD_EVERY_STEPS = 50;
+
 /** How a node ended, as far as its parent is concerned. */
 type Outcome = 'Success' | 'Failed' | 'IgnoreFailed' | 'Skipped' | 'Aborted';
 
@@ -46,6 +49,8 @@ interface StageState {
   fqn: string;
   node: StageNode;
   workspace: string;
+  /** Created on first use, so stages that touch no files pay nothing. */
+  ensureWorkspace(): Promise<string>;
   failed: boolean;
   rollback: boolean;
 }
@@ -106,6 +111,7 @@ export class ExecutionRunner {
   private firstError: string | undefined;
   private readonly outputs: JsonObject = {};
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  private stepsSinceYield = 0;
 
   constructor(private readonly o: ExecutionRunnerOptions) {
     const e = o.execution;
@@ -163,8 +169,12 @@ export class ExecutionRunner {
       return { status: 'Failed', errorMessage: message, outputs: this.outputs };
     } finally {
       await this.o.logs.flush();
-      await rm(workspace, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /** Removes the stage workspaces; called once the execution's end is stored. */
+  async cleanup(): Promise<void> {
+    await rm(join(this.o.workspaceRoot, this.o.execution.id), { recursive: true, force: true });
   }
 
   /** Stops everything still running; the execution ends Aborted. */
@@ -203,9 +213,18 @@ export class ExecutionRunner {
       return this.skip(base, `skipped: when ${describeWhen(node.when?.pipelineStatus, node.when?.condition)} did not hold`);
     }
     await this.o.recorder.start({ ...base, status: 'Running' });
-    const state: StageState = { id, fqn, node, workspace: join(root, id), failed: false, rollback: false };
+    const workspace = join(root, id);
+    let created: Promise<string> | undefined;
+    const state: StageState = {
+      id,
+      fqn,
+      node,
+      workspace,
+      ensureWorkspace: () => (created ??= mkdir(workspace, { recursive: true }).then(() => workspace)),
+      failed: false,
+      rollback: false,
+    };
     try {
-      await mkdir(state.workspace, { recursive: true });
       const variables = this.renderVariables(node.variables, scope);
       setAtFqn(this.snapshot, fqn, { variables });
       const stageScope: Scope = {
@@ -308,6 +327,12 @@ export class ExecutionRunner {
   private async runStep(plan: PlanStep, id: string, scope: Scope): Promise<Outcome> {
     const node: StepNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
+    // Steps that finish synchronously never yield; let the state writer
+    // flush now and then instead of building one huge batch at the end.
+    if (++this.stepsSinceYield >= YIELD_EVERY_STEPS) {
+      this.stepsSinceYield = 0;
+      await new Promise(resolve => setImmediate(resolve));
+    }
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
     const interrupted = this.o.recorder.interrupted(fqn);
@@ -357,7 +382,7 @@ export class ExecutionRunner {
           signal: this.abort.signal,
           timeoutMs,
           base: {
-            workspace: scope.stage.workspace,
+            workspace: await scope.stage.ensureWorkspace(),
             step: { identifier: id, name: node.name, type: node.type, fqn, retryCount: attempt - 1 },
             stage: { identifier: scope.stage.id, name: scope.stage.node.name, type: scope.stage.node.type },
             execution: {

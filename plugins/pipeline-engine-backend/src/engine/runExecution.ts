@@ -83,12 +83,19 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
       logs.lines('pipeline', 'info', `resuming after an engine restart (recovery ${execution.recoveryCount})`);
     }
     const outcome = await runner.run();
-    if (writer.frozen) return;
+    if (writer.frozen) {
+      await runner.cleanup().catch(() => undefined);
+      return;
+    }
     await deps.executions.complete(execution.id, lease.ownerId, outcome.status, {
       errorMessage: outcome.errorMessage,
       outputs: outcome.outputs,
     });
     deps.onLogs?.(execution.id);
+    // Off the critical path: the end is stored, the files are scratch.
+    runner.cleanup().catch(error =>
+      deps.logger.warn(`workspace of execution ${execution.id} could not be removed: ${stringifyError(error)}`),
+    );
   };
 }
 

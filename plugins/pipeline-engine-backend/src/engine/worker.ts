@@ -110,10 +110,11 @@ export class ExecutionWorker {
     let claimed = false;
     try {
       while (!this.#stopped && this.#running.size < this.o.concurrency) {
-        // Orphans first: they have waited longest.
+        // Queued work first (one round trip on a wake-up); orphans, which
+        // only appear when a replica died, are looked for on idle polls.
         const execution =
-          (await this.o.store.claimExpired(this.ownerId, this.o.leaseMs)) ??
-          (await this.o.store.claimNext(this.ownerId, this.o.leaseMs));
+          (await this.o.store.claimNext(this.ownerId, this.o.leaseMs)) ??
+          (await this.o.store.claimExpired(this.ownerId, this.o.leaseMs));
         if (!execution) break;
         claimed = true;
         this.launch(execution);

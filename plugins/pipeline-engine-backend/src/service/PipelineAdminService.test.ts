@@ -263,6 +263,7 @@ describe('PipelineAdminService', () => {
           },
         },
         actor,
+        { triggerType: 'WEBHOOK_CUSTOM', triggerIdentifier: 'on_release' },
       );
 
       await expect(

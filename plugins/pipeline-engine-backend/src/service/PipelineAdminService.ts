@@ -256,6 +256,7 @@ export class PipelineAdminService implements PipelineAdminApi {
       ref,
       { inputSet: merged.inputSet },
       actor,
+      { triggerType: 'WEBHOOK_CUSTOM', triggerIdentifier: identifier },
     );
   }
 

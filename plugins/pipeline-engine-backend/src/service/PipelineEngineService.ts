@@ -5,6 +5,7 @@ import {
   parsePipeline,
   resolveRuntimeInputs,
   type DryRunResponse,
+  type ParsePipelineResult,
   type ExecuteRequest,
   type ExecutionDetail,
   type ExecutionSummary,
@@ -16,7 +17,7 @@ import {
   type ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { ExecutionStatus, PipelineEngineStores } from '../database';
-import { planExecution, type StepHandlerLookup } from '../engine/plan';
+import { planExecution, type ExecutionPlan, type StepHandlerLookup } from '../engine/plan';
 import type { ExecutionWorker } from '../engine/worker';
 import { ProblemsError, toApiProblem } from './problems';
 import { describePlan } from './planView';
@@ -34,6 +35,9 @@ import {
   toPipelineDetail,
   toPipelineSummary,
 } from './views';
+
+/** Parsed pipeline versions kept in memory. */
+const PARSED_CACHE_SIZE = 100;
 
 /** What the service needs. */
 export interface PipelineEngineServiceOptions {
@@ -54,6 +58,8 @@ export interface PipelineEngineServiceOptions {
  * execution holds a pipeline that can run.
  */
 export class PipelineEngineService implements PipelineEngineApi {
+  private readonly parsedCache = new Map<string, { parsed: ParsePipelineResult; plan: ExecutionPlan }>();
+
   constructor(private readonly o: PipelineEngineServiceOptions) {}
 
   async listPipelines(
@@ -177,24 +183,47 @@ export class PipelineEngineService implements PipelineEngineApi {
    */
   private async prepare(ref: PipelineRef, request: ExecuteRequest) {
     const stored = await this.o.stores.pipelines.get(ref);
-    const parsed = parsePipeline(stored.yaml, { registry: this.o.registry });
-    if (!parsed.ok || !parsed.pipeline) {
-      throw new ProblemsError(`pipeline ${ref.pipelineIdentifier} is invalid`, parsed.problems);
-    }
-    const planned = planExecution(parsed.pipeline, this.o.handlers);
-    if (!planned.ok) {
-      throw new ProblemsError(`pipeline ${ref.pipelineIdentifier} cannot run in this engine`, planned.problems);
-    }
+    const { parsed, plan } = this.parsedVersion(stored);
     const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
     const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
     if (merged.problems.some(p => p.severity === 'error')) {
       throw new ProblemsError('the input set is invalid', merged.problems);
     }
-    const resolved = resolveRuntimeInputs(parsed.document, merged.inputSet);
+    const resolved = resolveRuntimeInputs(parsed.document, merged.inputSet, { allowUnknownKeys: request.allowUnknownKeys ?? false });
     if (!resolved.ok) {
       throw new ProblemsError(`the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`, resolved.problems);
     }
-    return { stored, plan: planned.plan, resolved };
+    return { stored, plan, resolved };
+  }
+
+  /**
+   * Parsed, validated and planned form of a stored pipeline version. A
+   * version never changes, so it is parsed once (YAML parsing dominates the
+   * cost of executing a large pipeline).
+   */
+  private parsedVersion(stored: { id: string; version: number; yaml: string }) {
+    const key = `${stored.id}@${stored.version}`;
+    const cached = this.parsedCache.get(key);
+    if (cached) {
+      // Refresh its place in the LRU order.
+      this.parsedCache.delete(key);
+      this.parsedCache.set(key, cached);
+      return cached;
+    }
+    const parsed = parsePipeline(stored.yaml, { registry: this.o.registry });
+    if (!parsed.ok || !parsed.pipeline) {
+      throw new ProblemsError(`the stored pipeline is invalid`, parsed.problems);
+    }
+    const planned = planExecution(parsed.pipeline, this.o.handlers);
+    if (!planned.ok) {
+      throw new ProblemsError(`the pipeline cannot run in this engine`, planned.problems);
+    }
+    const entry = { parsed, plan: planned.plan };
+    this.parsedCache.set(key, entry);
+    if (this.parsedCache.size > PARSED_CACHE_SIZE) {
+      this.parsedCache.delete(this.parsedCache.keys().next().value as string);
+    }
+    return entry;
   }
 
   async listExecutions(

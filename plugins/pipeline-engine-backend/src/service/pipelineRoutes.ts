@@ -21,7 +21,7 @@ import { listVisible } from './visibleList';
 /** Path of one pipeline; input sets and triggers hang below it. */
 export const PIPELINE_PATH = '/pipelines/:org/:project/:pipelineId';
 
-/** Pipelines: list, CRUD, validation and execution. */
+/** Pipelines: list, CRUD, validation, execution and dry runs. */
 export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
   const { api, auth } = ctx;
 
@@ -95,5 +95,13 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
       actorOf(credentials),
     );
     res.status(201).json(execution);
+  });
+
+  // Runs nothing, so reading the pipeline is enough; problems are data (200).
+  router.post(`${PIPELINE_PATH}/execute/dry-run`, async (req, res) => {
+    const credentials = await auth.credentials(req);
+    const ref = pipelineRefOf(req);
+    await auth.requirePipeline(pipelineReadPermission, ref, credentials);
+    res.json(await api.dryRun(ref, executeRequestOf(req)));
   });
 }

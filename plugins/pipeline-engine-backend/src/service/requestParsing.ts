@@ -182,8 +182,7 @@ export function executeRequestOf(req: Request): ExecuteRequest {
   }
   const keys = Object.keys(body);
   const isRequest =
-    keys.length > 0 &&
-    keys.every(key => key === 'inputSet' || key === 'inputSetRefs');
+    keys.length > 0 && keys.every(key => EXECUTE_REQUEST_KEYS.includes(key));
   if (!isRequest) {
     return keys.length === 0 ? {} : { inputSet: body };
   }
@@ -198,8 +197,14 @@ export function executeRequestOf(req: Request): ExecuteRequest {
     ...(body.inputSetRefs !== undefined
       ? { inputSetRefs: stringList(body.inputSetRefs, 'inputSetRefs') }
       : {}),
+    ...(body.allowUnknownKeys !== undefined
+      ? { allowUnknownKeys: body.allowUnknownKeys === true }
+      : {}),
   };
 }
+
+/** The keys of an ExecuteRequest; any other key makes the body an input set itself. */
+const EXECUTE_REQUEST_KEYS = ['inputSet', 'inputSetRefs', 'allowUnknownKeys'];
 
 /**
  * The body of a trigger run. Ours is `{ inputSetRefs, inputSet }`; Harness

@@ -106,6 +106,12 @@ export interface ExecuteRequest {
   inputSet?: Record<string, unknown> | string;
   /** Stored input sets to apply first, by identifier. */
   inputSetRefs?: string[];
+  /**
+   * Treat keys that match no runtime input as warnings instead of errors,
+   * as Harness does for the scaffolder action's `inputset` (templates often
+   * pass values a pipeline does not use). Default false.
+   */
+  allowUnknownKeys?: boolean;
 }
 
 /** Who started an execution. */

@@ -172,6 +172,32 @@ describe('PipelineEngineClient', () => {
     expect(captured[0].headers.get('authorization')).toBe(AUTHORIZATION);
   });
 
+  it('dry-runs with a JSON ExecuteRequest and returns the problems as data', async () => {
+    const answer = {
+      ok: false,
+      problems: [
+        {
+          severity: 'error',
+          code: 'input-required',
+          path: 'pipeline.variables.repo',
+          message: 'runtime input repo is required',
+        },
+      ],
+      inputs: {},
+      stages: [],
+    };
+    handle('post', '/pipelines/default/web/build/execute/dry-run', () =>
+      HttpResponse.json(answer),
+    );
+    await expect(
+      client().dryRun(REF, { inputSet: { owner: 'x' } }, options),
+    ).resolves.toEqual(answer);
+    expect(captured[0].method).toBe('POST');
+    expect(captured[0].headers.get('content-type')).toBe('application/json');
+    expect(JSON.parse(captured[0].body)).toEqual({ inputSet: { owner: 'x' } });
+    expect(captured[0].headers.get('authorization')).toBe(AUTHORIZATION);
+  });
+
   it('maps list queries to the route parameters', async () => {
     handle('get', '/executions', () =>
       HttpResponse.json({ items: [], totalCount: 0 }),

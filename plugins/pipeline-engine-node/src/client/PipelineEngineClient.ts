@@ -6,6 +6,7 @@ import type {
 import { ResponseError } from '@backstage/errors';
 import type {
   ApiProblem,
+  DryRunResponse,
   ExecuteRequest,
   ExecutionDetail,
   ExecutionSummary,
@@ -238,6 +239,17 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionSummary> {
     return this.json(`${pipelinePath(ref)}/execute`, credentials, {
+      method: 'POST',
+      json: request,
+    });
+  }
+
+  async dryRun(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<DryRunResponse> {
+    return this.json(`${pipelinePath(ref)}/execute/dry-run`, credentials, {
       method: 'POST',
       json: request,
     });

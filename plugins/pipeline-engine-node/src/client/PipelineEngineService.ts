@@ -1,5 +1,6 @@
 import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type {
+  DryRunResponse,
   ExecuteRequest,
   ExecutionDetail,
   ExecutionSummary,
@@ -118,6 +119,16 @@ export interface PipelineEngineService {
     request: ExecuteRequest,
     options: PipelineEngineRequestOptions,
   ): Promise<ExecutionSummary>;
+  /**
+   * Checks an input set against the pipeline and reports what would run,
+   * without running anything. Input-set and pipeline problems come back in
+   * the response (`ok: false`), not as an error.
+   */
+  dryRun(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+    options: PipelineEngineRequestOptions,
+  ): Promise<DryRunResponse>;
 
   listExecutions(
     query: ExecutionListQuery,

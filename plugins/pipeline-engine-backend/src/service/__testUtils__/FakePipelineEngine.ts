@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   isTerminalExecutionStatus,
   parseYaml,
+  type DryRunResponse,
   type ExecuteRequest,
   type ExecutionDetail,
   type ExecutionStatus,
@@ -17,6 +18,7 @@ import {
 import { ProblemsError } from '../problems';
 import type {
   Actor,
+  ExecuteOptions,
   ExecutionFilter,
   ListResult,
   PipelineEngineApi,
@@ -47,7 +49,10 @@ export class FakePipelineEngine implements PipelineEngineApi {
     ref: PipelineRef;
     request: ExecuteRequest;
     actor: Actor;
+    options?: ExecuteOptions;
   }> = [];
+  readonly dryRunCalls: Array<{ ref: PipelineRef; request: ExecuteRequest }> =
+    [];
   private readonly listeners = new Map<string, Set<() => void>>();
   private nextExecution = 1;
 
@@ -203,10 +208,52 @@ export class FakePipelineEngine implements PipelineEngineApi {
     ref: PipelineRef,
     request: ExecuteRequest,
     actor: Actor,
+    options?: ExecuteOptions,
   ): Promise<ExecutionSummary> {
-    const pipeline = this.pipeline(ref);
-    this.executeCalls.push({ ref, request, actor });
-    const parsed = parseYaml(pipeline.yaml);
+    this.pipeline(ref);
+    this.executeCalls.push({ ref, request, actor, options });
+    const problems = this.inputProblems(ref, request);
+    if (problems.length > 0) {
+      throw new ProblemsError('the input set does not fit', problems);
+    }
+    const {
+      nodes: _n,
+      outputs: _o,
+      ...summary
+    } = this.addExecution(ref, 'Queued');
+    return {
+      ...summary,
+      triggeredBy: actor,
+      triggerType: options?.triggerType ?? 'MANUAL',
+    };
+  }
+
+  async dryRun(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+  ): Promise<DryRunResponse> {
+    this.pipeline(ref);
+    this.dryRunCalls.push({ ref, request });
+    const problems = this.inputProblems(ref, request);
+    const given = typeof request.inputSet === 'object' ? request.inputSet : {};
+    return problems.length > 0
+      ? { ok: false, problems, inputs: {}, stages: [] }
+      : {
+          ok: true,
+          problems: [],
+          inputs: Object.fromEntries(
+            Object.entries(given).map(([k, v]) => [
+              `pipeline.variables.${k}`,
+              v,
+            ]),
+          ),
+          stages: [],
+        };
+  }
+
+  /** Each `<+input>` pipeline variable the request leaves out, with line:column. */
+  private inputProblems(ref: PipelineRef, request: ExecuteRequest): Problem[] {
+    const parsed = parseYaml(this.pipeline(ref).yaml);
     const variables =
       (
         parsed.value as {
@@ -228,15 +275,7 @@ export class FakePipelineEngine implements PipelineEngineApi {
         });
       }
     });
-    if (problems.length > 0) {
-      throw new ProblemsError('the input set does not fit', problems);
-    }
-    const {
-      nodes: _n,
-      outputs: _o,
-      ...summary
-    } = this.addExecution(ref, 'Queued');
-    return { ...summary, triggeredBy: actor };
+    return problems;
   }
 
   async listExecutions(

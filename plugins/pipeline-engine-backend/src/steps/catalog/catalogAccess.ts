@@ -34,7 +34,10 @@ export interface CatalogAccessOptions {
  * Catalog access as the engine's own service identity, or, when the step
  * has an API key (`xApiKey`), as whoever that Backstage token belongs to.
  */
-export function catalogAccess(options: CatalogAccessOptions, apiKey?: string): CatalogAccess {
+export function catalogAccess(
+  options: CatalogAccessOptions,
+  apiKey?: string,
+): CatalogAccess {
   const { catalog, auth, discovery } = options;
   if (apiKey) {
     const client = new CatalogClient({ discoveryApi: discovery });
@@ -49,11 +52,15 @@ export function catalogAccess(options: CatalogAccessOptions, apiKey?: string): C
   }
   const credentials = () => auth.getOwnServiceCredentials();
   return {
-    addLocation: async request => catalog.addLocation(request, { credentials: await credentials() }),
-    getEntityByRef: async ref => catalog.getEntityByRef(ref, { credentials: await credentials() }),
-    refreshEntity: async ref => catalog.refreshEntity(ref, { credentials: await credentials() }),
+    addLocation: async request =>
+      catalog.addLocation(request, { credentials: await credentials() }),
+    getEntityByRef: async ref =>
+      catalog.getEntityByRef(ref, { credentials: await credentials() }),
+    refreshEntity: async ref =>
+      catalog.refreshEntity(ref, { credentials: await credentials() }),
     getLocations: async () =>
-      (await catalog.getLocations({}, { credentials: await credentials() })).items,
+      (await catalog.getLocations({}, { credentials: await credentials() }))
+        .items,
     token: async () =>
       (
         await auth.getPluginRequestToken({
@@ -68,13 +75,19 @@ export function catalogAccess(options: CatalogAccessOptions, apiKey?: string): C
  * A duration from config: a string such as `60s` or `2m`, or a number of
  * seconds.
  */
-export function readDurationMs(config: Config, key: string, fallbackMs: number): number {
+export function readDurationMs(
+  config: Config,
+  key: string,
+  fallbackMs: number,
+): number {
   if (!config.has(key)) return fallbackMs;
   const raw = config.getOptional(key);
   if (typeof raw === 'number' && raw > 0) return raw * 1000;
   const ms = typeof raw === 'string' ? parseDuration(raw) : undefined;
   if (ms === undefined || ms <= 0) {
-    throw new Error(`${key} must be a duration such as 60s or 2m, or a number of seconds; got ${JSON.stringify(raw)}`);
+    throw new Error(
+      `${key} must be a duration such as 60s or 2m, or a number of seconds; got ${JSON.stringify(raw)}`,
+    );
   }
   return ms;
 }
@@ -86,14 +99,35 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
       reject(signal.reason);
       return;
     }
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal.reason);
     };
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1)); // keys are unique
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * Equality of JSON data, ignoring key order. Not `isDeepStrictEqual`: the
+ * two sides may come from different realms (HTTP clients, test sandboxes),
+ * whose prototypes differ.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
 }

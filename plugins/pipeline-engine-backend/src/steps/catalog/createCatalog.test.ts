@@ -1,4 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
@@ -6,10 +12,15 @@ import { createCreateCatalogStep } from './createCatalog';
 import { runStep } from './__testUtils__/stepContext';
 
 const step = createCreateCatalogStep({
-  config: new ConfigReader({ app: { baseUrl: 'https://backstage.example.com/' } }),
+  config: new ConfigReader({
+    app: { baseUrl: 'https://backstage.example.com/' },
+  }),
 });
 
-const component = (name: string, extra = '') => `apiVersion: backstage.io/v1alpha1
+const component = (
+  name: string,
+  extra = '',
+) => `apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
   name: ${name}
@@ -29,28 +40,42 @@ function workspace() {
 describe('CreateCatalog', () => {
   it('writes the file under filePath and outputs the entity page', async () => {
     const ws = workspace();
-    const result = await runStep(step, {
-      fileName: 'catalog-info.yaml',
-      filePath: 'my-service',
-      fileContent: component('my-service'),
-    }, { workspace: ws });
+    const result = await runStep(
+      step,
+      {
+        fileName: 'catalog-info.yaml',
+        filePath: 'my-service',
+        fileContent: component('my-service'),
+      },
+      { workspace: ws },
+    );
     expect(result.error).toBeUndefined();
-    expect(readFileSync(join(ws, 'my-service', 'catalog-info.yaml'), 'utf8')).toBe(component('my-service'));
+    expect(
+      readFileSync(join(ws, 'my-service', 'catalog-info.yaml'), 'utf8'),
+    ).toBe(component('my-service'));
     expect(result.outputs).toEqual({
-      registeredCatalogUrl: 'https://backstage.example.com/catalog/default/component/my-service',
+      registeredCatalogUrl:
+        'https://backstage.example.com/catalog/default/component/my-service',
     });
-    expect(result.logs).toContain('info: wrote my-service/catalog-info.yaml with component:default/my-service');
+    expect(result.logs).toContain(
+      'info: wrote my-service/catalog-info.yaml with component:default/my-service',
+    );
   });
 
   it('is idempotent and writes to the workspace root without filePath', async () => {
     const ws = workspace();
-    const spec = { fileName: 'catalog-info.yaml', fileContent: component('svc') };
+    const spec = {
+      fileName: 'catalog-info.yaml',
+      fileContent: component('svc'),
+    };
     const first = await runStep(step, spec, { workspace: ws });
     const second = await runStep(step, spec, { workspace: ws });
     expect(first.error).toBeUndefined();
     expect(second.error).toBeUndefined();
     expect(second.outputs).toEqual(first.outputs);
-    expect(readFileSync(join(ws, 'catalog-info.yaml'), 'utf8')).toBe(component('svc'));
+    expect(readFileSync(join(ws, 'catalog-info.yaml'), 'utf8')).toBe(
+      component('svc'),
+    );
   });
 
   it('accepts several documents and links to the first entity, in its namespace', async () => {
@@ -67,9 +92,14 @@ spec:
   definition: "openapi: 3.0.0"
 ---
 ${component('orders')}`;
-    const result = await runStep(step, { fileName: 'catalog-info.yaml', fileContent: content });
+    const result = await runStep(step, {
+      fileName: 'catalog-info.yaml',
+      fileContent: content,
+    });
     expect(result.error).toBeUndefined();
-    expect(result.outputs.registeredCatalogUrl).toBe('https://backstage.example.com/catalog/payments/api/orders-api');
+    expect(result.outputs.registeredCatalogUrl).toBe(
+      'https://backstage.example.com/catalog/payments/api/orders-api',
+    );
   });
 
   test.each([
@@ -113,15 +143,30 @@ ${component('orders')}`;
       'kind: Component\nmetadata: {}\nspec: {}\n',
       'document 1 (line 1): apiVersion is required, e.g. apiVersion: backstage.io/v1alpha1',
     ],
-    ['not a mapping', '- a\n- b\n', 'document 1 (line 1): expected a mapping with apiVersion, kind, metadata and spec, found a list'],
-    ['nothing', '---\n', 'fileContent holds no entity; write at least one document with apiVersion, kind, metadata.name and spec'],
-  ])('rejects %s, naming the document and the field', async (_, content, message) => {
-    const ws = workspace();
-    const result = await runStep(step, { fileName: 'catalog-info.yaml', fileContent: content }, { workspace: ws });
-    expect(result.error?.name).toBe('InputError');
-    expect(result.error?.message).toContain(`  - ${message}`);
-    expect(existsSync(join(ws, 'catalog-info.yaml'))).toBe(false);
-  });
+    [
+      'not a mapping',
+      '- a\n- b\n',
+      'document 1 (line 1): expected a mapping with apiVersion, kind, metadata and spec, found a list',
+    ],
+    [
+      'nothing',
+      '---\n',
+      'fileContent holds no entity; write at least one document with apiVersion, kind, metadata.name and spec',
+    ],
+  ])(
+    'rejects %s, naming the document and the field',
+    async (_, content, message) => {
+      const ws = workspace();
+      const result = await runStep(
+        step,
+        { fileName: 'catalog-info.yaml', fileContent: content },
+        { workspace: ws },
+      );
+      expect(result.error?.name).toBe('InputError');
+      expect(result.error?.message).toContain(`  - ${message}`);
+      expect(existsSync(join(ws, 'catalog-info.yaml'))).toBe(false);
+    },
+  );
 
   it('reports every bad document of a multi-document file, by index and line', async () => {
     const content = `${component('good')}---
@@ -132,13 +177,20 @@ kind: Component
 metadata:
   name: [unclosed
 `;
-    const result = await runStep(step, { fileName: 'catalog-info.yaml', fileContent: content });
+    const result = await runStep(step, {
+      fileName: 'catalog-info.yaml',
+      fileContent: content,
+    });
     const lines = result.error!.message.split('\n');
     expect(lines[0]).toBe('spec.fileContent is not a valid catalog file:');
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(/^ {2}- document 2 \(line 13\): metadata\.name "Bad Name" breaks the naming rules/),
+      expect.stringMatching(
+        /^ {2}- document 2 \(line 13\): metadata\.name "Bad Name" breaks the naming rules/,
+      ),
       '  - document 3 (line 25): component:default/good is already defined by document 1; give each entity its own metadata.name',
-      expect.stringMatching(/^ {2}- document 4 \(line 37\): invalid YAML at line \d+: /),
+      expect.stringMatching(
+        /^ {2}- document 4 \(line 37\): invalid YAML at line \d+: /,
+      ),
     ]);
   });
 
@@ -150,30 +202,62 @@ metadata:
 spec:
   type: service
 `;
-    const result = await runStep(step, { fileName: 'template.yaml', fileContent: template });
+    const result = await runStep(step, {
+      fileName: 'template.yaml',
+      fileContent: template,
+    });
     expect(result.error).toBeUndefined();
     expect(result.logs).toContain(
       'warn: document 1 (line 1): Template of scaffolder.backstage.io/v1beta3 is not a built-in kind; the catalog accepts it only if a processor for it is installed',
     );
   });
 
-  test.each([['../outside'], ['/etc'], ['a/../../outside']])('refuses filePath %j outside the workspace', async filePath => {
-    const result = await runStep(step, { fileName: 'catalog-info.yaml', filePath, fileContent: component('svc') });
-    expect(result.error?.message).toMatch(/points outside the stage workspace/);
-  });
+  test.each([['../outside'], ['/etc'], ['a/../../outside']])(
+    'refuses filePath %j outside the workspace',
+    async filePath => {
+      const result = await runStep(step, {
+        fileName: 'catalog-info.yaml',
+        filePath,
+        fileContent: component('svc'),
+      });
+      expect(result.error?.message).toMatch(
+        /points outside the stage workspace/,
+      );
+    },
+  );
 
   it('refuses to follow a symbolic link out of the workspace', async () => {
     const ws = workspace();
     const outside = mkdtempSync(join(tmpdir(), 'outside-'));
     symlinkSync(outside, join(ws, 'link'));
-    const result = await runStep(step, { fileName: 'catalog-info.yaml', filePath: 'link', fileContent: component('svc') }, { workspace: ws });
-    expect(result.error?.message).toMatch(/leads outside the stage workspace through a symbolic link/);
+    const result = await runStep(
+      step,
+      {
+        fileName: 'catalog-info.yaml',
+        filePath: 'link',
+        fileContent: component('svc'),
+      },
+      { workspace: ws },
+    );
+    expect(result.error?.message).toMatch(
+      /leads outside the stage workspace through a symbolic link/,
+    );
     expect(existsSync(join(outside, 'catalog-info.yaml'))).toBe(false);
 
     mkdirSync(join(ws, 'dir'));
     symlinkSync(join(outside, 'x.yaml'), join(ws, 'dir', 'catalog-info.yaml'));
-    const viaFile = await runStep(step, { fileName: 'catalog-info.yaml', filePath: 'dir', fileContent: component('svc') }, { workspace: ws });
-    expect(viaFile.error?.message).toBe('dir/catalog-info.yaml exists and is not a regular file');
+    const viaFile = await runStep(
+      step,
+      {
+        fileName: 'catalog-info.yaml',
+        filePath: 'dir',
+        fileContent: component('svc'),
+      },
+      { workspace: ws },
+    );
+    expect(viaFile.error?.message).toBe(
+      'dir/catalog-info.yaml exists and is not a regular file',
+    );
   });
 
   it('needs fileName and fileContent', async () => {
@@ -184,9 +268,14 @@ spec:
 
   it('skips the output, with a warning, without app.baseUrl', async () => {
     const bare = createCreateCatalogStep({ config: new ConfigReader({}) });
-    const result = await runStep(bare, { fileName: 'c.yaml', fileContent: component('svc') });
+    const result = await runStep(bare, {
+      fileName: 'c.yaml',
+      fileContent: component('svc'),
+    });
     expect(result.error).toBeUndefined();
     expect(result.outputs).toEqual({});
-    expect(result.logs).toContain('warn: app.baseUrl is not configured, so registeredCatalogUrl is not set');
+    expect(result.logs).toContain(
+      'warn: app.baseUrl is not configured, so registeredCatalogUrl is not set',
+    );
   });
 });

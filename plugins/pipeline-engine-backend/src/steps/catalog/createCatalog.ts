@@ -43,7 +43,10 @@ export function createCreateCatalogStep(options: CreateCatalogStepOptions) {
     outputs: () => ['registeredCatalogUrl'],
     async handler(ctx) {
       const { fileName, filePath = '', fileContent } = ctx.spec;
-      if (!fileName.trim()) throw new InputError('spec.fileName is empty; name the file, e.g. catalog-info.yaml');
+      if (!fileName.trim())
+        throw new InputError(
+          'spec.fileName is empty; name the file, e.g. catalog-info.yaml',
+        );
 
       const check = await checkCatalogFile(fileContent);
       for (const warning of check.warnings) ctx.logger.warn(warning);
@@ -65,28 +68,43 @@ export function createCreateCatalogStep(options: CreateCatalogStepOptions) {
       // A symlink in the workspace (e.g. from a cloned repository) must not
       // lead the write outside it.
       if (!inside(workspace, await realpath(dirname(target)))) {
-        throw new InputError(`spec.filePath ${JSON.stringify(filePath)} leads outside the stage workspace through a symbolic link`);
+        throw new InputError(
+          `spec.filePath ${JSON.stringify(filePath)} leads outside the stage workspace through a symbolic link`,
+        );
       }
       const existing = await lstat(target).catch(() => undefined);
       if (existing?.isSymbolicLink() || existing?.isDirectory()) {
-        throw new InputError(`${relative(workspace, target)} exists and is not a regular file`);
+        throw new InputError(
+          `${relative(workspace, target)} exists and is not a regular file`,
+        );
       }
-      await writeFile(target, fileContent.endsWith('\n') ? fileContent : `${fileContent}\n`, 'utf8');
-
-      const refs = check.entities.map(({ entity }) =>
-        `${entity.kind.toLocaleLowerCase('en-US')}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`,
+      await writeFile(
+        target,
+        fileContent.endsWith('\n') ? fileContent : `${fileContent}\n`,
+        'utf8',
       );
-      ctx.logger.info(`wrote ${relative(workspace, target)} with ${refs.join(', ')}`);
+
+      const refs = check.entities.map(
+        ({ entity }) =>
+          `${entity.kind.toLocaleLowerCase('en-US')}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`,
+      );
+      ctx.logger.info(
+        `wrote ${relative(workspace, target)} with ${refs.join(', ')}`,
+      );
 
       const first = check.entities[0].entity;
       if (!appBaseUrl) {
-        ctx.logger.warn('app.baseUrl is not configured, so registeredCatalogUrl is not set');
+        ctx.logger.warn(
+          'app.baseUrl is not configured, so registeredCatalogUrl is not set',
+        );
         return;
       }
       const url = [
         appBaseUrl,
         'catalog',
-        encodeURIComponent((first.metadata.namespace ?? 'default').toLocaleLowerCase('en-US')),
+        encodeURIComponent(
+          (first.metadata.namespace ?? 'default').toLocaleLowerCase('en-US'),
+        ),
         encodeURIComponent(first.kind.toLocaleLowerCase('en-US')),
         encodeURIComponent(first.metadata.name),
       ].join('/');

@@ -47,7 +47,16 @@ const policy = EntityPolicies.allOf([
   new SchemaValidEntityPolicy(),
 ]);
 
-const BUILTIN_KINDS = ['API', 'Component', 'Domain', 'Group', 'Location', 'Resource', 'System', 'User'];
+const BUILTIN_KINDS = [
+  'API',
+  'Component',
+  'Domain',
+  'Group',
+  'Location',
+  'Resource',
+  'System',
+  'User',
+];
 const kindValidators = [
   apiEntityV1alpha1Validator,
   componentEntityV1alpha1Validator,
@@ -83,8 +92,10 @@ function schemaMessage(message: string): string {
   const m = /^(\S+) (.*?)(?: - (\w+): (.*))?$/s.exec(message);
   if (!m) return message;
   const [, pointer, text, detailKey, detail] = m;
-  const path = pointer === '<root>' ? '' : pointer.replace(/^\//, '').split('/').join('.');
-  if (detailKey === 'missingProperty') return `${path ? `${path}.` : ''}${detail} is required`;
+  const path =
+    pointer === '<root>' ? '' : pointer.replace(/^\//, '').split('/').join('.');
+  if (detailKey === 'missingProperty')
+    return `${path ? `${path}.` : ''}${detail} is required`;
   if (detailKey === 'additionalProperty') {
     return `${path || 'the document'} has an unknown field "${detail}"; remove it or move it under ${path ? `${path}` : 'metadata or spec'}`;
   }
@@ -96,12 +107,17 @@ function schemaMessage(message: string): string {
  * Validates every YAML document of a catalog file as a Backstage entity, the
  * way the catalog will. Each error names the document, the field and the fix.
  */
-export async function checkCatalogFile(content: string): Promise<CatalogFileCheck> {
+export async function checkCatalogFile(
+  content: string,
+): Promise<CatalogFileCheck> {
   const errors: string[] = [];
   const warnings: string[] = [];
   const entities: EntityDocument[] = [];
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(content, { lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(content, {
+    lineCounter,
+    prettyErrors: false,
+  });
   const list = Array.isArray(documents) ? documents : [];
   const seen = new Map<string, number>();
 
@@ -114,14 +130,18 @@ export async function checkCatalogFile(content: string): Promise<CatalogFileChec
     if (doc.errors.length) {
       for (const e of doc.errors) {
         const at = e.pos ? lineCounter.linePos(e.pos[0]).line : undefined;
-        errors.push(`${where}: invalid YAML${at ? ` at line ${at}` : ''}: ${e.message.split('\n')[0]}`);
+        errors.push(
+          `${where}: invalid YAML${at ? ` at line ${at}` : ''}: ${e.message.split('\n')[0]}`,
+        );
       }
       continue;
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     if (!isObject(value)) {
-      errors.push(`${where}: expected a mapping with apiVersion, kind, metadata and spec, found ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`);
+      errors.push(
+        `${where}: expected a mapping with apiVersion, kind, metadata and spec, found ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`,
+      );
       continue;
     }
     const problems = await checkEntity(value);
@@ -129,33 +149,48 @@ export async function checkCatalogFile(content: string): Promise<CatalogFileChec
     warnings.push(...problems.warnings.map(p => `${where}: ${p}`));
     if (problems.errors.length) continue;
     const entity = value as unknown as Entity;
-    const ref = `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLocaleLowerCase('en-US');
+    const ref =
+      `${entity.kind}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`.toLocaleLowerCase(
+        'en-US',
+      );
     const first = seen.get(ref);
     if (first !== undefined) {
-      errors.push(`${where}: ${ref} is already defined by document ${first}; give each entity its own metadata.name`);
+      errors.push(
+        `${where}: ${ref} is already defined by document ${first}; give each entity its own metadata.name`,
+      );
       continue;
     }
     seen.set(ref, index);
     entities.push({ index, line, entity });
   }
   if (errors.length === 0 && entities.length === 0) {
-    errors.push('fileContent holds no entity; write at least one document with apiVersion, kind, metadata.name and spec');
+    errors.push(
+      'fileContent holds no entity; write at least one document with apiVersion, kind, metadata.name and spec',
+    );
   }
   return { entities, errors, warnings };
 }
 
-async function checkEntity(value: Record<string, unknown>): Promise<{ errors: string[]; warnings: string[] }> {
+async function checkEntity(
+  value: Record<string, unknown>,
+): Promise<{ errors: string[]; warnings: string[] }> {
   const errors: string[] = [];
   const warnings: string[] = [];
   const { apiVersion, kind, metadata } = value;
 
   if (typeof apiVersion !== 'string' || !apiVersion) {
-    errors.push('apiVersion is required, e.g. apiVersion: backstage.io/v1alpha1');
+    errors.push(
+      'apiVersion is required, e.g. apiVersion: backstage.io/v1alpha1',
+    );
   } else if (!KubernetesValidatorFunctions.isValidApiVersion(apiVersion)) {
-    errors.push(`apiVersion "${apiVersion}" is not a group/version such as backstage.io/v1alpha1`);
+    errors.push(
+      `apiVersion "${apiVersion}" is not a group/version such as backstage.io/v1alpha1`,
+    );
   }
   if (typeof kind !== 'string' || !kind) {
-    errors.push(`kind is required, e.g. kind: Component (built-in kinds: ${BUILTIN_KINDS.join(', ')})`);
+    errors.push(
+      `kind is required, e.g. kind: Component (built-in kinds: ${BUILTIN_KINDS.join(', ')})`,
+    );
   }
   if (!isObject(metadata)) {
     errors.push('metadata is required, with at least metadata.name');
@@ -172,7 +207,10 @@ async function checkEntity(value: Record<string, unknown>): Promise<{ errors: st
   try {
     await policy.enforce(entity);
   } catch (e) {
-    const message = (e as Error).message.replace(/\s*To learn more about catalog file format.*$/s, '');
+    const message = (e as Error).message.replace(
+      /\s*To learn more about catalog file format.*$/s,
+      '',
+    );
     const foreign = /^Unknown field (\S+)$/.exec(message);
     errors.push(
       foreign
@@ -193,7 +231,9 @@ async function checkEntity(value: Record<string, unknown>): Promise<{ errors: st
     try {
       if (await validator.check(entity)) return { errors, warnings };
     } catch (e) {
-      errors.push(`${schemaMessage((e as Error).message)} (${kind} ${FORMAT_HELP})`);
+      errors.push(
+        `${schemaMessage((e as Error).message)} (${kind} ${FORMAT_HELP})`,
+      );
       return { errors, warnings };
     }
   }

@@ -40,7 +40,9 @@ export interface CatalogStepsOptions {
 }
 
 /** The catalog steps: CreateCatalog, RegisterCatalog and UpdateCatalogProperty. */
-export function createCatalogSteps(options: CatalogStepsOptions): StepHandler[] {
+export function createCatalogSteps(
+  options: CatalogStepsOptions,
+): StepHandler[] {
   return [
     createCreateCatalogStep({ config: options.config }),
     createRegisterCatalogStep(options),

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type {
   AuthService,
   DiscoveryService,
@@ -17,7 +16,13 @@ import {
 import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
-import { catalogAccess, readDurationMs, sleep, type CatalogAccess } from './catalogAccess';
+import {
+  catalogAccess,
+  jsonEqual,
+  readDurationMs,
+  sleep,
+  type CatalogAccess,
+} from './catalogAccess';
 import { secretOrLiteral } from './secretValue';
 
 /** What RegisterCatalog knows about the file to register. */
@@ -85,30 +90,54 @@ const POLL_MS = 500;
 export function catalogErrorMessage(error: unknown): string {
   if (ResponseError.is(error)) {
     const cause = error.cause;
-    const message = cause.message.startsWith(`${cause.name}:`) ? cause.message : `${cause.name}: ${cause.message}`;
+    const message = cause.message.startsWith(`${cause.name}:`)
+      ? cause.message
+      : `${cause.name}: ${cause.message}`;
     return `${message} (HTTP ${error.statusCode})`;
   }
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : String(error);
 }
 
 function isConflict(error: unknown): boolean {
-  return ResponseError.is(error) ? error.statusCode === 409 : (error as Error)?.name === 'ConflictError';
+  return ResponseError.is(error)
+    ? error.statusCode === 409
+    : (error as Error)?.name === 'ConflictError';
 }
 
 function isNotFound(error: unknown): boolean {
-  return ResponseError.is(error) ? error.statusCode === 404 : (error as Error)?.name === 'NotFoundError';
+  return ResponseError.is(error)
+    ? error.statusCode === 404
+    : (error as Error)?.name === 'NotFoundError';
 }
 
 /** The parts of an entity its source defines (not what the catalog adds). */
 function sourceView(entity: Entity): unknown {
-  const { uid: _u, etag: _e, generation: _g, annotations = {}, ...metadata } = entity.metadata as Entity['metadata'] & { generation?: unknown };
+  const {
+    uid: _u,
+    etag: _e,
+    generation: _g,
+    annotations = {},
+    ...metadata
+  } = entity.metadata as Entity['metadata'] & { generation?: unknown };
   const { 'backstage.io/orphan': _o, ...rest } = annotations;
-  return { metadata: { ...metadata, annotations: rest }, spec: entity.spec ?? {} };
+  return {
+    metadata: { ...metadata, annotations: rest },
+    spec: entity.spec ?? {},
+  };
 }
 
 function processingErrors(entity: Entity): string[] {
-  const items = (entity as { status?: { items?: Array<{ level?: string; message?: string }> } }).status?.items ?? [];
-  return items.filter(i => i.level === 'error').map(i => i.message ?? 'unknown error');
+  const items =
+    (
+      entity as {
+        status?: { items?: Array<{ level?: string; message?: string }> };
+      }
+    ).status?.items ?? [];
+  return items
+    .filter(i => i.level === 'error')
+    .map(i => i.message ?? 'unknown error');
 }
 
 /**
@@ -117,11 +146,16 @@ function processingErrors(entity: Entity): string[] {
  * are in the catalog. Output `catalogInfoUrl`: the file's page in the provider.
  */
 export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
-  const timeoutMs = readDurationMs(options.config, 'pipelineEngine.catalog.registerTimeout', 60_000);
+  const timeoutMs = readDurationMs(
+    options.config,
+    'pipelineEngine.catalog.registerTimeout',
+    60_000,
+  );
 
   return createStepHandler({
     type: 'RegisterCatalog',
-    description: 'registers a catalog-info.yaml location in the Backstage catalog',
+    description:
+      'registers a catalog-info.yaml location in the Backstage catalog',
     // Registering again refreshes the same location.
     idempotent: true,
     spec,
@@ -129,9 +163,15 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
     async handler(ctx) {
       const s = ctx.spec;
       for (const field of ['connectorRef', 'repository', 'branch'] as const) {
-        if (!s[field]) throw new InputError(`spec.${field} is required to locate ${s.filePath}`);
+        if (!s[field])
+          throw new InputError(
+            `spec.${field} is required to locate ${s.filePath}`,
+          );
       }
-      const access = catalogAccess(options, s.xApiKey ? await secretOrLiteral(ctx, s.xApiKey) : undefined);
+      const access = catalogAccess(
+        options,
+        s.xApiKey ? await secretOrLiteral(ctx, s.xApiKey) : undefined,
+      );
       const urls = await options.resolveFileUrls({
         connectorRef: s.connectorRef!,
         organization: s.organization ?? '',
@@ -147,9 +187,13 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
 
       // A dry run reads and processes the file now, so problems surface with
       // the catalog's own messages instead of as entities that never appear.
-      const dryRun = await access.addLocation({ type: 'url', target, dryRun: true }).catch(error => {
-        throw new Error(`the catalog cannot process ${target}: ${catalogErrorMessage(error)}`);
-      });
+      const dryRun = await access
+        .addLocation({ type: 'url', target, dryRun: true })
+        .catch(error => {
+          throw new Error(
+            `the catalog cannot process ${target}: ${catalogErrorMessage(error)}`,
+          );
+        });
       const locationName = locationSpecToMetadataName({ type: 'url', target });
       const expected = dryRun.entities.filter(
         e => !(e.kind === 'Location' && e.metadata.name === locationName),
@@ -165,7 +209,13 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
         const entity = await access.getEntityByRef(ref);
         if (entity) before.set(ref, entity);
       }
-      await register(access, target, locationName, dryRun.exists === true, ctx.logger);
+      await register(
+        access,
+        target,
+        locationName,
+        dryRun.exists === true,
+        ctx.logger,
+      );
       if (before.size) {
         await Promise.all(
           [...before.keys()].map(ref =>
@@ -188,7 +238,8 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
             missing.push(ref);
             continue;
           }
-          const owner = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
+          const owner =
+            entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
           if (owner && owner !== origin) {
             throw new Error(
               `${ref} is already in the catalog, registered from ${owner}; unregister that location or give the entity another metadata.name`,
@@ -196,19 +247,27 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
           }
           const errors = processingErrors(entity);
           if (errors.length) failing.push(`${ref}: ${errors.join('; ')}`);
-          else if (before.has(ref) && !isDeepStrictEqual(sourceView(entity), sourceView(expected[i]))) stale.push(ref);
+          else if (
+            before.has(ref) &&
+            !jsonEqual(sourceView(entity), sourceView(expected[i]))
+          )
+            stale.push(ref);
         }
         if (!missing.length && !failing.length && !stale.length) break;
         if (Date.now() >= deadline) {
           if (failing.length) {
-            throw new Error(`the catalog failed to process ${target}:\n${failing.map(f => `  - ${f}`).join('\n')}`);
+            throw new Error(
+              `the catalog failed to process ${target}:\n${failing.map(f => `  - ${f}`).join('\n')}`,
+            );
           }
           if (missing.length) {
             throw new Error(
               `${missing.join(', ')} did not appear in the catalog within ${timeoutMs / 1000}s after registering ${target}; the catalog may be busy (raise pipelineEngine.catalog.registerTimeout) or its processing failed (see the catalog's logs)`,
             );
           }
-          ctx.logger.warn(`${stale.join(', ')} still show the previously registered content; the catalog will pick up the change on its next processing run`);
+          ctx.logger.warn(
+            `${stale.join(', ')} still show the previously registered content; the catalog will pick up the change on its next processing run`,
+          );
           break;
         }
         await sleep(POLL_MS, ctx.signal);
@@ -235,9 +294,15 @@ async function register(
   } catch (error) {
     // Catalogs without onConflict support answer 409; refresh by hand.
     if (!isConflict(error)) {
-      throw new Error(`the catalog refused to register ${target}: ${catalogErrorMessage(error)}`);
+      throw new Error(
+        `the catalog refused to register ${target}: ${catalogErrorMessage(error)}`,
+      );
     }
-    const location = (await access.getLocations()).find(l => l.type === 'url' && l.target === target);
-    await access.refreshEntity(location?.entityRef ?? `location:default/${locationName}`);
+    const location = (await access.getLocations()).find(
+      l => l.type === 'url' && l.target === target,
+    );
+    await access.refreshEntity(
+      location?.entityRef ?? `location:default/${locationName}`,
+    );
   }
 }

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type {
   AuthService,
   DiscoveryService,
@@ -10,7 +9,12 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
-import { catalogAccess, readDurationMs, sleep } from './catalogAccess';
+import {
+  catalogAccess,
+  jsonEqual,
+  readDurationMs,
+  sleep,
+} from './catalogAccess';
 import { catalogErrorMessage } from './registerCatalog';
 import { secretOrLiteral } from './secretValue';
 
@@ -28,18 +32,41 @@ const PROPERTIES_PATH = '/pipeline-engine/properties';
 const POLL_MS = 500;
 
 const mode = z.enum(['replace', 'append']);
+
+/** A list, or (when an expression produced it) its JSON text. */
+function jsonList<T extends z.ZodTypeAny>(item: T) {
+  return z.preprocess(value => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }, z.array(item));
+}
 const spec = z.object({
   /** `Entity`: properties of one entity; `Property`: one property of several entities. */
   type: text.transform(String).optional(),
   entityRef: text.transform(String).optional(),
   property: text.transform(String).optional(),
   value: z.unknown().optional(),
-  entityRefs: z
-    .array(z.object({ entityRef: text.transform(String), value: z.unknown().optional() }).passthrough())
-    .optional(),
-  properties: z
-    .array(z.object({ property: text.transform(String), value: z.unknown().optional(), mode: mode.optional() }).passthrough())
-    .optional(),
+  entityRefs: jsonList(
+    z
+      .object({
+        entityRef: text.transform(String),
+        value: z.unknown().optional(),
+      })
+      .passthrough(),
+  ).optional(),
+  properties: jsonList(
+    z
+      .object({
+        property: text.transform(String),
+        value: z.unknown().optional(),
+        mode: mode.optional(),
+      })
+      .passthrough(),
+  ).optional(),
   mode: mode.optional(),
   xApiKey: text.transform(String).optional(),
 });
@@ -62,6 +89,23 @@ interface UpdateResult {
 
 const present = (v: unknown) => v !== undefined && v !== null;
 
+/** Harness's way of naming a property: `<+metadata.testCoverage>`. */
+const WRAPPED_PATH = /^\s*<\+\s*(metadata|spec)(\.|\[)[^<>]*>\s*$/;
+
+/**
+ * Property names reach the handler unrendered (see `deferredFields`), since
+ * `<+metadata.testCoverage>` is a path, not an expression. Any other `<+`
+ * in them is an expression the step cannot resolve itself.
+ */
+function checkPropertyName(property: string, field: string): string {
+  if (property.includes('<+') && !WRAPPED_PATH.test(property)) {
+    throw new InputError(
+      `${field} ${JSON.stringify(property)} holds an expression; property names are paths such as metadata.testCoverage or <+metadata.testCoverage>, and expressions in them are not resolved`,
+    );
+  }
+  return property;
+}
+
 /**
  * The updates a spec asks for. Harness's `type` picks the form: `Entity`
  * (one entity: `property`/`value` or a `properties` list) or `Property`
@@ -72,37 +116,73 @@ export function updatesOf(s: Spec): Update[] {
   const kind = (s.type ?? (s.entityRefs ? 'Property' : 'Entity')).toLowerCase();
   const defaultMode = s.mode ?? 'replace';
   if (kind === 'entity' || kind === 'single') {
-    if (!s.entityRef) throw new InputError('spec.entityRef is required to update a single entity');
+    if (!s.entityRef)
+      throw new InputError(
+        'spec.entityRef is required to update a single entity',
+      );
     const entityRef = s.entityRef;
     if (s.properties?.length) {
       return s.properties.map((p, i) => {
-        if (!present(p.value)) throw new InputError(`spec.properties[${i}] (${p.property}) has no value`);
-        return { entityRef, property: p.property, value: p.value, mode: p.mode ?? defaultMode };
+        if (!present(p.value))
+          throw new InputError(
+            `spec.properties[${i}] (${p.property}) has no value`,
+          );
+        return {
+          entityRef,
+          property: checkPropertyName(
+            p.property,
+            `spec.properties[${i}].property`,
+          ),
+          value: p.value,
+          mode: p.mode ?? defaultMode,
+        };
       });
     }
-    if (!s.property) throw new InputError('spec.property (e.g. metadata.testCoverage) or spec.properties is required');
-    if (!present(s.value)) throw new InputError(`spec.value is required to set ${s.property} of ${entityRef}`);
-    return [{ entityRef, property: s.property, value: s.value, mode: defaultMode }];
+    if (!s.property)
+      throw new InputError(
+        'spec.property (e.g. metadata.testCoverage) or spec.properties is required',
+      );
+    if (!present(s.value))
+      throw new InputError(
+        `spec.value is required to set ${s.property} of ${entityRef}`,
+      );
+    return [
+      {
+        entityRef,
+        property: checkPropertyName(s.property, 'spec.property'),
+        value: s.value,
+        mode: defaultMode,
+      },
+    ];
   }
   if (kind === 'property' || kind === 'multiple') {
-    if (!s.property) throw new InputError('spec.property (e.g. metadata.testCoverage) is required to update several entities');
-    if (!s.entityRefs?.length) throw new InputError('spec.entityRefs must list the entities to update');
-    const property = s.property;
+    if (!s.property)
+      throw new InputError(
+        'spec.property (e.g. metadata.testCoverage) is required to update several entities',
+      );
+    if (!s.entityRefs?.length)
+      throw new InputError('spec.entityRefs must list the entities to update');
+    const property = checkPropertyName(s.property, 'spec.property');
     return s.entityRefs.map((e, i) => {
       const value = present(e.value) ? e.value : s.value;
       if (!present(value)) {
-        throw new InputError(`spec.entityRefs[${i}] (${e.entityRef}) has no value and spec.value gives no default`);
+        throw new InputError(
+          `spec.entityRefs[${i}] (${e.entityRef}) has no value and spec.value gives no default`,
+        );
       }
       return { entityRef: e.entityRef, property, value, mode: defaultMode };
     });
   }
-  throw new InputError(`spec.type ${JSON.stringify(s.type)} is not Entity (one entity) or Property (one property of several entities)`);
+  throw new InputError(
+    `spec.type ${JSON.stringify(s.type)} is not Entity (one entity) or Property (one property of several entities)`,
+  );
 }
 
 function valueAt(entity: Entity, path: string[]): unknown {
   let node: unknown = entity;
   for (const segment of path) {
-    if (typeof node !== 'object' || node === null || Array.isArray(node)) return undefined;
+    if (typeof node !== 'object' || node === null || Array.isArray(node))
+      return undefined;
     node = (node as Record<string, unknown>)[segment];
   }
   return node;
@@ -113,8 +193,14 @@ function valueAt(entity: Entity, path: string[]): unknown {
  * module's overrides API (the module overlays them during processing),
  * refreshes the entities and waits until the catalog serves the values.
  */
-export function createUpdateCatalogPropertyStep(options: UpdateCatalogPropertyStepOptions) {
-  const timeoutMs = readDurationMs(options.config, 'pipelineEngine.catalog.propertyTimeout', 60_000);
+export function createUpdateCatalogPropertyStep(
+  options: UpdateCatalogPropertyStepOptions,
+) {
+  const timeoutMs = readDurationMs(
+    options.config,
+    'pipelineEngine.catalog.propertyTimeout',
+    60_000,
+  );
 
   return createStepHandler({
     type: 'UpdateCatalogProperty',
@@ -122,10 +208,17 @@ export function createUpdateCatalogPropertyStep(options: UpdateCatalogPropertySt
     // Replace sets the same value again; append skips values already present.
     idempotent: true,
     spec,
+    // `<+metadata.testCoverage>` names a property; the engine must not evaluate it.
+    deferredFields: ['property', 'properties.*.property'],
     outputs: () => [],
     async handler(ctx) {
       const updates = updatesOf(ctx.spec);
-      const access = catalogAccess(options, ctx.spec.xApiKey ? await secretOrLiteral(ctx, ctx.spec.xApiKey) : undefined);
+      const access = catalogAccess(
+        options,
+        ctx.spec.xApiKey
+          ? await secretOrLiteral(ctx, ctx.spec.xApiKey)
+          : undefined,
+      );
       const url = `${await options.discovery.getBaseUrl('catalog')}${PROPERTIES_PATH}`;
       const response = await fetch(url, {
         method: 'POST',
@@ -133,31 +226,45 @@ export function createUpdateCatalogPropertyStep(options: UpdateCatalogPropertySt
           Authorization: `Bearer ${await access.token()}`,
           'Content-Type': 'application/json',
         },
-        body: JSON.stringify({ updates, actor: ctx.execution.triggeredBy.identity }),
+        body: JSON.stringify({
+          updates,
+          actor: ctx.execution.triggeredBy.identity,
+        }),
         signal: ctx.signal,
       });
       const body = (await response.json().catch(() => undefined)) as
-        | { results?: UpdateResult[]; error?: { name?: string; message?: string } }
+        | {
+            results?: UpdateResult[];
+            error?: { name?: string; message?: string };
+          }
         | undefined;
       if (!response.ok) {
-        if (response.status === 404 && !body?.error?.message?.includes('not found in the catalog')) {
+        if (
+          response.status === 404 &&
+          !body?.error?.message?.includes('not found in the catalog')
+        ) {
           throw new Error(
             `the catalog has no ${PROPERTIES_PATH} API (HTTP 404); add @idp-pipelines/plugin-catalog-backend-module-pipeline-engine to the backend`,
           );
         }
-        const message = body?.error?.message ?? `${response.status} ${response.statusText}`;
+        const message =
+          body?.error?.message ?? `${response.status} ${response.statusText}`;
         throw new Error(`the catalog refused the update: ${message}`);
       }
       const results = body?.results ?? [];
       for (const r of results) {
-        ctx.logger.info(`${r.mode === 'append' ? 'appended to' : 'set'} ${r.property} of ${r.entityRef}: ${JSON.stringify(r.expected)}`);
+        ctx.logger.info(
+          `${r.mode === 'append' ? 'appended to' : 'set'} ${r.property} of ${r.entityRef}: ${JSON.stringify(r.expected)}`,
+        );
       }
 
       const refs = [...new Set(results.map(r => r.entityRef))];
       await Promise.all(
         refs.map(ref =>
           access.refreshEntity(ref).catch(error => {
-            throw new Error(`stored the values but could not refresh ${ref}: ${catalogErrorMessage(error)}`);
+            throw new Error(
+              `stored the values but could not refresh ${ref}: ${catalogErrorMessage(error)}`,
+            );
           }),
         ),
       );
@@ -165,12 +272,15 @@ export function createUpdateCatalogPropertyStep(options: UpdateCatalogPropertySt
       for (;;) {
         const pending: string[] = [];
         const entities = new Map<string, Entity | undefined>();
-        for (const ref of refs) entities.set(ref, await access.getEntityByRef(ref));
+        for (const ref of refs)
+          entities.set(ref, await access.getEntityByRef(ref));
         for (const r of results) {
           const entity = entities.get(r.entityRef);
           const actual = entity ? valueAt(entity, r.path) : undefined;
-          if (!isDeepStrictEqual(actual ?? null, r.expected ?? null)) {
-            pending.push(`${r.entityRef} ${r.property} is ${JSON.stringify(actual ?? null)}, expected ${JSON.stringify(r.expected)}`);
+          if (!jsonEqual(actual ?? null, r.expected ?? null)) {
+            pending.push(
+              `${r.entityRef} ${r.property} is ${JSON.stringify(actual ?? null)}, expected ${JSON.stringify(r.expected)}`,
+            );
           }
         }
         if (!pending.length) break;
@@ -185,4 +295,3 @@ export function createUpdateCatalogPropertyStep(options: UpdateCatalogPropertySt
     },
   });
 }
-

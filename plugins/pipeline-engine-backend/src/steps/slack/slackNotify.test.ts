@@ -6,7 +6,9 @@ import { createSlackNotifyStep, slackText } from './slackNotify';
 
 const TOKEN = 'xoxb-1234-5678-secretvalue';
 const step = createSlackNotifyStep({
-  config: new ConfigReader({ pipelineEngine: { slack: { apiUrl: 'https://slack.test/api' } } }),
+  config: new ConfigReader({
+    pipelineEngine: { slack: { apiUrl: 'https://slack.test/api' } },
+  }),
 });
 
 interface SlackCall {
@@ -18,7 +20,9 @@ interface SlackCall {
 }
 
 const calls: SlackCall[] = [];
-type Reply = Record<string, unknown> | ((body: Record<string, string>) => Record<string, unknown>);
+type Reply =
+  | Record<string, unknown>
+  | ((body: Record<string, string>) => Record<string, unknown>);
 let replies: Record<string, Reply> = {};
 let httpStatus: number | undefined;
 
@@ -58,7 +62,11 @@ const okReplies = () => {
       body.email === 'jane@example.com'
         ? { ok: true, user: { id: 'U0JANE', name: 'jane' } }
         : { ok: false, error: 'users_not_found' },
-    'chat.postMessage': body => ({ ok: true, channel: body.channel.startsWith('U') ? 'D0DM' : body.channel, ts: '1700000000.000100' }),
+    'chat.postMessage': body => ({
+      ok: true,
+      channel: body.channel.startsWith('U') ? 'D0DM' : body.channel,
+      ts: '1700000000.000100',
+    }),
   };
 };
 
@@ -70,11 +78,15 @@ const seedMessage =
 describe('SlackNotify', () => {
   it('looks the user up by email and sends the direct message', async () => {
     okReplies();
-    const result = await runStep(step, {
-      email: 'jane@example.com',
-      messageContent: seedMessage,
-      token: 'account.slacksecrettestws',
-    }, { secrets: { slacksecrettestws: TOKEN } });
+    const result = await runStep(
+      step,
+      {
+        email: 'jane@example.com',
+        messageContent: seedMessage,
+        token: 'account.slacksecrettestws',
+      },
+      { secrets: { slacksecrettestws: TOKEN } },
+    );
 
     expect(result.error).toBeUndefined();
     expect(calls).toEqual([
@@ -96,21 +108,33 @@ describe('SlackNotify', () => {
         },
       },
     ]);
-    expect(result.outputs).toEqual({ ts: '1700000000.000100', channel: 'D0DM' });
+    expect(result.outputs).toEqual({
+      ts: '1700000000.000100',
+      channel: 'D0DM',
+    });
     expect(result.masked).toEqual([TOKEN]);
     expect(result.logs.join('\n')).not.toContain(TOKEN);
   });
 
-  it('accepts the document\'s emailId spelling', async () => {
+  it("accepts the document's emailId spelling", async () => {
     okReplies();
-    const result = await runStep(step, { emailId: 'jane@example.com', messageContent: 'hi', token: 's' }, { secrets: { s: TOKEN } });
+    const result = await runStep(
+      step,
+      { emailId: 'jane@example.com', messageContent: 'hi', token: 's' },
+      { secrets: { s: TOKEN } },
+    );
     expect(result.error).toBeUndefined();
-    expect(calls.map(c => c.path)).toEqual(['/api/users.lookupByEmail', '/api/chat.postMessage']);
+    expect(calls.map(c => c.path)).toEqual([
+      '/api/users.lookupByEmail',
+      '/api/chat.postMessage',
+    ]);
   });
 
   it('posts blocks and bot settings to a channel, in a thread', async () => {
     okReplies();
-    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*done*' } }];
+    const blocks = [
+      { type: 'section', text: { type: 'mrkdwn', text: '*done*' } },
+    ];
     const result = await runStep(step, {
       channel: '#releases',
       messageContent: 'fallback',
@@ -134,7 +158,10 @@ describe('SlackNotify', () => {
       thread_ts: '1699999999.000200',
       reply_broadcast: 'true',
     });
-    expect(result.outputs).toEqual({ ts: '1700000000.000100', channel: '#releases' });
+    expect(result.outputs).toEqual({
+      ts: '1700000000.000100',
+      channel: '#releases',
+    });
     // A literal token (not a secret id) is masked all the same.
     expect(result.masked).toEqual([TOKEN]);
   });
@@ -164,15 +191,24 @@ describe('SlackNotify', () => {
       'Slack users.lookupByEmail failed: missing_scope (the token lacks the users:read.email scope (it has chat:write))',
       ['/api/users.lookupByEmail'],
     ],
-  ])('reports Slack\'s %s verbatim', async (code, fields, message, paths) => {
+  ])("reports Slack's %s verbatim", async (code, fields, message, paths) => {
     replies = {
       'users.lookupByEmail':
         code === 'missing_scope'
-          ? { ok: false, error: 'missing_scope', needed: 'users:read.email', provided: 'chat:write' }
+          ? {
+              ok: false,
+              error: 'missing_scope',
+              needed: 'users:read.email',
+              provided: 'chat:write',
+            }
           : { ok: false, error: code },
       'chat.postMessage': { ok: false, error: code },
     };
-    const result = await runStep(step, { ...fields, token: 'slack' }, { secrets: { slack: TOKEN } });
+    const result = await runStep(
+      step,
+      { ...fields, token: 'slack' },
+      { secrets: { slack: TOKEN } },
+    );
     expect(result.error?.message).toBe(message);
     expect(calls.map(c => c.path)).toEqual(paths);
     expect(result.logs.join('\n')).not.toContain(TOKEN);
@@ -181,22 +217,41 @@ describe('SlackNotify', () => {
 
   it('reports HTTP failures after retrying', async () => {
     httpStatus = 503;
-    const result = await runStep(step, { channel: '#general', messageContent: 'hi', token: TOKEN });
-    expect(result.error?.message).toBe('Slack chat.postMessage failed: HTTP 503');
+    const result = await runStep(step, {
+      channel: '#general',
+      messageContent: 'hi',
+      token: TOKEN,
+    });
+    expect(result.error?.message).toBe(
+      'Slack chat.postMessage failed: HTTP 503',
+    );
     expect(calls).toHaveLength(3);
   });
 
   it('names a secret that is not configured', async () => {
-    const result = await runStep(step, { channel: '#general', messageContent: 'hi', token: 'account.slacksecret' });
-    expect(result.error?.message).toBe('secret "account.slacksecret" is not configured');
+    const result = await runStep(step, {
+      channel: '#general',
+      messageContent: 'hi',
+      token: 'account.slacksecret',
+    });
+    expect(result.error?.message).toBe(
+      'secret "account.slacksecret" is not configured',
+    );
     expect(calls).toHaveLength(0);
   });
 
   it('leaves a mention it cannot resolve as written', async () => {
     okReplies();
-    const result = await runStep(step, { channel: '#general', messageContent: 'cc <@ghost@example.com> <@U0OTHER>', token: TOKEN });
+    const result = await runStep(step, {
+      channel: '#general',
+      messageContent: 'cc <@ghost@example.com> <@U0OTHER>',
+      token: TOKEN,
+    });
     expect(result.error).toBeUndefined();
-    expect(calls.map(c => c.path)).toEqual(['/api/users.lookupByEmail', '/api/chat.postMessage']);
+    expect(calls.map(c => c.path)).toEqual([
+      '/api/users.lookupByEmail',
+      '/api/chat.postMessage',
+    ]);
     expect(calls[1].body.text).toBe('cc <@ghost@example.com> <@U0OTHER>');
     expect(result.logs).toContain(
       'warn: left <@ghost@example.com> as written: Slack users.lookupByEmail failed: users_not_found (no Slack user has the email ghost@example.com)',
@@ -204,9 +259,18 @@ describe('SlackNotify', () => {
   });
 
   test.each([
-    [{ channel: '#c', blocks: '{not json', token: 't' }, /^spec\.blocks is not valid JSON: /],
-    [{ channel: '#c', blocks: '{"type": "section"}', token: 't' }, /^spec\.blocks must be a list of Block Kit blocks/],
-    [{ messageContent: 'hi', token: 't' }, /needs a recipient: email \(direct message\) or channel/],
+    [
+      { channel: '#c', blocks: '{not json', token: 't' },
+      /^spec\.blocks is not valid JSON: /,
+    ],
+    [
+      { channel: '#c', blocks: '{"type": "section"}', token: 't' },
+      /^spec\.blocks must be a list of Block Kit blocks/,
+    ],
+    [
+      { messageContent: 'hi', token: 't' },
+      /needs a recipient: email \(direct message\) or channel/,
+    ],
     [{ channel: '#c', token: 't' }, /needs messageContent or blocks/],
   ])('rejects a bad spec: %j', async (spec, message) => {
     const result = await runStep(step, spec, { secrets: { t: TOKEN } });
@@ -217,7 +281,9 @@ describe('SlackNotify', () => {
 
 describe('slackText', () => {
   it('turns literal backslash-n into line breaks and keeps Slack markup', () => {
-    expect(slackText('a\\nb\\r\\nc <https://x|Link> <@U1>')).toBe('a\nb\nc <https://x|Link> <@U1>');
+    expect(slackText('a\\nb\\r\\nc <https://x|Link> <@U1>')).toBe(
+      'a\nb\nc <https://x|Link> <@U1>',
+    );
     expect(slackText('real\nbreak')).toBe('real\nbreak');
   });
 });

@@ -23,7 +23,9 @@ export interface SlackNotifyStepOptions {
 
 const DEFAULT_API_URL = 'https://slack.com/api/';
 
-const flag = z.union([z.boolean(), z.enum(['true', 'false'])]).transform(v => v === true || v === 'true');
+const flag = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .transform(v => v === true || v === 'true');
 const spec = z
   .object({
     token: text.transform(String),
@@ -40,10 +42,19 @@ const spec = z
   })
   .superRefine((s, ctx) => {
     if (!s.email && !s.emailId && !s.channel) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['email'], message: 'SlackNotify needs a recipient: email (direct message) or channel' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['email'],
+        message:
+          'SlackNotify needs a recipient: email (direct message) or channel',
+      });
     }
     if (s.messageContent === undefined && s.blocks === undefined) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['messageContent'], message: 'SlackNotify needs messageContent or blocks' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['messageContent'],
+        message: 'SlackNotify needs messageContent or blocks',
+      });
     }
   });
 
@@ -64,20 +75,33 @@ function parseBlocks(blocks: string | unknown[]): unknown[] {
     try {
       value = JSON.parse(blocks);
     } catch (error) {
-      throw new InputError(`spec.blocks is not valid JSON: ${(error as Error).message}`);
+      throw new InputError(
+        `spec.blocks is not valid JSON: ${(error as Error).message}`,
+      );
     }
   }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Array.isArray((value as { blocks?: unknown }).blocks)) {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Array.isArray((value as { blocks?: unknown }).blocks)
+  ) {
     value = (value as { blocks: unknown[] }).blocks;
   }
   if (!Array.isArray(value)) {
-    throw new InputError('spec.blocks must be a list of Block Kit blocks (or {"blocks": [...]})');
+    throw new InputError(
+      'spec.blocks must be a list of Block Kit blocks (or {"blocks": [...]})',
+    );
   }
   return value;
 }
 
 /** Slack's own error code and what it usually means, verbatim first. */
-function describeSlackError(method: string, error: unknown, subject: string): Error {
+function describeSlackError(
+  method: string,
+  error: unknown,
+  subject: string,
+): Error {
   const coded = error as CodedError & {
     data?: { error?: string; needed?: string; provided?: string };
     statusCode?: number;
@@ -124,7 +148,8 @@ function stepLogger(ctx: StepContext<unknown>): Logger {
     debug: () => {},
     info: () => {},
     warn: (...msgs) => ctx.logger.warn(`slack: ${msgs.map(String).join(' ')}`),
-    error: (...msgs) => ctx.logger.error(`slack: ${msgs.map(String).join(' ')}`),
+    error: (...msgs) =>
+      ctx.logger.error(`slack: ${msgs.map(String).join(' ')}`),
     setLevel: l => {
       level = l;
     },
@@ -138,7 +163,9 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    promise
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
@@ -148,7 +175,9 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
  * `channel` of the posted message (for replies through `threadTs`).
  */
 export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
-  const configured = options.config.getOptionalString('pipelineEngine.slack.apiUrl') ?? DEFAULT_API_URL;
+  const configured =
+    options.config.getOptionalString('pipelineEngine.slack.apiUrl') ??
+    DEFAULT_API_URL;
   const slackApiUrl = configured.endsWith('/') ? configured : `${configured}/`;
 
   return createStepHandler({
@@ -165,10 +194,19 @@ export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
         slackApiUrl,
         logger: stepLogger(ctx as StepContext<unknown>),
         logLevel: LogLevel.WARN,
-        retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2000 },
+        retryConfig: {
+          retries: 2,
+          factor: 2,
+          minTimeout: 500,
+          maxTimeout: 2000,
+        },
         timeout: 30_000,
       });
-      const call = <T>(method: string, subject: string, run: () => Promise<T>) =>
+      const call = <T>(
+        method: string,
+        subject: string,
+        run: () => Promise<T>,
+      ) =>
         abortable(run(), ctx.signal).catch(error => {
           if (ctx.signal.aborted) throw error;
           throw describeSlackError(method, error, subject);
@@ -178,8 +216,13 @@ export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
       const lookup = async (email: string) => {
         const key = email.toLowerCase();
         if (!userIds.has(key)) {
-          const result = await call('users.lookupByEmail', email, () => client.users.lookupByEmail({ email }));
-          if (!result.user?.id) throw new Error(`Slack users.lookupByEmail returned no user for ${email}`);
+          const result = await call('users.lookupByEmail', email, () =>
+            client.users.lookupByEmail({ email }),
+          );
+          if (!result.user?.id)
+            throw new Error(
+              `Slack users.lookupByEmail returned no user for ${email}`,
+            );
           userIds.set(key, result.user.id);
         }
         return userIds.get(key)!;
@@ -189,20 +232,28 @@ export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
       let channel: string;
       if (s.channel) {
         channel = s.channel;
-        if (email) ctx.logger.info(`posting to channel ${channel}; email ${email} is not messaged directly`);
+        if (email)
+          ctx.logger.info(
+            `posting to channel ${channel}; email ${email} is not messaged directly`,
+          );
       } else {
         channel = await lookup(email!);
         ctx.logger.info(`sending a direct message to ${email}`);
       }
 
-      let message = s.messageContent === undefined ? undefined : slackText(s.messageContent);
+      let message =
+        s.messageContent === undefined
+          ? undefined
+          : slackText(s.messageContent);
       if (message) {
         // `<@jane@example.com>` mentions nobody in Slack; mention the user instead.
         for (const m of [...message.matchAll(/<@([^<>@|\s]+@[^<>|\s]+)>/g)]) {
           try {
             message = message.replace(m[0], `<@${await lookup(m[1])}>`);
           } catch (error) {
-            ctx.logger.warn(`left ${m[0]} as written: ${(error as Error).message}`);
+            ctx.logger.warn(
+              `left ${m[0]} as written: ${(error as Error).message}`,
+            );
           }
         }
       }
@@ -211,14 +262,20 @@ export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
         client.chat.postMessage({
           channel,
           ...(message !== undefined ? { text: message } : {}),
-          ...(s.blocks !== undefined ? { blocks: parseBlocks(s.blocks) as never } : {}),
+          ...(s.blocks !== undefined
+            ? { blocks: parseBlocks(s.blocks) as never }
+            : {}),
           ...(s.botUsername ? { username: s.botUsername } : {}),
           ...(s.botIconUrl ? { icon_url: s.botIconUrl } : {}),
           ...(s.threadTs ? { thread_ts: s.threadTs } : {}),
-          ...(s.replyBroadcast !== undefined && s.threadTs ? { reply_broadcast: s.replyBroadcast } : {}),
+          ...(s.replyBroadcast !== undefined && s.threadTs
+            ? { reply_broadcast: s.replyBroadcast }
+            : {}),
         } as Parameters<typeof client.chat.postMessage>[0]),
       );
-      ctx.logger.info(`posted message ${result.ts} to ${result.channel ?? channel}`);
+      ctx.logger.info(
+        `posted message ${result.ts} to ${result.channel ?? channel}`,
+      );
       if (result.ts) ctx.output('ts', result.ts);
       ctx.output('channel', result.channel ?? channel);
     },

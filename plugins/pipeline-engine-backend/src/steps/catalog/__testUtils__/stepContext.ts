@@ -2,7 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@backstage/errors';
-import type { StepContext, StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type {
+  StepContext,
+  StepHandler,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
 
 /** What a handler did through its context, and how it ended. */
 export interface StepResult {
@@ -33,14 +36,17 @@ export async function runStep<T>(
   const parsed = handler.spec.safeParse(rawSpec);
   if (!parsed.success) {
     result.error = new InputError(
-      parsed.error.issues.map(i => `spec.${i.path.join('.')}: ${i.message}`).join('; '),
+      parsed.error.issues
+        .map(i => `spec.${i.path.join('.')}: ${i.message}`)
+        .join('; '),
     );
     return result;
   }
   const secrets = options.secrets ?? {};
   const ctx: StepContext<T> = {
     spec: parsed.data,
-    workspace: options.workspace ?? mkdtempSync(join(tmpdir(), 'catalog-step-')),
+    workspace:
+      options.workspace ?? mkdtempSync(join(tmpdir(), 'catalog-step-')),
     logger: {
       info: m => result.logs.push(`info: ${m}`),
       warn: m => result.logs.push(`warn: ${m}`),
@@ -51,7 +57,8 @@ export async function runStep<T>(
       async get(reference) {
         const bare = reference.replace(/^(account|org)\./, '');
         const value = secrets[reference] ?? secrets[bare];
-        if (value === undefined) throw new InputError(`secret "${reference}" is not configured`);
+        if (value === undefined)
+          throw new InputError(`secret "${reference}" is not configured`);
         result.masked.push(value);
         return value;
       },
@@ -63,7 +70,13 @@ export async function runStep<T>(
     output: (name, value) => {
       result.outputs[name] = value;
     },
-    step: { identifier: 'step', name: 'step', type: handler.type, fqn: 'pipeline.stages.main.spec.execution.steps.step', retryCount: 0 },
+    step: {
+      identifier: 'step',
+      name: 'step',
+      type: handler.type,
+      fqn: 'pipeline.stages.main.spec.execution.steps.step',
+      retryCount: 0,
+    },
     stage: { identifier: 'main', name: 'main', type: 'IDP' },
     execution: {
       id: 'exec-1',

@@ -105,6 +105,15 @@ function parseNumber(text: string, isFloat: boolean): number {
   return Number(t);
 }
 
+/** Index of the next `{{`, `{%` or `{#` from `from`, or -1. */
+function findOpener(src: string, from: number): number {
+  for (let i = src.indexOf('{', from); i >= 0; i = src.indexOf('{', i + 1)) {
+    const c = src[i + 1];
+    if (c === '{' || c === '%' || c === '#') return i;
+  }
+  return -1;
+}
+
 /**
  * Splits a template into tokens. `keepTrailingNewline` false drops one
  * trailing newline, as Jinja2's default does.
@@ -122,16 +131,7 @@ export function tokenize(source: string, keepTrailingNewline: boolean): Token[] 
 
   while (pos < src.length) {
     // Root state: data up to the next `{{`, `{%` or `{#`.
-    let i = pos;
-    let opener = -1;
-    while ((i = src.indexOf('{', i)) >= 0) {
-      const c = src[i + 1];
-      if (c === '{' || c === '%' || c === '#') {
-        opener = i;
-        break;
-      }
-      i++;
-    }
+    const opener = findOpener(src, pos);
     if (opener < 0) {
       push('data', src.slice(pos));
       lineno += countNl(src.slice(pos));
@@ -139,7 +139,8 @@ export function tokenize(source: string, keepTrailingNewline: boolean): Token[] 
     }
     let text = src.slice(pos, opener);
     const raw = src[opener + 1] === '%' ? matchAt(RE.rawBegin, src, opener) : null;
-    const sign = raw ? raw[1] : src[opener + 2] === '-' || src[opener + 2] === '+' ? src[opener + 2] : '';
+    const after = src[opener + 2];
+    const sign = raw ? raw[1] : ['-', '+'].find(c => c === after) ?? '';
     let stripped = 0;
     if (sign === '-') {
       const s = rstrip(text);
@@ -179,63 +180,61 @@ export function tokenize(source: string, keepTrailingNewline: boolean): Token[] 
     }
     const isBlock = kind === '%';
     push(isBlock ? 'block_begin' : 'variable_begin', src.slice(opener, pos));
-    pos = lexTag(src, pos, isBlock, tokens, () => lineno, n => {
-      lineno += n;
-    });
+    ({ pos, lineno } = lexTag(src, pos, isBlock, tokens, lineno));
   }
   tokens.push({ type: 'eof', value: '', lineno });
   return tokens;
 }
 
-/** Lexes the inside of a `{% %}` or `{{ }}` tag; returns the position after its end. */
-function lexTag(
-  src: string,
-  start: number,
-  isBlock: boolean,
-  tokens: Token[],
-  line: () => number,
-  addLines: (n: number) => void,
-): number {
+const TAG_RULES = [
+  ['whitespace', RE.whitespace], ['float', RE.float], ['integer', RE.integer],
+  ['name', RE.name], ['string', RE.string], ['operator', RE.operator],
+] as const;
+const CLOSING: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
+
+/** Lexes the inside of a `{% %}` or `{{ }}` tag; returns the position after its end and the line there. */
+function lexTag(src: string, start: number, isBlock: boolean, tokens: Token[], startLine: number): { pos: number; lineno: number } {
   const balance: string[] = [];
   let pos = start;
+  let lineno = startLine;
   const endRe = isBlock ? RE.blockEnd : RE.variableEnd;
   while (pos < src.length) {
-    if (balance.length === 0) {
-      const end = matchAt(endRe, src, pos);
-      if (end) {
-        tokens.push({ type: isBlock ? 'block_end' : 'variable_end', value: end[0], lineno: line() });
-        addLines(countNl(end[0]));
-        return pos + end[0].length;
+    const end = balance.length === 0 ? matchAt(endRe, src, pos) : null;
+    if (end) {
+      tokens.push({ type: isBlock ? 'block_end' : 'variable_end', value: end[0], lineno });
+      return { pos: pos + end[0].length, lineno: lineno + countNl(end[0]) };
+    }
+    let kind: (typeof TAG_RULES)[number][0] | undefined;
+    let m: RegExpExecArray | null = null;
+    for (const [k, re] of TAG_RULES) {
+      m = matchAt(re, src, pos);
+      if (m) {
+        kind = k;
+        break;
       }
     }
-    let m: RegExpExecArray | null;
-    if ((m = matchAt(RE.whitespace, src, pos))) {
-      addLines(countNl(m[0]));
-    } else if ((m = matchAt(RE.float, src, pos))) {
-      tokens.push({ type: 'float', value: m[0], num: parseNumber(m[0], true), lineno: line() });
-    } else if ((m = matchAt(RE.integer, src, pos))) {
-      const n = parseNumber(m[0], false);
-      if (!Number.isSafeInteger(n)) throw unsupported('integer literals beyond 2**53', line());
-      tokens.push({ type: 'integer', value: m[0], num: n, lineno: line() });
-    } else if ((m = matchAt(RE.name, src, pos))) {
-      tokens.push({ type: 'name', value: m[0], lineno: line() });
-    } else if ((m = matchAt(RE.string, src, pos))) {
-      const body = m[1] ?? m[2];
-      tokens.push({ type: 'string', value: unescape(body, line()), lineno: line() });
-      addLines(countNl(m[0]));
-    } else if ((m = matchAt(RE.operator, src, pos))) {
-      const op = m[0];
-      if (op === '{' || op === '(' || op === '[') balance.push(op === '{' ? '}' : op === '(' ? ')' : ']');
-      else if (op === '}' || op === ')' || op === ']') {
-        if (!balance.length) throw syntaxError(`unexpected '${op}'`, line());
+    if (!m || !kind) throw syntaxError(`unexpected char '${src[pos]}' at ${pos}`, lineno);
+    const text = m[0];
+    if (kind === 'float' || kind === 'integer') {
+      const n = parseNumber(text, kind === 'float');
+      if (kind === 'integer' && !Number.isSafeInteger(n)) throw unsupported('integer literals beyond 2**53', lineno);
+      tokens.push({ type: kind, value: text, num: n, lineno });
+    } else if (kind === 'name') {
+      tokens.push({ type: 'name', value: text, lineno });
+    } else if (kind === 'string') {
+      tokens.push({ type: 'string', value: unescape(m[1] ?? m[2], lineno), lineno });
+    } else if (kind === 'operator') {
+      if (CLOSING[text]) {
+        balance.push(CLOSING[text]);
+      } else if (text === '}' || text === ')' || text === ']') {
+        if (!balance.length) throw syntaxError(`unexpected '${text}'`, lineno);
         const expected = balance.pop();
-        if (expected !== op) throw syntaxError(`unexpected '${op}', expected '${expected}'`, line());
+        if (expected !== text) throw syntaxError(`unexpected '${text}', expected '${expected}'`, lineno);
       }
-      tokens.push({ type: OPERATORS[op], value: op, lineno: line() });
-    } else {
-      throw syntaxError(`unexpected char '${src[pos]}' at ${pos}`, line());
+      tokens.push({ type: OPERATORS[text], value: text, lineno });
     }
-    pos += m[0].length;
+    lineno += countNl(text);
+    pos += text.length;
   }
-  return pos;
+  return { pos, lineno };
 }

@@ -17,7 +17,7 @@ function refuseMarkup(a: PyValue, b: PyValue, op: string): void {
   if (a instanceof PyMarkup || b instanceof PyMarkup) throw unsupported(`'${op}' on a Markup value (escape/safe result)`);
 }
 
-function numbers(op: string, a: PyValue, b: PyValue): [number, number, boolean] | undefined {
+function numbers(a: PyValue, b: PyValue): [number, number, boolean] | undefined {
   const x = numeric(a);
   const y = numeric(b);
   if (x === undefined || y === undefined) return undefined;
@@ -37,7 +37,7 @@ export function binary(op: string, a: PyValue, b: PyValue): PyValue {
   failIfUndefined(a);
   failIfUndefined(b);
   refuseMarkup(a, b, op);
-  const nums = numbers(op, a, b);
+  const nums = numbers(a, b);
   switch (op) {
     case '+':
       if (nums) return nums[2] ? float(nums[0] + nums[1]) : pyInt(nums[0] + nums[1]);

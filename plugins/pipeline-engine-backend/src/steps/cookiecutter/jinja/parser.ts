@@ -55,6 +55,8 @@ export class Parser {
   #softDepth = 0;
   #loopDepth = 0;
   readonly #endStack: string[][] = [];
+  /** Line of the first `a if b` without else (Jinja2 embeds the template name in its code). */
+  bareCondexprLine?: number;
   /** Filters/tests Jinja2 does not know; an error unless inside a conditional (checked at the end). */
   readonly #unknown: Array<Extract<Expr, { kind: 'filter' | 'test' }>> = [];
 
@@ -62,6 +64,10 @@ export class Parser {
 
   get #cur(): Token {
     return this.tokens[this.#pos];
+  }
+  /** The current token's type (a method, so TypeScript does not narrow it across #next()). */
+  #type(): TokenType {
+    return this.tokens[this.#pos].type;
   }
   #look(): Token {
     return this.tokens[Math.min(this.#pos + 1, this.tokens.length - 1)];
@@ -124,7 +130,7 @@ export class Parser {
     };
     if (endTokens) this.#endStack.push(endTokens);
     try {
-      while (this.#cur.type !== 'eof') {
+      while (this.#type() !== 'eof') {
         const t = this.#cur;
         if (t.type === 'data') {
           if (!data.length) dataLine = t.lineno;
@@ -156,7 +162,7 @@ export class Parser {
     this.#skipIf('colon');
     this.#expect('block_end');
     const result = this.#subparse(endTokens);
-    if (this.#cur.type === 'eof') {
+    if (this.#type() === 'eof') {
       const expected = endTokens.map(e => `'${e.split(':').pop()}'`).join(' or ');
       this.#fail(`Unexpected end of template. Jinja was looking for the following tags: ${expected}.`);
     }
@@ -178,7 +184,7 @@ export class Parser {
       case 'print': {
         this.#next();
         const nodes: Expr[] = [];
-        while (this.#cur.type !== 'block_end') {
+        while (this.#type() !== 'block_end') {
           if (nodes.length) this.#expect('comma');
           nodes.push(this.#parseExpression());
         }
@@ -259,7 +265,7 @@ export class Parser {
     const lineno = this.#next().lineno;
     const targets: Expr[] = [];
     const values: Expr[] = [];
-    while (this.#cur.type !== 'block_end') {
+    while (this.#type() !== 'block_end') {
       if (targets.length) this.#expect('comma');
       targets.push(this.#parseAssignTarget());
       this.#expect('assign');
@@ -275,7 +281,7 @@ export class Parser {
     const params: string[] = [];
     const defaults: Expr[] = [];
     this.#expect('lparen');
-    while (this.#cur.type !== 'rparen') {
+    while (this.#type() !== 'rparen') {
       if (params.length) this.#expect('comma');
       const arg = this.#expect('name').value;
       if (this.#skipIf('assign')) defaults.push(this.#parseExpression());
@@ -347,6 +353,7 @@ export class Parser {
         const test = this.#parseOr();
         const expr2 = this.#skipIf('name:else') ? this.#parseCondexpr() : undefined;
         markSoft(expr1);
+        if (!expr2) this.bareCondexprLine ??= lineno;
         expr1 = { kind: 'condexpr', test, expr1, expr2, lineno };
       } finally {
         this.#softDepth--;
@@ -358,7 +365,7 @@ export class Parser {
 
   #parseOr(): Expr {
     let left = this.#parseAnd();
-    while (this.#cur.type === 'name' && this.#cur.value === 'or') {
+    while (this.#type() === 'name' && this.#cur.value === 'or') {
       const lineno = this.#next().lineno;
       left = { kind: 'or', left, right: this.#parseAnd(), lineno };
     }
@@ -367,7 +374,7 @@ export class Parser {
 
   #parseAnd(): Expr {
     let left = this.#parseNot();
-    while (this.#cur.type === 'name' && this.#cur.value === 'and') {
+    while (this.#type() === 'name' && this.#cur.value === 'and') {
       const lineno = this.#next().lineno;
       left = { kind: 'and', left, right: this.#parseNot(), lineno };
     }
@@ -387,7 +394,7 @@ export class Parser {
     const expr = this.#parseMath1();
     const ops: Array<[string, Expr]> = [];
     for (;;) {
-      const op = COMPARE[this.#cur.type];
+      const op = COMPARE[this.#type()];
       if (op) {
         this.#next();
         ops.push([op, this.#parseMath1()]);
@@ -406,7 +413,7 @@ export class Parser {
 
   #parseMath1(): Expr {
     let left = this.#parseConcat();
-    for (let op = MATH1[this.#cur.type]; op; op = MATH1[this.#cur.type]) {
+    for (let op = MATH1[this.#type()]; op; op = MATH1[this.#type()]) {
       const lineno = this.#next().lineno;
       left = { kind: 'binary', op, left, right: this.#parseConcat(), lineno };
     }
@@ -416,7 +423,7 @@ export class Parser {
   #parseConcat(): Expr {
     const lineno = this.#cur.lineno;
     const nodes = [this.#parseMath2()];
-    while (this.#cur.type === 'tilde') {
+    while (this.#type() === 'tilde') {
       this.#next();
       nodes.push(this.#parseMath2());
     }
@@ -425,7 +432,7 @@ export class Parser {
 
   #parseMath2(): Expr {
     let left = this.#parsePow();
-    for (let op = MATH2[this.#cur.type]; op; op = MATH2[this.#cur.type]) {
+    for (let op = MATH2[this.#type()]; op; op = MATH2[this.#type()]) {
       const lineno = this.#next().lineno;
       left = { kind: 'binary', op, left, right: this.#parsePow(), lineno };
     }
@@ -434,7 +441,7 @@ export class Parser {
 
   #parsePow(): Expr {
     let left = this.#parseUnary();
-    while (this.#cur.type === 'pow') {
+    while (this.#type() === 'pow') {
       const lineno = this.#next().lineno;
       left = { kind: 'binary', op: '**', left, right: this.#parseUnary(), lineno };
     }
@@ -467,7 +474,7 @@ export class Parser {
     }
     if (t.type === 'string') {
       let value = '';
-      while (this.#cur.type === 'string') value += this.#next().value;
+      while (this.#type() === 'string') value += this.#next().value;
       return { kind: 'const', value, lineno };
     }
     if (t.type === 'integer') {
@@ -499,7 +506,7 @@ export class Parser {
       const c = this.#cur;
       if (['variable_end', 'block_end', 'rparen'].includes(c.type) || (o.extraEnd ?? []).some(e => this.#test(c, e))) break;
       items.push(parse());
-      if (this.#cur.type === 'comma') isTuple = true;
+      if (this.#type() === 'comma') isTuple = true;
       else break;
     }
     if (!isTuple) {
@@ -512,9 +519,9 @@ export class Parser {
   #parseList(): Expr {
     const lineno = this.#expect('lbracket').lineno;
     const items: Expr[] = [];
-    while (this.#cur.type !== 'rbracket') {
+    while (this.#type() !== 'rbracket') {
       if (items.length) this.#expect('comma');
-      if (this.#cur.type === 'rbracket') break;
+      if (this.#type() === 'rbracket') break;
       items.push(this.#parseExpression());
     }
     this.#expect('rbracket');
@@ -524,9 +531,9 @@ export class Parser {
   #parseDict(): Expr {
     const lineno = this.#expect('lbrace').lineno;
     const pairs: Array<[Expr, Expr]> = [];
-    while (this.#cur.type !== 'rbrace') {
+    while (this.#type() !== 'rbrace') {
       if (pairs.length) this.#expect('comma');
-      if (this.#cur.type === 'rbrace') break;
+      if (this.#type() === 'rbrace') break;
       const key = this.#parseExpression();
       this.#expect('colon');
       pairs.push([key, this.#parseExpression()]);
@@ -535,16 +542,18 @@ export class Parser {
     return { kind: 'dict', pairs, lineno };
   }
 
-  #parsePostfix(node: Expr): Expr {
+  #parsePostfix(start: Expr): Expr {
+    let node = start;
     for (;;) {
-      const type = this.#cur.type;
+      const type = this.#type();
       if (type === 'dot' || type === 'lbracket') node = this.#parseSubscript(node);
       else if (type === 'lparen') node = this.#parseCall(node);
       else return node;
     }
   }
 
-  #parseFilterExpr(node: Expr): Expr {
+  #parseFilterExpr(start: Expr): Expr {
+    let node = start;
     for (;;) {
       const t = this.#cur;
       if (t.type === 'pipe') node = this.#parseFilter(node)!;
@@ -563,7 +572,7 @@ export class Parser {
       return { kind: 'getitem', node, arg: { kind: 'const', value: attr.num!, lineno: attr.lineno }, lineno: t.lineno };
     }
     const args: Expr[] = [];
-    while (this.#cur.type !== 'rbracket') {
+    while (this.#type() !== 'rbracket') {
       if (args.length) this.#expect('comma');
       args.push(this.#parseSubscribed());
     }
@@ -575,21 +584,21 @@ export class Parser {
   #parseSubscribed(): Expr {
     const lineno = this.#cur.lineno;
     const parts: Array<Expr | undefined> = [];
-    if (this.#cur.type === 'colon') {
+    if (this.#type() === 'colon') {
       this.#next();
       parts.push(undefined);
     } else {
       const node = this.#parseExpression();
-      if (this.#cur.type !== 'colon') return node;
+      if (this.#type() !== 'colon') return node;
       this.#next();
       parts.push(node);
     }
-    if (this.#cur.type === 'colon') parts.push(undefined);
-    else if (this.#cur.type !== 'rbracket' && this.#cur.type !== 'comma') parts.push(this.#parseExpression());
+    if (this.#type() === 'colon') parts.push(undefined);
+    else if (this.#type() !== 'rbracket' && this.#type() !== 'comma') parts.push(this.#parseExpression());
     else parts.push(undefined);
-    if (this.#cur.type === 'colon') {
+    if (this.#type() === 'colon') {
       this.#next();
-      parts.push(this.#cur.type !== 'rbracket' && this.#cur.type !== 'comma' ? this.#parseExpression() : undefined);
+      parts.push(this.#type() !== 'rbracket' && this.#type() !== 'comma' ? this.#parseExpression() : undefined);
     }
     return { kind: 'slice', start: parts[0], stop: parts[1], step: parts[2], lineno };
   }
@@ -601,20 +610,20 @@ export class Parser {
       if (!ok) this.#fail('invalid syntax for function call expression', lp.lineno);
     };
     let requireComma = false;
-    while (this.#cur.type !== 'rparen') {
+    while (this.#type() !== 'rparen') {
       if (requireComma) {
         this.#expect('comma');
-        if (this.#cur.type === 'rparen') break;
+        if (this.#type() === 'rparen') break;
       }
-      if (this.#cur.type === 'mul') {
+      if (this.#type() === 'mul') {
         ensure(!out.dynArgs && !out.dynKwargs);
         this.#next();
         out.dynArgs = this.#parseExpression();
-      } else if (this.#cur.type === 'pow') {
+      } else if (this.#type() === 'pow') {
         ensure(!out.dynKwargs);
         this.#next();
         out.dynKwargs = this.#parseExpression();
-      } else if (this.#cur.type === 'name' && this.#look().type === 'assign') {
+      } else if (this.#type() === 'name' && this.#look().type === 'assign') {
         ensure(!out.dynKwargs);
         const key = this.#next().value;
         this.#next();
@@ -637,7 +646,7 @@ export class Parser {
   #dottedName(): [string, number] {
     const t = this.#expect('name');
     let name = t.value;
-    while (this.#cur.type === 'dot') {
+    while (this.#type() === 'dot') {
       this.#next();
       name += `.${this.#expect('name').value}`;
     }
@@ -646,11 +655,12 @@ export class Parser {
 
   #parseFilter(node: Expr | null, startInline = false): Expr | null {
     let result = node;
-    while (this.#cur.type === 'pipe' || startInline) {
-      if (!startInline) this.#next();
-      startInline = false;
+    let inline = startInline;
+    while (this.#type() === 'pipe' || inline) {
+      if (!inline) this.#next();
+      inline = false;
       const [name, lineno] = this.#dottedName();
-      const args = this.#cur.type === 'lparen' ? this.#parseCallArgs() : { args: [], kwargs: [] };
+      const args = this.#type() === 'lparen' ? this.#parseCallArgs() : { args: [], kwargs: [] };
       const filter: FilterExpr = { kind: 'filter', node: result, name, ...args, soft: this.#softDepth > 0, lineno };
       if (!this.options.knownFilter(name)) this.#unknown.push(filter);
       result = filter;

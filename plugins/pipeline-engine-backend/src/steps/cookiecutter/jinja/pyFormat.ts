@@ -40,6 +40,18 @@ function pad(body: string, sign: string, flags: string, width: number, numeric_:
   return ' '.repeat(fill) + total;
 }
 
+const RADIX: Record<string, number> = { d: 10, i: 10, u: 10, o: 8, x: 16, X: 16, b: 2 };
+const PREFIX: Record<string, string> = { o: '0o', x: '0x', X: '0X', b: '0b' };
+
+/** %e/%f/%g (and format types e/f/g) of |x| or x. */
+function formatFloat(conv: string, x: number, p: number, alt: boolean): string {
+  switch (conv.toLowerCase()) {
+    case 'f': return formatFixed(x, p);
+    case 'e': return formatExp(x, p, conv === 'E', alt);
+    default: return formatGeneral(x, p, conv === 'G', alt);
+  }
+}
+
 function signOf(negative: boolean, flags: string): string {
   if (negative) return '-';
   if (flags.includes('+')) return '+';
@@ -63,11 +75,10 @@ function convert(conv: string, v: PyValue, flags: string, precision: number | un
     }
     case 'd': case 'i': case 'u': case 'o': case 'x': case 'X': {
       const n = intArg(v, conv);
-      const radix = conv === 'o' ? 8 : conv === 'x' || conv === 'X' ? 16 : 10;
-      let digits = Math.abs(n).toString(radix);
+      let digits = Math.abs(n).toString(RADIX[conv]);
       if (conv === 'X') digits = digits.toUpperCase();
       if (precision !== undefined) digits = digits.padStart(precision, '0');
-      if (flags.includes('#') && radix !== 10) digits = (conv === 'o' ? '0o' : conv === 'x' ? '0x' : '0X') + digits;
+      if (flags.includes('#') && PREFIX[conv]) digits = PREFIX[conv] + digits;
       return [digits, signOf(n < 0, flags), true];
     }
     default: {
@@ -75,7 +86,7 @@ function convert(conv: string, v: PyValue, flags: string, precision: number | un
       const p = precision ?? 6;
       const alt = flags.includes('#');
       const lower = conv.toLowerCase();
-      let body = lower === 'f' ? formatFixed(x, p) : lower === 'e' ? formatExp(x, p, conv === 'E', alt) : formatGeneral(x, p, conv === 'G', alt);
+      let body = formatFloat(conv, x, p, alt);
       if (lower === 'f' && alt && p === 0) body += '.';
       if (conv === 'F') body = body.toUpperCase();
       const negative = body.startsWith('-');
@@ -175,11 +186,10 @@ export function formatSpec(v: PyValue, spec: string): string {
   let body: string;
   if ('bdoxX'.includes(t)) {
     if (precision !== undefined) throw runtimeError('Precision not allowed in integer format specifier');
-    const radix = t === 'b' ? 2 : t === 'o' ? 8 : t === 'd' ? 10 : 16;
-    body = Math.abs(n).toString(radix);
+    body = Math.abs(n).toString(RADIX[t]);
     if (t === 'X') body = body.toUpperCase();
-    if (grouping) body = group(body, grouping, radix === 10 ? 3 : 4);
-    if (alt && radix !== 10) body = `0${t === 'b' ? 'b' : t === 'o' ? 'o' : t}` + body;
+    if (grouping) body = group(body, grouping, RADIX[t] === 10 ? 3 : 4);
+    if (alt && PREFIX[t]) body = PREFIX[t] + body;
   } else if (t === '') {
     // float without a type: like 'g' but always with a digit after the point (repr-like).
     if (precision === undefined) {
@@ -192,14 +202,11 @@ export function formatSpec(v: PyValue, spec: string): string {
   } else {
     const x = Math.abs(n);
     const p = precision ?? 6;
-    if (t === '%') body = `${formatFixed(x * 100, p)}%`;
-    else if (t === 'f' || t === 'F') body = formatFixed(x, p);
-    else if (t === 'e' || t === 'E') body = formatExp(x, p, t === 'E', alt !== undefined);
-    else body = formatGeneral(x, p, t === 'G', alt !== undefined);
+    body = t === '%' ? `${formatFixed(x * 100, p)}%` : formatFloat(t, x, p, alt !== undefined);
     if (t === 'F') body = body.toUpperCase();
     if (grouping) body = groupNumber(body, grouping);
   }
-  const sign = negative && !(Object.is(n, -0) && !isFloat) ? '-' : signFlag === '+' ? '+' : signFlag === ' ' ? ' ' : '';
+  const sign = negative && !(Object.is(n, -0) && !isFloat) ? '-' : (signFlag ?? '').replace('-', '');
   if (zero && !align) return sign + body.padStart(Math.max(0, width - sign.length), '0');
   if ((align ?? '>') === '=') return sign + align_(body, fillChar ?? ' ', '>', width - sign.length);
   return align_(sign + body, fillChar ?? ' ', align ?? '>', width);

@@ -7,9 +7,10 @@ import {
 
 /* The Python str methods templates call (`name.lower()`, `x.split(',')`...). */
 
-const WS_RUN = new RegExp(`[${PY_WS}]+`);
 const WS_CHAR = new RegExp(`^[${PY_WS}]$`);
+// eslint-disable-next-line no-control-regex -- Python's str.splitlines() boundaries include these control characters
 const LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
+const isAscii = (s: string): boolean => [...s].every(c => c.charCodeAt(0) < 0x80);
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 function str(v: PyValue | undefined, what: string): string {
@@ -230,21 +231,28 @@ const none: MethodDef['sig'] = { params: [], positionalOnly: true };
 const pred = (test: (s: string) => boolean): MethodDef => ({ sig: none, run: s => test(s) });
 const every = (s: string, re: RegExp): boolean => s !== '' && strChars(s).every(c => re.test(c));
 
-function asciiOnly(s: string, method: string): void {
-  if (/[^\x00-\x7f]/.test(s)) throw unsupported(`str.${method}() on non-ASCII text`);
+/** Returns s, refusing non-ASCII text for methods whose Unicode tables we do not carry. */
+function asciiOnly(s: string, method: string): string {
+  if (!isAscii(s)) throw unsupported(`str.${method}() on non-ASCII text`);
+  return s;
+}
+
+function swapcase(s: string): string {
+  noSigma(s, 'swapcase');
+  return strChars(s).map(c => {
+    if (isUpper(c)) return c.toLowerCase();
+    return isLower(c) ? c.toUpperCase() : c;
+  }).join('');
 }
 
 /** Python str methods by name. */
 const METHODS: Record<string, MethodDef> = {
   lower: { sig: none, run: s => s.toLowerCase() },
   upper: { sig: none, run: s => s.toUpperCase() },
-  casefold: { sig: none, run: s => (asciiOnly(s, 'casefold'), s.toLowerCase()) },
+  casefold: { sig: none, run: s => asciiOnly(s, 'casefold').toLowerCase() },
   title: { sig: none, run: s => pyTitle(s) },
   capitalize: { sig: none, run: s => pyCapitalize(s) },
-  swapcase: {
-    sig: none,
-    run: s => (noSigma(s, 'swapcase'), strChars(s).map(c => (isUpper(c) ? c.toLowerCase() : isLower(c) ? c.toUpperCase() : c)).join('')),
-  },
+  swapcase: { sig: none, run: swapcase },
   strip: { sig: { params: ['chars'], positionalOnly: true }, run: (s, [c]) => pyStrip(s, c === undefined || c === null ? null : str(c, 'strip arg'), 'both') },
   lstrip: { sig: { params: ['chars'], positionalOnly: true }, run: (s, [c]) => pyStrip(s, c === undefined || c === null ? null : str(c, 'strip arg'), 'left') },
   rstrip: { sig: { params: ['chars'], positionalOnly: true }, run: (s, [c]) => pyStrip(s, c === undefined || c === null ? null : str(c, 'strip arg'), 'right') },
@@ -374,9 +382,9 @@ const METHODS: Record<string, MethodDef> = {
   isalpha: pred(s => every(s, /\p{L}/u)),
   isalnum: pred(s => every(s, /[\p{L}\p{N}]/u)),
   isdecimal: pred(s => every(s, /\p{Nd}/u)),
-  isdigit: pred(s => (asciiOnly(s, 'isdigit'), every(s, /[0-9]/))),
-  isnumeric: pred(s => (asciiOnly(s, 'isnumeric'), every(s, /[0-9]/))),
-  isascii: pred(s => /^[\x00-\x7f]*$/.test(s)),
+  isdigit: pred(s => every(asciiOnly(s, 'isdigit'), /[0-9]/)),
+  isnumeric: pred(s => every(asciiOnly(s, 'isnumeric'), /[0-9]/)),
+  isascii: pred(isAscii),
   isidentifier: pred(s => /^[\p{XID_Start}_]\p{XID_Continue}*$/u.test(s)),
   isprintable: pred(s => strChars(s).every(c => c === ' ' || !/[\p{C}\p{Z}]/u.test(c))),
   islower: pred(s => {
@@ -438,4 +446,3 @@ export function callStrMethod(
   return def.run(s, bound.values, bound.rest, bound.extraKw);
 }
 
-export { WS_RUN };

@@ -29,7 +29,8 @@ export class PyMarkup {
 /** A one-shot Python iterator (generator), as several filters return. */
 export class PyIterator {
   #items: PyValue[] | undefined;
-  constructor(items: PyValue[], readonly typeName = 'generator') {
+  /** `kind` is Python's type name (generator, list_reverseiterator...). */
+  constructor(items: PyValue[], readonly kind = 'generator') {
     this.#items = items;
   }
   /** The remaining items; a second pass finds it exhausted, as in Python. */
@@ -175,7 +176,7 @@ export function typeName(v: PyValue): string {
   if (v instanceof PyDictView) return `${v.dict.ordered ? 'odict' : 'dict'}_${v.kind}`;
   if (v instanceof PyUndefined) return v.strict ? 'StrictUndefined' : 'Undefined';
   if (v instanceof PyMarkup) return 'Markup';
-  if (v instanceof PyIterator) return v.typeName;
+  if (v instanceof PyIterator) return v.kind;
   if (v instanceof PyRange) return 'range';
   return v.typeName;
 }
@@ -220,7 +221,7 @@ export function strChars(s: string): string[] {
 
 /** Python's whitespace (str.isspace / str.split() / str.strip()). */
 export const PY_WS = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-export const isPySpace = (c: string): boolean => new RegExp(`^[${PY_WS}]$`).test(c);
+
 
 /** Python's float repr: shortest round-trip digits, `1e+16`, `0.0001`, `1.0`. */
 export function floatRepr(x: number): string {
@@ -421,16 +422,34 @@ function seqEq(a: PyValue[], b: PyValue[]): boolean {
   return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
 }
 
+/** -1, 0 or 1 as a is below, equal to or above b. */
+export function order<T>(a: T, b: T): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}
+
+/** The text of a str or Markup; undefined for other values. */
+export function asText(v: PyValue): string | undefined {
+  if (typeof v === 'string') return v;
+  return v instanceof PyMarkup ? v.s : undefined;
+}
+
+/** The items of a list or tuple; undefined for other values. */
+function asSeq(v: PyValue): PyValue[] | undefined {
+  if (Array.isArray(v)) return v;
+  return v instanceof PyTuple ? v.items : undefined;
+}
+
 /** Code-point order of two strs (JS `<` compares UTF-16 units). */
 export function strCmp(a: string, b: string): number {
-  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return order(a, b);
   const ca = strChars(a);
   const cb = strChars(b);
   for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
     const d = ca[i].codePointAt(0)! - cb[i].codePointAt(0)!;
-    if (d !== 0) return d < 0 ? -1 : 1;
+    if (d !== 0) return Math.sign(d);
   }
-  return ca.length - cb.length < 0 ? -1 : ca.length === cb.length ? 0 : 1;
+  return order(ca.length, cb.length);
 }
 
 /** Python's ordering of a and b: negative, 0 or positive; TypeError when unorderable. */
@@ -441,13 +460,13 @@ export function pyCmp(a: PyValue, b: PyValue, op = '<'): number {
   const nb = numeric(b);
   if (na !== undefined && nb !== undefined) {
     if (Number.isNaN(na) || Number.isNaN(nb)) return NaN;
-    return na < nb ? -1 : na > nb ? 1 : 0;
+    return order(na, nb);
   }
-  const sa = typeof a === 'string' ? a : a instanceof PyMarkup ? a.s : undefined;
-  const sb = typeof b === 'string' ? b : b instanceof PyMarkup ? b.s : undefined;
+  const sa = asText(a);
+  const sb = asText(b);
   if (sa !== undefined && sb !== undefined) return strCmp(sa, sb);
-  const seqA = Array.isArray(a) ? a : a instanceof PyTuple ? a.items : undefined;
-  const seqB = Array.isArray(b) ? b : b instanceof PyTuple ? b.items : undefined;
+  const seqA = asSeq(a);
+  const seqB = asSeq(b);
   if (seqA && seqB && Array.isArray(a) === Array.isArray(b)) {
     for (let i = 0; i < Math.min(seqA.length, seqB.length); i++) {
       if (!pyEq(seqA[i], seqB[i])) return pyCmp(seqA[i], seqB[i], op);
@@ -462,8 +481,8 @@ export function pyContains(container: PyValue, item: PyValue): boolean {
   failIfUndefined(container);
   failIfUndefined(item);
   if (typeof container === 'string' || container instanceof PyMarkup) {
-    const s = typeof container === 'string' ? container : container.s;
-    const sub = typeof item === 'string' ? item : item instanceof PyMarkup ? item.s : undefined;
+    const s = asText(container)!;
+    const sub = asText(item);
     if (sub === undefined) {
       throw runtimeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
     }

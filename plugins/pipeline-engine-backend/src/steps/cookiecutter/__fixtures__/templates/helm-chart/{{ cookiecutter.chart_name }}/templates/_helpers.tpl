@@ -1,0 +1,3 @@
+{{- define "chart.fullname" -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

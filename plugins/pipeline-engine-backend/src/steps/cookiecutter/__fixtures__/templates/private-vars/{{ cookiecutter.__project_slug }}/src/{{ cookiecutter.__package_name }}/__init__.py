@@ -1,0 +1,2 @@
+NAME = '{{ cookiecutter.project_name }}'
+VERSION = '{{ cookiecutter.version }}'

@@ -1,0 +1,1 @@
+"""Unit test package for {{ cookiecutter.project_slug }}."""

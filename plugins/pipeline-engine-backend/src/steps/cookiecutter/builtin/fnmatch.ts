@@ -1,0 +1,69 @@
+import { CookiecutterTemplateError } from '../errors';
+
+/*
+ * Python's fnmatch.fnmatch on POSIX, as cookiecutter matches
+ * `_copy_without_render` patterns: `*` also matches `/`, `[!x]` negates,
+ * an unclosed `[` is literal. The whole path must match.
+ */
+
+const SPECIAL = /[\\^$.*+?()[\]{}|/]/g;
+
+function classBody(stuff: string): string {
+  // Inside a class only `\`, `]`, `[` and a leading `^` need escaping for JS.
+  return stuff.replace(/[\\\]\[]/g, c => `\\${c}`);
+}
+
+/** Translates a pattern into an anchored regular expression. */
+export function translate(pat: string): RegExp {
+  const chars = Array.from(pat);
+  let out = '';
+  let i = 0;
+  while (i < chars.length) {
+    const c = chars[i++];
+    if (c === '*') {
+      if (!out.endsWith('[^]*')) out += '[^]*';
+    } else if (c === '?') {
+      out += '[^]';
+    } else if (c === '[') {
+      let j = i;
+      if (j < chars.length && chars[j] === '!') j++;
+      if (j < chars.length && chars[j] === ']') j++;
+      while (j < chars.length && chars[j] !== ']') j++;
+      if (j >= chars.length) {
+        out += '\\[';
+        continue;
+      }
+      let stuff = chars.slice(i, j).join('');
+      i = j + 1;
+      const negate = stuff.startsWith('!');
+      if (negate) stuff = stuff.slice(1);
+      if (stuff === '') {
+        out += negate ? '[^]' : '(?!)';
+        continue;
+      }
+      // Ranges: keep `a-z` as a range, a reversed one is refused rather than guessed.
+      const parts = Array.from(stuff);
+      let body = '';
+      for (let k = 0; k < parts.length; k++) {
+        if (parts[k + 1] === '-' && k + 2 < parts.length) {
+          if (parts[k] > parts[k + 2]) {
+            throw new CookiecutterTemplateError(`_copy_without_render pattern "${pat}" has a reversed range ${parts[k]}-${parts[k + 2]}`, 'cookiecutter.json', undefined, true);
+          }
+          body += `${classBody(parts[k])}-${classBody(parts[k + 2])}`;
+          k += 2;
+        } else {
+          body += parts[k] === '-' ? '\\-' : classBody(parts[k]);
+        }
+      }
+      out += `[${negate ? '^' : ''}${body}]`;
+    } else {
+      out += c.replace(SPECIAL, m => `\\${m}`);
+    }
+  }
+  return new RegExp(`^(?:${out})$`, 'u');
+}
+
+/** fnmatch.fnmatch(name, pattern). */
+export function fnmatch(name: string, pattern: string): boolean {
+  return translate(pattern).test(name);
+}

@@ -1,0 +1,103 @@
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { PathEscapeError } from './errors';
+
+/* Containment checks: nothing rendered or configured may leave its directory. */
+
+/** Whether `child` is `parent` or inside it (both absolute, normalized). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * A rendered file or directory name, checked and normalized to a
+ * `/`-separated relative path ('' for the directory itself). Absolute paths,
+ * `..` segments and NUL bytes are refused.
+ */
+export function safeRelativePath(rendered: string, what: string): string {
+  if (rendered.includes('\0')) throw new PathEscapeError(`${what} "${rendered}" contains a NUL byte`, rendered);
+  if (rendered.startsWith('/')) {
+    throw new PathEscapeError(`${what} "${rendered}" is an absolute path; rendered paths must stay inside the output directory`, rendered);
+  }
+  const segments = rendered.split('/');
+  if (segments.includes('..')) {
+    throw new PathEscapeError(`${what} "${rendered}" contains "..", which could leave the output directory`, rendered);
+  }
+  return segments.filter(s => s !== '' && s !== '.').join('/');
+}
+
+async function deepestExisting(p: string): Promise<string> {
+  let current = p;
+  for (;;) {
+    try {
+      await lstat(current);
+      return current;
+    } catch {
+      const parent = resolve(current, '..');
+      if (parent === current) return current;
+      current = parent;
+    }
+  }
+}
+
+/**
+ * Resolves `p` against `base` (absolute `p` must already be inside it) and
+ * checks the result stays inside `base`, also after following symlinks of
+ * the part that exists.
+ */
+export async function resolveInside(base: string, p: string, what: string): Promise<string> {
+  const abs = resolve(base, p);
+  if (!isInside(resolve(base), abs)) {
+    throw new PathEscapeError(`${what} "${p}" is outside the stage workspace`, p);
+  }
+  const realBase = await realpath(base);
+  const existing = await deepestExisting(abs);
+  const realExisting = await realpath(existing).catch(() => existing);
+  if (!isInside(realBase, realExisting)) {
+    throw new PathEscapeError(`${what} "${p}" leads outside the stage workspace through a symbolic link`, p);
+  }
+  return abs;
+}
+
+/** A symbolic link found in a template. */
+export interface TemplateSymlink {
+  /** Path relative to the scanned root, `/`-separated. */
+  path: string;
+  /** Whether it points at a directory. */
+  isDir: boolean;
+}
+
+/**
+ * Every symbolic link under `root` (except in `.git`); a link that points
+ * outside `root`, or nowhere, is refused, since cookiecutter would copy the
+ * file it points at into the project.
+ */
+export async function scanSymlinks(root: string): Promise<TemplateSymlink[]> {
+  const realRoot = await realpath(root);
+  const found: TemplateSymlink[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (rel === '' && entry.name === '.git') continue;
+      const abs = join(dir, entry.name);
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isSymbolicLink()) {
+        const target = await realpath(abs).catch(() => undefined);
+        if (!target) throw new PathEscapeError(`template symlink "${relPath}" points nowhere`, relPath);
+        if (!isInside(realRoot, target)) {
+          throw new PathEscapeError(`template symlink "${relPath}" points outside the template (${target})`, relPath);
+        }
+        found.push({ path: relPath, isDir: (await stat(abs)).isDirectory() });
+      } else if (entry.isDirectory()) {
+        await walk(abs, relPath);
+      }
+    }
+  };
+  await walk(root, '');
+  return found;
+}
+
+/** `a/b` from segments, for messages and file lists. */
+export function toPosix(p: string): string {
+  return p.split(sep).join(posix.sep);
+}

@@ -1,0 +1,49 @@
+import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { ConnectorResolver } from '../connectors';
+import { createCatalogSteps } from './catalog';
+import { createCookieCutterStep } from './cookiecutter';
+import { createFileUrlResolver, createGitSteps, readGitStepsConfig } from './git';
+import { createRunSteps } from './run';
+import { createSlackNotifyStep } from './slack';
+import { waitStep } from './wait';
+
+/** What the built-in steps need from the backend. */
+export interface BuiltinStepsOptions {
+  config: Config;
+  discovery: DiscoveryService;
+  auth: AuthService;
+  catalog: CatalogService;
+}
+
+/**
+ * Every step type the engine plugin ships (IDP, Custom and CI steps), built
+ * from app-config; also returns the local git host's settings, which the
+ * plugin serves over HTTP.
+ */
+export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<{
+  steps: Array<StepHandler<any>>;
+  localGit: { root: string; baseUrl: string };
+}> {
+  const { config, discovery, auth, catalog } = options;
+  const gitConfig = readGitStepsConfig(config);
+  const connectors = ConnectorResolver.fromConfig(config);
+  const localGit = {
+    root: gitConfig.localGit.root,
+    baseUrl: `${await discovery.getExternalBaseUrl('pipeline-engine')}/git`,
+  };
+  const steps: Array<StepHandler<any>> = [
+    waitStep,
+    ...createRunSteps({ config }),
+    ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage }),
+    createCookieCutterStep({
+      engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',
+      command: config.getOptionalString('pipelineEngine.cookiecutter.command'),
+    }),
+    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls: createFileUrlResolver({ connectors, localGit }) }),
+    createSlackNotifyStep({ config }),
+  ];
+  return { steps, localGit };
+}

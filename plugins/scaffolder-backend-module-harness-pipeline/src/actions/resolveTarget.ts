@@ -1,0 +1,103 @@
+import type {
+  BackstageCredentials,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type { PipelineEngineService } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { HarnessActionsConfig } from '../config';
+import { EngineTarget } from '../engine/engineTarget';
+import { HarnessPipelineApi } from '../harness/harnessApi';
+import { HarnessTarget } from '../harness/harnessTarget';
+import type { PipelineTarget } from '../run/types';
+import type { ParsedPipelineUrl } from '../url/parsePipelineUrl';
+
+/** What both actions need to reach a pipeline. */
+export interface TargetDependencies {
+  config: HarnessActionsConfig;
+  pipelineEngine: PipelineEngineService;
+  discovery: DiscoveryService;
+  /** Replaces the global fetch for Harness calls, e.g. in tests. */
+  fetch?: typeof fetch;
+}
+
+/** True when the URL's origin is one of `harness.baseUrls`. */
+export function isHarnessHosted(
+  config: HarnessActionsConfig,
+  parsed: ParsedPipelineUrl,
+): boolean {
+  return (
+    parsed.origin !== undefined && config.harnessOrigins.includes(parsed.origin)
+  );
+}
+
+/** The API key for Harness: the configured secret named by `apiKeySecret`, else `apikey`. */
+export function harnessApiKey(
+  config: HarnessActionsConfig,
+  input: { apikey?: string; apiKeySecret?: string },
+): string {
+  if (input.apiKeySecret) {
+    const key = config.apiKeySecrets[input.apiKeySecret];
+    if (!key) {
+      const known = Object.keys(config.apiKeySecrets);
+      throw new InputError(
+        `apiKeySecret "${input.apiKeySecret}" is not configured under harness.apiKeySecrets (${known.length ? `configured: ${known.join(', ')}` : 'none are configured'})`,
+      );
+    }
+    return key;
+  }
+  if (input.apikey) return input.apikey;
+  throw new InputError(
+    'A Harness SaaS pipeline needs the apikey input (a Harness API key or session token) or apiKeySecret (an id under harness.apiKeySecrets)',
+  );
+}
+
+/**
+ * Where the pipeline of `parsed` runs: on Harness when its host is listed
+ * in `harness.baseUrls`, otherwise in this engine as the initiating user.
+ */
+export async function resolveTarget(
+  deps: TargetDependencies,
+  parsed: ParsedPipelineUrl,
+  input: { apikey?: string; apiKeySecret?: string },
+  ctx: {
+    logger: LoggerService;
+    getInitiatorCredentials(): Promise<BackstageCredentials>;
+  },
+): Promise<PipelineTarget> {
+  if (isHarnessHosted(deps.config, parsed)) {
+    if (
+      parsed.form !== 'harness' ||
+      !parsed.accountIdentifier ||
+      !parsed.section
+    ) {
+      throw new InputError(
+        `${parsed.origin} is a Harness host (harness.baseUrls), but the URL is not a Harness pipeline URL of the form ${parsed.origin}/ng/account/<account>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>`,
+      );
+    }
+    const api = new HarnessPipelineApi({
+      origin: parsed.origin!,
+      accountIdentifier: parsed.accountIdentifier,
+      apiKey: harnessApiKey(deps.config, input),
+      fetch: deps.fetch,
+    });
+    return new HarnessTarget(api, {
+      ...parsed,
+      origin: parsed.origin!,
+      accountIdentifier: parsed.accountIdentifier,
+      section: parsed.section,
+    });
+  }
+  const credentials = await ctx.getInitiatorCredentials();
+  if (input.apikey || input.apiKeySecret) {
+    ctx.logger.info(
+      'apikey and apiKeySecret apply to Harness SaaS pipelines only; this pipeline runs in the pipeline engine with your own permissions',
+    );
+  }
+  return new EngineTarget({
+    client: deps.pipelineEngine,
+    credentials,
+    ref: parsed,
+    engineBaseUrl: await deps.discovery.getExternalBaseUrl('pipeline-engine'),
+  });
+}

@@ -1,0 +1,123 @@
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { HarnessTarget } from '../harness/harnessTarget';
+import { triggerPipeline } from '../run/triggerPipeline';
+import type { FollowOptions } from '../run/followExecution';
+import { parsePipelineUrl } from '../url/parsePipelineUrl';
+import { customPipelineExamples } from './examples';
+import { resolveTarget, type TargetDependencies } from './resolveTarget';
+
+/** Options of {@link createTriggerHarnessCustomPipelineAction}. */
+export interface TriggerCustomPipelineActionOptions extends TargetDependencies {
+  /** Overrides of the follow timing, e.g. in tests. */
+  follow?: Partial<FollowOptions>;
+}
+
+/** The checkpoint key: one execution per step, URL and `each` item. */
+export function triggerCheckpointKey(
+  url: string,
+  each?: { key?: unknown },
+): string {
+  return each?.key === undefined
+    ? `trigger-${url}`
+    : `trigger-${url}[${JSON.stringify(each.key)}]`;
+}
+
+/**
+ * `trigger:harness-custom-pipeline`: runs a pipeline with the template's
+ * inputs, follows it to its end with its log in the task log, and exports
+ * its output variables. Pipelines on a host listed in `harness.baseUrls`
+ * run on Harness SaaS with an API key; any other URL names a pipeline of
+ * this Backstage's pipeline engine, run as the user who started the task.
+ *
+ * @public
+ */
+export function createTriggerHarnessCustomPipelineAction(
+  options: TriggerCustomPipelineActionOptions,
+) {
+  return createTemplateAction({
+    id: 'trigger:harness-custom-pipeline',
+    description:
+      'Runs a pipeline with the inputset as its runtime inputs and waits for it to end, streaming its log; with showOutputVariables, exports its output variables by short and fully-qualified name. Harness pipeline URLs on a host in harness.baseUrls run on Harness SaaS; all others run in the pipeline engine as the user who started the task.',
+    examples: customPipelineExamples,
+    supportsDryRun: true,
+    schema: {
+      input: z =>
+        z.object({
+          url: z
+            .string()
+            .min(1)
+            .describe(
+              'Pipeline URL: a Harness pipeline link (…/ng/account/<acc>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE) or this engine’s (…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>)',
+            ),
+          inputset: z
+            .record(z.unknown())
+            .optional()
+            .describe(
+              'Runtime input values by short variable name (project_name) or fully-qualified path (pipeline.variables.project_name, pipeline.stages.<stage>.variables.<name>)',
+            ),
+          apikey: z
+            .string()
+            .optional()
+            .describe(
+              'Harness SaaS only: API key (pat./sat.) or user session token that triggers the pipeline',
+            ),
+          apiKeySecret: z
+            .string()
+            .optional()
+            .describe(
+              'Harness SaaS only: identifier of an API key under harness.apiKeySecrets in app-config; wins over apikey',
+            ),
+          hidePipelineURLLog: z
+            .boolean()
+            .optional()
+            .describe(
+              'Do not print the pipeline and execution URLs in the task log',
+            ),
+          showOutputVariables: z
+            .boolean()
+            .optional()
+            .describe(
+              'Export the pipeline’s output variables as outputs, by short name and by fully-qualified name',
+            ),
+        }),
+      output: z =>
+        z
+          .object({
+            title: z.string().describe('Name of the pipeline'),
+            url: z.string().describe('Link to the execution'),
+            PipelineUrl: z
+              .string()
+              .describe('Link to the execution (the older name of url)'),
+          })
+          .catchall(
+            z
+              .string()
+              .describe(
+                'With showOutputVariables: output variables by short and fully-qualified name',
+              ),
+          ),
+    },
+    async handler(ctx) {
+      const { input } = ctx;
+      const parsed = parsePipelineUrl(input.url);
+      const target = await resolveTarget(options, parsed, input, ctx);
+      await triggerPipeline(
+        ctx,
+        {
+          target,
+          inputs: input.inputset ?? {},
+          checkpointKey: triggerCheckpointKey(input.url, ctx.each),
+          hidePipelineURLLog: input.hidePipelineURLLog ?? false,
+          showOutputVariables: input.showOutputVariables ?? false,
+        },
+        {
+          pollIntervalMs:
+            target instanceof HarnessTarget
+              ? options.config.harnessPollIntervalMs
+              : options.config.enginePollIntervalMs,
+          ...options.follow,
+        },
+      );
+    },
+  });
+}

@@ -1,0 +1,269 @@
+import type { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ResponseError,
+} from '@backstage/errors';
+import {
+  isTerminalExecutionStatus,
+  type DryRunResponse,
+  type ExecutionDetail,
+  type NodeExecutionView,
+  type PipelineRef,
+  type PlannedNodeView,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  problemsOfError,
+  type PipelineEngineService,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import { describeWarnings, inputSetProblemsError } from '../run/problems';
+import type {
+  DryRunReport,
+  InputValues,
+  OutputVariable,
+  PipelineTarget,
+  RunState,
+  StreamedLogLine,
+  TrackedNode,
+} from '../run/types';
+
+/** What {@link EngineTarget} needs. */
+export interface EngineTargetOptions {
+  client: PipelineEngineService;
+  /** The initiating user's credentials: their permissions apply. */
+  credentials: BackstageCredentials;
+  ref: PipelineRef;
+  /** External base URL of the engine (`.../api/pipeline-engine`), for links. */
+  engineBaseUrl: string;
+}
+
+const segment = encodeURIComponent;
+
+/** `<engine base>/pipelines/<org>/<project>/<pipeline>`: the canonical pipeline link. */
+export function enginePipelineUrl(engineBaseUrl: string, ref: PipelineRef) {
+  return `${engineBaseUrl}/pipelines/${segment(ref.orgIdentifier)}/${segment(
+    ref.projectIdentifier,
+  )}/${segment(ref.pipelineIdentifier)}`;
+}
+
+/** `org/project/pipeline`. */
+export function refLabel(ref: PipelineRef): string {
+  return `${ref.orgIdentifier}/${ref.projectIdentifier}/${ref.pipelineIdentifier}`;
+}
+
+/** Engine errors in words a template author can act on. */
+export function explainEngineError(
+  error: unknown,
+  ref: PipelineRef,
+  doing: string,
+): unknown {
+  if (!ResponseError.is(error)) return error;
+  const problems = problemsOfError(error);
+  if (problems.length > 0) {
+    return inputSetProblemsError(`pipeline ${refLabel(ref)}`, problems);
+  }
+  if (error.statusCode === 403) {
+    return new NotAllowedError(
+      `You are not allowed to ${doing} pipeline ${refLabel(ref)} in the pipeline engine: ${error.body.error.message}`,
+    );
+  }
+  if (error.statusCode === 404) {
+    return new NotFoundError(
+      `Pipeline ${refLabel(ref)} was not found in the pipeline engine: ${error.body.error.message}`,
+    );
+  }
+  return error;
+}
+
+const KINDS: Record<string, TrackedNode['kind'] | undefined> = {
+  stage: 'stage',
+  stepGroup: 'stepGroup',
+  step: 'step',
+};
+
+function flatten(
+  nodes: readonly NodeExecutionView[],
+  out: NodeExecutionView[] = [],
+) {
+  for (const node of nodes) {
+    out.push(node);
+    flatten(node.children, out);
+  }
+  return out;
+}
+
+/**
+ * Output variables of an execution. The engine lists secret outputs by
+ * name only; any such name that shows up with a value anyway is dropped,
+ * so a secret can never reach the scaffolder's outputs.
+ */
+export function engineOutputs(detail: ExecutionDetail): OutputVariable[] {
+  const nodes = flatten(detail.nodes);
+  const variables: OutputVariable[] = [];
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    for (const [name, value] of Object.entries(node.outputs)) {
+      if (node.secretOutputs.includes(name)) continue;
+      const fqn = `${node.fqn}.output.outputVariables.${name}`;
+      seen.add(fqn);
+      variables.push({
+        fqn,
+        name,
+        value,
+        nodeFqn: node.fqn,
+        endedAt: node.endedAt,
+      });
+    }
+  }
+  // FQNs the execution lists but no node does (e.g. nodes left out of a view).
+  for (const [fqn, value] of Object.entries(detail.outputs)) {
+    if (seen.has(fqn)) continue;
+    const match = /^(.*)\.output\.outputVariables\.([^.]+)$/.exec(fqn);
+    if (!match) continue;
+    const owner = nodes.find(node => node.fqn === match[1]);
+    if (owner?.secretOutputs.includes(match[2])) continue;
+    variables.push({
+      fqn,
+      name: match[2],
+      value,
+      nodeFqn: match[1],
+      endedAt: owner?.endedAt,
+    });
+  }
+  return variables;
+}
+
+function toRunState(detail: ExecutionDetail, fallbackUrl: string): RunState {
+  const nodes: TrackedNode[] = flatten(detail.nodes).flatMap(node => {
+    const kind = KINDS[node.nodeType];
+    return kind
+      ? [
+          {
+            fqn: node.fqn,
+            kind,
+            identifier: node.identifier,
+            name: node.name,
+            ...(node.stepType ? { type: node.stepType } : {}),
+            status: node.status,
+            attempt: node.attempt,
+            startedAt: node.startedAt,
+            endedAt: node.endedAt,
+            errorMessage: node.errorMessage,
+          },
+        ]
+      : [];
+  });
+  return {
+    executionId: detail.id,
+    pipelineName: detail.pipelineName,
+    status: detail.status,
+    terminal: isTerminalExecutionStatus(detail.status),
+    succeeded: detail.status === 'Success',
+    url: detail.url ?? fallbackUrl,
+    nodes,
+    outputs: engineOutputs(detail),
+    errorMessage: detail.errorMessage,
+  };
+}
+
+function planLines(nodes: readonly PlannedNodeView[], depth: number): string[] {
+  return nodes.flatMap(node => {
+    const details = [
+      node.type,
+      node.strategy ? `${node.strategy} strategy` : undefined,
+      node.condition ? `when ${node.condition}` : undefined,
+    ].filter(Boolean);
+    return [
+      `${'  '.repeat(depth)}- ${node.identifier}${details.length ? ` (${details.join(', ')})` : ''}`,
+      ...planLines(node.children ?? [], depth + 1),
+    ];
+  });
+}
+
+/** A pipeline of this Backstage's engine, run as the initiating user. */
+export class EngineTarget implements PipelineTarget {
+  readonly description: string;
+  readonly pipelineUrl: string;
+
+  constructor(private readonly o: EngineTargetOptions) {
+    this.description = `pipeline ${refLabel(o.ref)} in the pipeline engine`;
+    this.pipelineUrl = enginePipelineUrl(o.engineBaseUrl, o.ref);
+  }
+
+  private get auth() {
+    return { credentials: this.o.credentials };
+  }
+
+  async dryRun(inputs: InputValues): Promise<DryRunReport> {
+    let response: DryRunResponse;
+    let title = this.o.ref.pipelineIdentifier;
+    try {
+      title = (await this.o.client.getPipeline(this.o.ref, this.auth)).name;
+      response = await this.o.client.dryRun(
+        this.o.ref,
+        { inputSet: inputs, allowUnknownKeys: true },
+        this.auth,
+      );
+    } catch (error) {
+      throw explainEngineError(error, this.o.ref, 'read');
+    }
+    if (!response.ok) {
+      throw inputSetProblemsError(
+        `pipeline ${refLabel(this.o.ref)}`,
+        response.problems,
+      );
+    }
+    const inputLines = Object.entries(response.inputs).map(
+      ([fqn, value]) => `  ${fqn} = ${JSON.stringify(value)}`,
+    );
+    return {
+      title,
+      lines: [
+        `Dry run: ${this.description} would run with ${inputLines.length} runtime ${inputLines.length === 1 ? 'input' : 'inputs'}`,
+        ...inputLines,
+        'Stages and steps that would run:',
+        ...planLines(response.stages, 1),
+      ],
+      warnings: describeWarnings(response.problems),
+    };
+  }
+
+  async start(inputs: InputValues): Promise<{ executionId: string }> {
+    try {
+      const execution = await this.o.client.execute(
+        this.o.ref,
+        // Harness ignores inputset keys the pipeline does not use; so do we
+        // (the dry run in the template editor lists them as warnings).
+        { inputSet: inputs, allowUnknownKeys: true },
+        this.auth,
+      );
+      return { executionId: execution.id };
+    } catch (error) {
+      throw explainEngineError(error, this.o.ref, 'execute');
+    }
+  }
+
+  async read(executionId: string): Promise<RunState> {
+    const detail = await this.o.client.getExecution(executionId, this.auth);
+    return toRunState(
+      detail,
+      `${this.o.engineBaseUrl}/executions/${segment(executionId)}`,
+    );
+  }
+
+  async followLogs(
+    executionId: string,
+    signal: AbortSignal,
+    onLine: (line: StreamedLogLine) => void,
+  ): Promise<void> {
+    await this.o.client.followLogs(
+      executionId,
+      { ...this.auth, signal },
+      line => onLine(line),
+    );
+  }
+
+  async abort(executionId: string): Promise<void> {
+    await this.o.client.abortExecution(executionId, this.auth);
+  }
+}
