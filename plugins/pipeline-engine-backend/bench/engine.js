@@ -785,6 +785,9 @@ async function measureConcurrent(
   };
 }
 
+/** Failed measurements, for the summary and the exit code. */
+const failures = [];
+
 /** Records a measurement's result, or its failure without stopping the bench. */
 async function attempt(results, key, fn) {
   try {
@@ -1174,9 +1177,14 @@ async function checkPostgres() {
 
 function summary(all) {
   const rows = [];
-  const yesNo = ok => (ok === undefined ? '—' : ok ? 'yes' : 'NO');
-  const val = (r, key, digits) =>
-    r ? (r.error ? 'ERROR' : fmt(r[key], digits)) : 'skipped';
+  const yesNo = ok => {
+    if (ok === undefined) return '—';
+    return ok ? 'yes' : 'NO';
+  };
+  const val = (r, key, digits) => {
+    if (!r) return 'skipped';
+    return r.error ? 'ERROR' : fmt(r[key], digits);
+  };
   for (const [db, r, stepTarget] of [
     ['sqlite', all.sqlite, 0.2],
     ['postgres', all.postgres, 0.5],
@@ -1228,12 +1236,10 @@ function summary(all) {
       '(no target)',
       '—',
     ]);
-    const rssOf = x =>
-      x
-        ? x.error
-          ? 'ERROR'
-          : `${fmt(x.peakMb, 0)} (+${fmt(x.peakMb - x.baselineMb, 0)})`
-        : 'skipped';
+    const rssOf = x => {
+      if (!x) return 'skipped';
+      return x.error ? 'ERROR' : `${fmt(x.peakMb, 0)} (+${fmt(x.peakMb - x.baselineMb, 0)})`;
+    };
     rows.push([
       `(c) peak RSS, MB (+ over before)`,
       db,

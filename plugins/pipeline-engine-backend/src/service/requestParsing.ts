@@ -165,6 +165,9 @@ function withoutInputSetHeader(
     : value;
 }
 
+/** The keys of an ExecuteRequest; any other key makes the body an input set itself. */
+const EXECUTE_REQUEST_KEYS = ['inputSet', 'inputSetRefs', 'allowUnknownKeys'];
+
 /**
  * The execute body: an {@link ExecuteRequest} as JSON, or an input set by
  * itself (YAML text, a flat JSON map, or Harness's structured form).
@@ -203,8 +206,6 @@ export function executeRequestOf(req: Request): ExecuteRequest {
   };
 }
 
-/** The keys of an ExecuteRequest; any other key makes the body an input set itself. */
-const EXECUTE_REQUEST_KEYS = ['inputSet', 'inputSetRefs', 'allowUnknownKeys'];
 
 /**
  * The body of a trigger run. Ours is `{ inputSetRefs, inputSet }`; Harness
