@@ -800,7 +800,6 @@ async function attempt(results, key, fn) {
     console.error(`  !! ${key} failed: ${results[key].error}`);
   }
 }
-const failures = [];
 
 // ---------------------------------------------------------------------------
 // One database: backend with scaffolder + engine, (a)-(c)
