@@ -239,12 +239,27 @@ export interface Config {
 
     /**
      * Pipelines loaded at startup (store type REMOTE). Each entry is a local
-     * file path (relative to the backend's working directory) or a URL read
-     * through Backstage's integrations (UrlReader).
+     * file path (relative to the backend's working directory), a URL read
+     * through Backstage's integrations (UrlReader), or a file in a git
+     * repository named as Harness's Git Experience does.
      */
-    pipelines?: Array<{
-      /** File path or URL of the pipeline YAML. */
-      target: string;
-    }>;
+    pipelines?: Array<
+      | {
+          /** File path or URL of the pipeline YAML. */
+          target: string;
+        }
+      | {
+          /** Harness "Git Experience": the connector of the repository. */
+          connectorRef: string;
+          /** Repository name (account connectors). */
+          repoName: string;
+          /** Branch to read. */
+          branch: string;
+          /** Path of the pipeline YAML in the repository. */
+          filePath: string;
+          /** Organization, when the connector's URL names none. */
+          organization?: string;
+        }
+    >;
   };
 }

@@ -16,6 +16,7 @@ import {
   registerPipelinePermissions,
   UNAUTHENTICATED_PATHS,
 } from './service';
+import { createGitExperienceReader } from './sources/gitExperienceReader';
 import { loadConfiguredPipelines } from './sources/loadConfiguredPipelines';
 import { createBuiltinSteps } from './steps/createBuiltinSteps';
 
@@ -49,7 +50,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, discovery, httpRouter, permissionsRegistry } = deps;
         const engineConfig = config.getOptionalConfig('pipelineEngine');
-        const { steps, localGit } = await createBuiltinSteps({ config, discovery, auth: deps.auth, catalog: deps.catalog });
+        const { steps, localGit, resolveFileUrls } = await createBuiltinSteps({ config, discovery, auth: deps.auth, catalog: deps.catalog });
         handlers.add(...steps);
 
         const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
@@ -65,11 +66,22 @@ export const pipelineEnginePlugin = createBackendPlugin({
           baseUrl: await discovery.getExternalBaseUrl('pipeline-engine'),
         });
         await loadConfiguredPipelines({
-          sources: (engineConfig?.getOptionalConfigArray('pipelines') ?? []).map(c => ({ target: c.getString('target') })),
+          sources: (engineConfig?.getOptionalConfigArray('pipelines') ?? []).map(c =>
+            c.has('target')
+              ? { target: c.getString('target') }
+              : {
+                  connectorRef: c.getString('connectorRef'),
+                  repoName: c.getString('repoName'),
+                  branch: c.getString('branch'),
+                  filePath: c.getString('filePath'),
+                  organization: c.getOptionalString('organization'),
+                },
+          ),
           store: stores.pipelines,
           registry,
           urlReader: deps.urlReader,
           logger,
+          readGitFile: createGitExperienceReader({ resolveFileUrls, localGit, urlReader: deps.urlReader }),
         });
 
         registerPipelinePermissions(permissionsRegistry, createPipelineResourceLoader(service));

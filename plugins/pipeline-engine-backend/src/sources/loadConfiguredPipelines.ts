@@ -4,11 +4,10 @@ import type { LoggerService, UrlReaderService } from '@backstage/backend-plugin-
 import { stringifyError } from '@backstage/errors';
 import { formatProblem, parsePipeline, type StepSpecRegistry } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { PipelineStore } from '../database';
+import type { GitPipelineSource } from './gitExperienceReader';
 
-/** One `pipelineEngine.pipelines` entry. */
-export interface PipelineSourceConfig {
-  target: string;
-}
+/** One `pipelineEngine.pipelines` entry: a file or URL, or a pipeline in git (Git Experience). */
+export type PipelineSourceConfig = { target: string } | GitPipelineSource;
 
 /**
  * Loads the pipelines listed in app-config into the store (store type
@@ -23,14 +22,27 @@ export async function loadConfiguredPipelines(options: {
   logger: LoggerService;
   /** Relative file targets resolve against this directory. */
   baseDir?: string;
+  /** Reads Git Experience sources; without it such entries are errors. */
+  readGitFile?: (source: GitPipelineSource) => Promise<{ text: string; location: string }>;
 }): Promise<number> {
   let loaded = 0;
-  for (const { target } of options.sources) {
+  for (const entry of options.sources) {
+    const target = 'target' in entry ? entry.target : `${entry.connectorRef}:${entry.repoName}@${entry.branch}/${entry.filePath}`;
     try {
-      const isUrl = /^https?:\/\//.test(target);
-      const yaml = isUrl
-        ? (await (await options.urlReader.readUrl(target)).buffer()).toString('utf8')
-        : await readFile(resolve(options.baseDir ?? process.cwd(), target), 'utf8');
+      let yaml: string;
+      let source: { type: string; location: string };
+      if ('target' in entry) {
+        const isUrl = /^https?:\/\//.test(entry.target);
+        yaml = isUrl
+          ? (await (await options.urlReader.readUrl(entry.target)).buffer()).toString('utf8')
+          : await readFile(resolve(options.baseDir ?? process.cwd(), entry.target), 'utf8');
+        source = { type: isUrl ? 'url' : 'file', location: entry.target };
+      } else {
+        if (!options.readGitFile) throw new Error('pipelines from git need the git connectors');
+        const read = await options.readGitFile(entry);
+        yaml = read.text;
+        source = { type: 'git', location: read.location };
+      }
       const parsed = parsePipeline(yaml, { registry: options.registry });
       if (!parsed.ok || !parsed.pipeline) {
         const errors = parsed.problems.filter(p => p.severity === 'error').map(p => `  ${target}: ${formatProblem(p)}`);
@@ -44,7 +56,6 @@ export async function loadConfiguredPipelines(options: {
         projectIdentifier: p.projectIdentifier ?? 'default',
         pipelineIdentifier: p.identifier,
       };
-      const source = { type: isUrl ? 'url' : 'file', location: target };
       const existing = await options.store.get(key).catch(() => undefined);
       if (!existing) {
         await options.store.create({

@@ -26,6 +26,8 @@ export interface BuiltinStepsOptions {
 export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<{
   steps: Array<StepHandler<any>>;
   localGit: { root: string; baseUrl: string };
+  /** File URLs in repositories, by connector (Git Experience sources use it too). */
+  resolveFileUrls: ReturnType<typeof createFileUrlResolver>;
 }> {
   const { config, discovery, auth, catalog } = options;
   const gitConfig = readGitStepsConfig(config);
@@ -34,6 +36,7 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
     root: gitConfig.localGit.root,
     baseUrl: `${await discovery.getExternalBaseUrl('pipeline-engine')}/git`,
   };
+  const resolveFileUrls = createFileUrlResolver({ connectors, localGit });
   const steps: Array<StepHandler<any>> = [
     waitStep,
     ...createRunSteps({ config }),
@@ -42,8 +45,8 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
       engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',
       command: config.getOptionalString('pipelineEngine.cookiecutter.command'),
     }),
-    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls: createFileUrlResolver({ connectors, localGit }) }),
+    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls }),
     createSlackNotifyStep({ config }),
   ];
-  return { steps, localGit };
+  return { steps, localGit, resolveFileUrls };
 }
