@@ -74,6 +74,11 @@ function parseTimed(text: string): number {
 }
 
 describe('parsePipeline fuzz', () => {
+  // First calls pay for JIT compilation; the 100 ms bound is about the parser.
+  beforeAll(() => {
+    for (let i = 0; i < 20; i++) parsePipeline(SEED);
+  });
+
   it('survives mutated copies of the seed pipeline', () => {
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 5 }), mutations => {

@@ -5,7 +5,8 @@ import { createDefaultStepSpecRegistry } from '../steps/defaultRegistry';
 import { parsePipeline } from './parsePipeline';
 import { formatProblem, type Problem } from './problem';
 
-const SEED_DIR = join(__dirname, '../../../../../shared/examples/seed');
+// Copies of ../shared/examples/seed (the product document's YAML blocks).
+const SEED_DIR = join(__dirname, '../__fixtures__/seed');
 const seed = (name: string) => readFileSync(join(SEED_DIR, name), 'utf8');
 
 const errors = (problems: Problem[]) => problems.filter(p => p.severity === 'error');

@@ -44,18 +44,18 @@ async function deepestExisting(p: string): Promise<string> {
 /**
  * Resolves `p` against `base` (absolute `p` must already be inside it) and
  * checks the result stays inside `base`, also after following symlinks of
- * the part that exists.
+ * the part that exists. `where` names `base` in errors.
  */
-export async function resolveInside(base: string, p: string, what: string): Promise<string> {
+export async function resolveInside(base: string, p: string, what: string, where = 'the stage workspace'): Promise<string> {
   const abs = resolve(base, p);
   if (!isInside(resolve(base), abs)) {
-    throw new PathEscapeError(`${what} "${p}" is outside the stage workspace`, p);
+    throw new PathEscapeError(`${what} "${p}" is outside ${where}`, p);
   }
   const realBase = await realpath(base);
   const existing = await deepestExisting(abs);
   const realExisting = await realpath(existing).catch(() => existing);
   if (!isInside(realBase, realExisting)) {
-    throw new PathEscapeError(`${what} "${p}" leads outside the stage workspace through a symbolic link`, p);
+    throw new PathEscapeError(`${what} "${p}" leads outside ${where} through a symbolic link`, p);
   }
   return abs;
 }

@@ -55,7 +55,7 @@ export async function clonePublicTemplate(publicTemplateUrl: string, signal?: Ab
   try {
     const repo = join(dir, 'repo');
     await git(['clone', '--depth', '1', '--quiet', ...(loc.ref ? ['--branch', loc.ref] : []), '--', loc.cloneUrl, repo], signal, loc.cloneUrl);
-    const templateDir = loc.subdir ? await resolveInside(repo, loc.subdir, 'the template subdirectory') : repo;
+    const templateDir = loc.subdir ? await resolveInside(repo, loc.subdir, 'the template subdirectory', 'the repository') : repo;
     if (!(await stat(templateDir).catch(() => undefined))?.isDirectory()) {
       throw new InputError(`the template repository ${redactUrl(loc.cloneUrl)} has no directory "${loc.subdir}"`);
     }

@@ -3,7 +3,7 @@ import { lstat, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@backstage/errors';
-import { buildContext } from '../builtin/context';
+import { buildContext, type CookiecutterContext } from '../builtin/context';
 import { warnAboutVariables } from '../builtin/builtinEngine';
 import { generateFiles } from '../builtin/generate';
 import { CookiecutterTemplateError, PathEscapeError } from '../errors';
@@ -40,8 +40,9 @@ function missingProgram(command: string): Error {
  * like paths out (the template itself is trusted: its hooks run anyway).
  */
 async function checkRenderedPaths(o: CookiecutterRenderOptions): Promise<string | undefined> {
+  let ctx: CookiecutterContext | undefined;
   try {
-    const ctx = await buildContext(o.templateDir, o.variables, o.templateDir);
+    ctx = await buildContext(o.templateDir, o.variables, o.templateDir);
     const { projectRel } = await generateFiles({ repoDir: o.templateDir, cookiecutter: ctx.cookiecutter, outputDir: o.outputDir, overwrite: true, dryRun: true });
     return projectRel;
   } catch (e) {
@@ -53,6 +54,8 @@ async function checkRenderedPaths(o: CookiecutterRenderOptions): Promise<string 
       }
     }
     return undefined;
+  } finally {
+    if (ctx) warnAboutVariables(ctx, o.warn);
   }
 }
 
@@ -108,9 +111,6 @@ export function createCliEngine(options: CliEngineOptions = {}): CookiecutterEng
     async render(o: CookiecutterRenderOptions): Promise<CookiecutterRenderResult> {
       await scanSymlinks(o.templateDir);
       const plannedRel = await checkRenderedPaths(o);
-      if (o.warn) {
-        await buildContext(o.templateDir, o.variables, o.templateDir).then(ctx => warnAboutVariables(ctx, o.warn), () => undefined);
-      }
       await mkdir(o.outputDir, { recursive: true });
       const staging = await mkdtemp(join(o.outputDir, '.cookiecutter-'));
       const home = await mkdtemp(join(tmpdir(), 'cookiecutter-cli-'));

@@ -35,6 +35,8 @@ function def(name: string, params: string[], fn: (env: FilterEnv, value: PyValue
 const softStr = (v: PyValue): string => pyStr(v);
 
 const isTrue = (v: PyValue | undefined, dflt = false): boolean => (v === undefined ? dflt : truthy(v));
+/** An argument's value, or its default when omitted (an explicit None stays None). */
+const orDefault = (v: PyValue | undefined, dflt: PyValue): PyValue => (v === undefined ? dflt : v);
 
 function intArg(v: PyValue | undefined, dflt: number, what: string): number {
   if (v === undefined) return dflt;
@@ -209,7 +211,7 @@ function titleFilter(s: string): string {
 }
 
 function indentFilter(value: PyValue, v: Vals): string {
-  const width = v[0] ?? 4;
+  const width = v[0] === undefined ? 4 : v[0];
   const indention = typeof width === 'string' ? width : ' '.repeat(Math.max(0, intArg(width, 4, 'width')));
   const s = `${softStr(value)}\n`;
   let rv: string;
@@ -351,7 +353,7 @@ export const FILTERS: Record<string, FilterFn> = {
   center: def('center', ['width'], (_e, value, [w]) => pyCenter(softStr(value), intArg(w, 80, 'width'))),
   count: def('count', [], (_e, value) => pyLen(value)),
   default: def('default', ['default_value', 'boolean'], (_e, value, [d, boolean]) =>
-    value instanceof PyUndefined || (isTrue(boolean) && !truthy(value)) ? (d ?? '') : value),
+    value instanceof PyUndefined || (isTrue(boolean) && !truthy(value)) ? orDefault(d, '') : value),
   dictsort: def('dictsort', ['case_sensitive', 'by', 'reverse'], (_e, value, [cs, by, rev]) => {
     if (by !== undefined && by !== 'key' && by !== 'value') throw runtimeError('You can only sort by either "key" or "value"');
     const pos = by === 'value' ? 1 : 0;
@@ -367,7 +369,7 @@ export const FILTERS: Record<string, FilterFn> = {
   }),
   float: def('float', ['default'], (_e, value, [d]) => {
     const f = toFloat(value);
-    return f === undefined ? (d ?? new PyFloat(0)) : new PyFloat(f);
+    return f === undefined ? orDefault(d, new PyFloat(0)) : new PyFloat(f);
   }),
   forceescape: def('forceescape', [], (_e, value) => new PyMarkup(htmlEscape(pyStr(value)))),
   format: (_e, value, args, kwargs) => {
@@ -376,7 +378,7 @@ export const FILTERS: Record<string, FilterFn> = {
   },
   groupby: def('groupby', ['attribute', 'default', 'case_sensitive'], (_e, value, v) => groupby(value, v), 1),
   indent: def('indent', ['width', 'first', 'blank'], (_e, value, v) => indentFilter(value, v)),
-  int: def('int', ['default', 'base'], (_e, value, [d, base]) => toInt(value, d ?? 0, intArg(base, 10, 'base'))),
+  int: def('int', ['default', 'base'], (_e, value, [d, base]) => toInt(value, orDefault(d, 0), intArg(base, 10, 'base'))),
   items: def('items', [], (_e, value) => {
     if (value instanceof PyUndefined) return new PyIterator([]);
     if (!(value instanceof PyDict)) throw runtimeError('Can only get item pairs from a mapping.');
@@ -451,7 +453,7 @@ export const FILTERS: Record<string, FilterFn> = {
   sum: def('sum', ['attribute', 'start'], (_e, value, [attribute, start]) => {
     let items = iterate(value);
     if (attribute !== undefined && attribute !== null) items = items.map(attrGetter(attribute));
-    const init = start ?? 0;
+    const init = orDefault(start, 0);
     if (typeof init === 'string') throw runtimeError("sum() can't sum strings [use ''.join(seq) instead]");
     return items.reduce((acc: PyValue, x) => binary('+', acc, x), init);
   }),

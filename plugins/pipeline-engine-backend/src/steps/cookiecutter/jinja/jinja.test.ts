@@ -107,6 +107,7 @@ const CASES: Array<[string, boolean?]> = [
   ['{% macro greet(name, greeting="Hi") %}{{ greeting }}, {{ name }}!{% endmacro %}{{ greet("A") }} {{ greet("B", "Yo") }} {{ greet(name="C") }} {{ greet }}'],
   ['{% macro m(a) %}{{ a }}{{ varargs }}{{ kwargs }}{% endmacro %}{{ m(1, 2, 3, k=4) }}'], ['{% macro m(a) %}{{ a }}{% endmacro %}{{ m(1, 2) }}'], ['{% macro m(a, b) %}{{ b }}{% endmacro %}{{ m(1) }}'],
   ['{% set j = joiner(" | ") %}{% for i in lst %}{{ j() }}{{ i }}{% endfor %} {% set c = cycler("odd", "even") %}{% for i in lst %}{{ c.next() }}{% endfor %}{{ c.current }}'],
+  ['{% set z = none %}{{ z }} {{ missing|default(none) }} {{ "x"|float(none) }} {{ "x"|int(none) }} {% set range = none %}{{ range }}'],
   ['{{ dict(a=1, b=2) }} {{ dict([("x", 1)]) }} {{ range(3) }} {{ range(0, 10, 2) }}'],
   ['{% print x, n %}'], ['{% if true %}unclosed'], ['{% endif %}'], ['{% foo %}'], ['{{ x }'], ['{{ "unterminated }}'], ['{# unclosed comment'], ['{{ ) }}'], ['{{ x | }}'],
   ['{% do lst.append(1) %}'], ['{% for i in lst %}{% break %}{% endfor %}'], ['{% include "x.html" %}', true], ['{% extends "base" %}', true],
@@ -115,6 +116,14 @@ const CASES: Array<[string, boolean?]> = [
   ['a  \n  {%- if true -%}  \n  b  \n  {%- endif %}  \n  c'], ['{{- x -}}  \n  {{ n }}'], ['a {#- comment -#} b {# c #} d'], ['x\n{% if true %}\ny\n{% endif %}\nz\n'],
   ['{% raw %}{{ not rendered }} {% if %}{% endraw %}'], ['a  {%- raw -%}  {{ x }}  {%- endraw -%}  b'], ['{%+ if true %}x{%+ endif %}'], ['{% raw %}unterminated'],
   ['line1\r\nline2\r\n'], ['trailing newline\n'], ['no trailing'], ['{{ {"a": {"b": 1}} }}'], ['{{ {"a": 1}["a"] }}{{ [[1]][0][0] }}'],
+  // more expressions
+  ['{%- for x in lst -%} {{ x }} {%- endfor %}|a \u00a0 {%- if true %}b{% endif %}|{{ "%5s|%-5s|%.2s" % ("ab", "cd", "efgh") }}'],
+  ['{{ (1, 2) + (3,) }} {{ {"a": 1} == {"a": 1} }} {{ "a" ~ 1 ~ none ~ true }} {{ -1 ** 2 }} {{ not x in lst }} {{ 2 * 3 ** 2 }} {{ 10 - 2 - 3 }}'],
+  ['{% set ns2 = namespace() %}{% set ns2.y = 1 %}{{ ns2.y }} {{ "%s-%s-%s"|format(*lst) }} {{ lst|join(*[","]) }} {{ dict(**{"a": 1}) }} {{ "{a}{b}".format(**{"a": 1, "b": 2}) }}'],
+  ['{{ lst|map("int")|list }} {{ ["1", "2"]|map("int")|sum }} {{ lst|selectattr("real")|list }} {{ lst|first|string|length }}'],
+  ['{% if lst %}{{ lst|length }}{% endif %}{% if not [] %}empty{% endif %}{% if {} %}x{% elif none %}y{% else %}z{% endif %}'],
+  ['{{ x|string|upper|replace("L", "_")|lower|title }} {{ (x ~ "!")|center(20, "-") if x is string else "" }}'],
+  ['{{ 1.0 == 1 }} {{ 0.1 * 3 }} {{ 1e16 }} {{ 1e15 }} {{ 123.456e-10 }} {{ -1.5e300 * 1e10 }} {{ 3.0 // 2 }} {{ 2.0 ** 3 }} {{ 2 ** -1 }}'], ['{{ 2 ** 0.5 }}', true],
   // time
   ['{% now "utc", "%Y" %}'], ["{% now 'utc' + 'days=0', '%Y' %}"], ['{% now "utc", "%Q" %}', true],
   // undefined and errors

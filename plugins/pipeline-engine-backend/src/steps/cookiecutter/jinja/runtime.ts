@@ -330,8 +330,10 @@ export class Interpreter implements FilterEnv {
   }
 
   #name(name: string, scope: Scope): PyValue {
-    const v = scope.lookup(name) ?? this.globals.get(name);
-    if (v !== undefined) return v;
+    const local = scope.lookup(name);
+    if (local !== undefined) return local;
+    const global = this.globals.get(name);
+    if (global !== undefined) return global;
     if (name === 'self') throw unsupported("the 'self' template reference");
     return new PyUndefined(`'${name}' is undefined`);
   }
