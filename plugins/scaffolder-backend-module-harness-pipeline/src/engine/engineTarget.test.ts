@@ -214,7 +214,7 @@ describe('EngineTarget', () => {
     });
     expect(client.execute).toHaveBeenCalledWith(
       REF,
-      { inputSet: { a: 1 } },
+      { inputSet: { a: 1 }, allowUnknownKeys: true },
       { credentials },
     );
     const state = await target.read('e1');
