@@ -63,7 +63,9 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
       await fail(`the pipeline cannot run here:\n${planned.problems.map(formatProblem).join('\n')}`);
       return;
     }
-    const recorder = new NodeRecorder(writer, masker, await deps.executions.listNodes(execution.id));
+    // A first claim has no stored nodes yet: skip the round trip.
+    const previous = execution.attempt > 1 || execution.recoveryCount > 0 ? await deps.executions.listNodes(execution.id) : [];
+    const recorder = new NodeRecorder(writer, masker, previous);
     const runner = new ExecutionRunner({
       execution,
       plan: planned.plan,

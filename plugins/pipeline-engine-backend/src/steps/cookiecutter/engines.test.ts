@@ -248,3 +248,20 @@ describe('abort', () => {
     expect(await readdir(o)).toEqual([]);
   });
 });
+
+describeWithCookiecutter('cli engine environment', cli => {
+  it('does not hand the backend environment to template hooks', async () => {
+    process.env.PIPELINE_ENGINE_TEST_SECRET = 'do-not-leak';
+    try {
+      const t = await template({
+        'cookiecutter.json': '{"name": "env"}',
+        'hooks/post_gen_project.py': 'import os\nopen("env.txt", "w").write(os.environ.get("PIPELINE_ENGINE_TEST_SECRET", "absent"))\n',
+        '{{cookiecutter.name}}/README.md': 'x',
+      });
+      const r = await createCliEngine({ command: cli() }).render({ templateDir: t, outputDir: await out(), variables: {}, overwriteIfExists: false });
+      expect(await readFile(join(r.projectDir, 'env.txt'), 'utf8')).toBe('absent');
+    } finally {
+      delete process.env.PIPELINE_ENGINE_TEST_SECRET;
+    }
+  });
+});

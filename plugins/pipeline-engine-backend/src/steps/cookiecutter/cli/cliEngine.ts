@@ -14,8 +14,10 @@ import type { CookiecutterEngine, CookiecutterRenderOptions, CookiecutterRenderR
 /*
  * Runs the real cookiecutter (`cookiecutter --no-input -o OUT TEMPLATE
  * key=value...`), which also runs the template's hooks. It renders into a
- * private staging directory with a private config (no user config, replay
- * files kept out of $HOME); the result is then installed like the builtin's.
+ * private staging directory with a private config and HOME (no user config,
+ * replay files kept out of the backend's home) and a minimal environment, so
+ * hooks do not see the backend's secrets; the result is then installed like
+ * the builtin's.
  */
 
 /** Options of {@link createCliEngine}. */
@@ -59,9 +61,18 @@ async function checkRenderedPaths(o: CookiecutterRenderOptions): Promise<string 
   }
 }
 
-function run(command: string, args: string[], o: CookiecutterRenderOptions, cwd: string): Promise<string[]> {
+/** Environment variables cookiecutter and its hooks get; not the backend's own (its secrets). */
+const PASSED_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+
+function childEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { HOME: home, GIT_TERMINAL_PROMPT: '0' };
+  for (const name of PASSED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
+}
+
+function run(command: string, args: string[], o: CookiecutterRenderOptions, home: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: home, env: childEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -109,6 +120,8 @@ export function createCliEngine(options: CliEngineOptions = {}): CookiecutterEng
   return {
     name: 'cli',
     async render(o: CookiecutterRenderOptions): Promise<CookiecutterRenderResult> {
+      const badName = Object.keys(o.variables).find(k => k.includes('='));
+      if (badName !== undefined) throw new InputError(`cookieCutterVariables name "${badName}" contains "=", which cookiecutter's key=value arguments cannot carry`);
       await scanSymlinks(o.templateDir);
       const plannedRel = await checkRenderedPaths(o);
       await mkdir(o.outputDir, { recursive: true });
