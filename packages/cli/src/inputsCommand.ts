@@ -1,10 +1,9 @@
 import {
   collectRuntimeInputs,
-  parsePipeline,
   type RuntimeInputInfo,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { readInput, type CliIo } from './io';
-import { formatProblemLine } from './validateCommand';
+import type { CliIo } from './io';
+import { loadPipelineFile } from './loadPipelineFile';
 
 /** Options of {@link inputsCommand}. */
 export interface InputsOptions {
@@ -13,21 +12,9 @@ export interface InputsOptions {
 
 /** `pipeline inputs <file>`: every runtime input with its FQN, default and choices. */
 export function inputsCommand(files: string[], io: CliIo, options: InputsOptions = {}): number {
-  if (files.length !== 1) {
-    io.err('usage: pipeline inputs <file> [--json]');
-    return 2;
-  }
-  const [file] = files;
-  const input = readInput(io, file);
-  if (!input.ok) {
-    io.err(input.message);
-    return 1;
-  }
-  const result = parsePipeline(input.text);
-  if (!result.ok || result.kind !== 'pipeline') {
-    for (const p of result.problems.filter(x => x.severity === 'error')) io.err(formatProblemLine(file, p));
-    return 1;
-  }
+  const loaded = loadPipelineFile(files, io, 'pipeline inputs <file> [--json]');
+  if (!loaded.ok) return loaded.exitCode;
+  const { file, result } = loaded;
   const inputs = collectRuntimeInputs(result.document);
   if (options.json) {
     io.out(JSON.stringify(inputs.map(toJson), null, 2));

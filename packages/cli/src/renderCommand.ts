@@ -1,12 +1,11 @@
 import {
   mergeInputSets,
-  parsePipeline,
   resolveRuntimeInputs,
   type Problem,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { stringify } from 'yaml';
 import { readInput, type CliIo } from './io';
-import { formatProblemLine } from './validateCommand';
+import { loadPipelineFile } from './loadPipelineFile';
 
 /** Options of {@link renderCommand}. */
 export interface RenderOptions {
@@ -21,21 +20,9 @@ export interface RenderOptions {
  * by values. Expressions that need an execution are left as written.
  */
 export function renderCommand(files: string[], io: CliIo, options: RenderOptions = {}): number {
-  if (files.length !== 1) {
-    io.err('usage: pipeline render <file> [--set key=value]... [--input-set file]');
-    return 2;
-  }
-  const [file] = files;
-  const input = readInput(io, file);
-  if (!input.ok) {
-    io.err(input.message);
-    return 1;
-  }
-  const result = parsePipeline(input.text);
-  if (!result.ok || result.kind !== 'pipeline') {
-    for (const p of result.problems.filter(x => x.severity === 'error')) io.err(formatProblemLine(file, p));
-    return 1;
-  }
+  const loaded = loadPipelineFile(files, io, 'pipeline render <file> [--set key=value]... [--input-set file]');
+  if (!loaded.ok) return loaded.exitCode;
+  const { file, result } = loaded;
   const values = collectValues(io, options);
   if (!values.ok) {
     for (const line of values.lines) io.err(line);
