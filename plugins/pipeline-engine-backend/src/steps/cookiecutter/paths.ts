@@ -75,26 +75,30 @@ export interface TemplateSymlink {
  */
 export async function scanSymlinks(root: string): Promise<TemplateSymlink[]> {
   const realRoot = await realpath(root);
-  const found: TemplateSymlink[] = [];
+  const found: Array<TemplateSymlink & { target?: string }> = [];
   const walk = async (dir: string, rel: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      if (rel === '' && entry.name === '.git') continue;
+    const entries = (await readdir(dir, { withFileTypes: true })).filter(e => rel !== '' || e.name !== '.git');
+    // Directories are scanned concurrently; found links are sorted at the end, so the outcome does not depend on timing.
+    await Promise.all(entries.map(async entry => {
       const abs = join(dir, entry.name);
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) {
         const target = await realpath(abs).catch(() => undefined);
-        if (!target) throw new PathEscapeError(`template symlink "${relPath}" points nowhere`, relPath);
-        if (!isInside(realRoot, target)) {
-          throw new PathEscapeError(`template symlink "${relPath}" points outside the template (${target})`, relPath);
-        }
-        found.push({ path: relPath, isDir: (await stat(abs)).isDirectory() });
+        found.push({ path: relPath, isDir: target ? (await stat(abs)).isDirectory() : false, target });
       } else if (entry.isDirectory()) {
         await walk(abs, relPath);
       }
-    }
+    }));
   };
   await walk(root, '');
-  return found;
+  found.sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const link of found) {
+    if (!link.target) throw new PathEscapeError(`template symlink "${link.path}" points nowhere`, link.path);
+    if (!isInside(realRoot, link.target)) {
+      throw new PathEscapeError(`template symlink "${link.path}" points outside the template (${link.target})`, link.path);
+    }
+  }
+  return found.map(({ path, isDir }) => ({ path, isDir }));
 }
 
 /** `a/b` from segments, for messages and file lists. */

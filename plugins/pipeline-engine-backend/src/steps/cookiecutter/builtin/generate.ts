@@ -111,16 +111,20 @@ export async function generateFiles(o: GenerateOptions): Promise<GenerateResult>
       throw new CookiecutterTemplateError(`${templatePath}: "${rel}" already exists (copied without rendering over a rendered path); cookiecutter fails here too`, templatePath);
     }
     dirs.add(rel);
+    const [st, entries] = await Promise.all([stat(src), readdir(src)]);
     if (!o.dryRun) {
       await mkdir(join(o.outputDir, rel));
-      await chmod(join(o.outputDir, rel), (await stat(src)).mode & 0o7777);
+      await chmod(join(o.outputDir, rel), st.mode & 0o7777);
     }
-    for (const entry of (await readdir(src)).sort()) {
+    const sorted = entries.sort();
+    const stats = await Promise.all(sorted.map(entry => stat(join(src, entry))));
+    const copies: Array<() => Promise<void>> = [];
+    for (const [i, entry] of sorted.entries()) {
       const abs = join(src, entry);
-      const st = await stat(abs);
-      if (st.isDirectory()) await copyTree(abs, `${rel}/${entry}`, `${templatePath}/${entry}`);
-      else await copyOne(abs, `${rel}/${entry}`, st.mode);
+      if (stats[i].isDirectory()) await copyTree(abs, `${rel}/${entry}`, `${templatePath}/${entry}`);
+      else copies.push(() => copyOne(abs, `${rel}/${entry}`, stats[i].mode));
     }
+    await runAll(copies);
   };
   const renderFile = async (src: string, rel: string, path: string, templatePath: string): Promise<void> => {
     const [content, st] = await Promise.all([readFile(src), stat(src)]);

@@ -1,4 +1,3 @@
-// eslint-disable-next-line @backstage/no-undeclared-imports -- installed in the workspace (pipeline-engine-common declares it); add it to this package's devDependencies
 import fc from 'fast-check';
 import { describeWithCookiecutter, pythonRender, type OracleCase } from '../__testUtils__/cookiecutterCli';
 import { JinjaEnvironment } from './environment';
