@@ -1,4 +1,5 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, stringifyError } from '@backstage/errors';
 import {
@@ -49,8 +50,8 @@ interface StageState {
   fqn: string;
   node: StageNode;
   workspace: string;
-  /** Created on first use, so stages that touch no files pay nothing. */
-  ensureWorkspace(): Promise<string>;
+  /** Creates the workspace on first use, so steps that touch no files pay nothing. */
+  ensureWorkspace(): string;
   failed: boolean;
   rollback: boolean;
 }
@@ -214,13 +215,19 @@ export class ExecutionRunner {
     }
     await this.o.recorder.start({ ...base, status: 'Running' });
     const workspace = join(root, id);
-    let created: Promise<string> | undefined;
+    let created = false;
     const state: StageState = {
       id,
       fqn,
       node,
       workspace,
-      ensureWorkspace: () => (created ??= mkdir(workspace, { recursive: true }).then(() => workspace)),
+      ensureWorkspace: () => {
+        if (!created) {
+          mkdirSync(workspace, { recursive: true });
+          created = true;
+        }
+        return workspace;
+      },
       failed: false,
       rollback: false,
     };
@@ -381,8 +388,8 @@ export class ExecutionRunner {
           secrets: new StepSecretResolver(this.o.secrets, this.o.masker),
           signal: this.abort.signal,
           timeoutMs,
+          workspace: scope.stage.ensureWorkspace,
           base: {
-            workspace: await scope.stage.ensureWorkspace(),
             step: { identifier: id, name: node.name, type: node.type, fqn, retryCount: attempt - 1 },
             stage: { identifier: scope.stage.id, name: scope.stage.node.name, type: scope.stage.node.type },
             execution: {

@@ -34,7 +34,9 @@ export interface AttemptInput {
   /** Execution-level abort (user abort, Abort failure action, lease lost). */
   signal: AbortSignal;
   timeoutMs: number;
-  base: Omit<StepContext<unknown>, 'spec' | 'logger' | 'secrets' | 'signal' | 'output'>;
+  /** The stage workspace, created on first access of `ctx.workspace`. */
+  workspace: () => string;
+  base: Omit<StepContext<unknown>, 'spec' | 'logger' | 'secrets' | 'signal' | 'output' | 'workspace'>;
 }
 
 /**
@@ -68,6 +70,9 @@ export async function runStepAttempt(input: AttemptInput): Promise<AttemptOutput
   try {
     const handlerRun = input.handler.handler({
       ...input.base,
+      get workspace() {
+        return input.workspace();
+      },
       spec: parsed.data,
       logger: input.logger,
       secrets: input.secrets,
