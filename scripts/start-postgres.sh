@@ -30,6 +30,15 @@ if ! "$BIN/pg_isready" -h 127.0.0.1 -p "$PORT" -q; then
     chmod 644 /tmp/idp-pipelines-pgpass
     run_as_postgres "$BIN/initdb -D '$DATA_DIR' -U postgres --pwfile=/tmp/idp-pipelines-pgpass -A md5 >/dev/null"
   fi
+  # A server killed without shutdown leaves its lock file; drop it when no
+  # postgres process holds it (its PID may since belong to something else).
+  pid_file="$DATA_DIR/postmaster.pid"
+  if [ -f "$pid_file" ]; then
+    pid="$(head -n 1 "$pid_file")"
+    if ! ps -p "$pid" -o comm= 2>/dev/null | grep -q postgres; then
+      rm -f "$pid_file"
+    fi
+  fi
   run_as_postgres "$BIN/pg_ctl -D '$DATA_DIR' -l '$DATA_DIR/server.log' -w \
     -o \"-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off\" start >/dev/null"
 fi
