@@ -1,6 +1,5 @@
 import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
 import {
-  basicAuthorization,
   encodePath,
   headerScope,
   httpGitAuth,
@@ -8,6 +7,7 @@ import {
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
+  restAuthHeaders,
 } from './common';
 import type {
   CreateRepositoryRequest,
@@ -146,18 +146,7 @@ function projectOf(ref: ScmRepositoryRef): string {
 }
 
 function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  switch (credentials.type) {
-    case 'token':
-      return { Authorization: basicAuthorization('', credentials.token) };
-    case 'bearer':
-      return { Authorization: `Bearer ${credentials.token}` };
-    case 'basic':
-      return { Authorization: basicAuthorization(credentials.username, credentials.password) };
-    case 'ssh':
-      throw new InputError('Azure Repos repository creation needs a personal access token connector, not SSH');
-    default:
-      throw new AuthenticationError('Azure Repos repository creation needs credentials; the connector has none');
-  }
+  return restAuthHeaders(credentials, { provider: 'Azure Repos', needs: 'a personal access token', tokenScheme: 'basic' });
 }
 
 /**

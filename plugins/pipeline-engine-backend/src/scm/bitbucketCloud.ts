@@ -1,6 +1,5 @@
-import { AuthenticationError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
-  basicAuthorization,
   defaultRefFromPath,
   encodePath,
   headerScope,
@@ -9,6 +8,7 @@ import {
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
+  restAuthHeaders,
   sshRemoteFromHttps,
 } from './common';
 import type {
@@ -129,15 +129,5 @@ export class BitbucketCloudProvider implements ScmProvider {
 }
 
 function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  switch (credentials.type) {
-    case 'token':
-    case 'bearer':
-      return { Authorization: `Bearer ${credentials.token}` };
-    case 'basic':
-      return { Authorization: basicAuthorization(credentials.username, credentials.password) };
-    case 'ssh':
-      throw new InputError('Bitbucket repository creation needs an API token or username/password connector, not SSH');
-    default:
-      throw new AuthenticationError('Bitbucket repository creation needs credentials; the connector has none');
-  }
+  return restAuthHeaders(credentials, { provider: 'Bitbucket', needs: 'an API token or username/password' });
 }

@@ -1,6 +1,5 @@
-import { AuthenticationError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
-  basicAuthorization,
   encodePath,
   headerScope,
   httpGitAuth,
@@ -8,6 +7,7 @@ import {
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
+  restAuthHeaders,
 } from './common';
 import type {
   CreateRepositoryRequest,
@@ -119,15 +119,5 @@ export class BitbucketServerProvider implements ScmProvider {
 }
 
 function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  switch (credentials.type) {
-    case 'token':
-    case 'bearer':
-      return { Authorization: `Bearer ${credentials.token}` };
-    case 'basic':
-      return { Authorization: basicAuthorization(credentials.username, credentials.password) };
-    case 'ssh':
-      throw new InputError('Bitbucket Server repository creation needs a token or username/password connector, not SSH');
-    default:
-      throw new AuthenticationError('Bitbucket Server repository creation needs credentials; the connector has none');
-  }
+  return restAuthHeaders(credentials, { provider: 'Bitbucket Server', needs: 'a token or username/password' });
 }

@@ -24,6 +24,32 @@ export function basicAuthorization(username: string, password: string): string {
 }
 
 /**
+ * The Authorization header of a provider's REST API call. `tokenScheme`
+ * says how plain tokens travel (Azure DevOps PATs go as Basic with an empty
+ * user); SSH connectors and missing credentials are refused with `needs`
+ * saying what would work.
+ */
+export function restAuthHeaders(
+  credentials: ScmCredentials,
+  options: { provider: string; needs: string; tokenScheme?: 'bearer' | 'basic' },
+): Record<string, string> {
+  switch (credentials.type) {
+    case 'token':
+      return options.tokenScheme === 'basic'
+        ? { Authorization: basicAuthorization('', credentials.token) }
+        : { Authorization: `Bearer ${credentials.token}` };
+    case 'bearer':
+      return { Authorization: `Bearer ${credentials.token}` };
+    case 'basic':
+      return { Authorization: basicAuthorization(credentials.username, credentials.password) };
+    case 'ssh':
+      throw new InputError(`${options.provider} repository creation needs ${options.needs} connector, not SSH`);
+    default:
+      throw new AuthenticationError(`${options.provider} repository creation needs credentials; the connector has none`);
+  }
+}
+
+/**
  * git authentication over HTTPS for most providers: tokens travel as the
  * password of a Basic header with a provider-specific user name.
  */
