@@ -5,6 +5,7 @@ import { assertLeaseHolder } from './leases';
 import { INSERT_CHUNK, prepareLine, type LogLineInput } from './LogStore';
 import { assertNodeStatus, resultColumns, type NodeExecutionInput } from './nodeExecutions';
 import type { SecretCipher } from './secretCipher';
+import { usesBetterSqlite, writeBatchOnSqlite } from './sqliteBatchWriter';
 import { isTerminalNodeStatus, PENDING_NODE_STATUSES } from './statuses';
 
 /** Node states and log lines written together, in one transaction. */
@@ -35,6 +36,7 @@ export async function writeExecutionBatch(
   cipher: SecretCipher | undefined,
 ): Promise<{ lastLogSeq?: number }> {
   if (!batch.nodes.length && !batch.logs.length) return {};
+  if (usesBetterSqlite(db)) return writeBatchOnSqlite(db, executionId, ownerId, batch, cipher);
   const lines = batch.logs.map(l => ({ nodeFqn: l.nodeFqn, ...prepareLine(l) }));
   return db.transaction(async tx => {
     await assertLeaseHolder(tx, executionId, ownerId);
@@ -45,19 +47,7 @@ export async function writeExecutionBatch(
         return {
           id: randomUUID(),
           execution_id: executionId,
-          fqn: node.fqn,
-          parent_fqn: node.parentFqn ?? null,
-          node_type: node.nodeType,
-          identifier: node.identifier,
-          name: node.name,
-          step_type: node.stepType ?? null,
-          idempotent: Boolean(node.idempotent),
-          status: node.status,
-          attempt: 1,
-          outputs: '{}',
-          secret_outputs: '{}',
-          error_message: null,
-          failure_type: null,
+          ...describe(node),
           ...resultColumns(node, cipher),
           started_at: PENDING_NODE_STATUSES.includes(node.status) ? null : now,
           ended_at: isTerminalNodeStatus(node.status) ? now : null,
@@ -100,4 +90,23 @@ export async function writeExecutionBatch(
     }
     return { lastLogSeq: lastSeq };
   });
+}
+
+/** A node's full row, with the defaults a full state overwrites. */
+function describe(node: NodeExecutionInput) {
+  return {
+    fqn: node.fqn,
+    parent_fqn: node.parentFqn ?? null,
+    node_type: node.nodeType,
+    identifier: node.identifier,
+    name: node.name,
+    step_type: node.stepType ?? null,
+    idempotent: Boolean(node.idempotent),
+    status: node.status,
+    attempt: 1,
+    outputs: '{}',
+    secret_outputs: '{}',
+    error_message: null,
+    failure_type: null,
+  };
 }

@@ -5,6 +5,7 @@ import { InputError, stringifyError } from '@backstage/errors';
 import {
   createExpressionContext,
   parseDuration,
+  type ExpressionContext,
   type ExpressionEngine,
   type ExpressionScope,
   type ExpressionSnapshot,
@@ -16,7 +17,7 @@ import {
   type StepNode,
   type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { StepContext, StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type { Execution, ExecutionStatus, JsonObject, NodeStatus, NodeType } from '../database';
 import { statusAllows } from './conditions';
 import { runWithConcurrency } from './concurrency';
@@ -111,6 +112,7 @@ export class ExecutionRunner {
   private abortReason: string | undefined;
   private firstError: string | undefined;
   private readonly outputs: JsonObject = {};
+  #executionInfo: StepContext<unknown>['execution'] | undefined;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private stepsSinceYield = 0;
 
@@ -374,7 +376,7 @@ export class ExecutionRunner {
     let retriesLeft = 0;
     let retryIntervals: string[] = [];
     for (;;) {
-      const context = createExpressionContext(this.snapshot, exprScope);
+      const context = this.lazyContext(exprScope);
       try {
         const timeoutMs = this.timeoutOf(node.timeout, exprScope);
         if (attempt > 1 && !plan.handler.idempotent) await this.o.recorder.barrier();
@@ -392,13 +394,7 @@ export class ExecutionRunner {
           base: {
             step: { identifier: id, name: node.name, type: node.type, fqn, retryCount: attempt - 1 },
             stage: { identifier: scope.stage.id, name: scope.stage.node.name, type: scope.stage.node.type },
-            execution: {
-              id: this.o.execution.id,
-              orgIdentifier: this.o.execution.orgIdentifier,
-              projectIdentifier: this.o.execution.projectIdentifier,
-              pipelineIdentifier: this.o.execution.pipelineIdentifier,
-              triggeredBy: this.o.execution.triggeredBy,
-            },
+            execution: this.executionInfo,
           },
         });
         const outputs = this.o.masker.maskDeep(result.outputs);
@@ -520,6 +516,33 @@ export class ExecutionRunner {
   }
 
   // ---- helpers ------------------------------------------------------------
+
+  /** What every step is told about the execution (one frozen object for all). */
+  private get executionInfo(): StepContext<unknown>['execution'] {
+    const e = this.o.execution;
+    this.#executionInfo ??= Object.freeze({
+      id: e.id,
+      orgIdentifier: e.orgIdentifier,
+      projectIdentifier: e.projectIdentifier,
+      pipelineIdentifier: e.pipelineIdentifier,
+      triggeredBy: e.triggeredBy,
+    });
+    return this.#executionInfo;
+  }
+
+  /**
+   * An expression context built on first lookup: most specs hold no
+   * expression, and a step's context is needed only when one does.
+   */
+  private lazyContext(scope: ExpressionScope): ExpressionContext {
+    let context: ExpressionContext | undefined;
+    const get = () => (context ??= createExpressionContext(this.snapshot, scope));
+    return {
+      lookup: root => get().lookup(root),
+      getSecret: ref => get().getSecret(ref),
+      rootNames: () => get().rootNames?.() ?? [],
+    };
+  }
 
   private exprScope(scope: Scope): ExpressionScope {
     return { stageId: scope.stage.id, stepGroupPath: scope.groupPath, ...scope.loop };

@@ -47,8 +47,9 @@ export class SecretMasker {
     return text.replace(this.#pattern, MASK);
   }
 
-  /** Masks every string inside a JSON-like value. */
+  /** Masks every string inside a JSON-like value (a copy; the value itself when no secret is known). */
   maskDeep<T>(value: T): T {
+    if (!this.#needles.size) return value;
     if (typeof value === 'string') return this.mask(value) as T;
     if (Array.isArray(value)) return value.map(v => this.maskDeep(v)) as T;
     if (value && typeof value === 'object') {

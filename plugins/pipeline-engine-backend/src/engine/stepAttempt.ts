@@ -54,18 +54,33 @@ export async function runStepAttempt(input: AttemptInput): Promise<AttemptOutput
     const fields = parsed.error.issues.map(i => `spec.${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new InputError(`invalid spec for ${input.step.type} step "${input.step.identifier}" after resolving expressions: ${fields.join('; ')}`);
   }
-  // One controller per attempt, fired by the execution's abort or the timeout
-  // (cheaper than AbortSignal.any, which thousands of steps would feel).
-  const controller = new AbortController();
-  const signal = controller.signal;
+  // Fired by the execution's abort or the timeout. The handler's signal is
+  // made on first use (cheaper than AbortSignal.any, and most quick steps
+  // never look at it); the race below ends the attempt either way.
+  let controller: AbortController | undefined;
+  let stop: { reason: unknown } | undefined;
+  let rejectRace: ((error: unknown) => void) | undefined;
   let timedOut = false;
-  const onAbort = () => controller.abort(input.signal.reason);
+  const abort = (reason: unknown) => {
+    if (stop) return;
+    stop = { reason };
+    controller?.abort(reason);
+    rejectRace?.(asError(reason));
+  };
+  const signalOf = () => {
+    if (!controller) {
+      controller = new AbortController();
+      if (stop) controller.abort(stop.reason);
+    }
+    return controller.signal;
+  };
+  const onAbort = () => abort(input.signal.reason);
   if (input.signal.aborted) onAbort();
   else input.signal.addEventListener('abort', onAbort, { once: true });
   const outputs: AttemptOutputs = { outputs: {}, secretOutputs: {} };
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort(new StepTimeoutError(input.timeoutMs));
+    abort(new StepTimeoutError(input.timeoutMs));
   }, input.timeoutMs);
   try {
     const handlerRun = input.handler.handler({
@@ -73,10 +88,12 @@ export async function runStepAttempt(input: AttemptInput): Promise<AttemptOutput
       get workspace() {
         return input.workspace();
       },
+      get signal() {
+        return signalOf();
+      },
       spec: parsed.data,
       logger: input.logger,
       secrets: input.secrets,
-      signal,
       output(name, value, options) {
         if (options?.secret) {
           input.masker.add(value);
@@ -88,10 +105,16 @@ export async function runStepAttempt(input: AttemptInput): Promise<AttemptOutput
       },
     });
     // A handler that ignores its signal must not hold the execution hostage.
-    await Promise.race([handlerRun, rejectOnAbort(signal)]);
+    await Promise.race([
+      handlerRun,
+      new Promise<never>((_, reject) => {
+        rejectRace = reject;
+        if (stop) reject(asError(stop.reason));
+      }),
+    ]);
     return outputs;
   } catch (error) {
-    if (timedOut) throw signal.reason;
+    if (timedOut) throw stop!.reason;
     throw error;
   } finally {
     clearTimeout(timer);
@@ -99,12 +122,8 @@ export async function runStepAttempt(input: AttemptInput): Promise<AttemptOutput
   }
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error('aborted');
 }
 
 /** `90000` → `1m 30s`. */

@@ -4,6 +4,8 @@ import {
   mergeInputSets,
   parsePipeline,
   resolveRuntimeInputs,
+  collectRuntimeInputs,
+  type RuntimeInputInfo,
   type DryRunResponse,
   type ParsePipelineResult,
   type ExecuteRequest,
@@ -58,7 +60,10 @@ export interface PipelineEngineServiceOptions {
  * execution holds a pipeline that can run.
  */
 export class PipelineEngineService implements PipelineEngineApi {
-  private readonly parsedCache = new Map<string, { parsed: ParsePipelineResult; plan: ExecutionPlan }>();
+  private readonly parsedCache = new Map<
+    string,
+    { parsed: ParsePipelineResult; plan: ExecutionPlan; runtimeInputs: RuntimeInputInfo[] | undefined }
+  >();
 
   constructor(private readonly o: PipelineEngineServiceOptions) {}
 
@@ -183,13 +188,16 @@ export class PipelineEngineService implements PipelineEngineApi {
    */
   private async prepare(ref: PipelineRef, request: ExecuteRequest) {
     const stored = await this.o.stores.pipelines.get(ref);
-    const { parsed, plan } = this.parsedVersion(stored);
+    const { parsed, plan, runtimeInputs } = this.parsedVersion(stored);
     const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
     const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
     if (merged.problems.some(p => p.severity === 'error')) {
       throw new ProblemsError('the input set is invalid', merged.problems);
     }
-    const resolved = resolveRuntimeInputs(parsed.document, merged.inputSet, { allowUnknownKeys: request.allowUnknownKeys ?? false });
+    const resolved = resolveRuntimeInputs(parsed.document, merged.inputSet, {
+      allowUnknownKeys: request.allowUnknownKeys ?? false,
+      runtimeInputs,
+    });
     if (!resolved.ok) {
       throw new ProblemsError(`the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`, resolved.problems);
     }
@@ -218,7 +226,8 @@ export class PipelineEngineService implements PipelineEngineApi {
     if (!planned.ok) {
       throw new ProblemsError(`the pipeline cannot run in this engine`, planned.problems);
     }
-    const entry = { parsed, plan: planned.plan };
+    const runtimeInputs = parsed.document ? collectRuntimeInputs(parsed.document) : undefined;
+    const entry = { parsed, plan: planned.plan, runtimeInputs };
     this.parsedCache.set(key, entry);
     if (this.parsedCache.size > PARSED_CACHE_SIZE) {
       this.parsedCache.delete(this.parsedCache.keys().next().value as string);

@@ -24,13 +24,21 @@ export interface ResolveOptions {
    * for scaffolder templates that pass more values than the pipeline uses.
    */
   allowUnknownKeys?: boolean;
+  /**
+   * `collectRuntimeInputs(pipelineDoc)`, computed beforehand by callers that
+   * resolve the same (unchanged) document for many runs.
+   */
+  runtimeInputs?: RuntimeInputInfo[];
 }
 
 /** Outcome of {@link resolveRuntimeInputs}. */
 export type ResolveResult =
   | {
       ok: true;
-      /** A copy of the pipeline with every runtime input replaced by its value. */
+      /**
+       * A copy of the pipeline with every runtime input replaced by its
+       * value; the given document itself when it has no runtime inputs.
+       */
       pipeline: PipelineDocument;
       /** The value of every runtime input, by FQN. */
       values: Record<string, YamlValue>;
@@ -100,7 +108,7 @@ function defaultValue(info: RuntimeInputInfo, def: string): YamlValue {
 class Resolver {
   readonly problems: Problem[] = [];
   private readonly byFqn = new Map<string, RuntimeInputInfo[]>();
-  private readonly fields = new Map<string, PipelineField>();
+  #fields: Map<string, PipelineField> | undefined;
   private readonly given = new Map<string, Given>();
 
   constructor(
@@ -113,8 +121,12 @@ class Resolver {
       list.push(info);
       this.byFqn.set(info.fqn, list);
     }
-    for (const field of listPipelineFields(doc))
-      this.fields.set(field.fqn, field);
+  }
+
+  /** Every field by FQN; only keys that name no runtime input need it. */
+  private get fields(): Map<string, PipelineField> {
+    this.#fields ??= new Map(listPipelineFields(this.doc).map(f => [f.fqn, f]));
+    return this.#fields;
   }
 
   private report(problem: Problem): void {
@@ -266,6 +278,8 @@ class Resolver {
   }
 
   apply(values: Record<string, YamlValue>): PipelineDocument {
+    // Nothing to replace: the document is never mutated, so it can be shared.
+    if (this.inputs.length === 0) return this.doc;
     const copy = structuredClone(this.doc);
     for (const info of this.inputs) {
       if (info.fqn in values) setAt(copy, info.segments, values[info.fqn]);
@@ -311,7 +325,7 @@ export function resolveRuntimeInputs(
   }
   const resolver = new Resolver(
     pipelineDoc,
-    collectRuntimeInputs(pipelineDoc),
+    options.runtimeInputs ?? collectRuntimeInputs(pipelineDoc),
     options,
   );
   resolver.reportPipelineProblems();

@@ -100,6 +100,7 @@ export class NodeRecorder {
 
   /** Masks secrets in what is stored: error messages and non-secret outputs. */
   private clean(state: NodeExecutionInput): NodeExecutionInput {
+    if (this.masker.empty) return state;
     return {
       ...state,
       ...(typeof state.errorMessage === 'string' ? { errorMessage: this.masker.mask(state.errorMessage) } : {}),
