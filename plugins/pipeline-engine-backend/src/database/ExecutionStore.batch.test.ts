@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LeaseLostError } from './dbErrors';
 import { createAesGcmSecretCipher } from './secretCipher';
 import { usesBetterSqlite } from './sqliteBatchWriter';
+import { writeBatchWithKnex, type ExecutionWriteBatch } from './executionBatch';
 import { createTestDatabases, initStores, newExecution, sleep } from './__testUtils__/testDatabases';
 import { NodeExecutionInput } from './nodeExecutions';
 
@@ -29,22 +30,38 @@ const step = (i: number, status: NodeExecutionInput['status']): NodeExecutionInp
   status,
 });
 
-async function runningExecution(databaseId: TestDatabaseId) {
-  const ctx = await initStores(databases, databaseId, {
-    secretCipher: createAesGcmSecretCipher('a-long-random-key-only-for-the-batch-test'),
-  });
+const cipher = createAesGcmSecretCipher('a-long-random-key-only-for-the-batch-test');
+
+type Writer = (batch: ExecutionWriteBatch) => Promise<{ lastLogSeq?: number }>;
+
+// Each case runs through the store (the dialect's own writer: one statement
+// on PostgreSQL, prepared statements on better-sqlite3) and through the
+// portable Knex writer other drivers use.
+const WRITERS = {
+  store: (ctx: Awaited<ReturnType<typeof initStores>>, id: string, owner: string): Writer =>
+    batch => ctx.stores.executions.writeBatch(id, owner, batch),
+  knex: (ctx: Awaited<ReturnType<typeof initStores>>, id: string, owner: string): Writer =>
+    batch => writeBatchWithKnex(ctx.knex, id, owner, batch, cipher),
+};
+
+async function runningExecution(databaseId: TestDatabaseId, writer: keyof typeof WRITERS) {
+  const ctx = await initStores(databases, databaseId, { secretCipher: cipher });
   const { id } = await ctx.stores.executions.enqueue(newExecution());
   await ctx.stores.executions.claimNext(OWNER, 60_000);
-  return { ...ctx, id };
+  return { ...ctx, id, write: WRITERS[writer](ctx, id, OWNER), writeAs: (owner: string, execId = id) => WRITERS[writer](ctx, execId, owner) };
 }
 
+const CASES = databases.eachSupportedId().flatMap(([databaseId]) =>
+  (Object.keys(WRITERS) as Array<keyof typeof WRITERS>).map(writer => [databaseId, writer] as const),
+);
+
 describe('ExecutionStore.writeBatch (group commit)', () => {
-  it.each(databases.eachSupportedId())('writes node states and log lines together on %p', async databaseId => {
-    const { stores, knex, id } = await runningExecution(databaseId);
+  it.each(CASES)('writes node states and log lines together on %p (%s writer)', async (databaseId, writer) => {
+    const { stores, knex, id, write } = await runningExecution(databaseId, writer);
     // SQLite takes the prepared-statement path; PostgreSQL the Knex one.
     expect(usesBetterSqlite(knex)).toBe(databaseId.startsWith('SQLITE'));
 
-    const first = await stores.executions.writeBatch(id, OWNER, {
+    const first = await write({
       nodes: [STAGE, step(1, 'Running'), step(2, 'Queued')],
       logs: [
         { nodeFqn: step(1, 'Running').fqn, stream: 'info', line: 'one' },
@@ -53,7 +70,7 @@ describe('ExecutionStore.writeBatch (group commit)', () => {
     });
     expect(first.lastLogSeq).toBe(2);
     await sleep(5);
-    const second = await stores.executions.writeBatch(id, OWNER, {
+    const second = await write({
       nodes: [
         { ...step(1, 'Success'), attempt: 2, outputs: { url: 'https://x' }, secretOutputs: { token: SECRET } },
         { ...step(2, 'Failed'), errorMessage: 'boom', failureType: 'Unknown' },
@@ -90,36 +107,35 @@ describe('ExecutionStore.writeBatch (group commit)', () => {
     expect(JSON.stringify(rows)).not.toContain(SECRET);
   });
 
-  it.each(databases.eachSupportedId())('writes nothing for a replica that lost the lease on %p', async databaseId => {
-    const { stores, knex, id } = await runningExecution(databaseId);
+  it.each(CASES)('writes nothing for a replica that lost the lease on %p (%s writer)', async (databaseId, writer) => {
+    const { knex, id, write } = await runningExecution(databaseId, writer);
     await knex('executions').where({ id }).update({ lease_owner: 'replica-b' });
-    await expect(
-      stores.executions.writeBatch(id, OWNER, { nodes: [STAGE], logs: [{ line: 'lost' }] }),
-    ).rejects.toThrow(LeaseLostError);
+    await expect(write({ nodes: [STAGE], logs: [{ line: 'lost' }] })).rejects.toThrow(LeaseLostError);
+    await knex('executions').where({ id }).update({ lease_owner: OWNER, status: 'Success' });
+    await expect(write({ nodes: [STAGE], logs: [] })).rejects.toThrow(LeaseLostError);
     expect(await knex('node_executions').where({ execution_id: id })).toEqual([]);
     expect(await knex('execution_logs').where({ execution_id: id })).toEqual([]);
     expect(Number((await knex('executions').where({ id }).first('log_seq')).log_seq)).toBe(0);
   });
 
-  it.each(databases.eachSupportedId())('rejects bad input and unknown executions, writing nothing, on %p', async databaseId => {
-    const { stores, knex, id } = await runningExecution(databaseId);
+  it.each(CASES)('rejects bad input and unknown executions, writing nothing, on %p (%s writer)', async (databaseId, writer) => {
+    const { knex, id, write, writeAs } = await runningExecution(databaseId, writer);
     await expect(
-      stores.executions.writeBatch(id, OWNER, {
+      write({
         nodes: [STAGE, { ...step(1, 'Running'), status: 'Done' as unknown as 'Running' }],
         logs: [],
       }),
     ).rejects.toThrow(InputError);
     await expect(
-      stores.executions.writeBatch(id, OWNER, { nodes: [STAGE], logs: [{ line: 'x', stream: 'tty' as unknown as 'stdout' }] }),
+      write({ nodes: [STAGE], logs: [{ line: 'x', stream: 'tty' as unknown as 'stdout' }] }),
     ).rejects.toThrow(InputError);
     await expect(
-      stores.executions.writeBatch(id, OWNER, { nodes: [{ ...STAGE, attempt: 0 }], logs: [] }),
+      write({ nodes: [{ ...STAGE, attempt: 0 }], logs: [] }),
     ).rejects.toThrow(InputError);
     expect(await knex('node_executions').where({ execution_id: id })).toEqual([]);
-    await expect(
-      stores.executions.writeBatch(randomUUID(), OWNER, { nodes: [STAGE], logs: [] }),
-    ).rejects.toThrow(NotFoundError);
+    expect(await knex('execution_logs').where({ execution_id: id })).toEqual([]);
+    await expect(writeAs(OWNER, randomUUID())({ nodes: [STAGE], logs: [] })).rejects.toThrow(NotFoundError);
     // An empty batch touches nothing.
-    expect(await stores.executions.writeBatch(id, OWNER, { nodes: [], logs: [] })).toEqual({});
+    expect(await write({ nodes: [], logs: [] })).toEqual({});
   });
 });

@@ -5,7 +5,7 @@ import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch'
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
-import { claimExpiredLease, claimNextQueued, heldBy } from './executionQueue';
+import { claimExpiredLease, claimQueued, heldBy } from './executionQueue';
 import { Execution, ExecutionRow, toExecution } from './executionRows';
 import { toJsonColumn } from './jsonColumns';
 import { assertLeaseRequest } from './leases';
@@ -232,9 +232,28 @@ export class ExecutionStore {
     ownerId: string,
     leaseMs: number,
   ): Promise<Execution | undefined> {
+    const [first] = await this.claimQueued(ownerId, leaseMs, 1);
+    return first;
+  }
+
+  /**
+   * Like {@link ExecutionStore.claimNext} for up to `limit` executions at
+   * once (a replica filling its free slots), oldest first. Empty when none
+   * is free to claim.
+   */
+  async claimQueued(
+    ownerId: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<Execution[]> {
     assertLeaseRequest(ownerId, leaseMs);
-    const row = await claimNextQueued(this.db, ownerId, leaseMs);
-    return row ? toExecution(row) : undefined;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new InputError(`Invalid claim limit ${limit}`);
+    }
+    const rows = await claimQueued(this.db, ownerId, leaseMs, limit);
+    return rows
+      .map(toExecution)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 
   /**

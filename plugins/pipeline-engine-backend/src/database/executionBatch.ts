@@ -5,6 +5,8 @@ import { assertLeaseHolder } from './leases';
 import { INSERT_CHUNK, prepareLine, type LogLineInput } from './LogStore';
 import { assertNodeStatus, resultColumns, type NodeExecutionInput } from './nodeExecutions';
 import type { SecretCipher } from './secretCipher';
+import { isPostgres } from './dialect';
+import { writeBatchOnPostgres } from './postgresBatchWriter';
 import { usesBetterSqlite, writeBatchOnSqlite } from './sqliteBatchWriter';
 import { isTerminalNodeStatus, PENDING_NODE_STATUSES } from './statuses';
 
@@ -23,10 +25,15 @@ const NODE_TABLE = 'node_executions';
 const NODE_CHUNK = 400;
 
 /**
- * Group commit of an execution's state: one transaction, one lease check,
- * one multi-row upsert for nodes and one insert for log lines — a constant
- * number of round trips however many transitions the batch holds. Throws
- * LeaseLostError (and writes nothing) when `ownerId` lost the lease.
+ * Group commit of an execution's state: one transaction with one lease
+ * check, all node upserts and all log inserts — a constant number of round
+ * trips however many transitions the batch holds. Throws LeaseLostError
+ * (and writes nothing) when `ownerId` lost the lease, NotFoundError when the
+ * execution is gone, InputError (writing nothing) for invalid input.
+ *
+ * PostgreSQL and better-sqlite3 have dedicated writers (one statement;
+ * prepared statements); {@link writeBatchWithKnex} serves other drivers
+ * (the `sqlite3` client).
  */
 export async function writeExecutionBatch(
   db: Knex,
@@ -37,6 +44,19 @@ export async function writeExecutionBatch(
 ): Promise<{ lastLogSeq?: number }> {
   if (!batch.nodes.length && !batch.logs.length) return {};
   if (usesBetterSqlite(db)) return writeBatchOnSqlite(db, executionId, ownerId, batch, cipher);
+  if (isPostgres(db)) return writeBatchOnPostgres(db, executionId, ownerId, batch, cipher);
+  return writeBatchWithKnex(db, executionId, ownerId, batch, cipher);
+}
+
+/** {@link writeExecutionBatch} with portable Knex queries. */
+export async function writeBatchWithKnex(
+  db: Knex,
+  executionId: string,
+  ownerId: string,
+  batch: ExecutionWriteBatch,
+  cipher: SecretCipher | undefined,
+): Promise<{ lastLogSeq?: number }> {
+  if (!batch.nodes.length && !batch.logs.length) return {};
   const lines = batch.logs.map(l => ({ nodeFqn: l.nodeFqn, ...prepareLine(l) }));
   return db.transaction(async tx => {
     await assertLeaseHolder(tx, executionId, ownerId);

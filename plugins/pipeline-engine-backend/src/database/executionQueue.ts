@@ -8,13 +8,12 @@ import { ExecutionStatus, LEASED_EXECUTION_STATUSES } from './statuses';
  * The queue is the executions table itself. Claims are conditional updates,
  * so whatever the interleaving, a row changes hands at most once per claim:
  *
- * - PostgreSQL: in a transaction, SELECT ... FOR UPDATE SKIP LOCKED picks
- *   the oldest candidate that no other claimer is looking at (so claimers do
- *   not queue up behind one row), then an UPDATE that re-checks the condition
- *   takes it.
- * - SQLite: a single UPDATE ... WHERE id = (oldest candidate) AND <condition>
- *   RETURNING *; SQLite runs one writer at a time, so the statement is
- *   atomic, and an empty RETURNING means nothing was claimed.
+ * a single UPDATE ... WHERE id = (oldest candidate) AND <condition>
+ * RETURNING *, one round trip; an empty RETURNING means nothing was claimed.
+ * - PostgreSQL: the subquery picks with FOR UPDATE SKIP LOCKED, so
+ *   concurrent claimers take different rows instead of queueing behind one,
+ *   and the outer condition re-checks the row it locked.
+ * - SQLite runs one writer at a time, so the statement is atomic.
  *
  * All times come from the database clock, so replicas with skewed clocks
  * still agree on when a lease expires.
@@ -41,68 +40,76 @@ const expired: Candidates = db =>
       { column: 'id', order: 'asc' },
     ]);
 
-async function claimOne(
+async function claimSome(
   db: Knex,
   candidates: Candidates,
   changes: (db: Knex) => Record<string, unknown>,
-): Promise<ExecutionRow | undefined> {
+  limit: number,
+): Promise<ExecutionRow[]> {
+  // One statement either way: the update re-checks the candidate condition,
+  // so a row another claimer took in the meantime is simply not updated.
+  const picks = candidates(db).select('id').limit(limit);
+  const update = candidates(db).clearOrder();
   if (isPostgres(db)) {
-    return db.transaction(async tx => {
-      const pick = await candidates(tx).forUpdate().skipLocked().first('id');
-      if (!pick) {
-        return undefined;
-      }
-      const [row] = await candidates(tx)
-        .clearOrder()
-        .where('id', pick.id)
-        .update(changes(tx))
-        .returning('*');
-      return row as ExecutionRow | undefined;
-    });
+    // ARRAY(...) makes PostgreSQL pick (and lock) once, before updating; as
+    // an IN (...) semi-join the locking subquery could be rescanned.
+    update.whereRaw('?? = ANY(ARRAY(?))', ['id', picks.forUpdate().skipLocked()]);
+  } else {
+    update.whereIn('id', picks);
   }
-  const oldest = candidates(db).limit(1).select('id');
-  const [row] = await candidates(db)
-    .clearOrder()
-    .where('id', oldest)
-    .update(changes(db))
-    .returning('*');
-  return row as ExecutionRow | undefined;
+  const rows: ExecutionRow[] = await update.update(changes(db)).returning('*');
+  return rows;
 }
 
-/** Claims the oldest Queued execution for `ownerId`, moving it to Running. */
-export function claimNextQueued(
+/**
+ * Claims up to `limit` of the oldest Queued executions for `ownerId`, moving
+ * them to Running, in one statement.
+ */
+export function claimQueued(
   db: Knex,
   ownerId: string,
   leaseMs: number,
-): Promise<ExecutionRow | undefined> {
-  return claimOne(db, queued, tx => ({
-    status: 'Running',
-    lease_owner: ownerId,
-    lease_expires_at: dbNowPlus(tx, leaseMs),
-    heartbeat_at: dbNow(tx),
-    started_at: dbNow(tx),
-    attempt: tx.raw('?? + 1', ['attempt']),
-    updated_at: dbNow(tx),
-  }));
+  limit: number,
+): Promise<ExecutionRow[]> {
+  return claimSome(
+    db,
+    queued,
+    tx => ({
+      status: 'Running',
+      lease_owner: ownerId,
+      lease_expires_at: dbNowPlus(tx, leaseMs),
+      heartbeat_at: dbNow(tx),
+      started_at: dbNow(tx),
+      attempt: tx.raw('?? + 1', ['attempt']),
+      updated_at: dbNow(tx),
+    }),
+    limit,
+  );
 }
 
 /**
  * Takes over the execution whose lease expired longest ago, keeping its
  * status (the new owner resumes it) and counting the recovery.
  */
-export function claimExpiredLease(
+export async function claimExpiredLease(
   db: Knex,
   ownerId: string,
   leaseMs: number,
 ): Promise<ExecutionRow | undefined> {
-  return claimOne(db, expired, tx => ({
-    lease_owner: ownerId,
-    lease_expires_at: dbNowPlus(tx, leaseMs),
-    heartbeat_at: dbNow(tx),
-    attempt: tx.raw('?? + 1', ['attempt']),
-    recovery_count: tx.raw('?? + 1', ['recovery_count']),
-    updated_at: dbNow(tx),
-  }));
+  const [row] = await claimSome(
+    db,
+    expired,
+    tx => ({
+      lease_owner: ownerId,
+      lease_expires_at: dbNowPlus(tx, leaseMs),
+      heartbeat_at: dbNow(tx),
+      attempt: tx.raw('?? + 1', ['attempt']),
+      recovery_count: tx.raw('?? + 1', ['recovery_count']),
+      updated_at: dbNow(tx),
+    }),
+    1,
+  );
+  return row;
 }
 
 /** WHERE clause matching an execution only while `ownerId` holds its lease. */

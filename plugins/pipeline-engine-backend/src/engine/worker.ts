@@ -110,14 +110,18 @@ export class ExecutionWorker {
     let claimed = false;
     try {
       while (!this.#stopped && this.#running.size < this.o.concurrency) {
-        // Queued work first (one round trip on a wake-up); orphans, which
-        // only appear when a replica died, are looked for on idle polls.
-        const execution =
-          (await this.o.store.claimNext(this.ownerId, this.o.leaseMs)) ??
-          (await this.o.store.claimExpired(this.ownerId, this.o.leaseMs));
-        if (!execution) break;
+        // Queued work first, as many as there are free slots in one round
+        // trip; orphans, which only appear when a replica died, are looked
+        // for when nothing is queued.
+        const free = this.o.concurrency - this.#running.size;
+        let batch = await this.o.store.claimQueued(this.ownerId, this.o.leaseMs, free);
+        if (!batch.length) {
+          const orphan = await this.o.store.claimExpired(this.ownerId, this.o.leaseMs);
+          batch = orphan ? [orphan] : [];
+        }
+        if (!batch.length) break;
         claimed = true;
-        this.launch(execution);
+        for (const execution of batch) this.launch(execution);
       }
     } catch (error) {
       this.o.logger.warn(`pipeline engine could not claim executions: ${stringifyError(error)}`);

@@ -1,0 +1,103 @@
+import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { NotFoundError } from '@backstage/errors';
+import { LeaseLostError } from './dbErrors';
+import type { ExecutionWriteBatch } from './executionBatch';
+import { prepareLine } from './LogStore';
+import { assertNodeStatus, resultColumns } from './nodeExecutions';
+import type { SecretCipher } from './secretCipher';
+import { isTerminalNodeStatus, LEASED_EXECUTION_STATUSES, PENDING_NODE_STATUSES } from './statuses';
+
+/*
+ * The group commit of executionBatch.ts as one PostgreSQL statement: the
+ * lease check, the node upserts and the log inserts are data-modifying CTEs
+ * of a single autocommitted statement — one round trip and one commit
+ * instead of six. The lease CTE is an UPDATE of the execution row (it bumps
+ * the log counter), so the row stays locked until the statement commits and
+ * no takeover can slip in between the check and the writes; when it matches
+ * no row (lease lost, execution gone), the inserts, which join it, write
+ * nothing.
+ */
+
+const NODE_COLUMNS = [
+  'parent_fqn', 'node_type', 'identifier', 'name', 'step_type', 'idempotent', 'status',
+  'attempt', 'outputs', 'secret_outputs', 'error_message', 'failure_type', 'ended_at', 'updated_at',
+] as const;
+
+const BATCH_SQL = `
+WITH lease AS (
+  UPDATE executions SET log_seq = log_seq + ?::bigint
+  WHERE id = ? AND lease_owner = ? AND status = ANY(?::text[])
+  RETURNING log_seq, now() AS now
+), node_rows AS (
+  INSERT INTO node_executions (id, execution_id, fqn, ${NODE_COLUMNS.join(', ')}, started_at, created_at)
+  SELECT r.id, ?, r.fqn, r.parent_fqn, r.node_type, r.identifier, r.name, r.step_type, r.idempotent, r.status,
+    r.attempt, r.outputs, r.secret_outputs, r.error_message, r.failure_type,
+    CASE WHEN r.ended THEN lease.now END, lease.now, CASE WHEN r.started THEN lease.now END, lease.now
+  FROM lease, json_to_recordset(?::json) AS r(
+    id uuid, fqn text, parent_fqn text, node_type text, identifier text, name text, step_type text,
+    idempotent boolean, status text, attempt integer, outputs text, secret_outputs text,
+    error_message text, failure_type text, started boolean, ended boolean)
+  ON CONFLICT (execution_id, fqn) DO UPDATE SET
+    ${NODE_COLUMNS.map(c => `${c} = excluded.${c}`).join(', ')},
+    started_at = COALESCE(node_executions.started_at, excluded.started_at)
+  RETURNING 1
+), log_rows AS (
+  INSERT INTO execution_logs (execution_id, seq, node_fqn, stream, line, created_at)
+  SELECT ?, lease.log_seq - ?::bigint + r.i, r.node_fqn, r.stream, r.line, lease.now
+  FROM lease, json_to_recordset(?::json) AS r(i bigint, node_fqn text, stream text, line text)
+  RETURNING 1
+)
+SELECT (SELECT log_seq FROM lease) AS log_seq,
+  (SELECT count(*) FROM node_rows) AS nodes,
+  (SELECT count(*) FROM log_rows) AS logs`;
+
+/**
+ * Writes nodes and log lines in one statement after checking that
+ * `ownerId` holds the lease; same contract as {@link writeExecutionBatch}.
+ */
+export async function writeBatchOnPostgres(
+  db: Knex,
+  executionId: string,
+  ownerId: string,
+  batch: ExecutionWriteBatch,
+  cipher: SecretCipher | undefined,
+): Promise<{ lastLogSeq?: number }> {
+  // Invalid input fails before anything is written.
+  const nodes = batch.nodes.map(node => {
+    assertNodeStatus(node.status);
+    const r = resultColumns(node, cipher);
+    return {
+      id: randomUUID(),
+      fqn: node.fqn,
+      parent_fqn: node.parentFqn ?? null,
+      node_type: node.nodeType,
+      identifier: node.identifier,
+      name: node.name,
+      step_type: node.stepType ?? null,
+      idempotent: Boolean(node.idempotent),
+      status: node.status,
+      attempt: r.attempt ?? 1,
+      outputs: r.outputs ?? '{}',
+      secret_outputs: r.secret_outputs ?? '{}',
+      error_message: r.error_message ?? null,
+      failure_type: r.failure_type ?? null,
+      started: !PENDING_NODE_STATUSES.includes(node.status),
+      ended: isTerminalNodeStatus(node.status),
+    };
+  });
+  const lines = batch.logs.map((l, i) => ({ i: i + 1, node_fqn: l.nodeFqn ?? null, ...prepareLine(l) }));
+  const n = lines.length;
+  const result = await db.raw(BATCH_SQL, [
+    n, executionId, ownerId, [...LEASED_EXECUTION_STATUSES] as string[],
+    executionId, JSON.stringify(nodes),
+    executionId, n, JSON.stringify(lines),
+  ]);
+  const row = result.rows[0] as { log_seq: string | number | null };
+  if (row.log_seq === null) {
+    const exists = await db('executions').where({ id: executionId }).first('id');
+    if (!exists) throw new NotFoundError(`Execution '${executionId}' not found`);
+    throw new LeaseLostError(`'${ownerId}' no longer holds the lease of execution '${executionId}'`);
+  }
+  return n ? { lastLogSeq: Number(row.log_seq) } : {};
+}
