@@ -50,6 +50,7 @@ export class ExecutionWorker {
   #ticking = false;
   #again = false;
   #finished = 0;
+  #lastOrphanScan = 0;
 
   constructor(private readonly o: ExecutionWorkerOptions) {
     this.ownerId = o.ownerId ?? `pipeline-engine-${randomUUID()}`;
@@ -115,7 +116,7 @@ export class ExecutionWorker {
         // for when nothing is queued.
         const free = this.o.concurrency - this.#running.size;
         let batch = await this.o.store.claimQueued(this.ownerId, this.o.leaseMs, free);
-        if (!batch.length) {
+        if (!batch.length && this.orphanScanDue()) {
           const orphan = await this.o.store.claimExpired(this.ownerId, this.o.leaseMs);
           batch = orphan ? [orphan] : [];
         }
@@ -132,6 +133,18 @@ export class ExecutionWorker {
     const again = this.#again || (claimed && this.#running.size < this.o.concurrency);
     this.#again = false;
     this.schedule(again ? 0 : this.o.pollMs);
+  }
+
+  /**
+   * Whether to look for expired leases now. A lease runs for `leaseMs`, so
+   * looking every quarter of it finds an orphan soon enough; polling for
+   * queued work (every `pollMs`) does not need to pay for it each time.
+   */
+  private orphanScanDue(): boolean {
+    const now = Date.now();
+    if (now - this.#lastOrphanScan < Math.max(this.o.pollMs, this.o.leaseMs / 4)) return false;
+    this.#lastOrphanScan = now;
+    return true;
   }
 
   private launch(execution: Execution): void {
