@@ -121,6 +121,9 @@ export class ExecutionWorker {
           batch = orphan ? [orphan] : [];
         }
         if (!batch.length) break;
+        // Stopped while claiming: run nothing more; the leases expire and
+        // the executions are taken over like those of a replica that died.
+        if (this.#stopped) break;
         claimed = true;
         for (const execution of batch) this.launch(execution);
       }
