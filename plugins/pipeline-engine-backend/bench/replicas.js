@@ -137,13 +137,11 @@ async function round(admin, replicas, index) {
     const succeeded = Number(ended.find(r => r.status === 'Success')?.n ?? 0);
     if (succeeded !== RUNS) throw new Error(`only ${succeeded} of ${RUNS} executions succeeded: ${JSON.stringify(ended)}`);
     const perSecond = (RUNS / ms) * 1000;
-    console.log(
-      `${replicas} replica process(es): ${RUNS} ten-step executions in ${ms} ms = ${perSecond.toFixed(1)} executions/s` +
-        (busy === undefined
-          ? ''
-          : `; all ${os.cpus().length} CPUs ${busy.toFixed(0)}% busy (replicas, PostgreSQL, this process) = ` +
-            `${((busy / 100) * os.cpus().length * ms / RUNS).toFixed(1)} ms of machine CPU per execution`),
-    );
+    const cpuNote =
+      busy === undefined
+        ? ''
+        : `; all ${os.cpus().length} CPUs ${busy.toFixed(0)}% busy (replicas, PostgreSQL, this process) = ${((busy / 100) * os.cpus().length * ms / RUNS).toFixed(1)} ms of machine CPU per execution`;
+    console.log(`${replicas} replica process(es): ${RUNS} ten-step executions in ${ms} ms = ${perSecond.toFixed(1)} executions/s${cpuNote}`);
     return perSecond;
   } finally {
     await Promise.all(children.map(c => new Promise(resolve => { c.once('exit', resolve); c.send('stop'); })));
