@@ -73,7 +73,7 @@ describe('ExecutionStore.writeBatch (group commit)', () => {
     const second = await write({
       nodes: [
         { ...step(1, 'Success'), attempt: 2, outputs: { url: 'https://x' }, secretOutputs: { token: SECRET } },
-        { ...step(2, 'Failed'), errorMessage: 'boom', failureType: 'Unknown' },
+        { ...step(2, 'Failed'), errorMessage: 'boom\u0000', failureType: 'Unknown' },
       ],
       logs: [{ line: 'three' }],
     });
@@ -93,7 +93,7 @@ describe('ExecutionStore.writeBatch (group commit)', () => {
     });
     // started_at is kept from the first write; ended_at follows the status.
     expect(Date.parse(nodes.s1.startedAt!)).toBeLessThan(Date.parse(nodes.s1.endedAt!));
-    expect(nodes.s2).toMatchObject({ status: 'Failed', errorMessage: 'boom', failureType: 'Unknown' });
+    expect(nodes.s2).toMatchObject({ status: 'Failed', errorMessage: 'boom\uFFFD', failureType: 'Unknown' });
     expect(nodes.s2.startedAt).toBeDefined();
     expect(nodes.s2.endedAt).toBe(nodes.s2.startedAt);
 

@@ -1,25 +1,13 @@
-import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { dbNow } from './dbClock';
 import { assertLeaseHolder } from './leases';
-import { INSERT_CHUNK, prepareLine, type LogLineInput } from './LogStore';
-import { assertNodeStatus, resultColumns, type NodeExecutionInput } from './nodeExecutions';
-import type { SecretCipher } from './secretCipher';
+import { INSERT_CHUNK, prepareLine } from './LogStore';
+import { nodeBatchRow, type ExecutionBatchWriter } from './batchRows';
 import { isPostgres } from './dialect';
 import { writeBatchOnPostgres } from './postgresBatchWriter';
 import { usesBetterSqlite, writeBatchOnSqlite } from './sqliteBatchWriter';
-import { isTerminalNodeStatus, PENDING_NODE_STATUSES } from './statuses';
 
-/** Node states and log lines written together, in one transaction. */
-export interface ExecutionWriteBatch {
-  /**
-   * Full node states, at most one per fqn (the latest): each replaces the
-   * stored node. `started_at` is kept once set; `ended_at` follows the status.
-   */
-  nodes: NodeExecutionInput[];
-  /** Log lines in order; they get consecutive sequence numbers. */
-  logs: Array<LogLineInput & { nodeFqn?: string }>;
-}
+export type { ExecutionBatchWriter, ExecutionWriteBatch } from './batchRows';
 
 const NODE_TABLE = 'node_executions';
 const NODE_CHUNK = 400;
@@ -35,27 +23,15 @@ const NODE_CHUNK = 400;
  * prepared statements); {@link writeBatchWithKnex} serves other drivers
  * (the `sqlite3` client).
  */
-export async function writeExecutionBatch(
-  db: Knex,
-  executionId: string,
-  ownerId: string,
-  batch: ExecutionWriteBatch,
-  cipher: SecretCipher | undefined,
-): Promise<{ lastLogSeq?: number }> {
+export const writeExecutionBatch: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
   if (!batch.nodes.length && !batch.logs.length) return {};
   if (usesBetterSqlite(db)) return writeBatchOnSqlite(db, executionId, ownerId, batch, cipher);
   if (isPostgres(db)) return writeBatchOnPostgres(db, executionId, ownerId, batch, cipher);
   return writeBatchWithKnex(db, executionId, ownerId, batch, cipher);
-}
+};
 
 /** {@link writeExecutionBatch} with portable Knex queries. */
-export async function writeBatchWithKnex(
-  db: Knex,
-  executionId: string,
-  ownerId: string,
-  batch: ExecutionWriteBatch,
-  cipher: SecretCipher | undefined,
-): Promise<{ lastLogSeq?: number }> {
+export const writeBatchWithKnex: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
   if (!batch.nodes.length && !batch.logs.length) return {};
   const lines = batch.logs.map(l => ({ nodeFqn: l.nodeFqn, ...prepareLine(l) }));
   return db.transaction(async tx => {
@@ -63,14 +39,13 @@ export async function writeBatchWithKnex(
     const now = dbNow(tx);
     if (batch.nodes.length) {
       const rows = batch.nodes.map(node => {
-        assertNodeStatus(node.status);
+        const { started, ended, ...row } = nodeBatchRow(node, cipher);
         return {
           id: randomUUID(),
           execution_id: executionId,
-          ...describe(node),
-          ...resultColumns(node, cipher),
-          started_at: PENDING_NODE_STATUSES.includes(node.status) ? null : now,
-          ended_at: isTerminalNodeStatus(node.status) ? now : null,
+          ...row,
+          started_at: started ? now : null,
+          ended_at: ended ? now : null,
           created_at: now,
           updated_at: now,
         };
@@ -110,23 +85,4 @@ export async function writeBatchWithKnex(
     }
     return { lastLogSeq: lastSeq };
   });
-}
-
-/** A node's full row, with the defaults a full state overwrites. */
-function describe(node: NodeExecutionInput) {
-  return {
-    fqn: node.fqn,
-    parent_fqn: node.parentFqn ?? null,
-    node_type: node.nodeType,
-    identifier: node.identifier,
-    name: node.name,
-    step_type: node.stepType ?? null,
-    idempotent: Boolean(node.idempotent),
-    status: node.status,
-    attempt: 1,
-    outputs: '{}',
-    secret_outputs: '{}',
-    error_message: null,
-    failure_type: null,
-  };
-}
+};

@@ -1,12 +1,9 @@
-import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '@backstage/errors';
 import { LeaseLostError } from './dbErrors';
-import type { ExecutionWriteBatch } from './executionBatch';
+import { nodeBatchRow, type ExecutionBatchWriter } from './batchRows';
 import { prepareLine } from './LogStore';
-import { assertNodeStatus, resultColumns } from './nodeExecutions';
-import type { SecretCipher } from './secretCipher';
-import { isTerminalNodeStatus, LEASED_EXECUTION_STATUSES, PENDING_NODE_STATUSES } from './statuses';
+import { LEASED_EXECUTION_STATUSES } from './statuses';
 
 /*
  * The group commit of executionBatch.ts as one PostgreSQL statement: the
@@ -56,36 +53,9 @@ SELECT (SELECT log_seq FROM lease) AS log_seq,
  * Writes nodes and log lines in one statement after checking that
  * `ownerId` holds the lease; same contract as {@link writeExecutionBatch}.
  */
-export async function writeBatchOnPostgres(
-  db: Knex,
-  executionId: string,
-  ownerId: string,
-  batch: ExecutionWriteBatch,
-  cipher: SecretCipher | undefined,
-): Promise<{ lastLogSeq?: number }> {
+export const writeBatchOnPostgres: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
   // Invalid input fails before anything is written.
-  const nodes = batch.nodes.map(node => {
-    assertNodeStatus(node.status);
-    const r = resultColumns(node, cipher);
-    return {
-      id: randomUUID(),
-      fqn: node.fqn,
-      parent_fqn: node.parentFqn ?? null,
-      node_type: node.nodeType,
-      identifier: node.identifier,
-      name: node.name,
-      step_type: node.stepType ?? null,
-      idempotent: Boolean(node.idempotent),
-      status: node.status,
-      attempt: r.attempt ?? 1,
-      outputs: r.outputs ?? '{}',
-      secret_outputs: r.secret_outputs ?? '{}',
-      error_message: r.error_message ?? null,
-      failure_type: r.failure_type ?? null,
-      started: !PENDING_NODE_STATUSES.includes(node.status),
-      ended: isTerminalNodeStatus(node.status),
-    };
-  });
+  const nodes = batch.nodes.map(node => ({ id: randomUUID(), ...nodeBatchRow(node, cipher) }));
   const lines = batch.logs.map((l, i) => ({ i: i + 1, node_fqn: l.nodeFqn ?? null, ...prepareLine(l) }));
   const n = lines.length;
   const result = await db.raw(BATCH_SQL, [
@@ -100,4 +70,4 @@ export async function writeBatchOnPostgres(
     throw new LeaseLostError(`'${ownerId}' no longer holds the lease of execution '${executionId}'`);
   }
   return n ? { lastLogSeq: Number(row.log_seq) } : {};
-}
+};

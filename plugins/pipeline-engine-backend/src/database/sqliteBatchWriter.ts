@@ -2,16 +2,9 @@ import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '@backstage/errors';
 import { LeaseLostError } from './dbErrors';
-import type { ExecutionWriteBatch } from './executionBatch';
+import { nodeBatchRow, type ExecutionBatchWriter } from './batchRows';
 import { prepareLine } from './LogStore';
-import { assertNodeStatus, resultColumns } from './nodeExecutions';
-import type { SecretCipher } from './secretCipher';
-import {
-  isTerminalNodeStatus,
-  LEASED_EXECUTION_STATUSES,
-  PENDING_NODE_STATUSES,
-  type ExecutionStatus,
-} from './statuses';
+import { LEASED_EXECUTION_STATUSES, type ExecutionStatus } from './statuses';
 
 /*
  * The group commit of executionBatch.ts, specialised for better-sqlite3.
@@ -89,16 +82,9 @@ function statementsFor(connection: SqliteConnection): Statements {
  * that `ownerId` holds the lease; same contract as the Knex path
  * ({@link writeExecutionBatch}). Rows are bound straight from the inputs.
  */
-export async function writeBatchOnSqlite(
-  db: Knex,
-  executionId: string,
-  ownerId: string,
-  batch: ExecutionWriteBatch,
-  cipher: SecretCipher | undefined,
-): Promise<{ lastLogSeq?: number }> {
+export const writeBatchOnSqlite: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
   // Invalid input fails before anything is written.
-  for (const node of batch.nodes) assertNodeStatus(node.status);
-  const results = batch.nodes.map(node => resultColumns(node, cipher));
+  const nodes = batch.nodes.map(node => nodeBatchRow(node, cipher));
   const lines = batch.logs.map(prepareLine);
   const client = db.client as PooledClient;
   const connection = (await client.acquireConnection()) as SqliteConnection;
@@ -112,16 +98,15 @@ export async function writeBatchOnSqlite(
           throw new LeaseLostError(`'${ownerId}' no longer holds the lease of execution '${executionId}'`);
         }
         const { now } = s.now.get() as { now: number };
-        batch.nodes.forEach((n, i) => {
-          const r = results[i];
+        for (const n of nodes) {
           s.upsertNode.run(
             randomUUID(), executionId, n.fqn,
-            n.parentFqn ?? null, n.nodeType, n.identifier, n.name, n.stepType ?? null, n.idempotent ? 1 : 0, n.status,
-            r.attempt ?? 1, r.outputs ?? '{}', r.secret_outputs ?? '{}', r.error_message ?? null, r.failure_type ?? null,
-            isTerminalNodeStatus(n.status) ? now : null, now,
-            PENDING_NODE_STATUSES.includes(n.status) ? null : now, now,
+            n.parent_fqn, n.node_type, n.identifier, n.name, n.step_type, n.idempotent ? 1 : 0, n.status,
+            n.attempt, n.outputs, n.secret_outputs, n.error_message, n.failure_type,
+            n.ended ? now : null, now,
+            n.started ? now : null, now,
           );
-        });
+        }
         if (!lines.length) return {};
         const { log_seq: last } = s.bumpLogSeq.get(lines.length, executionId) as { log_seq: number | bigint };
         const lastLogSeq = Number(last);
@@ -135,4 +120,4 @@ export async function writeBatchOnSqlite(
   } finally {
     await client.releaseConnection(connection);
   }
-}
+};
