@@ -12,24 +12,6 @@ export type { ExecutionBatchWriter, ExecutionWriteBatch } from './batchRows';
 const NODE_TABLE = 'node_executions';
 const NODE_CHUNK = 400;
 
-/**
- * Group commit of an execution's state: one transaction with one lease
- * check, all node upserts and all log inserts — a constant number of round
- * trips however many transitions the batch holds. Throws LeaseLostError
- * (and writes nothing) when `ownerId` lost the lease, NotFoundError when the
- * execution is gone, InputError (writing nothing) for invalid input.
- *
- * PostgreSQL and better-sqlite3 have dedicated writers (one statement;
- * prepared statements); {@link writeBatchWithKnex} serves other drivers
- * (the `sqlite3` client).
- */
-export const writeExecutionBatch: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
-  if (!batch.nodes.length && !batch.logs.length) return {};
-  if (usesBetterSqlite(db)) return writeBatchOnSqlite(db, executionId, ownerId, batch, cipher);
-  if (isPostgres(db)) return writeBatchOnPostgres(db, executionId, ownerId, batch, cipher);
-  return writeBatchWithKnex(db, executionId, ownerId, batch, cipher);
-};
-
 /** {@link writeExecutionBatch} with portable Knex queries. */
 export const writeBatchWithKnex: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
   if (!batch.nodes.length && !batch.logs.length) return {};
@@ -85,4 +67,22 @@ export const writeBatchWithKnex: ExecutionBatchWriter = async (db, executionId, 
     }
     return { lastLogSeq: lastSeq };
   });
+};
+
+/**
+ * Group commit of an execution's state: one transaction with one lease
+ * check, all node upserts and all log inserts — a constant number of round
+ * trips however many transitions the batch holds. Throws LeaseLostError
+ * (and writes nothing) when `ownerId` lost the lease, NotFoundError when the
+ * execution is gone, InputError (writing nothing) for invalid input.
+ *
+ * PostgreSQL and better-sqlite3 have dedicated writers (one statement;
+ * prepared statements); {@link writeBatchWithKnex} serves other drivers
+ * (the `sqlite3` client).
+ */
+export const writeExecutionBatch: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
+  if (!batch.nodes.length && !batch.logs.length) return {};
+  if (usesBetterSqlite(db)) return writeBatchOnSqlite(db, executionId, ownerId, batch, cipher);
+  if (isPostgres(db)) return writeBatchOnPostgres(db, executionId, ownerId, batch, cipher);
+  return writeBatchWithKnex(db, executionId, ownerId, batch, cipher);
 };
