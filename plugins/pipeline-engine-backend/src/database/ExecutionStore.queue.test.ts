@@ -218,17 +218,19 @@ describe('ExecutionStore queue and leases', () => {
       const { stores } = await initStores(databases, databaseId);
       const alive = await stores.executions.enqueue(newExecution());
       const waiting = await stores.executions.enqueue(newExecution());
-      await stores.executions.claimNext('replica-a', 300);
+      // Leases long enough that a loaded CI machine cannot stall a
+      // heartbeat past them; the heartbeats outlive the first lease.
+      await stores.executions.claimNext('replica-a', 1_000);
       await stores.executions.claimNext('replica-a', 50);
       await stores.executions.updateStatus(
         waiting.id,
         'replica-a',
         'ApprovalWaiting',
       );
-      for (let i = 0; i < 3; i++) {
-        await sleep(60);
+      for (let i = 0; i < 4; i++) {
+        await sleep(300);
         expect(
-          await stores.executions.heartbeat(alive.id, 'replica-a', 300),
+          await stores.executions.heartbeat(alive.id, 'replica-a', 1_000),
         ).toBe(true);
       }
       const taken = await stores.executions.claimExpired('replica-b', 1_000);

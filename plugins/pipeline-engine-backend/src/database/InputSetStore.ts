@@ -1,18 +1,10 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
-import { dbNow, toIsoTimestamp } from './dbClock';
-import { isForeignKeyViolation, isUniqueViolation } from './dbErrors';
+import { toIsoTimestamp } from './dbClock';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
 import { connectDatabase } from './migrations';
-import { resolvePage, toCount } from './paging';
-import {
-  assertPipelineExists,
-  assertPipelineKey,
-  childrenOf,
-  childWhere,
-} from './pipelineChildren';
+import { assertPipelineKey, PipelineChildTable } from './pipelineChildren';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
 
@@ -76,8 +68,12 @@ export class InputSetStore {
     return new InputSetStore(await connectDatabase(options.database));
   }
 
+  readonly #table: PipelineChildTable<InputSetRow, InputSet>;
+
   /** Wraps an already migrated Knex client. */
-  constructor(private readonly db: Knex) {}
+  constructor(db: Knex) {
+    this.#table = new PipelineChildTable(db, { table: 'input_sets', noun: 'Input set', toModel: toInputSet });
+  }
 
   /**
    * Saves a new input set. NotFoundError if the pipeline does not exist,
@@ -88,52 +84,22 @@ export class InputSetStore {
     assertIdentifier(input.identifier, 'input set identifier');
     assertText(input.name, 'name');
     assertText(input.yaml, 'yaml');
-    try {
-      return await this.db.transaction(async tx => {
-        await assertPipelineExists(tx, input);
-        const now = dbNow(tx);
-        const [row] = await tx<InputSetRow>('input_sets')
-          .insert({
-            id: randomUUID(),
-            ...childWhere(input, input.identifier),
-            name: input.name,
-            description: input.description ?? null,
-            tags: toJsonColumn(input.tags ?? {}),
-            yaml: input.yaml,
-            version: 1,
-            created_by: input.createdBy ?? null,
-            updated_by: input.createdBy ?? null,
-            created_at: now,
-            updated_at: now,
-          } as Record<string, unknown>)
-          .returning('*');
-        return toInputSet(row);
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          `Input set '${input.identifier}' already exists for pipeline '${input.pipelineIdentifier}'`,
-        );
-      }
-      if (isForeignKeyViolation(error)) {
-        // The pipeline was deleted between the check and the insert.
-        throw new NotFoundError(
-          `Pipeline '${input.pipelineIdentifier}' not found`,
-        );
-      }
-      throw error;
-    }
+    return this.#table.insert(
+      input,
+      input.identifier,
+      {
+        name: input.name,
+        description: input.description ?? null,
+        tags: toJsonColumn(input.tags ?? {}),
+        yaml: input.yaml,
+      },
+      input.createdBy,
+    );
   }
 
   /** Reads one input set; NotFoundError if missing. */
   async get(key: PipelineKey, identifier: string): Promise<InputSet> {
-    const row = await this.db<InputSetRow>('input_sets')
-      .where(childWhere(key, identifier))
-      .first();
-    if (!row) {
-      throw notFound(key, identifier);
-    }
-    return toInputSet(row);
+    return this.#table.get(key, identifier);
   }
 
   /**
@@ -144,9 +110,7 @@ export class InputSetStore {
     if (identifiers.length === 0) {
       return [];
     }
-    const rows = await this.db<InputSetRow>('input_sets')
-      .where(childrenOf(key))
-      .whereIn('identifier', [...new Set(identifiers)]);
+    const rows = await this.#table.rows(key, [...new Set(identifiers)]);
     const byIdentifier = new Map(rows.map(row => [row.identifier, row]));
     const missing = identifiers.filter(id => !byIdentifier.has(id));
     if (missing.length > 0) {
@@ -159,13 +123,7 @@ export class InputSetStore {
 
   /** Lists the input sets of a pipeline by identifier. */
   async list(key: PipelineKey, page?: PageOptions): Promise<Page<InputSet>> {
-    const { limit, offset } = resolvePage(page);
-    const query = this.db<InputSetRow>('input_sets').where(childrenOf(key));
-    const [rows, [count]] = await Promise.all([
-      query.clone().orderBy('identifier').limit(limit).offset(offset),
-      query.clone().count({ count: '*' }),
-    ]);
-    return { items: rows.map(toInputSet), totalCount: toCount(count) };
+    return this.#table.list(key, page);
   }
 
   /**
@@ -193,43 +151,13 @@ export class InputSetStore {
       assertText(patch.yaml, 'yaml');
       changes.yaml = patch.yaml;
     }
-    const query = this.db<InputSetRow>('input_sets')
-      .where(childWhere(key, identifier))
-      .update({
-        ...changes,
-        version: this.db.raw('?? + 1', ['version']),
-        updated_by: options.updatedBy ?? null,
-        updated_at: dbNow(this.db),
-      } as Record<string, unknown>)
-      .returning('*');
-    if (options.expectedVersion !== undefined) {
-      query.andWhere('version', options.expectedVersion);
-    }
-    const [row] = await query;
-    if (row) {
-      return toInputSet(row);
-    }
-    const current = await this.get(key, identifier); // throws NotFoundError
-    throw new ConflictError(
-      `Input set '${identifier}' is at version ${current.version}, not ${options.expectedVersion}`,
-    );
+    return this.#table.update(key, identifier, changes, options);
   }
 
   /** Deletes an input set; NotFoundError if missing. */
   async delete(key: PipelineKey, identifier: string): Promise<void> {
-    const deleted = await this.db('input_sets')
-      .where(childWhere(key, identifier))
-      .delete();
-    if (deleted === 0) {
-      throw notFound(key, identifier);
-    }
+    return this.#table.delete(key, identifier);
   }
-}
-
-function notFound(key: PipelineKey, identifier: string): NotFoundError {
-  return new NotFoundError(
-    `Input set '${identifier}' not found for pipeline '${key.pipelineIdentifier}' in ${key.orgIdentifier}/${key.projectIdentifier}`,
-  );
 }
 
 function toInputSet(row: InputSetRow): InputSet {

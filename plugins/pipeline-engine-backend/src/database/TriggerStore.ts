@@ -1,18 +1,10 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
-import { dbNow, toIsoTimestamp } from './dbClock';
-import { isForeignKeyViolation, isUniqueViolation } from './dbErrors';
+import { toIsoTimestamp } from './dbClock';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
 import { connectDatabase } from './migrations';
-import { resolvePage, toCount } from './paging';
-import {
-  assertPipelineExists,
-  assertPipelineKey,
-  childrenOf,
-  childWhere,
-} from './pipelineChildren';
+import { assertPipelineKey, childWhere, PipelineChildTable } from './pipelineChildren';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
 import { generateWebhookToken, hashWebhookToken } from './webhookTokens';
@@ -101,8 +93,17 @@ export class TriggerStore {
     return new TriggerStore(await connectDatabase(options.database));
   }
 
+  readonly #table: PipelineChildTable<TriggerRow, Trigger>;
+
   /** Wraps an already migrated Knex client. */
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {
+    this.#table = new PipelineChildTable(db, {
+      table: 'triggers',
+      noun: 'Trigger',
+      toModel: toTrigger,
+      uniqueConflict: (key, identifier) => this.uniqueConflict(key, identifier),
+    });
+  }
 
   /**
    * Saves a new trigger. NotFoundError if the pipeline does not exist,
@@ -118,63 +119,30 @@ export class TriggerStore {
       input.webhookToken === undefined
         ? null
         : hashWebhookToken(input.webhookToken);
-    try {
-      return await this.db.transaction(async tx => {
-        await assertPipelineExists(tx, input);
-        const now = dbNow(tx);
-        const [row] = await tx<TriggerRow>('triggers')
-          .insert({
-            id: randomUUID(),
-            ...childWhere(input, input.identifier),
-            name: input.name,
-            description: input.description ?? null,
-            type: input.type,
-            enabled: input.enabled ?? true,
-            input_set_refs: toJsonColumn(inputSetRefs),
-            yaml: input.yaml ?? null,
-            webhook_token_hash: tokenHash,
-            version: 1,
-            created_by: input.createdBy ?? null,
-            updated_by: input.createdBy ?? null,
-            created_at: now,
-            updated_at: now,
-          } as Record<string, unknown>)
-          .returning('*');
-        return toTrigger(row);
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw await this.uniqueConflict(input, input.identifier);
-      }
-      if (isForeignKeyViolation(error)) {
-        throw new NotFoundError(
-          `Pipeline '${input.pipelineIdentifier}' not found`,
-        );
-      }
-      throw error;
-    }
+    return this.#table.insert(
+      input,
+      input.identifier,
+      {
+        name: input.name,
+        description: input.description ?? null,
+        type: input.type,
+        enabled: input.enabled ?? true,
+        input_set_refs: toJsonColumn(inputSetRefs),
+        yaml: input.yaml ?? null,
+        webhook_token_hash: tokenHash,
+      },
+      input.createdBy,
+    );
   }
 
   /** Reads one trigger; NotFoundError if missing. */
   async get(key: PipelineKey, identifier: string): Promise<Trigger> {
-    const row = await this.db<TriggerRow>('triggers')
-      .where(childWhere(key, identifier))
-      .first();
-    if (!row) {
-      throw notFound(key, identifier);
-    }
-    return toTrigger(row);
+    return this.#table.get(key, identifier);
   }
 
   /** Lists the triggers of a pipeline by identifier. */
   async list(key: PipelineKey, page?: PageOptions): Promise<Page<Trigger>> {
-    const { limit, offset } = resolvePage(page);
-    const query = this.db<TriggerRow>('triggers').where(childrenOf(key));
-    const [rows, [count]] = await Promise.all([
-      query.clone().orderBy('identifier').limit(limit).offset(offset),
-      query.clone().count({ count: '*' }),
-    ]);
-    return { items: rows.map(toTrigger), totalCount: toCount(count) };
+    return this.#table.list(key, page);
   }
 
   /**
@@ -210,7 +178,7 @@ export class TriggerStore {
     if (patch.yaml !== undefined) {
       changes.yaml = patch.yaml;
     }
-    return this.applyUpdate(key, identifier, changes, options);
+    return this.#table.update(key, identifier, changes, options);
   }
 
   /** Enables or disables a trigger; NotFoundError if missing. */
@@ -233,7 +201,7 @@ export class TriggerStore {
     options: UpdateOptions = {},
   ): Promise<{ trigger: Trigger; webhookToken: string }> {
     const webhookToken = generateWebhookToken();
-    const trigger = await this.applyUpdate(
+    const trigger = await this.#table.update(
       key,
       identifier,
       { webhook_token_hash: hashWebhookToken(webhookToken) },
@@ -261,48 +229,7 @@ export class TriggerStore {
 
   /** Deletes a trigger; NotFoundError if missing. */
   async delete(key: PipelineKey, identifier: string): Promise<void> {
-    const deleted = await this.db('triggers')
-      .where(childWhere(key, identifier))
-      .delete();
-    if (deleted === 0) {
-      throw notFound(key, identifier);
-    }
-  }
-
-  private async applyUpdate(
-    key: PipelineKey,
-    identifier: string,
-    changes: Record<string, unknown>,
-    options: UpdateOptions,
-  ): Promise<Trigger> {
-    const query = this.db<TriggerRow>('triggers')
-      .where(childWhere(key, identifier))
-      .update({
-        ...changes,
-        version: this.db.raw('?? + 1', ['version']),
-        updated_by: options.updatedBy ?? null,
-        updated_at: dbNow(this.db),
-      } as Record<string, unknown>)
-      .returning('*');
-    if (options.expectedVersion !== undefined) {
-      query.andWhere('version', options.expectedVersion);
-    }
-    let row: TriggerRow | undefined;
-    try {
-      [row] = await query;
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw await this.uniqueConflict(key, identifier);
-      }
-      throw error;
-    }
-    if (row) {
-      return toTrigger(row);
-    }
-    const current = await this.get(key, identifier); // throws NotFoundError
-    throw new ConflictError(
-      `Trigger '${identifier}' is at version ${current.version}, not ${options.expectedVersion}`,
-    );
+    return this.#table.delete(key, identifier);
   }
 
   /** Tells a duplicate identifier apart from a reused webhook token. */
@@ -335,12 +262,6 @@ function checkInputSetRefs(refs: unknown): string[] {
   }
   refs.forEach(ref => assertIdentifier(ref, 'input set reference'));
   return refs as string[];
-}
-
-function notFound(key: PipelineKey, identifier: string): NotFoundError {
-  return new NotFoundError(
-    `Trigger '${identifier}' not found for pipeline '${key.pipelineIdentifier}' in ${key.orgIdentifier}/${key.projectIdentifier}`,
-  );
 }
 
 function toTrigger(row: TriggerRow): Trigger {

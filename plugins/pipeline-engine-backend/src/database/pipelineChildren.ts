@@ -1,6 +1,10 @@
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { PipelineKey } from './types';
+import { randomUUID } from 'node:crypto';
+import { dbNow } from './dbClock';
+import { isForeignKeyViolation, isUniqueViolation } from './dbErrors';
+import { resolvePage, toCount } from './paging';
+import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertScope } from './validation';
 
 /*
@@ -46,6 +50,156 @@ export async function assertPipelineExists(
   if (!row) {
     throw new NotFoundError(
       `Pipeline '${key.pipelineIdentifier}' not found in ${key.orgIdentifier}/${key.projectIdentifier}`,
+    );
+  }
+}
+
+/** Columns every pipeline child row has besides its own. */
+interface ChildRow {
+  identifier: string;
+  version: number | string;
+}
+
+/** How a {@link PipelineChildTable} names, reads and explains its rows. */
+export interface PipelineChildTableOptions<Row extends ChildRow, T> {
+  table: string;
+  /** `Input set`, `Trigger`: the start of messages. */
+  noun: string;
+  toModel(row: Row): T;
+  /**
+   * The error for a unique violation on insert or update; by default the
+   * identifier is taken. Tables with more unique columns tell them apart.
+   */
+  uniqueConflict?(key: PipelineKey, identifier: string): Promise<Error>;
+}
+
+/**
+ * Create, read, list, versioned update and delete of one kind of pipeline
+ * child (input sets, triggers): the key columns, the pipeline that must
+ * exist, optimistic versions and the errors (NotFoundError, ConflictError)
+ * are the same for every kind.
+ */
+export class PipelineChildTable<Row extends ChildRow, T> {
+  constructor(
+    private readonly db: Knex,
+    private readonly o: PipelineChildTableOptions<Row, T>,
+  ) {}
+
+  /**
+   * Inserts a child of an existing pipeline at version 1. `values` are its
+   * own columns. NotFoundError if the pipeline does not exist, ConflictError
+   * on a unique violation.
+   */
+  async insert(
+    key: PipelineKey,
+    identifier: string,
+    values: Record<string, unknown>,
+    createdBy: string | undefined,
+  ): Promise<T> {
+    try {
+      return await this.db.transaction(async tx => {
+        await assertPipelineExists(tx, key);
+        const now = dbNow(tx);
+        const [row] = await tx(this.o.table)
+          .insert({
+            id: randomUUID(),
+            ...childWhere(key, identifier),
+            ...values,
+            version: 1,
+            created_by: createdBy ?? null,
+            updated_by: createdBy ?? null,
+            created_at: now,
+            updated_at: now,
+          })
+          .returning('*');
+        return this.o.toModel(row as Row);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw await this.uniqueConflict(key, identifier);
+      if (isForeignKeyViolation(error)) {
+        // The pipeline was deleted between the check and the insert.
+        throw new NotFoundError(`Pipeline '${key.pipelineIdentifier}' not found`);
+      }
+      throw error;
+    }
+  }
+
+  /** One child; NotFoundError if missing. */
+  async get(key: PipelineKey, identifier: string): Promise<T> {
+    const row: Row | undefined = await this.db(this.o.table).where(childWhere(key, identifier)).first();
+    if (!row) throw this.notFound(key, identifier);
+    return this.o.toModel(row);
+  }
+
+  /** Rows of these identifiers (any order; missing ones are left out). */
+  async rows(key: PipelineKey, identifiers: string[]): Promise<Row[]> {
+    return (await this.db(this.o.table).where(childrenOf(key)).whereIn('identifier', identifiers)) as Row[];
+  }
+
+  /** The children of a pipeline by identifier. */
+  async list(key: PipelineKey, page?: PageOptions): Promise<Page<T>> {
+    const { limit, offset } = resolvePage(page);
+    const query = this.db(this.o.table).where(childrenOf(key));
+    const [rows, [count]] = await Promise.all([
+      query.clone().orderBy('identifier').limit(limit).offset(offset),
+      query.clone().count({ count: '*' }),
+    ]);
+    return { items: (rows as Row[]).map(row => this.o.toModel(row)), totalCount: toCount(count) };
+  }
+
+  /**
+   * Applies `changes` (columns) and increments the version. NotFoundError if
+   * missing; ConflictError if `expectedVersion` is given and no longer
+   * current, or on a unique violation.
+   */
+  async update(
+    key: PipelineKey,
+    identifier: string,
+    changes: Record<string, unknown>,
+    options: UpdateOptions,
+  ): Promise<T> {
+    const query = this.db(this.o.table)
+      .where(childWhere(key, identifier))
+      .update({
+        ...changes,
+        version: this.db.raw('?? + 1', ['version']),
+        updated_by: options.updatedBy ?? null,
+        updated_at: dbNow(this.db),
+      })
+      .returning('*');
+    if (options.expectedVersion !== undefined) query.andWhere('version', options.expectedVersion);
+    let row: Row | undefined;
+    try {
+      [row] = (await query) as Row[];
+    } catch (error) {
+      if (isUniqueViolation(error)) throw await this.uniqueConflict(key, identifier);
+      throw error;
+    }
+    if (row) return this.o.toModel(row);
+    const current: ChildRow | undefined = await this.db(this.o.table).where(childWhere(key, identifier)).first('identifier', 'version');
+    if (!current) throw this.notFound(key, identifier);
+    throw new ConflictError(
+      `${this.o.noun} '${identifier}' is at version ${Number(current.version)}, not ${options.expectedVersion}`,
+    );
+  }
+
+  /** Deletes a child; NotFoundError if missing. */
+  async delete(key: PipelineKey, identifier: string): Promise<void> {
+    const deleted = await this.db(this.o.table).where(childWhere(key, identifier)).delete();
+    if (deleted === 0) throw this.notFound(key, identifier);
+  }
+
+  /** The NotFoundError for a missing child. */
+  notFound(key: PipelineKey, identifier: string): NotFoundError {
+    return new NotFoundError(
+      `${this.o.noun} '${identifier}' not found for pipeline '${key.pipelineIdentifier}' in ${key.orgIdentifier}/${key.projectIdentifier}`,
+    );
+  }
+
+  private async uniqueConflict(key: PipelineKey, identifier: string): Promise<Error> {
+    if (this.o.uniqueConflict) return this.o.uniqueConflict(key, identifier);
+    return new ConflictError(
+      `${this.o.noun} '${identifier}' already exists for pipeline '${key.pipelineIdentifier}'`,
     );
   }
 }
