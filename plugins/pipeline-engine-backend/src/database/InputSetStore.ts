@@ -1,10 +1,9 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { toIsoTimestamp } from './dbClock';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
 import { connectDatabase } from './migrations';
-import { assertPipelineKey, PipelineChildTable } from './pipelineChildren';
+import { assertPipelineKey, childFields, PipelineChildTable, type ChildRow } from './pipelineChildren';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
 
@@ -42,21 +41,9 @@ export interface InputSetPatch {
   yaml?: string;
 }
 
-interface InputSetRow {
-  id: string;
-  org_identifier: string;
-  project_identifier: string;
-  pipeline_identifier: string;
-  identifier: string;
-  name: string;
-  description: string | null;
+interface InputSetRow extends ChildRow {
   tags: string | null;
   yaml: string;
-  version: number;
-  created_by: string | null;
-  updated_by: string | null;
-  created_at: unknown;
-  updated_at: unknown;
 }
 
 /** Stores the input sets of pipelines. */
@@ -162,20 +149,9 @@ export class InputSetStore {
 
 function toInputSet(row: InputSetRow): InputSet {
   return {
-    id: row.id,
-    orgIdentifier: row.org_identifier,
-    projectIdentifier: row.project_identifier,
-    pipelineIdentifier: row.pipeline_identifier,
-    identifier: row.identifier,
-    name: row.name,
-    description: row.description ?? undefined,
+    ...childFields(row),
     tags:
       fromJsonColumn<Record<string, string>>(row.tags, 'input_sets.tags') ?? {},
     yaml: row.yaml,
-    version: Number(row.version),
-    createdBy: row.created_by ?? undefined,
-    updatedBy: row.updated_by ?? undefined,
-    createdAt: toIsoTimestamp(row.created_at),
-    updatedAt: toIsoTimestamp(row.updated_at),
   };
 }

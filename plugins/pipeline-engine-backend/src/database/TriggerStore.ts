@@ -1,10 +1,9 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { toIsoTimestamp } from './dbClock';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
 import { connectDatabase } from './migrations';
-import { assertPipelineKey, childWhere, PipelineChildTable } from './pipelineChildren';
+import { assertPipelineKey, childFields, childWhere, PipelineChildTable, type ChildRow } from './pipelineChildren';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
 import { generateWebhookToken, hashWebhookToken } from './webhookTokens';
@@ -64,24 +63,12 @@ export interface TriggerPatch {
   yaml?: string | null;
 }
 
-interface TriggerRow {
-  id: string;
-  org_identifier: string;
-  project_identifier: string;
-  pipeline_identifier: string;
-  identifier: string;
-  name: string;
-  description: string | null;
+interface TriggerRow extends ChildRow {
   type: TriggerType;
   enabled: boolean | number;
   input_set_refs: string;
   yaml: string | null;
   webhook_token_hash: string | null;
-  version: number;
-  created_by: string | null;
-  updated_by: string | null;
-  created_at: unknown;
-  updated_at: unknown;
 }
 
 /** Stores pipeline triggers and the hashes of their webhook tokens. */
@@ -266,13 +253,7 @@ function checkInputSetRefs(refs: unknown): string[] {
 
 function toTrigger(row: TriggerRow): Trigger {
   return {
-    id: row.id,
-    orgIdentifier: row.org_identifier,
-    projectIdentifier: row.project_identifier,
-    pipelineIdentifier: row.pipeline_identifier,
-    identifier: row.identifier,
-    name: row.name,
-    description: row.description ?? undefined,
+    ...childFields(row),
     type: row.type,
     enabled: Boolean(row.enabled),
     inputSetRefs:
@@ -280,10 +261,5 @@ function toTrigger(row: TriggerRow): Trigger {
       [],
     yaml: row.yaml ?? undefined,
     hasWebhookToken: row.webhook_token_hash !== null,
-    version: Number(row.version),
-    createdBy: row.created_by ?? undefined,
-    updatedBy: row.updated_by ?? undefined,
-    createdAt: toIsoTimestamp(row.created_at),
-    updatedAt: toIsoTimestamp(row.updated_at),
   };
 }

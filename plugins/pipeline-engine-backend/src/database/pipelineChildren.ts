@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { dbNow } from './dbClock';
+import { dbNow, toIsoTimestamp } from './dbClock';
 import { isForeignKeyViolation, isUniqueViolation } from './dbErrors';
 import { resolvePage, toCount } from './paging';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
@@ -55,9 +55,37 @@ export async function assertPipelineExists(
 }
 
 /** Columns every pipeline child row has besides its own. */
-interface ChildRow {
+export interface ChildRow {
+  id: string;
+  org_identifier: string;
+  project_identifier: string;
+  pipeline_identifier: string;
   identifier: string;
+  name: string;
+  description: string | null;
   version: number | string;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+/** The model fields every pipeline child has, read from its row. */
+export function childFields(row: ChildRow) {
+  return {
+    id: row.id,
+    orgIdentifier: row.org_identifier,
+    projectIdentifier: row.project_identifier,
+    pipelineIdentifier: row.pipeline_identifier,
+    identifier: row.identifier,
+    name: row.name,
+    description: row.description ?? undefined,
+    version: Number(row.version),
+    createdBy: row.created_by ?? undefined,
+    updatedBy: row.updated_by ?? undefined,
+    createdAt: toIsoTimestamp(row.created_at),
+    updatedAt: toIsoTimestamp(row.updated_at),
+  };
 }
 
 /** How a {@link PipelineChildTable} names, reads and explains its rows. */
@@ -176,7 +204,7 @@ export class PipelineChildTable<Row extends ChildRow, T> {
       throw error;
     }
     if (row) return this.o.toModel(row);
-    const current: ChildRow | undefined = await this.db(this.o.table).where(childWhere(key, identifier)).first('identifier', 'version');
+    const current: Pick<ChildRow, 'version'> | undefined = await this.db(this.o.table).where(childWhere(key, identifier)).first('version');
     if (!current) throw this.notFound(key, identifier);
     throw new ConflictError(
       `${this.o.noun} '${identifier}' is at version ${Number(current.version)}, not ${options.expectedVersion}`,
