@@ -34,3 +34,9 @@ export * from './inputs';
 export * from './api/types';
 export * from './expressions';
 export * from './permissions';
+export {
+  BUILTIN_ENTITY_KINDS,
+  builtinKindValidators,
+  catalogEntityPolicy,
+  catalogEntityProblem,
+} from './catalog/entityRules';

@@ -36,7 +36,7 @@ import type {
   PropertyUpdateResult,
   SetPropertiesResponse,
 } from '../types';
-import { entityProblem } from './entityValidation';
+import { catalogEntityProblem } from '@idp-pipelines/plugin-pipeline-engine-common';
 
 type Handler = Parameters<HttpRouterService['use']>[0];
 type Request = Parameters<Handler>[0];
@@ -181,7 +181,7 @@ export function createPropertiesHandler(
       });
     }
     for (const ref of refs) {
-      const problem = await entityProblem(
+      const problem = await catalogEntityProblem(
         working.get(ref) as unknown as Entity,
       );
       if (problem) {

@@ -1,21 +1,10 @@
+import { KubernetesValidatorFunctions, type Entity } from '@backstage/catalog-model';
 import {
-  DefaultNamespaceEntityPolicy,
-  EntityPolicies,
-  FieldFormatEntityPolicy,
-  KubernetesValidatorFunctions,
-  NoForeignRootFieldsEntityPolicy,
-  SchemaValidEntityPolicy,
-  apiEntityV1alpha1Validator,
-  componentEntityV1alpha1Validator,
-  domainEntityV1alpha1Validator,
-  groupEntityV1alpha1Validator,
-  locationEntityV1alpha1Validator,
-  resourceEntityV1alpha1Validator,
-  systemEntityV1alpha1Validator,
-  userEntityV1alpha1Validator,
-  type Entity,
-} from '@backstage/catalog-model';
-import { didYouMean } from '@idp-pipelines/plugin-pipeline-engine-common';
+  BUILTIN_ENTITY_KINDS,
+  builtinKindValidators,
+  catalogEntityPolicy,
+  didYouMean,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 import { LineCounter, parseAllDocuments } from 'yaml';
 
 /** One entity of a catalog file. */
@@ -38,35 +27,6 @@ export interface CatalogFileCheck {
 
 const FORMAT_HELP =
   'see https://backstage.io/docs/features/software-catalog/descriptor-format';
-
-// The catalog's default policies, run on every entity it processes.
-const policy = EntityPolicies.allOf([
-  new DefaultNamespaceEntityPolicy(),
-  new NoForeignRootFieldsEntityPolicy(),
-  new FieldFormatEntityPolicy(),
-  new SchemaValidEntityPolicy(),
-]);
-
-const BUILTIN_KINDS = [
-  'API',
-  'Component',
-  'Domain',
-  'Group',
-  'Location',
-  'Resource',
-  'System',
-  'User',
-];
-const kindValidators = [
-  apiEntityV1alpha1Validator,
-  componentEntityV1alpha1Validator,
-  domainEntityV1alpha1Validator,
-  groupEntityV1alpha1Validator,
-  locationEntityV1alpha1Validator,
-  resourceEntityV1alpha1Validator,
-  systemEntityV1alpha1Validator,
-  userEntityV1alpha1Validator,
-];
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -189,7 +149,7 @@ async function checkEntity(
   }
   if (typeof kind !== 'string' || !kind) {
     errors.push(
-      `kind is required, e.g. kind: Component (built-in kinds: ${BUILTIN_KINDS.join(', ')})`,
+      `kind is required, e.g. kind: Component (built-in kinds: ${BUILTIN_ENTITY_KINDS.join(', ')})`,
     );
   }
   if (!isObject(metadata)) {
@@ -205,7 +165,7 @@ async function checkEntity(
 
   const entity = value as unknown as Entity;
   try {
-    await policy.enforce(entity);
+    await catalogEntityPolicy.enforce(entity);
   } catch (e) {
     const message = (e as Error).message.replace(
       /\s*To learn more about catalog file format.*$/s,
@@ -227,7 +187,7 @@ async function checkEntity(
     );
     return { errors, warnings };
   }
-  for (const validator of kindValidators) {
+  for (const validator of builtinKindValidators) {
     try {
       if (await validator.check(entity)) return { errors, warnings };
     } catch (e) {
@@ -237,10 +197,10 @@ async function checkEntity(
       return { errors, warnings };
     }
   }
-  if (!BUILTIN_KINDS.includes(kind as string)) {
-    const hint = didYouMean(kind as string, BUILTIN_KINDS);
+  if (!BUILTIN_ENTITY_KINDS.includes(kind as string)) {
+    const hint = didYouMean(kind as string, BUILTIN_ENTITY_KINDS);
     errors.push(
-      `kind "${kind}" is not a kind of backstage.io${hint ? `; ${hint}` : ''} (built-in kinds: ${BUILTIN_KINDS.join(', ')})`,
+      `kind "${kind}" is not a kind of backstage.io${hint ? `; ${hint}` : ''} (built-in kinds: ${BUILTIN_ENTITY_KINDS.join(', ')})`,
     );
   } else {
     errors.push(
