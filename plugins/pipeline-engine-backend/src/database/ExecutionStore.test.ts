@@ -37,6 +37,7 @@ describe('ExecutionStore executions', () => {
           },
           triggerType: 'WEBHOOK',
           triggerIdentifier: 'on_push',
+          triggerPayload: { ref: 'refs/heads/main', commits: [{ id: 'abc' }], nul: 'a\u0000b' },
           pipelineVersion: 7,
         }),
       );
@@ -53,6 +54,7 @@ describe('ExecutionStore executions', () => {
         },
         triggerType: 'WEBHOOK',
         triggerIdentifier: 'on_push',
+        triggerPayload: { ref: 'refs/heads/main', commits: [{ id: 'abc' }], nul: 'a\u0000b' },
         abortRequested: false,
         attempt: 0,
         recoveryCount: 0,
@@ -66,6 +68,13 @@ describe('ExecutionStore executions', () => {
       await expect(
         stores.executions.getBySequenceId(PIPELINE, 1),
       ).resolves.toEqual(execution);
+      // A manual run has no payload; an oversized one is refused whole.
+      expect((await stores.executions.enqueue(newExecution())).triggerPayload).toBeUndefined();
+      await expect(
+        stores.executions.enqueue(
+          newExecution({ triggerType: 'WEBHOOK', triggerPayload: { blob: 'x'.repeat(600 * 1024) } }),
+        ),
+      ).rejects.toThrow(/trigger payload is \d+ bytes; at most 524288/);
     },
   );
 

@@ -61,7 +61,12 @@ export interface NewExecution extends PipelineKey {
   triggeredBy: TriggeredBy;
   triggerType: ExecutionTriggerType;
   triggerIdentifier?: string;
+  /** The JSON body of the webhook call that started it (`<+trigger.payload>`). */
+  triggerPayload?: JsonObject;
 }
+
+/** Largest webhook payload stored with an execution. */
+export const MAX_TRIGGER_PAYLOAD_BYTES = 512 * 1024;
 
 /** Filter of {@link ExecutionStore.list}. */
 export interface ExecutionListOptions extends ScopeFilter, PageOptions {
@@ -116,6 +121,7 @@ export class ExecutionStore {
     assertPipelineKey(input);
     assertNewExecution(input);
     const id = input.id ?? randomUUID();
+    const payload = triggerPayloadColumn(input.triggerPayload);
     const key = {
       org_identifier: input.orgIdentifier,
       project_identifier: input.projectIdentifier,
@@ -147,6 +153,7 @@ export class ExecutionStore {
             triggered_by: toJsonColumn(triggeredByJson(input.triggeredBy)),
             trigger_type: input.triggerType,
             trigger_identifier: input.triggerIdentifier ?? null,
+            trigger_payload: payload,
             created_at: now,
             updated_at: now,
             abort_requested: false,
@@ -525,6 +532,18 @@ function assertNewExecution(input: NewExecution): void {
   if (input.triggerIdentifier !== undefined) {
     assertIdentifier(input.triggerIdentifier, 'trigger identifier');
   }
+}
+
+/** The payload as stored: JSON text within {@link MAX_TRIGGER_PAYLOAD_BYTES}, or null. */
+function triggerPayloadColumn(payload: JsonObject | undefined): string | null {
+  if (payload === undefined) return null;
+  const text = toJsonColumn(payload) as string;
+  if (Buffer.byteLength(text) > MAX_TRIGGER_PAYLOAD_BYTES) {
+    throw new InputError(
+      `the trigger payload is ${Buffer.byteLength(text)} bytes; at most ${MAX_TRIGGER_PAYLOAD_BYTES} are kept with an execution`,
+    );
+  }
+  return text;
 }
 
 function triggeredByJson(by: TriggeredBy): JsonObject {

@@ -17,6 +17,8 @@ export interface Execution extends PipelineKey {
   triggeredBy: TriggeredBy;
   triggerType: ExecutionTriggerType;
   triggerIdentifier?: string;
+  /** The JSON body of the webhook call that started it, if one did. */
+  triggerPayload?: JsonObject;
   createdAt: string;
   updatedAt: string;
   startedAt?: string;
@@ -48,6 +50,7 @@ export interface ExecutionRow {
   triggered_by: string;
   trigger_type: ExecutionTriggerType;
   trigger_identifier: string | null;
+  trigger_payload: string | null;
   created_at: unknown;
   updated_at: unknown;
   started_at: unknown;
@@ -81,6 +84,7 @@ export function toExecution(row: ExecutionRow): Execution {
     ) as unknown as TriggeredBy,
     triggerType: row.trigger_type,
     triggerIdentifier: row.trigger_identifier ?? undefined,
+    triggerPayload: fromJsonColumn<JsonObject>(row.trigger_payload, 'executions.trigger_payload'),
     createdAt: toIsoTimestamp(row.created_at),
     updatedAt: toIsoTimestamp(row.updated_at),
     startedAt: toOptionalIsoTimestamp(row.started_at),

@@ -134,6 +134,7 @@ export class ExecutionRunner {
         stages: {},
       },
       accountIdentifier: o.accountIdentifier,
+      ...(e.triggerType !== 'MANUAL' ? { trigger: triggerRoot(e) } : {}),
       secrets: withScopes(o.secrets),
       secretVariables: { pipeline: secretNames(o.plan.pipeline.variables), stages: {} },
     };
@@ -646,6 +647,19 @@ function withScopes(secrets: Record<string, string>): Record<string, string> {
     out[id] = value;
   }
   return out;
+}
+
+/**
+ * `<+trigger.*>` of a run a trigger started, as Harness names it: `type`
+ * (Webhook or Scheduled), `triggerName` (the trigger's identifier) and
+ * `payload` (the webhook call's JSON body).
+ */
+function triggerRoot(e: Execution): NonNullable<ExpressionSnapshot['trigger']> {
+  return {
+    type: e.triggerType === 'SCHEDULER_CRON' ? 'Scheduled' : 'Webhook',
+    ...(e.triggerIdentifier ? { triggerName: e.triggerIdentifier } : {}),
+    payload: (e.triggerPayload ?? {}) as NonNullable<ExpressionSnapshot['trigger']>,
+  };
 }
 
 /** The message a user sees: no `Error:` prefix, no stack. */

@@ -298,4 +298,26 @@ ${echo('read', 'message: "<+pipeline.stages.build_1.spec.execution.steps.make.ou
       ]),
     });
   });
+
+  it('exposes what started a triggered run as <+trigger.*>', async () => {
+    const actor = { identity: 'trigger:default/default/trigger/on_push' };
+    const created = await h.engine.service.createPipeline(
+      pipelineYaml(echo('show', 'message: "<+trigger.type> <+trigger.triggerName> <+trigger.payload.ref> <+trigger.payload.commits[0].id>"'), { identifier: 'triggered' }),
+      actor,
+    );
+    const started = await h.engine.service.execute(created, { inputSet: {} }, actor, {
+      triggerType: 'WEBHOOK_CUSTOM',
+      triggerIdentifier: 'on_push',
+      triggerPayload: { ref: 'refs/heads/main', commits: [{ id: 'abc123' }] },
+    });
+    const detail = await h.waitFor(started.id);
+    expect(detail.status).toBe('Success');
+    expect(await h.logLines(detail.id)).toContain('Webhook on_push refs/heads/main abc123');
+
+    // A manual run has no trigger: strict expressions say so.
+    const manual = await h.engine.service.execute(created, { inputSet: {} }, actor);
+    const failed = await h.waitFor(manual.id);
+    expect(failed.status).toBe('Failed');
+    expect(failed.errorMessage).toMatch(/trigger/);
+  });
 });

@@ -17,7 +17,7 @@ import type {
   TriggerView,
   TriggerWithTokenView,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
-import type { InputSet, PipelineEngineStores, Trigger } from '../database';
+import type { InputSet, JsonObject, PipelineEngineStores, Trigger } from '../database';
 import { generateWebhookToken } from '../database/webhookTokens';
 import { readInputSetDocument, readTriggerDocument } from './adminDocuments';
 import type {
@@ -227,6 +227,7 @@ export class PipelineAdminService implements PipelineAdminApi {
     identifier: string,
     request: TriggerRunRequest,
     actor: Actor,
+    options: { payload?: Record<string, unknown> } = {},
   ): Promise<ExecutionSummary> {
     const trigger = await this.stores.triggers.get(ref, identifier);
     if (!trigger.enabled) {
@@ -256,7 +257,11 @@ export class PipelineAdminService implements PipelineAdminApi {
       ref,
       { inputSet: merged.inputSet },
       actor,
-      { triggerType: 'WEBHOOK_CUSTOM', triggerIdentifier: identifier },
+      {
+        triggerType: 'WEBHOOK_CUSTOM',
+        triggerIdentifier: identifier,
+        ...(options.payload ? { triggerPayload: options.payload as JsonObject } : {}),
+      },
     );
   }
 

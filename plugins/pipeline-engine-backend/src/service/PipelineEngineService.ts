@@ -160,6 +160,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       triggeredBy: actor,
       triggerType: options.triggerType ?? 'MANUAL',
       ...(options.triggerIdentifier ? { triggerIdentifier: options.triggerIdentifier } : {}),
+      ...(options.triggerPayload ? { triggerPayload: options.triggerPayload } : {}),
     });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);

@@ -92,13 +92,15 @@ export interface PipelineAdminApi {
   /**
    * Starts the pipeline as the trigger would: the trigger's input sets,
    * then its `inputYaml`, then the request's input sets and values.
-   * ConflictError when the trigger is disabled.
+   * `payload` (the webhook call's JSON body) is kept with the execution for
+   * `<+trigger.payload.*>`. ConflictError when the trigger is disabled.
    */
   runTrigger(
     ref: PipelineRef,
     identifier: string,
     request: TriggerRunRequest,
     actor: Actor,
+    options?: { payload?: Record<string, unknown> },
   ): Promise<ExecutionSummary>;
 
   /** The built-in image of every execution-config field. */

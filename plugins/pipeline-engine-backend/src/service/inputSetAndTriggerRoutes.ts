@@ -10,6 +10,7 @@ import {
   expectedVersionOf,
   pageOf,
   pipelineRefOf,
+  triggerPayloadOf,
   triggerRunRequestOf,
   yamlDocumentOf,
 } from './requestParsing';
@@ -148,6 +149,7 @@ export function addInputSetAndTriggerRoutes(
       triggerId,
       triggerRunRequestOf(req),
       actor,
+      { payload: triggerPayloadOf(req) },
     );
     res.status(201).json(execution);
   });

@@ -212,6 +212,14 @@ export function executeRequestOf(req: Request): ExecuteRequest {
  * callers send `inputSetName`/`inputSetIdentifiers` and `inputYaml`. Other
  * keys are the webhook payload, which the engine does not evaluate.
  */
+/**
+ * The body of a trigger run call as the pipeline sees it, `<+trigger.payload>`:
+ * the whole JSON object, as Harness exposes a custom webhook's payload.
+ */
+export function triggerPayloadOf(req: Request): Record<string, unknown> | undefined {
+  return isPlain(req.body) ? req.body : undefined;
+}
+
 export function triggerRunRequestOf(req: Request): TriggerRunRequest {
   const body: unknown = req.body;
   if (typeof body === 'string') {

@@ -590,6 +590,14 @@ describe('createRouter', () => {
         't',
         { inputSetRefs: ['defaults'], inputSet: { repo: 'x' } },
         actor,
+        // The whole body is the payload (`<+trigger.payload.*>`).
+        {
+          payload: {
+            inputSetName: 'defaults',
+            inputSet: { repo: 'x' },
+            someWebhookPayload: 1,
+          },
+        },
       );
       expect(permissions.asked).toEqual([]);
     });
@@ -622,6 +630,7 @@ describe('createRouter', () => {
         't',
         { inputSetRefs: ['a', 'b'] },
         { identity: 'user:default/jane' },
+        { payload: { inputSetRefs: ['a', 'b'] } },
       );
       expect(permissions.asked).toEqual([
         {

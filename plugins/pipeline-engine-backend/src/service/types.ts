@@ -12,6 +12,7 @@ import type {
   TriggeredByView,
   ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { JsonObject } from '../database';
 
 /** Who is acting, as recorded on executions and pipelines. */
 export type Actor = TriggeredByView;
@@ -37,6 +38,8 @@ export interface ExecuteOptions {
   triggerType?: ExecutionTriggerType;
   /** Identifier of the trigger that started it. */
   triggerIdentifier?: string;
+  /** JSON body of the webhook call that started it (`<+trigger.payload>`). */
+  triggerPayload?: JsonObject;
 }
 
 /** A page of results with the total count. */
