@@ -269,7 +269,8 @@ ${echo('read', 'message: "<+pipeline.stages.build_1.spec.execution.steps.make.ou
     await h.stop();
     h = await createEngineHarness(databases, databaseId, { secrets: { slack_token: 's3cr3t-token-value' } });
     const detail = await h.run(pipelineYaml(
-      echo('leak', `message: "token=<+secrets.getValue('account.slack_token')> b64=czNjcjN0LXRva2VuLXZhbHVl"\nsecretRef: org.slack_token\noutputs:\n  visible: "<+secrets.getValue('slack_token')>"\nsecretOutputs:\n  hidden: other-secret-42`),
+      echo('leak', `message: "token=<+secrets.getValue('account.slack_token')> b64=czNjcjN0LXRva2VuLXZhbHVl"\nsecretRef: org.slack_token\noutputs:\n  visible: "<+secrets.getValue('slack_token')>"\n  derived: "<+secrets.getValue('slack_token').toUpperCase()>"\nsecretOutputs:\n  hidden: other-secret-42`) +
+      echo('later', 'message: "derived=<+steps.leak.output.outputVariables.derived> upper=S3CR3T-TOKEN-VALUE"'),
     ));
     expect(detail.errorMessage).toBeUndefined();
     expect(detail.status).toBe('Success');
@@ -277,12 +278,20 @@ ${echo('read', 'message: "<+pipeline.stages.build_1.spec.execution.steps.make.ou
     expect(lines).toContain('token=************** b64=**************');
     expect(lines).toContain('secret is **************');
     expect(detail.outputs['pipeline.stages.main.spec.execution.steps.leak.output.outputVariables.visible']).toBe('**************');
-    expect(detail.nodes[0].children[0].secretOutputs).toEqual(['hidden']);
+    // Computed from a secret: masked wherever it shows up later, too.
+    expect(detail.outputs['pipeline.stages.main.spec.execution.steps.leak.output.outputVariables.derived']).toBe('**************');
+    expect(lines).toContain('derived=************** upper=**************');
+    expect(detail.nodes[0].children.find(n => n.identifier === 'leak')?.secretOutputs).toEqual(['hidden']);
     expect(JSON.stringify(detail)).not.toContain('24-terces-rehto');
     for (const table of ['executions', 'node_executions', 'execution_logs']) {
       const dump = JSON.stringify(await h.knex(table).select());
       expect(dump).not.toContain('s3cr3t-token-value');
       expect(dump).not.toContain('24-terces-rehto');
+    }
+    // The derived value never reaches node states or logs (the executions
+    // row holds the pipeline, where the test itself wrote it as a literal).
+    for (const table of ['node_executions', 'execution_logs']) {
+      expect(JSON.stringify(await h.knex(table).select())).not.toContain('S3CR3T-TOKEN-VALUE');
     }
   });
 

@@ -76,6 +76,8 @@ export interface EvalState {
   readonly strict: boolean;
   /** Secret values read so far. */
   readonly secrets: Set<string>;
+  /** How many secret reads happened (repeated reads count again). */
+  secretReads: number;
 }
 
 /** What the compiled jexl AST sees as `$frame`: the state plus nested values. */
@@ -117,6 +119,7 @@ export function resolveSecret(state: EvalState, ref: unknown): unknown {
     return undefined;
   }
   state.secrets.add(value);
+  state.secretReads++;
   return value;
 }
 

@@ -440,6 +440,19 @@ describe('secrets', () => {
       ['s3cr3t', 'hunter2'],
     ],
     ['<+pipeline.variables.organization>', 'acme', []],
+    // Text computed from a secret is reported for masking too; numbers and
+    // booleans computed from one are not (they would mask every "6").
+    [
+      '<+secrets.getValue("plain_secret").toUpperCase()>',
+      'S3CR3T',
+      ['s3cr3t', 'S3CR3T'],
+    ],
+    [
+      'x-<+secrets.getValue("plain_secret").substring(1)>-<+pipeline.variables.organization>',
+      'x-3cr3t-acme',
+      ['s3cr3t', '3cr3t'],
+    ],
+    ['<+secrets.getValue("plain_secret") == "s3cr3t">', true, ['s3cr3t']],
   ])('%s', (template, value, secrets) => {
     const result = engine.render(template, seedContext());
     expect(result.value).toEqual(value);

@@ -52,7 +52,10 @@ export interface RenderResult {
   value: unknown;
   /** The template with every expression replaced by its rendering. */
   text: string;
-  /** Secret values read while rendering; callers mask these in output. */
+  /**
+   * Secret values read while rendering, and the text of each expression
+   * computed from one; callers mask these in output.
+   */
   secrets: string[];
 }
 
@@ -225,16 +228,21 @@ export class ExpressionEngine {
       return { value: template, text: template, secrets: [] };
     const state = this.newState(ctx);
     const segments = scanTemplate(template);
+    // Text computed from a secret (`<+secrets.getValue("x").toLowerCase()>`)
+    // is as secret as the secret: it is reported for masking too.
+    const evaluate = (node: ExpressionNode) => {
+      const readsBefore = state.secretReads;
+      const value = this.evaluateNode(node, state, template);
+      if (state.secretReads > readsBefore && typeof value === 'string') state.secrets.add(value);
+      return value;
+    };
     if (segments.length === 1 && segments[0].kind === 'expression') {
-      const value = this.evaluateNode(segments[0].node, state, template);
+      const value = evaluate(segments[0].node);
       return { value, text: renderText(value), secrets: [...state.secrets] };
     }
     let text = '';
     for (const segment of segments) {
-      text +=
-        segment.kind === 'text'
-          ? segment.text
-          : renderText(this.evaluateNode(segment.node, state, template));
+      text += segment.kind === 'text' ? segment.text : renderText(evaluate(segment.node));
     }
     return { value: text, text, secrets: [...state.secrets] };
   }
@@ -388,7 +396,7 @@ export class ExpressionEngine {
   }
 
   private newState(ctx: ExpressionContext): EvalState {
-    return { ctx, strict: this.mode === 'strict', secrets: new Set() };
+    return { ctx, strict: this.mode === 'strict', secrets: new Set(), secretReads: 0 };
   }
 
   /** Compiles (cached) and evaluates one top-level expression of `template`. */
