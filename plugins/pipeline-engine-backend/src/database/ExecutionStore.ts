@@ -8,7 +8,7 @@ import { isUniqueViolation, LeaseLostError } from './dbErrors';
 import { claimExpiredLease, claimQueued, heldBy } from './executionQueue';
 import { Execution, ExecutionRow, toExecution } from './executionRows';
 import { toJsonColumn } from './jsonColumns';
-import { assertLeaseRequest } from './leases';
+import { assertLeaseRequest, leaseLost } from './leases';
 import { connectDatabase } from './migrations';
 import {
   NodeExecution,
@@ -501,9 +501,7 @@ export class ExecutionStore {
       return toExecution(row as ExecutionRow);
     }
     await this.get(id); // NotFoundError if it does not exist at all
-    throw new LeaseLostError(
-      `'${ownerId}' no longer holds the lease of execution '${id}'`,
-    );
+    throw leaseLost(id, ownerId);
   }
 
   private assertExecutionId(id: string): void {

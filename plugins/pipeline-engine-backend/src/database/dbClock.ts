@@ -8,7 +8,8 @@ import { dialectOf } from './dialect';
  * is also what Knex writes for a bound Date, so columns never mix formats.
  */
 
-const SQLITE_EPOCH_MS =
+/** SQLite SQL for the current time in epoch milliseconds. */
+export const SQLITE_EPOCH_MS =
   "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)";
 
 /** SQL for the current database time. */

@@ -39,6 +39,18 @@ export async function assertLeaseHolder(
   const row:
     { lease_owner: string | null; status: ExecutionStatus } | undefined =
     await query;
+  checkLeaseRow(row, executionId, ownerId);
+}
+
+/**
+ * Throws NotFoundError when the execution row is missing, LeaseLostError
+ * unless `ownerId` holds its lease — the check behind every fenced write.
+ */
+export function checkLeaseRow(
+  row: { lease_owner: string | null; status: ExecutionStatus } | undefined,
+  executionId: string,
+  ownerId: string,
+): void {
   if (!row) {
     throw new NotFoundError(`Execution '${executionId}' not found`);
   }
@@ -46,8 +58,13 @@ export async function assertLeaseHolder(
     row.lease_owner !== ownerId ||
     !LEASED_EXECUTION_STATUSES.includes(row.status)
   ) {
-    throw new LeaseLostError(
-      `'${ownerId}' no longer holds the lease of execution '${executionId}'`,
-    );
+    throw leaseLost(executionId, ownerId);
   }
+}
+
+/** The error for a write by a replica that does not hold the lease. */
+export function leaseLost(executionId: string, ownerId: string): LeaseLostError {
+  return new LeaseLostError(
+    `'${ownerId}' no longer holds the lease of execution '${executionId}'`,
+  );
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '@backstage/errors';
-import { LeaseLostError } from './dbErrors';
 import { nodeBatchRow, type ExecutionBatchWriter } from './batchRows';
+import { checkLeaseRow, leaseLost } from './leases';
 import { prepareLine } from './LogStore';
 import { LEASED_EXECUTION_STATUSES } from './statuses';
 
@@ -65,9 +64,9 @@ export const writeBatchOnPostgres: ExecutionBatchWriter = async (db, executionId
   ]);
   const row = result.rows[0] as { log_seq: string | number | null };
   if (row.log_seq === null) {
-    const exists = await db('executions').where({ id: executionId }).first('id');
-    if (!exists) throw new NotFoundError(`Execution '${executionId}' not found`);
-    throw new LeaseLostError(`'${ownerId}' no longer holds the lease of execution '${executionId}'`);
+    // Nothing was written; say why (gone, or held by another replica).
+    checkLeaseRow(await db('executions').where({ id: executionId }).first('lease_owner', 'status'), executionId, ownerId);
+    throw leaseLost(executionId, ownerId);
   }
   return n ? { lastLogSeq: Number(row.log_seq) } : {};
 };

@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '@backstage/errors';
-import { LeaseLostError } from './dbErrors';
 import { nodeBatchRow, type ExecutionBatchWriter } from './batchRows';
+import { SQLITE_EPOCH_MS } from './dbClock';
+import { checkLeaseRow } from './leases';
 import { prepareLine } from './LogStore';
-import { LEASED_EXECUTION_STATUSES, type ExecutionStatus } from './statuses';
+import type { ExecutionStatus } from './statuses';
 
 /*
  * The group commit of executionBatch.ts, specialised for better-sqlite3.
@@ -40,7 +40,6 @@ export function usesBetterSqlite(db: Knex): boolean {
   return (db.client as PooledClient).driverName === 'better-sqlite3';
 }
 
-const SQLITE_NOW_MS = "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)";
 
 const NODE_COLUMNS = [
   'parent_fqn', 'node_type', 'identifier', 'name', 'step_type', 'idempotent', 'status',
@@ -48,7 +47,7 @@ const NODE_COLUMNS = [
 ] as const;
 
 const SQL = {
-  now: `SELECT ${SQLITE_NOW_MS} AS now`,
+  now: `SELECT ${SQLITE_EPOCH_MS} AS now`,
   lease: 'SELECT lease_owner, status FROM executions WHERE id = ?',
   upsertNode: `INSERT INTO node_executions
       (id, execution_id, fqn, ${NODE_COLUMNS.join(', ')}, started_at, created_at)
@@ -92,11 +91,11 @@ export const writeBatchOnSqlite: ExecutionBatchWriter = async (db, executionId, 
     const s = statementsFor(connection);
     return connection
       .transaction(() => {
-        const lease = s.lease.get(executionId) as { lease_owner: string | null; status: ExecutionStatus } | undefined;
-        if (!lease) throw new NotFoundError(`Execution '${executionId}' not found`);
-        if (lease.lease_owner !== ownerId || !LEASED_EXECUTION_STATUSES.includes(lease.status)) {
-          throw new LeaseLostError(`'${ownerId}' no longer holds the lease of execution '${executionId}'`);
-        }
+        checkLeaseRow(
+          s.lease.get(executionId) as { lease_owner: string | null; status: ExecutionStatus } | undefined,
+          executionId,
+          ownerId,
+        );
         const { now } = s.now.get() as { now: number };
         for (const n of nodes) {
           s.upsertNode.run(
