@@ -538,7 +538,7 @@ function triggerPayloadColumn(payload: JsonObject | undefined): string | null {
   const text = toJsonColumn(payload) as string;
   if (Buffer.byteLength(text) > MAX_TRIGGER_PAYLOAD_BYTES) {
     throw new InputError(
-      `the trigger payload is ${Buffer.byteLength(text)} bytes; at most ${MAX_TRIGGER_PAYLOAD_BYTES} are kept with an execution`,
+      `the trigger payload is ${Buffer.byteLength(text)} bytes; at most ${MAX_TRIGGER_PAYLOAD_BYTES} are kept with an execution: send a smaller JSON body to the trigger's run route`,
     );
   }
   return text;
