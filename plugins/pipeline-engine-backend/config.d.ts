@@ -48,6 +48,25 @@ export interface Config {
       pollIntervalMs?: number;
     };
 
+    /** Scheduled (cron) triggers. */
+    triggers?: {
+      scheduled?: {
+        /**
+         * Fire Scheduled triggers from this backend; default true. Every
+         * replica may: each occurrence fires on exactly one.
+         */
+        enabled?: boolean;
+        /** How often due occurrences are looked for, in seconds; default 10. */
+        checkIntervalSeconds?: number;
+        /**
+         * An occurrence older than this when first seen (no replica was up)
+         * is skipped, and the next one fires; default 60, at least three
+         * check intervals.
+         */
+        missedAfterSeconds?: number;
+      };
+    };
+
     /** Defaults for pipelines that do not say. */
     defaults?: {
       /** Step timeout when a step has none; default `1h`. */

@@ -114,3 +114,59 @@ describe('pipeline-engine plugin through startTestBackend', () => {
     expect(JSON.stringify(detail.body)).not.toContain('tok-very-secret-1234');
   });
 });
+
+describe('Scheduled triggers through startTestBackend', () => {
+  it('registers one global scheduler task that fires due triggers, and shows the next fire time', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    const { server } = await startTestBackend({
+      features: [
+        pipelineEnginePlugin,
+        mockServices.rootConfig.factory({ data: config }),
+        scheduler.factory,
+      ],
+    });
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'pipeline-engine-scheduled-triggers',
+        scope: 'global',
+        frequency: { seconds: 10 },
+      }),
+    );
+    const ref = `${api}/pipelines/default/default/api_demo`;
+    await request(server)
+      .post(`${api}/pipelines`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(PIPELINE)
+      .expect(201);
+    const created = await request(server)
+      .post(`${ref}/triggers`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(
+        'trigger:\n  identifier: nightly\n  source:\n    type: Scheduled\n    spec:\n      type: Cron\n      spec:\n        type: UNIX\n        expression: "0 2 * * *"\n',
+      );
+    expect(created.status).toBe(201);
+    const nextFireAt = new Date(created.body.nextFireAt);
+    expect(nextFireAt.getUTCHours()).toBe(2);
+    expect(nextFireAt.getTime()).toBeGreaterThan(Date.now());
+
+    const bad = await request(server)
+      .post(`${ref}/triggers`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(
+        'trigger:\n  identifier: broken\n  source:\n    type: Scheduled\n    spec:\n      type: Cron\n      spec:\n        type: UNIX\n        expression: "0 2 * *"\n',
+      );
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('has 5 fields, this one has 4');
+
+    // The task's function runs a pass; nothing is due yet, so nothing starts.
+    const task = scheduler.scheduleTask.mock.calls[0][0];
+    await task.fn(new AbortController().signal as never);
+    const executions = await request(server)
+      .get(`${api}/executions?org=default&project=default&pipeline=api_demo`)
+      .set('Authorization', user);
+    expect(executions.body).toMatchObject({ totalCount: 0 });
+  });
+});

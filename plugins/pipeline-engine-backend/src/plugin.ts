@@ -1,11 +1,11 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { coreServices, createBackendPlugin } from '@backstage/backend-plugin-api';
+import { coreServices, createBackendPlugin, type LoggerService, type SchedulerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { createAesGcmSecretCipher, createPipelineEngineStores } from './database';
+import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
 import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
 import { createLocalGitRouter } from './scm';
 import {
@@ -16,6 +16,7 @@ import {
   registerPipelinePermissions,
   UNAUTHENTICATED_PATHS,
 } from './service';
+import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
 import { loadConfiguredPipelines } from './sources/loadConfiguredPipelines';
 import { createBuiltinSteps } from './steps/createBuiltinSteps';
@@ -44,6 +45,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
+        scheduler: coreServices.scheduler,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
@@ -85,10 +87,12 @@ export const pipelineEnginePlugin = createBackendPlugin({
         });
 
         registerPipelinePermissions(permissionsRegistry, createPipelineResourceLoader(service));
+        const admin = new PipelineAdminService({ stores, engine: service });
+        await scheduleTriggerFiring(deps.scheduler, engineConfig, admin, stores, logger);
         httpRouter.use(
           await createRouter({
             api: service,
-            admin: new PipelineAdminService({ stores, engine: service }),
+            admin,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger,
@@ -113,6 +117,39 @@ export const pipelineEnginePlugin = createBackendPlugin({
     });
   },
 });
+
+/**
+ * Fires Scheduled triggers through Backstage's scheduler: a global task, so
+ * one replica at a time looks for due occurrences, and a compare-and-set per
+ * occurrence in the firer, so none fires twice even if two passes overlap.
+ */
+async function scheduleTriggerFiring(
+  scheduler: SchedulerService,
+  engineConfig: Config | undefined,
+  admin: PipelineAdminService,
+  stores: PipelineEngineStores,
+  logger: LoggerService,
+): Promise<void> {
+  const settings = engineConfig?.getOptionalConfig('triggers.scheduled');
+  if (!(settings?.getOptionalBoolean('enabled') ?? true)) return;
+  const intervalSeconds = settings?.getOptionalNumber('checkIntervalSeconds') ?? 10;
+  const missedAfterSeconds = Math.max(settings?.getOptionalNumber('missedAfterSeconds') ?? 60, 3 * intervalSeconds);
+  const firer = new ScheduledTriggerFirer({
+    triggers: stores.triggers,
+    fire: trigger => admin.fireScheduledTrigger(trigger),
+    logger: logger.child({ task: 'scheduled-triggers' }),
+    missedAfterMs: missedAfterSeconds * 1000,
+  });
+  await scheduler.scheduleTask({
+    id: 'pipeline-engine-scheduled-triggers',
+    scope: 'global',
+    frequency: { seconds: intervalSeconds },
+    timeout: { minutes: 5 },
+    fn: async () => {
+      await firer.fireDue(new Date());
+    },
+  });
+}
 
 type EngineSettingsFromConfig = Omit<PipelineEngineSettings, 'stores' | 'handlers' | 'logger' | 'baseUrl'>;
 

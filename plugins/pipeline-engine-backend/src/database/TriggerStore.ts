@@ -3,7 +3,13 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
 import { connectDatabase } from './migrations';
-import { assertPipelineKey, childFields, childWhere, PipelineChildTable, type ChildRow } from './pipelineChildren';
+import {
+  assertPipelineKey,
+  childFields,
+  childWhere,
+  PipelineChildTable,
+  type ChildRow,
+} from './pipelineChildren';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
 import { generateWebhookToken, hashWebhookToken } from './webhookTokens';
@@ -28,6 +34,8 @@ export interface Trigger extends PipelineKey {
   yaml?: string;
   /** Whether a webhook token (stored hashed) is set. */
   hasWebhookToken: boolean;
+  /** Next occurrence of an enabled Scheduled trigger (ISO 8601). */
+  nextFireAt?: string;
   version: number;
   createdBy?: string;
   updatedBy?: string;
@@ -50,6 +58,8 @@ export interface NewTrigger extends PipelineKey {
    * Use {@link TriggerStore.rotateWebhookToken} to have one generated.
    */
   webhookToken?: string;
+  /** Next occurrence, for enabled Scheduled triggers. */
+  nextFireAt?: Date;
   createdBy?: string;
 }
 
@@ -61,6 +71,8 @@ export interface TriggerPatch {
   enabled?: boolean;
   inputSetRefs?: string[];
   yaml?: string | null;
+  /** Next occurrence of a Scheduled trigger; `null` when it never fires. */
+  nextFireAt?: Date | null;
 }
 
 interface TriggerRow extends ChildRow {
@@ -69,6 +81,7 @@ interface TriggerRow extends ChildRow {
   input_set_refs: string;
   yaml: string | null;
   webhook_token_hash: string | null;
+  next_fire_at_ms: number | string | null;
 }
 
 /** Stores pipeline triggers and the hashes of their webhook tokens. */
@@ -117,6 +130,7 @@ export class TriggerStore {
         input_set_refs: toJsonColumn(inputSetRefs),
         yaml: input.yaml ?? null,
         webhook_token_hash: tokenHash,
+        next_fire_at_ms: input.nextFireAt?.getTime() ?? null,
       },
       input.createdBy,
     );
@@ -164,6 +178,9 @@ export class TriggerStore {
     }
     if (patch.yaml !== undefined) {
       changes.yaml = patch.yaml;
+    }
+    if (patch.nextFireAt !== undefined) {
+      changes.next_fire_at_ms = patch.nextFireAt?.getTime() ?? null;
     }
     return this.#table.update(key, identifier, changes, options);
   }
@@ -214,6 +231,38 @@ export class TriggerStore {
     return row ? toTrigger(row) : undefined;
   }
 
+  /**
+   * Enabled Scheduled triggers whose next occurrence is at or before
+   * `now`, oldest first.
+   */
+  async listDue(now: Date, limit = 100): Promise<Trigger[]> {
+    const rows = await this.db<TriggerRow>('triggers')
+      .where({ type: 'Scheduled', enabled: true })
+      .whereNotNull('next_fire_at_ms')
+      .where('next_fire_at_ms', '<=', now.getTime())
+      .orderBy('next_fire_at_ms')
+      .limit(limit);
+    return rows.map(toTrigger);
+  }
+
+  /**
+   * Claims the occurrence `due` of a Scheduled trigger by moving its next
+   * fire time to `next` (`null`: it never fires again). Compare-and-set on
+   * the stored value, so of several replicas that see the same due trigger
+   * exactly one gets `true`. The row's version is left alone: this is not
+   * an edit by a person.
+   */
+  async claimOccurrence(
+    id: string,
+    due: Date,
+    next: Date | null,
+  ): Promise<boolean> {
+    const updated = await this.db('triggers')
+      .where({ id, next_fire_at_ms: due.getTime(), enabled: true })
+      .update({ next_fire_at_ms: next?.getTime() ?? null });
+    return updated === 1;
+  }
+
   /** Deletes a trigger; NotFoundError if missing. */
   async delete(key: PipelineKey, identifier: string): Promise<void> {
     return this.#table.delete(key, identifier);
@@ -261,5 +310,8 @@ function toTrigger(row: TriggerRow): Trigger {
       [],
     yaml: row.yaml ?? undefined,
     hasWebhookToken: row.webhook_token_hash !== null,
+    ...(row.next_fire_at_ms !== null && row.next_fire_at_ms !== undefined
+      ? { nextFireAt: new Date(Number(row.next_fire_at_ms)).toISOString() }
+      : {}),
   };
 }

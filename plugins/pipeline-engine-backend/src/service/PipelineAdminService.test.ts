@@ -214,7 +214,7 @@ describe('PipelineAdminService', () => {
 
       const scheduled = await admin.createTrigger(
         PIPELINE,
-        'trigger:\n  identifier: nightly\n  source:\n    type: Scheduled\n',
+        'trigger:\n  identifier: nightly\n  source:\n    type: Scheduled\n    spec:\n      type: Cron\n      spec: {type: UNIX, expression: "0 2 * * *"}\n',
         JANE,
       );
       expect(scheduled).toMatchObject({

@@ -17,7 +17,12 @@ import type {
   TriggerView,
   TriggerWithTokenView,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
-import type { InputSet, JsonObject, PipelineEngineStores, Trigger } from '../database';
+import type {
+  InputSet,
+  JsonObject,
+  PipelineEngineStores,
+  Trigger,
+} from '../database';
 import { generateWebhookToken } from '../database/webhookTokens';
 import { readInputSetDocument, readTriggerDocument } from './adminDocuments';
 import type {
@@ -46,6 +51,8 @@ export interface PipelineAdminServiceOptions {
   defaultImages?: Partial<
     Record<ExecutionConfigInfra, Partial<Record<ExecutionConfigField, string>>>
   >;
+  /** The current time, for the next occurrence of Scheduled triggers. */
+  now?: () => Date;
 }
 
 /** Input sets, triggers and execution config over the stores. */
@@ -142,6 +149,7 @@ export class PipelineAdminService implements PipelineAdminApi {
     // Scheduled triggers are fired by the engine, never over HTTP.
     const webhookToken =
       doc.type === 'Scheduled' ? undefined : generateWebhookToken();
+    const nextFireAt = this.nextFireAt(doc);
     const created = await this.stores.triggers.create({
       ...ref,
       identifier: doc.identifier,
@@ -152,6 +160,7 @@ export class PipelineAdminService implements PipelineAdminApi {
       inputSetRefs: doc.inputSetRefs,
       yaml,
       ...(webhookToken ? { webhookToken } : {}),
+      ...(nextFireAt ? { nextFireAt } : {}),
       createdBy: actor.identity,
     });
     return {
@@ -178,10 +187,20 @@ export class PipelineAdminService implements PipelineAdminApi {
         enabled: doc.enabled,
         inputSetRefs: doc.inputSetRefs,
         yaml,
+        nextFireAt: this.nextFireAt(doc) ?? null,
       },
       { updatedBy: actor.identity, expectedVersion },
     );
     return toTriggerView(updated);
+  }
+
+  /** The next occurrence of an enabled Scheduled trigger, from now. */
+  private nextFireAt(doc: {
+    enabled: boolean;
+    schedule?: { nextAfter(after: Date): Date | undefined };
+  }): Date | undefined {
+    if (!doc.enabled || !doc.schedule) return undefined;
+    return doc.schedule.nextAfter(this.options.now?.() ?? new Date());
   }
 
   async deleteTrigger(ref: PipelineRef, identifier: string): Promise<void> {
@@ -217,7 +236,7 @@ export class PipelineAdminService implements PipelineAdminApi {
       throw new AuthenticationError('Invalid webhook token for this trigger');
     }
     return {
-      identity: `trigger:${ref.orgIdentifier}/${ref.projectIdentifier}/${ref.pipelineIdentifier}/${identifier}`,
+      identity: triggerIdentity(ref, identifier),
       name: trigger.name,
     };
   }
@@ -233,6 +252,39 @@ export class PipelineAdminService implements PipelineAdminApi {
     if (!trigger.enabled) {
       throw new ConflictError(`Trigger '${identifier}' is disabled`);
     }
+    return this.startFromTrigger(trigger, request, actor, {
+      triggerType: 'WEBHOOK_CUSTOM',
+      ...(options.payload ? { payload: options.payload } : {}),
+    });
+  }
+
+  /**
+   * Starts the occurrence of a Scheduled trigger the scheduler claimed: the
+   * trigger's input sets and inputYaml, run as the trigger itself.
+   */
+  async fireScheduledTrigger(trigger: Trigger): Promise<ExecutionSummary> {
+    return this.startFromTrigger(
+      trigger,
+      {},
+      {
+        identity: triggerIdentity(pipelineRefOf(trigger), trigger.identifier),
+        name: trigger.name,
+      },
+      { triggerType: 'SCHEDULER_CRON' },
+    );
+  }
+
+  private async startFromTrigger(
+    trigger: Trigger,
+    request: TriggerRunRequest,
+    actor: Actor,
+    options: {
+      triggerType: 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
+      payload?: Record<string, unknown>;
+    },
+  ): Promise<ExecutionSummary> {
+    const identifier = trigger.identifier;
+    const ref = pipelineRefOf(trigger);
     const inputYaml = trigger.yaml
       ? readTriggerDocument(trigger.yaml, ref, identifier).inputYaml
       : undefined;
@@ -258,9 +310,11 @@ export class PipelineAdminService implements PipelineAdminApi {
       { inputSet: merged.inputSet },
       actor,
       {
-        triggerType: 'WEBHOOK_CUSTOM',
+        triggerType: options.triggerType,
         triggerIdentifier: identifier,
-        ...(options.payload ? { triggerPayload: options.payload as JsonObject } : {}),
+        ...(options.payload
+          ? { triggerPayload: options.payload as JsonObject }
+          : {}),
       },
     );
   }
@@ -328,6 +382,19 @@ export class PipelineAdminService implements PipelineAdminApi {
 function toInputSetView(set: InputSet): InputSetView {
   const { id: _id, ...view } = set;
   return view;
+}
+
+function pipelineRefOf(trigger: Trigger): PipelineRef {
+  return {
+    orgIdentifier: trigger.orgIdentifier,
+    projectIdentifier: trigger.projectIdentifier,
+    pipelineIdentifier: trigger.pipelineIdentifier,
+  };
+}
+
+/** How executions started by a trigger name who started them. */
+function triggerIdentity(ref: PipelineRef, identifier: string): string {
+  return `trigger:${ref.orgIdentifier}/${ref.projectIdentifier}/${ref.pipelineIdentifier}/${identifier}`;
 }
 
 function toTriggerView(trigger: Trigger): TriggerView {

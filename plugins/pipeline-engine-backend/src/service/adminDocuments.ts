@@ -9,6 +9,11 @@ import {
   type YamlPath,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { TriggerType } from '../database';
+import {
+  CronScheduleError,
+  parseCronSchedule,
+  type CronSchedule,
+} from '../triggers/cronSchedule';
 import { ProblemsError } from './problems';
 
 /*
@@ -35,6 +40,8 @@ export interface TriggerDocument {
   inputSetRefs: string[];
   /** Harness's `trigger.inputYaml`: runtime input values of the trigger. */
   inputYaml?: string;
+  /** The cron schedule of a Scheduled trigger. */
+  schedule?: CronSchedule;
 }
 
 type Plain = { [key: string]: unknown };
@@ -239,6 +246,75 @@ function triggerType(reader: DocumentReader, root: Plain): TriggerType {
   return 'Custom';
 }
 
+const SCHEDULE_PATH = ['trigger', 'source', 'spec', 'spec'];
+
+/**
+ * Harness's cron trigger: `source.spec.type: Cron` with
+ * `source.spec.spec: {type: UNIX | QUARTZ, expression, timezone?}`.
+ */
+function cronSchedule(
+  reader: DocumentReader,
+  root: Plain,
+): CronSchedule | undefined {
+  const source = isPlain(root.source) ? root.source : {};
+  const outer = isPlain(source.spec) ? source.spec : undefined;
+  if (!outer) {
+    reader.error(
+      ['trigger', 'source', 'spec'],
+      'field-required',
+      'a Scheduled trigger needs source.spec with its cron schedule',
+      'write source: {type: Scheduled, spec: {type: Cron, spec: {type: UNIX, expression: "0 4 * * *"}}}',
+    );
+    return undefined;
+  }
+  if (outer.type !== undefined && outer.type !== 'Cron') {
+    reader.error(
+      ['trigger', 'source', 'spec', 'type'],
+      'trigger-type',
+      `unsupported scheduled trigger type "${String(outer.type)}"`,
+      'use Cron',
+    );
+    return undefined;
+  }
+  const spec = isPlain(outer.spec) ? outer.spec : undefined;
+  if (!spec) {
+    reader.error(
+      SCHEDULE_PATH,
+      'field-required',
+      'trigger.source.spec.spec is required: the cron expression and its type',
+      'write spec: {type: UNIX, expression: "0 4 * * *"}',
+    );
+    return undefined;
+  }
+  const expression = reader.text(spec, [...SCHEDULE_PATH, 'expression'], true);
+  const type = spec.type ?? 'UNIX';
+  if (type !== 'UNIX' && type !== 'QUARTZ') {
+    reader.error(
+      [...SCHEDULE_PATH, 'type'],
+      'field-value',
+      `cron type "${String(type)}" is not UNIX or QUARTZ`,
+      'use UNIX (5 fields) or QUARTZ',
+    );
+    return undefined;
+  }
+  const timezone =
+    reader.text(spec, [...SCHEDULE_PATH, 'timezone'], false) ?? 'UTC';
+  if (expression === undefined) return undefined;
+  try {
+    return parseCronSchedule({ type, expression, timezone });
+  } catch (error) {
+    if (!(error instanceof CronScheduleError)) throw error;
+    const badZone = error.message.startsWith('unknown time zone');
+    reader.error(
+      [...SCHEDULE_PATH, badZone ? 'timezone' : 'expression'],
+      'cron-expression',
+      error.message,
+      error.hint,
+    );
+    return undefined;
+  }
+}
+
 function inputSetRefs(reader: DocumentReader, root: Plain): string[] {
   const value = root.inputSetRefs;
   if (value === undefined || value === null) return [];
@@ -286,6 +362,8 @@ export function readTriggerDocument(
     );
   }
   const type = triggerType(reader, root);
+  const schedule =
+    type === 'Scheduled' ? cronSchedule(reader, root) : undefined;
   const refs = inputSetRefs(reader, root);
   const inputYaml = reader.text(root, ['trigger', 'inputYaml'], false);
   if (inputYaml !== undefined) {
@@ -309,5 +387,6 @@ export function readTriggerDocument(
     enabled: enabled !== false,
     inputSetRefs: refs,
     ...(inputYaml !== undefined ? { inputYaml } : {}),
+    ...(schedule ? { schedule } : {}),
   };
 }

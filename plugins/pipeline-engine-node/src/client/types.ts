@@ -48,6 +48,8 @@ export interface TriggerView extends PipelineRef {
   /** The trigger YAML as written. */
   yaml?: string;
   hasWebhookToken: boolean;
+  /** When an enabled Scheduled trigger fires next (ISO 8601); absent when it never will. */
+  nextFireAt?: string;
   version: number;
   createdBy?: string;
   updatedBy?: string;
