@@ -90,7 +90,6 @@ async function setup(databaseId: TestDatabaseId) {
   };
 }
 
-
 describe('ScheduledTriggerFirer', () => {
   it.each(databases.eachSupportedId())(
     'fires each occurrence on exactly one of two replicas, as the trigger, with its inputs, on %p',
