@@ -285,7 +285,14 @@ describe.each(TEST_DATABASE_IDS)(
           [
             stage(
               'stage1',
-              fail('apply'),
+              // Within the stage the same holds for stageStatus.
+              fail('apply') +
+                echo('next') +
+                echo(
+                  'cleanup',
+                  'message: cleanup',
+                  '    when:\n      stageStatus: Failure\n',
+                ),
               strategies([['AllErrors', 'Ignore']], 4),
             ),
             stage(
@@ -299,6 +306,8 @@ describe.each(TEST_DATABASE_IDS)(
       );
       expect(statuses(detail)).toMatchObject({
         'pipeline.stages.stage1.spec.execution.steps.apply': 'IgnoreFailed',
+        'pipeline.stages.stage1.spec.execution.steps.next': 'Success',
+        'pipeline.stages.stage1.spec.execution.steps.cleanup': 'Success',
         'pipeline.stages.stage1': 'IgnoreFailed',
         'pipeline.stages.stage2': 'Success',
         'pipeline.stages.stage3': 'Success',
