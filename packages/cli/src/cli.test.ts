@@ -40,6 +40,27 @@ describe('pipeline validate', () => {
     expect(out[out.length - 1]).toBe('2 file(s) checked: 2 error(s), 1 warning(s)');
   });
 
+  it('warns where a stage relies on the order between AllErrors and a specific error type', () => {
+    const strategies = `        failureStrategies:
+          - onFailure:
+              errors: [AllErrors]
+              action:
+                type: MarkAsFailure
+          - onFailure:
+              errors: [Timeout]
+              action:
+                type: Ignore
+        type: IDP`;
+    const { io, out } = memoryIo({ 'p.yaml': EXAMPLE.replace('        type: IDP', strategies) });
+    expect(runCli(['validate', 'p.yaml'], io)).toBe(0);
+    expect(out).toContainEqual(
+      'p.yaml:18:23: warning: pipeline.stages[0].stage.failureStrategies[1].onFailure.errors: failureStrategies[1] handles Timeout although ' +
+        'failureStrategies[0] (AllErrors) is listed first: an entry naming an error type applies to it whatever the order, AllErrors only to ' +
+        'the other errors — list failureStrategies[1] before the AllErrors entry so the order matches what runs',
+    );
+    expect(out[out.length - 1]).toBe('1 file(s) checked: 0 error(s), 2 warning(s)');
+  });
+
   it('reports unreadable files and missing arguments', () => {
     const { io, err } = memoryIo({});
     expect(runCli(['validate', 'missing.yaml'], io)).toBe(1);

@@ -123,6 +123,7 @@ const ENGINE_NONTERMINAL =
   'Queued,Running,Paused,InterventionWaiting,ApprovalWaiting,InputWaiting';
 const ENGINE_TERMINAL = new Set([
   'Success',
+  'IgnoreFailed',
   'Failed',
   'Errored',
   'Aborted',

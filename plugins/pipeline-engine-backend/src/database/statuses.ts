@@ -13,6 +13,7 @@ export const EXECUTION_STATUSES = [
   'ApprovalWaiting',
   'InputWaiting',
   'Success',
+  'IgnoreFailed',
   'Failed',
   'Errored',
   'Aborted',
@@ -26,6 +27,7 @@ export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 /** Statuses in which an execution is over; it never changes again. */
 export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'Success',
+  'IgnoreFailed',
   'Failed',
   'Errored',
   'Aborted',

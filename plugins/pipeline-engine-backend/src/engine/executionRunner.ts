@@ -19,7 +19,7 @@ import {
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { StepContext, StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type { Execution, ExecutionStatus, JsonObject, NodeStatus, NodeType } from '../database';
-import { statusAllows } from './conditions';
+import { StatusSoFar, statusOfOutcome, type Outcome } from './conditions';
 import { runWithConcurrency } from './concurrency';
 import { classifyError, selectFailureAction } from './failureStrategies';
 import { expandStrategy, type Iteration } from './loops';
@@ -34,8 +34,16 @@ import { StepSecretResolver } from './stepSecrets';
 /** Steps run between two yields to the event loop. */
 const YIELD_EVERY_STEPS = 50;
 
-/** How a node ended, as far as its parent is concerned. */
-type Outcome = 'Success' | 'Failed' | 'IgnoreFailed' | 'Skipped' | 'Aborted';
+/** A step failure on its way to a failure action. */
+interface StepFailure {
+  fqn: string;
+  id: string;
+  message: string;
+  errorType: string;
+  attempt: number;
+  scope: Scope;
+  logger: StepLogger;
+}
 
 /** Thrown when a non-idempotent step was running when the engine stopped. */
 export class InterruptedError extends Error {
@@ -53,7 +61,7 @@ interface StageState {
   workspace: string;
   /** Creates the workspace on first use, so steps that touch no files pay nothing. */
   ensureWorkspace(): string;
-  failed: boolean;
+  /** Set when a failure strategy chose StageRollback or PipelineRollback. */
   rollback: boolean;
 }
 
@@ -66,8 +74,13 @@ interface Scope {
   /** Enclosing groups' failure strategies, innermost first, then the stage's and the pipeline's. */
   failureChain: Array<readonly FailureStrategy[] | undefined>;
   groupPath: string[];
-  /** Set while inside a group; a failed child marks it failed. */
-  group?: { failed: boolean };
+  /**
+   * The stage's status so far for `when.stageStatus`: its execution steps,
+   * or its rollback steps while they run (a rollback section starts afresh).
+   */
+  section: StatusSoFar;
+  /** Set while inside a group: how its children ended. */
+  group?: StatusSoFar;
   loop: Pick<ExpressionScope, 'matrix' | 'repeat' | 'strategy'>;
 }
 
@@ -150,21 +163,21 @@ export class ExecutionRunner {
     try {
       this.restoreFinishedNodes();
       this.snapshot.pipeline.variables = this.renderVariables(this.o.plan.pipeline.variables, {});
-      let pipelineFailed = false;
+      const stagesSoFar = new StatusSoFar();
       for (const entry of this.o.plan.stages) {
         if (this.abort.signal.aborted) break;
         const stages = entry.kind === 'parallel' ? entry.stages : [entry];
-        const failedSoFar = pipelineFailed;
-        const results = await Promise.all(stages.map(s => this.runStageWithStrategy(s, failedSoFar, workspace)));
-        if (results.includes('Failed')) pipelineFailed = true;
+        const before = stagesSoFar.copy();
+        const results = await Promise.all(stages.map(s => this.runStageWithStrategy(s, before, workspace)));
+        for (const outcome of results) stagesSoFar.note(outcome);
       }
       let status: ExecutionStatus;
       if (this.abortReason !== undefined) status = 'Aborted';
-      else status = pipelineFailed ? 'Failed' : 'Success';
+      else status = executionStatusOf(stagesSoFar.outcome());
       return {
         status,
         ...(status === 'Aborted' ? { errorMessage: this.abortReason } : {}),
-        ...(status === 'Failed' && this.firstError ? { errorMessage: this.firstError } : {}),
+        ...((status === 'Failed' || status === 'Expired') && this.firstError ? { errorMessage: this.firstError } : {}),
         outputs: this.outputs,
       };
     } catch (error) {
@@ -189,18 +202,19 @@ export class ExecutionRunner {
 
   // ---- stages -------------------------------------------------------------
 
-  private async runStageWithStrategy(stage: PlanStage, pipelineFailed: boolean, root: string): Promise<Outcome> {
-    const id = stage.node.identifier;
+  private async runStageWithStrategy(stage: PlanStage, stagesSoFar: StatusSoFar, root: string): Promise<Outcome> {
+    const { identifier: id, name } = stage.node;
     const fqn = `pipeline.stages.${id}`;
-    if (!stage.node.strategy) return this.runStage(stage, id, pipelineFailed, root, {});
+    if (!stage.node.strategy) return this.runStage(stage, id, name, stagesSoFar, root, {});
     return this.runLooped(fqn, 'pipeline', stage.node, stage.node.strategy, {}, { stageId: undefined }, (it, loop) =>
-      this.runStage(stage, `${id}_${it.suffix}`, pipelineFailed, root, loop, fqn));
+      this.runStage(stage, `${id}_${it.suffix}`, it.name ?? `${name}_${it.suffix}`, stagesSoFar, root, loop, fqn));
   }
 
   private async runStage(
     plan: PlanStage,
     id: string,
-    pipelineFailed: boolean,
+    name: string,
+    stagesSoFar: StatusSoFar,
     root: string,
     loop: Scope['loop'],
     parentFqn = 'pipeline',
@@ -209,11 +223,11 @@ export class ExecutionRunner {
     const fqn = `pipeline.stages.${id}`;
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
-    const base = { fqn, parentFqn, nodeType: 'stage' as NodeType, identifier: id, name: node.name };
-    setAtFqn(this.snapshot, fqn, { name: node.name, identifier: id, type: node.type, status: 'Running', variables: {} });
+    const base = { fqn, parentFqn, nodeType: 'stage' as NodeType, identifier: id, name };
+    setAtFqn(this.snapshot, fqn, { name, identifier: id, type: node.type, status: 'Running', variables: {} });
     this.snapshot.secretVariables!.stages![id] = secretNames(node.variables);
     const scope: ExpressionScope = { stageId: id, ...loop };
-    if (!statusAllows(node.when?.pipelineStatus, pipelineFailed ? 'Failure' : 'Success') || !this.conditionHolds(node.when?.condition, scope, fqn)) {
+    if (!stagesSoFar.allows(node.when?.pipelineStatus) || !this.conditionHolds(node.when?.condition, scope, fqn)) {
       return this.skip(base, `skipped: when ${describeWhen(node.when?.pipelineStatus, node.when?.condition)} did not hold`);
     }
     await this.o.recorder.start({ ...base, status: 'Running' });
@@ -231,9 +245,10 @@ export class ExecutionRunner {
         }
         return workspace;
       },
-      failed: false,
       rollback: false,
     };
+    const steps = new StatusSoFar();
+    let rollback: StatusSoFar | undefined;
     try {
       const variables = this.renderVariables(node.variables, scope);
       setAtFqn(this.snapshot, fqn, { variables });
@@ -243,24 +258,32 @@ export class ExecutionRunner {
         parentFqn: fqn,
         failureChain: [node.failureStrategies, this.o.plan.pipeline.failureStrategies],
         groupPath: [],
+        section: steps,
         loop,
       };
       await this.runElements(plan.steps, stageScope);
-      if (state.failed && state.rollback && plan.rollbackSteps.length) {
-        this.o.logs.lines(fqn, 'info', `running rollback steps of stage ${id}`);
-        await this.runElements(plan.rollbackSteps, { ...stageScope, childPrefix: `${fqn}.spec.execution.rollbackSteps` });
+      if (steps.broken && state.rollback) {
+        rollback = new StatusSoFar();
+        if (plan.rollbackSteps.length) {
+          this.o.logs.lines(fqn, 'info', `running rollback steps of stage ${id}`);
+          // Judged within the rollback section: rollback steps without
+          // `when` run, though the stage's execution steps failed.
+          await this.runElements(plan.rollbackSteps, { ...stageScope, childPrefix: `${fqn}.spec.execution.rollbackSteps`, section: rollback });
+        }
       }
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
-      state.failed = true;
+      steps.note('Failed');
       this.noteError(`stage ${id}: ${stringifyError(error)}`);
       this.o.logs.lines(fqn, 'stderr', stringifyError(error));
     }
-    let status: NodeStatus = state.failed ? 'Failed' : 'Success';
-    if (this.abort.signal.aborted) status = 'Aborted';
+    // A rollback that itself failed leaves the stage failed.
+    let outcome: Outcome = rollback && !rollback.broken && steps.broken ? 'RolledBack' : steps.outcome();
+    if (this.abort.signal.aborted) outcome = 'Aborted';
+    const status = statusOfOutcome(outcome);
     await this.o.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
-    return status === 'Success' ? 'Success' : status;
+    return outcome;
   }
 
   // ---- elements -----------------------------------------------------------
@@ -283,33 +306,31 @@ export class ExecutionRunner {
     if (node.strategy) {
       const exprScope = this.exprScope(scope);
       outcome = await this.runLooped(fqn, scope.parentFqn, node, node.strategy, scope.loop, exprScope, (it, loop) =>
-        this.runOnce(element, `${node.identifier}_${it.suffix}`, { ...scope, parentFqn: fqn, loop }));
+        this.runOnce(element, `${node.identifier}_${it.suffix}`, it.name ?? `${node.name}_${it.suffix}`, { ...scope, parentFqn: fqn, loop }));
     } else {
-      outcome = await this.runOnce(element, node.identifier, scope);
+      outcome = await this.runOnce(element, node.identifier, node.name, scope);
     }
-    if (outcome === 'Failed') {
-      scope.stage.failed = true;
-      if (scope.group) scope.group.failed = true;
-    }
+    scope.section.note(outcome);
+    scope.group?.note(outcome);
   }
 
-  private runOnce(element: PlanStep | PlanGroup, id: string, scope: Scope): Promise<Outcome> {
-    return element.kind === 'step' ? this.runStep(element, id, scope) : this.runGroup(element, id, scope);
+  private runOnce(element: PlanStep | PlanGroup, id: string, name: string, scope: Scope): Promise<Outcome> {
+    return element.kind === 'step' ? this.runStep(element, id, name, scope) : this.runGroup(element, id, name, scope);
   }
 
-  private async runGroup(plan: PlanGroup, id: string, scope: Scope): Promise<Outcome> {
+  private async runGroup(plan: PlanGroup, id: string, name: string, scope: Scope): Promise<Outcome> {
     const node: StepGroupNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
-    const base = { fqn, parentFqn: scope.parentFqn, nodeType: 'stepGroup' as NodeType, identifier: id, name: node.name };
-    setAtFqn(this.snapshot, fqn, { name: node.name, identifier: id, status: 'Running', steps: {} });
+    const base = { fqn, parentFqn: scope.parentFqn, nodeType: 'stepGroup' as NodeType, identifier: id, name };
+    setAtFqn(this.snapshot, fqn, { name, identifier: id, status: 'Running', steps: {} });
     const exprScope = { ...this.exprScope(scope), stepGroupPath: [...scope.groupPath, id] };
-    if (!statusAllows(node.when?.stageStatus, scope.stage.failed ? 'Failure' : 'Success') || !this.conditionHolds(node.when?.condition, exprScope, fqn)) {
+    if (!scope.section.allows(node.when?.stageStatus) || !this.conditionHolds(node.when?.condition, exprScope, fqn)) {
       return this.skip(base, `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`);
     }
     await this.o.recorder.start({ ...base, status: 'Running' });
-    const group = { failed: false };
+    const group = new StatusSoFar();
     try {
       setAtFqn(this.snapshot, fqn, { variables: this.renderVariables(node.variables, exprScope) });
       await this.runElements(plan.children, {
@@ -322,19 +343,19 @@ export class ExecutionRunner {
       });
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
-      group.failed = true;
+      group.note('Failed');
       this.noteError(`step group ${id}: ${stringifyError(error)}`);
     }
-    let status: NodeStatus = group.failed ? 'Failed' : 'Success';
-    if (this.abort.signal.aborted) status = 'Aborted';
+    const outcome: Outcome = this.abort.signal.aborted ? 'Aborted' : group.outcome();
+    const status = statusOfOutcome(outcome);
     await this.o.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
-    return status as Outcome;
+    return outcome;
   }
 
   // ---- steps --------------------------------------------------------------
 
-  private async runStep(plan: PlanStep, id: string, scope: Scope): Promise<Outcome> {
+  private async runStep(plan: PlanStep, id: string, name: string, scope: Scope): Promise<Outcome> {
     const node: StepNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
     // Steps that finish synchronously never yield; let the state writer
@@ -356,13 +377,13 @@ export class ExecutionRunner {
       parentFqn: scope.parentFqn,
       nodeType: 'step' as NodeType,
       identifier: id,
-      name: node.name,
+      name,
       stepType: node.type,
       idempotent: plan.handler.idempotent,
     };
-    setAtFqn(this.snapshot, fqn, { name: node.name, identifier: id, type: node.type, status: 'Running', retryCount: 0 });
+    setAtFqn(this.snapshot, fqn, { name, identifier: id, type: node.type, status: 'Running', retryCount: 0 });
     const exprScope: ExpressionScope = { ...this.exprScope(scope), stepId: id };
-    if (!statusAllows(node.when?.stageStatus, scope.stage.failed ? 'Failure' : 'Success') || !this.conditionHolds(node.when?.condition, exprScope, fqn)) {
+    if (!scope.section.allows(node.when?.stageStatus) || !this.conditionHolds(node.when?.condition, exprScope, fqn)) {
       return this.skip(base, `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`);
     }
     if (interrupted) this.o.logs.lines(fqn, 'info', 'the engine restarted during this step; running it again (it is idempotent)');
@@ -373,7 +394,9 @@ export class ExecutionRunner {
     // Transitions are written in batches; a step that must never run twice
     // starts only once everything before it, and its Running state, is stored.
     if (!plan.handler.idempotent) await this.o.recorder.barrier();
+    // The strategy chosen at the first failure (undefined: none matched).
     let action: FailureAction | undefined;
+    let selected = false;
     let retriesLeft = 0;
     let retryIntervals: string[] = [];
     for (;;) {
@@ -393,7 +416,7 @@ export class ExecutionRunner {
           timeoutMs,
           workspace: scope.stage.ensureWorkspace,
           base: {
-            step: { identifier: id, name: node.name, type: node.type, fqn, retryCount: attempt - 1 },
+            step: { identifier: id, name, type: node.type, fqn, retryCount: attempt - 1 },
             stage: { identifier: scope.stage.id, name: scope.stage.node.name, type: scope.stage.node.type },
             execution: this.executionInfo,
           },
@@ -412,14 +435,15 @@ export class ExecutionRunner {
         const message = this.o.masker.mask(errorMessage(error));
         const errorType = classifyError(error, error instanceof StepTimeoutError);
         logger.error(`step ${id} failed (${errorType}): ${message}`);
-        if (action === undefined) {
+        if (!selected) {
+          selected = true;
           action = selectFailureAction(errorType, [node.failureStrategies, ...scope.failureChain]);
-          if (action.type === 'Retry') {
+          if (action?.type === 'Retry') {
             retriesLeft = Number(action.spec?.retryCount ?? 1);
             retryIntervals = action.spec?.retryIntervals ?? [];
           }
         }
-        if (action.type === 'Retry' && retriesLeft > 0) {
+        if (action?.type === 'Retry' && retriesLeft > 0) {
           const wait = parseDuration(retryIntervals[Math.min(attempt - 1, retryIntervals.length - 1)] ?? '0s') ?? 0;
           retriesLeft--;
           attempt++;
@@ -429,20 +453,35 @@ export class ExecutionRunner {
           await this.sleep(wait, this.abort.signal).catch(() => undefined);
           continue;
         }
-        const final = action.type === 'Retry' ? action.spec?.onRetryFailure?.action ?? { type: 'MarkAsFailure' as const } : action;
-        return this.applyFailureAction(final, { fqn, id, message, errorType, attempt, scope, logger });
+        const final = action?.type === 'Retry' ? action.spec?.onRetryFailure?.action : action;
+        const failure = { fqn, id, message, errorType, attempt, scope, logger };
+        if (!final) return this.failUnhandled(failure, error instanceof StepTimeoutError);
+        return this.applyFailureAction(final, failure);
       }
     }
   }
 
-  private async applyFailureAction(
-    action: FailureAction,
-    f: { fqn: string; id: string; message: string; errorType: string; attempt: number; scope: Scope; logger: StepLogger },
-  ): Promise<Outcome> {
-    const record = async (status: NodeStatus) => {
-      await this.o.recorder.update(f.fqn, { status, attempt: f.attempt, errorMessage: f.message, failureType: f.errorType });
-      setAtFqn(this.snapshot, f.fqn, { status });
-    };
+  /**
+   * A failure no strategy handled: the step fails, or ends `Expired` when it
+   * ran past its timeout ("Step timeouts mark steps as expired in the
+   * following scenarios: The step does not complete before the configured
+   * timeout" — Harness, Timeout settings).
+   */
+  private async failUnhandled(f: StepFailure, timedOut: boolean): Promise<Outcome> {
+    const status = timedOut ? 'Expired' : 'Failed';
+    if (timedOut) f.logger.error(`step ${f.id} expired: it did not complete before its timeout`);
+    await this.recordFailure(f, status);
+    this.noteError(`step ${f.id}: ${f.message}`);
+    return status;
+  }
+
+  private async recordFailure(f: StepFailure, status: NodeStatus): Promise<void> {
+    await this.o.recorder.update(f.fqn, { status, attempt: f.attempt, errorMessage: f.message, failureType: f.errorType });
+    setAtFqn(this.snapshot, f.fqn, { status });
+  }
+
+  private async applyFailureAction(action: FailureAction, f: StepFailure): Promise<Outcome> {
+    const record = (status: NodeStatus) => this.recordFailure(f, status);
     switch (action.type) {
       case 'Ignore':
         f.logger.warn(`failure ignored (failure strategy Ignore)`);
@@ -501,19 +540,19 @@ export class ExecutionRunner {
       this.noteError(`${node.identifier}: ${message}`);
       return 'Failed';
     }
-    const outcomes: Outcome[] = [];
+    const iterations = new StatusSoFar();
     await runWithConcurrency(
       expanded.iterations.map(it => async () => {
         if (this.abort.signal.aborted) return;
-        outcomes.push(await runIteration(it, { ...outerLoop, ...loopVariables(it) }));
+        iterations.note(await runIteration(it, { ...outerLoop, ...loopVariables(it) }));
       }),
       expanded.maxConcurrency,
     );
-    let status: NodeStatus = outcomes.includes('Failed') ? 'Failed' : 'Success';
-    if (this.abort.signal.aborted) status = 'Aborted';
+    const outcome: Outcome = this.abort.signal.aborted ? 'Aborted' : iterations.outcome();
+    const status = statusOfOutcome(outcome);
     await this.o.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
-    return status as Outcome;
+    return outcome;
   }
 
   // ---- helpers ------------------------------------------------------------
@@ -596,7 +635,7 @@ export class ExecutionRunner {
 
   private reuse(fqn: string, status: NodeStatus): Outcome {
     setAtFqn(this.snapshot, fqn, { status });
-    if (status === 'Success' || status === 'IgnoreFailed' || status === 'Skipped' || status === 'Aborted') return status;
+    if (status === 'Success' || status === 'IgnoreFailed' || status === 'Skipped' || status === 'Aborted' || status === 'Expired') return status;
     return 'Failed';
   }
 
@@ -667,12 +706,18 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : stringifyError(error);
 }
 
-function loopVariables(it: Omit<Iteration, 'suffix'>): Scope['loop'] {
+function loopVariables(it: Omit<Iteration, 'suffix' | 'name'>): Scope['loop'] {
   return {
     ...(it.matrix ? { matrix: it.matrix as ExpressionScope['matrix'] } : {}),
     ...(it.repeat ? { repeat: it.repeat as ExpressionScope['repeat'] } : {}),
     strategy: { iteration: it.index, iterations: it.total },
   };
+}
+
+/** How an execution ended, from how its stages ended. */
+function executionStatusOf(outcome: Outcome): ExecutionStatus {
+  if (outcome === 'Expired' || outcome === 'IgnoreFailed') return outcome;
+  return outcome === 'Success' || outcome === 'Skipped' ? 'Success' : 'Failed';
 }
 
 function secretNames(variables: PipelineVariable[] | undefined): string[] {

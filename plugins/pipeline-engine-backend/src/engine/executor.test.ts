@@ -108,7 +108,7 @@ ${echo('inner').replace(/^/gm, '              ')}
   });
 
   it.each([
-    ['Ignore', 'IgnoreFailed', 'Success', 'Success'],
+    ['Ignore', 'IgnoreFailed', 'IgnoreFailed', 'Success'],
     ['MarkAsSuccess', 'Success', 'Success', 'Success'],
     ['MarkAsFailure', 'Failed', 'Failed', 'Skipped'],
     ['Abort', 'Failed', 'Aborted', undefined],
@@ -135,7 +135,7 @@ ${echo('inner').replace(/^/gm, '              ')}
   it('applies onRetryFailure when retries are exhausted', async () => {
     const strategy = `    failureStrategies:\n      - onFailure:\n          errors: [AllErrors]\n          action:\n            type: Retry\n            spec:\n              retryCount: 1\n              retryIntervals: [10ms]\n              onRetryFailure:\n                action:\n                  type: Ignore\n`;
     const detail = await h.run(pipelineYaml(fail('broken', 'message: nope', strategy) + echo('next')));
-    expect(detail.status).toBe('Success');
+    expect(detail.status).toBe('IgnoreFailed');
     expect(statuses(detail)).toMatchObject({ broken: 'IgnoreFailed', next: 'Success' });
     expect(detail.nodes[0].children[0]).toMatchObject({ attempt: 2, errorMessage: 'nope' });
   });
@@ -162,7 +162,8 @@ ${(fail('auth', 'kind: auth', stepStrategy) + fail('net', 'kind: network', stepS
     const s = statuses(detail);
     expect(s['g.steps.auth']).toBe('IgnoreFailed');
     expect(s['g.steps.net']).toBe('IgnoreFailed');
-    expect(detail.status).toBe('Success');
+    expect(s.g).toBe('IgnoreFailed');
+    expect(detail.status).toBe('IgnoreFailed');
     const net = detail.nodes[0].children[0].children.find(n => n.identifier === 'net')!;
     expect(net.failureType).toBe('Connectivity');
   });
@@ -249,6 +250,7 @@ ${echo('read', 'message: "<+pipeline.stages.build_1.spec.execution.steps.make.ou
     expect(await h.logLines(detail.id)).toContain('art-y');
     expect(detail.nodes.map(n => `${n.fqn}:${n.nodeType}`)).toEqual(['pipeline.stages.build:strategy', 'pipeline.stages.use:stage']);
     expect(detail.nodes[0].children.map(n => n.fqn)).toEqual(['pipeline.stages.build_0', 'pipeline.stages.build_1']);
+    expect(detail.nodes[0].children.map(n => n.name)).toEqual(['build_0', 'build_1']);
   });
 
   it('aborts a running execution mid-step', async () => {

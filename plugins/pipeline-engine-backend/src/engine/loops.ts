@@ -1,4 +1,7 @@
-import type { LoopingStrategy, YamlValue } from '@idp-pipelines/plugin-pipeline-engine-common';
+import type {
+  LoopingStrategy,
+  YamlValue,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 import { InputError } from '@backstage/errors';
 
 /** JSON value as loop variables hold them. */
@@ -9,8 +12,10 @@ export interface Iteration {
   /** 0-based. */
   index: number;
   total: number;
-  /** Appended to the node identifier: `build` → `build_0` (or the rendered nodeName). */
+  /** Appended to the node identifier: `build` → `build_0`, with or without `nodeName`. */
   suffix: string;
+  /** The rendered `nodeName`; without one the iteration is named `<name>_<index>`. */
+  name?: string;
   matrix?: Record<string, LoopValue>;
   repeat?: { item: LoopValue; items: LoopValue[] };
 }
@@ -26,33 +31,58 @@ export interface ExpandedStrategy {
  * are expressions are rendered with `render` first (the engine's scope at
  * the looped node). Without `maxConcurrency` every iteration runs at once.
  *
- * Identifiers get Harness's index suffix (`step_0`, `step_1`); a `nodeName`
- * template is rendered per iteration instead, reduced to identifier
- * characters.
+ * Each iteration's identifier is the node's with the iteration index
+ * appended (`step_0`, `step_1`), as Harness's looping-strategy docs say:
+ * "the index value of the iteration count is appended to the base
+ * stage/step identifier to create unique identifiers for each stage/step
+ * instance created by the looping strategy". A `nodeName` template ("use the
+ * keyword `nodeName` … to define your stage naming convention. Expressions
+ * are supported") is rendered per iteration as the iteration's name; it
+ * never changes the identifier.
  */
 export function expandStrategy(
   strategy: LoopingStrategy,
-  render: (value: YamlValue, iteration?: Omit<Iteration, 'suffix'>) => unknown,
+  render: (
+    value: YamlValue,
+    iteration?: Omit<Iteration, 'suffix' | 'name'>,
+  ) => unknown,
 ): ExpandedStrategy {
-  let base: Array<Omit<Iteration, 'suffix' | 'index' | 'total'>>;
+  let base: Array<Omit<Iteration, 'suffix' | 'name' | 'index' | 'total'>>;
   let nodeName: string | undefined;
   let maxConcurrency: unknown;
   if (strategy.matrix) {
-    const axes = Object.entries(strategy.matrix.axes).map(([name, values]) => [name, asList(render(values as YamlValue), `matrix axis "${name}"`)] as const);
+    const axes = Object.entries(strategy.matrix.axes).map(
+      ([name, values]) =>
+        [
+          name,
+          asList(render(values as YamlValue), `matrix axis "${name}"`),
+        ] as const,
+    );
     let combos: Array<Record<string, LoopValue>> = [{}];
     for (const [name, values] of axes) {
       combos = combos.flatMap(c => values.map(v => ({ ...c, [name]: v })));
     }
     const exclude = strategy.matrix.exclude ?? [];
-    combos = combos.filter(c => !exclude.some(ex => Object.entries(ex).every(([k, v]) => JSON.stringify(c[k]) === JSON.stringify(v))));
+    combos = combos.filter(
+      c =>
+        !exclude.some(ex =>
+          Object.entries(ex).every(
+            ([k, v]) => JSON.stringify(c[k]) === JSON.stringify(v),
+          ),
+        ),
+    );
     base = combos.map(matrix => ({ matrix }));
     nodeName = strategy.matrix.nodeName;
     maxConcurrency = strategy.matrix.maxConcurrency;
   } else if (strategy.repeat) {
     const { times, items } = strategy.repeat;
-    const list = items !== undefined
-      ? asList(render(items as YamlValue), 'repeat items')
-      : Array.from({ length: asCount(render(times as YamlValue), 'repeat times') }, (_, i) => i);
+    const list =
+      items !== undefined
+        ? asList(render(items as YamlValue), 'repeat items')
+        : Array.from(
+            { length: asCount(render(times as YamlValue), 'repeat times') },
+            (_, i) => i,
+          );
     base = list.map(item => ({ repeat: { item, items: list } }));
     nodeName = strategy.repeat.nodeName;
     maxConcurrency = strategy.repeat.maxConcurrency;
@@ -63,10 +93,18 @@ export function expandStrategy(
   const total = base.length;
   const iterations = base.map((it, index) => {
     const partial = { ...it, index, total };
-    const suffix = nodeName !== undefined ? sanitize(String(render(nodeName, partial))) : String(index);
-    return { ...partial, suffix };
+    const name =
+      nodeName !== undefined ? String(render(nodeName, partial)) : undefined;
+    return {
+      ...partial,
+      suffix: String(index),
+      ...(name !== undefined ? { name } : {}),
+    };
   });
-  const limit = maxConcurrency === undefined ? total : asCount(render(maxConcurrency as YamlValue), 'maxConcurrency');
+  const limit =
+    maxConcurrency === undefined
+      ? total
+      : asCount(render(maxConcurrency as YamlValue), 'maxConcurrency');
   return { iterations, maxConcurrency: Math.max(1, limit) };
 }
 
@@ -77,21 +115,25 @@ function asList(value: unknown, what: string): LoopValue[] {
     try {
       v = JSON.parse(value);
     } catch {
-      v = value.split(',').map(s => s.trim()).filter(Boolean);
+      v = value
+        .split(',')
+        .map(s => s.trim())
+        .filter(Boolean);
     }
   }
-  if (!Array.isArray(v)) throw new InputError(`${what} must be a list, found ${JSON.stringify(value)}`);
+  if (!Array.isArray(v))
+    throw new InputError(
+      `${what} must be a list, found ${JSON.stringify(value)}`,
+    );
   return v as LoopValue[];
 }
 
 function asCount(value: unknown, what: string): number {
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new InputError(`${what} must be a whole number, found ${JSON.stringify(value)}`);
+    throw new InputError(
+      `${what} must be a whole number, found ${JSON.stringify(value)}`,
+    );
   }
   return n;
-}
-
-function sanitize(name: string): string {
-  return name.replace(/[^0-9a-zA-Z_]/g, '_');
 }

@@ -4,7 +4,10 @@
  * so API responses need no translation for Harness users.
  */
 
-/** Statuses of a pipeline execution. */
+/**
+ * Statuses of a pipeline execution. `IgnoreFailed`: it ended after failures
+ * that `Ignore` failure strategies handled (and nothing else failed).
+ */
 export type ExecutionStatus =
   | 'Queued'
   | 'Running'
@@ -13,6 +16,7 @@ export type ExecutionStatus =
   | 'ApprovalWaiting'
   | 'InputWaiting'
   | 'Success'
+  | 'IgnoreFailed'
   | 'Failed'
   | 'Errored'
   | 'Aborted'
@@ -47,6 +51,7 @@ export type ExecutionTriggerType = 'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SC
 /** Terminal execution statuses: the execution never changes again. */
 export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'Success',
+  'IgnoreFailed',
   'Failed',
   'Errored',
   'Aborted',

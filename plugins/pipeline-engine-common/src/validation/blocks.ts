@@ -120,6 +120,7 @@ export function readFailureStrategies(
   const list = expectList(owner.failureStrategies, [...path, 'failureStrategies'], c, 'failureStrategies');
   if (!list) return undefined;
   const out: FailureStrategy[] = [];
+  const errorLists: Array<{ index: number; errors: FailureErrorType[] }> = [];
   list.forEach((item, i) => {
     const at = [...path, 'failureStrategies', i];
     const m = expectMap(item, at, c, 'a failure strategy');
@@ -130,9 +131,35 @@ export function readFailureStrategies(
     warnUnknownKeys(on, [...at, 'onFailure'], ['errors', 'action'], c, 'onFailure');
     const errors = readErrorTypes(on, [...at, 'onFailure'], c);
     const action = readAction(on.action, [...at, 'onFailure', 'action'], c);
+    if (errors) errorLists.push({ index: i, errors });
     if (errors && action) out.push({ onFailure: { errors, action } });
   });
+  warnAllErrorsListedFirst(errorLists, [...path, 'failureStrategies'], c);
   return out;
+}
+
+/**
+ * Warns where an `AllErrors` entry comes before an entry naming a specific
+ * error type: the specific entry applies to its type whatever the order
+ * (Harness's `AllErrors` means "all errors other than those specified in
+ * failure strategies defined here"), so a pipeline written for
+ * first-match-wins would behave differently than its author expects.
+ */
+function warnAllErrorsListedFirst(
+  entries: Array<{ index: number; errors: FailureErrorType[] }>,
+  path: YamlPath,
+  c: ProblemCollector,
+): void {
+  entries.forEach((later, position) => {
+    const shadowed = entries.slice(0, position).find(earlier => earlier.errors.includes('AllErrors'));
+    if (!shadowed) return;
+    const specific = later.errors.filter(e => e !== 'AllErrors' && !shadowed.errors.includes(e));
+    if (!specific.length) return;
+    c.warn([...path, later.index, 'onFailure', 'errors'], 'failure-strategy-order',
+      `failureStrategies[${later.index}] handles ${specific.join(', ')} although failureStrategies[${shadowed.index}] (AllErrors) is listed first: ` +
+        `an entry naming an error type applies to it whatever the order, AllErrors only to the other errors`,
+      `list failureStrategies[${later.index}] before the AllErrors entry so the order matches what runs`);
+  });
 }
 
 function readErrorTypes(on: Record<string, YamlValue>, path: YamlPath, c: ProblemCollector): FailureErrorType[] | undefined {

@@ -348,6 +348,39 @@ ${waitStep('p1', 24)}${waitStep('p2', 24)}`, `  variables:
     ]);
   });
 
+  it('warns where an AllErrors entry is listed before an entry naming a specific error type', () => {
+    // Harness's UI writes the stage's AllErrors entry first; the specific
+    // entry still applies to its type ("all errors other than those
+    // specified in failure strategies defined here").
+    const strategies = `
+                  failureStrategies:
+                    - onFailure:
+                        errors: [AllErrors]
+                        action:
+                          type: Ignore
+                    - onFailure:
+                        errors: [Timeout, Connectivity]
+                        action:
+                          type: MarkAsFailure`;
+    const result = parsePipeline(pipelineWith(waitStep('w').replace('type: Wait', `type: Wait${strategies}`)));
+    expect(errors(result.problems)).toEqual([]);
+    expect(warnings(result.problems)).toEqual([
+      expect.objectContaining({
+        code: 'failure-strategy-order',
+        path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.failureStrategies[1].onFailure.errors',
+        message: expect.stringContaining('failureStrategies[1] handles Timeout, Connectivity although failureStrategies[0] (AllErrors) is listed first'),
+        hint: 'list failureStrategies[1] before the AllErrors entry so the order matches what runs',
+        line: expect.any(Number),
+      }),
+    ]);
+
+    // Specific entries first: the order already says what runs.
+    const reordered = strategies.replace(/(\n {20}- onFailure:\n {24}errors: \[AllErrors\][^]*?type: Ignore)([^]*)$/, '$2$1');
+    expect(reordered).not.toBe(strategies);
+    const quiet = parsePipeline(pipelineWith(waitStep('w').replace('type: Wait', `type: Wait${reordered}`)));
+    expect(quiet.problems).toEqual([]);
+  });
+
   it('accepts parallel stages', () => {
     const text = `pipeline:
   name: p

@@ -230,4 +230,25 @@ describe('EngineTarget', () => {
       ['step', STEP, 'Run'],
     ]);
   });
+
+  it('counts an execution whose failures were all ignored (IgnoreFailed) as succeeded, and Expired as not', async () => {
+    const read = async (status: ExecutionDetail['status']) => {
+      const client = {
+        getExecution: jest.fn(async () => ({ ...detail([]), status })),
+      } as unknown as PipelineEngineService;
+      const target = new EngineTarget({
+        client,
+        credentials: mockCredentials.user('user:default/jane'),
+        ref: REF,
+        engineBaseUrl: 'http://backstage/api/pipeline-engine',
+      });
+      const { terminal, succeeded } = await target.read('e1');
+      return { terminal, succeeded };
+    };
+    expect(await read('IgnoreFailed')).toEqual({
+      terminal: true,
+      succeeded: true,
+    });
+    expect(await read('Expired')).toEqual({ terminal: true, succeeded: false });
+  });
 });

@@ -158,7 +158,8 @@ function toRunState(detail: ExecutionDetail, fallbackUrl: string): RunState {
     pipelineName: detail.pipelineName,
     status: detail.status,
     terminal: isTerminalExecutionStatus(detail.status),
-    succeeded: detail.status === 'Success',
+    // As on Harness: failures that Ignore strategies handled do not fail the task.
+    succeeded: detail.status === 'Success' || detail.status === 'IgnoreFailed',
     url: detail.url ?? fallbackUrl,
     nodes,
     outputs: engineOutputs(detail),
