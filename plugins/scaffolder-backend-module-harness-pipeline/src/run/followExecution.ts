@@ -64,9 +64,12 @@ class WaitingReporter {
   ) {}
 
   update(state: RunState): void {
-    const waiting = state.nodes.filter(
+    const allWaiting = state.nodes.filter(
       node => WAITING_FOR[statusKey(node.status)] !== undefined,
     );
+    // A waiting step makes its stage wait too: name the step only.
+    const stepsWaiting = allWaiting.filter(node => node.kind !== 'stage');
+    const waiting = stepsWaiting.length > 0 ? stepsWaiting : allWaiting;
     const where = this.hideUrls ? '' : `: ${state.url}`;
     for (const node of waiting) {
       const key = `${node.fqn}#${node.attempt}#${statusKey(node.status)}`;
