@@ -130,6 +130,19 @@ export function createTriggerPipelineWithWebhookAction(
           'input.triggerName is required for a pipeline of the pipeline engine: name the custom webhook trigger to fire',
         );
       }
+      const harnessOnly = (
+        [
+          'apiKeySecret',
+          'showOutputVariables',
+          'hidePipelineURLLog',
+          'timeout',
+        ] as const
+      ).filter(name => input[name] !== undefined);
+      if (harnessOnly.length > 0) {
+        ctx.logger.info(
+          `${harnessOnly.join(', ')} ${harnessOnly.length === 1 ? 'applies' : 'apply'} to Harness SaaS pipelines only; in the pipeline engine this action returns once the run is queued`,
+        );
+      }
       const credentials = await ctx.getInitiatorCredentials();
       const base =
         await options.discovery.getExternalBaseUrl('pipeline-engine');

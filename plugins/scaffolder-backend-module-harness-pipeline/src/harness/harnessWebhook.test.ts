@@ -237,6 +237,19 @@ describe('trigger:trigger-pipeline-with-webhook on Harness SaaS', () => {
     expect(fake.outputs.executionId).toBe('');
   });
 
+  it('needs triggerName for a pipeline of the engine', async () => {
+    await expect(
+      handlerOf(action())(
+        fakeActionContext({
+          url: 'http://localhost:7007/api/pipeline-engine/pipelines/default/web/deploy',
+          inputSetName: 'staging',
+        }).ctx,
+      ),
+    ).rejects.toThrow(
+      'input.triggerName is required for a pipeline of the pipeline engine: name the custom webhook trigger to fire',
+    );
+  });
+
   it('needs an API key on Harness', async () => {
     await expect(
       handlerOf(action())(
