@@ -12,6 +12,7 @@ const API_KEY = 'pat.acc123.hook.WebhookSecretValue';
 
 describe('trigger:trigger-pipeline-with-webhook on Harness SaaS', () => {
   let harness: FakeHarness;
+  const sleeps: number[] = [];
 
   beforeAll(async () => {
     harness = await FakeHarness.start();
@@ -40,7 +41,10 @@ describe('trigger:trigger-pipeline-with-webhook on Harness SaaS', () => {
     });
   });
   afterAll(() => harness.stop());
-  beforeEach(() => harness.reset());
+  beforeEach(() => {
+    harness.reset();
+    sleeps.length = 0;
+  });
 
   function action() {
     return createTriggerPipelineWithWebhookAction({
@@ -57,6 +61,11 @@ describe('trigger:trigger-pipeline-with-webhook on Harness SaaS', () => {
       ),
       pipelineEngine: {} as PipelineEngineService,
       discovery: mockServices.discovery(),
+      harnessRetry: {
+        sleep: async ms => {
+          sleeps.push(ms);
+        },
+      },
       follow: { logDrainTimeoutMs: 10 },
     });
   }
@@ -196,6 +205,20 @@ describe('trigger:trigger-pipeline-with-webhook on Harness SaaS', () => {
       inputSetReferences: ['production'],
     });
     expect(fake.outputs.env).toBe('production');
+  });
+
+  it('retries reads of the webhook event on 429 and 5xx', async () => {
+    harness.failNext('webhookDetails', { status: 429, retryAfter: '3' });
+    harness.failNext('webhookDetails', { status: 500 });
+    const fake = fakeActionContext({
+      url: url(),
+      inputSetName: 'staging',
+      triggerName: 'deploy_hook',
+      apikey: API_KEY,
+    });
+    await handlerOf(action())(fake.ctx);
+    expect(sleeps).toEqual([3000, 2000]);
+    expect(fake.outputs.executionId).toMatch(/^plan-\d+$/);
   });
 
   it('never retries the webhook POST', async () => {
