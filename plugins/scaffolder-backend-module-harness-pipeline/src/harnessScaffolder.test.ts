@@ -10,7 +10,7 @@ jest.setTimeout(120_000);
 
 const API_KEY = 'pat.acc.key.VerySecretHarnessKey';
 
-describe('trigger:harness-custom-pipeline on Harness SaaS through the scaffolder', () => {
+describe('both trigger actions on Harness SaaS through the scaffolder', () => {
   let harness: FakeHarness;
   let backend: TestBackend;
 
@@ -36,6 +36,8 @@ describe('trigger:harness-custom-pipeline on Harness SaaS through the scaffolder
           outputs: v => ({ test1: `one-${v.project_name}`, test2: 'two' }),
         },
       ],
+      inputSets: { staging: { project_name: 'from-input-set' } },
+      triggers: { nextjs_hook: { inputSetRefs: ['staging'] } },
     });
     backend = await startBackend({
       harness: { baseUrls: [harness.origin], pollIntervalMs: 20 },
@@ -73,6 +75,34 @@ describe('trigger:harness-custom-pipeline on Harness SaaS through the scaffolder
         },
       ),
     );
+    // A public IDP workflow's URL shape: bare idp-admin module segment.
+    backend.addTemplate(
+      template(
+        'nextjs-webhook',
+        [
+          {
+            id: 'trigger',
+            name: 'Fire the webhook',
+            action: 'trigger:trigger-pipeline-with-webhook',
+            input: {
+              url: `${harness.origin}/ng/account/acc/idp-admin/orgs/default/projects/communityeng/pipelines/IDP_New_NextJS_app/pipeline-studio/?storeType=INLINE`,
+              inputSetName: 'staging',
+              triggerName: 'nextjs_hook',
+              apikey: '${{ parameters.token }}',
+              showOutputVariables: true,
+            },
+          },
+        ],
+        {
+          text: [
+            {
+              title: 'Output Variable',
+              content: 'test1 is `${{ steps.trigger.output.test1 }}`',
+            },
+          ],
+        },
+      ),
+    );
   });
   afterAll(() => harness.stop());
 
@@ -96,6 +126,20 @@ describe('trigger:harness-custom-pipeline on Harness SaaS through the scaffolder
       'Output Variable **test1** with fqnPath is `one-web`',
     ]);
     expect(harness.executions.size).toBe(1);
+    expect(JSON.stringify(events)).not.toContain(API_KEY);
+  });
+
+  it('fires the webhook trigger on Harness and renders the outputs of the run it started', async () => {
+    const before = harness.executions.size;
+    const events = await backend.events(
+      await backend.startTask('nextjs-webhook', { token: API_KEY }),
+    );
+    const done = completion(events);
+    expect(done.error).toBeUndefined();
+    expect(done.output!.text.map(t => t.content)).toEqual([
+      'test1 is `one-from-input-set`',
+    ]);
+    expect(harness.executions.size).toBe(before + 1);
     expect(JSON.stringify(events)).not.toContain(API_KEY);
   });
 

@@ -14,6 +14,7 @@ export {
 export type { TriggerCustomPipelineActionOptions } from './actions/triggerCustomPipeline';
 export { createTriggerPipelineWithWebhookAction } from './actions/triggerPipelineWithWebhook';
 export type { TargetDependencies } from './actions/resolveTarget';
+export type { HarnessWebhookActionOptions } from './actions/harnessWebhookRun';
 export { readHarnessActionsConfig } from './config';
 export type { HarnessActionsConfig } from './config';
 export type { FollowOptions } from './run/followExecution';

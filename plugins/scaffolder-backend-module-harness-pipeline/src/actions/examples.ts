@@ -54,6 +54,21 @@ output:
       hidePipelineURLLog: true
 `,
   },
+  {
+    description:
+      'Run a Harness pipeline pasted from the IDP admin UI (bare idp-admin segment), failing after an overall timeout',
+    example: `steps:
+  - id: trigger
+    name: Onboard
+    action: trigger:harness-custom-pipeline
+    input:
+      url: "https://app.harness.io/ng/account/ACCOUNT/idp-admin/orgs/default/projects/p/pipelines/onboard/pipeline-studio/?storeType=INLINE"
+      inputset:
+        project_name: \${{ parameters.project_name }}
+      apiKeySecret: account.idp_api_key
+      timeout: 30m
+`,
+  },
 ];
 
 /** Examples of `trigger:trigger-pipeline-with-webhook`. */
@@ -70,6 +85,21 @@ export const webhookExamples: TemplateExample[] = [
       inputSetName: \${{ parameters.environment }}
       triggerName: deploy_webhook
       apikey: \${{ secrets.webhookToken }}
+`,
+  },
+  {
+    description:
+      'Fire a custom webhook trigger on Harness SaaS (host in harness.baseUrls), wait for the run it starts and export its outputs',
+    example: `steps:
+  - id: trigger
+    name: Deploy on Harness
+    action: trigger:trigger-pipeline-with-webhook
+    input:
+      url: "https://app.harness.io/ng/account/ACCOUNT/cd/orgs/default/projects/web/pipelines/deploy/pipeline-studio/"
+      inputSetName: \${{ parameters.environment }}
+      triggerName: deploy_webhook
+      apiKeySecret: deploy_api_key
+      showOutputVariables: true
 `,
   },
 ];

@@ -19,6 +19,15 @@ export interface TargetDependencies {
   discovery: DiscoveryService;
   /** Replaces the global fetch for Harness calls, e.g. in tests. */
   fetch?: typeof fetch;
+  /** Overrides of how Harness reads are retried, e.g. an instant sleep in tests. */
+  harnessRetry?: {
+    /** How often a read is tried; default 4. */
+    readAttempts?: number;
+    /** First backoff between tries; default 1 s. */
+    retryBaseMs?: number;
+    /** Replaces the wait between tries. */
+    sleep?: (ms: number) => Promise<void>;
+  };
 }
 
 /** True when the URL's origin is one of `harness.baseUrls`. */
@@ -31,17 +40,24 @@ export function isHarnessHosted(
   );
 }
 
-/** The API key for Harness: the configured secret named by `apiKeySecret`, else `apikey`. */
+/**
+ * The API key for Harness: the configured key named by `apiKeySecret`,
+ * else `apikey`. On Harness, `apiKeySecret` names a secret of Harness's
+ * secret manager (`account.idp_key`, `org.key`, `key`); here it names a key
+ * under `harness.apiKeySecrets` in app-config, and a Harness-style scope
+ * prefix is dropped so templates copied from Harness keep working.
+ */
 export function harnessApiKey(
   config: HarnessActionsConfig,
   input: { apikey?: string; apiKeySecret?: string },
 ): string {
   if (input.apiKeySecret) {
-    const key = config.apiKeySecrets[input.apiKeySecret];
+    const id = input.apiKeySecret.replace(/^(account|org)\./, '');
+    const key = config.apiKeySecrets[id];
     if (!key) {
       const known = Object.keys(config.apiKeySecrets);
       throw new InputError(
-        `apiKeySecret "${input.apiKeySecret}" is not configured under harness.apiKeySecrets (${known.length ? `configured: ${known.join(', ')}` : 'none are configured'})`,
+        `input.apiKeySecret: "${input.apiKeySecret}" is not configured under harness.apiKeySecrets (${known.length ? `configured: ${known.join(', ')}` : 'none are configured'}). Unlike Harness, which reads the secret from its secret manager, this backend reads API keys from app-config: add harness.apiKeySecrets.${id}`,
       );
     }
     return key;
@@ -50,6 +66,42 @@ export function harnessApiKey(
   throw new InputError(
     'A Harness SaaS pipeline needs the apikey input (a Harness API key or session token) or apiKeySecret (an id under harness.apiKeySecrets)',
   );
+}
+
+/**
+ * The Harness SaaS target of a URL on a host in `harness.baseUrls`, and
+ * the API client it uses; an InputError when the URL is not a Harness
+ * pipeline URL or no API key is given.
+ */
+export function harnessTarget(
+  deps: TargetDependencies,
+  parsed: ParsedPipelineUrl,
+  input: { apikey?: string; apiKeySecret?: string },
+): { api: HarnessPipelineApi; target: HarnessTarget } {
+  if (
+    parsed.form !== 'harness' ||
+    !parsed.origin ||
+    !parsed.accountIdentifier ||
+    !parsed.section
+  ) {
+    throw new InputError(
+      `input.url: ${parsed.origin} is a Harness host (harness.baseUrls), but the URL is not a Harness pipeline URL such as ${parsed.origin}/ng/account/<account>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>`,
+    );
+  }
+  const api = new HarnessPipelineApi({
+    origin: parsed.origin,
+    accountIdentifier: parsed.accountIdentifier,
+    apiKey: harnessApiKey(deps.config, input),
+    fetch: deps.fetch,
+    ...deps.harnessRetry,
+  });
+  const target = new HarnessTarget(api, {
+    ...parsed,
+    origin: parsed.origin,
+    accountIdentifier: parsed.accountIdentifier,
+    section: parsed.section,
+  });
+  return { api, target };
 }
 
 /**
@@ -66,27 +118,7 @@ export async function resolveTarget(
   },
 ): Promise<PipelineTarget> {
   if (isHarnessHosted(deps.config, parsed)) {
-    if (
-      parsed.form !== 'harness' ||
-      !parsed.accountIdentifier ||
-      !parsed.section
-    ) {
-      throw new InputError(
-        `${parsed.origin} is a Harness host (harness.baseUrls), but the URL is not a Harness pipeline URL of the form ${parsed.origin}/ng/account/<account>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>`,
-      );
-    }
-    const api = new HarnessPipelineApi({
-      origin: parsed.origin!,
-      accountIdentifier: parsed.accountIdentifier,
-      apiKey: harnessApiKey(deps.config, input),
-      fetch: deps.fetch,
-    });
-    return new HarnessTarget(api, {
-      ...parsed,
-      origin: parsed.origin!,
-      accountIdentifier: parsed.accountIdentifier,
-      section: parsed.section,
-    });
+    return harnessTarget(deps, parsed, input).target;
   }
   const credentials = await ctx.getInitiatorCredentials();
   if (input.apikey || input.apiKeySecret) {

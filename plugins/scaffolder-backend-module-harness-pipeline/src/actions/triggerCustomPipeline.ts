@@ -3,6 +3,7 @@ import { HarnessTarget } from '../harness/harnessTarget';
 import { triggerPipeline } from '../run/triggerPipeline';
 import type { FollowOptions } from '../run/followExecution';
 import { parsePipelineUrl } from '../url/parsePipelineUrl';
+import { parseTimeoutInput } from './timeoutInput';
 import { customPipelineExamples } from './examples';
 import { resolveTarget, type TargetDependencies } from './resolveTarget';
 
@@ -79,6 +80,12 @@ export function createTriggerHarnessCustomPipelineAction(
             .describe(
               'Export the pipeline’s output variables as outputs, by short name and by fully-qualified name',
             ),
+          timeout: z
+            .string()
+            .optional()
+            .describe(
+              'Overall timeout as a Harness duration (30m, 1h 30m, 2d): an execution still running then is aborted and the step fails. Default: wait as long as the run does',
+            ),
         }),
       output: z =>
         z
@@ -100,6 +107,7 @@ export function createTriggerHarnessCustomPipelineAction(
     async handler(ctx) {
       const { input } = ctx;
       const parsed = parsePipelineUrl(input.url);
+      const timeoutMs = parseTimeoutInput(input.timeout);
       const target = await resolveTarget(options, parsed, input, ctx);
       await triggerPipeline(
         ctx,
@@ -115,6 +123,8 @@ export function createTriggerHarnessCustomPipelineAction(
             target instanceof HarnessTarget
               ? options.config.harnessPollIntervalMs
               : options.config.enginePollIntervalMs,
+          hideUrls: input.hidePipelineURLLog ?? false,
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...options.follow,
         },
       );

@@ -7,20 +7,28 @@ import {
 } from '../engine/engineTarget';
 import { parsePipelineUrl } from '../url/parsePipelineUrl';
 import { webhookExamples } from './examples';
-import { isHarnessHosted, type TargetDependencies } from './resolveTarget';
+import {
+  runHarnessWebhook,
+  type HarnessWebhookActionOptions,
+} from './harnessWebhookRun';
+import { isHarnessHosted } from './resolveTarget';
+import { parseTimeoutInput } from './timeoutInput';
 
 /**
  * `trigger:trigger-pipeline-with-webhook`: fires a pipeline's custom
  * webhook trigger with one of its stored input sets, as Harness IDP's
- * action of that name does, and returns at once with links to the trigger
- * route, the pipeline and its executions. `apikey` is the trigger's
- * webhook token; without it the user's own credentials (and permissions)
- * are used. A retried or recovered task never fires the trigger twice.
+ * action of that name does. In the pipeline engine it returns at once with
+ * links to the trigger route, the pipeline and its executions; `apikey` is
+ * the trigger's webhook token, and without it the user's own credentials
+ * (and permissions) are used. On a Harness host (`harness.baseUrls`) it
+ * fires Harness's custom webhook trigger with an API key, waits for the
+ * execution it starts and follows it like `trigger:harness-custom-pipeline`.
+ * A retried or recovered task never fires the trigger twice.
  *
  * @public
  */
 export function createTriggerPipelineWithWebhookAction(
-  options: TargetDependencies,
+  options: HarnessWebhookActionOptions,
 ) {
   return createTemplateAction({
     id: 'trigger:trigger-pipeline-with-webhook',
@@ -35,7 +43,7 @@ export function createTriggerPipelineWithWebhookAction(
             .string()
             .min(1)
             .describe(
-              'Pipeline URL of the pipeline engine (…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>) or a Harness-style pipeline link',
+              'Pipeline URL of the pipeline engine (…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>) or a Harness pipeline link (every shape trigger:harness-custom-pipeline accepts)',
             ),
           inputSetName: z
             .string()
@@ -44,39 +52,102 @@ export function createTriggerPipelineWithWebhookAction(
           triggerName: z
             .string()
             .min(1)
-            .describe('Identifier of the custom webhook trigger'),
+            .optional()
+            .describe(
+              'Identifier of the custom webhook trigger; required in the pipeline engine. On Harness, without it the input set runs through execute/inputSetList',
+            ),
           apikey: z
             .string()
             .optional()
             .describe(
-              "The trigger's webhook token; without it the user's credentials are used",
+              "Engine: the trigger's webhook token (without it the user's credentials are used). Harness: the API key",
             ),
           apiKey: z.string().optional().describe('Same as apikey'),
+          apiKeySecret: z
+            .string()
+            .optional()
+            .describe(
+              'Harness only: identifier of an API key under harness.apiKeySecrets in app-config; wins over apikey',
+            ),
+          hidePipelineURLLog: z
+            .boolean()
+            .optional()
+            .describe('Harness only: keep URLs out of the task log'),
+          showOutputVariables: z
+            .boolean()
+            .optional()
+            .describe(
+              'Harness only: export the output variables of the execution the trigger started',
+            ),
+          timeout: z
+            .string()
+            .optional()
+            .describe(
+              'Harness only: overall timeout as a Harness duration (30m, 1h); the run is aborted when it has not ended by then',
+            ),
         }),
       output: z =>
-        z.object({
-          apiUrl: z.string().describe('The trigger route that was called'),
-          pipelineUrl: z.string().describe('Link to the pipeline'),
-          executionsUrl: z
-            .string()
-            .describe("Link to the pipeline's executions"),
-          url: z.string().describe('Link to the execution that was started'),
-          executionId: z.string().describe('Identifier of that execution'),
-        }),
+        z
+          .object({
+            apiUrl: z.string().describe('The trigger route that was called'),
+            pipelineUrl: z.string().describe('Link to the pipeline'),
+            executionsUrl: z
+              .string()
+              .describe("Link to the pipeline's executions"),
+            url: z.string().describe('Link to the execution that was started'),
+            executionId: z.string().describe('Identifier of that execution'),
+            title: z
+              .string()
+              .optional()
+              .describe('Harness only: name of the pipeline'),
+            PipelineUrl: z
+              .string()
+              .optional()
+              .describe('Harness only: the older name of url'),
+          })
+          .catchall(
+            z
+              .string()
+              .describe(
+                'Harness with showOutputVariables: output variables by short and fully-qualified name',
+              ),
+          ),
     },
     async handler(ctx) {
       const { input } = ctx;
       const parsed = parsePipelineUrl(input.url);
       if (isHarnessHosted(options.config, parsed)) {
+        await runHarnessWebhook(ctx, options, parsed, {
+          ...input,
+          apikey: input.apikey || input.apiKey || undefined,
+          timeoutMs: parseTimeoutInput(input.timeout),
+        });
+        return;
+      }
+      const triggerName = input.triggerName;
+      if (!triggerName) {
         throw new InputError(
-          `${parsed.origin} is a Harness SaaS host (harness.baseUrls); trigger:trigger-pipeline-with-webhook runs triggers of the pipeline engine only. Call the trigger's Harness webhook URL instead.`,
+          'input.triggerName is required for a pipeline of the pipeline engine: name the custom webhook trigger to fire',
+        );
+      }
+      const harnessOnly = (
+        [
+          'apiKeySecret',
+          'showOutputVariables',
+          'hidePipelineURLLog',
+          'timeout',
+        ] as const
+      ).filter(name => input[name] !== undefined);
+      if (harnessOnly.length > 0) {
+        ctx.logger.info(
+          `${harnessOnly.join(', ')} ${harnessOnly.length === 1 ? 'applies' : 'apply'} to Harness SaaS pipelines only; in the pipeline engine this action returns once the run is queued`,
         );
       }
       const credentials = await ctx.getInitiatorCredentials();
       const base =
         await options.discovery.getExternalBaseUrl('pipeline-engine');
       const pipelineUrl = enginePipelineUrl(base, parsed);
-      const apiUrl = `${pipelineUrl}/triggers/${encodeURIComponent(input.triggerName)}/run`;
+      const apiUrl = `${pipelineUrl}/triggers/${encodeURIComponent(triggerName)}/run`;
       const executionsUrl = `${base}/executions?${new URLSearchParams({
         org: parsed.orgIdentifier,
         project: parsed.projectIdentifier,
@@ -91,13 +162,13 @@ export function createTriggerPipelineWithWebhookAction(
 
       if (ctx.isDryRun) {
         try {
-          const trigger = await client.getTrigger(parsed, input.triggerName, {
+          const trigger = await client.getTrigger(parsed, triggerName, {
             credentials,
           });
           await client.getInputSet(parsed, input.inputSetName, { credentials });
           if (trigger.type !== 'Custom') {
             throw new InputError(
-              `Trigger ${input.triggerName} of ${refLabel(parsed)} is a ${trigger.type} trigger, not a custom webhook`,
+              `Trigger ${triggerName} of ${refLabel(parsed)} is a ${trigger.type} trigger, not a custom webhook`,
             );
           }
           ctx.logger.info(
@@ -112,12 +183,12 @@ export function createTriggerPipelineWithWebhookAction(
       }
 
       const { executionId } = await ctx.checkpoint({
-        key: `trigger-webhook-${input.url}-${input.triggerName}`,
+        key: `trigger-webhook-${input.url}-${triggerName}`,
         fn: async () => {
           try {
             const execution = await client.runTrigger(
               parsed,
-              input.triggerName,
+              triggerName,
               { inputSetRefs: [input.inputSetName] },
               { credentials, ...(webhookToken ? { webhookToken } : {}) },
             );
@@ -129,7 +200,7 @@ export function createTriggerPipelineWithWebhookAction(
       });
       const url = `${base}/executions/${encodeURIComponent(executionId)}`;
       ctx.logger.info(
-        `Trigger ${input.triggerName} started execution ${executionId} of ${refLabel(parsed)}: ${url}`,
+        `Trigger ${triggerName} started execution ${executionId} of ${refLabel(parsed)}: ${url}`,
       );
       ctx.output('url', url);
       ctx.output('executionId', executionId);

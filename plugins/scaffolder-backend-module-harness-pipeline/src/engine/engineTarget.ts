@@ -244,12 +244,13 @@ export class EngineTarget implements PipelineTarget {
     }
   }
 
+  executionUrl(executionId: string): string {
+    return `${this.o.engineBaseUrl}/executions/${segment(executionId)}`;
+  }
+
   async read(executionId: string): Promise<RunState> {
     const detail = await this.o.client.getExecution(executionId, this.auth);
-    return toRunState(
-      detail,
-      `${this.o.engineBaseUrl}/executions/${segment(executionId)}`,
-    );
+    return toRunState(detail, this.executionUrl(executionId));
   }
 
   async followLogs(

@@ -71,6 +71,18 @@ describe('trigger:harness-custom-pipeline on Harness SaaS', () => {
     harness.addPipeline({
       org: 'default',
       project: 'communityeng',
+      identifier: 'remote_onboard',
+      name: 'Onboard (remote)',
+      steps: [{ stage: 's', identifier: 'only' }],
+      remote: {
+        repoName: 'idp',
+        branch: 'main',
+        connectorRef: 'account.github',
+      },
+    });
+    harness.addPipeline({
+      org: 'default',
+      project: 'communityeng',
       identifier: 'slow',
       name: 'Slow',
       steps: Array.from({ length: 1000 }, (_, i) => ({
@@ -81,7 +93,7 @@ describe('trigger:harness-custom-pipeline on Harness SaaS', () => {
   });
   afterAll(() => harness.stop());
   beforeEach(() => {
-    harness.requests.length = 0;
+    harness.reset();
   });
 
   const url = (pipeline: string, query = '?storeType=INLINE') =>
@@ -198,23 +210,41 @@ describe('trigger:harness-custom-pipeline on Harness SaaS', () => {
     expect(harness.requests[1].headers['x-api-key']).toBe(SECRET_KEY);
   });
 
-  it('passes Git Experience coordinates of remote pipelines', async () => {
+  it('passes Git Experience coordinates of remote pipelines as Harness UI does', async () => {
     const fake = fakeActionContext({
-      url: url('onboard', '?repoName=idp&branch=main'),
-      inputset: { project_name: 'a' },
+      url: url(
+        'remote_onboard',
+        '?storeType=REMOTE&connectorRef=account.github&repoName=idp&branch=main',
+      ),
       apikey: API_KEY,
     });
     await handlerOf(action())(fake.ctx);
-    expect(harness.requests[0].query).toMatchObject({
-      repoName: 'idp',
+    const git = {
       branch: 'main',
-    });
-    expect(harness.requests[1].query).toMatchObject({
-      repoName: 'idp',
-      branch: 'main',
+      repoIdentifier: 'idp',
+      parentEntityConnectorRef: 'account.github',
+      parentEntityRepoName: 'idp',
+    };
+    expect(harness.requests[0].query).toMatchObject(git);
+    expect(harness.requests[1].query).toEqual({
+      accountIdentifier: 'acc123',
+      orgIdentifier: 'default',
+      projectIdentifier: 'communityeng',
+      moduleType: 'idp',
+      useFQNIfError: 'true',
+      ...git,
     });
     expect(fake.outputs.url).toContain('/executions/');
-    expect(fake.outputs.url).toMatch(/\?repoName=idp&branch=main$/);
+    expect(fake.outputs.url).toMatch(
+      /\?storeType=REMOTE&repoName=idp&branch=main&connectorRef=account.github$/,
+    );
+
+    const withoutGit = await handlerOf(action())(
+      fakeActionContext({ url: url('remote_onboard'), apikey: API_KEY }).ctx,
+    ).catch(e => e);
+    expect(withoutGit.message).toContain(
+      'Pipeline remote_onboard is stored in Git: give branch, parentEntityRepoName and parentEntityConnectorRef',
+    );
   });
 
   it('fails with the failed step, its error and the execution URL', async () => {
@@ -253,15 +283,17 @@ describe('trigger:harness-custom-pipeline on Harness SaaS', () => {
     const missing = await handlerOf(action())(
       fakeActionContext({ url: url('nope'), apikey: API_KEY }).ctx,
     ).catch(e => e);
-    expect(missing.name).toBe('NotFoundError');
-    expect(missing.message).toContain('404 RESOURCE_NOT_FOUND_EXCEPTION');
-    expect(missing.message).toContain('Pipeline [nope] not found');
+    expect(missing.name).toBe('InputError');
+    expect(missing.message).toContain('400 INVALID_REQUEST');
+    expect(missing.message).toContain(
+      'Pipeline with the given ID: nope does not exist or has been deleted',
+    );
 
-    harness.failNextExecute = {
+    harness.failNext('execute', {
       status: 400,
       code: 'INVALID_REQUEST',
       message: `Invalid runtime input for key ${API_KEY}`,
-    };
+    });
     const invalid = await handlerOf(action())(
       fakeActionContext({
         url: url('onboard'),
@@ -284,7 +316,7 @@ describe('trigger:harness-custom-pipeline on Harness SaaS', () => {
         fakeActionContext({ url: url('onboard'), apiKeySecret: 'other' }).ctx,
       ),
     ).rejects.toThrow(
-      'apiKeySecret "other" is not configured under harness.apiKeySecrets (configured: idp_key)',
+      'input.apiKeySecret: "other" is not configured under harness.apiKeySecrets (configured: idp_key). Unlike Harness, which reads the secret from its secret manager, this backend reads API keys from app-config: add harness.apiKeySecrets.other',
     );
     expect(harness.requests).toHaveLength(0);
   });

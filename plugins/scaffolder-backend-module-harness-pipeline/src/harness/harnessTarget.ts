@@ -46,7 +46,25 @@ export type HarnessPipelineLocation = Required<
     | 'pipelineIdentifier'
   >
 > &
-  Pick<ParsedPipelineUrl, 'storeType' | 'repoName' | 'branch' | 'connectorRef'>;
+  Pick<
+    ParsedPipelineUrl,
+    'storeType' | 'repoName' | 'branch' | 'connectorRef' | 'moduleType'
+  >;
+
+/** `moduleType` on execute when the URL names no module (home, all). */
+const DEFAULT_MODULE_TYPE = 'idp';
+// Graph nodes that are structure, not steps of the YAML: stage sections,
+// parallel forks, the strategy parent of looped steps, CI's Initialize.
+const STRUCTURAL_STEP_TYPES = new Set([
+  'NG_SECTION',
+  'NG_SECTION_WITH_ROLLBACK_INFO',
+  'NG_EXECUTION',
+  'NG_FORK',
+  'STRATEGY',
+  'NG_STAGES',
+  'liteEngineTask',
+  'IDP_INITIALIZE_TASK',
+]);
 
 function uiQuery(location: HarnessPipelineLocation): string {
   const params = new URLSearchParams();
@@ -63,20 +81,53 @@ function pipelinePath(location: HarnessPipelineLocation): string {
   return `${location.origin}/ng/account/${s(location.accountIdentifier)}/${location.section}/orgs/${s(location.orgIdentifier)}/projects/${s(location.projectIdentifier)}/pipelines/${s(location.pipelineIdentifier)}`;
 }
 
-/** Step nodes of the graph by FQN: the latest try of each, with the try count. */
+/**
+ * The FQN of one node: its `baseFqn`, whose last segment is the step's
+ * identifier, with a looped (matrix, repeat, parallelism) iteration's own
+ * identifier (`Run_1_0`) in its place, as Harness's expressions name it.
+ */
+export function nodeFqn(node: HarnessGraphNode): string | undefined {
+  const base = node.baseFqn;
+  if (!base) return undefined;
+  const cut = base.lastIndexOf('.');
+  const last = base.slice(cut + 1);
+  const strategy = node.strategyMetadata;
+  if (node.identifier && node.identifier !== last) {
+    return `${base.slice(0, cut + 1)}${node.identifier}`;
+  }
+  if (strategy && strategy.currentIteration !== undefined) {
+    return `${base}${strategy.identifierPostFix ?? `_${strategy.currentIteration}`}`;
+  }
+  return base;
+}
+
+/**
+ * Step and step-group nodes by FQN, one per step and loop iteration: the
+ * latest try of each, with the try count. Stage, section, fork, strategy
+ * and Initialize nodes are left out.
+ */
 function latestTries(nodeMap: Record<string, HarnessGraphNode>) {
   const byFqn = new Map<string, { node: HarnessGraphNode; attempt: number }>();
   for (const node of Object.values(nodeMap)) {
-    const fqn = node.baseFqn;
-    if (!fqn || !/\.steps\.[^.]+$/.test(fqn)) continue;
+    if (node.stepType && STRUCTURAL_STEP_TYPES.has(node.stepType)) continue;
+    if (!node.baseFqn || !/\.steps\.[^.]+$/.test(node.baseFqn)) continue;
+    const fqn = nodeFqn(node)!;
+    // Harness keeps earlier tries out of the graph but lists them.
+    const tries =
+      1 +
+      Math.max(
+        node.retryIds?.length ?? 0,
+        node.interruptHistories?.filter(h => h.interruptType === 'RETRY')
+          .length ?? 0,
+      );
     const seen = byFqn.get(fqn);
     if (!seen) {
-      byFqn.set(fqn, { node, attempt: 1 });
+      byFqn.set(fqn, { node, attempt: tries });
     } else {
       const later = (node.startTs ?? 0) >= (seen.node.startTs ?? 0);
       byFqn.set(fqn, {
         node: later ? node : seen.node,
-        attempt: seen.attempt + 1,
+        attempt: Math.max(seen.attempt + 1, tries),
       });
     }
   }
@@ -177,6 +228,10 @@ export class HarnessTarget implements PipelineTarget {
     return { repoName, branch, connectorRef };
   }
 
+  private get moduleType() {
+    return this.location.moduleType ?? DEFAULT_MODULE_TYPE;
+  }
+
   private async inputSet(inputs: InputValues) {
     const template = await this.api.inputSetTemplate(this.location, this.git);
     return buildHarnessInputSet(
@@ -184,6 +239,16 @@ export class HarnessTarget implements PipelineTarget {
       template,
       inputs,
     );
+  }
+
+  /** Link to the pipeline's list of executions. */
+  get executionsUrl(): string {
+    return `${pipelinePath(this.location)}/executions${uiQuery(this.location)}`;
+  }
+
+  /** Reads a stored input set of the pipeline; throws when it is missing. */
+  async readInputSet(inputSetIdentifier: string): Promise<void> {
+    await this.api.inputSet(this.location, inputSetIdentifier, this.git);
   }
 
   executionUrl(executionId: string): string {
@@ -209,11 +274,10 @@ export class HarnessTarget implements PipelineTarget {
     inputs: InputValues,
   ): Promise<{ executionId: string; warnings: string[] }> {
     const inputSet = await this.inputSet(inputs);
-    const executionId = await this.api.execute(
-      this.location,
-      inputSet.yaml,
-      this.git,
-    );
+    const executionId = await this.api.execute(this.location, inputSet.yaml, {
+      git: this.git,
+      moduleType: this.moduleType,
+    });
     return { executionId, warnings: describeWarnings(inputSet.warnings) };
   }
 
@@ -229,5 +293,13 @@ export class HarnessTarget implements PipelineTarget {
 
   async abort(executionId: string): Promise<void> {
     await this.api.abort(this.location, executionId);
+  }
+
+  /** Starts an execution with stored input sets (no runtime-input template). */
+  async startWithInputSets(inputSetIdentifiers: string[]): Promise<string> {
+    return this.api.executeWithInputSets(this.location, inputSetIdentifiers, {
+      git: this.git,
+      moduleType: this.moduleType,
+    });
   }
 }

@@ -1,6 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
-import { formatDuration, labelOfFqn, NodeProgress } from './progress';
+import {
+  formatDuration,
+  labelOfFqn,
+  NodeProgress,
+  statusKey,
+} from './progress';
 import type { PipelineTarget, RunState } from './types';
 
 /** Timing of {@link followExecution}. */
@@ -11,7 +16,21 @@ export interface FollowOptions {
   abortTimeoutMs?: number;
   /** How long to wait for the last log lines once the execution ended; default 5 s. */
   logDrainTimeoutMs?: number;
+  /** Abort the execution and fail when it has not ended after this long. */
+  timeoutMs?: number;
+  /** Keep execution links out of log lines and errors (`hidePipelineURLLog`). */
+  hideUrls?: boolean;
 }
+
+/** Statuses in which a run waits for someone or something, and what for. */
+const WAITING_FOR: Record<string, string> = {
+  approvalwaiting: 'an approval',
+  interventionwaiting:
+    'a manual intervention (a failure strategy asks someone to retry, ignore or abort)',
+  inputwaiting: 'runtime input to be entered',
+  resourcewaiting:
+    'a resource held by another execution (resource constraint or queue step)',
+};
 
 /** Consecutive failed reads tolerated before giving up. */
 const MAX_READ_FAILURES = 5;
@@ -35,13 +54,52 @@ function pause(
   });
 }
 
+/** One log line per node that starts waiting, saying what for and where. */
+class WaitingReporter {
+  private readonly reported = new Set<string>();
+
+  constructor(
+    private readonly logger: LoggerService,
+    private readonly hideUrls: boolean,
+  ) {}
+
+  update(state: RunState): void {
+    const allWaiting = state.nodes.filter(
+      node => WAITING_FOR[statusKey(node.status)] !== undefined,
+    );
+    // A waiting step makes its stage wait too: name the step only.
+    const stepsWaiting = allWaiting.filter(node => node.kind !== 'stage');
+    const waiting = stepsWaiting.length > 0 ? stepsWaiting : allWaiting;
+    const where = this.hideUrls ? '' : `: ${state.url}`;
+    for (const node of waiting) {
+      const key = `${node.fqn}#${node.attempt}#${statusKey(node.status)}`;
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      this.logger.warn(
+        `⏸ ${node.kind === 'stage' ? 'stage' : 'step'} ${labelOfFqn(node.fqn)} waits for ${WAITING_FOR[statusKey(node.status)]} (${node.status}); act on it in the execution${where}`,
+      );
+    }
+    const pipelineWaits = WAITING_FOR[statusKey(state.status)];
+    if (pipelineWaits && waiting.length === 0) {
+      const key = `pipeline#${statusKey(state.status)}`;
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+      this.logger.warn(
+        `⏸ Execution ${state.executionId} waits for ${pipelineWaits} (${state.status})${where}`,
+      );
+    }
+  }
+}
+
 /**
  * Follows an execution until it ends: streams its log lines (when the
  * target can) prefixed by `stage/step`, logs each node's start, end,
  * status and duration from successive reads, and, when `signal` aborts
  * (the scaffolder task was cancelled), aborts the execution and waits for
- * it to stop. Returns the final state; throws only when the execution
- * cannot be read or does not stop after an abort.
+ * it to stop. Logs once what a run waits for (approval, intervention,
+ * input, resource). With `timeoutMs`, aborts a run that has not ended in
+ * time and throws. Throws too when the execution cannot be read (saying it
+ * may still run, and where) or does not stop after an abort.
  */
 export async function followExecution(
   ctx: { logger: LoggerService; signal?: AbortSignal },
@@ -53,6 +111,9 @@ export async function followExecution(
   const { logger, signal } = ctx;
   const abortTimeoutMs = options.abortTimeoutMs ?? 30_000;
   const progress = new NodeProgress(logger);
+  const waiting = new WaitingReporter(logger, options.hideUrls ?? false);
+  const startedFollowingAt = Date.now();
+  let timedOut = false;
   const following = new AbortController();
   let logsEnded = false;
   const logs = target
@@ -78,10 +139,20 @@ export async function followExecution(
   let failures = 0;
   try {
     for (;;) {
-      if (signal?.aborted && abortRequestedAt === undefined) {
+      if (
+        options.timeoutMs !== undefined &&
+        !timedOut &&
+        !state?.terminal &&
+        Date.now() - startedFollowingAt >= options.timeoutMs
+      ) {
+        timedOut = true;
+      }
+      if ((signal?.aborted || timedOut) && abortRequestedAt === undefined) {
         abortRequestedAt = Date.now();
         logger.warn(
-          `The task was cancelled: aborting execution ${executionId}`,
+          timedOut
+            ? `Execution ${executionId} has not ended within the timeout of ${formatDuration(options.timeoutMs!)}: aborting it`
+            : `The task was cancelled: aborting execution ${executionId}`,
         );
         await target.abort(executionId).catch(error => {
           logger.error(
@@ -96,13 +167,21 @@ export async function followExecution(
         failures = 0;
       } catch (error) {
         failures += 1;
-        if (failures >= MAX_READ_FAILURES) throw error;
+        if (failures >= MAX_READ_FAILURES) {
+          const where = options.hideUrls
+            ? ''
+            : `; follow it at ${state?.url ?? target.executionUrl(executionId)}`;
+          throw new Error(
+            `Gave up reading execution ${executionId} after ${failures} failed reads (${stringifyError(error)}). The execution was not stopped and may still be running in ${target.description}${where}`,
+          );
+        }
         logger.warn(
           `Could not read execution ${executionId} (try ${failures} of ${MAX_READ_FAILURES}): ${stringifyError(error)}`,
         );
       }
       if (state) {
         progress.update(state.nodes);
+        waiting.update(state);
         if (state.terminal) break;
       }
       if (
@@ -110,12 +189,16 @@ export async function followExecution(
         Date.now() - abortRequestedAt > abortTimeoutMs
       ) {
         throw new Error(
-          `The task was cancelled, but execution ${executionId} did not stop within ${formatDuration(abortTimeoutMs)}; it is ${state?.status ?? 'in an unknown state'}`,
+          `${timedOut ? 'The timeout passed' : 'The task was cancelled'}, but execution ${executionId} did not stop within ${formatDuration(abortTimeoutMs)}; it is ${state?.status ?? 'in an unknown state'}`,
         );
       }
       // The log stream ending means the execution is over: read at once.
+      const untilTimeout =
+        options.timeoutMs !== undefined && abortRequestedAt === undefined
+          ? Math.max(0, startedFollowingAt + options.timeoutMs - Date.now())
+          : Infinity;
       await pause(
-        options.pollIntervalMs,
+        Math.min(options.pollIntervalMs, untilTimeout),
         abortRequestedAt === undefined ? signal : undefined,
         logsEnded ? undefined : logs,
       );
@@ -130,6 +213,11 @@ export async function followExecution(
       following.abort();
       await logs;
     }
+  }
+  if (timedOut && !signal?.aborted) {
+    throw new Error(
+      `Execution ${executionId} of ${target.description} did not end within the timeout of ${formatDuration(options.timeoutMs!)} and was aborted; it ended ${state?.status ?? 'in an unknown state'}${options.hideUrls ? '' : `. Execution: ${state?.url ?? target.executionUrl(executionId)}`}`,
+    );
   }
   return state;
 }

@@ -75,6 +75,10 @@ class FakeTarget implements PipelineTarget {
     return { executionId: `exec-${this.started.length}` };
   }
 
+  executionUrl(executionId: string) {
+    return `http://engine/executions/${executionId}`;
+  }
+
   async read(executionId: string) {
     if (this.failReads > 0) {
       this.failReads -= 1;

@@ -27,6 +27,8 @@ export interface TriggerRequest {
   checkpointKey: string;
   hidePipelineURLLog: boolean;
   showOutputVariables: boolean;
+  /** Called once the execution is known, before it is followed. */
+  onStarted?: (executionId: string) => void;
 }
 
 const FAILED = new Set([
@@ -101,6 +103,7 @@ export async function triggerPipeline(
       return { executionId: started.executionId };
     },
   });
+  request.onStarted?.(executionId);
   logger.info(
     startedNow
       ? `Started execution ${executionId} of ${target.description}`

@@ -90,6 +90,8 @@ export interface PipelineTarget {
     inputs: InputValues,
   ): Promise<{ executionId: string; warnings?: string[] }>;
   read(executionId: string): Promise<RunState>;
+  /** Link to an execution, known before it could be read. */
+  executionUrl(executionId: string): string;
   /** Streams log lines until the execution ends or `signal` aborts. */
   followLogs?(
     executionId: string,

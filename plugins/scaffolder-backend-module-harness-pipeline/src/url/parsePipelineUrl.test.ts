@@ -14,7 +14,64 @@ describe('parsePipelineUrl', () => {
       [
         'module/idp with pipeline-studio and storeType',
         `https://app.harness.io/ng/account/${ACC}/module/idp/${PROJECT_PATH}/pipeline-studio/?storeType=INLINE`,
-        { section: 'module/idp', storeType: 'INLINE' },
+        { section: 'module/idp', moduleType: 'idp', storeType: 'INLINE' },
+      ],
+      [
+        'a bare idp-admin module segment (public IDP workflows)',
+        `https://app.harness.io/ng/account/${ACC}/idp-admin/${PROJECT_PATH}/pipeline-studio/?storeType=INLINE`,
+        { section: 'idp-admin', moduleType: 'idp', storeType: 'INLINE' },
+      ],
+      [
+        'a bare cd module segment',
+        `https://app.harness.io/ng/account/${ACC}/cd/${PROJECT_PATH}/pipeline-studio/`,
+        { section: 'cd', moduleType: 'cd' },
+      ],
+      [
+        'a bare ci module segment without a tab',
+        `https://app.harness.io/ng/account/${ACC}/ci/${PROJECT_PATH}`,
+        { section: 'ci', moduleType: 'ci' },
+      ],
+      [
+        'a hash route with a bare module segment',
+        `https://app.harness.io/ng/#/account/${ACC}/cd/${PROJECT_PATH}/pipeline-studio/?storeType=INLINE`,
+        { section: 'cd', moduleType: 'cd', storeType: 'INLINE' },
+      ],
+      [
+        'a hash route of the home section',
+        `https://app.harness.io/ng/#/account/${ACC}/home/${PROJECT_PATH}/pipeline-studio/`,
+        { section: 'home' },
+      ],
+      [
+        'an execution link (runs its pipeline)',
+        `https://app.harness.io/ng/account/${ACC}/module/idp-admin/${PROJECT_PATH}/executions/kHf4_Zp2QdW/pipeline?storeType=INLINE`,
+        {
+          section: 'module/idp-admin',
+          moduleType: 'idp',
+          storeType: 'INLINE',
+          executionIdentifier: 'kHf4_Zp2QdW',
+        },
+      ],
+      [
+        'an execution link of a bare module behind a hash route',
+        `https://app.harness.io/ng/#/account/${ACC}/cd/${PROJECT_PATH}/executions/abc123/pipeline`,
+        { section: 'cd', moduleType: 'cd', executionIdentifier: 'abc123' },
+      ],
+      [
+        'an execution link without a view',
+        `https://app.harness.io/ng/account/${ACC}/home/${PROJECT_PATH}/executions/abc123`,
+        { section: 'home', executionIdentifier: 'abc123' },
+      ],
+      [
+        'a remote pipeline behind a bare module segment',
+        `https://app.harness.io/ng/account/${ACC}/idp-admin/${PROJECT_PATH}/pipeline-studio/?storeType=REMOTE&connectorRef=org.github&repoName=idp&branch=main`,
+        {
+          section: 'idp-admin',
+          moduleType: 'idp',
+          storeType: 'REMOTE',
+          connectorRef: 'org.github',
+          repoName: 'idp',
+          branch: 'main',
+        },
       ],
       [
         'home with pipeline-studio and storeType',
@@ -29,7 +86,7 @@ describe('parsePipelineUrl', () => {
       [
         'another module (idp-admin)',
         `https://app.harness.io/ng/account/${ACC}/module/idp-admin/${PROJECT_PATH}`,
-        { section: 'module/idp-admin' },
+        { section: 'module/idp-admin', moduleType: 'idp' },
       ],
       [
         'no section before orgs',
@@ -84,7 +141,7 @@ describe('parsePipelineUrl', () => {
       [
         'the old hash route',
         `https://app.harness.io/ng/#/account/${ACC}/module/idp/${PROJECT_PATH}/pipeline-studio/?storeType=INLINE`,
-        { section: 'module/idp', storeType: 'INLINE' },
+        { section: 'module/idp', moduleType: 'idp', storeType: 'INLINE' },
       ],
       [
         'a self-managed Harness host with a port',
@@ -102,6 +159,7 @@ describe('parsePipelineUrl', () => {
         origin: 'https://app.harness.io',
         accountIdentifier: ACC,
         section: expect.any(String),
+        ...(url.includes('/module/idp/') ? { moduleType: 'idp' } : {}),
         ...REF,
         ...expected,
       });
@@ -206,8 +264,16 @@ describe('parsePipelineUrl', () => {
         /"settings" after the account identifier/,
       ],
       [
-        `https://app.harness.io/ng/account/${ACC}/module/idp/orgs/o/projects/p/pipelines/x/executions/abc/pipeline`,
-        /"\/executions\/abc\/pipeline" after the pipeline identifier/,
+        `https://app.harness.io/ng/account/${ACC}/module/idp/orgs/o/projects/p/pipelines/x/executions/abc/pipeline/extra`,
+        /"\/executions\/abc\/pipeline\/extra" after the pipeline identifier/,
+      ],
+      [
+        `https://app.harness.io/ng/account/${ACC}/idp-admin/projects/p/pipelines/x`,
+        /"idp-admin" after the account identifier is not/,
+      ],
+      [
+        `https://app.harness.io/ng/account/${ACC}/module/idp/orgs/o/projects/p/pipelines/x/executions/a%20b/pipeline`,
+        /execution identifier "a b" is not an identifier/,
       ],
       [
         `https://app.harness.io/ng/account/${ACC}/module/idp/orgs/o/projects/p/pipelines/x/pipeline-studio?storeType=GIT`,
@@ -252,7 +318,9 @@ describe('parsePipelineUrl', () => {
         '/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE',
       );
       expect(error?.message).toContain('/home/orgs/<org>');
-      expect(error?.message).toContain('?repoName=<repo>&branch=<branch>');
+      expect(error?.message).toContain('&repoName=<repo>&branch=<branch>');
+      expect(error?.message).toContain('/idp-admin/orgs/<org>');
+      expect(error?.message).toContain('/executions/<execution>/pipeline');
       expect(error?.message).toContain(
         '/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>',
       );

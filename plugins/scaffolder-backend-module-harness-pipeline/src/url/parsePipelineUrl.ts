@@ -11,8 +11,18 @@ export interface ParsedPipelineUrl extends PipelineRef {
   origin?: string;
   /** Harness account identifier (Harness URLs only). */
   accountIdentifier?: string;
-  /** Harness UI section the URL was copied from: `module/idp`, `home`, `all`. */
+  /**
+   * Harness UI section the URL was copied from: `module/idp`, `home`, `all`,
+   * or a bare module segment (`idp-admin`, `cd`, `ci`).
+   */
   section?: string;
+  /**
+   * Harness module of the section (`idp` for `module/idp` and `idp-admin`,
+   * `cd` for `cd`), sent as `moduleType` on execute; absent for home/all.
+   */
+  moduleType?: string;
+  /** Execution links: the execution the link shows (its pipeline is run). */
+  executionIdentifier?: string;
   /** Harness `storeType` query parameter. */
   storeType?: 'INLINE' | 'REMOTE';
   /** Git Experience (remote) pipelines: repository and branch of the YAML. */
@@ -24,8 +34,11 @@ export interface ParsedPipelineUrl extends PipelineRef {
 /** The shapes {@link parsePipelineUrl} accepts, for error messages and docs. */
 export const ACCEPTED_PIPELINE_URL_SHAPES: readonly string[] = [
   'https://app.harness.io/ng/account/<account>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE',
-  'https://app.harness.io/ng/account/<account>/home/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE',
-  'https://app.harness.io/ng/account/<account>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>?repoName=<repo>&branch=<branch>',
+  'https://app.harness.io/ng/account/<account>/idp-admin/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE (any bare module: /cd/, /ci/, ...)',
+  'https://app.harness.io/ng/account/<account>/home/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE (or /all/)',
+  'https://app.harness.io/ng/#/account/<account>/cd/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/ (hash route of any of these)',
+  'https://app.harness.io/ng/account/<account>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>?storeType=REMOTE&connectorRef=<connector>&repoName=<repo>&branch=<branch>',
+  'https://app.harness.io/ng/account/<account>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>/executions/<execution>/pipeline (runs that pipeline again)',
   '<backend base URL>/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>',
   '<app base URL>/pipelines/<org>/<project>/<pipeline>',
 ];
@@ -41,6 +54,29 @@ const HARNESS_PIPELINE_TABS = [
   'input-sets',
   'triggers',
 ];
+// Harness modules whose UI routes may name them bare after the account
+// (`/idp-admin/orgs/...`, `/cd/orgs/...`); other words (`settings`) are not
+// pipeline sections.
+const BARE_MODULES = new Set([
+  'idp',
+  'idp-admin',
+  'cd',
+  'ci',
+  'cf',
+  'ce',
+  'cv',
+  'sto',
+  'srm',
+  'chaos',
+  'iacm',
+  'ssca',
+  'sei',
+  'cet',
+  'code',
+  'dbops',
+]);
+// UI sections whose Harness module differs from their name.
+const MODULE_OF_SECTION: Record<string, string> = { 'idp-admin': 'idp' };
 const ENGINE_UI_TABS = ['executions', 'input-sets', 'triggers'];
 const PLACEHOLDER_BASE = 'http://relative.invalid';
 
@@ -87,19 +123,28 @@ function harnessPipeline(url: string, segments: string[], index: number) {
       'a Harness URL needs /orgs/<org>/projects/<project>/pipelines/<pipeline> after the account section',
     );
   }
+  // An execution link: `/executions/<execution>[/<view>]` (pipeline, inputs,
+  // artifacts, ...); the action runs the pipeline the execution belongs to.
+  const isExecutionLink = tab === 'executions' && rest.length > 0;
   if (
     tab !== undefined &&
-    (!HARNESS_PIPELINE_TABS.includes(tab) || rest.length > 0)
+    (!HARNESS_PIPELINE_TABS.includes(tab) ||
+      (isExecutionLink ? rest.length > 2 : rest.length > 0))
   ) {
     fail(
       url,
-      `"/${[tab, ...rest].join('/')}" after the pipeline identifier is not a pipeline page (expected nothing or /pipeline-studio)`,
+      `"/${[tab, ...rest].join('/')}" after the pipeline identifier is not a pipeline page (expected nothing, /pipeline-studio or /executions/<execution>/pipeline)`,
     );
   }
   return {
     orgIdentifier: identifier(url, 'org identifier', org),
     projectIdentifier: identifier(url, 'project identifier', project),
     pipelineIdentifier: identifier(url, 'pipeline identifier', pipeline),
+    ...(isExecutionLink
+      ? {
+          executionIdentifier: identifier(url, 'execution identifier', rest[0]),
+        }
+      : {}),
   };
 }
 
@@ -116,20 +161,32 @@ function parseHarness(url: string, parsed: URL, segments: string[]) {
   const accountIdentifier = identifier(url, 'account identifier', path[2]);
   let index = 3;
   let section: string;
+  let module: string | undefined;
   if (path[index] === 'module') {
-    section = `module/${identifier(url, 'module', path[index + 1])}`;
+    module = identifier(url, 'module', path[index + 1]);
+    section = `module/${module}`;
     index += 2;
   } else if (path[index] === 'home' || path[index] === 'all') {
     section = path[index];
     index += 1;
   } else if (path[index] === 'orgs') {
     section = 'home';
+  } else if (
+    BARE_MODULES.has(path[index] ?? '') &&
+    path[index + 1] === 'orgs'
+  ) {
+    module = path[index];
+    section = module;
+    index += 1;
   } else {
     return fail(
       url,
-      `"${path[index] ?? ''}" after the account identifier is not /module/<module>, /home or /all`,
+      `"${path[index] ?? ''}" after the account identifier is not /module/<module>, /<module>, /home or /all followed by /orgs/<org>`,
     );
   }
+  const moduleType = module
+    ? (MODULE_OF_SECTION[module.toLowerCase()] ?? module.toLowerCase())
+    : undefined;
   const query = fromHash
     ? new URLSearchParams(parsed.hash.split('?')[1] ?? '')
     : parsed.searchParams;
@@ -150,6 +207,7 @@ function parseHarness(url: string, parsed: URL, segments: string[]) {
     origin: parsed.origin,
     accountIdentifier,
     section,
+    ...(moduleType ? { moduleType } : {}),
     ...harnessPipeline(url, path, index),
     ...(storeType ? { storeType: storeType as 'INLINE' | 'REMOTE' } : {}),
     ...(optional('repoName') ? { repoName: optional('repoName') } : {}),
@@ -194,9 +252,10 @@ function parseEngine(
 }
 
 /**
- * Takes a pipeline URL apart: Harness UI links (module, home and all
- * sections, with or without `/pipeline-studio/`, `storeType`, `repoName`
- * and `branch` in any order) and this engine's own links
+ * Takes a pipeline URL apart: Harness UI links (module, bare module, home
+ * and all sections, hash routes, with or without `/pipeline-studio/`,
+ * `storeType`, `repoName` and `branch` in any order, and execution links
+ * `/executions/<execution>/pipeline`, which name their pipeline) and this engine's own links
  * (`.../api/pipeline-engine/pipelines/<org>/<project>/<pipeline>` and the
  * app's `.../pipelines/<org>/<project>/<pipeline>`). A path without a host
  * (`/pipelines/default/p/x`) is an engine link. Anything else is an
