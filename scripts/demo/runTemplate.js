@@ -12,6 +12,7 @@ const { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync 
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { startSlackStub } = require('./slackStub');
+const { waitFor, guestToken, runTemplateTask, printOutput } = require('./scaffolderRun');
 
 const ROOT = resolve(__dirname, '../..');
 const BASE = 'http://localhost:7007';
@@ -53,16 +54,12 @@ async function main() {
   try {
     console.log('starting the backend (catalog, scaffolder, pipeline engine) on', BASE);
     await waitFor(async () => (await fetch(`${BASE}/.backstage/health/v1/readiness`)).ok, 180_000, 'the backend to start', backendLog);
-    const token = await guestToken();
+    const token = await guestToken(BASE);
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
     const templateRef = `template:default/${TEMPLATE}`;
     await waitFor(async () => (await fetch(`${BASE}/api/catalog/entities/by-name/template/default/${TEMPLATE}`, { headers })).ok, 120_000, `the catalog to load ${templateRef}`, backendLog);
     console.log(`running ${templateRef} with`, JSON.stringify(values));
-    const created = await fetch(`${BASE}/api/scaffolder/v2/tasks`, { method: 'POST', headers, body: JSON.stringify({ templateRef, values }) });
-    if (!created.ok) throw new Error(`scaffolder refused the task: ${created.status} ${await created.text()}`);
-    const { id } = await created.json();
-    console.log(`scaffolder task ${id}\n`);
-    const { status, output } = await followTask(id, headers);
+    const { status, output } = await runTemplateTask(BASE, headers, templateRef, values);
     console.log(`\ntask ${status}`);
     printOutput(output);
     if (status !== 'completed') process.exitCode = 1;
@@ -88,64 +85,6 @@ function publishCookiecutterTemplates() {
     git(['commit', '-q', '-m', `cookiecutter template ${name}`], work);
     git(['push', '-q', bare, 'main'], work);
     rmSync(work, { recursive: true, force: true });
-  }
-}
-
-async function guestToken() {
-  const res = await fetch(`${BASE}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
-  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
-  return (await res.json()).backstageIdentity.token;
-}
-
-/** Prints the task's event stream until it ends; returns the final status and the template's output. */
-async function followTask(id, headers) {
-  const res = await fetch(`${BASE}/api/scaffolder/v2/tasks/${id}/eventstream`, { headers: { ...headers, Accept: 'text/event-stream' } });
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let status = 'unknown';
-  for await (const chunk of res.body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let cut;
-    while ((cut = buffer.indexOf('\n\n')) >= 0) {
-      const event = buffer.slice(0, cut);
-      buffer = buffer.slice(cut + 2);
-      const data = event.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5)).join('\n');
-      if (!data) continue;
-      const parsed = JSON.parse(data);
-      if (parsed.type === 'log') console.log(stripAnsi(`${parsed.body.stepId ? `[${parsed.body.stepId}] ` : ''}${parsed.body.message}`));
-      if (parsed.type === 'completion') {
-        status = parsed.body.status ?? (parsed.body.error ? 'failed' : 'completed');
-        return { status, output: parsed.body.output ?? {} };
-      }
-    }
-  }
-  return { status, output: {} };
-}
-
-function stripAnsi(text) {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
-}
-
-function printOutput(output) {
-  for (const link of output.links ?? []) console.log(`link: ${link.title ?? ''} ${link.url ?? ''}`);
-  for (const text of output.text ?? []) {
-    console.log(`\n## ${text.title ?? ''}\n${text.content ?? ''}`);
-  }
-}
-
-async function waitFor(check, timeoutMs, what, log) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; backend log:\n${log.slice(-40).join('\n')}`);
-    }
-    await new Promise(r => setTimeout(r, 500));
   }
 }
 

