@@ -176,7 +176,6 @@ ${(fail('auth', 'kind: auth', stepStrategy) + fail('net', 'kind: network', stepS
   });
 
   it('runs parallel blocks concurrently and nested step groups', async () => {
-    const started = Date.now();
     const group = `- stepGroup:
     name: outer
     identifier: outer
@@ -187,12 +186,12 @@ ${(fail('auth', 'kind: auth', stepStrategy) + fail('net', 'kind: network', stepS
           steps:
 ${echo('deep', 'outputs:\n  v: deep-value').replace(/^/gm, '            ')}
 `;
-    const parallel = [step('p1', 'TestSleep', 'ms: 400'), step('p2', 'TestSleep', 'ms: 400'), group].join('');
+    // p1 and p2 each wait until both are running: run one after the other, they would fail.
+    const parallel = [step('p1', 'TestRendezvous', 'key: pair\nparties: 2'), step('p2', 'TestRendezvous', 'key: pair\nparties: 2'), group].join('');
     const detail = await h.run(pipelineYaml(`- parallel:
 ${parallel.replace(/^/gm, '    ')}
 ${echo('after', 'message: "<+execution.steps.outer.steps.inner.steps.deep.output.outputVariables.v>"')}`));
     expect(detail.status).toBe('Success');
-    expect(Date.now() - started).toBeLessThan(790);
     expect(statuses(detail)).toMatchObject({ p1: 'Success', p2: 'Success', outer: 'Success', 'outer.steps.inner': 'Success', 'outer.steps.inner.steps.deep': 'Success', after: 'Success' });
     expect(await h.logLines(detail.id)).toContain('deep-value');
   });

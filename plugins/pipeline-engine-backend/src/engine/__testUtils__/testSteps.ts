@@ -87,11 +87,50 @@ export const sleepIdempotentStep = sleepStep('TestSleep', true);
 /** Non-idempotent sleeper (e.g. "create a repository"). */
 export const sleepOnceStep = sleepStep('TestSleepOnce', false);
 
+const rendezvous = new Map<string, { arrived: number; release: () => void; all: Promise<void> }>();
+
+/**
+ * Waits until `parties` steps of the same execution with the same `key` are
+ * all running at once: steps run one after another never all arrive, so the
+ * step fails after `waitMs` saying so. Proves concurrency without timing.
+ */
+export const rendezvousStep = createStepHandler({
+  type: 'TestRendezvous',
+  description: 'test: waits for its sibling steps to be running too',
+  idempotent: true,
+  spec: z.object({ key: z.string(), parties: z.number(), waitMs: z.number().default(20_000) }),
+  async handler(ctx) {
+    calls.push(`${ctx.execution.id}:${ctx.step.fqn}`);
+    const id = `${ctx.execution.id}:${ctx.spec.key}`;
+    let point = rendezvous.get(id);
+    if (!point) {
+      let release = () => {};
+      const all = new Promise<void>(resolve => (release = resolve));
+      point = { arrived: 0, release, all };
+      rendezvous.set(id, point);
+    }
+    point.arrived++;
+    if (point.arrived === ctx.spec.parties) point.release();
+    const arrivedPoint = point;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      arrivedPoint.all,
+      new Promise<void>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`only ${arrivedPoint.arrived} of ${ctx.spec.parties} steps "${ctx.spec.key}" ran at once`)),
+          ctx.spec.waitMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+  },
+});
+
 /** All test step types. */
-export const testSteps = [echoStep, failStep, sleepIdempotentStep, sleepOnceStep];
+export const testSteps = [echoStep, failStep, sleepIdempotentStep, sleepOnceStep, rendezvousStep];
 
 /** Clears recorded calls and failure counters. */
 export function resetTestSteps(): void {
   calls.length = 0;
   failures.clear();
+  rendezvous.clear();
 }
