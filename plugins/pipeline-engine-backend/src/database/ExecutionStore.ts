@@ -5,7 +5,12 @@ import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch'
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
-import { claimExpiredLease, claimQueued, heldBy } from './executionQueue';
+import {
+  claimExpiredLeases,
+  claimQueued,
+  expireLeasesOfOwners,
+  heldBy,
+} from './executionQueue';
 import { Execution, ExecutionRow, toExecution } from './executionRows';
 import { toJsonColumn } from './jsonColumns';
 import { assertLeaseRequest, leaseLost } from './leases';
@@ -287,17 +292,33 @@ export class ExecutionStore {
   /**
    * Takes over one execution whose lease expired (its owner crashed or
    * stalled), leaving its status as is and incrementing its recovery count.
-   * Call repeatedly until it returns undefined. The caller should check
-   * {@link Execution.recoveryCount} to give up on executions that crash
-   * every replica, and {@link ExecutionStore.listRunningNodes} to resume.
+   * The caller should check {@link Execution.recoveryCount} to give up on
+   * executions that crash every replica, and
+   * {@link ExecutionStore.listRunningNodes} to resume.
    */
   async claimExpired(
     ownerId: string,
     leaseMs: number,
   ): Promise<Execution | undefined> {
+    const [first] = await this.claimExpiredBatch(ownerId, leaseMs, 1);
+    return first;
+  }
+
+  /**
+   * Like {@link ExecutionStore.claimExpired} for up to `limit` executions in
+   * one statement (a replica filling its free slots after a crash).
+   */
+  async claimExpiredBatch(
+    ownerId: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<Execution[]> {
     assertLeaseRequest(ownerId, leaseMs);
-    const row = await claimExpiredLease(this.db, ownerId, leaseMs);
-    return row ? toExecution(row) : undefined;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new InputError(`Invalid claim limit ${limit}`);
+    }
+    const rows = await claimExpiredLeases(this.db, ownerId, leaseMs, limit);
+    return rows.map(toExecution);
   }
 
   /**
@@ -312,6 +333,30 @@ export class ExecutionStore {
       lease_expires_at: dbNow(this.db),
     });
     return updated === 1;
+  }
+
+  /**
+   * Gives up every lease `ownerId` holds (graceful shutdown), so that any
+   * replica can take the executions over at once. Returns how many.
+   */
+  async releaseLeasesOf(ownerId: string): Promise<number> {
+    return this.db('executions')
+      .where({ lease_owner: ownerId })
+      .whereIn('status', [...LEASED_EXECUTION_STATUSES])
+      .update({ lease_expires_at: dbNow(this.db), updated_at: dbNow(this.db) });
+  }
+
+  /**
+   * Ends the leases of every owner whose id starts with `ownerPrefix`
+   * except `keepOwnerId`: a restarted replica frees what its dead
+   * predecessors (same instance id) held, without waiting for expiry.
+   */
+  async expireLeasesOfOwners(
+    ownerPrefix: string,
+    keepOwnerId?: string,
+  ): Promise<number> {
+    if (!ownerPrefix) throw new InputError('An owner prefix is required');
+    return expireLeasesOfOwners(this.db, ownerPrefix, keepOwnerId);
   }
 
   /**
