@@ -72,8 +72,12 @@ export class StepProcessStore {
       ...(row.boot_id !== null ? { bootId: row.boot_id } : {}),
       ...(row.pgid !== null ? { pgid: Number(row.pgid) } : {}),
       ...(row.start_time !== null ? { startTime: row.start_time } : {}),
-      ...(row.container_name !== null ? { containerName: row.container_name } : {}),
-      ...(row.container_command !== null ? { containerCommand: row.container_command } : {}),
+      ...(row.container_name !== null
+        ? { containerName: row.container_name }
+        : {}),
+      ...(row.container_command !== null
+        ? { containerCommand: row.container_command }
+        : {}),
     }));
   }
 }

@@ -11,8 +11,15 @@ const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
  * backends on one host need different workspace roots anyway.
  */
 export function defaultInstanceId(workspaceRoot: string): string {
-  const host = hostname().replace(/[^A-Za-z0-9._-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'host';
-  const dir = createHash('sha256').update(resolve(workspaceRoot)).digest('hex').slice(0, 12);
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 60) || 'host';
+  const dir = createHash('sha256')
+    .update(resolve(workspaceRoot))
+    .digest('hex')
+    .slice(0, 12);
   return `${host}-${dir}`;
 }
 

@@ -31,23 +31,38 @@ export async function killLeftoverStepProcesses(options: {
   const bootId = readBootId();
   for (const leftover of leftovers) {
     try {
-      if (leftover.pgid !== undefined) await killLeftoverGroup(leftover, bootId, logger);
+      if (leftover.pgid !== undefined)
+        await killLeftoverGroup(leftover, bootId, logger);
       if (leftover.containerName && leftover.containerCommand) {
-        logger.info(`removing container ${leftover.containerName} left by an earlier run of this backend`);
-        await removeContainer(leftover.containerCommand, leftover.containerName, scrubbedEnvironment(CONTAINER_CLIENT_VARIABLES));
+        logger.info(
+          `removing container ${leftover.containerName} left by an earlier run of this backend`,
+        );
+        await removeContainer(
+          leftover.containerCommand,
+          leftover.containerName,
+          scrubbedEnvironment(CONTAINER_CLIENT_VARIABLES),
+        );
       }
       await store.remove(leftover.id);
     } catch (error) {
-      logger.warn(`could not clean up step process ${leftover.id}: ${stringifyError(error)}`);
+      logger.warn(
+        `could not clean up step process ${leftover.id}: ${stringifyError(error)}`,
+      );
     }
   }
   return leftovers.length;
 }
 
-async function killLeftoverGroup(leftover: StoredStepProcess, bootId: string | undefined, logger: LoggerService): Promise<void> {
+async function killLeftoverGroup(
+  leftover: StoredStepProcess,
+  bootId: string | undefined,
+  logger: LoggerService,
+): Promise<void> {
   const pgid = leftover.pgid!;
   if (!bootId || leftover.startTime === undefined) {
-    logger.warn(`step process group ${pgid} left by an earlier run was not killed: its identity cannot be checked on this host`);
+    logger.warn(
+      `step process group ${pgid} left by an earlier run was not killed: its identity cannot be checked on this host`,
+    );
     return;
   }
   // After a reboot nothing of it runs, and start times count anew.
@@ -55,12 +70,16 @@ async function killLeftoverGroup(leftover: StoredStepProcess, bootId: string | u
   const startTime = leftover.startTime;
   let targets = groupOf(pgid, startTime);
   if (!targets.length) return;
-  logger.info(`killing step process group ${pgid} (${targets.length} process(es)) left by an earlier run of this backend`);
+  logger.info(
+    `killing step process group ${pgid} (${targets.length} process(es)) left by an earlier run of this backend`,
+  );
   const deadline = Date.now() + GONE_WITHIN_MS;
   // Again until none is left: a member may fork between listing and kill.
   while (targets.length && Date.now() < deadline) {
     const leaderAlive = targets.some(target => target.pid === pgid);
-    for (const pid of leaderAlive ? [-pgid] : targets.map(target => target.pid)) {
+    for (const pid of leaderAlive
+      ? [-pgid]
+      : targets.map(target => target.pid)) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch (error) {

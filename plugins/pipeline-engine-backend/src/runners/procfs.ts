@@ -22,7 +22,12 @@ export function readProcessStat(pid: number): ProcessStat | undefined {
   // cmajflt utime stime cutime cstime priority nice threads itrealvalue
   // starttime ...`; comm may contain spaces and parentheses.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { pid, state: fields[0], pgid: Number(fields[2]), startTime: fields[19] };
+  return {
+    pid,
+    state: fields[0],
+    pgid: Number(fields[2]),
+    startTime: fields[19],
+  };
 }
 
 /** Every live (not zombie) process in group `pgid`, from /proc. */
@@ -37,7 +42,8 @@ export function processGroupMembers(pgid: number): ProcessStat[] {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readProcessStat(Number(entry));
-    if (stat && stat.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X') members.push(stat);
+    if (stat && stat.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X')
+      members.push(stat);
   }
   return members;
 }
@@ -45,7 +51,10 @@ export function processGroupMembers(pgid: number): ProcessStat[] {
 /** This boot of the host (Linux); start times are only comparable within one. */
 export function readBootId(): string | undefined {
   try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+    return (
+      readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() ||
+      undefined
+    );
   } catch {
     return undefined;
   }

@@ -13,9 +13,15 @@ export type ForgetStepProcess = () => Promise<void>;
  */
 export interface StepProcessTracker {
   /** A process group that was just started; `startTime` from /proc tells it apart from a reused pid. */
-  processGroupStarted(group: { pgid: number; startTime?: string }): Promise<ForgetStepProcess>;
+  processGroupStarted(group: {
+    pgid: number;
+    startTime?: string;
+  }): Promise<ForgetStepProcess>;
   /** A container about to be started (recorded first: its name is known in advance). */
-  containerStarting(container: { name: string; command: string }): Promise<ForgetStepProcess>;
+  containerStarting(container: {
+    name: string;
+    command: string;
+  }): Promise<ForgetStepProcess>;
 }
 
 /** A tracker that writes to the `step_processes` table under `instanceId`. */
@@ -34,9 +40,15 @@ export function createStepProcessTracker(options: {
   }): Promise<ForgetStepProcess> => {
     let id: string;
     try {
-      id = await store.add({ instanceId, ...(bootId ? { bootId } : {}), ...fields });
+      id = await store.add({
+        instanceId,
+        ...(bootId ? { bootId } : {}),
+        ...fields,
+      });
     } catch (error) {
-      logger.warn(`could not record a step process; a crash would leave it running: ${stringifyError(error)}`);
+      logger.warn(
+        `could not record a step process; a crash would leave it running: ${stringifyError(error)}`,
+      );
       return async () => {};
     }
     return async () => {
@@ -44,12 +56,19 @@ export function createStepProcessTracker(options: {
         await store.remove(id);
       } catch (error) {
         // Harmless: the next start of this instance finds it gone.
-        logger.warn(`could not forget ended step process ${id}: ${stringifyError(error)}`);
+        logger.warn(
+          `could not forget ended step process ${id}: ${stringifyError(error)}`,
+        );
       }
     };
   };
   return {
-    processGroupStarted: group => record({ pgid: group.pgid, startTime: group.startTime }),
-    containerStarting: container => record({ containerName: container.name, containerCommand: container.command }),
+    processGroupStarted: group =>
+      record({ pgid: group.pgid, startTime: group.startTime }),
+    containerStarting: container =>
+      record({
+        containerName: container.name,
+        containerCommand: container.command,
+      }),
   };
 }
