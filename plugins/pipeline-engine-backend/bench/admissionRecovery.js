@@ -167,7 +167,7 @@ async function benchAdmission({ count, concurrency, pollMs }) {
       (
         await call(
           'GET',
-          `/executions?orgIdentifier=default&projectIdentifier=bench&status=Queued,Running&limit=1`,
+          `/executions?org=default&project=bench&pipeline=admission&status=Queued,Running&limit=1`,
         )
       ).totalCount;
     for (let i = 0; i < 20; i++) await execute();

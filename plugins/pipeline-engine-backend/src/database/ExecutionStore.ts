@@ -2,6 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch';
+import { EnqueueBatcher } from './enqueueBatch';
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
@@ -109,6 +110,8 @@ export class ExecutionStore {
   }
 
   private readonly cipher: SecretCipher | undefined;
+  /** New executions, written in groups (see EnqueueBatcher). */
+  private readonly enqueued: EnqueueBatcher;
 
   /** Wraps an already migrated Knex client. */
   constructor(
@@ -116,11 +119,13 @@ export class ExecutionStore {
     options: ExecutionStoreOptions = {},
   ) {
     this.cipher = options.secretCipher;
+    this.enqueued = new EnqueueBatcher(db);
   }
 
   /**
    * Queues a new execution, numbering it after the previous run of the same
-   * pipeline. ConflictError if `id` is given and already used.
+   * pipeline. ConflictError if `id` is given and already used. Executions
+   * enqueued at the same time are written in one transaction.
    */
   async enqueue(input: NewExecution): Promise<Execution> {
     assertPipelineKey(input);
@@ -133,42 +138,23 @@ export class ExecutionStore {
       pipeline_identifier: input.pipelineIdentifier,
     };
     try {
-      return await this.db.transaction(async tx => {
-        // Upsert-and-increment: atomic on both databases, and the row lock
-        // it takes on PostgreSQL orders concurrent enqueues of a pipeline.
-        const [counter] = await tx('execution_sequences')
-          .insert({ ...key, last_sequence_id: 1 })
-          .onConflict(Object.keys(key))
-          .merge({
-            last_sequence_id: tx.raw('?? + 1', [
-              'execution_sequences.last_sequence_id',
-            ]),
-          })
-          .returning('last_sequence_id');
-        const now = dbNow(tx);
-        const [row] = await tx('executions')
-          .insert({
-            id,
-            ...key,
-            pipeline_version: input.pipelineVersion,
-            pipeline_yaml: input.pipelineYaml,
-            sequence_id: Number(counter.last_sequence_id),
-            status: 'Queued',
-            inputs: toJsonColumn(input.inputs ?? {}),
-            triggered_by: toJsonColumn(triggeredByJson(input.triggeredBy)),
-            trigger_type: input.triggerType,
-            trigger_identifier: input.triggerIdentifier ?? null,
-            trigger_payload: payload,
-            created_at: now,
-            updated_at: now,
-            abort_requested: false,
-            attempt: 0,
-            recovery_count: 0,
-            log_seq: 0,
-          })
-          .returning('*');
-        return toExecution(row);
+      const row = await this.enqueued.add({
+        id,
+        ...key,
+        pipeline_version: input.pipelineVersion,
+        pipeline_yaml: input.pipelineYaml,
+        status: 'Queued',
+        inputs: toJsonColumn(input.inputs ?? {}) as string,
+        triggered_by: toJsonColumn(triggeredByJson(input.triggeredBy)) as string,
+        trigger_type: input.triggerType,
+        trigger_identifier: input.triggerIdentifier ?? null,
+        trigger_payload: payload,
+        abort_requested: false,
+        attempt: 0,
+        recovery_count: 0,
+        log_seq: 0,
       });
+      return toExecution(row);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`Execution '${id}' already exists`);

@@ -212,7 +212,7 @@ describe('crash clean-up and recovery (child-process backend, SQLite)', () => {
     // The shell, its background subshell and their sleeps.
     expect(members.length).toBeGreaterThanOrEqual(2);
     orphans.push(...members.map(m => m.pid));
-    const before = await db('executions').where({ id }).first();
+    const before = await db!('executions').where({ id }).first();
     const crashedLeaseExpiresAt = Number(before.lease_expires_at);
     expect(before.status).toBe('Running');
 
@@ -236,7 +236,7 @@ describe('crash clean-up and recovery (child-process backend, SQLite)', () => {
       [],
     );
     expect(
-      await db('step_processes').where({
+      await db!('step_processes').where({
         pgid: group.pgid,
         start_time: group.startTime,
       }),

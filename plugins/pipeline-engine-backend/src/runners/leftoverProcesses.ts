@@ -3,7 +3,7 @@ import { stringifyError } from '@backstage/errors';
 import type { StepProcessStore, StoredStepProcess } from '../database';
 import { removeContainer } from './dockerRunner';
 import { CONTAINER_CLIENT_VARIABLES, scrubbedEnvironment } from './environment';
-import { processGroupMembers, readBootId, type ProcessStat } from './procfs';
+import { liveProcesses, readBootId, type ProcessStat } from './procfs';
 
 const POLL_MS = 20;
 /** How long to wait for killed processes to disappear from /proc. */
@@ -28,79 +28,112 @@ export async function killLeftoverStepProcesses(options: {
 }): Promise<number> {
   const { store, instanceId, logger } = options;
   const leftovers = await store.listForInstance(instanceId);
+  if (!leftovers.length) return 0;
   const bootId = readBootId();
-  for (const leftover of leftovers) {
-    try {
-      if (leftover.pgid !== undefined)
-        await killLeftoverGroup(leftover, bootId, logger);
-      if (leftover.containerName && leftover.containerCommand) {
+  const groups = leftovers.filter(
+    leftover =>
+      leftover.pgid !== undefined && identifiable(leftover, bootId, logger),
+  );
+  let alive = liveGroups(groups);
+  if (alive.size) {
+    logger.info(
+      `killing ${alive.size} step process group(s) left by an earlier run of this backend`,
+    );
+  }
+  // All groups at once, again until none is left: a member may fork
+  // between listing and kill.
+  const deadline = Date.now() + GONE_WITHIN_MS;
+  while (alive.size && Date.now() < deadline) {
+    for (const [pgid, members] of alive) {
+      const leaderAlive = members.some(member => member.pid === pgid);
+      for (const pid of leaderAlive
+        ? [-pgid]
+        : members.map(member => member.pid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code;
+          if (code !== 'ESRCH')
+            logger.warn(`could not kill leftover step process ${pid}: ${code}`);
+        }
+      }
+    }
+    await new Promise(resolve => setTimeout(resolve, POLL_MS));
+    alive = liveGroups(groups);
+  }
+  if (alive.size)
+    logger.warn(`${alive.size} leftover step process group(s) did not die`);
+  await Promise.all(
+    leftovers
+      .filter(leftover => leftover.containerName && leftover.containerCommand)
+      .map(leftover => {
         logger.info(
           `removing container ${leftover.containerName} left by an earlier run of this backend`,
         );
-        await removeContainer(
-          leftover.containerCommand,
-          leftover.containerName,
+        return removeContainer(
+          leftover.containerCommand!,
+          leftover.containerName!,
           scrubbedEnvironment(CONTAINER_CLIENT_VARIABLES),
         );
-      }
+      }),
+  );
+  for (const leftover of leftovers) {
+    try {
       await store.remove(leftover.id);
     } catch (error) {
       logger.warn(
-        `could not clean up step process ${leftover.id}: ${stringifyError(error)}`,
+        `could not forget step process ${leftover.id}: ${stringifyError(error)}`,
       );
     }
   }
   return leftovers.length;
 }
 
-async function killLeftoverGroup(
+/** Whether a recorded group can be told apart from a later process with its pid. */
+function identifiable(
   leftover: StoredStepProcess,
   bootId: string | undefined,
   logger: LoggerService,
-): Promise<void> {
-  const pgid = leftover.pgid!;
+): boolean {
   if (!bootId || leftover.startTime === undefined) {
     logger.warn(
-      `step process group ${pgid} left by an earlier run was not killed: its identity cannot be checked on this host`,
+      `step process group ${leftover.pgid} left by an earlier run was not killed: its identity cannot be checked on this host`,
     );
-    return;
+    return false;
   }
   // After a reboot nothing of it runs, and start times count anew.
-  if (leftover.bootId !== bootId) return;
-  const startTime = leftover.startTime;
-  let targets = groupOf(pgid, startTime);
-  if (!targets.length) return;
-  logger.info(
-    `killing step process group ${pgid} (${targets.length} process(es)) left by an earlier run of this backend`,
-  );
-  const deadline = Date.now() + GONE_WITHIN_MS;
-  // Again until none is left: a member may fork between listing and kill.
-  while (targets.length && Date.now() < deadline) {
-    const leaderAlive = targets.some(target => target.pid === pgid);
-    for (const pid of leaderAlive
-      ? [-pgid]
-      : targets.map(target => target.pid)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-      }
-    }
-    await new Promise(resolve => setTimeout(resolve, POLL_MS));
-    targets = groupOf(pgid, startTime);
-  }
+  return leftover.bootId === bootId;
 }
 
 /**
- * The live processes of the recorded group: none when its leader's pid now
- * belongs to another process (a different start time).
+ * The live processes of each recorded group, from one look at /proc; a
+ * group whose leader's pid now belongs to another process (a different
+ * start time) has none. When the leader exited, the group id cannot have
+ * been reused while the group has members, and the members of the recorded
+ * group started after its leader.
  */
-function groupOf(pgid: number, leaderStartTime: string): ProcessStat[] {
-  const members = processGroupMembers(pgid);
-  const leader = members.find(member => member.pid === pgid);
-  if (leader) return leader.startTime === leaderStartTime ? members : [];
-  // The leader exited; a group id is not reused while the group has members,
-  // and members of the recorded group started after its leader.
-  const recorded = BigInt(leaderStartTime);
-  return members.filter(member => BigInt(member.startTime) >= recorded);
+function liveGroups(groups: StoredStepProcess[]): Map<number, ProcessStat[]> {
+  const byGroup = new Map<number, ProcessStat[]>();
+  if (!groups.length) return byGroup;
+  const wanted = new Set(groups.map(group => group.pgid!));
+  for (const stat of liveProcesses()) {
+    if (!wanted.has(stat.pgid)) continue;
+    const members = byGroup.get(stat.pgid) ?? [];
+    members.push(stat);
+    byGroup.set(stat.pgid, members);
+  }
+  const alive = new Map<number, ProcessStat[]>();
+  for (const group of groups) {
+    const pgid = group.pgid!;
+    const members = byGroup.get(pgid) ?? [];
+    const leader = members.find(member => member.pid === pgid);
+    const recorded = BigInt(group.startTime!);
+    const ours = leader
+      ? leader.startTime === group.startTime
+        ? members
+        : []
+      : members.filter(member => BigInt(member.startTime) >= recorded);
+    if (ours.length) alive.set(pgid, ours);
+  }
+  return alive;
 }

@@ -30,22 +30,26 @@ export function readProcessStat(pid: number): ProcessStat | undefined {
   };
 }
 
-/** Every live (not zombie) process in group `pgid`, from /proc. */
-export function processGroupMembers(pgid: number): ProcessStat[] {
+/** Every live (not zombie) process, from /proc; empty where there is no /proc. */
+export function liveProcesses(): ProcessStat[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
     return [];
   }
-  const members: ProcessStat[] = [];
+  const processes: ProcessStat[] = [];
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readProcessStat(Number(entry));
-    if (stat && stat.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X')
-      members.push(stat);
+    if (stat && stat.state !== 'Z' && stat.state !== 'X') processes.push(stat);
   }
-  return members;
+  return processes;
+}
+
+/** Every live (not zombie) process in group `pgid`, from /proc. */
+export function processGroupMembers(pgid: number): ProcessStat[] {
+  return liveProcesses().filter(stat => stat.pgid === pgid);
 }
 
 /** This boot of the host (Linux); start times are only comparable within one. */
