@@ -88,12 +88,7 @@ function client(port, token) {
         'content-type':
           typeof body === 'string' ? 'application/yaml' : 'application/json',
       },
-      body:
-        body === undefined
-          ? undefined
-          : typeof body === 'string'
-            ? body
-            : JSON.stringify(body),
+      body: typeof body === 'object' ? JSON.stringify(body) : body,
     });
     const text = await response.text();
     if (!response.ok)

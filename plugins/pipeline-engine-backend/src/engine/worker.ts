@@ -109,7 +109,6 @@ export class ExecutionWorker {
     const running = [...this.#running.values()];
     for (const run of running) run.release('the engine is shutting down');
     await Promise.allSettled(running.map(r => r.done));
-    if (!running.length) return;
     try {
       await this.o.store.releaseLeasesOf(this.ownerId);
     } catch (error) {
@@ -152,8 +151,8 @@ export class ExecutionWorker {
           : [];
         if (!batch.length) batch = await this.o.store.claimQueued(this.ownerId, this.o.leaseMs, free);
         if (!batch.length) break;
-        // Stopped while claiming: run nothing more; the leases expire and
-        // the executions are taken over like those of a replica that died.
+        // Stopped while claiming: run nothing more; stop() gives the leases
+        // up (or they expire) and the executions are taken over.
         if (this.#stopped) break;
         claimed = true;
         for (const execution of batch) this.launch(execution);

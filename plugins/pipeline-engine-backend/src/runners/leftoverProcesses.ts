@@ -127,12 +127,13 @@ function liveGroups(groups: StoredStepProcess[]): Map<number, ProcessStat[]> {
     const pgid = group.pgid!;
     const members = byGroup.get(pgid) ?? [];
     const leader = members.find(member => member.pid === pgid);
+    if (leader) {
+      // Another process now has the leader's pid: not our group.
+      if (leader.startTime === group.startTime) alive.set(pgid, members);
+      continue;
+    }
     const recorded = BigInt(group.startTime!);
-    const ours = leader
-      ? leader.startTime === group.startTime
-        ? members
-        : []
-      : members.filter(member => BigInt(member.startTime) >= recorded);
+    const ours = members.filter(member => BigInt(member.startTime) >= recorded);
     if (ours.length) alive.set(pgid, ours);
   }
   return alive;
