@@ -46,6 +46,14 @@ export interface Config {
       leaseSeconds?: number;
       /** How often an idle replica looks for queued executions; default 1000. */
       pollIntervalMs?: number;
+      /**
+       * Identity of this replica, stable across its restarts and unique per
+       * replica (letters, digits, `.`, `_`, `:`, `-`). A replica restarted
+       * with the same id kills the step processes its predecessor left and
+       * takes its executions back at once. Default: the host name and a hash
+       * of `workspace.root`.
+       */
+      instanceId?: string;
     };
 
     /** Scheduled (cron) triggers. */

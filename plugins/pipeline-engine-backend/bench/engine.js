@@ -18,7 +18,15 @@
  *   (d) on PostgreSQL: (a)-(c) again (fresh database), then the drain rate of
  *       M queued 10-step executions with one engine instance vs two (two
  *       in-process engines on separate Knex pools to one database, as in
- *       src/engine/scaleOut.test.ts).
+ *       src/engine/scaleOut.test.ts);
+ *   (e) admission: 500 concurrent executes of a 5-step pipeline against a
+ *       backend (engine only) in a child process on SQLite: request p50/p99
+ *       and the child's peak RSS;
+ *   (f) recovery: kill -9 of that child with 20 ShellScript executions
+ *       running, restart with the same instance id: time until all of them
+ *       moved on, and whether their step processes are gone.
+ *   (e) and (f) are in bench/admissionRecovery.js; `--only=admission,recovery`
+ *   runs just those (any of sqlite, postgres, scale, admission, recovery).
  *
  * SQLite runs in memory. PostgreSQL is read from BENCH_PG_URL (default
  * postgresql://postgres:postgres@127.0.0.1:5433, see scripts/start-postgres.sh);
@@ -61,7 +69,8 @@ const optionValue = (name, fallback) => {
 for (const a of argv) {
   if (
     !/^--(quick|sqlite-only|pg-only|help)$/.test(a) &&
-    !/^--poll-ms=\d+$/.test(a)
+    !/^--poll-ms=\d+$/.test(a) &&
+    !/^--only=(sqlite|postgres|scale|admission|recovery)(,(sqlite|postgres|scale|admission|recovery))*$/.test(a)
   ) {
     console.error(
       `unknown argument ${a}; use --quick, --sqlite-only, --pg-only, --poll-ms=N`,
@@ -81,8 +90,17 @@ if (flag('--sqlite-only') && flag('--pg-only')) {
 }
 
 const QUICK = flag('--quick');
-const RUN_SQLITE = !flag('--pg-only');
-const RUN_PG = !flag('--sqlite-only');
+const ONLY = optionValue('--only', '');
+const only = ONLY ? new Set(ONLY.split(',')) : undefined;
+const RUN_SQLITE = !flag('--pg-only') && (!only || only.has('sqlite'));
+const RUN_PG_BACKEND = !flag('--sqlite-only') && (!only || only.has('postgres'));
+const RUN_SCALE = !flag('--sqlite-only') && (!only || only.has('scale'));
+const RUN_PG = RUN_PG_BACKEND || RUN_SCALE;
+const RUN_ADMISSION = !flag('--pg-only') && (!only || only.has('admission'));
+const RUN_RECOVERY = !flag('--pg-only') && (!only || only.has('recovery'));
+/** (e) concurrent executes; (f) executions interrupted by the kill. */
+const ADMISSION_COUNT = QUICK ? 100 : 500;
+const RECOVERY_COUNT = QUICK ? 5 : 20;
 const SIZES = QUICK
   ? {
       steps: 100,
@@ -1276,6 +1294,39 @@ function summary(all) {
       yesNo(ok ? ratio >= 1.6 : undefined),
     ]);
   }
+  const admission = all.admission;
+  if (admission) {
+    rows.push([
+      `(e) ${ADMISSION_COUNT} concurrent executes, request p99 ms`,
+      'sqlite',
+      admission.error ? 'ERROR' : `${fmt(admission.p99, 0)} (p50 ${fmt(admission.p50, 0)})`,
+      '',
+      '',
+      '≤ 1000 ms',
+      yesNo(admission.error ? undefined : admission.p99 <= 1000),
+    ]);
+    rows.push([
+      `(e) peak backend RSS, MB`,
+      'sqlite',
+      admission.error || admission.peakMb === undefined ? 'ERROR' : fmt(admission.peakMb, 0),
+      '',
+      '',
+      '≤ 600 MB',
+      yesNo(admission.error || admission.peakMb === undefined ? undefined : admission.peakMb <= 600),
+    ]);
+  }
+  const recovery = all.recovery;
+  if (recovery) {
+    rows.push([
+      `(f) kill -9 → all ${RECOVERY_COUNT} moved on, ms after up`,
+      'sqlite',
+      recovery.error ? 'ERROR' : `${fmt(recovery.movedMs, 0)} (boot ${fmt(recovery.bootMs, 0)})`,
+      '',
+      '',
+      '≤ 2000 ms, no orphans',
+      yesNo(recovery.error ? undefined : recovery.movedMs <= 2000 && recovery.leftover === 0),
+    ]);
+  }
   const header = [
     'measurement',
     'database',
@@ -1363,7 +1414,7 @@ async function main() {
       }),
     );
   }
-  if (RUN_PG) {
+  if (RUN_PG_BACKEND) {
     await phase('postgres', async () => {
       // One fresh database; each plugin gets its own schema in it.
       const dbName = await createPgDatabase('backend');
@@ -1377,7 +1428,26 @@ async function main() {
         await dropPgDatabase(dbName);
       }
     });
-    await phase('scale', () => benchScaleOut());
+  }
+  if (RUN_SCALE) await phase('scale', () => benchScaleOut());
+  if (RUN_ADMISSION || RUN_RECOVERY) {
+    const { benchAdmission, benchRecovery } = require('./admissionRecovery');
+    if (RUN_ADMISSION) {
+      console.log(
+        `\n(e) admission: ${ADMISSION_COUNT} concurrent executes of a 5-step pipeline, backend (engine only) in a child process on SQLite, ` +
+          `worker.concurrency ${ENGINE_CONCURRENCY}, pollIntervalMs ${ENGINE_POLL_MS}`,
+      );
+      await phase('admission', () =>
+        benchAdmission({ count: ADMISSION_COUNT, concurrency: ENGINE_CONCURRENCY, pollMs: ENGINE_POLL_MS }),
+      );
+    }
+    if (RUN_RECOVERY) {
+      console.log(
+        `\n(f) recovery: kill -9 of a backend (child process, SQLite file) with ${RECOVERY_COUNT} ShellScript executions running; ` +
+          'restart with the same worker.instanceId (default lease 30 s, poll 1 s)',
+      );
+      await phase('recovery', () => benchRecovery({ count: RECOVERY_COUNT }));
+    }
   }
   summary(all);
   if (strayErrors)

@@ -7,6 +7,8 @@ import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
 import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
+import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
+import { createStepProcessTracker } from './runners';
 import { createLocalGitRouter } from './scm';
 import {
   createPipelineResourceLoader,
@@ -52,19 +54,31 @@ export const pipelineEnginePlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, discovery, httpRouter, permissionsRegistry } = deps;
         const engineConfig = config.getOptionalConfig('pipelineEngine');
-        const { steps, localGit, resolveFileUrls } = await createBuiltinSteps({ config, discovery, auth: deps.auth, catalog: deps.catalog });
-        handlers.add(...steps);
-
         const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
         const stores = await createPipelineEngineStores({
           database: deps.database,
           ...(encryptionKey ? { secretCipher: createAesGcmSecretCipher(encryptionKey) } : {}),
         });
+        const settings = readEngineSettings(engineConfig);
+        const processTracker = createStepProcessTracker({
+          store: stores.stepProcesses,
+          instanceId: settings.worker.instanceId!,
+          logger,
+        });
+        const { steps, localGit, resolveFileUrls } = await createBuiltinSteps({
+          config,
+          discovery,
+          auth: deps.auth,
+          catalog: deps.catalog,
+          processTracker,
+        });
+        handlers.add(...steps);
+
         const { service, worker, registry } = createPipelineEngine({
           stores,
           handlers,
           logger,
-          ...readEngineSettings(engineConfig),
+          ...settings,
           baseUrl: await discovery.getExternalBaseUrl('pipeline-engine'),
         });
         await loadConfiguredPipelines({
@@ -164,9 +178,12 @@ function readEngineSettings(c: Config | undefined): EngineSettingsFromConfig {
   for (const [id, value] of Object.entries(c?.getOptionalConfig('secrets')?.get<Record<string, unknown>>() ?? {})) {
     if (value !== undefined && value !== null) secrets[id] = String(value);
   }
+  const workspaceRoot = c?.getOptionalString('workspace.root') ?? join(tmpdir(), 'pipeline-engine');
+  const instanceId = c?.getOptionalString('worker.instanceId') ?? defaultInstanceId(workspaceRoot);
+  assertInstanceId(instanceId);
   return {
     secrets,
-    workspaceRoot: c?.getOptionalString('workspace.root') ?? join(tmpdir(), 'pipeline-engine'),
+    workspaceRoot,
     defaultStepTimeoutMs,
     expressionMode: c?.getOptionalString('expressions.mode') === 'lenient' ? 'lenient' : 'strict',
     accountIdentifier: c?.getOptionalString('accountIdentifier') ?? 'default',
@@ -174,6 +191,7 @@ function readEngineSettings(c: Config | undefined): EngineSettingsFromConfig {
       concurrency: c?.getOptionalNumber('worker.concurrency') ?? 4,
       leaseMs: (c?.getOptionalNumber('worker.leaseSeconds') ?? 30) * 1000,
       pollMs: c?.getOptionalNumber('worker.pollIntervalMs') ?? 1000,
+      instanceId,
     },
   };
 }

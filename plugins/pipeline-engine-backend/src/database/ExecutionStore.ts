@@ -2,10 +2,16 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch';
+import { EnqueueBatcher } from './enqueueBatch';
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
-import { claimExpiredLease, claimQueued, heldBy } from './executionQueue';
+import {
+  claimExpiredLeases,
+  claimQueued,
+  expireLeasesOfOwners,
+  heldBy,
+} from './executionQueue';
 import { Execution, ExecutionRow, toExecution } from './executionRows';
 import { toJsonColumn } from './jsonColumns';
 import { assertLeaseRequest, leaseLost } from './leases';
@@ -104,6 +110,8 @@ export class ExecutionStore {
   }
 
   private readonly cipher: SecretCipher | undefined;
+  /** New executions, written in groups (see EnqueueBatcher). */
+  private readonly enqueued: EnqueueBatcher;
 
   /** Wraps an already migrated Knex client. */
   constructor(
@@ -111,11 +119,13 @@ export class ExecutionStore {
     options: ExecutionStoreOptions = {},
   ) {
     this.cipher = options.secretCipher;
+    this.enqueued = new EnqueueBatcher(db);
   }
 
   /**
    * Queues a new execution, numbering it after the previous run of the same
-   * pipeline. ConflictError if `id` is given and already used.
+   * pipeline. ConflictError if `id` is given and already used. Executions
+   * enqueued at the same time are written in one transaction.
    */
   async enqueue(input: NewExecution): Promise<Execution> {
     assertPipelineKey(input);
@@ -128,42 +138,23 @@ export class ExecutionStore {
       pipeline_identifier: input.pipelineIdentifier,
     };
     try {
-      return await this.db.transaction(async tx => {
-        // Upsert-and-increment: atomic on both databases, and the row lock
-        // it takes on PostgreSQL orders concurrent enqueues of a pipeline.
-        const [counter] = await tx('execution_sequences')
-          .insert({ ...key, last_sequence_id: 1 })
-          .onConflict(Object.keys(key))
-          .merge({
-            last_sequence_id: tx.raw('?? + 1', [
-              'execution_sequences.last_sequence_id',
-            ]),
-          })
-          .returning('last_sequence_id');
-        const now = dbNow(tx);
-        const [row] = await tx('executions')
-          .insert({
-            id,
-            ...key,
-            pipeline_version: input.pipelineVersion,
-            pipeline_yaml: input.pipelineYaml,
-            sequence_id: Number(counter.last_sequence_id),
-            status: 'Queued',
-            inputs: toJsonColumn(input.inputs ?? {}),
-            triggered_by: toJsonColumn(triggeredByJson(input.triggeredBy)),
-            trigger_type: input.triggerType,
-            trigger_identifier: input.triggerIdentifier ?? null,
-            trigger_payload: payload,
-            created_at: now,
-            updated_at: now,
-            abort_requested: false,
-            attempt: 0,
-            recovery_count: 0,
-            log_seq: 0,
-          })
-          .returning('*');
-        return toExecution(row);
+      const row = await this.enqueued.add({
+        id,
+        ...key,
+        pipeline_version: input.pipelineVersion,
+        pipeline_yaml: input.pipelineYaml,
+        status: 'Queued',
+        inputs: toJsonColumn(input.inputs ?? {}) as string,
+        triggered_by: toJsonColumn(triggeredByJson(input.triggeredBy)) as string,
+        trigger_type: input.triggerType,
+        trigger_identifier: input.triggerIdentifier ?? null,
+        trigger_payload: payload,
+        abort_requested: false,
+        attempt: 0,
+        recovery_count: 0,
+        log_seq: 0,
       });
+      return toExecution(row);
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(`Execution '${id}' already exists`);
@@ -287,17 +278,33 @@ export class ExecutionStore {
   /**
    * Takes over one execution whose lease expired (its owner crashed or
    * stalled), leaving its status as is and incrementing its recovery count.
-   * Call repeatedly until it returns undefined. The caller should check
-   * {@link Execution.recoveryCount} to give up on executions that crash
-   * every replica, and {@link ExecutionStore.listRunningNodes} to resume.
+   * The caller should check {@link Execution.recoveryCount} to give up on
+   * executions that crash every replica, and
+   * {@link ExecutionStore.listRunningNodes} to resume.
    */
   async claimExpired(
     ownerId: string,
     leaseMs: number,
   ): Promise<Execution | undefined> {
+    const [first] = await this.claimExpiredBatch(ownerId, leaseMs, 1);
+    return first;
+  }
+
+  /**
+   * Like {@link ExecutionStore.claimExpired} for up to `limit` executions in
+   * one statement (a replica filling its free slots after a crash).
+   */
+  async claimExpiredBatch(
+    ownerId: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<Execution[]> {
     assertLeaseRequest(ownerId, leaseMs);
-    const row = await claimExpiredLease(this.db, ownerId, leaseMs);
-    return row ? toExecution(row) : undefined;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new InputError(`Invalid claim limit ${limit}`);
+    }
+    const rows = await claimExpiredLeases(this.db, ownerId, leaseMs, limit);
+    return rows.map(toExecution);
   }
 
   /**
@@ -312,6 +319,30 @@ export class ExecutionStore {
       lease_expires_at: dbNow(this.db),
     });
     return updated === 1;
+  }
+
+  /**
+   * Gives up every lease `ownerId` holds (graceful shutdown), so that any
+   * replica can take the executions over at once. Returns how many.
+   */
+  async releaseLeasesOf(ownerId: string): Promise<number> {
+    return this.db('executions')
+      .where({ lease_owner: ownerId })
+      .whereIn('status', [...LEASED_EXECUTION_STATUSES])
+      .update({ lease_expires_at: dbNow(this.db), updated_at: dbNow(this.db) });
+  }
+
+  /**
+   * Ends the leases of every owner whose id starts with `ownerPrefix`
+   * except `keepOwnerId`: a restarted replica frees what its dead
+   * predecessors (same instance id) held, without waiting for expiry.
+   */
+  async expireLeasesOfOwners(
+    ownerPrefix: string,
+    keepOwnerId?: string,
+  ): Promise<number> {
+    if (!ownerPrefix) throw new InputError('An owner prefix is required');
+    return expireLeasesOfOwners(this.db, ownerPrefix, keepOwnerId);
   }
 
   /**

@@ -6,6 +6,7 @@ import { LogStore } from './LogStore';
 import { connectDatabase } from './migrations';
 import { PipelineStore } from './PipelineStore';
 import { SecretCipher } from './secretCipher';
+import { StepProcessStore } from './StepProcessStore';
 import { TriggerStore } from './TriggerStore';
 
 /** All stores of the pipeline engine, sharing one database client. */
@@ -16,6 +17,8 @@ export interface PipelineEngineStores {
   executions: ExecutionStore;
   logs: LogStore;
   executionConfig: ExecutionConfigStore;
+  /** Step process groups and containers alive on replicas. */
+  stepProcesses: StepProcessStore;
 }
 
 /**
@@ -35,5 +38,6 @@ export async function createPipelineEngineStores(options: {
     executions: new ExecutionStore(db, { secretCipher: options.secretCipher }),
     logs: new LogStore(db),
     executionConfig: new ExecutionConfigStore(db),
+    stepProcesses: new StepProcessStore(db),
   };
 }

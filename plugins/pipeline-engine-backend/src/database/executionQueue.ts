@@ -88,15 +88,17 @@ export function claimQueued(
 }
 
 /**
- * Takes over the execution whose lease expired longest ago, keeping its
- * status (the new owner resumes it) and counting the recovery.
+ * Takes over up to `limit` executions whose lease expired, longest expired
+ * first, in one statement, keeping their status (the new owner resumes
+ * them) and counting the recovery.
  */
-export async function claimExpiredLease(
+export function claimExpiredLeases(
   db: Knex,
   ownerId: string,
   leaseMs: number,
-): Promise<ExecutionRow | undefined> {
-  const [row] = await claimSome(
+  limit: number,
+): Promise<ExecutionRow[]> {
+  return claimSome(
     db,
     expired,
     tx => ({
@@ -107,9 +109,26 @@ export async function claimExpiredLease(
       recovery_count: tx.raw('?? + 1', ['recovery_count']),
       updated_at: dbNow(tx),
     }),
-    1,
+    limit,
   );
-  return row;
+}
+
+/**
+ * Ends now the leases of every execution held by an owner whose id starts
+ * with `ownerPrefix`, except `keepOwnerId`: a restarted replica's
+ * predecessors (same instance id) are certainly dead, so their executions
+ * need not wait for the leases to run out. Returns how many were freed.
+ */
+export function expireLeasesOfOwners(
+  db: Knex,
+  ownerPrefix: string,
+  keepOwnerId?: string,
+): Promise<number> {
+  const query = db('executions')
+    .whereIn('status', LEASED)
+    .whereRaw('substr(??, 1, ?) = ?', ['lease_owner', ownerPrefix.length, ownerPrefix]);
+  if (keepOwnerId !== undefined) query.whereNot('lease_owner', keepOwnerId);
+  return query.update({ lease_expires_at: dbNow(db), updated_at: dbNow(db) });
 }
 
 /** WHERE clause matching an execution only while `ownerId` holds its lease. */

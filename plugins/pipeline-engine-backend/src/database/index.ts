@@ -40,6 +40,8 @@ export type {
 } from './TriggerStore';
 
 export { ExecutionStore } from './ExecutionStore';
+export { StepProcessStore } from './StepProcessStore';
+export type { StepProcessRecord, StoredStepProcess } from './StepProcessStore';
 export type {
   ExecutionListOptions,
   ExecutionResult,

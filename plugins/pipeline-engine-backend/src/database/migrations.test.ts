@@ -14,6 +14,7 @@ const TABLES = [
   'node_executions',
   'execution_logs',
   'execution_config_overrides',
+  'step_processes',
 ];
 
 async function existingTables(knex: import('knex').Knex) {

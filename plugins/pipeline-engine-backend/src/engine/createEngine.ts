@@ -6,6 +6,7 @@ import {
   type StepSpecRegistry,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { PipelineEngineStores } from '../database';
+import { killLeftoverStepProcesses } from '../runners';
 import { PipelineEngineService } from '../service/PipelineEngineService';
 import { createExecutionHandler } from './runExecution';
 import type { StepHandlerRegistry } from './stepHandlerRegistry';
@@ -21,7 +22,19 @@ export interface PipelineEngineSettings {
   defaultStepTimeoutMs: number;
   expressionMode: 'strict' | 'lenient';
   accountIdentifier: string;
-  worker: { concurrency: number; leaseMs: number; pollMs: number; abortPollMs?: number; ownerId?: string };
+  worker: {
+    concurrency: number;
+    leaseMs: number;
+    pollMs: number;
+    abortPollMs?: number;
+    ownerId?: string;
+    /**
+     * Stable identity of this replica across restarts: with it, a restart
+     * kills the step processes its crashed predecessor left and takes its
+     * executions back at once.
+     */
+    instanceId?: string;
+  };
   /** Base URL for execution links. */
   baseUrl?: string;
 }
@@ -47,6 +60,12 @@ export function createPipelineEngine(s: PipelineEngineSettings): PipelineEngine 
     pollMs: s.worker.pollMs,
     abortPollMs: s.worker.abortPollMs,
     ownerId: s.worker.ownerId,
+    instanceId: s.worker.instanceId,
+    beforeFirstClaim: s.worker.instanceId
+      ? async () => {
+          await killLeftoverStepProcesses({ store: s.stores.stepProcesses, instanceId: s.worker.instanceId!, logger: s.logger });
+        }
+      : undefined,
     run: createExecutionHandler({
       executions: s.stores.executions,
       logs: s.stores.logs,

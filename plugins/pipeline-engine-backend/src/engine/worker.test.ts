@@ -2,17 +2,27 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { Execution, ExecutionStore } from '../database';
 import { ExecutionWorker } from './worker';
 
-/** A store that hands out `queued` in claim batches and counts the calls. */
-function fakeStore(queued: Execution[]) {
-  const calls = { claimQueued: [] as number[], claimExpired: 0 };
+/** A store that hands out `queued` (and `expired`) in claim batches and records the calls. */
+function fakeStore(queued: Execution[], expired: Execution[] = []) {
+  const calls = { claimQueued: [] as number[], claimExpired: [] as number[], log: [] as string[] };
   const store = {
     async claimQueued(_owner: string, _leaseMs: number, limit: number) {
       calls.claimQueued.push(limit);
+      calls.log.push(`claimQueued ${limit}`);
       return queued.splice(0, limit);
     },
-    async claimExpired() {
-      calls.claimExpired++;
-      return undefined;
+    async claimExpiredBatch(_owner: string, _leaseMs: number, limit: number) {
+      calls.claimExpired.push(limit);
+      calls.log.push(`claimExpired ${limit}`);
+      return expired.splice(0, limit);
+    },
+    async expireLeasesOfOwners(prefix: string, keep: string) {
+      calls.log.push(`expireLeasesOfOwners ${prefix} ${keep}`);
+      return 0;
+    },
+    async releaseLeasesOf(owner: string) {
+      calls.log.push(`releaseLeasesOf ${owner}`);
+      return 0;
     },
     async heartbeat() {
       return true;
@@ -62,22 +72,89 @@ describe('ExecutionWorker', () => {
     expect(started).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
-  it('polls for queued work every pollMs but looks for expired leases only every quarter lease', async () => {
+  it('claims orphans before queued work, as many as there are free slots, at most once per poll', async () => {
+    const { store, calls } = fakeStore(['q1', 'q2'].map(execution), ['o1', 'o2', 'o3'].map(execution));
+    const started: string[] = [];
+    const worker = new ExecutionWorker({
+      store,
+      logger: mockServices.logger.mock(),
+      concurrency: 4,
+      leaseMs: 60_000,
+      pollMs: 100,
+      run: async e => {
+        started.push(e.id);
+        await new Promise(() => {});
+      },
+    });
+    worker.start();
+    await sleep(20);
+    expect(started).toEqual(['o1', 'o2', 'o3', 'q1']);
+    expect(calls.log.slice(0, 2)).toEqual(['claimExpired 4', 'claimQueued 1']);
+    await sleep(1000);
+    // Full: no more claims at all while every slot is busy.
+    expect(calls.claimExpired).toEqual([4]);
+    void worker.stop();
+  });
+
+  it('polls for expired leases every pollMs when idle', async () => {
     const { store, calls } = fakeStore([]);
     const worker = new ExecutionWorker({
       store,
       logger: mockServices.logger.mock(),
       concurrency: 2,
-      leaseMs: 400,
+      leaseMs: 60_000,
       pollMs: 10,
       run: async () => undefined,
     });
     worker.start();
     await sleep(250);
     await worker.stop();
-    // ~25 polls for queued work; orphan scans at 0, 100, 200 ms.
-    expect(calls.claimQueued.length).toBeGreaterThan(10);
-    expect(calls.claimExpired).toBeGreaterThanOrEqual(2);
-    expect(calls.claimExpired).toBeLessThanOrEqual(4);
+    expect(calls.claimExpired.length).toBeGreaterThan(10);
+    expect(calls.claimQueued.length).toBe(calls.claimExpired.length);
+  });
+
+  it("at start cleans up, then ends its instance's earlier leases, before it claims anything", async () => {
+    const { store, calls } = fakeStore([]);
+    const worker = new ExecutionWorker({
+      store,
+      logger: mockServices.logger.mock(),
+      concurrency: 2,
+      leaseMs: 60_000,
+      pollMs: 10_000,
+      instanceId: 'host-1',
+      beforeFirstClaim: async () => {
+        calls.log.push('beforeFirstClaim');
+      },
+      run: async () => undefined,
+    });
+    expect(worker.ownerId).toMatch(/^host-1\/[0-9a-f-]{36}$/);
+    worker.start();
+    await worker.ready();
+    await sleep(20);
+    await worker.stop();
+    expect(calls.log.slice(0, 4)).toEqual([
+      'beforeFirstClaim',
+      `expireLeasesOfOwners host-1/ ${worker.ownerId}`,
+      'claimExpired 2',
+      'claimQueued 2',
+    ]);
+  });
+
+  it('gives up the leases of the executions it ran when it stops', async () => {
+    const { store, calls } = fakeStore(['a', 'b'].map(execution));
+    const worker = new ExecutionWorker({
+      store,
+      logger: mockServices.logger.mock(),
+      concurrency: 2,
+      leaseMs: 60_000,
+      pollMs: 10_000,
+      ownerId: 'replica-1',
+      run: (_e, lease) => new Promise<void>(resolve => lease.signal.addEventListener('abort', () => resolve())),
+    });
+    worker.start();
+    await sleep(20);
+    expect(worker.runningCount).toBe(2);
+    await worker.stop();
+    expect(calls.log.at(-1)).toBe('releaseLeasesOf replica-1');
   });
 });

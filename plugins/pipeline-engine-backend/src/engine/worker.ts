@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stringifyError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Execution, ExecutionStore } from '../database';
+import { instanceOwnerPrefix, leaseOwnerId } from './instanceIdentity';
 
 /** Runs one claimed execution; must stop (without further writes) when `signal` fires. */
 export type ExecutionHandler = (
@@ -31,8 +32,20 @@ export interface ExecutionWorkerOptions {
   pollMs: number;
   /** How often a running execution checks for an abort request made on another replica. */
   abortPollMs?: number;
-  /** This replica's identity; random by default. */
+  /**
+   * This replica's stable identity (`pipelineEngine.worker.instanceId`). The
+   * lease owner id becomes `<instanceId>/<random>`, and at start the leases
+   * of earlier runs of the same instance, which are certainly dead, are
+   * ended at once instead of when they expire.
+   */
+  instanceId?: string;
+  /** The lease owner id; derived from `instanceId`, or random. For tests. */
   ownerId?: string;
+  /**
+   * Runs once before the first claim, e.g. to kill the step processes that
+   * an earlier run of this instance left behind.
+   */
+  beforeFirstClaim?: () => Promise<void>;
 }
 
 /**
@@ -51,9 +64,11 @@ export class ExecutionWorker {
   #again = false;
   #finished = 0;
   #lastOrphanScan = 0;
+  #prepared: Promise<void> | undefined;
 
   constructor(private readonly o: ExecutionWorkerOptions) {
-    this.ownerId = o.ownerId ?? `pipeline-engine-${randomUUID()}`;
+    this.ownerId =
+      o.ownerId ?? (o.instanceId ? leaseOwnerId(o.instanceId) : `pipeline-engine-${randomUUID()}`);
   }
 
   /** Starts claiming. */
@@ -61,6 +76,14 @@ export class ExecutionWorker {
     if (!this.#stopped) return;
     this.#stopped = false;
     this.schedule(0);
+  }
+
+  /**
+   * Resolves once the worker has done its start-up work (leftover processes
+   * killed, the leases of earlier runs of this instance ended).
+   */
+  ready(): Promise<void> {
+    return this.prepare();
   }
 
   /** Looks for work now (e.g. right after an enqueue on this replica). */
@@ -77,13 +100,20 @@ export class ExecutionWorker {
 
   /**
    * Stops claiming and stops local executions without writing anything
-   * more, leaving them to be taken over once their leases expire.
+   * more, then gives their leases up so that another replica (or this one
+   * after a restart) takes them over at once.
    */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
-    for (const run of this.#running.values()) run.release('the engine is shutting down');
-    await Promise.allSettled([...this.#running.values()].map(r => r.done));
+    const running = [...this.#running.values()];
+    for (const run of running) run.release('the engine is shutting down');
+    await Promise.allSettled(running.map(r => r.done));
+    try {
+      await this.o.store.releaseLeasesOf(this.ownerId);
+    } catch (error) {
+      this.o.logger.warn(`pipeline engine could not release its leases at shutdown: ${stringifyError(error)}`);
+    }
   }
 
   /** Executions this replica ran to their end (or gave up) since it started. */
@@ -110,19 +140,19 @@ export class ExecutionWorker {
     this.#ticking = true;
     let claimed = false;
     try {
+      await this.prepare();
       while (!this.#stopped && this.#running.size < this.o.concurrency) {
-        // Queued work first, as many as there are free slots in one round
-        // trip; orphans, which only appear when a replica died, are looked
-        // for when nothing is queued.
+        // Orphans first (they were running when a replica died or shut
+        // down), then queued work, each time as many as there are free
+        // slots in one round trip.
         const free = this.o.concurrency - this.#running.size;
-        let batch = await this.o.store.claimQueued(this.ownerId, this.o.leaseMs, free);
-        if (!batch.length && this.orphanScanDue()) {
-          const orphan = await this.o.store.claimExpired(this.ownerId, this.o.leaseMs);
-          batch = orphan ? [orphan] : [];
-        }
+        let batch = this.orphanScanDue()
+          ? await this.o.store.claimExpiredBatch(this.ownerId, this.o.leaseMs, free)
+          : [];
+        if (!batch.length) batch = await this.o.store.claimQueued(this.ownerId, this.o.leaseMs, free);
         if (!batch.length) break;
-        // Stopped while claiming: run nothing more; the leases expire and
-        // the executions are taken over like those of a replica that died.
+        // Stopped while claiming: run nothing more; stop() gives the leases
+        // up (or they expire) and the executions are taken over.
         if (this.#stopped) break;
         claimed = true;
         for (const execution of batch) this.launch(execution);
@@ -139,15 +169,36 @@ export class ExecutionWorker {
   }
 
   /**
-   * Whether to look for expired leases now. A lease runs for `leaseMs`, so
-   * looking every quarter of it finds an orphan soon enough; polling for
-   * queued work (every `pollMs`) does not need to pay for it each time.
+   * Whether to look for expired leases now: at most once per `pollMs`, so
+   * that leases given up at a shutdown are taken over within a poll (the
+   * claim is one indexed statement).
    */
   private orphanScanDue(): boolean {
     const now = Date.now();
-    if (now - this.#lastOrphanScan < Math.max(this.o.pollMs, this.o.leaseMs / 4)) return false;
+    if (this.#lastOrphanScan !== 0 && now - this.#lastOrphanScan < this.o.pollMs) return false;
     this.#lastOrphanScan = now;
     return true;
+  }
+
+  /**
+   * Start-up work, once: kill what an earlier run of this instance left
+   * behind, then end its leases so the first claim takes its executions.
+   */
+  private prepare(): Promise<void> {
+    this.#prepared ??= (async () => {
+      try {
+        await this.o.beforeFirstClaim?.();
+      } catch (error) {
+        this.o.logger.warn(`pipeline engine start-up clean-up failed: ${stringifyError(error)}`);
+      }
+      if (!this.o.instanceId) return;
+      const freed = await this.o.store.expireLeasesOfOwners(instanceOwnerPrefix(this.o.instanceId), this.ownerId);
+      if (freed) this.o.logger.info(`pipeline engine resumes ${freed} execution(s) of its previous run`);
+    })().catch(error => {
+      this.#prepared = undefined; // the next tick tries again
+      throw error;
+    });
+    return this.#prepared;
   }
 
   private launch(execution: Execution): void {

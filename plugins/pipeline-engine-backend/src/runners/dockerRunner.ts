@@ -9,6 +9,7 @@ import {
 } from './environment';
 import { runProcessGroup } from './processGroup';
 import type { RunnerSettings } from './settings';
+import type { StepProcessTracker } from './stepProcessTracker';
 import type { ContainerOptions, ProcessIo, ProcessRequest, ProcessResult, StepRunner } from './types';
 
 /** Where containers see the stage workspace (Harness CI's path). */
@@ -51,7 +52,10 @@ function containerName(label: string): string {
 export class DockerRunner implements StepRunner {
   readonly kind = 'docker' as const;
 
-  constructor(private readonly settings: RunnerSettings) {}
+  constructor(
+    private readonly settings: RunnerSettings,
+    private readonly tracker?: StepProcessTracker,
+  ) {}
 
   /** The `run` arguments and the client environment for a request; exposed for tests and logs. */
   buildInvocation(request: ProcessRequest, io: Pick<ProcessIo, 'workspace' | 'label'>): { name: string; args: string[]; env: Record<string, string> } {
@@ -100,6 +104,9 @@ export class DockerRunner implements StepRunner {
       );
     }
     io.logger.info(`${docker.command} ${args.map(a => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+    // Recorded before it starts: killing the client (or the backend) does
+    // not stop a container, so a restarted backend removes it by name.
+    const forgetContainer = await this.tracker?.containerStarting({ name, command: program });
     const result = await runProcessGroup({
       program,
       args,
@@ -108,7 +115,8 @@ export class DockerRunner implements StepRunner {
       logger: io.logger,
       signal: io.signal,
       graceMs: this.settings.killGraceMs,
-    });
+      tracker: this.tracker,
+    }).finally(() => forgetContainer?.());
     // Killing the client does not stop the container: remove it by name.
     if (result.aborted) await removeContainer(program, name, env);
     return result;
@@ -121,7 +129,8 @@ export class DockerRunner implements StepRunner {
   }
 }
 
-function removeContainer(program: string, name: string, env: Record<string, string>): Promise<void> {
+/** Removes (and so kills) a container by name with the container CLI; never rejects. */
+export function removeContainer(program: string, name: string, env: Record<string, string>): Promise<void> {
   return new Promise(resolve => {
     const child = spawn(program, ['rm', '-f', name], { env, stdio: 'ignore' });
     const timer = setTimeout(() => {

@@ -2,6 +2,7 @@ import type { StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { CONTAINER_RUNNER_MISSING, DockerRunner } from './dockerRunner';
 import { LocalRunner } from './localRunner';
 import type { RunnerSettings } from './settings';
+import type { StepProcessTracker } from './stepProcessTracker';
 import type { ContainerOptions, StepRunner } from './types';
 
 export { CONTAINER_RUNNER_MISSING, CONTAINER_SCRATCH, CONTAINER_WORKSPACE, DockerRunner } from './dockerRunner';
@@ -10,6 +11,9 @@ export { checkEnvironmentNames, findProgram, scrubbedEnvironment } from './envir
 export { OutputTail, processGroupAlive, runProcessGroup, TAIL_LINES } from './processGroup';
 export type { ProcessGroupOptions } from './processGroup';
 export { readHttpSettings, readRunnerSettings } from './settings';
+export { killLeftoverStepProcesses } from './leftoverProcesses';
+export { createStepProcessTracker } from './stepProcessTracker';
+export type { ForgetStepProcess, StepProcessTracker } from './stepProcessTracker';
 export type { HttpSettings, RunnerSettings } from './settings';
 export type { ContainerOptions, ProcessIo, ProcessPaths, ProcessRequest, ProcessResult, StepRunner } from './types';
 
@@ -24,9 +28,10 @@ export class StepRunners {
   readonly local: LocalRunner;
   readonly docker: DockerRunner | undefined;
 
-  constructor(readonly settings: RunnerSettings) {
-    this.local = new LocalRunner(settings);
-    this.docker = settings.docker ? new DockerRunner(settings) : undefined;
+  /** `tracker` records step processes so that a restart after a crash can kill them. */
+  constructor(readonly settings: RunnerSettings, tracker?: StepProcessTracker) {
+    this.local = new LocalRunner(settings, tracker);
+    this.docker = settings.docker ? new DockerRunner(settings, tracker) : undefined;
   }
 
   /**

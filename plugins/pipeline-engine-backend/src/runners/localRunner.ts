@@ -1,6 +1,7 @@
 import { checkEnvironmentNames, findProgram, scrubbedEnvironment } from './environment';
 import { runProcessGroup } from './processGroup';
 import type { RunnerSettings } from './settings';
+import type { StepProcessTracker } from './stepProcessTracker';
 import type { ProcessIo, ProcessRequest, ProcessResult, StepRunner } from './types';
 
 /** The message shown when a step needs the local runner and it is off. */
@@ -16,7 +17,10 @@ export const LOCAL_RUNNER_DISABLED =
 export class LocalRunner implements StepRunner {
   readonly kind = 'local' as const;
 
-  constructor(private readonly settings: RunnerSettings) {}
+  constructor(
+    private readonly settings: RunnerSettings,
+    private readonly tracker?: StepProcessTracker,
+  ) {}
 
   get enabled(): boolean {
     return this.settings.local.enabled;
@@ -46,6 +50,7 @@ export class LocalRunner implements StepRunner {
       logger: io.logger,
       signal: io.signal,
       graceMs: this.settings.killGraceMs,
+      tracker: this.tracker,
     });
   }
 }

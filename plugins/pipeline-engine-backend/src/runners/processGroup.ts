@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { readProcessStat } from './procfs';
+import type { StepProcessTracker } from './stepProcessTracker';
 import type { ProcessResult } from './types';
 
 /** Lines kept for error messages. */
@@ -22,6 +24,8 @@ export interface ProcessGroupOptions {
   signal: AbortSignal;
   /** Time between SIGTERM and SIGKILL. */
   graceMs: number;
+  /** Records the group while it runs, so a restarted backend can kill it after a crash. */
+  tracker?: StepProcessTracker;
 }
 
 /** The last lines of output across streams, for error messages. */
@@ -112,6 +116,11 @@ export function runProcessGroup(o: ProcessGroupOptions): Promise<ProcessResult> 
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
+    // Read at once, while the pid surely is this child's.
+    const forget =
+      groups && o.tracker && child.pid !== undefined
+        ? o.tracker.processGroupStarted({ pgid: child.pid, startTime: readProcessStat(child.pid)?.startTime })
+        : undefined;
     const tail = new OutputTail();
     let aborted = false;
     let abortedAt = 0;
@@ -173,6 +182,7 @@ export function runProcessGroup(o: ProcessGroupOptions): Promise<ProcessResult> 
         clearTimeout(timer);
         child.stdout.destroy();
         child.stderr.destroy();
+        if (forget) await (await forget)();
         resolve({ exitCode, signal: exitSignal, aborted, tail: tail.lines() });
       };
       void finish();

@@ -3,6 +3,7 @@ import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { ConnectorResolver } from '../connectors';
+import type { StepProcessTracker } from '../runners';
 import { createCatalogSteps } from './catalog';
 import { createCookieCutterStep } from './cookiecutter';
 import { createFileUrlResolver, createGitSteps, readGitStepsConfig } from './git';
@@ -16,6 +17,8 @@ export interface BuiltinStepsOptions {
   discovery: DiscoveryService;
   auth: AuthService;
   catalog: CatalogService;
+  /** Records step processes so that a restart after a crash can kill them. */
+  processTracker?: StepProcessTracker;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
   const resolveFileUrls = createFileUrlResolver({ connectors, localGit });
   const steps: Array<StepHandler<any>> = [
     waitStep,
-    ...createRunSteps({ config }),
+    ...createRunSteps({ config, processTracker: options.processTracker }),
     ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage }),
     createCookieCutterStep({
       engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',

@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { readHttpSettings, readRunnerSettings, StepRunners } from '../../runners';
+import { readHttpSettings, readRunnerSettings, StepRunners, type StepProcessTracker } from '../../runners';
 import { createCreateResourceStep } from './createResource';
 import { createHttpStep } from './http';
 import { createPluginStep } from './plugin';
@@ -22,6 +22,8 @@ export type { ShellScriptSpec } from './shellScript';
 export interface RunStepsOptions {
   /** The root config; `pipelineEngine.runners` and `pipelineEngine.http` are read. */
   config: Config;
+  /** Records step processes so that a restart after a crash can kill them. */
+  processTracker?: StepProcessTracker;
 }
 
 /**
@@ -30,7 +32,7 @@ export interface RunStepsOptions {
  * the config is malformed (a bad grace period or allow-list pattern).
  */
 export function createRunSteps(options: RunStepsOptions): StepHandler[] {
-  const runners = new StepRunners(readRunnerSettings(options.config));
+  const runners = new StepRunners(readRunnerSettings(options.config), options.processTracker);
   const http = readHttpSettings(options.config);
   return [
     createRunStep(runners),

@@ -1,0 +1,36 @@
+/*
+ * A real Backstage backend with the pipeline engine, run as a child process
+ * (`node -r @backstage/cli/config/nodeTransform.cjs childBackend.ts`) so that
+ * tests and benches can kill it with SIGKILL and start it again. The config
+ * comes as JSON in PIPELINE_ENGINE_CHILD_CONFIG; the process sends
+ * `{ ready: true }` over IPC once the backend has started.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { pipelineEnginePlugin } from '../../plugin';
+
+async function main() {
+  const config = JSON.parse(process.env.PIPELINE_ENGINE_CHILD_CONFIG ?? '{}');
+  const backend = createBackend();
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootConfig,
+      deps: {},
+      factory: () => new ConfigReader(config, 'child-backend'),
+    }),
+  );
+  backend.add(pipelineEnginePlugin);
+  await backend.start();
+  process.send?.({ ready: true });
+}
+
+main().catch(error => {
+  process.stderr.write(
+    `child backend failed to start: ${error?.stack ?? error}\n`,
+  );
+  process.exit(1);
+});
