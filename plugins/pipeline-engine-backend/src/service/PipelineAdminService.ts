@@ -227,7 +227,10 @@ export class PipelineAdminService implements PipelineAdminApi {
     identifier: string,
     request: TriggerRunRequest,
     actor: Actor,
-    options: { payload?: Record<string, unknown> } = {},
+    options: {
+      payload?: Record<string, unknown>;
+      deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
+    } = {},
   ): Promise<ExecutionSummary> {
     const trigger = await this.stores.triggers.get(ref, identifier);
     if (!trigger.enabled) {
@@ -261,6 +264,10 @@ export class PipelineAdminService implements PipelineAdminApi {
         triggerType: 'WEBHOOK_CUSTOM',
         triggerIdentifier: identifier,
         ...(options.payload ? { triggerPayload: options.payload as JsonObject } : {}),
+        // Only what the caller sent is its own; the trigger's stored inputs were
+        // written by someone allowed to update the pipeline.
+        callerInputSet: request.inputSet ?? {},
+        ...(options.deniedSecrets ? { deniedSecrets: options.deniedSecrets } : {}),
       },
     );
   }

@@ -41,3 +41,9 @@ export type {
   ResolveResult,
 } from './resolveInputs';
 export { mergeInputSets } from './mergeInputSets';
+export {
+  findInputSecretUses,
+  findSecretReferences,
+  normalizeSecretId,
+} from './inputSecrets';
+export type { InputSecretUse } from './inputSecrets';
