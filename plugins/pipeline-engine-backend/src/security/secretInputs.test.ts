@@ -1,6 +1,16 @@
-import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { AuthorizeResult, isResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
 import { secretUsePermission } from '@idp-pipelines/plugin-pipeline-engine-common';
 import request from 'supertest';
 import { pipelineEnginePlugin } from '../plugin';
@@ -66,19 +76,23 @@ const TRIGGER = `trigger:
 const permissions = createServiceFactory({
   service: coreServices.permissions,
   deps: {},
-  factory: () => ({
-    async authorize(requests: Array<{ permission: { name: string }; resourceRef?: string }>) {
-      return requests.map(({ permission, resourceRef }) => ({
-        result:
-          permission.name !== secretUsePermission.name || ['shared_token', 'team_token'].includes(resourceRef ?? '')
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      }));
-    },
-    async authorizeConditional(requests: unknown[]) {
-      return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
-    },
-  }) as never,
+  factory: () =>
+    ({
+      async authorize(
+        requests: Array<{ permission: { name: string }; resourceRef?: string }>,
+      ) {
+        return requests.map(({ permission, resourceRef }) => ({
+          result:
+            permission.name !== secretUsePermission.name ||
+            ['shared_token', 'team_token'].includes(resourceRef ?? '')
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        }));
+      },
+      async authorizeConditional(requests: unknown[]) {
+        return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+      },
+    }) as never,
 });
 
 const api = '/api/pipeline-engine';
@@ -92,27 +106,45 @@ async function start() {
       mockServices.rootConfig.factory({
         data: {
           pipelineEngine: {
-            secrets: { db_password: 'hunter2-db', team_token: 'team-tok', shared_token: 'shared-tok' },
+            secrets: {
+              db_password: 'hunter2-db',
+              team_token: 'team-tok',
+              shared_token: 'shared-tok',
+            },
             worker: { enabled: false },
           },
         },
       }),
       permissions,
-      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
     ],
   });
-  await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE).expect(201);
+  await request(server)
+    .post(`${api}/pipelines`)
+    .set('Authorization', user)
+    .set('Content-Type', 'application/yaml')
+    .send(PIPELINE)
+    .expect(201);
   return server;
 }
 
-async function executionCount(server: Parameters<typeof request>[0]): Promise<number> {
-  const res = await request(server).get(`${api}/executions?org=default&project=default`).set('Authorization', user).expect(200);
+async function executionCount(
+  server: Parameters<typeof request>[0],
+): Promise<number> {
+  const res = await request(server)
+    .get(`${api}/executions?org=default&project=default`)
+    .set('Authorization', user)
+    .expect(200);
   return res.body.totalCount;
 }
 
 describe('secrets in runtime input values', () => {
   it('registers pipeline-engine.secret.use as a resource permission on secrets', () => {
-    expect(isResourcePermission(secretUsePermission, 'pipeline-engine-secret')).toBe(true);
+    expect(
+      isResourcePermission(secretUsePermission, 'pipeline-engine-secret'),
+    ).toBe(true);
   });
 
   it('REST execute: refuses secrets.getValue the caller may not use, naming input and secret, before queueing', async () => {
@@ -120,10 +152,14 @@ describe('secrets in runtime input values', () => {
     const refused = await request(server)
       .post(`${PIPELINE_URL}/execute`)
       .set('Authorization', user)
-      .send({ inputSet: { title: 'Leak: <+secrets.getValue("db_password")>' } });
+      .send({
+        inputSet: { title: 'Leak: <+secrets.getValue("db_password")>' },
+      });
     expect(refused.status).toBe(403);
     expect(refused.body.error.name).toBe('NotAllowedError');
-    expect(refused.body.error.message).toContain('input "title" reads secret "db_password"');
+    expect(refused.body.error.message).toContain(
+      'input "title" reads secret "db_password"',
+    );
     expect(refused.body.error.message).toContain('pipeline-engine.secret.use');
     expect(await executionCount(server)).toBe(0);
 
@@ -133,14 +169,18 @@ describe('secrets in runtime input values', () => {
       .set('Authorization', user)
       .send({ inputSet: { title: 'x', token: 'account.db_password' } });
     expect(variable.status).toBe(403);
-    expect(variable.body.error.message).toContain('input "token" (a Secret variable) names secret "db_password"');
+    expect(variable.body.error.message).toContain(
+      'input "token" (a Secret variable) names secret "db_password"',
+    );
 
     const computed = await request(server)
       .post(`${PIPELINE_URL}/execute`)
       .set('Authorization', user)
       .send({ inputSet: { title: '<+secrets.getValue(pipeline.name)>' } });
     expect(computed.status).toBe(400);
-    expect(computed.body.error.message).toContain('input "title" reads a secret through <+secrets.getValue(pipeline.name)>');
+    expect(computed.body.error.message).toContain(
+      'input "title" reads a secret through <+secrets.getValue(pipeline.name)>',
+    );
     expect(await executionCount(server)).toBe(0);
   });
 
@@ -149,7 +189,12 @@ describe('secrets in runtime input values', () => {
     await request(server)
       .post(`${PIPELINE_URL}/execute`)
       .set('Authorization', user)
-      .send({ inputSet: { title: '<+pipeline.name> <+secrets.getValue("org.team_token")>', token: 'team_token' } })
+      .send({
+        inputSet: {
+          title: '<+pipeline.name> <+secrets.getValue("org.team_token")>',
+          token: 'team_token',
+        },
+      })
       .expect(201);
     await request(server)
       .post(`${PIPELINE_URL}/execute`)
@@ -159,7 +204,7 @@ describe('secrets in runtime input values', () => {
     expect(await executionCount(server)).toBe(2);
   });
 
-  it('webhook trigger: the caller may read no secret, while the trigger\'s stored inputs may', async () => {
+  it("webhook trigger: the caller may read no secret, while the trigger's stored inputs may", async () => {
     const server = await start();
     const created = await request(server)
       .post(`${PIPELINE_URL}/triggers`)
@@ -176,12 +221,18 @@ describe('secrets in runtime input values', () => {
         .set('X-Api-Key', token)
         .send({ inputSet: { title: `<+secrets.getValue("${secret}")>` } });
       expect(refused.status).toBe(403);
-      expect(refused.body.error.message).toContain(`input "title" reads secret "${secret}"`);
+      expect(refused.body.error.message).toContain(
+        `input "title" reads secret "${secret}"`,
+      );
     }
     expect(await executionCount(server)).toBe(0);
 
     // The trigger's own inputYaml was written by someone allowed to update the pipeline.
-    await request(server).post(`${PIPELINE_URL}/triggers/hook/run`).set('X-Api-Key', token).send({}).expect(201);
+    await request(server)
+      .post(`${PIPELINE_URL}/triggers/hook/run`)
+      .set('X-Api-Key', token)
+      .send({})
+      .expect(201);
     // A signed-in caller of the trigger route is checked like REST execute.
     await request(server)
       .post(`${PIPELINE_URL}/triggers/hook/run`)

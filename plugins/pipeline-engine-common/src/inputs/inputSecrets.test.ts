@@ -16,9 +16,20 @@ describe('findSecretReferences', () => {
     expect(findSecretReferences('a <+secrets.getValue("x")> b')).toEqual([
       { secretId: 'x', source: '<+secrets.getValue("x")>' },
     ]);
-    expect(findSecretReferences("<+secrets.getValue('account.y').toLowerCase()>")[0].secretId).toBe('y');
-    expect(findSecretReferences('<+"a" + <+secrets.getValue("z")>>').map(r => r.secretId)).toEqual(['z']);
-    expect(findSecretReferences('<+"<+secrets.getValue(\'w\')>-x">').map(r => r.secretId)).toEqual(['w']);
+    expect(
+      findSecretReferences("<+secrets.getValue('account.y').toLowerCase()>")[0]
+        .secretId,
+    ).toBe('y');
+    expect(
+      findSecretReferences('<+"a" + <+secrets.getValue("z")>>').map(
+        r => r.secretId,
+      ),
+    ).toEqual(['z']);
+    expect(
+      findSecretReferences('<+"<+secrets.getValue(\'w\')>-x">').map(
+        r => r.secretId,
+      ),
+    ).toEqual(['w']);
   });
 
   it('reports a secrets reference whose id is computed without an id', () => {
@@ -39,23 +50,58 @@ describe('findSecretReferences', () => {
 describe('findInputSecretUses', () => {
   it('names the input and the secret of every use', () => {
     const uses = findInputSecretUses(
-      { title: 'Hi <+secrets.getValue("slack")>', 'pipeline.variables.token': 'org.db', other: 'plain' },
+      {
+        title: 'Hi <+secrets.getValue("slack")>',
+        'pipeline.variables.token': 'org.db',
+        other: 'plain',
+      },
       collectRuntimeInputs(pipelineDoc),
     );
     expect(uses).toEqual([
-      { input: 'title', fqn: 'pipeline.variables.title', kind: 'expression', secretId: 'slack', source: '<+secrets.getValue("slack")>' },
-      { input: 'pipeline.variables.token', fqn: 'pipeline.variables.token', kind: 'secretVariable', secretId: 'db', source: 'org.db' },
+      {
+        input: 'title',
+        fqn: 'pipeline.variables.title',
+        kind: 'expression',
+        secretId: 'slack',
+        source: '<+secrets.getValue("slack")>',
+      },
+      {
+        input: 'pipeline.variables.token',
+        fqn: 'pipeline.variables.token',
+        kind: 'secretVariable',
+        secretId: 'db',
+        source: 'org.db',
+      },
     ]);
   });
 
   it('reads structured Harness input sets and lists', () => {
     const uses = findInputSecretUses({
-      inputSet: { pipeline: { identifier: 'p', variables: [{ name: 'title', type: 'String', value: '<+secrets.getValue("a")>' }] } },
+      inputSet: {
+        pipeline: {
+          identifier: 'p',
+          variables: [
+            {
+              name: 'title',
+              type: 'String',
+              value: '<+secrets.getValue("a")>',
+            },
+          ],
+        },
+      },
     });
-    expect(uses.map(u => [u.fqn, u.secretId])).toEqual([['pipeline.variables.title', 'a']]);
+    expect(uses.map(u => [u.fqn, u.secretId])).toEqual([
+      ['pipeline.variables.title', 'a'],
+    ]);
   });
 
   it('finds nothing in plain values', () => {
-    expect(findInputSecretUses({ title: 'x', n: 3, list: ['a', '<+pipeline.name>'] })).toEqual([]);
+    expect(
+      findInputSecretUses({
+        title: 'x',
+        n: 3,
+        list: ['a', '<+pipeline.name>'],
+      }),
+    ).toEqual([]);
   });
 });

@@ -76,7 +76,9 @@ function secretsInExpression(
         : undefined;
     found.push({
       source: node.source,
-      ...(literal !== undefined ? { secretId: normalizeSecretId(literal) } : {}),
+      ...(literal !== undefined
+        ? { secretId: normalizeSecretId(literal) }
+        : {}),
     });
   });
 }
@@ -120,15 +122,26 @@ export function findInputSecretUses(
   runtimeInputs: readonly RuntimeInputInfo[] = [],
 ): InputSecretUse[] {
   const secretVariables = new Set(
-    runtimeInputs.filter(info => info.variableType === 'Secret').map(info => info.fqn),
+    runtimeInputs
+      .filter(info => info.variableType === 'Secret')
+      .map(info => info.fqn),
   );
   const uses: InputSecretUse[] = [];
   for (const entry of normalizeInputSet(inputSet).entries) {
     for (const text of strings(entry.value)) {
       for (const ref of findSecretReferences(text)) {
-        uses.push({ input: entry.key, fqn: entry.fqn, kind: 'expression', ...ref });
+        uses.push({
+          input: entry.key,
+          fqn: entry.fqn,
+          kind: 'expression',
+          ...ref,
+        });
       }
-      if (secretVariables.has(entry.fqn) && !text.includes('<+') && text.trim()) {
+      if (
+        secretVariables.has(entry.fqn) &&
+        !text.includes('<+') &&
+        text.trim()
+      ) {
         uses.push({
           input: entry.key,
           fqn: entry.fqn,
