@@ -75,7 +75,8 @@ const pipeline = `pipeline:
                     connectorType: Local
                     organization: team
                     repository: <+pipeline.variables.project_name>
-                    repoType: private
+                    # Public: the GitClone below reads it anonymously over HTTP.
+                    repoType: public
                     description: created by the e2e test
                     defaultBranch: main
               - step:
