@@ -50,7 +50,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, discovery, httpRouter, permissionsRegistry } = deps;
         const engineConfig = config.getOptionalConfig('pipelineEngine');
-        const { steps, localGit, resolveFileUrls } = await createBuiltinSteps({ config, discovery, auth: deps.auth, catalog: deps.catalog });
+        const { steps, localGit, resolveFileUrls } = await createBuiltinSteps({ config, discovery, auth: deps.auth, catalog: deps.catalog, logger });
         handlers.add(...steps);
 
         const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
