@@ -64,8 +64,17 @@ export function defaultAllowedHosts(config: Config): string[] {
  */
 export function readNetworkPolicy(
   config: Config,
-  options: { logger?: LoggerService; lookup?: AddressLookup } = {},
+  options: {
+    logger?: LoggerService;
+    lookup?: AddressLookup;
+    /** URLs of this backend as discovery reports them; their hosts are allowed like `backend.baseUrl`'s. */
+    ownUrls?: readonly string[];
+  } = {},
 ): NetworkPolicy {
+  const own = (options.ownUrls ?? []).map(raw => {
+    const url = new URL(raw);
+    return `${url.hostname}${url.port ? `:${url.port}` : ''}`;
+  });
   const configured =
     config.getOptionalStringArray('pipelineEngine.network.allow') ?? [];
   const legacy =
@@ -76,7 +85,7 @@ export function readNetworkPolicy(
     );
   }
   return new NetworkPolicy({
-    allow: [...configured, ...legacy, ...defaultAllowedHosts(config)],
+    allow: [...configured, ...legacy, ...defaultAllowedHosts(config), ...own],
     allowLocalPaths:
       config.getOptionalBoolean('pipelineEngine.network.allowLocalPaths') ??
       false,

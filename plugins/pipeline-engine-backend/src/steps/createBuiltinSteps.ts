@@ -41,7 +41,7 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
   };
   const resolveFileUrls = createFileUrlResolver({ connectors, localGit });
   // One allow list for every URL a pipeline chooses (Http, CookieCutter, GitClone, RegisterCatalog).
-  const network = readNetworkPolicy(config, { logger: options.logger });
+  const network = readNetworkPolicy(config, { logger: options.logger, ownUrls: [localGit.baseUrl] });
   const steps: Array<StepHandler<any>> = [
     waitStep,
     ...createRunSteps({ config, network }),

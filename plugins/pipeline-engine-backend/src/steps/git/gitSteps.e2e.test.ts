@@ -13,6 +13,7 @@ import { createPipelineEngine, type PipelineEngine } from '../../engine/createEn
 import { StepHandlerRegistry } from '../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '../../steps';
 import { git, readTree, startLocalGitServer, tempDir, type LocalGitServer } from '../../scm/__testUtils__/gitFixtures';
+import { NetworkPolicy } from '../../network';
 import { createGitSteps } from './index';
 
 jest.setTimeout(60_000);
@@ -139,7 +140,7 @@ describe('CreateRepo → DirectPush → GitClone through the engine', () => {
       }),
     );
     const handlers = new StepHandlerRegistry();
-    handlers.add(...builtinStepHandlers, writeFilesStep, readTreeStep, ...createGitSteps({ connectors, localGit: { root, baseUrl: server.gitBaseUrl } }));
+    handlers.add(...builtinStepHandlers, writeFilesStep, readTreeStep, ...createGitSteps({ connectors, localGit: { root, baseUrl: server.gitBaseUrl }, network: new NetworkPolicy({ allow: ['127.0.0.1:*'] }) }));
     engine = createPipelineEngine({
       stores,
       handlers,

@@ -17,6 +17,7 @@ import {
   type LocalGitServer,
 } from '../../scm/__testUtils__/gitFixtures';
 import { createTestStepContext } from './__testUtils__/stepContext';
+import { NetworkPolicy } from '../../network';
 import { createFileUrlResolver, createGitSteps, type GitStepsOptions } from './index';
 
 jest.setTimeout(60_000);
@@ -64,7 +65,8 @@ beforeAll(async () => {
       },
     }),
   );
-  options = { connectors, localGit: { root, baseUrl: server.gitBaseUrl } };
+  // The test git server listens on 127.0.0.1; connectors to it must pass the network policy.
+  options = { connectors, localGit: { root, baseUrl: server.gitBaseUrl }, network: new NetworkPolicy({ allow: ['127.0.0.1:*'] }) };
   steps = Object.fromEntries(createGitSteps(options).map(s => [s.type, s]));
 });
 
