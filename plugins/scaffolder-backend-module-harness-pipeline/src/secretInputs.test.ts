@@ -2,7 +2,6 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   startBackend,
   template,
@@ -51,12 +50,12 @@ const permissions = createServiceFactory({
           result:
             permission.name === 'pipeline-engine.secret.use' &&
             resourceRef === 'db_password'
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
+              ? 'DENY'
+              : 'ALLOW',
         }));
       },
       async authorizeConditional(requests: unknown[]) {
-        return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
+        return requests.map(() => ({ result: 'ALLOW' }));
       },
     }) as never,
 });
