@@ -36,6 +36,9 @@ const PIPELINE = `pipeline:
     - name: token
       type: Secret
       value: <+input>.default(shared_token)
+    - name: db
+      type: Secret
+      value: account.db_password
   stages:
     - stage:
         name: main
@@ -173,6 +176,16 @@ describe('secrets in runtime input values', () => {
       'input "token" (a Secret variable) names secret "db_password"',
     );
 
+    // An expression reading a Secret variable reads the secret it names.
+    const viaVariable = await request(server)
+      .post(`${PIPELINE_URL}/execute`)
+      .set('Authorization', user)
+      .send({ inputSet: { title: '<+pipeline.variables.db.toUpperCase()>' } });
+    expect(viaVariable.status).toBe(403);
+    expect(viaVariable.body.error.message).toContain(
+      'input "title" reads a Secret variable holding secret "db_password" (<+pipeline.variables.db.toUpperCase()>)',
+    );
+
     const computed = await request(server)
       .post(`${PIPELINE_URL}/execute`)
       .set('Authorization', user)
@@ -191,7 +204,8 @@ describe('secrets in runtime input values', () => {
       .set('Authorization', user)
       .send({
         inputSet: {
-          title: '<+pipeline.name> <+secrets.getValue("org.team_token")>',
+          title:
+            '<+pipeline.name> <+secrets.getValue("org.team_token")> <+pipeline.variables.token>',
           token: 'team_token',
         },
       })

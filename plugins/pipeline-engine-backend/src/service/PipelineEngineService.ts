@@ -154,7 +154,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     const { stored, resolved, runtimeInputs } = await this.prepare(ref, request);
     await checkCallerSecretUse(
       options.callerInputSet ?? request.inputSet,
-      runtimeInputs,
+      { runtimeInputs, resolvedDocument: resolved.pipeline },
       options.deniedSecrets,
     );
     const execution = await this.o.stores.executions.enqueue({

@@ -1,5 +1,6 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
+  collectSecretVariables,
   findInputSecretUses,
   secretUsePermission,
   type InputSecretUse,
@@ -7,9 +8,13 @@ import {
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 
 function describeUse(use: InputSecretUse): string {
-  return use.kind === 'secretVariable'
-    ? `input "${use.input}" (a Secret variable) names secret "${use.secretId}"`
-    : `input "${use.input}" reads secret "${use.secretId}" (${use.source})`;
+  if (use.kind === 'secretVariable') {
+    return `input "${use.input}" (a Secret variable) names secret "${use.secretId}"`;
+  }
+  if (use.kind === 'variableReference') {
+    return `input "${use.input}" reads a Secret variable holding secret "${use.secretId}" (${use.source})`;
+  }
+  return `input "${use.input}" reads secret "${use.secretId}" (${use.source})`;
 }
 
 /**
@@ -21,17 +26,29 @@ function describeUse(use: InputSecretUse): string {
  */
 export async function checkCallerSecretUse(
   callerInputSet: unknown,
-  runtimeInputs: readonly RuntimeInputInfo[] | undefined,
+  pipeline: {
+    runtimeInputs: readonly RuntimeInputInfo[] | undefined;
+    resolvedDocument: unknown;
+  },
   deniedSecrets: ((secretIds: string[]) => Promise<string[]>) | undefined,
 ): Promise<void> {
   if (callerInputSet === undefined || callerInputSet === null) return;
-  const uses = findInputSecretUses(callerInputSet, runtimeInputs ?? []);
+  // Only expressions can read Secret variables: skip the walk for plain values.
+  const secretVariables = JSON.stringify(callerInputSet).includes('<+')
+    ? collectSecretVariables(pipeline.resolvedDocument)
+    : new Map<string, string | undefined>();
+  const uses = findInputSecretUses(
+    callerInputSet,
+    pipeline.runtimeInputs ?? [],
+    secretVariables,
+  );
   if (uses.length === 0) return;
   const computed = uses.filter(use => use.secretId === undefined);
   if (computed.length) {
     throw new InputError(
       `${computed.map(use => `input "${use.input}" reads a secret through ${use.source}`).join('; ')}: ` +
-        'a secret read by an input value must be named by a quoted id, e.g. <+secrets.getValue("my_secret")>, so it can be checked before the run',
+        'a secret read by an input value must be named by a quoted id (e.g. <+secrets.getValue("my_secret")>) ' +
+        'or come from a Secret variable whose secret is known before the run, so it can be checked before the run',
     );
   }
   const ids = [...new Set(uses.map(use => use.secretId!))];

@@ -42,8 +42,9 @@ export type {
 } from './resolveInputs';
 export { mergeInputSets } from './mergeInputSets';
 export {
+  collectSecretVariables,
   findInputSecretUses,
   findSecretReferences,
   normalizeSecretId,
 } from './inputSecrets';
-export type { InputSecretUse } from './inputSecrets';
+export type { InputSecretUse, SecretVariables } from './inputSecrets';

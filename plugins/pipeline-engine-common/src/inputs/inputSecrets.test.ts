@@ -1,5 +1,9 @@
 import { collectRuntimeInputs } from './collectInputs';
-import { findInputSecretUses, findSecretReferences } from './inputSecrets';
+import {
+  collectSecretVariables,
+  findInputSecretUses,
+  findSecretReferences,
+} from './inputSecrets';
 
 const pipelineDoc = {
   pipeline: {
@@ -103,5 +107,61 @@ describe('findInputSecretUses', () => {
         list: ['a', '<+pipeline.name>'],
       }),
     ).toEqual([]);
+  });
+});
+
+describe('Secret variables read by input values', () => {
+  const doc = {
+    pipeline: {
+      identifier: 'p',
+      variables: [
+        { name: 'token', type: 'Secret', value: 'account.slack' },
+        { name: 'plain', type: 'String', value: 'x' },
+      ],
+      stages: [
+        {
+          stage: {
+            identifier: 's',
+            variables: [
+              {
+                name: 'db',
+                type: 'Secret',
+                value: '<+secrets.getValue("db")>',
+              },
+              { name: 'odd', type: 'Secret', value: '<+pipeline.name>' },
+            ],
+          },
+        },
+      ],
+    },
+  };
+
+  it('collects every Secret variable with the secret it names', () => {
+    expect([...collectSecretVariables(doc)]).toEqual([
+      ['token', 'slack'],
+      ['db', 'db'],
+      ['odd', undefined],
+    ]);
+  });
+
+  it('reports references to them, by member or index, and computed names', () => {
+    const vars = collectSecretVariables(doc);
+    const uses = findInputSecretUses(
+      {
+        a: '<+pipeline.variables.token>',
+        b: '<+stage.variables["db"].length()>',
+        c: '<+pipeline.variables.plain>',
+        d: '<+pipeline.variables[pipeline.name]>',
+        e: '<+stage.variables.odd>',
+      },
+      [],
+      vars,
+    );
+    expect(uses.map(u => [u.input, u.kind, u.secretId])).toEqual([
+      ['a', 'variableReference', 'slack'],
+      ['b', 'variableReference', 'db'],
+      ['d', 'variableReference', undefined],
+      ['e', 'variableReference', undefined],
+    ]);
   });
 });

@@ -24,8 +24,69 @@ export interface InputSecretUse {
   secretId?: string;
   /** What reads it: the expression as written, or the value of a Secret variable. */
   source: string;
-  /** `expression`: a `secrets` reference; `secretVariable`: the value of a Secret-type variable names the secret. */
-  kind: 'expression' | 'secretVariable';
+  /**
+   * `expression`: a `secrets` reference; `secretVariable`: the value of a
+   * Secret-type variable names the secret; `variableReference`: the
+   * expression reads a Secret-type variable of the pipeline.
+   */
+  kind: 'expression' | 'secretVariable' | 'variableReference';
+}
+
+/** Secret-type variables of a pipeline by name, with the secret each names (undefined when it cannot be known). */
+export type SecretVariables = ReadonlyMap<string, string | undefined>;
+
+/** The secret a Secret variable's value names: `account.x`, `x` or `<+secrets.getValue("x")>`. */
+function secretIdOfValue(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !value.trim()) return undefined;
+  const text = value.trim();
+  if (!text.includes('<+')) return normalizeSecretId(text);
+  const refs = findSecretReferences(text);
+  return refs.length === 1 && text === refs[0].source
+    ? refs[0].secretId
+    : undefined;
+}
+
+/**
+ * Every Secret-type variable of a (resolved) pipeline document, at any
+ * scope (pipeline, stage, step group), by name. Names are not told apart
+ * by scope: a reference to any variable of that name counts as a read.
+ */
+export function collectSecretVariables(
+  pipelineDoc: unknown,
+): Map<string, string | undefined> {
+  const found = new Map<string, string | undefined>();
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 64 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      node.forEach(item => walk(item, depth + 1));
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    if (Array.isArray(record.variables)) {
+      for (const variable of record.variables) {
+        const v = variable as {
+          name?: unknown;
+          type?: unknown;
+          value?: unknown;
+        } | null;
+        if (
+          v &&
+          typeof v.name === 'string' &&
+          String(v.type).toLowerCase() === 'secret'
+        ) {
+          // Two variables of one name naming different secrets: unknown, so refused.
+          const id = secretIdOfValue(v.value);
+          found.set(
+            v.name,
+            found.has(v.name) && found.get(v.name) !== id ? undefined : id,
+          );
+        }
+      }
+    }
+    Object.values(record).forEach(value => walk(value, depth + 1));
+  };
+  walk(pipelineDoc, 0);
+  return found;
 }
 
 /** `account.x` and `org.x` name secret `x`, as the engine resolves them. */
@@ -46,7 +107,8 @@ function isOp(token: Token | undefined, value: string): boolean {
 /** Secret references in one expression and the expressions nested in it. */
 function secretsInExpression(
   node: ExpressionNode,
-  found: Array<{ secretId?: string; source: string }>,
+  found: Array<{ secretId?: string; source: string; variable?: string }>,
+  secretVariables: SecretVariables,
 ): void {
   let tokens: Token[];
   try {
@@ -57,10 +119,37 @@ function secretsInExpression(
     return;
   }
   tokens.forEach((token, index) => {
-    if (token.kind === 'hole') secretsInExpression(token.node, found);
+    if (token.kind === 'hole')
+      secretsInExpression(token.node, found, secretVariables);
     if (token.kind === 'string') {
       for (const piece of token.pieces) {
-        if (typeof piece !== 'string') secretsInExpression(piece, found);
+        if (typeof piece !== 'string')
+          secretsInExpression(piece, found, secretVariables);
+      }
+    }
+    // `<+pipeline.variables.token>`, `<+stage.variables["token"]>`: a Secret variable's value.
+    if (
+      token.kind === 'ident' &&
+      token.value === 'variables' &&
+      secretVariables.size
+    ) {
+      const next = tokens[index + 1];
+      const name =
+        isOp(next, '.') && tokens[index + 2]?.kind === 'ident'
+          ? (tokens[index + 2] as { value: string }).value
+          : isOp(next, '[')
+            ? plainString(tokens[index + 2])
+            : undefined;
+      if (name !== undefined && secretVariables.has(name)) {
+        const secretId = secretVariables.get(name);
+        found.push({
+          source: node.source,
+          variable: name,
+          ...(secretId !== undefined ? { secretId } : {}),
+        });
+      } else if (isOp(next, '[') && name === undefined) {
+        // A computed variable name could be any Secret variable.
+        found.push({ source: node.source, variable: '(computed name)' });
       }
     }
     if (token.kind !== 'ident' || token.value !== 'secrets') return;
@@ -86,8 +175,10 @@ function secretsInExpression(
 /** Secret references in every `<+...>` of a text. */
 export function findSecretReferences(
   text: string,
-): Array<{ secretId?: string; source: string }> {
-  const found: Array<{ secretId?: string; source: string }> = [];
+  secretVariables: SecretVariables = new Map(),
+): Array<{ secretId?: string; source: string; variable?: string }> {
+  const found: Array<{ secretId?: string; source: string; variable?: string }> =
+    [];
   if (!text.includes('<+')) return found;
   let segments;
   try {
@@ -97,7 +188,8 @@ export function findSecretReferences(
     return found;
   }
   for (const segment of segments) {
-    if (segment.kind === 'expression') secretsInExpression(segment.node, found);
+    if (segment.kind === 'expression')
+      secretsInExpression(segment.node, found, secretVariables);
   }
   return found;
 }
@@ -114,14 +206,16 @@ function strings(value: YamlValue, out: string[] = []): string[] {
 /**
  * Every secret the values of `inputSet` would read when the pipeline runs:
  * `secrets` references in their expressions, and the secret a value of a
- * Secret-type variable names (`account.x`, `x`). `runtimeInputs` tells
- * which inputs are Secret variables.
+ * Secret-type variable names (`account.x`, `x`), and references to Secret
+ * variables (`secretVariables`, see {@link collectSecretVariables}).
+ * `runtimeInputs` tells which inputs are Secret variables.
  */
 export function findInputSecretUses(
   inputSet: unknown,
   runtimeInputs: readonly RuntimeInputInfo[] = [],
+  secretVariables: SecretVariables = new Map(),
 ): InputSecretUse[] {
-  const secretVariables = new Set(
+  const secretVariableInputs = new Set(
     runtimeInputs
       .filter(info => info.variableType === 'Secret')
       .map(info => info.fqn),
@@ -129,16 +223,19 @@ export function findInputSecretUses(
   const uses: InputSecretUse[] = [];
   for (const entry of normalizeInputSet(inputSet).entries) {
     for (const text of strings(entry.value)) {
-      for (const ref of findSecretReferences(text)) {
+      for (const { variable, ...ref } of findSecretReferences(
+        text,
+        secretVariables,
+      )) {
         uses.push({
           input: entry.key,
           fqn: entry.fqn,
-          kind: 'expression',
+          kind: variable === undefined ? 'expression' : 'variableReference',
           ...ref,
         });
       }
       if (
-        secretVariables.has(entry.fqn) &&
+        secretVariableInputs.has(entry.fqn) &&
         !text.includes('<+') &&
         text.trim()
       ) {
