@@ -134,12 +134,10 @@ function secretsInExpression(
       secretVariables.size
     ) {
       const next = tokens[index + 1];
-      const name =
-        isOp(next, '.') && tokens[index + 2]?.kind === 'ident'
-          ? (tokens[index + 2] as { value: string }).value
-          : isOp(next, '[')
-            ? plainString(tokens[index + 2])
-            : undefined;
+      const after = tokens[index + 2];
+      let name: string | undefined;
+      if (isOp(next, '.') && after?.kind === 'ident') name = after.value;
+      else if (isOp(next, '[')) name = plainString(after);
       if (name !== undefined && secretVariables.has(name)) {
         const secretId = secretVariables.get(name);
         found.push({
