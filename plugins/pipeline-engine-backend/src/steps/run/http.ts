@@ -97,73 +97,73 @@ export function createHttpStep(options: {
       // address it checked, so DNS cannot change between check and connect.
       const dispatcher = new Agent({ connect: { lookup: network.socketLookup(`${source.step}: ${source.field}`) as never } });
       try {
-      let method: string = spec.method;
-      const headers = new Headers();
-      try {
-        for (const h of spec.headers ?? []) headers.append(h.key.trim(), h.value);
-      } catch (error) {
-        throw new InputError(`spec.headers: ${(error as Error).message}`);
-      }
-      let body: string | undefined = spec.requestBody;
-      if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
-        if (body.trim()) ctx.logger.warn(`requestBody is not sent with ${method}`);
-        body = undefined;
-      }
-
-      let response: PinnedResponse;
-      for (let hop = 0; ; hop++) {
-        ctx.logger.info(`${method} ${url.href}`);
+        let method: string = spec.method;
+        const headers = new Headers();
         try {
-          response = await pinnedFetch(url, { method, headers, body, redirect: 'manual', signal: ctx.signal, dispatcher });
+          for (const h of spec.headers ?? []) headers.append(h.key.trim(), h.value);
         } catch (error) {
-          if (ctx.signal.aborted) throw abortError(ctx.signal);
-          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-          throw Object.assign(new Error(`${method} ${url.href} failed: ${cause?.message ?? (error as Error).message}`), {
-            code: cause?.code,
-          });
+          throw new InputError(`spec.headers: ${(error as Error).message}`);
         }
-        const location = response.headers.get('location');
-        if (!REDIRECTS.has(response.status) || !location) break;
-        await response.body?.cancel().catch(() => undefined);
-        if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects, the last to ${location}`);
-        const next = new URL(location, url);
-        await network.check(next, { step: source.step, field: `${source.field} redirect from ${url.href} to` });
-        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
-          if (method !== 'HEAD') method = 'GET';
+        let body: string | undefined = spec.requestBody;
+        if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
+          if (body.trim()) ctx.logger.warn(`requestBody is not sent with ${method}`);
           body = undefined;
-          headers.delete('content-type');
-          headers.delete('content-length');
         }
-        if (next.origin !== url.origin) {
-          // Credentials meant for one origin are not sent to another (as browsers do).
-          headers.delete('authorization');
-          headers.delete('cookie');
-        }
-        ctx.logger.info(`redirected (${response.status}) to ${next.href}`);
-        url = next;
-      }
 
-      const responseBody = await readBody(response, ctx.signal);
-      ctx.logger.info(`response ${response.status} ${response.statusText} (${Buffer.byteLength(responseBody)} bytes)`);
-      const values: HttpResponseValues = {
-        httpResponseCode: response.status,
-        httpResponseBody: responseBody,
-        httpUrl: url.href,
-        httpMethod: method,
-      };
-      const assertion = spec.assertion?.trim();
-      if (assertion) {
-        if (!evaluateAssertion(assertion, values)) {
-          throw new Error(`assertion ${assertion} failed (httpResponseCode ${response.status})`);
+        let response: PinnedResponse;
+        for (let hop = 0; ; hop++) {
+          ctx.logger.info(`${method} ${url.href}`);
+          try {
+            response = await pinnedFetch(url, { method, headers, body, redirect: 'manual', signal: ctx.signal, dispatcher });
+          } catch (error) {
+            if (ctx.signal.aborted) throw abortError(ctx.signal);
+            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+            throw Object.assign(new Error(`${method} ${url.href} failed: ${cause?.message ?? (error as Error).message}`), {
+              code: cause?.code,
+            });
+          }
+          const location = response.headers.get('location');
+          if (!REDIRECTS.has(response.status) || !location) break;
+          await response.body?.cancel().catch(() => undefined);
+          if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects, the last to ${location}`);
+          const next = new URL(location, url);
+          await network.check(next, { step: source.step, field: `${source.field} redirect from ${url.href} to` });
+          if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+            if (method !== 'HEAD') method = 'GET';
+            body = undefined;
+            headers.delete('content-type');
+            headers.delete('content-length');
+          }
+          if (next.origin !== url.origin) {
+            // Credentials meant for one origin are not sent to another (as browsers do).
+            headers.delete('authorization');
+            headers.delete('cookie');
+          }
+          ctx.logger.info(`redirected (${response.status}) to ${next.href}`);
+          url = next;
         }
-        ctx.logger.info(`assertion ${assertion} passed`);
-      } else if (response.status >= 400) {
-        ctx.logger.warn(`the response status is ${response.status}; add an assertion such as <+httpResponseCode> == 200 to fail the step on it`);
-      }
-      for (const variable of spec.outputVariables ?? []) {
-        const value = renderHttpValue(variable.value ?? '', values);
-        ctx.output(variable.name, value, { secret: variable.type === 'Secret' });
-      }
+
+        const responseBody = await readBody(response, ctx.signal);
+        ctx.logger.info(`response ${response.status} ${response.statusText} (${Buffer.byteLength(responseBody)} bytes)`);
+        const values: HttpResponseValues = {
+          httpResponseCode: response.status,
+          httpResponseBody: responseBody,
+          httpUrl: url.href,
+          httpMethod: method,
+        };
+        const assertion = spec.assertion?.trim();
+        if (assertion) {
+          if (!evaluateAssertion(assertion, values)) {
+            throw new Error(`assertion ${assertion} failed (httpResponseCode ${response.status})`);
+          }
+          ctx.logger.info(`assertion ${assertion} passed`);
+        } else if (response.status >= 400) {
+          ctx.logger.warn(`the response status is ${response.status}; add an assertion such as <+httpResponseCode> == 200 to fail the step on it`);
+        }
+        for (const variable of spec.outputVariables ?? []) {
+          const value = renderHttpValue(variable.value ?? '', values);
+          ctx.output(variable.name, value, { secret: variable.type === 'Secret' });
+        }
       } finally {
         await dispatcher.close().catch(() => undefined);
       }
