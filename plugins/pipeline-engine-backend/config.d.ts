@@ -254,12 +254,37 @@ export interface Config {
     };
 
     /** The Http step. */
+    /**
+     * The one allow list for every outbound URL a pipeline chooses: Http
+     * step URLs (and their redirects), CookieCutter `publicTemplateUrl`,
+     * GitClone remotes and RegisterCatalog URLs. Allowed without listing:
+     * the backend's own host (`backend.baseUrl`), every host of
+     * `integrations.*` and of `pipelineEngine.connectors`. Link-local and
+     * cloud metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254,
+     * IPv4-mapped forms) are refused even when allowed or when a name
+     * resolves to them.
+     */
+    network?: {
+      /**
+       * Host patterns: `host` (the scheme's default port), `host:8080`,
+       * `host:*`, `*.example.com` (subdomains), `*` (any host, default
+       * ports), `*:*` (anything).
+       */
+      allow?: string[];
+      /**
+       * Allow `file:` URLs and local paths as repository URLs (CookieCutter
+       * `publicTemplateUrl`, GitClone). Default false: they could read any
+       * repository on the backend host.
+       */
+      allowLocalPaths?: boolean;
+    };
+
+    /** @deprecated use `pipelineEngine.network`. */
     http?: {
       /**
-       * Hosts the Http step may call (default none: no SSRF by default).
-       * `host` (default port), `host:8080`, `host:*`, `*.example.com`
-       * (subdomains), `*` (any host, default ports), `*:*` (anything).
-       * Every redirect hop is checked too.
+       * Deprecated alias of `pipelineEngine.network.allow`, merged into it
+       * (with a warning at startup).
+       * @deprecated use `pipelineEngine.network.allow`
        */
       allow?: string[];
     };

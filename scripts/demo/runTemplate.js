@@ -78,6 +78,8 @@ function publishCookiecutterTemplates() {
     mkdirSync(bare, { recursive: true });
     const git = (args, cwd) => execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@localhost', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@localhost' } });
     git(['init', '--bare', '-q', '-b', 'main', bare]);
+    // Public: CookieCutter clones templates anonymously (private repositories need a Backstage token).
+    git(['--git-dir', bare, 'config', 'pipelineEngine.visibility', 'public']);
     const work = mkdtempSync(join(tmpdir(), 'cc-'));
     execFileSync('cp', ['-a', `${join(dir, name)}/.`, work]);
     git(['init', '-q', '-b', 'main'], work);

@@ -15,6 +15,9 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'));
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@idp-pipelines/plugin-pipeline-engine-backend'));
+// Every plugin (the catalog above all) reads private repositories of the
+// engine's built-in git host with its own service token.
+backend.add(import('@idp-pipelines/plugin-pipeline-engine-git-host-reader'));
 backend.add(import('@idp-pipelines/plugin-scaffolder-backend-module-harness-pipeline'));
 backend.add(import('@idp-pipelines/plugin-catalog-backend-module-pipeline-engine'));
 

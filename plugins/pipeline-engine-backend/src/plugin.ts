@@ -70,6 +70,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
           discovery,
           auth: deps.auth,
           catalog: deps.catalog,
+          logger,
           processTracker,
         });
         handlers.add(...steps);
@@ -115,8 +116,10 @@ export const pipelineEnginePlugin = createBackendPlugin({
           }),
         );
         // The local git host: read-only clone/fetch and raw files, for people
-        // and the catalog (writes happen only through the steps).
-        httpRouter.use(createLocalGitRouter({ root: localGit.root, logger }));
+        // and the catalog (writes happen only through the steps). The route is
+        // open so public repositories can be read anonymously; the router
+        // itself asks for a Backstage token for private ones.
+        httpRouter.use(createLocalGitRouter({ root: localGit.root, logger, httpAuth: deps.httpAuth }));
         httpRouter.addAuthPolicy({ path: '/git', allow: 'unauthenticated' });
         for (const path of UNAUTHENTICATED_PATHS) {
           // The trigger route checks the trigger's webhook token itself.

@@ -1,9 +1,10 @@
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
   parsePipelineResourceRef,
-  PIPELINE_RESOURCE_TYPE,
   pipelineCreatePermission,
   pipelineEnginePermissions,
+  SECRET_RESOURCE_TYPE,
+  secretUsePermission,
   stringifyPipelineResourceRef,
 } from './permissions';
 
@@ -17,9 +18,10 @@ describe('pipeline engine permissions', () => {
       'pipeline-engine.pipeline.execute',
       'pipeline-engine.execution.abort',
       'pipeline-engine.execution-config.update',
+      'pipeline-engine.secret.use',
     ]);
     const basic = pipelineEnginePermissions.filter(
-      p => !isResourcePermission(p, PIPELINE_RESOURCE_TYPE),
+      p => !isResourcePermission(p),
     );
     expect(basic.map(p => p.name)).toEqual([
       'pipeline-engine.pipeline.create',
@@ -29,6 +31,15 @@ describe('pipeline engine permissions', () => {
       type: 'basic',
       name: 'pipeline-engine.pipeline.create',
       attributes: { action: 'create' },
+    });
+  });
+
+  it('declares pipeline-engine.secret.use on secrets', () => {
+    expect(secretUsePermission).toEqual({
+      type: 'resource',
+      name: 'pipeline-engine.secret.use',
+      attributes: { action: 'read' },
+      resourceType: SECRET_RESOURCE_TYPE,
     });
   });
 

@@ -80,6 +80,27 @@ export const executionConfigUpdatePermission: BasicPermission =
     attributes: { action: 'update' },
   });
 
+/** Resource type of secrets (`pipelineEngine.secrets.<id>`) in the permission framework. */
+export const SECRET_RESOURCE_TYPE = 'pipeline-engine-secret';
+
+/** Resource type of secrets in the permission framework. */
+export type SecretResourceType = typeof SECRET_RESOURCE_TYPE;
+
+/**
+ * Read a configured secret from a runtime input value the caller supplies
+ * (`<+secrets.getValue("id")>` in an input, or the secret id given to a
+ * Secret-type variable). The resource ref is the secret id without an
+ * `account.`/`org.` prefix. Secrets the pipeline's own YAML or stored input
+ * sets read need no such permission: whoever may update the pipeline wrote
+ * them. Webhook trigger callers hold no permissions, so they may use none.
+ */
+export const secretUsePermission: ResourcePermission<SecretResourceType> =
+  createPermission({
+    name: 'pipeline-engine.secret.use',
+    attributes: { action: 'read' },
+    resourceType: SECRET_RESOURCE_TYPE,
+  });
+
 /** Every permission of the pipeline engine, for the permissions registry. */
 export const pipelineEnginePermissions = [
   pipelineReadPermission,
@@ -89,6 +110,7 @@ export const pipelineEnginePermissions = [
   pipelineExecutePermission,
   executionAbortPermission,
   executionConfigUpdatePermission,
+  secretUsePermission,
 ];
 
 /**

@@ -10,6 +10,7 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 // The catalog module is a workspace package this plugin's tests run against.
 // eslint-disable-next-line @backstage/no-undeclared-imports
 import catalogPropertiesModule from '@idp-pipelines/plugin-catalog-backend-module-pipeline-engine';
+import { gitHostUrlReaderFactory } from '@idp-pipelines/plugin-pipeline-engine-git-host-reader';
 import request from 'supertest';
 import { pipelineEnginePlugin } from '../plugin';
 
@@ -39,6 +40,8 @@ function publishTemplate(gitRoot: string) {
   const bare = join(gitRoot, 'templates/service.git');
   mkdirSync(bare, { recursive: true });
   git(['init', '--bare', '-q', '-b', 'main', bare]);
+  // Anyone may clone a public template (CookieCutter clones it anonymously).
+  git(['--git-dir', bare, 'config', 'pipelineEngine.visibility', 'public']);
   const work = mkdtempSync(join(tmpdir(), 'seed-template-'));
   cpSync(COOKIECUTTER, work, { recursive: true });
   git(['init', '-q', '-b', 'main'], work);
@@ -90,11 +93,14 @@ describe('the seed pipeline end to end', () => {
         catalogPlugin,
         catalogPropertiesModule,
         pipelineEnginePlugin,
+        // The catalog reads the private repository's catalog-info.yaml with its
+        // own service token; no backend.reading.allow entry is configured.
+        gitHostUrlReaderFactory,
+        // Requests without a token are anonymous, as in production.
+        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
-            // The test server's port is random; the catalog reads the local git host on it.
-            backend: { reading: { allow: [{ host: 'localhost:1024-65535' }] } },
             catalog: { rules: [{ allow: ['Component', 'Location'] }] },
             pipelineEngine: {
               expressions: { mode: 'lenient' },
@@ -159,9 +165,12 @@ describe('the seed pipeline end to end', () => {
       const entity = await request(server).get('/api/catalog/entities/by-name/component/default/seed-service').set('Authorization', user).expect(200);
       expect(entity.body.spec).toMatchObject({ type: 'service', owner: 'test', lifecycle: 'experimental' });
 
-      // The repository can be cloned with plain git over HTTP and holds the rendered code.
+      // The repository is private (repository_type: private): anonymous readers get 401.
+      expect((await request(server).get(`${api}/git/test-org-devesh/seed-service/raw/main/catalog-info.yaml`)).status).toBe(401);
+      await expect(gitAsync(['clone', '-q', `${repositoryUrl}.git`, mkdtempSync(join(tmpdir(), 'seed-anon-'))])).rejects.toThrow(/401|Authentication|could not read/i);
+      // With a Backstage token it can be cloned with plain git over HTTP and holds the rendered code.
       const clone = mkdtempSync(join(tmpdir(), 'seed-clone-'));
-      await gitAsync(['clone', '-q', `${repositoryUrl}.git`, clone]);
+      await gitAsync(['-c', `http.extraHeader=Authorization: ${user}`, 'clone', '-q', `${repositoryUrl}.git`, clone]);
       expect(readFileSync(join(clone, 'README.md'), 'utf8')).toContain('# seed-service');
       expect(readFileSync(join(clone, 'catalog-info.yaml'), 'utf8')).toContain('name: seed-service');
       const head = git(['rev-parse', 'HEAD'], clone);
@@ -192,7 +201,7 @@ describe('the seed pipeline end to end', () => {
       expect(createRepo.errorMessage).toContain('test-org-devesh/seed-service');
       expect(steps2.filter(s => ['directpush', 'registercatalog', 'slacknotify', 'createcatalog'].includes(s.identifier)).map(s => s.status))
         .toEqual(['Skipped', 'Skipped', 'Skipped', 'Skipped']);
-      expect((await gitAsync(['ls-remote', `${repositoryUrl}.git`, 'refs/heads/main'])).split('\t')[0]).toBe(head);
+      expect((await gitAsync(['-c', `http.extraHeader=Authorization: ${user}`, 'ls-remote', `${repositoryUrl}.git`, 'refs/heads/main'])).split('\t')[0]).toBe(head);
       expect(slack.calls).toHaveLength(2);
     } finally {
       slack.server.close();

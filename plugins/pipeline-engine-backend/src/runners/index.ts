@@ -10,11 +10,11 @@ export { LOCAL_RUNNER_DISABLED, LocalRunner } from './localRunner';
 export { checkEnvironmentNames, findProgram, scrubbedEnvironment } from './environment';
 export { OutputTail, processGroupAlive, runProcessGroup, TAIL_LINES } from './processGroup';
 export type { ProcessGroupOptions } from './processGroup';
-export { readHttpSettings, readRunnerSettings } from './settings';
+export { readRunnerSettings } from './settings';
 export { killLeftoverStepProcesses } from './leftoverProcesses';
 export { createStepProcessTracker } from './stepProcessTracker';
 export type { ForgetStepProcess, StepProcessTracker } from './stepProcessTracker';
-export type { HttpSettings, RunnerSettings } from './settings';
+export type { RunnerSettings } from './settings';
 export type { ContainerOptions, ProcessIo, ProcessPaths, ProcessRequest, ProcessResult, StepRunner } from './types';
 
 /** A runner and the container it should use, if any. */

@@ -34,12 +34,6 @@ export interface RunnerSettings {
   };
 }
 
-/** Settings of the Http step; read from `pipelineEngine.http`. */
-export interface HttpSettings {
-  /** Host patterns Http steps may call; empty (default) allows none. */
-  allow: string[];
-}
-
 const DEFAULT_KILL_GRACE_MS = 10_000;
 
 /** Reads `pipelineEngine.runners` from the root config, with the documented defaults. */
@@ -79,9 +73,4 @@ export function readRunnerSettings(config: Config): RunnerSettings {
       pluginCacheDir: createResource?.getOptionalString('pluginCacheDir') || undefined,
     },
   };
-}
-
-/** Reads `pipelineEngine.http` from the root config. */
-export function readHttpSettings(config: Config): HttpSettings {
-  return { allow: config.getOptionalStringArray('pipelineEngine.http.allow') ?? [] };
 }

@@ -5,6 +5,7 @@ import { ConflictError } from '@backstage/errors';
 import { encodePath, joinUrl, repositoryNotEmptyError } from './common';
 import { runGit } from './git';
 import { isBareRepo, localRepoDir, stripGitSuffix } from './localGitHost/paths';
+import { writeVisibility } from './localGitHost/visibility';
 import type {
   CreateRepositoryRequest,
   CreateRepositoryResult,
@@ -55,10 +56,13 @@ export class LocalGitProvider implements ScmProvider {
       const refs = await runGit(['--git-dir', dir, 'for-each-ref', '--count=1', '--format=%(refname)'], { signal: context.signal });
       if (refs.stdout.trim()) throw repositoryNotEmptyError('the local git host', urls.repositoryUrl);
       await runGit(['--git-dir', dir, 'symbolic-ref', 'HEAD', `refs/heads/${request.defaultBranch}`], { signal: context.signal });
+      await writeVisibility(dir, request.repoType, context.signal);
       return { ...urls, created: false };
     }
     await mkdir(dirname(dir), { recursive: true });
     await runGit(['init', '--bare', '--quiet', `--initial-branch=${request.defaultBranch}`, dir], { signal: context.signal });
+    // The HTTP router serves private repositories only to Backstage callers.
+    await writeVisibility(dir, request.repoType, context.signal);
     if (request.description) {
       await runGit(['--git-dir', dir, 'config', 'gitweb.description', request.description], { signal: context.signal });
     }

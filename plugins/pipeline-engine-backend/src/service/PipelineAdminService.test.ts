@@ -263,7 +263,12 @@ describe('PipelineAdminService', () => {
           },
         },
         actor,
-        { triggerType: 'WEBHOOK_CUSTOM', triggerIdentifier: 'on_release' },
+        {
+          triggerType: 'WEBHOOK_CUSTOM',
+          triggerIdentifier: 'on_release',
+          // Only the caller's own values are checked for secret use.
+          callerInputSet: { tag: 'v1' },
+        },
       );
 
       await expect(

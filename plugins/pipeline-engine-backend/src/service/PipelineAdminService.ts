@@ -246,7 +246,10 @@ export class PipelineAdminService implements PipelineAdminApi {
     identifier: string,
     request: TriggerRunRequest,
     actor: Actor,
-    options: { payload?: Record<string, unknown> } = {},
+    options: {
+      payload?: Record<string, unknown>;
+      deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
+    } = {},
   ): Promise<ExecutionSummary> {
     const trigger = await this.stores.triggers.get(ref, identifier);
     if (!trigger.enabled) {
@@ -254,7 +257,7 @@ export class PipelineAdminService implements PipelineAdminApi {
     }
     return this.startFromTrigger(trigger, request, actor, {
       triggerType: 'WEBHOOK_CUSTOM',
-      ...(options.payload ? { payload: options.payload } : {}),
+      ...options,
     });
   }
 
@@ -281,6 +284,7 @@ export class PipelineAdminService implements PipelineAdminApi {
     options: {
       triggerType: 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
       payload?: Record<string, unknown>;
+      deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
     },
   ): Promise<ExecutionSummary> {
     const identifier = trigger.identifier;
@@ -312,9 +316,11 @@ export class PipelineAdminService implements PipelineAdminApi {
       {
         triggerType: options.triggerType,
         triggerIdentifier: identifier,
-        ...(options.payload
-          ? { triggerPayload: options.payload as JsonObject }
-          : {}),
+        ...(options.payload ? { triggerPayload: options.payload as JsonObject } : {}),
+        // Only what the caller sent is its own; the trigger's stored inputs were
+        // written by someone allowed to update the pipeline.
+        callerInputSet: request.inputSet ?? {},
+        ...(options.deniedSecrets ? { deniedSecrets: options.deniedSecrets } : {}),
       },
     );
   }

@@ -21,6 +21,7 @@ import {
 import type { ExecutionStatus, PipelineEngineStores } from '../database';
 import { planExecution, type ExecutionPlan, type StepHandlerLookup } from '../engine/plan';
 import type { ExecutionWorker } from '../engine/worker';
+import { checkCallerSecretUse } from './inputSecretCheck';
 import { ProblemsError, toApiProblem } from './problems';
 import { describePlan } from './planView';
 import type {
@@ -150,7 +151,12 @@ export class PipelineEngineService implements PipelineEngineApi {
     actor: Actor,
     options: ExecuteOptions = {},
   ): Promise<ExecutionSummary> {
-    const { stored, resolved } = await this.prepare(ref, request);
+    const { stored, resolved, runtimeInputs } = await this.prepare(ref, request);
+    await checkCallerSecretUse(
+      options.callerInputSet ?? request.inputSet,
+      { runtimeInputs, resolvedDocument: resolved.pipeline },
+      options.deniedSecrets,
+    );
     const execution = await this.o.stores.executions.enqueue({
       ...ref,
       pipelineVersion: stored.version,
@@ -202,7 +208,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     if (!resolved.ok) {
       throw new ProblemsError(`the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`, resolved.problems);
     }
-    return { stored, plan, resolved };
+    return { stored, plan, resolved, runtimeInputs };
   }
 
   /**

@@ -100,7 +100,11 @@ export interface PipelineAdminApi {
     identifier: string,
     request: TriggerRunRequest,
     actor: Actor,
-    options?: { payload?: Record<string, unknown> },
+    options?: {
+      payload?: Record<string, unknown>;
+      /** See `ExecuteOptions.deniedSecrets`; without it the caller's input values may read no secret. */
+      deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
+    },
   ): Promise<ExecutionSummary>;
 
   /** The built-in image of every execution-config field. */

@@ -138,18 +138,23 @@ export function addInputSetAndTriggerRoutes(
     const { triggerId } = req.params;
     const token = webhookTokenOf(req);
     let actor: Actor;
+    // Webhook callers hold no permissions, so their input values may read no secret.
+    let deniedSecrets: ((ids: string[]) => Promise<string[]>) | undefined;
     if (token !== undefined) {
       // The token names one trigger, which stands for the permission check.
       actor = await admin.authenticateWebhook(ref, triggerId, token);
     } else {
-      ({ actor } = await authorized(req, pipelineExecutePermission));
+      const credentials = await auth.credentials(req);
+      await auth.requirePipeline(pipelineExecutePermission, ref, credentials);
+      actor = actorOf(credentials);
+      deniedSecrets = ids => auth.deniedSecrets(ids, credentials);
     }
     const execution = await admin.runTrigger(
       ref,
       triggerId,
       triggerRunRequestOf(req),
       actor,
-      { payload: triggerPayloadOf(req) },
+      { payload: triggerPayloadOf(req), deniedSecrets },
     );
     res.status(201).json(execution);
   });

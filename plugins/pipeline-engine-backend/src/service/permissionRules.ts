@@ -239,7 +239,7 @@ export function registerPipelinePermissions(
   });
   permissionsRegistry.addPermissions(
     pipelineEnginePermissions.filter(
-      permission => !isResourcePermission(permission),
+      permission => !isResourcePermission(permission, PIPELINE_RESOURCE_TYPE),
     ),
   );
 }

@@ -93,6 +93,7 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
       ref,
       executeRequestOf(req),
       actorOf(credentials),
+      { deniedSecrets: ids => auth.deniedSecrets(ids, credentials) },
     );
     res.status(201).json(execution);
   });

@@ -12,6 +12,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   PIPELINE_RESOURCE_TYPE,
+  secretUsePermission,
   stringifyPipelineResourceRef,
   type PipelineRef,
   type PipelineResourcePermission,
@@ -74,6 +75,24 @@ export class RequestAuth {
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`${permission.name} is not allowed`);
     }
+  }
+
+  /** Of `secretIds`, those the caller may not use (`pipeline-engine.secret.use`). */
+  async deniedSecrets(
+    secretIds: readonly string[],
+    credentials: CallerCredentials,
+  ): Promise<string[]> {
+    if (secretIds.length === 0) return [];
+    const decisions = await this.permissions.authorize(
+      secretIds.map(resourceRef => ({
+        permission: secretUsePermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return secretIds.filter(
+      (_, index) => decisions[index].result !== AuthorizeResult.ALLOW,
+    );
   }
 
   /**

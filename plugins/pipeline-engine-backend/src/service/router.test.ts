@@ -630,7 +630,10 @@ describe('createRouter', () => {
         't',
         { inputSetRefs: ['a', 'b'] },
         { identity: 'user:default/jane' },
-        { payload: { inputSetRefs: ['a', 'b'] } },
+        {
+          payload: { inputSetRefs: ['a', 'b'] },
+          deniedSecrets: expect.any(Function),
+        },
       );
       expect(permissions.asked).toEqual([
         {

@@ -40,6 +40,20 @@ export interface ExecuteOptions {
   triggerIdentifier?: string;
   /** JSON body of the webhook call that started it (`<+trigger.payload>`). */
   triggerPayload?: JsonObject;
+  /**
+   * The input values the caller supplied itself (default: the request's
+   * `inputSet`). The secrets they would read are checked against
+   * `deniedSecrets` before the execution is queued. Stored input sets are
+   * not checked: writing them needs `pipeline-engine.pipeline.update`, which
+   * may change the pipeline's YAML (and its secret references) anyway.
+   */
+  callerInputSet?: unknown;
+  /**
+   * Of the given secret ids, those the caller may not use
+   * (`pipeline-engine.secret.use`). Without it the caller may use none, as
+   * for webhook trigger calls.
+   */
+  deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
 }
 
 /** A page of results with the total count. */

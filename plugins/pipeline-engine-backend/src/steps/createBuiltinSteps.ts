@@ -1,9 +1,10 @@
-import type { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import type { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { ConnectorResolver } from '../connectors';
 import type { StepProcessTracker } from '../runners';
+import { readNetworkPolicy } from '../network';
 import { createCatalogSteps } from './catalog';
 import { createCookieCutterStep } from './cookiecutter';
 import { createFileUrlResolver, createGitSteps, readGitStepsConfig } from './git';
@@ -19,6 +20,8 @@ export interface BuiltinStepsOptions {
   catalog: CatalogService;
   /** Records step processes so that a restart after a crash can kill them. */
   processTracker?: StepProcessTracker;
+  /** Warns about deprecated settings. */
+  logger?: LoggerService;
 }
 
 /**
@@ -40,15 +43,18 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
     baseUrl: `${await discovery.getExternalBaseUrl('pipeline-engine')}/git`,
   };
   const resolveFileUrls = createFileUrlResolver({ connectors, localGit });
+  // One allow list for every URL a pipeline chooses (Http, CookieCutter, GitClone, RegisterCatalog).
+  const network = readNetworkPolicy(config, { logger: options.logger, ownUrls: [localGit.baseUrl] });
   const steps: Array<StepHandler<any>> = [
     waitStep,
-    ...createRunSteps({ config, processTracker: options.processTracker }),
-    ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage }),
+    ...createRunSteps({ config, network, processTracker: options.processTracker }),
+    ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage, network }),
     createCookieCutterStep({
       engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',
       command: config.getOptionalString('pipelineEngine.cookiecutter.command'),
+      network,
     }),
-    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls }),
+    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls, network }),
     createSlackNotifyStep({ config }),
   ];
   return { steps, localGit, resolveFileUrls };

@@ -41,3 +41,10 @@ export type {
   ResolveResult,
 } from './resolveInputs';
 export { mergeInputSets } from './mergeInputSets';
+export {
+  collectSecretVariables,
+  findInputSecretUses,
+  findSecretReferences,
+  normalizeSecretId,
+} from './inputSecrets';
+export type { InputSecretUse, SecretVariables } from './inputSecrets';

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
   createBackendPlugin,
+  type ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
@@ -142,6 +143,8 @@ export interface TestBackend {
 /** Starts the real scaffolder and engine backends with this module. */
 export async function startBackend(
   config: Record<string, unknown> = {},
+  /** More features, e.g. a service factory replacing a mock service. */
+  extraFeatures: Array<ServiceFactory<unknown, 'plugin' | 'root', 'singleton' | 'multiton'>> = [],
 ): Promise<TestBackend> {
   const templates = new Map<string, object>();
   const { server } = await startTestBackend({
@@ -158,6 +161,7 @@ export async function startBackend(
           ...config,
         },
       }),
+      ...extraFeatures,
     ],
   });
   const call: TestBackend['call'] = (method, path, body, contentType) => {

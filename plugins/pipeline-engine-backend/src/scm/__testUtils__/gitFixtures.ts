@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import { baseGitEnv } from '../git';
 import { createLocalGitRouter } from '../localGitHost/router';
@@ -65,10 +65,12 @@ export function createBareRepo(
   repo: string,
   branches: Record<string, FixtureCommit[]>,
   defaultBranch = Object.keys(branches)[0] ?? 'main',
+  visibility: 'public' | 'private' = 'public',
 ): string {
   const bare = join(root, org, `${repo}.git`);
   mkdirSync(dirname(bare), { recursive: true });
   git(['init', '--quiet', '--bare', `--initial-branch=${defaultBranch}`, bare]);
+  git(['--git-dir', bare, 'config', 'pipelineEngine.visibility', visibility]);
   for (const [branch, commits] of Object.entries(branches)) {
     const work = tempDir('fixture-work-');
     git(['init', '--quiet', `--initial-branch=${branch}`], work);
@@ -101,7 +103,15 @@ export async function startLocalGitServer(root: string): Promise<LocalGitServer>
     authorizations.push(req.headers.authorization);
     next();
   });
-  app.use('/api/pipeline-engine', createLocalGitRouter({ root, logger: mockServices.logger.mock() }));
+  app.use(
+    '/api/pipeline-engine',
+    createLocalGitRouter({
+      root,
+      logger: mockServices.logger.mock(),
+      // Requests without a token are anonymous, as in production.
+      httpAuth: mockServices.httpAuth({ pluginId: 'pipeline-engine', defaultCredentials: mockCredentials.none() }),
+    }),
+  );
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>(resolve => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

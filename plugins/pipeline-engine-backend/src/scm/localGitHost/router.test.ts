@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { baseGitEnv } from '../git';
 import {
   createBareRepo,
@@ -48,11 +49,34 @@ describe('createLocalGitRouter', () => {
       ],
       'feature/x': [{ files: { 'catalog-info.yaml': 'kind: Feature\n' } }],
     });
+    createBareRepo(root, 'acme', 'secret', { main: [{ files: { 'catalog-info.yaml': 'kind: Secret\n' } }] }, 'main', 'private');
+    // Made by hand or by an older version: no recorded visibility.
+    createBareRepo(root, 'acme', 'unmarked', { main: [{ files: { 'README.md': 'x\n' } }] });
+    git(['--git-dir', join(root, 'acme', 'unmarked.git'), 'config', '--unset', 'pipelineEngine.visibility']);
     server = await startLocalGitServer(root);
   });
 
   afterAll(async () => {
     await server?.close();
+  });
+
+  it('serves private repositories (and repositories with no recorded visibility) only to Backstage tokens', async () => {
+    for (const path of ['/acme/secret/raw/main/catalog-info.yaml', '/acme/secret/blob/main/catalog-info.yaml', '/acme/secret', '/acme/secret.git/info/refs?service=git-upload-pack', '/acme/unmarked/raw/main/README.md']) {
+      const anonymous = await fetch(`${server.gitBaseUrl}${path}`);
+      expect({ path, status: anonymous.status }).toEqual({ path, status: 401 });
+      expect(await anonymous.text()).toContain('is a private repository: send a Backstage user or service token');
+      const forged = await fetch(`${server.gitBaseUrl}${path}`, { headers: { Authorization: 'Bearer not-a-token' } });
+      expect({ path, status: forged.status }).toEqual({ path, status: 401 });
+    }
+    for (const header of [mockCredentials.user.header(), mockCredentials.service.header()]) {
+      const raw = await fetch(`${server.gitBaseUrl}/acme/secret/raw/main/catalog-info.yaml`, { headers: { Authorization: header } });
+      expect(raw.status).toBe(200);
+      expect(await raw.text()).toBe('kind: Secret\n');
+    }
+    const dir = join(tempDir(), 'clone');
+    await expect(plainGit(['clone', '--quiet', `${server.gitBaseUrl}/acme/secret.git`, join(tempDir(), 'anon')])).rejects.toThrow();
+    await plainGit(['-c', `http.extraHeader=Authorization: ${mockCredentials.user.header()}`, 'clone', '--quiet', `${server.gitBaseUrl}/acme/secret.git`, dir]);
+    expect(readTree(dir)).toEqual({ 'catalog-info.yaml': 'kind: Secret\n' });
   });
 
   it('serves git clone over smart HTTP to plain git, with all history', async () => {

@@ -1,15 +1,21 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import express, { type Request, type Response } from 'express';
 import { baseGitEnv, runGit, withConfig } from '../git';
 import { isBareRepo, isValidLocalName, localRepoDir } from './paths';
+import { readVisibility } from './visibility';
 
 /** Options of {@link createLocalGitRouter}. */
 export interface LocalGitRouterOptions {
   /** Directory holding `<organization>/<repository>.git` bare repositories. */
   root: string;
   logger: LoggerService;
+  /**
+   * Reads the caller's Backstage token: private repositories (`repoType:
+   * private`, or no recorded visibility) need a user or service token.
+   */
+  httpAuth: HttpAuthService;
 }
 
 const PUSH_REFUSED = 'pushes are not accepted over HTTP: the local git host is written only by pipeline steps\n';
@@ -23,17 +29,21 @@ const PUSH_REFUSED = 'pushes are not accepted over HTTP: the local git host is w
  *   content as text (`<ref>` is a branch, tag or commit; branch names may
  *   contain slashes).
  * - `/git/<org>/<repo>`: a plain-text summary (branches, tags, files).
+ *
+ * Public repositories are readable by anyone; private ones only with a
+ * Backstage user or service token (`Authorization: Bearer ...`), else 401.
  */
 export function createLocalGitRouter(options: LocalGitRouterOptions): express.Router {
   const root = resolve(options.root);
   const router = express.Router();
   router.use('/git', (req, res, next) => {
-    handle(root, options.logger, req, res).catch(next);
+    handle(root, options, req, res).catch(next);
   });
   return router;
 }
 
-async function handle(root: string, logger: LoggerService, req: Request, res: Response): Promise<void> {
+async function handle(root: string, options: LocalGitRouterOptions, req: Request, res: Response): Promise<void> {
+  const logger = options.logger;
   let segments: string[];
   try {
     segments = req.path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -68,6 +78,17 @@ async function handle(root: string, logger: LoggerService, req: Request, res: Re
     notFound(res);
     return;
   }
+  if ((await readVisibility(dir)) === 'private' && !(await hasBackstageToken(options.httpAuth, req))) {
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="Backstage"')
+      .type('text/plain')
+      .send(
+        `${org}/${repo} is a private repository: send a Backstage user or service token ` +
+          '(Authorization: Bearer <token>; with git: git -c http.extraHeader="Authorization: Bearer <token>" clone ...)\n',
+      );
+    return;
+  }
   if (smart && rest.length) {
     if (req.method === 'POST' ? rest.join('/') !== 'git-upload-pack' : !['GET', 'HEAD'].includes(req.method)) {
       res.status(405).type('text/plain').send('method not allowed\n');
@@ -89,6 +110,16 @@ async function handle(root: string, logger: LoggerService, req: Request, res: Re
     return;
   }
   notFound(res);
+}
+
+/** True when the request carries a valid user or service token; false when it carries none or an invalid one. */
+async function hasBackstageToken(httpAuth: HttpAuthService, req: Request): Promise<boolean> {
+  try {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function notFound(res: Response): void {

@@ -1,3 +1,4 @@
+import type { NetworkPolicy } from '../../network';
 import type {
   AuthService,
   DiscoveryService,
@@ -37,6 +38,8 @@ export interface CatalogStepsOptions {
   config: Config;
   /** Finds a repository file's URLs from a connector (RegisterCatalog). */
   resolveFileUrls: ResolveCatalogFileUrls;
+  /** The network allow list RegisterCatalog URLs must pass; read from `config` when not given. */
+  network?: NetworkPolicy;
 }
 
 /** The catalog steps: CreateCatalog, RegisterCatalog and UpdateCatalogProperty. */

@@ -166,6 +166,8 @@ describe.each(databases.eachSupportedId())(
         pipelineEngine: {
           slack: { apiUrl: 'https://slack.test/api/' },
           catalog: { registerTimeout: '20s' },
+          // The local file server stands in for a git host.
+          network: { allow: [files.host] },
         },
       });
       const handlers = new StepHandlerRegistry();

@@ -6,6 +6,7 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { NetworkPolicy } from '../../network';
 import { createRegisterCatalogStep } from './registerCatalog';
 import { runStep } from './__testUtils__/stepContext';
 import {
@@ -43,7 +44,11 @@ describe.each(databases.eachSupportedId())(
       step = createRegisterCatalogStep({
         ...catalog.services,
         config: new ConfigReader({
-          pipelineEngine: { catalog: { registerTimeout: '20s' } },
+          pipelineEngine: {
+            catalog: { registerTimeout: '20s' },
+            // The local file server stands in for a git host.
+            network: { allow: [files.host] },
+          },
         }),
         resolveFileUrls: r => files.resolveFileUrls(r),
       });
@@ -214,6 +219,11 @@ describe('RegisterCatalog without a real catalog', () => {
         pipelineEngine: { catalog: { registerTimeout: timeout } },
       }),
       resolveFileUrls,
+      // git.example.com only stands for a git host here: no DNS is asked.
+      network: new NetworkPolicy({
+        allow: ['git.example.com'],
+        lookup: async () => [{ address: '203.0.113.1', family: 4 }],
+      }),
     });
   }
 

@@ -1,3 +1,4 @@
+import { readNetworkPolicy, type NetworkPolicy } from '../../network';
 import type {
   AuthService,
   DiscoveryService,
@@ -69,6 +70,8 @@ export interface RegisterCatalogStepOptions {
   /** Reads `pipelineEngine.catalog.registerTimeout` (default 60s). */
   config: Config;
   resolveFileUrls: ResolveCatalogFileUrls;
+  /** The network allow list the registered URL must pass; read from `config` when not given. */
+  network?: NetworkPolicy;
 }
 
 const optionalText = text.transform(String).optional();
@@ -152,6 +155,7 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
     60_000,
   );
 
+  const network = options.network ?? readNetworkPolicy(options.config);
   return createStepHandler({
     type: 'RegisterCatalog',
     description:
@@ -183,6 +187,11 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
         ...(s.project ? { project: s.project } : {}),
       });
       const target = urls.registerUrl ?? urls.blobUrl;
+      // The catalog fetches it: a pipeline must not point it anywhere the policy forbids.
+      await network.check(new URL(target), {
+        step: `RegisterCatalog step "${ctx.step.identifier}"`,
+        field: 'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
+      });
       ctx.logger.info(`registering ${target} in the catalog`);
 
       // A dry run reads and processes the file now, so problems surface with

@@ -11,6 +11,7 @@ import { createPipelineEngine, type PipelineEngine } from '../../engine/createEn
 import { StepHandlerRegistry } from '../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '..';
 import { tempDir } from './__testUtils__/trees';
+import { NetworkPolicy } from '../../network';
 import { createCookieCutterStep } from './step';
 
 /*
@@ -82,7 +83,7 @@ describe('CookieCutter step in a pipeline', () => {
 
     const { stores } = await initStores(databases, 'SQLITE_3');
     const handlers = new StepHandlerRegistry();
-    handlers.add(...builtinStepHandlers, createCookieCutterStep({ engine: 'builtin' }), seedTemplate, readFiles);
+    handlers.add(...builtinStepHandlers, createCookieCutterStep({ engine: 'builtin', network: new NetworkPolicy({ allow: [], allowLocalPaths: true }) }), seedTemplate, readFiles);
     engine = createPipelineEngine({
       stores,
       handlers,

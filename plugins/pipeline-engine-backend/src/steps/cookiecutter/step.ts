@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createBuiltinEngine } from './builtin/builtinEngine';
 import { createCliEngine } from './cli/cliEngine';
 import { resolveInside, toPosix } from './paths';
+import { checkGitRemote, NetworkPolicy } from '../../network';
 import { clonePublicTemplate, workspaceTemplate } from './templateSource';
 import type { CookiecutterEngine, CookiecutterEngineName } from './types';
 
@@ -14,6 +15,8 @@ export interface CookieCutterStepOptions {
   engine?: CookiecutterEngineName;
   /** The cookiecutter program for the cli engine; default `cookiecutter` on PATH. */
   command?: string;
+  /** The network allow list `publicTemplateUrl` must pass; by default nothing is allowed. */
+  network?: NetworkPolicy;
 }
 
 /** A flag resolved from YAML or from an expression (`<+...>` may yield "true"). */
@@ -66,6 +69,7 @@ export function createCookiecutterEngine(options: CookieCutterStepOptions = {}):
  */
 export function createCookieCutterStep(options: CookieCutterStepOptions = {}): StepHandler<z.output<typeof spec>> {
   const engine = createCookiecutterEngine(options);
+  const network = options.network ?? new NetworkPolicy({ allow: [] });
   return createStepHandler({
     type: 'CookieCutter',
     description: 'renders a cookiecutter template into the workspace',
@@ -80,7 +84,11 @@ export function createCookieCutterStep(options: CookieCutterStepOptions = {}): S
       const verbose = s.verbose ?? false;
       const outputDir = await resolveInside(ctx.workspace, s.outputDirectory || '.', 'spec.outputDirectory');
       const source = s.templateType === 'public'
-        ? await clonePublicTemplate(s.publicTemplateUrl!, ctx.signal)
+        ? await clonePublicTemplate(
+            s.publicTemplateUrl!,
+            cloneUrl => checkGitRemote(network, cloneUrl, { step: `CookieCutter step "${ctx.step.identifier}"`, field: 'spec.publicTemplateUrl' }),
+            ctx.signal,
+          )
         : await workspaceTemplate(ctx.workspace, s.pathForTemplate!);
       try {
         ctx.logger.info(`rendering cookiecutter template from ${source.description} with the ${engine.name} engine`);

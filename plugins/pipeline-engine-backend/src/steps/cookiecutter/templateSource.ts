@@ -16,10 +16,10 @@ export interface TemplateSource {
   cleanup(): Promise<void>;
 }
 
-function git(args: string[], signal: AbortSignal | undefined, url: string): Promise<void> {
+function git(args: string[], signal: AbortSignal | undefined, url: string, configArgs: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     // Never prompt, and never hand the host's stored credentials to a template URL.
-    const child = spawn('git', ['-c', 'credential.helper=', ...args], {
+    const child = spawn('git', ['-c', 'credential.helper=', ...configArgs, ...args], {
       env: {
         ...process.env,
         GIT_TERMINAL_PROMPT: '0',
@@ -47,14 +47,23 @@ function git(args: string[], signal: AbortSignal | undefined, url: string): Prom
   });
 }
 
-/** Shallow-clones publicTemplateUrl (honouring a subdirectory and ref in it). */
-export async function clonePublicTemplate(publicTemplateUrl: string, signal?: AbortSignal): Promise<TemplateSource> {
+/**
+ * Shallow-clones publicTemplateUrl (honouring a subdirectory and ref in it).
+ * `guard` checks the repository URL against the network policy first and
+ * returns the git `-c` arguments that pin what it checked.
+ */
+export async function clonePublicTemplate(
+  publicTemplateUrl: string,
+  guard: (cloneUrl: string) => Promise<{ configArgs: string[] }>,
+  signal?: AbortSignal,
+): Promise<TemplateSource> {
   const loc = parseTemplateUrl(publicTemplateUrl);
+  const { configArgs } = await guard(loc.cloneUrl);
   const dir = await mkdtemp(join(tmpdir(), 'cookiecutter-template-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const repo = join(dir, 'repo');
-    await git(['clone', '--depth', '1', '--quiet', ...(loc.ref ? ['--branch', loc.ref] : []), '--', loc.cloneUrl, repo], signal, loc.cloneUrl);
+    await git(['clone', '--depth', '1', '--quiet', ...(loc.ref ? ['--branch', loc.ref] : []), '--', loc.cloneUrl, repo], signal, loc.cloneUrl, configArgs);
     const templateDir = loc.subdir ? await resolveInside(repo, loc.subdir, 'the template subdirectory', 'the repository') : repo;
     if (!(await stat(templateDir).catch(() => undefined))?.isDirectory()) {
       throw new InputError(`the template repository ${redactUrl(loc.cloneUrl)} has no directory "${loc.subdir}"`);

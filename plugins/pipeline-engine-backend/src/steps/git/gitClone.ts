@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { InputError } from '@backstage/errors';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
+import { checkGitRemote } from '../../network';
 import { describeGitFailure, runGit, withGitEnvironment } from '../../scm/git';
 import {
   gitRemoteFor,
@@ -83,10 +84,18 @@ export function createGitCloneStep(runtime: GitStepsRuntime) {
       const remote = gitRemoteFor(connector, provider, ref, credentials);
       const shown = relative(ctx.workspace, target);
 
+      // The built-in git host is read from disk; any other remote must pass the network policy.
+      const guard =
+        connector.provider === 'local'
+          ? { configArgs: [] }
+          : await checkGitRemote(runtime.network, remote, {
+              step: `GitClone step "${ctx.step.identifier}"`,
+              field: `the clone URL of connector "${connector.id}" and spec.repoName`,
+            });
       // A fresh directory every run: a half-done earlier attempt must not leak into this one.
       await rm(target, { recursive: true, force: true });
       await mkdir(dirname(target), { recursive: true });
-      const args = ['clone', '--quiet'];
+      const args = [...guard.configArgs, 'clone', '--quiet'];
       if (spec.depth > 0) args.push('--depth', String(spec.depth));
       if (refName) args.push('--branch', refName);
       args.push('--', remote, target);

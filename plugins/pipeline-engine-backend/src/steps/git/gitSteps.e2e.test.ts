@@ -13,6 +13,7 @@ import { createPipelineEngine, type PipelineEngine } from '../../engine/createEn
 import { StepHandlerRegistry } from '../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '../../steps';
 import { git, readTree, startLocalGitServer, tempDir, type LocalGitServer } from '../../scm/__testUtils__/gitFixtures';
+import { NetworkPolicy } from '../../network';
 import { createGitSteps } from './index';
 
 jest.setTimeout(60_000);
@@ -75,7 +76,8 @@ const pipeline = `pipeline:
                     connectorType: Local
                     organization: team
                     repository: <+pipeline.variables.project_name>
-                    repoType: private
+                    # Public: the GitClone below reads it anonymously over HTTP.
+                    repoType: public
                     description: created by the e2e test
                     defaultBranch: main
               - step:
@@ -138,7 +140,7 @@ describe('CreateRepo → DirectPush → GitClone through the engine', () => {
       }),
     );
     const handlers = new StepHandlerRegistry();
-    handlers.add(...builtinStepHandlers, writeFilesStep, readTreeStep, ...createGitSteps({ connectors, localGit: { root, baseUrl: server.gitBaseUrl } }));
+    handlers.add(...builtinStepHandlers, writeFilesStep, readTreeStep, ...createGitSteps({ connectors, localGit: { root, baseUrl: server.gitBaseUrl }, network: new NetworkPolicy({ allow: ['127.0.0.1:*'] }) }));
     engine = createPipelineEngine({
       stores,
       handlers,

@@ -2,6 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { ConnectorResolver } from '../../connectors';
@@ -16,6 +17,7 @@ import {
   type LocalGitServer,
 } from '../../scm/__testUtils__/gitFixtures';
 import { createTestStepContext } from './__testUtils__/stepContext';
+import { NetworkPolicy } from '../../network';
 import { createFileUrlResolver, createGitSteps, type GitStepsOptions } from './index';
 
 jest.setTimeout(60_000);
@@ -63,7 +65,8 @@ beforeAll(async () => {
       },
     }),
   );
-  options = { connectors, localGit: { root, baseUrl: server.gitBaseUrl } };
+  // The test git server listens on 127.0.0.1; connectors to it must pass the network policy.
+  options = { connectors, localGit: { root, baseUrl: server.gitBaseUrl }, network: new NetworkPolicy({ allow: ['127.0.0.1:*'] }) };
   steps = Object.fromEntries(createGitSteps(options).map(s => [s.type, s]));
 });
 
@@ -93,7 +96,8 @@ async function runError(type: string, spec: Record<string, unknown>, workspace?:
 const execFileAsync = promisify(execFile);
 async function cloneOverHttp(repoPath: string): Promise<string> {
   const dir = join(tempDir('verify-'), 'c');
-  await execFileAsync('git', ['clone', '--quiet', `${server.gitBaseUrl}/${repoPath}.git`, dir], { env: baseGitEnv() });
+  // The repositories are private: reading them over HTTP needs a Backstage token.
+  await execFileAsync('git', ['-c', `http.extraHeader=Authorization: ${mockCredentials.user.header()}`, 'clone', '--quiet', `${server.gitBaseUrl}/${repoPath}.git`, dir], { env: baseGitEnv() });
   return dir;
 }
 
@@ -332,7 +336,7 @@ describe('resolveFileUrls', () => {
   it('serves the pushed file at the raw URL', async () => {
     const resolveFileUrls = createFileUrlResolver(options);
     const { rawUrl } = resolveFileUrls({ connectorRef: 'local', organization: 'team', repository: 'pushed', branch: 'develop', filePath: 'catalog-info.yaml' });
-    const response = await fetch(rawUrl);
+    const response = await fetch(rawUrl, { headers: { Authorization: mockCredentials.user.header() } });
     expect(await response.text()).toBe('kind: Component\n');
   });
 });

@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import type { StepContext } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
 import type { ConnectorResolver } from '../../connectors/ConnectorResolver';
+import { NetworkPolicy } from '../../network';
 import type { ResolvedConnector } from '../../connectors/types';
 import { defaultScmProviderFactories, type LocalGitHostConfig, type ScmProviderFactories } from '../../scm/providers';
 import type { GitAuth, ScmCredentials, ScmProvider, ScmRepositoryRef } from '../../scm/types';
@@ -19,6 +20,11 @@ export interface GitStepsOptions {
   author?: { name?: string; email?: string };
   /** DirectPush commit message (`pipelineEngine.git.commitMessage`). */
   commitMessage?: string;
+  /**
+   * The network allow list GitClone remotes must pass (connectors' hosts
+   * are in it by default); without it only the built-in git host is reachable.
+   */
+  network?: NetworkPolicy;
 }
 
 /** A text field as rendered from YAML and expressions: numbers and booleans become text; blank is absent. */
@@ -52,9 +58,12 @@ export const connectorTypeField = optionalText;
 /** Connector, provider and the runtime pieces the git steps share. */
 export class GitStepsRuntime {
   readonly #factories: Required<ScmProviderFactories>;
+  /** The network allow list for remotes pipelines choose. */
+  readonly network: NetworkPolicy;
 
   constructor(readonly options: GitStepsOptions) {
     this.#factories = { ...defaultScmProviderFactories(options.localGit), ...options.providers } as Required<ScmProviderFactories>;
+    this.network = options.network ?? new NetworkPolicy({ allow: [] });
   }
 
   /** The connector a step names and its provider; warns when `connectorType` disagrees. */

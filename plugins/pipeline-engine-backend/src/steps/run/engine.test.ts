@@ -184,6 +184,6 @@ describe('run steps in the engine', () => {
   it('refuses an Http call to a host that is not allowed', async () => {
     const detail = await h.run(pipeline(step('ssrf', 'Http', 'url: http://169.254.169.254/latest/meta-data/\nmethod: GET')));
     expect(detail.status).toBe('Failed');
-    expect(detail.errorMessage).toContain('host "169.254.169.254" is not in pipelineEngine.http.allow');
+    expect(detail.errorMessage).toContain('host "169.254.169.254" is not in pipelineEngine.network.allow');
   });
 });

@@ -171,21 +171,21 @@ describe('Http step', () => {
     const none = await runStep(step([]), { url: `${base}/json`, method: 'GET' });
     expect(none.error?.name).toBe('NotAllowedError');
     expect(none.error?.message).toMatch(
-      new RegExp(`^request to ${base}/json refused: host "${host}" is not in pipelineEngine\\.http\\.allow; add "${host}"`),
+      new RegExp(`^Http step "step1": spec\\.url ${base}/json refused: host "${host}" is not in pipelineEngine\\.network\\.allow; add "${host}" to pipelineEngine\\.network\\.allow`),
     );
     const wrongPort = await runStep(step(['127.0.0.1']), { url: `${base}/json`, method: 'GET' });
-    expect(wrongPort.error?.message).toContain('is not in pipelineEngine.http.allow');
+    expect(wrongPort.error?.message).toContain('is not in pipelineEngine.network.allow');
     const scheme = await runStep(step(['*:*']), { url: 'file:///etc/passwd', method: 'GET' });
-    expect(scheme.error?.message).toContain('only http and https URLs can be called');
+    expect(scheme.error?.message).toContain('only http or https URLs are allowed here');
     expect(hits).toEqual([]);
   });
 
   it('refuses redirects to hosts that are not allowed', async () => {
     const evil = await runStep(step(), { url: `${base}/to-evil`, method: 'GET' });
     expect(evil.error?.message).toBe(
-      `redirect from ${base}/to-evil to http://metadata.internal.example/latest/meta-data refused: ` +
-      'host "metadata.internal.example" is not in pipelineEngine.http.allow; add "metadata.internal.example" ' +
-      '(or a pattern such as "*.internal.example") to that list in app-config to allow it',
+      `Http step "step1": spec.url redirect from ${base}/to-evil to http://metadata.internal.example/latest/meta-data refused: ` +
+      'host "metadata.internal.example" is not in pipelineEngine.network.allow; add "metadata.internal.example" ' +
+      '(or a pattern such as "*.internal.example") to pipelineEngine.network.allow in app-config to allow it',
     );
     const otherPort = await runStep(step(), { url: `${base}/to-other-port`, method: 'GET' });
     expect(otherPort.error?.message).toContain(`redirect from ${base}/to-other-port to ${otherBase}/secret refused`);

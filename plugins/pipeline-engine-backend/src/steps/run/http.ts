@@ -1,7 +1,8 @@
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
-import { HostAllowList, hostAndPort } from './httpAllowList';
+import { Agent, fetch as pinnedFetch, Headers } from 'undici';
+import { NetworkPolicy } from '../../network';
 import { evaluateAssertion, renderHttpValue, type HttpResponseValues } from './httpExpressions';
 import { abortError, declaredOutputs, namedVariableList, textValue } from './specFields';
 
@@ -29,18 +30,9 @@ const httpSpec = z
 /** The resolved spec of an Http step. */
 export type HttpSpec = z.output<typeof httpSpec>;
 
-function refusal(url: URL, what: string): NotAllowedError {
-  const host = hostAndPort(url);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return new NotAllowedError(`${what} ${url.href} refused: only http and https URLs can be called`);
-  }
-  return new NotAllowedError(
-    `${what} ${url.href} refused: host "${host}" is not in pipelineEngine.http.allow; ` +
-    `add "${host}" (or a pattern such as "*.${url.hostname.split('.').slice(-2).join('.')}") to that list in app-config to allow it`,
-  );
-}
+type PinnedResponse = Awaited<ReturnType<typeof pinnedFetch>>;
 
-async function readBody(response: Response, signal: AbortSignal): Promise<string> {
+async function readBody(response: PinnedResponse, signal: AbortSignal): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -64,12 +56,18 @@ async function readBody(response: Response, signal: AbortSignal): Promise<string
 
 /**
  * `Http` (Custom stage): calls a URL, checks `assertion` against the
- * response and sets output variables from it. Only hosts in
- * `pipelineEngine.http.allow` can be called, redirects included.
+ * response and sets output variables from it. Only URLs the network policy
+ * (`pipelineEngine.network.allow`) allows can be called, redirects
+ * included; connections go to the addresses the policy checked.
  * Without an assertion any response succeeds, as in Harness.
  */
-export function createHttpStep(options: { allow: readonly string[] }): StepHandler<HttpSpec> {
-  const allowList = new HostAllowList(options.allow);
+export function createHttpStep(options: {
+  /** The network allow list; without it, a list of only `allow`. */
+  network?: NetworkPolicy;
+  /** Host patterns, when no `network` is given (tests). */
+  allow?: readonly string[];
+}): StepHandler<HttpSpec> {
+  const network = options.network ?? new NetworkPolicy({ allow: options.allow ?? [] });
   return createStepHandler({
     type: 'Http',
     description: 'calls an HTTP endpoint (Custom stage)',
@@ -93,73 +91,81 @@ export function createHttpStep(options: { allow: readonly string[] }): StepHandl
       } catch {
         throw new InputError(`spec.url ${JSON.stringify(spec.url)} is not a URL`);
       }
-      if (!allowList.allows(url)) throw refusal(url, 'request to');
-      let method: string = spec.method;
-      const headers = new Headers();
+      const source = { step: `Http step "${ctx.step.identifier}"`, field: 'spec.url' };
+      await network.check(url, source);
+      // Every connection resolves through the policy again and connects to the
+      // address it checked, so DNS cannot change between check and connect.
+      const dispatcher = new Agent({ connect: { lookup: network.socketLookup(`${source.step}: ${source.field}`) as never } });
       try {
-        for (const h of spec.headers ?? []) headers.append(h.key.trim(), h.value);
-      } catch (error) {
-        throw new InputError(`spec.headers: ${(error as Error).message}`);
-      }
-      let body: string | undefined = spec.requestBody;
-      if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
-        if (body.trim()) ctx.logger.warn(`requestBody is not sent with ${method}`);
-        body = undefined;
-      }
-
-      let response: Response;
-      for (let hop = 0; ; hop++) {
-        ctx.logger.info(`${method} ${url.href}`);
+        let method: string = spec.method;
+        const headers = new Headers();
         try {
-          response = await fetch(url, { method, headers, body, redirect: 'manual', signal: ctx.signal });
+          for (const h of spec.headers ?? []) headers.append(h.key.trim(), h.value);
         } catch (error) {
-          if (ctx.signal.aborted) throw abortError(ctx.signal);
-          const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-          throw Object.assign(new Error(`${method} ${url.href} failed: ${cause?.message ?? (error as Error).message}`), {
-            code: cause?.code,
-          });
+          throw new InputError(`spec.headers: ${(error as Error).message}`);
         }
-        const location = response.headers.get('location');
-        if (!REDIRECTS.has(response.status) || !location) break;
-        await response.body?.cancel().catch(() => undefined);
-        if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects, the last to ${location}`);
-        const next = new URL(location, url);
-        if (!allowList.allows(next)) throw refusal(next, `redirect from ${url.href} to`);
-        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
-          if (method !== 'HEAD') method = 'GET';
+        let body: string | undefined = spec.requestBody;
+        if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
+          if (body.trim()) ctx.logger.warn(`requestBody is not sent with ${method}`);
           body = undefined;
-          headers.delete('content-type');
-          headers.delete('content-length');
         }
-        if (next.origin !== url.origin) {
-          // Credentials meant for one origin are not sent to another (as browsers do).
-          headers.delete('authorization');
-          headers.delete('cookie');
-        }
-        ctx.logger.info(`redirected (${response.status}) to ${next.href}`);
-        url = next;
-      }
 
-      const responseBody = await readBody(response, ctx.signal);
-      ctx.logger.info(`response ${response.status} ${response.statusText} (${Buffer.byteLength(responseBody)} bytes)`);
-      const values: HttpResponseValues = {
-        httpResponseCode: response.status,
-        httpResponseBody: responseBody,
-        httpUrl: url.href,
-        httpMethod: method,
-      };
-      const assertion = spec.assertion?.trim();
-      if (assertion) {
-        if (!evaluateAssertion(assertion, values)) {
-          throw new Error(`assertion ${assertion} failed (httpResponseCode ${response.status})`);
+        let response: PinnedResponse;
+        for (let hop = 0; ; hop++) {
+          ctx.logger.info(`${method} ${url.href}`);
+          try {
+            response = await pinnedFetch(url, { method, headers, body, redirect: 'manual', signal: ctx.signal, dispatcher });
+          } catch (error) {
+            if (ctx.signal.aborted) throw abortError(ctx.signal);
+            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+            throw Object.assign(new Error(`${method} ${url.href} failed: ${cause?.message ?? (error as Error).message}`), {
+              code: cause?.code,
+            });
+          }
+          const location = response.headers.get('location');
+          if (!REDIRECTS.has(response.status) || !location) break;
+          await response.body?.cancel().catch(() => undefined);
+          if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects, the last to ${location}`);
+          const next = new URL(location, url);
+          await network.check(next, { step: source.step, field: `${source.field} redirect from ${url.href} to` });
+          if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+            if (method !== 'HEAD') method = 'GET';
+            body = undefined;
+            headers.delete('content-type');
+            headers.delete('content-length');
+          }
+          if (next.origin !== url.origin) {
+            // Credentials meant for one origin are not sent to another (as browsers do).
+            headers.delete('authorization');
+            headers.delete('cookie');
+          }
+          ctx.logger.info(`redirected (${response.status}) to ${next.href}`);
+          url = next;
         }
-        ctx.logger.info(`assertion ${assertion} passed`);
-      } else if (response.status >= 400) {
-        ctx.logger.warn(`the response status is ${response.status}; add an assertion such as <+httpResponseCode> == 200 to fail the step on it`);
-      }
-      for (const variable of spec.outputVariables ?? []) {
-        const value = renderHttpValue(variable.value ?? '', values);
-        ctx.output(variable.name, value, { secret: variable.type === 'Secret' });
+
+        const responseBody = await readBody(response, ctx.signal);
+        ctx.logger.info(`response ${response.status} ${response.statusText} (${Buffer.byteLength(responseBody)} bytes)`);
+        const values: HttpResponseValues = {
+          httpResponseCode: response.status,
+          httpResponseBody: responseBody,
+          httpUrl: url.href,
+          httpMethod: method,
+        };
+        const assertion = spec.assertion?.trim();
+        if (assertion) {
+          if (!evaluateAssertion(assertion, values)) {
+            throw new Error(`assertion ${assertion} failed (httpResponseCode ${response.status})`);
+          }
+          ctx.logger.info(`assertion ${assertion} passed`);
+        } else if (response.status >= 400) {
+          ctx.logger.warn(`the response status is ${response.status}; add an assertion such as <+httpResponseCode> == 200 to fail the step on it`);
+        }
+        for (const variable of spec.outputVariables ?? []) {
+          const value = renderHttpValue(variable.value ?? '', values);
+          ctx.output(variable.name, value, { secret: variable.type === 'Secret' });
+        }
+      } finally {
+        await dispatcher.close().catch(() => undefined);
       }
     },
   });

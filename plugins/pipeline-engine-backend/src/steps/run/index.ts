@@ -1,6 +1,8 @@
 import type { Config } from '@backstage/config';
 import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { readHttpSettings, readRunnerSettings, StepRunners, type StepProcessTracker } from '../../runners';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { readNetworkPolicy, type NetworkPolicy } from '../../network';
+import { readRunnerSettings, StepRunners, type StepProcessTracker } from '../../runners';
 import { createCreateResourceStep } from './createResource';
 import { createHttpStep } from './http';
 import { createPluginStep } from './plugin';
@@ -20,10 +22,14 @@ export type { ShellScriptSpec } from './shellScript';
 
 /** Options of {@link createRunSteps}. */
 export interface RunStepsOptions {
-  /** The root config; `pipelineEngine.runners` and `pipelineEngine.http` are read. */
+  /** The root config; `pipelineEngine.runners` and `pipelineEngine.network` are read. */
   config: Config;
   /** Records step processes so that a restart after a crash can kill them. */
   processTracker?: StepProcessTracker;
+  /** The network allow list; read from `config` when not given. */
+  network?: NetworkPolicy;
+  /** Warns about deprecated settings. */
+  logger?: LoggerService;
 }
 
 /**
@@ -33,12 +39,12 @@ export interface RunStepsOptions {
  */
 export function createRunSteps(options: RunStepsOptions): StepHandler[] {
   const runners = new StepRunners(readRunnerSettings(options.config), options.processTracker);
-  const http = readHttpSettings(options.config);
+  const network = options.network ?? readNetworkPolicy(options.config, { logger: options.logger });
   return [
     createRunStep(runners),
     createShellScriptStep(runners),
     createPluginStep(runners),
     createCreateResourceStep(runners),
-    createHttpStep({ allow: http.allow }),
+    createHttpStep({ network }),
   ];
 }
