@@ -22,6 +22,7 @@ import {
   upsertNodeRow,
 } from './nodeExecutions';
 import { resolvePage, toCount } from './paging';
+import { copyReusedNodes, RerunLink } from './rerunNodes';
 import { assertPipelineKey } from './pipelineChildren';
 import { SecretCipher } from './secretCipher';
 import {
@@ -63,6 +64,8 @@ export interface NewExecution extends PipelineKey {
   triggerIdentifier?: string;
   /** The JSON body of the webhook call that started it (`<+trigger.payload>`). */
   triggerPayload?: JsonObject;
+  /** Makes it a re-run: links the original and copies its reused stages' nodes. */
+  rerun?: RerunLink;
 }
 
 /** Largest webhook payload stored with an execution. */
@@ -160,8 +163,17 @@ export class ExecutionStore {
             attempt: 0,
             recovery_count: 0,
             log_seq: 0,
+            ...(input.rerun
+              ? {
+                  rerun_of: input.rerun.of,
+                  rerun_from_stage: input.rerun.fromStage,
+                }
+              : {}),
           })
           .returning('*');
+        // In the same transaction: no replica may claim a re-run before
+        // the nodes it reuses are in place.
+        if (input.rerun) await copyReusedNodes(tx, id, input.rerun);
         return toExecution(row);
       });
     } catch (error) {
@@ -529,6 +541,13 @@ function assertNewExecution(input: NewExecution): void {
   }
   if (input.triggerIdentifier !== undefined) {
     assertIdentifier(input.triggerIdentifier, 'trigger identifier');
+  }
+  if (input.rerun !== undefined) {
+    if (!isUuid(input.rerun.of)) {
+      throw new InputError(`Re-run of '${input.rerun.of}': not an execution id`);
+    }
+    assertIdentifier(input.rerun.fromStage, 'rerun fromStage');
+    input.rerun.reusedStages.forEach(id => assertIdentifier(id, 'reused stage'));
   }
 }
 
