@@ -86,7 +86,11 @@ export interface PipelineEngineApi {
    * reused (their nodes and outputs copied), the rest run again.
    * ConflictError while the original runs or when a reused stage changed.
    */
-  rerunExecution(id: string, request: RerunRequest, actor: Actor): Promise<ExecutionSummary>;
+  rerunExecution(
+    id: string,
+    request: RerunRequest,
+    actor: Actor,
+  ): Promise<ExecutionSummary>;
   /** Validates the input set against the pipeline and reports what would run; runs nothing. */
   dryRun(ref: PipelineRef, request: ExecuteRequest): Promise<DryRunResponse>;
   listExecutions(
