@@ -87,10 +87,7 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
     await h.stop();
   });
 
-  async function create(
-    identifier: string,
-    yaml: string,
-  ): Promise<PipelineRef> {
+  async function create(yaml: string): Promise<PipelineRef> {
     return h.engine.service.createPipeline(yaml, actor);
   }
 
@@ -103,10 +100,7 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
   }
 
   it('retries a failed pipeline from its first failed stage, reusing the repository stage and its outputs', async () => {
-    const ref = await create(
-      'retry',
-      pipeline('retry', { registerFails: true }),
-    );
+    const ref = await create(pipeline('retry', { registerFails: true }));
     const original = await runToEnd(ref);
     expect(original.status).toBe('Failed');
     // The fix lands in a later stage only: the earlier ones still match.
@@ -189,10 +183,7 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
   ])(
     're-runs from stage %s, running only that stage and the later ones',
     async (fromStage, expected) => {
-      const ref = await create(
-        `from_${fromStage}`,
-        pipeline(`from_${fromStage}`),
-      );
+      const ref = await create(pipeline(`from_${fromStage}`));
       const original = await runToEnd(ref);
       expect(original.status).toBe('Success');
       const queued = await h.engine.service.rerunExecution(
@@ -216,7 +207,7 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
   );
 
   it('re-runs a successful execution from its first stage by default, and re-runs a re-run', async () => {
-    const ref = await create('again', pipeline('again'));
+    const ref = await create(pipeline('again'));
     const original = await runToEnd(ref);
     const first = await h.waitFor(
       (await h.engine.service.rerunExecution(original.id, {}, actor)).id,
@@ -240,10 +231,7 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
   });
 
   it('copies secret outputs of reused steps as stored, never in clear', async () => {
-    const ref = await create(
-      'secrets',
-      pipeline('secrets', { registerFails: true }),
-    );
+    const ref = await create(pipeline('secrets', { registerFails: true }));
     const original = await runToEnd(ref);
     const rerun = await h.waitFor(
       (await h.engine.service.rerunExecution(original.id, {}, actor)).id,
@@ -254,6 +242,7 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
       .whereIn('execution_id', [original.id, rerun.id])
       .andWhere({ fqn })
       .select('execution_id', 'secret_outputs');
+    expect(callsOf(rerun.id, 'createrepo')).toBe(0);
     expect(stored).toHaveLength(2);
     expect(stored[0].secret_outputs).toContain('token');
     expect(stored[0].secret_outputs).toBe(stored[1].secret_outputs);
@@ -262,7 +251,6 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
 
   it('takes new inputs, and refuses them when they change a reused stage', async () => {
     const ref = await create(
-      'inputs',
       pipeline('inputs', { createExtra: '      message: <+input>\n' }),
     );
     const message =
@@ -304,10 +292,7 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
   });
 
   it('refuses when the pipeline changed in a reused stage, when fromStage is unknown, or when a reused stage failed', async () => {
-    const ref = await create(
-      'refusals',
-      pipeline('refusals', { registerFails: true }),
-    );
+    const ref = await create(pipeline('refusals', { registerFails: true }));
     const original = await runToEnd(ref);
     await expect(
       h.engine.service.rerunExecution(
@@ -378,7 +363,7 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
   projectIdentifier: default
   stages:
 ${stage('only', `- step:\n    type: TestSleep\n    name: wait\n    identifier: wait\n    spec:\n      ms: 5000\n`)}`;
-    const ref = await create('slow', yaml);
+    const ref = await create(yaml);
     const started = await h.engine.service.execute(ref, {}, actor);
     await expect(
       h.engine.service.rerunExecution(started.id, {}, actor),
