@@ -15,12 +15,12 @@ const databases = createTestDatabases();
 const actor = { identity: 'user:default/jane', name: 'Jane' };
 
 /** One stage of the test pipeline: `steps` is YAML at the steps level. */
-function stage(identifier: string, steps: string): string {
+function stage(identifier: string, steps: string, variables = ''): string {
   return `    - stage:
         name: ${identifier}
         identifier: ${identifier}
         type: Custom
-        spec:
+${variables}        spec:
           execution:
             steps:
 ${steps.replace(/^/gm, '              ').replace(/\s+$/, '')}
@@ -50,6 +50,12 @@ const failing = `- step:
       message: registry unreachable
 `;
 
+const REGION_VARIABLE = `        variables:
+          - name: region
+            type: String
+            value: eu-<+pipeline.variables.repoName>
+`;
+
 /**
  * Shaped like the seed pipeline: `create` makes a repository (its step
  * must not run twice), `build` and `register` use its outputs; `register`
@@ -69,7 +75,7 @@ function pipeline(
       type: String
       value: <+input>
   stages:
-${stage('create', echo('createrepo', { repoUrl: 'https://git.example/<+pipeline.variables.repoName>' }, `      secretOutputs:\n        token: d7e8f9-kot\n${options.createExtra ?? ''}`))}${stage('build', echo('compile', { artifact: '<+pipeline.stages.create.spec.execution.steps.createrepo.output.outputVariables.repoUrl>.tgz' }))}${stage('register', (options.registerFails ? failing : '') + echo('registercatalog', { seen: '<+pipeline.stages.create.spec.execution.steps.createrepo.output.outputVariables.repoUrl>', artifact: '<+pipeline.stages.build.spec.execution.steps.compile.output.outputVariables.artifact>' }))}`;
+${stage('create', echo('createrepo', { repoUrl: 'https://git.example/<+pipeline.variables.repoName>' }, `      secretOutputs:\n        token: d7e8f9-kot\n${options.createExtra ?? ''}`), REGION_VARIABLE)}${stage('build', echo('compile', { artifact: '<+pipeline.stages.create.spec.execution.steps.createrepo.output.outputVariables.repoUrl>.tgz' }))}${stage('register', (options.registerFails ? failing : '') + echo('registercatalog', { seen: '<+pipeline.stages.create.spec.execution.steps.createrepo.output.outputVariables.repoUrl>', region: '<+pipeline.stages.create.variables.region>', artifact: '<+pipeline.stages.build.spec.execution.steps.compile.output.outputVariables.artifact>' }))}`;
 }
 
 const callsOf = (executionId: string, step: string) =>
@@ -127,6 +133,8 @@ describe.each(TEST_DATABASE_IDS)('re-run on %s', databaseId => {
     const prefix =
       'pipeline.stages.register.spec.execution.steps.registercatalog.output.outputVariables';
     expect(rerun.outputs[`${prefix}.seen`]).toBe('https://git.example/svc');
+    // Stage variables of a reused stage resolve too.
+    expect(rerun.outputs[`${prefix}.region`]).toBe('eu-svc');
     expect(rerun.outputs[`${prefix}.artifact`]).toBe(
       'https://git.example/svc.tgz',
     );
