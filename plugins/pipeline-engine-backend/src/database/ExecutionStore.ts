@@ -2,7 +2,7 @@ import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch';
-import { EnqueueBatcher } from './enqueueBatch';
+import { EnqueueBatcher, insertExecutions, type NewExecutionRow } from './enqueueBatch';
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
@@ -28,6 +28,7 @@ import {
   upsertNodeRow,
 } from './nodeExecutions';
 import { resolvePage, toCount } from './paging';
+import { copyReusedNodes, RerunLink } from './rerunNodes';
 import { assertPipelineKey } from './pipelineChildren';
 import { SecretCipher } from './secretCipher';
 import {
@@ -69,6 +70,8 @@ export interface NewExecution extends PipelineKey {
   triggerIdentifier?: string;
   /** The JSON body of the webhook call that started it (`<+trigger.payload>`). */
   triggerPayload?: JsonObject;
+  /** Makes it a re-run: links the original and copies its reused stages' nodes. */
+  rerun?: RerunLink;
 }
 
 /** Largest webhook payload stored with an execution. */
@@ -138,7 +141,7 @@ export class ExecutionStore {
       pipeline_identifier: input.pipelineIdentifier,
     };
     try {
-      const row = await this.enqueued.add({
+      const newRow: NewExecutionRow = {
         id,
         ...key,
         pipeline_version: input.pipelineVersion,
@@ -153,7 +156,19 @@ export class ExecutionStore {
         attempt: 0,
         recovery_count: 0,
         log_seq: 0,
-      });
+        rerun_of: input.rerun?.of ?? null,
+        rerun_from_stage: input.rerun?.fromStage ?? null,
+      };
+      const rerun = input.rerun;
+      const row = rerun
+        ? // One transaction: no replica may claim a re-run before the nodes
+          // it reuses are in place.
+          await this.db.transaction(async tx => {
+            const [inserted] = await insertExecutions(tx, [newRow]);
+            await copyReusedNodes(tx, id, rerun);
+            return inserted;
+          })
+        : await this.enqueued.add(newRow);
       return toExecution(row);
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -560,6 +575,13 @@ function assertNewExecution(input: NewExecution): void {
   }
   if (input.triggerIdentifier !== undefined) {
     assertIdentifier(input.triggerIdentifier, 'trigger identifier');
+  }
+  if (input.rerun !== undefined) {
+    if (!isUuid(input.rerun.of)) {
+      throw new InputError(`Re-run of '${input.rerun.of}': not an execution id`);
+    }
+    assertIdentifier(input.rerun.fromStage, 'rerun fromStage');
+    input.rerun.reusedStages.forEach(id => assertIdentifier(id, 'reused stage'));
   }
 }
 

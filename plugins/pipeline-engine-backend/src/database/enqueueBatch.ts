@@ -21,6 +21,8 @@ export type NewExecutionRow = Pick<
   | 'attempt'
   | 'recovery_count'
   | 'log_seq'
+  | 'rerun_of'
+  | 'rerun_from_stage'
 >;
 
 interface Pending {

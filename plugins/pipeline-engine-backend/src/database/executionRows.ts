@@ -34,6 +34,10 @@ export interface Execution extends PipelineKey {
   recoveryCount: number;
   errorMessage?: string;
   outputs?: JsonObject;
+  /** The execution this one re-runs, if it is a re-run. */
+  rerunOf?: string;
+  /** Identifier of the first stage a re-run ran again; earlier stages were reused. */
+  rerunFromStage?: string;
 }
 
 /** An `executions` row as read from either database. */
@@ -64,6 +68,8 @@ export interface ExecutionRow {
   error_message: string | null;
   outputs: string | null;
   log_seq: number | string;
+  rerun_of?: string | null;
+  rerun_from_stage?: string | null;
 }
 
 /** Maps an `executions` row to an {@link Execution}. */
@@ -97,5 +103,7 @@ export function toExecution(row: ExecutionRow): Execution {
     recoveryCount: Number(row.recovery_count),
     errorMessage: row.error_message ?? undefined,
     outputs: fromJsonColumn<JsonObject>(row.outputs, 'executions.outputs'),
+    ...(row.rerun_of ? { rerunOf: row.rerun_of } : {}),
+    ...(row.rerun_from_stage ? { rerunFromStage: row.rerun_from_stage } : {}),
   };
 }

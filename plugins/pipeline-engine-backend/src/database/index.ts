@@ -49,6 +49,7 @@ export type {
   NewExecution,
 } from './ExecutionStore';
 export type { Execution } from './executionRows';
+export type { RerunLink } from './rerunNodes';
 export type { NodeExecution } from './nodeExecutionRows';
 export type { NodeExecutionInput, NodeStatusUpdate } from './nodeExecutions';
 export type { ExecutionWriteBatch } from './executionBatch';

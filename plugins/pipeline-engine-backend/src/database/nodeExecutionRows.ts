@@ -31,6 +31,8 @@ export interface NodeExecution {
   failureType?: string;
   /** Whether re-running the node after a crash is safe. */
   idempotent: boolean;
+  /** Set when a re-run reused this node: the execution whose run produced it. */
+  reusedFrom?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -54,6 +56,7 @@ export interface NodeExecutionRow {
   error_message: string | null;
   failure_type: string | null;
   idempotent: boolean | number;
+  reused_from?: string | null;
   created_at: unknown;
   updated_at: unknown;
 }
@@ -88,6 +91,7 @@ export function toNodeExecution(
     errorMessage: row.error_message ?? undefined,
     failureType: row.failure_type ?? undefined,
     idempotent: Boolean(row.idempotent),
+    ...(row.reused_from ? { reusedFrom: row.reused_from } : {}),
     createdAt: toIsoTimestamp(row.created_at),
     updatedAt: toIsoTimestamp(row.updated_at),
   };

@@ -222,7 +222,7 @@ export class ExecutionRunner {
     const node = plan.node;
     const fqn = `pipeline.stages.${id}`;
     const done = this.o.recorder.finished(fqn);
-    if (done) return this.reuse(fqn, done.status);
+    if (done) return this.reuseStage(node, id, name, loop, done.status);
     const base = { fqn, parentFqn, nodeType: 'stage' as NodeType, identifier: id, name };
     setAtFqn(this.snapshot, fqn, { name, identifier: id, type: node.type, status: 'Running', variables: {} });
     this.snapshot.secretVariables!.stages![id] = secretNames(node.variables);
@@ -631,6 +631,24 @@ export class ExecutionRunner {
     setAtFqn(this.snapshot, base.fqn, { status: 'Skipped' });
     this.o.logs.lines(base.fqn, 'info', reason);
     return 'Skipped';
+  }
+
+  /**
+   * A stage an earlier run (or the execution a re-run reuses) finished: its
+   * steps' outputs come back from storage, its variables are not stored, so
+   * they are rendered again for later stages to read.
+   */
+  private reuseStage(node: StageNode, id: string, name: string, loop: Scope['loop'], status: NodeStatus): Outcome {
+    const fqn = `pipeline.stages.${id}`;
+    this.snapshot.secretVariables!.stages![id] = secretNames(node.variables);
+    let variables: Record<string, YamlValue> = {};
+    try {
+      variables = this.renderVariables(node.variables, { stageId: id, ...loop });
+    } catch {
+      // Left out: only a later expression reading them notices, and says so.
+    }
+    setAtFqn(this.snapshot, fqn, { name, identifier: id, type: node.type, variables });
+    return this.reuse(fqn, status);
   }
 
   private reuse(fqn: string, status: NodeStatus): Outcome {

@@ -63,8 +63,10 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
       await fail(`the pipeline cannot run here:\n${planned.problems.map(formatProblem).join('\n')}`);
       return;
     }
-    // A first claim has no stored nodes yet: skip the round trip.
-    const previous = execution.attempt > 1 || execution.recoveryCount > 0 ? await deps.executions.listNodes(execution.id) : [];
+    // A first claim has no stored nodes yet, unless it is a re-run (whose
+    // reused stages were copied in): skip the round trip.
+    const hasStoredNodes = execution.attempt > 1 || execution.recoveryCount > 0 || execution.rerunOf !== undefined;
+    const previous = hasStoredNodes ? await deps.executions.listNodes(execution.id) : [];
     const recorder = new NodeRecorder(writer, masker, previous);
     const runner = new ExecutionRunner({
       execution,
@@ -81,6 +83,9 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
     });
     lease.signal.addEventListener('abort', () => writer.freeze(), { once: true });
     lease.onAbortRequested(reason => runner.stop(reason));
+    if (execution.rerunOf !== undefined && execution.attempt === 1) {
+      logs.lines('pipeline', 'info', `re-run of execution ${execution.rerunOf} from stage ${execution.rerunFromStage}; earlier stages are reused, not run again`);
+    }
     if (execution.recoveryCount > 0) {
       logs.lines('pipeline', 'info', `resuming after an engine restart (recovery ${execution.recoveryCount})`);
     }

@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   isTerminalExecutionStatus,
   mergeInputSets,
@@ -15,6 +15,7 @@ import {
   type PipelineDetail,
   type PipelineRef,
   type PipelineSummary,
+  type RerunRequest,
   type StepSpecRegistry,
   type ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
@@ -24,6 +25,7 @@ import type { ExecutionWorker } from '../engine/worker';
 import { checkCallerSecretUse } from './inputSecretCheck';
 import { ProblemsError, toApiProblem } from './problems';
 import { describePlan } from './planView';
+import { decideRerun, frozenStageGroups, stageGroupsOf } from './rerunPlan';
 import type {
   Actor,
   ExecuteOptions,
@@ -167,6 +169,49 @@ export class PipelineEngineService implements PipelineEngineApi {
       triggerType: options.triggerType ?? 'MANUAL',
       ...(options.triggerIdentifier ? { triggerIdentifier: options.triggerIdentifier } : {}),
       ...(options.triggerPayload ? { triggerPayload: options.triggerPayload } : {}),
+    });
+    this.o.worker.wake();
+    return toExecutionSummary(execution, stored.name);
+  }
+
+  async rerunExecution(id: string, request: RerunRequest, actor: Actor): Promise<ExecutionSummary> {
+    const original = await this.o.stores.executions.get(id);
+    const label = `#${original.sequenceId} (${original.id})`;
+    if (!isTerminalExecutionStatus(original.status)) {
+      throw new ConflictError(
+        `execution ${label} is still ${original.status}; wait for it to end, or abort it, before re-running it`,
+      );
+    }
+    const ref: PipelineRef = {
+      orgIdentifier: original.orgIdentifier,
+      projectIdentifier: original.projectIdentifier,
+      pipelineIdentifier: original.pipelineIdentifier,
+    };
+    const inputs = request.inputs ?? 'same';
+    // The original's resolved values are keyed by fully-qualified name; an
+    // input the stored version no longer has is a warning, not an error.
+    const executeRequest: ExecuteRequest =
+      inputs === 'same' ? { inputSet: original.inputs, allowUnknownKeys: true } : inputs;
+    const { stored, resolved } = await this.prepare(ref, executeRequest);
+    const nodes = await this.o.stores.executions.listNodes(original.id);
+    const decision = decideRerun({
+      next: stageGroupsOf(resolved.pipeline),
+      original: frozenStageGroups(original.pipelineYaml),
+      originalNodes: nodes.filter(n => n.parentFqn === 'pipeline'),
+      originalLabel: label,
+      ...(request.fromStage !== undefined ? { fromStage: request.fromStage } : {}),
+    });
+    const execution = await this.o.stores.executions.enqueue({
+      ...ref,
+      pipelineVersion: stored.version,
+      pipelineYaml: JSON.stringify(resolved.pipeline),
+      inputs: resolved.values as Record<string, never>,
+      triggeredBy: actor,
+      // Kept so `<+trigger.*>` reads the same in the stages that run again.
+      triggerType: original.triggerType,
+      ...(original.triggerIdentifier ? { triggerIdentifier: original.triggerIdentifier } : {}),
+      ...(original.triggerPayload ? { triggerPayload: original.triggerPayload } : {}),
+      rerun: { of: original.id, ...decision },
     });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);

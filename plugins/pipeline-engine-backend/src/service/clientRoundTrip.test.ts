@@ -79,4 +79,22 @@ describe('PipelineEngineClient against the router', () => {
       }),
     ]);
   });
+
+  it('re-runs an ended execution through the client', async () => {
+    const original = api.addExecution(REF, 'Failed');
+    const rerun = await client.rerunExecution(
+      original.id,
+      { fromStage: 'deploy', inputs: { inputSet: { repo: 'y' } } },
+      options,
+    );
+    expect(rerun).toMatchObject({
+      status: 'Queued',
+      rerunOf: original.id,
+      rerunFromStage: 'deploy',
+    });
+    expect(api.rerunCalls[0].request).toEqual({
+      fromStage: 'deploy',
+      inputs: { inputSet: { repo: 'y' } },
+    });
+  });
 });

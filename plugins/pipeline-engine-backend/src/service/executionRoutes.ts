@@ -1,6 +1,7 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   executionAbortPermission,
+  pipelineExecutePermission,
   pipelineReadPermission,
   stringifyPipelineResourceRef,
   type PipelineRef,
@@ -9,6 +10,7 @@ import type { Request, Router } from 'express';
 import { streamExecutionLogs } from './logStream';
 import { actorOf, type CallerCredentials } from './requestAuth';
 import { pageOf, queryInteger, queryString } from './requestParsing';
+import { rerunRequestOf } from './rerunRequest';
 import type { RouteContext } from './routeContext';
 import type { ExecutionFilter } from './types';
 import { listVisible } from './visibleList';
@@ -33,7 +35,7 @@ function streamCursorOf(req: Request): number {
   return queryInteger(req, 'after') ?? 0;
 }
 
-/** Executions: list, detail, abort, log pages and the log event stream. */
+/** Executions: list, detail, abort, re-run, log pages and the log event stream. */
 export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
   const { api, auth } = ctx;
 
@@ -92,6 +94,22 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
       executionAbortPermission,
     );
     res.json(await api.abortExecution(req.params.id, actorOf(credentials)));
+  });
+
+  // Runs the pipeline again, so it takes what executing it takes.
+  router.post('/executions/:id/rerun', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    await authorizedExecution(
+      req.params.id,
+      credentials,
+      pipelineExecutePermission,
+    );
+    const request = rerunRequestOf(req);
+    res
+      .status(201)
+      .json(
+        await api.rerunExecution(req.params.id, request, actorOf(credentials)),
+      );
   });
 
   router.get('/executions/:id/logs', async (req, res) => {

@@ -501,6 +501,118 @@ describe('createRouter', () => {
       expect(aborted.body.status).toBe('Aborted');
     });
 
+    describe('re-run', () => {
+      it('queues a re-run as the caller, passing fromStage and inputs through', async () => {
+        const api = seeded();
+        const execution = api.addExecution(WEB, 'Failed');
+        const { app, permissions } = await createTestApp({ api });
+        const res = await request(app)
+          .post(`/executions/${execution.id}/rerun`)
+          .set('Authorization', USER)
+          .send({ fromStage: 'register', inputs: { inputSet: { repo: 'x' } } });
+        expect(res.status).toBe(201);
+        expect(res.body).toMatchObject({
+          status: 'Queued',
+          rerunOf: execution.id,
+          rerunFromStage: 'register',
+        });
+        expect(api.rerunCalls).toEqual([
+          {
+            id: execution.id,
+            request: {
+              fromStage: 'register',
+              inputs: { inputSet: { repo: 'x' } },
+            },
+            actor: { identity: 'user:default/jane' },
+          },
+        ]);
+        expect(permissions.asked).toContainEqual({
+          permission: 'pipeline-engine.pipeline.execute',
+          resourceRef: 'default:web:build',
+        });
+        const read = await request(app)
+          .get(`/executions/${res.body.id}`)
+          .set('Authorization', USER)
+          .expect(200);
+        expect(read.body.rerunOf).toBe(execution.id);
+      });
+
+      it('defaults to the same inputs with an empty body', async () => {
+        const api = seeded();
+        const execution = api.addExecution(WEB, 'Failed');
+        const { app } = await createTestApp({ api });
+        await request(app)
+          .post(`/executions/${execution.id}/rerun`)
+          .set('Authorization', USER)
+          .expect(201);
+        expect(api.rerunCalls[0].request).toEqual({ inputs: 'same' });
+      });
+
+      it.each([
+        [{ fromStage: 3 }, 'fromStage must be a stage identifier (a string)'],
+        [
+          { inputs: 'other' },
+          'inputs must be "same" or an execute request {inputSet, inputSetRefs, allowUnknownKeys}',
+        ],
+        [
+          { inputs: { inputSetRefs: [1] } },
+          expect.stringMatching(/inputSetRefs/),
+        ],
+        [
+          { from: 'x' },
+          'Unknown field(s) from in the re-run body; it takes fromStage and inputs',
+        ],
+        [['x'], expect.stringMatching(/^Expected a JSON body/)],
+      ])('answers 400 for the body %j', async (body, message) => {
+        const api = seeded();
+        const execution = api.addExecution(WEB, 'Failed');
+        const { app } = await createTestApp({ api });
+        const res = await request(app)
+          .post(`/executions/${execution.id}/rerun`)
+          .set('Authorization', USER)
+          .send(body as object);
+        expect(res.status).toBe(400);
+        expect(res.body.error).toMatchObject({ name: 'InputError', message });
+        expect(api.rerunCalls).toHaveLength(0);
+      });
+
+      it("answers 403 without execute permission on the execution's pipeline", async () => {
+        const api = seeded();
+        const execution = api.addExecution(WEB, 'Failed');
+        const { app } = await createTestApp({
+          api,
+          policy: denyOnly('pipeline-engine.pipeline.execute'),
+        });
+        const res = await request(app)
+          .post(`/executions/${execution.id}/rerun`)
+          .set('Authorization', USER)
+          .send({});
+        expect(res.status).toBe(403);
+        expect(res.body.error.name).toBe('NotAllowedError');
+        expect(api.rerunCalls).toHaveLength(0);
+      });
+
+      it('answers 404 for an unknown execution and 409 for a running one', async () => {
+        const api = seeded();
+        const running = api.addExecution(WEB, 'Running');
+        const { app } = await createTestApp({ api });
+        const missing = await request(app)
+          .post('/executions/nope/rerun')
+          .set('Authorization', USER)
+          .send({});
+        expect(missing.status).toBe(404);
+        const conflict = await request(app)
+          .post(`/executions/${running.id}/rerun`)
+          .set('Authorization', USER)
+          .send({});
+        expect(conflict.status).toBe(409);
+        expect(conflict.body.error).toMatchObject({
+          name: 'ConflictError',
+          message: `execution ${running.id} is still Running`,
+        });
+      });
+    });
+
     it('answers 404 for unknown executions', async () => {
       const { app } = await createTestApp();
       const res = await request(app)

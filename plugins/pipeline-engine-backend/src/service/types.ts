@@ -9,6 +9,7 @@ import type {
   PipelineDetail,
   PipelineRef,
   PipelineSummary,
+  RerunRequest,
   TriggeredByView,
   ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
@@ -93,6 +94,16 @@ export interface PipelineEngineApi {
     request: ExecuteRequest,
     actor: Actor,
     options?: ExecuteOptions,
+  ): Promise<ExecutionSummary>;
+  /**
+   * Queues a re-run of an ended execution: stages before `fromStage` are
+   * reused (their nodes and outputs copied), the rest run again.
+   * ConflictError while the original runs or when a reused stage changed.
+   */
+  rerunExecution(
+    id: string,
+    request: RerunRequest,
+    actor: Actor,
   ): Promise<ExecutionSummary>;
   /** Validates the input set against the pipeline and reports what would run; runs nothing. */
   dryRun(ref: PipelineRef, request: ExecuteRequest): Promise<DryRunResponse>;

@@ -46,6 +46,8 @@ export function toExecutionSummary(
     ...(e.startedAt ? { startedAt: e.startedAt } : {}),
     ...(e.endedAt ? { endedAt: e.endedAt } : {}),
     ...(e.errorMessage ? { errorMessage: e.errorMessage } : {}),
+    ...(e.rerunOf ? { rerunOf: e.rerunOf } : {}),
+    ...(e.rerunFromStage ? { rerunFromStage: e.rerunFromStage } : {}),
   };
 }
 
@@ -78,6 +80,7 @@ export function toExecutionDetail(
       secretOutputs: Object.keys(n.secretOutputs),
       ...(n.errorMessage ? { errorMessage: n.errorMessage } : {}),
       ...(n.failureType ? { failureType: n.failureType } : {}),
+      ...(n.reusedFrom ? { reusedFrom: n.reusedFrom } : {}),
       children: [],
     });
   }

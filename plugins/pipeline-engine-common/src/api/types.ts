@@ -119,6 +119,17 @@ export interface ExecuteRequest {
   allowUnknownKeys?: boolean;
 }
 
+/**
+ * `POST /executions/{id}/rerun` request body. Stages before `fromStage` are
+ * not run again: their results and outputs are copied from the original.
+ */
+export interface RerunRequest {
+  /** Identifier of the first stage to run again; default the original's first failed stage. */
+  fromStage?: string;
+  /** `same` (default): the original's runtime inputs; or a new execute request. */
+  inputs?: 'same' | ExecuteRequest;
+}
+
 /** Who started an execution. */
 export interface TriggeredByView {
   identity: string;
@@ -138,6 +149,10 @@ export interface ExecutionSummary extends PipelineRef {
   startedAt?: string;
   endedAt?: string;
   errorMessage?: string;
+  /** Id of the execution this one re-runs. */
+  rerunOf?: string;
+  /** First stage the re-run ran again; the stages before it were reused. */
+  rerunFromStage?: string;
 }
 
 /** A node of the execution tree. */
@@ -158,6 +173,8 @@ export interface NodeExecutionView {
   secretOutputs: string[];
   errorMessage?: string;
   failureType?: string;
+  /** Set when a re-run reused this node: id of the execution that ran it. */
+  reusedFrom?: string;
   children: NodeExecutionView[];
 }
 

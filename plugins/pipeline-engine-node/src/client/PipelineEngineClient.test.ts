@@ -172,6 +172,38 @@ describe('PipelineEngineClient', () => {
     expect(captured[0].headers.get('authorization')).toBe(AUTHORIZATION);
   });
 
+  it('re-runs an execution with a JSON RerunRequest', async () => {
+    handle('post', '/executions/e1/rerun', () =>
+      HttpResponse.json(
+        {
+          id: 'e2',
+          status: 'Queued',
+          rerunOf: 'e1',
+          rerunFromStage: 'register',
+        },
+        { status: 201 },
+      ),
+    );
+    const execution = await client().rerunExecution(
+      'e1',
+      { fromStage: 'register', inputs: 'same' },
+      options,
+    );
+    expect(execution).toEqual({
+      id: 'e2',
+      status: 'Queued',
+      rerunOf: 'e1',
+      rerunFromStage: 'register',
+    });
+    expect(captured[0].method).toBe('POST');
+    expect(captured[0].headers.get('content-type')).toBe('application/json');
+    expect(JSON.parse(captured[0].body)).toEqual({
+      fromStage: 'register',
+      inputs: 'same',
+    });
+    expect(captured[0].headers.get('authorization')).toBe(AUTHORIZATION);
+  });
+
   it('dry-runs with a JSON ExecuteRequest and returns the problems as data', async () => {
     const answer = {
       ok: false,

@@ -8,6 +8,7 @@ import type {
   ApiProblem,
   DryRunResponse,
   ExecuteRequest,
+  RerunRequest,
   ExecutionDetail,
   ExecutionSummary,
   LogLineView,
@@ -284,6 +285,17 @@ export class PipelineEngineClient implements PipelineEngineService {
   ): Promise<ExecutionSummary> {
     return this.json(`/executions/${segment(id)}/abort`, credentials, {
       method: 'POST',
+    });
+  }
+
+  async rerunExecution(
+    id: string,
+    request: RerunRequest,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<ExecutionSummary> {
+    return this.json(`/executions/${segment(id)}/rerun`, credentials, {
+      method: 'POST',
+      json: request,
     });
   }
 

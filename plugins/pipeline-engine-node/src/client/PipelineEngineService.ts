@@ -2,6 +2,7 @@ import type { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type {
   DryRunResponse,
   ExecuteRequest,
+  RerunRequest,
   ExecutionDetail,
   ExecutionSummary,
   LogLineView,
@@ -140,6 +141,16 @@ export interface PipelineEngineService {
   ): Promise<ExecutionDetail>;
   abortExecution(
     id: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ExecutionSummary>;
+  /**
+   * Re-runs an ended execution from a stage (default: its first failed
+   * stage), reusing the results of the stages before it. The new execution
+   * is queued when this resolves and carries `rerunOf`.
+   */
+  rerunExecution(
+    id: string,
+    request: RerunRequest,
     options: PipelineEngineRequestOptions,
   ): Promise<ExecutionSummary>;
   readLogs(

@@ -13,6 +13,7 @@ import {
   type PipelineRef,
   type PipelineSummary,
   type Problem,
+  type RerunRequest,
   type ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { ProblemsError } from '../problems';
@@ -53,6 +54,11 @@ export class FakePipelineEngine implements PipelineEngineApi {
   }> = [];
   readonly dryRunCalls: Array<{ ref: PipelineRef; request: ExecuteRequest }> =
     [];
+  readonly rerunCalls: Array<{
+    id: string;
+    request: RerunRequest;
+    actor: Actor;
+  }> = [];
   private readonly listeners = new Map<string, Set<() => void>>();
   private nextExecution = 1;
 
@@ -310,6 +316,27 @@ export class FakePipelineEngine implements PipelineEngineApi {
     const execution = await this.getExecution(id);
     execution.status = 'Aborted';
     const { nodes: _n, outputs: _o, ...summary } = execution;
+    return summary;
+  }
+
+  async rerunExecution(
+    id: string,
+    request: RerunRequest,
+    actor: Actor,
+  ): Promise<ExecutionSummary> {
+    const original = await this.getExecution(id);
+    if (!isTerminalExecutionStatus(original.status)) {
+      throw new ConflictError(`execution ${id} is still ${original.status}`);
+    }
+    this.rerunCalls.push({ id, request, actor });
+    const { orgIdentifier, projectIdentifier, pipelineIdentifier } = original;
+    const rerun = this.addExecution(
+      { orgIdentifier, projectIdentifier, pipelineIdentifier },
+      'Queued',
+    );
+    rerun.rerunOf = id;
+    rerun.rerunFromStage = request.fromStage ?? 's';
+    const { nodes: _n, outputs: _o, ...summary } = rerun;
     return summary;
   }
 
