@@ -2,12 +2,14 @@ import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node
 import { join } from 'node:path';
 import { CookiecutterTemplateError, CLI_HINT } from '../errors';
 import { JinjaEnvironment } from '../jinja/environment';
+import { JinjaError } from '../jinja/errors';
 import type { PyDict } from '../jinja/values';
 import { safeRelativePath } from '../paths';
 import { classify } from './binary';
 import { copyWithoutRender } from './context';
 import { extensionOptions } from './extensions';
 import { fnmatch } from './fnmatch';
+import { createTemplateLoader } from './templateLoader';
 import { templateError } from './templateErrors';
 
 /*
@@ -73,13 +75,19 @@ async function runAll(jobs: Array<() => Promise<void>>): Promise<void> {
 export async function generateFiles(o: GenerateOptions): Promise<GenerateResult> {
   const templateName = await findProjectTemplate(o.repoDir);
   const templateRoot = join(o.repoDir, templateName);
-  const env = new JinjaEnvironment({ keepTrailingNewline: true, ...extensionOptions(o.cookiecutter.get('_extensions'), 'cookiecutter.json') });
+  const env = new JinjaEnvironment({
+    keepTrailingNewline: true,
+    ...extensionOptions(o.cookiecutter.get('_extensions'), 'cookiecutter.json'),
+    loader: createTemplateLoader(o.repoDir, templateName),
+  });
   const patterns = copyWithoutRender(o.cookiecutter);
   const isCopyOnly = (path: string) => patterns.some(p => fnmatch(path, p));
   const render = (source: string, file: string, what?: string, name?: string): string => {
     try {
       return env.fromString(source, name).render({ cookiecutter: o.cookiecutter });
     } catch (e) {
+      // An error inside an included or imported template names that file.
+      if (e instanceof JinjaError && e.templateName) throw templateError(e, `${templateName}/${e.templateName}`, `used by ${file}`);
       throw templateError(e, file, what);
     }
   };

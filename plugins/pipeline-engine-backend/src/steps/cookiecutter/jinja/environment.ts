@@ -1,10 +1,10 @@
-import { runtimeError, syntaxError } from './errors';
+import { JinjaError, runtimeError, syntaxError } from './errors';
 import { FILTERS, UNSUPPORTED_FILTERS } from './filters';
 import { tokenize } from './lexer';
 import type { Stmt } from './nodes';
 import { defaultGlobals } from './objects';
 import { Parser } from './parser';
-import { Interpreter, Scope } from './runtime';
+import { Interpreter, Scope, type LoadedTemplate } from './runtime';
 import { TESTS } from './tests';
 import type { PyValue } from './values';
 
@@ -18,6 +18,12 @@ export interface JinjaEnvironmentOptions {
   loopControls?: boolean;
   /** Longest one render may take before it is stopped; default 10 s. */
   renderBudgetMs?: number;
+  /**
+   * Jinja2's loader: the source of a template by name, for include, import
+   * and from-import. Throws TemplateNotFoundError when there is none.
+   * Without it those tags fail as in an Environment without a loader.
+   */
+  loader?: (name: string) => string;
 }
 
 /** Longest a single template may render before the builtin engine gives up. */
@@ -25,7 +31,7 @@ const RENDER_BUDGET_MS = 10_000;
 
 /** A compiled template. */
 export class Template {
-  constructor(private readonly body: Stmt[], private readonly interp: Interpreter, private readonly budgetMs: number) {}
+  constructor(readonly body: Stmt[], private readonly interp: Interpreter, private readonly budgetMs: number) {}
 
   /** Renders with `vars` as the template context (cookiecutter passes `cookiecutter`). */
   render(vars: Record<string, PyValue>): string {
@@ -47,9 +53,34 @@ export class Template {
 /** A Jinja2 Environment with cookiecutter's StrictUndefined and default extensions. */
 export class JinjaEnvironment {
   readonly #cache = new Map<string, Template>();
-  readonly #interp = new Interpreter(defaultGlobals());
+  readonly #byName = new Map<string, Template>();
+  readonly #interp: Interpreter;
 
-  constructor(private readonly options: JinjaEnvironmentOptions) {}
+  constructor(private readonly options: JinjaEnvironmentOptions) {
+    this.#interp = new Interpreter(defaultGlobals(), options.loader ? name => this.#loadTemplate(name) : undefined);
+  }
+
+  /** Jinja2's get_template: loads and compiles a template once per name. */
+  getTemplate(name: string): Template {
+    const cached = this.#byName.get(name);
+    if (cached) return cached;
+    if (!this.options.loader) throw runtimeError('TypeError: no loader for this environment specified');
+    const source = this.options.loader(name);
+    let template: Template;
+    try {
+      template = this.fromString(source, name);
+    } catch (e) {
+      // Syntax errors of a loaded template are located in it, not in the one including it.
+      if (e instanceof JinjaError) e.templateName ??= name;
+      throw e;
+    }
+    this.#byName.set(name, template);
+    return template;
+  }
+
+  #loadTemplate(name: string): LoadedTemplate {
+    return { name, body: this.getTemplate(name).body };
+  }
 
   /**
    * Compiles a template source; throws JinjaError (syntax or unsupported)
