@@ -75,7 +75,7 @@ class ParseCache {
   }
 }
 
-const PARSED = new ParseCache(32 * 1024 * 1024);
+const PARSED = new ParseCache(4 * 1024 * 1024);
 
 /** A compiled template. */
 export class Template {
