@@ -3,7 +3,10 @@
  * CLI on the fixture corpus. Prints the median time per template, the ratio
  * and whether both produced identical trees. Asserts nothing.
  *
- *   node plugins/pipeline-engine-backend/bench/cookiecutter.js [runs]
+ *   node plugins/pipeline-engine-backend/bench/cookiecutter.js [runs] [template-name-prefix]
+ *
+ * Besides the fixture corpus it renders a generated django-sized template
+ * (≥ 200 files, __testUtils__/largeTemplate.ts) and prints its ratio.
  */
 require('@backstage/cli/config/nodeTransform.cjs');
 
@@ -13,6 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { createBuiltinEngine } = require('../src/steps/cookiecutter/builtin/builtinEngine');
 const { buildContext } = require('../src/steps/cookiecutter/builtin/context');
+const { writeLargeTemplate } = require('../src/steps/cookiecutter/__testUtils__/largeTemplate');
 
 const TEMPLATES = path.join(__dirname, '..', 'src', 'steps', 'cookiecutter', '__fixtures__', 'templates');
 const RUNS = Number(process.argv[2] ?? 9);
@@ -102,12 +106,18 @@ function timeCli(cli, templateDir, extra) {
 
 async function main() {
   const cli = findCookiecutter();
-  const names = fs.readdirSync(TEMPLATES).sort();
-  console.log(`cookiecutter engines on ${names.length} fixture templates, median of ${RUNS} runs (default variables)`);
+  const only = process.argv[3];
+  const largeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-large-'));
+  const largeFiles = await writeLargeTemplate(largeDir);
+  const largeName = `large-django (${largeFiles} files, generated)`;
+  const templates = [
+    ...fs.readdirSync(TEMPLATES).sort().map(name => [name, path.join(TEMPLATES, name)]),
+    [largeName, largeDir],
+  ].filter(([name]) => !only || name.startsWith(only));
+  console.log(`cookiecutter engines on ${templates.length} templates, median of ${RUNS} runs (default variables)`);
   if (!cli) console.log('cookiecutter is not on PATH (apt-get install -y cookiecutter): builtin figures only');
   const rows = [];
-  for (const name of names) {
-    const dir = path.join(TEMPLATES, name);
+  for (const [name, dir] of templates) {
     const b = await timeBuiltin(dir);
     const c = cli ? timeCli(cli, dir, await privateVariables(dir)) : undefined;
     rows.push({
@@ -119,7 +129,10 @@ async function main() {
       _ratio: c ? c.ms / b.ms : undefined,
     });
   }
+  fs.rmSync(largeDir, { recursive: true, force: true });
   console.table(rows.map(({ _ratio, ...r }) => r));
+  const large = rows.find(r => r.template === largeName);
+  if (large) console.log(`large template: builtin ${large['builtin ms']} ms, cli ${large['cli ms']} ms, ratio ${large.ratio}`);
   const ratios = rows.map(r => r._ratio).filter(r => r !== undefined);
   if (ratios.length) {
     console.log(`median ratio ${median(ratios).toFixed(0)}x, minimum ${Math.min(...ratios).toFixed(0)}x (target: builtin at least 10x faster with identical output)`);

@@ -213,6 +213,18 @@ ${echo('after', 'message: "<+execution.steps.outer.steps.inner.steps.deep.output
     expect(detail.outputs['pipeline.stages.main.spec.execution.steps.m_1.output.outputVariables.combo']).toBe('linux-arm64');
   });
 
+  it('ignores a matrix value that is not a list, and a failure strategy with empty errors matches nothing', async () => {
+    const detail = await h.run(pipelineYaml(
+      echo('m', 'message: "os <+matrix.os>"', '    strategy:\n      matrix:\n        os: [linux, mac]\n        parallelism: 2\n') +
+      fail('f', 'message: boom', '    failureStrategies:\n      - onFailure:\n          errors: []\n          action:\n            type: Ignore\n'),
+    ));
+    const s = statuses(detail);
+    expect(Object.keys(s).filter(k => k.startsWith('m_')).sort()).toEqual(['m_0', 'm_1']);
+    expect(await h.logLines(detail.id)).toEqual(expect.arrayContaining(['os linux', 'os mac']));
+    expect(s.f).toBe('Failed');
+    expect(detail.status).toBe('Failed');
+  });
+
   it('loops stages and reads outputs across stages', async () => {
     const yaml = `pipeline:
   name: stages

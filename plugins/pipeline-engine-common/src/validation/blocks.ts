@@ -175,7 +175,10 @@ function readErrorTypes(on: Record<string, YamlValue>, path: YamlPath, c: Proble
     }
   });
   if (!list.length) {
-    c.error([...path, 'errors'], 'required', 'errors must list at least one error type', 'use [AllErrors] to match every failure');
+    // Harness only requires the key: an empty list maps no error type to the
+    // action, so the strategy never applies (FailureStrategiesUtils).
+    c.warn([...path, 'errors'], 'empty-errors', 'errors is empty, so this failure strategy never applies',
+      'list the error types it handles, e.g. [AllErrors]');
   }
   return out;
 }
@@ -217,6 +220,12 @@ function readAction(value: unknown, path: YamlPath, c: ProblemCollector): Failur
   return action;
 }
 
+function matrixAxisHint(key: string, value: YamlValue): string {
+  if (key === 'parallelism') return 'a matrix has no parallelism: use maxConcurrency to limit how many iterations run at once';
+  if (typeof value === 'number' || typeof value === 'boolean') return `write ${key}: [${value}] to loop over it, or remove it`;
+  return 'write it as a list to loop over it, or remove it';
+}
+
 /** Reads a looping `strategy` (matrix, repeat or parallelism). */
 export function readStrategy(owner: Record<string, YamlValue>, path: YamlPath, c: ProblemCollector): LoopingStrategy | undefined {
   if (owner.strategy === undefined || owner.strategy === null) return undefined;
@@ -245,6 +254,12 @@ export function readStrategy(owner: Record<string, YamlValue>, path: YamlPath, c
     const axes: Record<string, YamlValue[] | string> = {};
     for (const [k, v] of Object.entries(mx)) {
       if (['maxConcurrency', 'exclude', 'nodeName'].includes(k)) continue;
+      if (!Array.isArray(v) && typeof v !== 'string') {
+        // Harness's matrix config keeps only list and expression axes.
+        c.warn([...at, 'matrix', k], 'ignored-axis', `matrix axis "${k}" is ${describe(v)}, not a list, so it is ignored`,
+          matrixAxisHint(k, v));
+        continue;
+      }
       if (Array.isArray(v) ? v.length === 0 : !isDynamic(v)) {
         c.error([...at, 'matrix', k], 'invalid-value', `matrix axis "${k}" must be a non-empty list or an expression`);
         continue;

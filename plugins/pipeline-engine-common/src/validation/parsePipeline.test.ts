@@ -330,6 +330,50 @@ ${waitStep('p1', 24)}${waitStep('p2', 24)}`, `  variables:
     expect(group.steps[1].kind).toBe('parallel');
   });
 
+  // Both shapes come from public harness-community pipelines that Harness runs.
+  it('accepts a matrix axis that is not a list and an empty errors list, with warnings', () => {
+    const steps = waitStep('w').replace('type: Wait', `type: Wait
+                  failureStrategies:
+                    - onFailure:
+                        errors: []
+                        action:
+                          type: Ignore
+                  strategy:
+                    matrix:
+                      os: [linux, mac]
+                      parallelism: 2`);
+    const result = parsePipeline(pipelineWith(steps));
+    expect(errors(result.problems)).toEqual([]);
+    expect(warnings(result.problems)).toEqual([
+      expect.objectContaining({
+        code: 'empty-errors',
+        path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.failureStrategies[0].onFailure.errors',
+        line: 16,
+        hint: 'list the error types it handles, e.g. [AllErrors]',
+      }),
+      expect.objectContaining({
+        code: 'ignored-axis',
+        path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.strategy.matrix.parallelism',
+        message: 'matrix axis "parallelism" is the number 2, not a list, so it is ignored',
+        line: 22,
+        hint: expect.stringContaining('use maxConcurrency'),
+      }),
+    ]);
+    const step = (result.pipeline!.stages[0] as any).spec.execution.steps[0];
+    expect(step.strategy.matrix.axes).toEqual({ os: ['linux', 'mac'] });
+    expect(step.failureStrategies[0].onFailure.errors).toEqual([]);
+  });
+
+  it('still rejects a matrix whose only axis is not a list', () => {
+    const steps = waitStep('w').replace('type: Wait', `type: Wait
+                  strategy:
+                    matrix:
+                      size: true`);
+    const result = parsePipeline(pipelineWith(steps));
+    expect(errors(result.problems).map(p => p.message)).toEqual(['matrix needs at least one axis']);
+    expect(warnings(result.problems)[0].hint).toBe('write size: [true] to loop over it, or remove it');
+  });
+
   it('rejects bad failure strategies and strategies', () => {
     const steps = waitStep('w').replace('type: Wait', `type: Wait
                   failureStrategies:

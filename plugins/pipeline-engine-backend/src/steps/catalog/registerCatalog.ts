@@ -87,7 +87,12 @@ const spec = z.object({
   xApiKey: optionalText,
 });
 
-const POLL_MS = 500;
+/**
+ * Waits between looks at the catalog: short at first, since a new location's
+ * entities usually appear within one pass of the catalog's processing and
+ * stitching loops (≤ 1 s each, idle), then at most every 250 ms.
+ */
+const POLL_DELAYS_MS = [25, 50, 100, 150, 200, 250];
 
 /** The message of a catalog API failure, as the catalog worded it. */
 export function catalogErrorMessage(error: unknown): string {
@@ -237,7 +242,7 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
 
       const origin = `url:${target}`;
       const deadline = Date.now() + timeoutMs;
-      for (;;) {
+      for (let attempt = 0; ; attempt++) {
         const missing: string[] = [];
         const failing: string[] = [];
         const stale: string[] = [];
@@ -279,7 +284,7 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
           );
           break;
         }
-        await sleep(POLL_MS, ctx.signal);
+        await sleep(POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)], ctx.signal);
       }
 
       ctx.logger.info(`registered ${refs.join(', ')}`);

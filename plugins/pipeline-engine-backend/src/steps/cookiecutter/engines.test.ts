@@ -64,8 +64,8 @@ describe('builtin engine refusals and errors', () => {
   });
 
   it('refuses unsupported tags and extensions', async () => {
-    const include = await template({ 'cookiecutter.json': '{"name": "demo"}', '{{cookiecutter.name}}/a.txt': '{% include "b.txt" %}' });
-    expect((await errorOf(render(include))).message).toMatch(/a\.txt:1: the \{% include %\} tag is not supported.*engine: cli/);
+    const extend = await template({ 'cookiecutter.json': '{"name": "demo"}', '{{cookiecutter.name}}/a.txt': '{% extends "b.txt" %}' });
+    expect((await errorOf(render(extend))).message).toMatch(/a\.txt:1: the \{% extends %\} tag is not supported.*engine: cli/);
     const ext = await template({ 'cookiecutter.json': '{"name": "demo", "_extensions": ["local_extensions.MyFilter"]}', '{{cookiecutter.name}}/a.txt': 'x' });
     expect((await errorOf(render(ext))).message).toMatch(/extension "local_extensions.MyFilter".*engine: cli/);
   });
@@ -96,6 +96,10 @@ describe('builtin engine refusals and errors', () => {
     expect((await errorOf(render(json))).message).toMatch(/cookiecutter.json is not valid JSON: Expecting property name enclosed in double quotes: line 2/);
     const badDefault = await template({ 'cookiecutter.json': '{"a": "{{ cookiecutter.b }}", "b": "x"}', '{{cookiecutter.a}}/f': 'x' });
     expect((await errorOf(render(badDefault))).message).toMatch(/cookiecutter.json:1 \(variable "a"\): undefined variable/);
+    const laterLine = await template({ 'cookiecutter.json': '{\n  "a": "x",\n  "b": [\n    "{{ cookiecutter.nope }}"\n  ],\n  "c": "{% if %}"\n}', '{{cookiecutter.a}}/f': 'x' });
+    expect((await errorOf(render(laterLine))).message).toMatch(/^cookiecutter.json:3 \(variable "b"\): undefined variable/);
+    const syntaxLine = await template({ 'cookiecutter.json': '{\n  "a": "x",\n  "c": "{% if %}"\n}', '{{cookiecutter.a}}/f': 'x' });
+    expect((await errorOf(render(syntaxLine))).message).toMatch(/^cookiecutter.json:3 \(variable "c"\): template syntax error/);
   });
 
   it('refuses a private dict whose rendering differs between cookiecutter versions', async () => {
@@ -106,9 +110,7 @@ describe('builtin engine refusals and errors', () => {
     expect(await readFile(join(r.projectDir, 'f'), 'utf8')).toBe('plain');
   });
 
-  it('refuses cookiecutter.json features whose meaning differs between cookiecutter 1.x and 2.x', async () => {
-    const bool = await template({ 'cookiecutter.json': '{"n": "x", "use_docker": false}', '{{cookiecutter.n}}/f': 'x' });
-    expect((await errorOf(render(bool))).message).toMatch(/variable "use_docker" holds a JSON boolean.*use "y"\/"n" strings instead, or set pipelineEngine.cookiecutter.engine: cli/);
+  it('refuses cookiecutter.json features that only cookiecutter 2.x honours', async () => {
     const env = await template({ 'cookiecutter.json': '{"n": "x", "_jinja2_env_vars": {"trim_blocks": true}}', '{{cookiecutter.n}}/f': 'x' });
     expect((await errorOf(render(env))).message).toMatch(/"_jinja2_env_vars" is honoured by cookiecutter 2.x only/);
     const privateBool = await template({ 'cookiecutter.json': '{"n": "x", "_flags": [true]}', '{{cookiecutter.n}}/f': '{{ cookiecutter._flags }}' });
@@ -151,6 +153,65 @@ describe('builtin engine semantics', () => {
       'cookieCutterVariables not in cookiecutter.json are ignored, as cookiecutter ignores them: nn',
       'cookieCutterVariables.kind = "c" is not one of its choices (a, b); cookiecutter keeps the default "a"',
     ]);
+  });
+
+  it('renders JSON booleans as cookiecutter 1.7 does ("True"/"False", both truthy), with a warning', async () => {
+    const t = await template({
+      'cookiecutter.json': '{"n": "x", "use_docker": false, "ci": [true, "none"], "label": "{{ cookiecutter.use_docker }}"}',
+      '{{cookiecutter.n}}/f': '{{ cookiecutter.use_docker }} {{ cookiecutter.ci }} {{ cookiecutter.label }} {% if cookiecutter.use_docker %}truthy{% endif %}',
+    });
+    const warnings: string[] = [];
+    const r = await builtin.render({ templateDir: t, outputDir: await out(), variables: {}, overwriteIfExists: false, warn: m => warnings.push(m) });
+    expect(await readFile(join(r.projectDir, 'f'), 'utf8')).toBe('False True False truthy');
+    expect(warnings).toEqual([expect.stringMatching(/^cookiecutter.json: use_docker, ci hold JSON booleans, rendered as the strings "True"\/"False"/)]);
+  });
+
+  it('resolves include, import and from-import relative to the project template directory, as cookiecutter 1.7 does', async () => {
+    const t = await template({
+      'cookiecutter.json': '{"n": "x", "license": "MIT"}',
+      '{{cookiecutter.n}}/licenses/MIT': 'MIT for {{ cookiecutter.n }} by {{ who | default("nobody") }}\n',
+      '{{cookiecutter.n}}/licenses/plain': '{{ 1 + 1 }} {{ who is defined }}\n',
+      '{{cookiecutter.n}}/macros/rst': '{% macro heading(t, ch="=") %}{{ t }}\n{{ ch * t|length }}{% endmacro %}{% set version = "1.0" %}{% set _hidden = 1 %}',
+      '{{cookiecutter.n}}/macros/ctx': '{% macro name() %}{{ cookiecutter.n }}{% endmacro %}',
+      '{{cookiecutter.n}}/README': [
+        '{% set who = "me" %}{% include "licenses/" ~ cookiecutter.license %}',
+        '{% include "./licenses//plain" ignore missing without context %}{% include "missing" ignore missing %}{% include ["nope", "licenses/MIT"] %}',
+        '{% from "macros/rst" import heading, version as v %}{{ heading("Title") }} {{ v }}',
+        '{% import "macros/rst" as rst %}{{ rst.heading("Sub", "-") }} {{ rst._hidden is defined }}',
+        '{% from "macros/ctx" import name with context %}{{ name() }}',
+      ].join('\n'),
+    });
+    const r = await render(t);
+    expect(await readFile(join(r.projectDir, 'README'), 'utf8')).toBe(
+      'MIT for x by me\n\n2 False\nMIT for x by me\n\nTitle\n===== 1.0\nSub\n--- False\nx',
+    );
+    // The included files are project files too, as cookiecutter renders every file of the directory.
+    expect(r.files).toEqual(['README', 'licenses/MIT', 'licenses/plain', 'macros/ctx', 'macros/rst']);
+  });
+
+  it('reports include and import problems in the file they are in, with its line', async () => {
+    const base = { 'cookiecutter.json': '{"n": "x"}' };
+    const missing = await template({ ...base, '{{cookiecutter.n}}/a': 'ok\n{% include "licenses/GPL" %}' });
+    expect((await errorOf(render(missing))).message).toBe(
+      '{{cookiecutter.n}}/a:2: template "licenses/GPL" not found in the project template directory "{{cookiecutter.n}}" (cookiecutter 1.7 resolves template names relative to it)',
+    );
+    const parent = await template({ ...base, '{{cookiecutter.n}}/a': '{% include "../cookiecutter.json" %}' });
+    expect((await errorOf(render(parent))).message).toMatch(/a:1: template "..\/cookiecutter.json" not found \(Jinja2 refuses ".." in template names\)/);
+    const v2Only = await template({ ...base, 'templates/lic': 'L', '{{cookiecutter.n}}/a': '{% include "lic" %}' });
+    const v2Error = await errorOf(render(v2Only));
+    expect(v2Error.message).toMatch(/a:1: the template "lic" from templates\/ next to cookiecutter.json \(cookiecutter 2.x looks there.*engine: cli/);
+    const inner = await template({ ...base, '{{cookiecutter.n}}/a': '\n{% include "inc" %}', '{{cookiecutter.n}}/inc': 'fine\n{{ cookiecutter.nope }}' });
+    const innerError = await errorOf(render(inner));
+    expect(innerError.message).toMatch(/^\{\{cookiecutter.n\}\}\/inc:2 \(used by \{\{cookiecutter.n\}\}\/a\): undefined variable/);
+    const macro = await template({
+      ...base,
+      '{{cookiecutter.n}}/a': '{% from "m" import f %}\n\n{{ f() }}',
+      '{{cookiecutter.n}}/m': '{% macro f() %}\n{{ cookiecutter.n }}{% endmacro %}',
+    });
+    // Imports do not see the context by default, in Jinja2 as here.
+    expect((await errorOf(render(macro))).message).toMatch(/^\{\{cookiecutter.n\}\}\/m:2 \(used by \{\{cookiecutter.n\}\}\/a\): undefined variable: 'cookiecutter' is undefined/);
+    const syntax = await template({ ...base, '{{cookiecutter.n}}/a': '{% import "m" as m %}', '{{cookiecutter.n}}/m': 'x\n{% if %}' });
+    expect((await errorOf(render(syntax))).message).toMatch(/^\{\{cookiecutter.n\}\}\/m:2 \(used by \{\{cookiecutter.n\}\}\/a\): template syntax error/);
   });
 
   it('copies binary files and _copy_without_render paths untouched, keeping modes', async () => {

@@ -4,6 +4,7 @@ import { describeWithCookiecutter } from './__testUtils__/cookiecutterCli';
 import {
   cliRendersDoubleUnderscore, renderedPrivateVariables, runCookiecutter, snapshotTree, tempDir,
 } from './__testUtils__/trees';
+import { writeLargeTemplate } from './__testUtils__/largeTemplate';
 import { createBuiltinEngine } from './builtin/builtinEngine';
 
 /*
@@ -43,25 +44,54 @@ const CORPUS: Array<[string, Record<string, string>]> = [
   ['filters-lab', { title: 'a tale of two cities', words: 'b a', count: '7', ratio: '0.125' }],
   ['macros-and-scoping', {}],
   ['macros-and-scoping', { service: 'edge', routes: 'a,health,b,c', env_names: 'dev,prod' }],
+  // include, import and from-import of template files with macros; JSON booleans
+  ['includes-and-macros', {}],
+  ['includes-and-macros', { open_source_license: 'BSD-3-Clause', use_ci: 'n', author: 'Zoë Ünal' }],
+  ['includes-and-macros', { open_source_license: 'Not open source', project_name: 'Other Lab', use_docker: 'False' }],
 ];
+
+/** The trees the builtin engine and the real cookiecutter render from the same template and variables. */
+async function renderBoth(cli: string, templateDir: string, variables: Record<string, string>): Promise<{ builtin: Record<string, string>; cli: Record<string, string> }> {
+  const builtinOut = await tempDir('builtin');
+  const cliOut = await tempDir('cli');
+  try {
+    await createBuiltinEngine().render({ templateDir, outputDir: builtinOut, variables, overwriteIfExists: false });
+    // cookiecutter 1.7 does not render `__` variables; give it the values cookiecutter 2.x renders.
+    const bridge = (await cliRendersDoubleUnderscore(cli)) ? {} : await renderedPrivateVariables(templateDir, variables);
+    await runCookiecutter(cli, templateDir, cliOut, { ...variables, ...bridge });
+    return { builtin: await snapshotTree(builtinOut), cli: await snapshotTree(cliOut) };
+  } finally {
+    await rm(builtinOut, { recursive: true, force: true });
+    await rm(cliOut, { recursive: true, force: true });
+  }
+}
 
 describeWithCookiecutter('builtin engine against the cookiecutter CLI on the fixture corpus', cli => {
   it.each(CORPUS)('%s %j', async (name, variables) => {
-    const templateDir = join(TEMPLATES, name);
-    const builtinOut = await tempDir('builtin');
-    const cliOut = await tempDir('cli');
-    try {
-      await createBuiltinEngine().render({ templateDir, outputDir: builtinOut, variables, overwriteIfExists: false });
-      // cookiecutter 1.7 does not render `__` variables; give it the values cookiecutter 2.x renders.
-      const bridge = (await cliRendersDoubleUnderscore(cli())) ? {} : await renderedPrivateVariables(templateDir, variables);
-      await runCookiecutter(cli(), templateDir, cliOut, { ...variables, ...bridge });
-      const expected = await snapshotTree(cliOut);
-      expect(Object.keys(expected).length).toBeGreaterThan(2);
-      expect(await snapshotTree(builtinOut)).toEqual(expected);
-    } finally {
-      await rm(builtinOut, { recursive: true, force: true });
-      await rm(cliOut, { recursive: true, force: true });
-    }
+    const trees = await renderBoth(cli(), join(TEMPLATES, name), variables);
+    expect(Object.keys(trees.cli).length).toBeGreaterThan(2);
+    expect(trees.builtin).toEqual(trees.cli);
+  });
+
+  describe('a django-sized template (generated)', () => {
+    let templateDir: string;
+    let fileCount = 0;
+    beforeAll(async () => {
+      templateDir = await tempDir('large');
+      fileCount = await writeLargeTemplate(templateDir);
+    });
+    afterAll(async () => {
+      await rm(templateDir, { recursive: true, force: true });
+    });
+    it.each<Record<string, string>>([
+      {},
+      { project_name: 'Shop-Front Two', database: 'sqlite', use_celery: 'n', use_docker: 'n', open_source_license: 'Not open source', apps: 'a,b' },
+    ])('%j', async variables => {
+      expect(fileCount).toBeGreaterThanOrEqual(200);
+      const trees = await renderBoth(cli(), templateDir, variables);
+      expect(Object.keys(trees.cli).length).toBeGreaterThanOrEqual(200);
+      expect(trees.builtin).toEqual(trees.cli);
+    });
   });
 
   it('has at least 10 templates in the corpus', () => {

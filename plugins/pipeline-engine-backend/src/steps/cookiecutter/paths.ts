@@ -1,4 +1,5 @@
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstat, realpath } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { PathEscapeError } from './errors';
 
@@ -76,21 +77,26 @@ export interface TemplateSymlink {
 export async function scanSymlinks(root: string): Promise<TemplateSymlink[]> {
   const realRoot = await realpath(root);
   const found: Array<TemplateSymlink & { target?: string }> = [];
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).filter(e => rel !== '' || e.name !== '.git');
-    // Directories are scanned concurrently; found links are sorted at the end, so the outcome does not depend on timing.
-    await Promise.all(entries.map(async entry => {
+  // Synchronous: one readdir per directory, which for a template of many small directories beats the thread pool's round trips.
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (rel === '' && entry.name === '.git') continue;
       const abs = join(dir, entry.name);
       const relPath = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isSymbolicLink()) {
-        const target = await realpath(abs).catch(() => undefined);
-        found.push({ path: relPath, isDir: target ? (await stat(abs)).isDirectory() : false, target });
+        let target: string | undefined;
+        try {
+          target = realpathSync(abs);
+        } catch {
+          target = undefined;
+        }
+        found.push({ path: relPath, isDir: target ? statSync(abs).isDirectory() : false, target });
       } else if (entry.isDirectory()) {
-        await walk(abs, relPath);
+        walk(abs, relPath);
       }
-    }));
+    }
   };
-  await walk(root, '');
+  walk(root, '');
   found.sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const link of found) {
     if (!link.target) throw new PathEscapeError(`template symlink "${link.path}" points nowhere`, link.path);

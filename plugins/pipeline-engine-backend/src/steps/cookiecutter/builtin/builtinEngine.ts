@@ -14,6 +14,9 @@ export function warnAboutVariables(ctx: CookiecutterContext, warn?: (message: st
   if (ctx.ignored.length) {
     warn(`cookieCutterVariables not in cookiecutter.json are ignored, as cookiecutter ignores them: ${ctx.ignored.join(', ')}`);
   }
+  if (ctx.booleans.length) {
+    warn(`cookiecutter.json: ${ctx.booleans.join(', ')} hold JSON booleans, rendered as the strings "True"/"False" as cookiecutter 1.7 does (both are true in {% if %}); cookiecutter 2.2+ keeps them as booleans. Use "y"/"n" strings to be version-independent`);
+  }
   for (const c of ctx.invalidChoices) {
     warn(`cookieCutterVariables.${c.name} = "${c.value}" is not one of its choices (${c.choices.join(', ')}); cookiecutter keeps the default "${c.choices[0]}"`);
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CookiecutterTemplateError, CLI_HINT, PathEscapeError } from '../errors';
 import { JinjaEnvironment } from '../jinja/environment';
+import { JinjaError } from '../jinja/errors';
 import { JsonSyntaxError, pyJsonLoads } from '../jinja/pyJson';
 import { PyDict, type PyValue, iterate, pyEq, pyRepr, pyStr } from '../jinja/values';
 import { extensionOptions } from './extensions';
@@ -20,10 +21,15 @@ export interface CookiecutterContext {
   ignored: string[];
   /** Given choice values that are not among the choices (cookiecutter keeps the default). */
   invalidChoices: Array<{ name: string; value: string; choices: string[] }>;
+  /** Variables holding JSON booleans, rendered as the strings "True"/"False" as cookiecutter 1.7 does. */
+  booleans: string[];
 }
 
-/** Reads cookiecutter.json as an OrderedDict. */
-export async function readCookiecutterJson(templateDir: string): Promise<PyDict> {
+/**
+ * Reads cookiecutter.json as an OrderedDict; `keyLines` receives the line
+ * of each variable, for errors.
+ */
+export async function readCookiecutterJson(templateDir: string, keyLines?: Map<string, number>): Promise<PyDict> {
   let bytes: Buffer;
   try {
     bytes = await readFile(join(templateDir, 'cookiecutter.json'));
@@ -38,7 +44,7 @@ export async function readCookiecutterJson(templateDir: string): Promise<PyDict>
   }
   let obj: PyValue;
   try {
-    obj = pyJsonLoads(text);
+    obj = pyJsonLoads(text, keyLines);
   } catch (e) {
     if (e instanceof JsonSyntaxError) throw new CookiecutterTemplateError(`cookiecutter.json is not valid JSON: ${e.message}`, 'cookiecutter.json', e.line);
     throw templateError(e, 'cookiecutter.json');
@@ -74,9 +80,10 @@ function applyOverwrites(obj: PyDict, variables: Record<string, string>, ctx: Co
  * Private `__` variables are rendered (cookiecutter 2.x); `_` ones are not.
  */
 export async function buildContext(templateDir: string, variables: Record<string, string>, templateArg: string): Promise<CookiecutterContext> {
-  const obj = await readCookiecutterJson(templateDir);
+  const keyLines = new Map<string, number>();
+  const obj = await readCookiecutterJson(templateDir, keyLines);
   refuseVersionDependent(obj);
-  const ctx: CookiecutterContext = { cookiecutter: new PyDict(true), ignored: [], invalidChoices: [] };
+  const ctx: CookiecutterContext = { cookiecutter: new PyDict(true), ignored: [], invalidChoices: [], booleans: booleanVariables(obj) };
   applyOverwrites(obj, variables, ctx);
   const env = new JinjaEnvironment({ keepTrailingNewline: false, ...extensionOptions(obj.get('_extensions'), 'cookiecutter.json') });
   const dict = ctx.cookiecutter;
@@ -88,6 +95,8 @@ export async function buildContext(templateDir: string, variables: Record<string
     try {
       return env.fromString(pyStr(raw)).render({ cookiecutter: dict });
     } catch (e) {
+      // The Jinja2 line is within the value; the variable's own line says where to look.
+      if (e instanceof JinjaError && keyLines.has(key)) e.lineno = keyLines.get(key);
       throw templateError(e, 'cookiecutter.json', `variable "${key}"`);
     }
   };
@@ -99,7 +108,7 @@ export async function buildContext(templateDir: string, variables: Record<string
     } else if (name.startsWith('_')) {
       dict.set(key, raw);
     } else if (Array.isArray(raw)) {
-      if (!raw.length) throw new CookiecutterTemplateError(`variable "${name}" is an empty choice list`, 'cookiecutter.json');
+      if (!raw.length) throw new CookiecutterTemplateError(`cookiecutter.json:${keyLines.get(name) ?? 1}: variable "${name}" is an empty choice list`, 'cookiecutter.json', keyLines.get(name));
       dict.set(key, raw.map(option => render(option, name))[0]);
     } else if (!(raw instanceof PyDict)) {
       dict.set(key, render(raw, name));
@@ -124,21 +133,28 @@ const hasBoolean = (v: PyValue): boolean => {
   return v instanceof PyDict && v.entries().some(([k, x]) => hasBoolean(k) || hasBoolean(x));
 };
 
+/**
+ * Rendered variables holding JSON booleans. cookiecutter 1.7 renders them
+ * with str(), as "True"/"False" (both truthy in `{% if %}`); 2.2+ keeps booleans.
+ */
+function booleanVariables(obj: PyDict): string[] {
+  return obj.entries()
+    .map(([key, raw]) => [pyStr(key), raw] as const)
+    .filter(([name, raw]) => (!name.startsWith('_') || name.startsWith('__')) && hasBoolean(raw))
+    .map(([name]) => name);
+}
+
 /** cookiecutter.json features whose meaning changed between cookiecutter 1.x and 2.x. */
 function refuseVersionDependent(obj: PyDict): void {
-  const refuse = (what: string, advice?: string) => {
+  const refuse = (what: string) => {
     throw new CookiecutterTemplateError(
-      `cookiecutter.json: ${what}. The builtin cookiecutter engine refuses to guess which version the template targets: ${advice ? `${advice}, or ` : ''}${CLI_HINT}`,
+      `cookiecutter.json: ${what}. The builtin cookiecutter engine refuses to guess which version the template targets: ${CLI_HINT}`,
       'cookiecutter.json', undefined, true,
     );
   };
-  for (const [key, raw] of obj.entries()) {
+  for (const key of obj.keys()) {
     const name = pyStr(key);
     if (name === '_jinja2_env_vars' || name === '_new_lines') refuse(`"${name}" is honoured by cookiecutter 2.x only`);
-    const rendered = !name.startsWith('_') || name.startsWith('__');
-    if (rendered && hasBoolean(raw)) {
-      refuse(`variable "${name}" holds a JSON boolean, which cookiecutter 1.x renders as the string "True"/"False" (always truthy) and 2.2+ keeps as a boolean`, 'use "y"/"n" strings instead');
-    }
   }
 }
 

@@ -63,7 +63,15 @@ export function translate(pat: string): RegExp {
   return new RegExp(`^(?:${out})$`, 'u');
 }
 
-/** fnmatch.fnmatch(name, pattern). */
+const compiled = new Map<string, RegExp>();
+
+/** fnmatch.fnmatch(name, pattern); translated patterns are kept, as Python's fnmatch caches them. */
 export function fnmatch(name: string, pattern: string): boolean {
-  return translate(pattern).test(name);
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    regex = translate(pattern);
+    if (compiled.size >= 256) compiled.clear();
+    compiled.set(pattern, regex);
+  }
+  return regex.test(name);
 }

@@ -12,6 +12,8 @@ export type JinjaErrorKind = 'syntax' | 'runtime' | 'undefined' | 'unsupported';
 export class JinjaError extends Error {
   /** 1-based line in the template, when known. */
   lineno?: number;
+  /** The loader name of the included or imported template it happened in, when not the rendered one. */
+  templateName?: string;
 
   constructor(readonly kind: JinjaErrorKind, message: string, lineno?: number) {
     super(message);
@@ -38,4 +40,11 @@ export function undefinedError(message: string): JinjaError {
 /** Valid Jinja2 whose exact output this emulation cannot reproduce. */
 export function unsupported(message: string, lineno?: number): JinjaError {
   return new JinjaError('unsupported', message, lineno);
+}
+
+/** Jinja2's TemplateNotFound: no template of that name (ignored by `include ... ignore missing`). */
+export class TemplateNotFoundError extends JinjaError {
+  constructor(readonly name: string, detail = '') {
+    super('runtime', `template "${name}" not found${detail}`);
+  }
 }

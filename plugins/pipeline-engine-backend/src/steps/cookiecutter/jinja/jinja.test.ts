@@ -110,7 +110,7 @@ const CASES: Array<[string, boolean?]> = [
   ['{% set z = none %}{{ z }} {{ missing|default(none) }} {{ "x"|float(none) }} {{ "x"|int(none) }} {% set range = none %}{{ range }}'],
   ['{{ dict(a=1, b=2) }} {{ dict([("x", 1)]) }} {{ range(3) }} {{ range(0, 10, 2) }}'],
   ['{% print x, n %}'], ['{% if true %}unclosed'], ['{% endif %}'], ['{% foo %}'], ['{{ x }'], ['{{ "unterminated }}'], ['{# unclosed comment'], ['{{ ) }}'], ['{{ x | }}'],
-  ['{% do lst.append(1) %}'], ['{% for i in lst %}{% break %}{% endfor %}'], ['{% include "x.html" %}', true], ['{% extends "base" %}', true],
+  ['{% do lst.append(1) %}'], ['{% for i in lst %}{% break %}{% endfor %}'], ['{% include "x.html" %}'], ['{% from "m" import a %}'], ['{% import "m" as m with context %}'], ['{% extends "base" %}', true],
   ['{% block b %}x{% endblock %}', true], ['{% autoescape true %}{% endautoescape %}', true],
   // whitespace control and raw
   ['a  \n  {%- if true -%}  \n  b  \n  {%- endif %}  \n  c'], ['{{- x -}}  \n  {{ n }}'], ['a {#- comment -#} b {# c #} d'], ['x\n{% if true %}\ny\n{% endif %}\nz\n'],

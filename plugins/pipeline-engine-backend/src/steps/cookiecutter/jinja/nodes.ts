@@ -48,4 +48,8 @@ export type Stmt =
   | (Base & { kind: 'macro'; name: string; params: string[]; defaults: Expr[]; body: Stmt[] })
   | (Base & { kind: 'do'; expr: Expr })
   | (Base & { kind: 'break' | 'continue' })
-  | (Base & { kind: 'now'; tz: Expr; op?: '+' | '-'; offset?: Expr; format?: Expr });
+  | (Base & { kind: 'now'; tz: Expr; op?: '+' | '-'; offset?: Expr; format?: Expr })
+  | (Base & { kind: 'include'; template: Expr; ignoreMissing: boolean; withContext: boolean })
+  | (Base & { kind: 'import'; template: Expr; target: string; withContext: boolean })
+  /** `{% from t import a, b as c %}`: names are [exported name, local name]. */
+  | (Base & { kind: 'fromimport'; template: Expr; names: Array<[string, string]>; withContext: boolean });

@@ -5,8 +5,8 @@ import { PyFloat } from './values';
 
 /*
  * A port of jinja2/parser.py: same precedence, same statements, same error
- * cases. Statements Jinja2 knows but we do not render (extends, include,
- * import, block, call, autoescape) are refused at parse time.
+ * cases. Statements Jinja2 knows but we do not render (extends, block,
+ * call, autoescape) are refused at parse time.
  */
 
 /** Parser settings: which tags the template's extensions add. */
@@ -23,7 +23,7 @@ export interface ParserOptions {
 const COMPARE: Partial<Record<TokenType, string>> = { eq: '==', ne: '!=', lt: '<', lteq: '<=', gt: '>', gteq: '>=' };
 const MATH1: Partial<Record<TokenType, string>> = { add: '+', sub: '-' };
 const MATH2: Partial<Record<TokenType, string>> = { mul: '*', div: '/', floordiv: '//', mod: '%' };
-const UNSUPPORTED_TAGS = new Set(['block', 'extends', 'include', 'import', 'from', 'call', 'autoescape']);
+const UNSUPPORTED_TAGS = new Set(['block', 'extends', 'call', 'autoescape']);
 
 function describe(t: Token): string {
   if (t.type === 'name' || t.type === 'string' || t.type === 'integer' || t.type === 'float') return t.value;
@@ -191,6 +191,9 @@ export class Parser {
         return [{ kind: 'output', nodes, lineno }];
       }
       case 'now': return [this.#parseNow()];
+      case 'include': return [this.#parseInclude()];
+      case 'import': return [this.#parseImport()];
+      case 'from': return [this.#parseFrom()];
       default:
         break;
     }
@@ -304,6 +307,60 @@ export class Parser {
     const filter = this.#parseFilter(null, true) as FilterExpr;
     const body = this.#inFrame(() => this.#parseStatements(['name:endfilter'], true));
     return { kind: 'filterblock', filter, body, lineno };
+  }
+
+  /** `with context` / `without context` after include, import and from (Jinja2's parse_import_context). */
+  #parseContext(): boolean | undefined {
+    if ((this.#test(this.#cur, 'name:with') || this.#test(this.#cur, 'name:without')) && this.#test(this.#look(), 'name:context')) {
+      const withContext = this.#next().value === 'with';
+      this.#next();
+      return withContext;
+    }
+    return undefined;
+  }
+
+  #parseInclude(): Stmt {
+    const lineno = this.#next().lineno;
+    const template = this.#parseExpression();
+    let ignoreMissing = false;
+    if (this.#test(this.#cur, 'name:ignore') && this.#test(this.#look(), 'name:missing')) {
+      ignoreMissing = true;
+      this.#next();
+      this.#next();
+    }
+    // Included templates see the current context unless told otherwise.
+    return { kind: 'include', template, ignoreMissing, withContext: this.#parseContext() ?? true, lineno };
+  }
+
+  #parseImport(): Stmt {
+    const lineno = this.#next().lineno;
+    const template = this.#parseExpression();
+    this.#expect('name:as');
+    const target = this.#parseAssignTarget({ nameOnly: true }) as Extract<Expr, { kind: 'name' }>;
+    return { kind: 'import', template, target: target.name, withContext: this.#parseContext() ?? false, lineno };
+  }
+
+  #parseFrom(): Stmt {
+    const lineno = this.#next().lineno;
+    const template = this.#parseExpression();
+    this.#expect('name:import');
+    const names: Array<[string, string]> = [];
+    let withContext: boolean | undefined;
+    for (;;) {
+      if (names.length) this.#expect('comma');
+      if (this.#type() !== 'name') {
+        this.#expect('name');
+      }
+      withContext = this.#parseContext();
+      if (withContext !== undefined) break;
+      const target = this.#parseAssignTarget({ nameOnly: true }) as Extract<Expr, { kind: 'name' }>;
+      if (target.name.startsWith('_')) this.#fail('names starting with an underline can not be imported', target.lineno);
+      const alias = this.#skipIf('name:as') ? (this.#parseAssignTarget({ nameOnly: true }) as Extract<Expr, { kind: 'name' }>).name : target.name;
+      names.push([target.name, alias]);
+      withContext = this.#parseContext();
+      if (withContext !== undefined || this.#type() !== 'comma') break;
+    }
+    return { kind: 'fromimport', template, names, withContext: withContext ?? false, lineno };
   }
 
   /** jinja2_time's `{% now 'utc' [+|- 'days=1'], '%Y' %}`. */

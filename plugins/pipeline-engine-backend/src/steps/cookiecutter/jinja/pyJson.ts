@@ -17,9 +17,18 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** json.loads(text, object_pairs_hook=OrderedDict). */
-export function pyJsonLoads(text: string): PyValue {
+/**
+ * json.loads(text, object_pairs_hook=OrderedDict). When `keyLines` is
+ * given, it receives the 1-based line of each key of the top-level object.
+ */
+export function pyJsonLoads(text: string, keyLines?: Map<string, number>): PyValue {
   let pos = 0;
+  let depth = 0;
+  const lineAt = (at: number) => {
+    let line = 1;
+    for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+    return line;
+  };
   const fail = (msg: string, at = pos): never => {
     const before = text.slice(0, at);
     const line = before.split('\n').length;
@@ -63,16 +72,20 @@ export function pyJsonLoads(text: string): PyValue {
     const c = text[pos];
     if (c === '{') {
       pos++;
+      depth++;
       const d = new PyDict(true);
       ws();
       if (text[pos] === '}') {
         pos++;
+        depth--;
         return d;
       }
       for (;;) {
         ws();
         if (text[pos] !== '"') fail('Expecting property name enclosed in double quotes');
+        const keyAt = pos;
         const key = string();
+        if (keyLines && depth === 1) keyLines.set(key, lineAt(keyAt));
         ws();
         if (text[pos] !== ':') fail("Expecting ':' delimiter");
         pos++;
@@ -84,6 +97,7 @@ export function pyJsonLoads(text: string): PyValue {
         }
         if (text[pos] === '}') {
           pos++;
+          depth--;
           return d;
         }
         fail("Expecting ',' delimiter");

@@ -1,5 +1,5 @@
 import { PySlice, attrOrItem, itemOrAttr } from './attributes';
-import { JinjaError, runtimeError, undefinedError, unsupported } from './errors';
+import { JinjaError, TemplateNotFoundError, runtimeError, undefinedError, unsupported } from './errors';
 import { FILTERS, MARKUP_SAFE_FILTERS, UNSUPPORTED_FILTERS, type FilterEnv } from './filters';
 import type { Expr, FilterExpr, Stmt } from './nodes';
 import { renderNow } from './now';
@@ -8,7 +8,7 @@ import { binary, unary } from './operators';
 import { callTest } from './tests';
 import {
   PyDict, PyMarkup, PyObject, PyTuple, PyUndefined, type PyValue,
-  iterate, pyCmp, pyContains, pyEq, pyStr, truthy, typeName,
+  iterate, pyCmp, pyContains, pyEq, pyRepr, pyStr, truthy, typeName,
 } from './values';
 
 /* A tree-walking interpreter for the parsed template, with Jinja2's scoping. */
@@ -48,12 +48,15 @@ class PyMacro extends PyObject {
   readonly typeName = 'Macro';
   readonly #catchVarargs: boolean;
   readonly #catchKwargs: boolean;
+  /** The template the macro is defined in ('' for the rendered one), named in errors raised inside it. */
+  readonly #definedIn: string;
   constructor(
     private readonly def: Extract<Stmt, { kind: 'macro' }>,
     private readonly closure: Scope,
     private readonly interp: Interpreter,
   ) {
     super();
+    this.#definedIn = interp.currentTemplate ?? '';
     const used = namesIn(def.body);
     this.#catchVarargs = used.has('varargs');
     this.#catchKwargs = used.has('kwargs');
@@ -87,11 +90,47 @@ class PyMacro extends PyObject {
     if (this.#catchVarargs) scope.vars.set('varargs', new PyTuple(args.slice(params.length)));
     if (this.#catchKwargs) scope.vars.set('kwargs', PyDict.from(rest));
     const out: string[] = [];
-    this.interp.exec(body, scope, out);
+    try {
+      this.interp.exec(body, scope, out);
+    } catch (e) {
+      if (e instanceof JinjaError) e.templateName ??= this.#definedIn;
+      throw e;
+    }
     return out.join('');
   }
   repr(): string {
     return `<Macro '${this.def.name}'>`;
+  }
+}
+
+/** A template found by name for include, import and from-import. */
+export interface LoadedTemplate {
+  name: string;
+  body: Stmt[];
+}
+
+/** Finds templates by name; throws TemplateNotFoundError when there is none. */
+export type TemplateResolver = (name: string) => LoadedTemplate;
+
+/** Names a template's top-level import statements bind (Jinja2 does not export them). */
+function importedNames(body: Stmt[]): Set<string> {
+  const names = new Set<string>();
+  for (const s of body) {
+    if (s.kind === 'import') names.add(s.target);
+    else if (s.kind === 'fromimport') s.names.forEach(([, alias]) => names.add(alias));
+    else if (s.kind === 'if') [...s.branches.flatMap(([, b]) => b), ...s.else_].forEach(x => importedNames([x]).forEach(n => names.add(n)));
+  }
+  return names;
+}
+
+/** An imported template (`{% import "t" as m %}`): its exported macros and top-level variables. */
+class PyTemplateModule extends PyObject {
+  readonly typeName = 'TemplateModule';
+  constructor(readonly templateName: string, readonly exports: Map<string, PyValue>) {
+    super();
+  }
+  getattr(name: string): PyValue | undefined {
+    return this.exports.get(name);
   }
 }
 
@@ -100,8 +139,10 @@ export class Interpreter implements FilterEnv {
   #ticks = 0;
   #deadline = Infinity;
   #outputChars = 0;
+  /** The included or imported template being run, if any. */
+  currentTemplate?: string;
 
-  constructor(private readonly globals: Map<string, PyValue>) {}
+  constructor(private readonly globals: Map<string, PyValue>, private readonly resolve?: TemplateResolver) {}
 
   /**
    * Starts a render's budget. Rendering is synchronous, so a runaway template
@@ -196,8 +237,78 @@ export class Interpreter implements FilterEnv {
         out.push(renderNow(tz, s.op, offset, format === null ? '%Y-%m-%d' : pyStr(format)));
         return;
       }
+      case 'include': {
+        const template = this.#includeTarget(this.eval(s.template, scope), s.ignoreMissing);
+        // With context the included template sees every variable visible here; its own assignments stay inside.
+        if (template) this.#inTemplate(template, () => this.exec(template.body, s.withContext ? new Scope(scope) : new Scope(new Scope()), out));
+        return;
+      }
+      case 'import':
+        scope.vars.set(s.target, this.#module(this.eval(s.template, scope), s.withContext ? scope : undefined));
+        return;
+      case 'fromimport': {
+        const module = this.#module(this.eval(s.template, scope), s.withContext ? scope : undefined);
+        for (const [name, alias] of s.names) {
+          scope.vars.set(alias, module.exports.get(name)
+            ?? new PyUndefined(`the template '${module.templateName}' (imported on line ${s.lineno}) does not export the requested name '${name}'`));
+        }
+        return;
+      }
       default:
         throw unsupported(`statement ${(s as Stmt).kind}`);
+    }
+  }
+
+  #load(name: PyValue): LoadedTemplate {
+    if (!this.resolve) throw runtimeError('TypeError: no loader for this environment specified');
+    if (typeof name !== 'string') {
+      if (name instanceof PyUndefined) pyStr(name);
+      throw unsupported(`a template name that is ${typeName(name)}, not a string`);
+    }
+    return this.resolve(name);
+  }
+
+  /** Jinja2's get_or_select_template: a name, or the first existing one of a list. */
+  #includeTarget(name: PyValue, ignoreMissing: boolean): LoadedTemplate | undefined {
+    let names = [name];
+    if (Array.isArray(name)) names = name;
+    else if (name instanceof PyTuple) names = name.items;
+    for (const candidate of names) {
+      try {
+        return this.#load(candidate);
+      } catch (e) {
+        if (!(e instanceof TemplateNotFoundError)) throw e;
+        if (names.length === 1 && !ignoreMissing) throw e;
+      }
+    }
+    if (ignoreMissing) return undefined;
+    throw runtimeError(`TemplatesNotFound: none of the templates given were found: ${pyRepr(names)}`);
+  }
+
+  /** Renders a template as a module; without context it sees only the globals, as Jinja2 imports do by default. */
+  #module(name: PyValue, context: Scope | undefined): PyTemplateModule {
+    const template = this.#load(name);
+    const moduleScope = new Scope(context ?? new Scope());
+    this.#inTemplate(template, () => this.exec(template.body, moduleScope, []));
+    const hidden = importedNames(template.body);
+    const exports = new Map([...moduleScope.vars].filter(([k]) => !k.startsWith('_') && !hidden.has(k)));
+    return new PyTemplateModule(template.name, exports);
+  }
+
+  /** Runs `fn` for another template, naming it in errors raised inside. */
+  #inTemplate(template: LoadedTemplate, fn: () => void): void {
+    const outer = this.currentTemplate;
+    this.currentTemplate = template.name;
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof JinjaError && e.templateName === undefined) {
+        e.templateName = template.name;
+        e.lineno ??= 1;
+      }
+      throw e;
+    } finally {
+      this.currentTemplate = outer;
     }
   }
 

@@ -1,0 +1,249 @@
+/*
+ * Seed pipeline benchmark: the product document's example pipeline
+ * (examples/pipelines/self-service-flow.pipeline.yaml, unchanged) run end to
+ * end in a real backend on SQLite, as the e2e test runs it: CookieCutter
+ * (builtin engine) from the built-in git host, CreateRepo, CreateCatalog,
+ * DirectPush, RegisterCatalog into the real catalog, SlackNotify to a local
+ * Slack-compatible stub.
+ *
+ *   yarn bench:seed [runs] [--stitch-ms=N]
+ *
+ * Prints, per run and as medians: the wall time from the execute request to
+ * the terminal status, each step's duration, and the engine's share (wall
+ * time not spent inside a step: queueing, planning, persistence, expression
+ * rendering between steps). `--stitch-ms` sets the catalog's
+ * `catalog.stitchingStrategy.pollingInterval` (default 100 ms, as in the
+ * repository's app-config.yaml; Backstage's default is 1 s). Asserts nothing.
+ */
+'use strict';
+
+require('@backstage/cli/config/nodeTransform.cjs');
+
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+
+const argv = process.argv.slice(2);
+const RUNS = Number(argv.find(a => /^\d+$/.test(a)) ?? 5);
+const STITCH_MS = Number(
+  (argv.find(a => a.startsWith('--stitch-ms=')) ?? '--stitch-ms=100').split(
+    '=',
+  )[1],
+);
+const ROOT = path.resolve(__dirname, '../../..');
+const SEED = path.join(
+  ROOT,
+  'examples/pipelines/self-service-flow.pipeline.yaml',
+);
+const COOKIECUTTER = path.join(ROOT, 'examples/cookiecutter/service');
+const TOKEN = 'bench-seed-token-0123456789abcdef';
+const API = '/api/pipeline-engine';
+
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'b',
+  GIT_AUTHOR_EMAIL: 'b@b',
+  GIT_COMMITTER_NAME: 'b',
+  GIT_COMMITTER_EMAIL: 'b@b',
+};
+const git = (args, cwd) => execFileSync('git', args, { cwd, env: gitEnv });
+
+function publishTemplate(gitRoot) {
+  const bare = path.join(gitRoot, 'templates/service.git');
+  fs.mkdirSync(bare, { recursive: true });
+  git(['init', '--bare', '-q', '-b', 'main', bare]);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-seed-template-'));
+  fs.cpSync(COOKIECUTTER, work, { recursive: true });
+  git(['init', '-q', '-b', 'main'], work);
+  git(['add', '-A'], work);
+  git(['commit', '-q', '-m', 'template'], work);
+  git(['push', '-q', bare, 'main'], work);
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+function startSlackStub() {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        req.url.includes('users.lookupByEmail')
+          ? '{"ok":true,"user":{"id":"U1"}}'
+          : '{"ok":true,"channel":"U1","ts":"1.1"}',
+      );
+    });
+  });
+  return new Promise(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve(server)),
+  );
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function main() {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-seed-'));
+  const gitRoot = path.join(workDir, 'git');
+  publishTemplate(gitRoot);
+  const slack = await startSlackStub();
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+
+  const { createBackend } = require('@backstage/backend-defaults');
+  const {
+    createServiceFactory,
+    coreServices,
+  } = require('@backstage/backend-plugin-api');
+  const { ConfigReader } = require('@backstage/config');
+  const config = {
+    app: { baseUrl: 'http://localhost:3000' },
+    backend: {
+      baseUrl,
+      listen: { host: '127.0.0.1', port },
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+      reading: { allow: [{ host: `localhost:${port}` }] },
+      logger: { level: 'warn' },
+      auth: {
+        externalAccess: [
+          { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+        ],
+      },
+    },
+    catalog: {
+      rules: [{ allow: ['Component', 'Location'] }],
+      stitchingStrategy: { pollingInterval: { milliseconds: STITCH_MS } },
+    },
+    pipelineEngine: {
+      expressions: { mode: 'lenient' },
+      connectors: { testdev: { type: 'Local' } },
+      localGit: { root: gitRoot },
+      workspace: { root: path.join(workDir, 'workspaces') },
+      secrets: { slacksecrettestws: 'xoxb-bench' },
+      slack: { apiUrl: `http://127.0.0.1:${slack.address().port}/api/` },
+      worker: { pollIntervalMs: 50 },
+      pipelines: [{ target: SEED }],
+    },
+  };
+  const backend = createBackend();
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootConfig,
+      deps: {},
+      factory: () => new ConfigReader(config, 'bench'),
+    }),
+  );
+  backend.add(require('@backstage/plugin-catalog-backend').default);
+  backend.add(
+    require('@idp-pipelines/plugin-catalog-backend-module-pipeline-engine')
+      .default,
+  );
+  backend.add(require('../src').default);
+  await backend.start();
+
+  const call = async (method, url, body) => {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok)
+      throw new Error(
+        `${method} ${url}: HTTP ${res.status} ${await res.text()}`,
+      );
+    return res.json();
+  };
+
+  const runOnce = async index => {
+    const inputSet = {
+      project_name: `bench-service-${index}`,
+      public_template_url: `${baseUrl}${API}/git/templates/service.git`,
+      repositoty_description: 'bench',
+      repository_default_branch: 'main',
+      direct_push_branch: 'main',
+      email_id: 'jane@example.com',
+    };
+    const t0 = performance.now();
+    const { id } = await call(
+      'POST',
+      `${API}/pipelines/default/projctidp/SelfServiceflowreposetup/execute`,
+      { inputSet },
+    );
+    for (;;) {
+      const detail = await call('GET', `${API}/executions/${id}`);
+      if (['Success', 'Failed', 'Aborted'].includes(detail.status)) {
+        const wallMs = performance.now() - t0;
+        if (detail.status !== 'Success') {
+          throw new Error(
+            `run ${index} ended ${detail.status}: ${detail.errorMessage ?? JSON.stringify(detail.nodes)}`,
+          );
+        }
+        const steps = detail.nodes[0].children.map(n => ({
+          id: n.identifier,
+          ms: Date.parse(n.endedAt) - Date.parse(n.startedAt),
+        }));
+        return { wallMs, steps };
+      }
+      await new Promise(r => setTimeout(r, 5));
+    }
+  };
+
+  try {
+    console.log(
+      `seed pipeline on SQLite (in memory), ${RUNS} runs after one warm-up; catalog stitching polled every ${STITCH_MS} ms`,
+    );
+    await runOnce(0);
+    const results = [];
+    for (let i = 1; i <= RUNS; i++) {
+      const r = await runOnce(i);
+      const inSteps = r.steps.reduce((sum, s) => sum + s.ms, 0);
+      results.push({ ...r, engineMs: r.wallMs - inSteps });
+      console.log(
+        `  run ${i}: ${r.wallMs.toFixed(0)} ms (engine ${(r.wallMs - inSteps).toFixed(0)} ms; ${r.steps.map(s => `${s.id} ${s.ms}`).join(', ')})`,
+      );
+    }
+    const wall = median(results.map(r => r.wallMs));
+    const engine = median(results.map(r => r.engineMs));
+    const perStep = results[0].steps
+      .map(s => s.id)
+      .map(stepId => [
+        stepId,
+        median(results.map(r => r.steps.find(s => s.id === stepId).ms)),
+      ]);
+    console.log(
+      `median wall time ${wall.toFixed(0)} ms (target ≤ 500 ms); engine's share ${engine.toFixed(0)} ms (${((100 * engine) / wall).toFixed(0)}%)`,
+    );
+    console.log(
+      `median per step: ${perStep.map(([stepId, ms]) => `${stepId} ${ms} ms`).join(', ')}`,
+    );
+  } finally {
+    await backend.stop();
+    slack.close();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exitCode = 1;
+});
