@@ -2,7 +2,7 @@ import { InputError, NotAllowedError } from '@backstage/errors';
 import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
 import { HostAllowList, hostAndPort } from './httpAllowList';
-import { evaluateAssertion, renderHttpValue, type HttpResponseValues } from './httpExpressions';
+import { evaluateHttpAssertion, renderHttpOutput, type HttpResponseValues } from './httpResponseExpressions';
 import { abortError, declaredOutputs, namedVariableList, textValue } from './specFields';
 
 const MAX_REDIRECTS = 10;
@@ -150,7 +150,7 @@ export function createHttpStep(options: { allow: readonly string[] }): StepHandl
       };
       const assertion = spec.assertion?.trim();
       if (assertion) {
-        if (!evaluateAssertion(assertion, values)) {
+        if (!evaluateHttpAssertion(assertion, values)) {
           throw new Error(`assertion ${assertion} failed (httpResponseCode ${response.status})`);
         }
         ctx.logger.info(`assertion ${assertion} passed`);
@@ -158,7 +158,7 @@ export function createHttpStep(options: { allow: readonly string[] }): StepHandl
         ctx.logger.warn(`the response status is ${response.status}; add an assertion such as <+httpResponseCode> == 200 to fail the step on it`);
       }
       for (const variable of spec.outputVariables ?? []) {
-        const value = renderHttpValue(variable.value ?? '', values);
+        const value = renderHttpOutput(variable.name, variable.value ?? '', values);
         ctx.output(variable.name, value, { secret: variable.type === 'Secret' });
       }
     },
