@@ -48,6 +48,8 @@ function matches(method: string, args: readonly unknown[]): unknown[] {
   const json = parsed(method, args[1]);
   if (json === null || typeof json !== 'object') return [];
   try {
+    // jsonpath-plus's documented call form; it is a function, not a class here.
+    // eslint-disable-next-line new-cap
     return JSONPath({ path, json, wrap: true, eval: 'safe' }) as unknown[];
   } catch (error) {
     return fail(
