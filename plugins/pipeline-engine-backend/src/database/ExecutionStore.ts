@@ -4,6 +4,7 @@ import { Knex } from 'knex';
 import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch';
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
+import { assertIdempotencyKey } from './idempotencyKey';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
 import { claimExpiredLease, claimQueued, heldBy } from './executionQueue';
 import { Execution, ExecutionRow, toExecution } from './executionRows';
@@ -63,6 +64,11 @@ export interface NewExecution extends PipelineKey {
   triggerIdentifier?: string;
   /** The JSON body of the webhook call that started it (`<+trigger.payload>`). */
   triggerPayload?: JsonObject;
+  /**
+   * `Idempotency-Key` of the request: a repeated key from the same
+   * `triggeredBy.identity` for the same pipeline returns the first execution.
+   */
+  idempotencyKey?: string;
 }
 
 /** Largest webhook payload stored with an execution. */
@@ -115,7 +121,10 @@ export class ExecutionStore {
 
   /**
    * Queues a new execution, numbering it after the previous run of the same
-   * pipeline. ConflictError if `id` is given and already used.
+   * pipeline. ConflictError if `id` is given and already used. With an
+   * `idempotencyKey` already used by the same caller for the same pipeline,
+   * returns that first execution instead (the unique index decides between
+   * concurrent duplicates).
    */
   async enqueue(input: NewExecution): Promise<Execution> {
     assertPipelineKey(input);
@@ -154,6 +163,10 @@ export class ExecutionStore {
             trigger_type: input.triggerType,
             trigger_identifier: input.triggerIdentifier ?? null,
             trigger_payload: payload,
+            idempotency_key: input.idempotencyKey ?? null,
+            idempotency_caller: input.idempotencyKey
+              ? input.triggeredBy.identity
+              : null,
             created_at: now,
             updated_at: now,
             abort_requested: false,
@@ -165,11 +178,32 @@ export class ExecutionStore {
         return toExecution(row);
       });
     } catch (error) {
+      if (isUniqueViolation(error) && input.idempotencyKey) {
+        const first = await findByIdempotencyKey(
+          this.db,
+          input,
+          input.triggeredBy.identity,
+          input.idempotencyKey,
+        );
+        if (first) return first;
+      }
       if (isUniqueViolation(error)) {
         throw new ConflictError(`Execution '${id}' already exists`);
       }
       throw error;
     }
+  }
+
+  /**
+   * The execution a caller created for a pipeline with this
+   * `Idempotency-Key`, if any.
+   */
+  async findByIdempotencyKey(
+    key: PipelineKey,
+    caller: string,
+    idempotencyKey: string,
+  ): Promise<Execution | undefined> {
+    return findByIdempotencyKey(this.db, key, caller, idempotencyKey);
   }
 
   /** Reads one execution; NotFoundError if missing. */
@@ -530,6 +564,27 @@ function assertNewExecution(input: NewExecution): void {
   if (input.triggerIdentifier !== undefined) {
     assertIdentifier(input.triggerIdentifier, 'trigger identifier');
   }
+  if (input.idempotencyKey !== undefined) {
+    assertIdempotencyKey(input.idempotencyKey);
+  }
+}
+
+async function findByIdempotencyKey(
+  db: Knex,
+  key: PipelineKey,
+  caller: string,
+  idempotencyKey: string,
+): Promise<Execution | undefined> {
+  const row: ExecutionRow | undefined = await db('executions')
+    .where({
+      org_identifier: key.orgIdentifier,
+      project_identifier: key.projectIdentifier,
+      pipeline_identifier: key.pipelineIdentifier,
+      idempotency_caller: caller,
+      idempotency_key: idempotencyKey,
+    })
+    .first();
+  return row ? toExecution(row) : undefined;
 }
 
 /** The payload as stored: JSON text within {@link MAX_TRIGGER_PAYLOAD_BYTES}, or null. */

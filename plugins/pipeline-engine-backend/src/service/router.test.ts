@@ -457,6 +457,25 @@ describe('createRouter', () => {
       });
     });
 
+    it('passes an Idempotency-Key header on, and rejects a malformed one', async () => {
+      const api = seeded();
+      const { app } = await createTestApp({ api });
+      const post = () =>
+        request(app).post(`${WEB_URL}/execute`).set('Authorization', USER);
+      await post().set('Idempotency-Key', 'run-42').send({}).expect(201);
+      await post().send({}).expect(201);
+      expect(api.executeCalls.map(c => c.options)).toEqual([
+        { idempotencyKey: 'run-42' },
+        {},
+      ]);
+      const res = await post().set('Idempotency-Key', 'x'.repeat(256)).send({});
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /^the Idempotency-Key header must be 1 to 255 visible ASCII characters/,
+      );
+      expect(api.executeCalls).toHaveLength(2);
+    });
+
     it('rejects malformed inputSetRefs', async () => {
       const { app } = await createTestApp({ api: seeded() });
       const res = await request(app)

@@ -40,6 +40,11 @@ export interface ExecuteOptions {
   triggerIdentifier?: string;
   /** JSON body of the webhook call that started it (`<+trigger.payload>`). */
   triggerPayload?: JsonObject;
+  /**
+   * `Idempotency-Key` header: a repeated key from the same actor for the
+   * same pipeline returns the first execution instead of starting another.
+   */
+  idempotencyKey?: string;
 }
 
 /** A page of results with the total count. */
