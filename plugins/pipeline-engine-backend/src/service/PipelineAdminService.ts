@@ -246,7 +246,10 @@ export class PipelineAdminService implements PipelineAdminApi {
     identifier: string,
     request: TriggerRunRequest,
     actor: Actor,
-    options: { payload?: Record<string, unknown> } = {},
+    options: {
+      payload?: Record<string, unknown>;
+      idempotencyKey?: string;
+    } = {},
   ): Promise<ExecutionSummary> {
     const trigger = await this.stores.triggers.get(ref, identifier);
     if (!trigger.enabled) {
@@ -255,6 +258,9 @@ export class PipelineAdminService implements PipelineAdminApi {
     return this.startFromTrigger(trigger, request, actor, {
       triggerType: 'WEBHOOK_CUSTOM',
       ...(options.payload ? { payload: options.payload } : {}),
+      ...(options.idempotencyKey
+        ? { idempotencyKey: options.idempotencyKey }
+        : {}),
     });
   }
 
@@ -281,6 +287,7 @@ export class PipelineAdminService implements PipelineAdminApi {
     options: {
       triggerType: 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
       payload?: Record<string, unknown>;
+      idempotencyKey?: string;
     },
   ): Promise<ExecutionSummary> {
     const identifier = trigger.identifier;
@@ -314,6 +321,9 @@ export class PipelineAdminService implements PipelineAdminApi {
         triggerIdentifier: identifier,
         ...(options.payload
           ? { triggerPayload: options.payload as JsonObject }
+          : {}),
+        ...(options.idempotencyKey
+          ? { idempotencyKey: options.idempotencyKey }
           : {}),
       },
     );

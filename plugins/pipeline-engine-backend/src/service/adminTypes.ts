@@ -94,13 +94,15 @@ export interface PipelineAdminApi {
    * then its `inputYaml`, then the request's input sets and values.
    * `payload` (the webhook call's JSON body) is kept with the execution for
    * `<+trigger.payload.*>`. ConflictError when the trigger is disabled.
+   * A repeated `idempotencyKey` from the same actor returns the first
+   * execution, as the `Idempotency-Key` header of execute does.
    */
   runTrigger(
     ref: PipelineRef,
     identifier: string,
     request: TriggerRunRequest,
     actor: Actor,
-    options?: { payload?: Record<string, unknown> },
+    options?: { payload?: Record<string, unknown>; idempotencyKey?: string },
   ): Promise<ExecutionSummary>;
 
   /** The built-in image of every execution-config field. */

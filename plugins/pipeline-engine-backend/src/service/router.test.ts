@@ -621,6 +621,31 @@ describe('createRouter', () => {
       expect(permissions.asked).toEqual([]);
     });
 
+    it('passes an Idempotency-Key header of a trigger run on', async () => {
+      const admin = mockAdmin();
+      const actor = { identity: 'trigger:default/web/build/t', name: 'T' };
+      admin.authenticateWebhook.mockResolvedValue(actor);
+      admin.runTrigger.mockResolvedValue({ id: 'e1' } as never);
+      const { app } = await createTestApp({ admin });
+      await request(app)
+        .post(`${WEB_URL}/triggers/t/run`)
+        .set('X-Api-Key', 'secret-token-of-the-trigger')
+        .set('Idempotency-Key', 'delivery-7')
+        .send({})
+        .expect(201);
+      expect(admin.runTrigger).toHaveBeenCalledWith(WEB, 't', {}, actor, {
+        payload: {},
+        idempotencyKey: 'delivery-7',
+      });
+      const bad = await request(app)
+        .post(`${WEB_URL}/triggers/t/run`)
+        .set('X-Api-Key', 'secret-token-of-the-trigger')
+        .set('Idempotency-Key', 'two words')
+        .send({});
+      expect(bad.status).toBe(400);
+      expect(admin.runTrigger).toHaveBeenCalledTimes(1);
+    });
+
     it('answers 401 for a wrong webhook token', async () => {
       const admin = mockAdmin();
       admin.authenticateWebhook.mockRejectedValue(
