@@ -75,6 +75,16 @@ export interface Config {
       };
     };
 
+    /** Deletion of old executions. */
+    retention?: {
+      /**
+       * Executions that ended more than this many days ago are deleted hourly,
+       * with their node executions and logs (never one that is still queued,
+       * running or waiting); default 90, 0 keeps them forever.
+       */
+      days?: number;
+    };
+
     /** Defaults for pipelines that do not say. */
     defaults?: {
       /** Step timeout when a step has none; default `1h`. */

@@ -170,3 +170,82 @@ describe('Scheduled triggers through startTestBackend', () => {
     expect(executions.body).toMatchObject({ totalCount: 0 });
   });
 });
+
+describe('Idempotency-Key on execute through startTestBackend', () => {
+  it('returns the first execution for a repeated key from the same caller, also for concurrent requests', async () => {
+    const server = await start();
+    await request(server)
+      .post(`${api}/pipelines`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(PIPELINE)
+      .expect(201);
+    const execute = (key: string, as = user) =>
+      request(server)
+        .post(`${api}/pipelines/default/default/api_demo/execute`)
+        .set('Authorization', as)
+        .set('Idempotency-Key', key)
+        .send({})
+        .expect(201);
+    const concurrent = await Promise.all([
+      execute('order-1'),
+      execute('order-1'),
+      execute('order-1'),
+    ]);
+    const ids = new Set(concurrent.map(res => res.body.id));
+    expect(ids.size).toBe(1);
+    const [first] = ids;
+    expect((await execute('order-1')).body.id).toBe(first);
+    // Another caller or another key starts another execution.
+    const joe = await execute(
+      'order-1',
+      mockCredentials.user.header('user:default/joe'),
+    );
+    const other = await execute('order-2');
+    expect(new Set([first, joe.body.id, other.body.id]).size).toBe(3);
+    const list = await request(server)
+      .get(`${api}/executions`)
+      .query({ org: 'default', project: 'default', pipeline: 'api_demo' })
+      .set('Authorization', user)
+      .expect(200);
+    expect(list.body.totalCount).toBe(3);
+  });
+});
+
+describe('Execution retention through startTestBackend', () => {
+  it('registers an hourly global task unless retention.days is 0', async () => {
+    const withDefault = mockServices.scheduler.mock();
+    await startTestBackend({
+      features: [
+        pipelineEnginePlugin,
+        mockServices.rootConfig.factory({ data: config }),
+        withDefault.factory,
+      ],
+    });
+    expect(withDefault.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: 'pipeline-engine-execution-retention',
+        scope: 'global',
+        frequency: { hours: 1 },
+      }),
+    );
+    const disabled = mockServices.scheduler.mock();
+    await startTestBackend({
+      features: [
+        pipelineEnginePlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            pipelineEngine: {
+              ...config.pipelineEngine,
+              retention: { days: 0 },
+            },
+          },
+        }),
+        disabled.factory,
+      ],
+    });
+    expect(disabled.scheduleTask).not.toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'pipeline-engine-execution-retention' }),
+    );
+  });
+});

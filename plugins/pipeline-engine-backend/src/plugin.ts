@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
+import { scheduleExecutionRetention } from './database/executionRetention';
 import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
 import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
 import { createStepProcessTracker } from './runners';
@@ -104,6 +105,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
         registerPipelinePermissions(permissionsRegistry, createPipelineResourceLoader(service));
         const admin = new PipelineAdminService({ stores, engine: service });
         await scheduleTriggerFiring(deps.scheduler, engineConfig, admin, stores, logger);
+        await scheduleExecutionRetention({ scheduler: deps.scheduler, database: deps.database, config: engineConfig, logger });
         httpRouter.use(
           await createRouter({
             api: service,

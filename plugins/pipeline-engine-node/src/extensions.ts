@@ -1,7 +1,11 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { StepHandler } from './stepHandler';
 
-/** Lets backend modules add step types to the pipeline engine. */
+/**
+ * Lets backend modules add step types to the pipeline engine.
+ *
+ * @public
+ */
 export interface PipelineEngineStepsExtensionPoint {
   /** Adds step handlers; a type registered twice is an error at startup. */
   addStepHandlers(...handlers: Array<StepHandler<any>>): void;
@@ -23,6 +27,8 @@ export interface PipelineEngineStepsExtensionPoint {
  *   },
  * });
  * ```
+ *
+ * @public
  */
 export const pipelineEngineStepsExtensionPoint =
   createExtensionPoint<PipelineEngineStepsExtensionPoint>({

@@ -1,9 +1,17 @@
 import type { z } from 'zod';
 
-/** Where a log line came from. */
+/**
+ * Where a log line came from.
+ *
+ * @public
+ */
 export type StepLogStream = 'info' | 'stdout' | 'stderr';
 
-/** The logger a step handler writes its user-visible log with. */
+/**
+ * The logger a step handler writes its user-visible log with.
+ *
+ * @public
+ */
 export interface StepLogger {
   /** One line (or several, split on newlines) of informational output. */
   info(message: string): void;
@@ -15,7 +23,11 @@ export interface StepLogger {
   write(stream: StepLogStream, text: string): void;
 }
 
-/** Resolves secret references (`account.x`, `org.x`, `x`) to their values. */
+/**
+ * Resolves secret references (`account.x`, `org.x`, `x`) to their values.
+ *
+ * @public
+ */
 export interface StepSecrets {
   /**
    * The secret's value. The value is masked in every log line and output
@@ -26,13 +38,21 @@ export interface StepSecrets {
   mask(value: string): void;
 }
 
-/** Options of {@link StepContext.output}. */
+/**
+ * Options of {@link StepContext.output}.
+ *
+ * @public
+ */
 export interface StepOutputOptions {
   /** Secret outputs are masked everywhere and never exported to the scaffolder. */
   secret?: boolean;
 }
 
-/** Identity of the user or service that started the execution. */
+/**
+ * Identity of the user or service that started the execution.
+ *
+ * @public
+ */
 export interface StepTriggeredBy {
   /** Entity ref (`user:default/jane`) or service identity. */
   identity: string;
@@ -40,7 +60,11 @@ export interface StepTriggeredBy {
   email?: string;
 }
 
-/** What a step handler receives. */
+/**
+ * What a step handler receives.
+ *
+ * @public
+ */
 export interface StepContext<TSpec> {
   /** The step's spec with every expression resolved and validated by the handler's schema. */
   spec: TSpec;
@@ -77,6 +101,8 @@ export interface StepContext<TSpec> {
 /**
  * One step type. Backend modules add step types through
  * `pipelineEngineStepsExtensionPoint`.
+ *
+ * @public
  */
 export interface StepHandler<TSpec = unknown> {
   /** Harness step type, e.g. `CreateRepo`. */
@@ -110,7 +136,11 @@ export interface StepHandler<TSpec = unknown> {
   handler(ctx: StepContext<TSpec>): Promise<void>;
 }
 
-/** Declares a step handler with its spec type inferred from the schema. */
+/**
+ * Declares a step handler with its spec type inferred from the schema.
+ *
+ * @public
+ */
 export function createStepHandler<TSchema extends z.ZodTypeAny>(
   handler: Omit<StepHandler<z.output<TSchema>>, 'spec'> & { spec: TSchema },
 ): StepHandler<z.output<TSchema>> {

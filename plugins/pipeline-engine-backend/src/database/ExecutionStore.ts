@@ -5,6 +5,7 @@ import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch'
 import { EnqueueBatcher, insertExecutions, type NewExecutionRow } from './enqueueBatch';
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
+import { assertIdempotencyKey } from './idempotencyKey';
 import { isUniqueViolation, LeaseLostError } from './dbErrors';
 import {
   claimExpiredLeases,
@@ -72,6 +73,11 @@ export interface NewExecution extends PipelineKey {
   triggerPayload?: JsonObject;
   /** Makes it a re-run: links the original and copies its reused stages' nodes. */
   rerun?: RerunLink;
+  /**
+   * `Idempotency-Key` of the request: a repeated key from the same
+   * `triggeredBy.identity` for the same pipeline returns the first execution.
+   */
+  idempotencyKey?: string;
 }
 
 /** Largest webhook payload stored with an execution. */
@@ -128,7 +134,10 @@ export class ExecutionStore {
   /**
    * Queues a new execution, numbering it after the previous run of the same
    * pipeline. ConflictError if `id` is given and already used. Executions
-   * enqueued at the same time are written in one transaction.
+   * enqueued at the same time are written in one transaction. With an
+   * `idempotencyKey` already used by the same caller for the same pipeline,
+   * returns that first execution instead (the unique index decides between
+   * concurrent duplicates).
    */
   async enqueue(input: NewExecution): Promise<Execution> {
     assertPipelineKey(input);
@@ -158,6 +167,8 @@ export class ExecutionStore {
         log_seq: 0,
         rerun_of: input.rerun?.of ?? null,
         rerun_from_stage: input.rerun?.fromStage ?? null,
+        idempotency_key: input.idempotencyKey ?? null,
+        idempotency_caller: input.idempotencyKey ? input.triggeredBy.identity : null,
       };
       const rerun = input.rerun;
       const row = rerun
@@ -171,11 +182,32 @@ export class ExecutionStore {
         : await this.enqueued.add(newRow);
       return toExecution(row);
     } catch (error) {
+      if (isUniqueViolation(error) && input.idempotencyKey) {
+        const first = await findByIdempotencyKey(
+          this.db,
+          input,
+          input.triggeredBy.identity,
+          input.idempotencyKey,
+        );
+        if (first) return first;
+      }
       if (isUniqueViolation(error)) {
         throw new ConflictError(`Execution '${id}' already exists`);
       }
       throw error;
     }
+  }
+
+  /**
+   * The execution a caller created for a pipeline with this
+   * `Idempotency-Key`, if any.
+   */
+  async findByIdempotencyKey(
+    key: PipelineKey,
+    caller: string,
+    idempotencyKey: string,
+  ): Promise<Execution | undefined> {
+    return findByIdempotencyKey(this.db, key, caller, idempotencyKey);
   }
 
   /** Reads one execution; NotFoundError if missing. */
@@ -583,6 +615,27 @@ function assertNewExecution(input: NewExecution): void {
     assertIdentifier(input.rerun.fromStage, 'rerun fromStage');
     input.rerun.reusedStages.forEach(id => assertIdentifier(id, 'reused stage'));
   }
+  if (input.idempotencyKey !== undefined) {
+    assertIdempotencyKey(input.idempotencyKey);
+  }
+}
+
+async function findByIdempotencyKey(
+  db: Knex,
+  key: PipelineKey,
+  caller: string,
+  idempotencyKey: string,
+): Promise<Execution | undefined> {
+  const row: ExecutionRow | undefined = await db('executions')
+    .where({
+      org_identifier: key.orgIdentifier,
+      project_identifier: key.projectIdentifier,
+      pipeline_identifier: key.pipelineIdentifier,
+      idempotency_caller: caller,
+      idempotency_key: idempotencyKey,
+    })
+    .first();
+  return row ? toExecution(row) : undefined;
 }
 
 /** The payload as stored: JSON text within {@link MAX_TRIGGER_PAYLOAD_BYTES}, or null. */

@@ -23,6 +23,8 @@ export type NewExecutionRow = Pick<
   | 'log_seq'
   | 'rerun_of'
   | 'rerun_from_stage'
+  | 'idempotency_key'
+  | 'idempotency_caller'
 >;
 
 interface Pending {

@@ -70,6 +70,9 @@ export interface ExecutionRow {
   log_seq: number | string;
   rerun_of?: string | null;
   rerun_from_stage?: string | null;
+  /** `Idempotency-Key` of the request that created it, with who sent it. */
+  idempotency_key?: string | null;
+  idempotency_caller?: string | null;
 }
 
 /** Maps an `executions` row to an {@link Execution}. */

@@ -293,6 +293,33 @@ describe('PipelineAdminService', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    "passes a trigger run's idempotency key on to execute, on %p",
+    async databaseId => {
+      const { admin, execute } = await setup(databaseId);
+      await admin.createInputSet(
+        PIPELINE,
+        inputSet('base', { repo: 'base', owner: 'base', region: 'base' }),
+        JANE,
+      );
+      await admin.createInputSet(
+        PIPELINE,
+        inputSet('region', { region: 'eu' }),
+        JANE,
+      );
+      await admin.createTrigger(PIPELINE, TRIGGER_YAML, JANE);
+      const actor = { identity: 'trigger:x', name: 'On release' };
+      await admin.runTrigger(PIPELINE, 'on_release', {}, actor, {
+        idempotencyKey: 'delivery-7',
+      });
+      expect(execute).toHaveBeenCalledWith(PIPELINE, expect.anything(), actor, {
+        triggerType: 'WEBHOOK_CUSTOM',
+        triggerIdentifier: 'on_release',
+        idempotencyKey: 'delivery-7',
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'rejects bad trigger documents with every problem on %p',
     async databaseId => {
       const { admin } = await setup(databaseId);

@@ -249,6 +249,7 @@ export class PipelineAdminService implements PipelineAdminApi {
     options: {
       payload?: Record<string, unknown>;
       deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
+      idempotencyKey?: string;
     } = {},
   ): Promise<ExecutionSummary> {
     const trigger = await this.stores.triggers.get(ref, identifier);
@@ -285,6 +286,7 @@ export class PipelineAdminService implements PipelineAdminApi {
       triggerType: 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
       payload?: Record<string, unknown>;
       deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
+      idempotencyKey?: string;
     },
   ): Promise<ExecutionSummary> {
     const identifier = trigger.identifier;
@@ -321,6 +323,9 @@ export class PipelineAdminService implements PipelineAdminApi {
         // written by someone allowed to update the pipeline.
         callerInputSet: request.inputSet ?? {},
         ...(options.deniedSecrets ? { deniedSecrets: options.deniedSecrets } : {}),
+        ...(options.idempotencyKey
+          ? { idempotencyKey: options.idempotencyKey }
+          : {}),
       },
     );
   }

@@ -153,6 +153,10 @@ export class PipelineEngineService implements PipelineEngineApi {
     actor: Actor,
     options: ExecuteOptions = {},
   ): Promise<ExecutionSummary> {
+    if (options.idempotencyKey) {
+      const first = await this.o.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
+      if (first) return toExecutionSummary(first, (await this.o.stores.pipelines.get(ref)).name);
+    }
     const { stored, resolved, runtimeInputs } = await this.prepare(ref, request);
     await checkCallerSecretUse(
       options.callerInputSet ?? request.inputSet,
@@ -169,6 +173,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       triggerType: options.triggerType ?? 'MANUAL',
       ...(options.triggerIdentifier ? { triggerIdentifier: options.triggerIdentifier } : {}),
       ...(options.triggerPayload ? { triggerPayload: options.triggerPayload } : {}),
+      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
     });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);

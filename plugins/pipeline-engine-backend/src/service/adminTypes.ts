@@ -94,6 +94,8 @@ export interface PipelineAdminApi {
    * then its `inputYaml`, then the request's input sets and values.
    * `payload` (the webhook call's JSON body) is kept with the execution for
    * `<+trigger.payload.*>`. ConflictError when the trigger is disabled.
+   * A repeated `idempotencyKey` from the same actor returns the first
+   * execution, as the `Idempotency-Key` header of execute does.
    */
   runTrigger(
     ref: PipelineRef,
@@ -104,6 +106,7 @@ export interface PipelineAdminApi {
       payload?: Record<string, unknown>;
       /** See `ExecuteOptions.deniedSecrets`; without it the caller's input values may read no secret. */
       deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
+      idempotencyKey?: string;
     },
   ): Promise<ExecutionSummary>;
 

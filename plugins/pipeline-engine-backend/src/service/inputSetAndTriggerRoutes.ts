@@ -4,6 +4,7 @@ import {
   pipelineUpdatePermission,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Request, Router } from 'express';
+import { assertIdempotencyKey } from '../database/idempotencyKey';
 import { PIPELINE_PATH } from './pipelineRoutes';
 import { actorOf } from './requestAuth';
 import {
@@ -149,12 +150,18 @@ export function addInputSetAndTriggerRoutes(
       actor = actorOf(credentials);
       deniedSecrets = ids => auth.deniedSecrets(ids, credentials);
     }
+    const idempotencyKey = req.get('Idempotency-Key');
+    if (idempotencyKey !== undefined) assertIdempotencyKey(idempotencyKey);
     const execution = await admin.runTrigger(
       ref,
       triggerId,
       triggerRunRequestOf(req),
       actor,
-      { payload: triggerPayloadOf(req), deniedSecrets },
+      {
+        payload: triggerPayloadOf(req),
+        deniedSecrets,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      },
     );
     res.status(201).json(execution);
   });

@@ -6,6 +6,7 @@ import {
   pipelineUpdatePermission,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Router } from 'express';
+import { assertIdempotencyKey } from '../database/idempotencyKey';
 import { actorOf } from './requestAuth';
 import {
   executeRequestOf,
@@ -89,11 +90,16 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
     const credentials = await auth.credentials(req);
     const ref = pipelineRefOf(req);
     await auth.requirePipeline(pipelineExecutePermission, ref, credentials);
+    const idempotencyKey = req.get('Idempotency-Key');
+    if (idempotencyKey !== undefined) assertIdempotencyKey(idempotencyKey);
     const execution = await api.execute(
       ref,
       executeRequestOf(req),
       actorOf(credentials),
-      { deniedSecrets: ids => auth.deniedSecrets(ids, credentials) },
+      {
+        deniedSecrets: ids => auth.deniedSecrets(ids, credentials),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      },
     );
     res.status(201).json(execution);
   });

@@ -457,6 +457,25 @@ describe('createRouter', () => {
       });
     });
 
+    it('passes an Idempotency-Key header on, and rejects a malformed one', async () => {
+      const api = seeded();
+      const { app } = await createTestApp({ api });
+      const post = () =>
+        request(app).post(`${WEB_URL}/execute`).set('Authorization', USER);
+      await post().set('Idempotency-Key', 'run-42').send({}).expect(201);
+      await post().send({}).expect(201);
+      expect(api.executeCalls.map(c => c.options)).toEqual([
+        { idempotencyKey: 'run-42' },
+        {},
+      ]);
+      const res = await post().set('Idempotency-Key', 'x'.repeat(256)).send({});
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /^the Idempotency-Key header must be 1 to 255 visible ASCII characters/,
+      );
+      expect(api.executeCalls).toHaveLength(2);
+    });
+
     it('rejects malformed inputSetRefs', async () => {
       const { app } = await createTestApp({ api: seeded() });
       const res = await request(app)
@@ -712,6 +731,31 @@ describe('createRouter', () => {
         },
       );
       expect(permissions.asked).toEqual([]);
+    });
+
+    it('passes an Idempotency-Key header of a trigger run on', async () => {
+      const admin = mockAdmin();
+      const actor = { identity: 'trigger:default/web/build/t', name: 'T' };
+      admin.authenticateWebhook.mockResolvedValue(actor);
+      admin.runTrigger.mockResolvedValue({ id: 'e1' } as never);
+      const { app } = await createTestApp({ admin });
+      await request(app)
+        .post(`${WEB_URL}/triggers/t/run`)
+        .set('X-Api-Key', 'secret-token-of-the-trigger')
+        .set('Idempotency-Key', 'delivery-7')
+        .send({})
+        .expect(201);
+      expect(admin.runTrigger).toHaveBeenCalledWith(WEB, 't', {}, actor, {
+        payload: {},
+        idempotencyKey: 'delivery-7',
+      });
+      const bad = await request(app)
+        .post(`${WEB_URL}/triggers/t/run`)
+        .set('X-Api-Key', 'secret-token-of-the-trigger')
+        .set('Idempotency-Key', 'two words')
+        .send({});
+      expect(bad.status).toBe(400);
+      expect(admin.runTrigger).toHaveBeenCalledTimes(1);
     });
 
     it('answers 401 for a wrong webhook token', async () => {

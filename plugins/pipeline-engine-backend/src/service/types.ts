@@ -55,6 +55,11 @@ export interface ExecuteOptions {
    * for webhook trigger calls.
    */
   deniedSecrets?: (secretIds: string[]) => Promise<string[]>;
+  /**
+   * `Idempotency-Key` header: a repeated key from the same actor for the
+   * same pipeline returns the first execution instead of starting another.
+   */
+  idempotencyKey?: string;
 }
 
 /** A page of results with the total count. */

@@ -14,6 +14,7 @@ import type { ExpressionContext } from './context';
 import { didYouMean } from '../validation/suggest';
 import { ExpressionError, fail } from './errors';
 import {
+  JsonFunctor,
   SecretReference,
   SecretsNamespace,
   isPlainRecord,
@@ -68,6 +69,7 @@ export const KNOWN_ROOTS: readonly string[] = [
   'env',
   'trigger',
   'secrets',
+  'json',
 ];
 
 /** Per-evaluation state, shared by an expression and its nested ones. */
@@ -127,6 +129,7 @@ export function resolveSecret(state: EvalState, ref: unknown): unknown {
 export function readRoot(state: EvalState, name: string): unknown {
   assertAllowedName(name);
   if (name === 'secrets') return SecretsNamespace.instance;
+  if (name === 'json') return JsonFunctor.instance;
   const value = state.ctx.lookup(name);
   if (value !== undefined) return readValue(state, value);
   if (name === 'input') {
@@ -167,6 +170,13 @@ export function readMember(
     return fail(
       'unresolved',
       `secrets are read with secrets.getValue("${key}"), not secrets.${key}`,
+      key,
+    );
+  }
+  if (obj instanceof JsonFunctor) {
+    return fail(
+      'unresolved',
+      `json is a functor: use json.select("path", text), json.list("path", text), json.object(text) or json.format(value), not json.${key}`,
       key,
     );
   }
@@ -289,6 +299,12 @@ export function toPlain(state: EvalState, value: unknown, depth = 0): unknown {
     return toPlain(state, readValue(state, value), depth);
   if (value instanceof SecretsNamespace) {
     return fail('type', '"secrets" is not a value; use secrets.getValue("id")');
+  }
+  if (value instanceof JsonFunctor) {
+    return fail(
+      'type',
+      '"json" is not a value; use json.select("path", text) or json.object(text)',
+    );
   }
   if (Array.isArray(value)) {
     return value.map(item => toPlain(state, item, depth + 1));

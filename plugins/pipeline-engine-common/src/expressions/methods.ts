@@ -9,8 +9,14 @@ import { readMember, readValue, resolveSecret } from './access';
 import { fail } from './errors';
 import type { MethodSpec } from './javaStringMethods';
 import { JAVA_STRING_METHODS, intArg, javaToString } from './javaStringMethods';
+import { JSON_FUNCTOR_METHODS } from './jsonFunctor';
 import { javaEquals } from './operators';
-import { SecretsNamespace, isPlainRecord, typeName } from './values';
+import {
+  JsonFunctor,
+  SecretsNamespace,
+  isPlainRecord,
+  typeName,
+} from './values';
 
 const spec = <T>(
   minArgs: number,
@@ -62,6 +68,7 @@ export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   ...Object.keys(LIST_METHODS),
   ...Object.keys(SCALAR_METHODS),
   ...Object.keys(MAP_METHODS),
+  ...Object.keys(JSON_FUNCTOR_METHODS),
   'getValue',
 ]);
 
@@ -133,6 +140,9 @@ export function callMethod(
     if (args.length !== 1)
       fail('method', `getValue() takes 1 argument, got ${args.length}`);
     return resolveSecret(state, args[0]);
+  }
+  if (receiver instanceof JsonFunctor) {
+    return invoke(JSON_FUNCTOR_METHODS, name, receiver, args, 'json');
   }
   if (typeof receiver === 'string') {
     return invoke(JAVA_STRING_METHODS, name, receiver, args, label);

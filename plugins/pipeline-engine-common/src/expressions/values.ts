@@ -32,6 +32,19 @@ export class SecretsNamespace {
   static readonly instance = new SecretsNamespace();
 }
 
+/**
+ * The value of the `json` root: Harness's JSON functor. Only its methods
+ * may be used (`json.select("path", text)`, `json.object(text)`...).
+ */
+export class JsonFunctor {
+  private constructor() {
+    Object.freeze(this);
+  }
+
+  /** The single instance. */
+  static readonly instance = new JsonFunctor();
+}
+
 /** A JSON-compatible value, what expressions read and return. */
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -56,6 +69,7 @@ export function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'list';
   if (value instanceof SecretReference) return 'secret';
   if (value instanceof SecretsNamespace) return 'secrets';
+  if (value instanceof JsonFunctor) return 'json';
   if (isPlainRecord(value)) return 'map';
   return typeof value;
 }

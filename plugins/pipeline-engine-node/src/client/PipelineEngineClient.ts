@@ -58,7 +58,11 @@ interface RequestSpec {
   signal?: AbortSignal;
 }
 
-/** Options of {@link PipelineEngineClient}. */
+/**
+ * Options of {@link PipelineEngineClient}.
+ *
+ * @public
+ */
 export interface PipelineEngineClientOptions {
   discovery: DiscoveryService;
   auth: AuthService;
@@ -76,6 +80,8 @@ export interface PipelineEngineClientOptions {
 /**
  * The problems a failed call reported (pipeline or input-set errors with
  * line:column), or an empty list.
+ *
+ * @public
  */
 export function problemsOfError(error: unknown): ApiProblem[] {
   if (!ResponseError.is(error)) return [];
@@ -113,6 +119,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * {@link PipelineEngineService} over HTTP: finds the engine with the
  * discovery service and calls it with a plugin-to-plugin token issued on
  * behalf of the caller's credentials, so permissions apply to the caller.
+ *
+ * @public
  */
 export class PipelineEngineClient implements PipelineEngineService {
   private readonly fetch: typeof fetch;

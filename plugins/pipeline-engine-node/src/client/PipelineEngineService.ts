@@ -24,24 +24,40 @@ import type {
   TriggerWithTokenView,
 } from './types';
 
-/** Who a call is made for: the engine checks permissions against them. */
+/**
+ * Who a call is made for: the engine checks permissions against them.
+ *
+ * @public
+ */
 export interface PipelineEngineRequestOptions {
   credentials: BackstageCredentials;
 }
 
-/** Options of updates: optimistic concurrency on top of the credentials. */
+/**
+ * Options of updates: optimistic concurrency on top of the credentials.
+ *
+ * @public
+ */
 export interface PipelineEngineUpdateOptions extends PipelineEngineRequestOptions {
   /** Reject with a 409 ResponseError unless this is still the version. */
   expectedVersion?: number;
 }
 
-/** Filter of {@link PipelineEngineService.listPipelines}. */
+/**
+ * Filter of {@link PipelineEngineService.listPipelines}.
+ *
+ * @public
+ */
 export interface PipelineListQuery extends PageQuery {
   orgIdentifier?: string;
   projectIdentifier?: string;
 }
 
-/** Filter of {@link PipelineEngineService.listExecutions}. */
+/**
+ * Filter of {@link PipelineEngineService.listExecutions}.
+ *
+ * @public
+ */
 export interface ExecutionListQuery extends PageQuery {
   orgIdentifier?: string;
   projectIdentifier?: string;
@@ -50,7 +66,11 @@ export interface ExecutionListQuery extends PageQuery {
   status?: string;
 }
 
-/** Query of {@link PipelineEngineService.readLogs}. */
+/**
+ * Query of {@link PipelineEngineService.readLogs}.
+ *
+ * @public
+ */
 export interface LogQuery {
   /** Sequence number to read after (exclusive). */
   after?: number;
@@ -59,7 +79,11 @@ export interface LogQuery {
   nodeFqn?: string;
 }
 
-/** Options of {@link PipelineEngineService.followLogs}. */
+/**
+ * Options of {@link PipelineEngineService.followLogs}.
+ *
+ * @public
+ */
 export interface FollowLogsOptions extends PipelineEngineRequestOptions {
   /** Sequence number to start after; 0 (the default) sends every line. */
   after?: number;
@@ -67,7 +91,11 @@ export interface FollowLogsOptions extends PipelineEngineRequestOptions {
   signal?: AbortSignal;
 }
 
-/** How {@link PipelineEngineService.followLogs} ended. */
+/**
+ * How {@link PipelineEngineService.followLogs} ended.
+ *
+ * @public
+ */
 export interface FollowLogsResult {
   /** Sequence number of the last line delivered; resume after it. */
   cursor: number;
@@ -75,7 +103,11 @@ export interface FollowLogsResult {
   complete: boolean;
 }
 
-/** Options of {@link PipelineEngineService.runTrigger}. */
+/**
+ * Options of {@link PipelineEngineService.runTrigger}.
+ *
+ * @public
+ */
 export interface RunTriggerOptions extends PipelineEngineRequestOptions {
   /** Authenticate with the trigger's webhook token instead of the credentials. */
   webhookToken?: string;
@@ -86,6 +118,8 @@ export interface RunTriggerOptions extends PipelineEngineRequestOptions {
  * (e.g. scaffolder actions). Errors are `ResponseError`s from
  * `@backstage/errors`; use {@link problemsOfError} for pipeline and input
  * set problems.
+ *
+ * @public
  */
 export interface PipelineEngineService {
   listPipelines(

@@ -1,4 +1,8 @@
-/** One Server-Sent Event. */
+/**
+ * One Server-Sent Event.
+ *
+ * @public
+ */
 export interface ServerSentEvent {
   /** `message` when the stream gave no `event:` field. */
   event: string;
@@ -11,6 +15,8 @@ export interface ServerSentEvent {
  * Incremental Server-Sent Events parser (the WHATWG event-stream format):
  * feed it text as it arrives; it returns the events completed so far.
  * Comments and `retry:` are dropped; multi-line data is joined with `\n`.
+ *
+ * @public
  */
 export class EventStreamParser {
   private buffer = '';

@@ -18,6 +18,8 @@ import type { PipelineEngineService } from './PipelineEngineService';
  *   async init({ pipelineEngine }) { ... },
  * });
  * ```
+ *
+ * @public
  */
 export const pipelineEngineServiceRef = createServiceRef<PipelineEngineService>(
   {

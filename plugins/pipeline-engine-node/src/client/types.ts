@@ -6,19 +6,31 @@ import type { PipelineRef } from '@idp-pipelines/plugin-pipeline-engine-common';
  * The backend router produces exactly these.
  */
 
-/** A page of a list route, with the count of all matches. */
+/**
+ * A page of a list route, with the count of all matches.
+ *
+ * @public
+ */
 export interface ListResponse<T> {
   items: T[];
   totalCount: number;
 }
 
-/** Paging of list routes. */
+/**
+ * Paging of list routes.
+ *
+ * @public
+ */
 export interface PageQuery {
   limit?: number;
   offset?: number;
 }
 
-/** A stored input set of a pipeline. */
+/**
+ * A stored input set of a pipeline.
+ *
+ * @public
+ */
 export interface InputSetView extends PipelineRef {
   identifier: string;
   name: string;
@@ -33,10 +45,18 @@ export interface InputSetView extends PipelineRef {
   updatedAt: string;
 }
 
-/** Kinds of trigger: Harness's `source.type`, with custom webhooks apart. */
+/**
+ * Kinds of trigger: Harness's `source.type`, with custom webhooks apart.
+ *
+ * @public
+ */
 export type TriggerTypeView = 'Webhook' | 'Custom' | 'Scheduled';
 
-/** A trigger of a pipeline; its webhook token is never readable. */
+/**
+ * A trigger of a pipeline; its webhook token is never readable.
+ *
+ * @public
+ */
 export interface TriggerView extends PipelineRef {
   identifier: string;
   name: string;
@@ -60,12 +80,18 @@ export interface TriggerView extends PipelineRef {
 /**
  * A trigger as returned when it was created or its token rotated: the
  * clear webhook token is shown this once.
+ *
+ * @public
  */
 export interface TriggerWithTokenView extends TriggerView {
   webhookToken?: string;
 }
 
-/** Body of `POST .../triggers/:id/run`. */
+/**
+ * Body of `POST .../triggers/:id/run`.
+ *
+ * @public
+ */
 export interface TriggerRunRequest {
   /** Stored input sets applied after the trigger's own, in order. */
   inputSetRefs?: string[];
@@ -73,10 +99,18 @@ export interface TriggerRunRequest {
   inputSet?: Record<string, unknown> | string;
 }
 
-/** Infrastructure kinds of the execution-config API. */
+/**
+ * Infrastructure kinds of the execution-config API.
+ *
+ * @public
+ */
 export type ExecutionConfigInfra = 'K8' | 'VM';
 
-/** Step kinds whose container image the execution-config API sets. */
+/**
+ * Step kinds whose container image the execution-config API sets.
+ *
+ * @public
+ */
 export const EXECUTION_CONFIG_FIELDS = [
   'cookieCutter',
   'createRepo',
@@ -90,13 +124,25 @@ export const EXECUTION_CONFIG_FIELDS = [
   'updateCatalogProperty',
 ] as const;
 
-/** A step kind of the execution-config API. */
+/**
+ * A step kind of the execution-config API.
+ *
+ * @public
+ */
 export type ExecutionConfigField = (typeof EXECUTION_CONFIG_FIELDS)[number];
 
-/** Images by step kind, e.g. `{ createRepo: 'harness/createrepo:1.9.0' }`. */
+/**
+ * Images by step kind, e.g. `{ createRepo: 'harness/createrepo:1.9.0' }`.
+ *
+ * @public
+ */
 export type ExecutionConfigData = Partial<Record<ExecutionConfigField, string>>;
 
-/** Harness's response envelope of the execution-config API. */
+/**
+ * Harness's response envelope of the execution-config API.
+ *
+ * @public
+ */
 export interface ExecutionConfigResponse {
   status: 'SUCCESS';
   data: ExecutionConfigData;

@@ -134,7 +134,8 @@ describe('run steps in the engine', () => {
     )));
     const pids = pidsIn(readFileSync(join(dir, 'pids'), 'utf8'));
     leftovers.push(pids.main, pids.child);
-    expect(detail.status).toBe('Failed');
+    // Harness: "Step timeouts mark steps as expired".
+    expect(detail.status).toBe('Expired');
     expect(detail.errorMessage).toBe('step slow: step timed out after 1s');
     // The engine stops waiting at once; the runner finishes the kill in the background.
     await waitUntil(() => !alive(pids.main) && !alive(pids.child), 5000, 'the step processes to die');

@@ -3,7 +3,7 @@ import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipel
 import { z } from 'zod';
 import { Agent, fetch as pinnedFetch, Headers } from 'undici';
 import { NetworkPolicy } from '../../network';
-import { evaluateAssertion, renderHttpValue, type HttpResponseValues } from './httpExpressions';
+import { evaluateHttpAssertion, renderHttpOutput, type HttpResponseValues } from './httpResponseExpressions';
 import { abortError, declaredOutputs, namedVariableList, textValue } from './specFields';
 
 const MAX_REDIRECTS = 10;
@@ -153,7 +153,7 @@ export function createHttpStep(options: {
         };
         const assertion = spec.assertion?.trim();
         if (assertion) {
-          if (!evaluateAssertion(assertion, values)) {
+          if (!evaluateHttpAssertion(assertion, values)) {
             throw new Error(`assertion ${assertion} failed (httpResponseCode ${response.status})`);
           }
           ctx.logger.info(`assertion ${assertion} passed`);
@@ -161,7 +161,7 @@ export function createHttpStep(options: {
           ctx.logger.warn(`the response status is ${response.status}; add an assertion such as <+httpResponseCode> == 200 to fail the step on it`);
         }
         for (const variable of spec.outputVariables ?? []) {
-          const value = renderHttpValue(variable.value ?? '', values);
+          const value = renderHttpOutput(variable.name, variable.value ?? '', values);
           ctx.output(variable.name, value, { secret: variable.type === 'Secret' });
         }
       } finally {
