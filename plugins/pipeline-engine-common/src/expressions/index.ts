@@ -39,6 +39,7 @@ export type { MethodSpec } from './javaStringMethods';
 export {
   javaMatches,
   javaRegExp,
+  javaRegexProblem,
   javaReplaceAll,
   javaSplit,
 } from './javaRegex';
