@@ -80,6 +80,15 @@ export const executionConfigUpdatePermission: BasicPermission =
     attributes: { action: 'update' },
   });
 
+/**
+ * Read the step images of the execution-config API. Basic, like
+ * {@link executionConfigUpdatePermission}.
+ */
+export const executionConfigReadPermission: BasicPermission = createPermission({
+  name: 'pipeline-engine.execution-config.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the pipeline engine, for the permissions registry. */
 export const pipelineEnginePermissions = [
   pipelineReadPermission,
@@ -89,6 +98,7 @@ export const pipelineEnginePermissions = [
   pipelineExecutePermission,
   executionAbortPermission,
   executionConfigUpdatePermission,
+  executionConfigReadPermission,
 ];
 
 /**

@@ -182,6 +182,9 @@ describe('registerPipelinePermissions', () => {
       expect.objectContaining({
         name: 'pipeline-engine.execution-config.update',
       }),
+      expect.objectContaining({
+        name: 'pipeline-engine.execution-config.read',
+      }),
     ]);
   });
 
@@ -255,7 +258,7 @@ describe('registerPipelinePermissions', () => {
         required: ['orgIdentifier', 'projectIdentifier'],
       }),
     });
-    expect(metadata.body.permissions).toHaveLength(7);
+    expect(metadata.body.permissions).toHaveLength(8);
 
     const applied = await request(server)
       .post(`${base}/apply-conditions`)
