@@ -77,6 +77,17 @@ describe('regexes without a linear-time equivalent are refused at validation (fi
     );
   });
 
+  it('validates the catastrophic-backtracking input of the report at once (linear time)', () => {
+    const text = pipeline('1s').replace(
+      '<+input>.regex(^(a)\\1$)',
+      `<+input>.default(${'a'.repeat(5000)}!).regex(^(a+)+$)`,
+    );
+    const problem = parsePipeline(text).problems.find(
+      p => p.code === 'runtime-input-default-not-allowed',
+    );
+    expect(problem?.message).toMatch(/does not match the regex \^\(a\+\)\+\$/);
+  });
+
   it('accepts regexes RE2 can run', () => {
     const result = parsePipeline(
       pipeline(
