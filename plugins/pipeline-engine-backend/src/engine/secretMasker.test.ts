@@ -3,12 +3,22 @@ import { MASK, SecretMasker } from './secretMasker';
 
 /** Characters of generated secrets: anything printable but the mask's `*`. */
 const SECRET_CHARS = fc.constantFrom(
-  ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=-_.:;,!?@#$%^&()[]{}<>"\'~` é€'.split(''),
+  ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=-_.:;,!?@#$%^&()[]{}<>"\'~` é€'.split(
+    '',
+  ),
 );
-const secretLine = fc.string({ unit: SECRET_CHARS, minLength: 4, maxLength: 80 }).filter(line => line.trim().length >= 4);
-const multiLineSecret = fc.array(secretLine, { minLength: 2, maxLength: 8 }).chain(lines =>
-  fc.constantFrom('\n', '\r\n').chain(eol => fc.boolean().map(trailing => lines.join(eol) + (trailing ? eol : ''))),
-);
+const secretLine = fc
+  .string({ unit: SECRET_CHARS, minLength: 4, maxLength: 80 })
+  .filter(line => line.trim().length >= 4);
+const multiLineSecret = fc
+  .array(secretLine, { minLength: 2, maxLength: 8 })
+  .chain(lines =>
+    fc
+      .constantFrom('\n', '\r\n')
+      .chain(eol =>
+        fc.boolean().map(trailing => lines.join(eol) + (trailing ? eol : '')),
+      ),
+  );
 const anySecret = fc.oneof(secretLine, multiLineSecret);
 const noise = fc.string({ unit: SECRET_CHARS, maxLength: 20 });
 
@@ -24,13 +34,19 @@ function maskerFor(secret: string): SecretMasker {
 
 /** The lines of `secret` the masker promises to hide. */
 const linesOf = (secret: string) =>
-  secret.split(/\r?\n/).map(line => line.trim()).filter(line => line.length >= 4);
+  secret
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line.length >= 4);
 
 describe('SecretMasker (finding 3)', () => {
   it('hides every line of a secret printed in a log, whatever surrounds it', () => {
     fc.assert(
       fc.property(anySecret, noise, noise, (secret, before, after) => {
-        const masked = maskLines(maskerFor(secret), `${before}${secret}${after}`);
+        const masked = maskLines(
+          maskerFor(secret),
+          `${before}${secret}${after}`,
+        );
         for (const line of linesOf(secret)) {
           expect(masked.join('\n')).not.toContain(line);
         }
@@ -47,10 +63,22 @@ describe('SecretMasker (finding 3)', () => {
   });
 
   it.each([
-    ['printf %s "$S" | base64 -w0', (s: string) => [Buffer.from(s).toString('base64')]],
-    ['echo "$S" | base64 -w0', (s: string) => [Buffer.from(`${s}\n`).toString('base64')]],
-    ['echo "$S" | base64 (wrapped at 76)', (s: string) => wrap(Buffer.from(`${s}\n`).toString('base64'))],
-    ['printf %s "$S" | base64 (wrapped at 76)', (s: string) => wrap(Buffer.from(s).toString('base64'))],
+    [
+      'printf %s "$S" | base64 -w0',
+      (s: string) => [Buffer.from(s).toString('base64')],
+    ],
+    [
+      'echo "$S" | base64 -w0',
+      (s: string) => [Buffer.from(`${s}\n`).toString('base64')],
+    ],
+    [
+      'echo "$S" | base64 (wrapped at 76)',
+      (s: string) => wrap(Buffer.from(`${s}\n`).toString('base64')),
+    ],
+    [
+      'printf %s "$S" | base64 (wrapped at 76)',
+      (s: string) => wrap(Buffer.from(s).toString('base64')),
+    ],
     ['URL encoding', (s: string) => [encodeURIComponent(s)]],
     ['a JSON string', (s: string) => [JSON.stringify(s)]],
   ])('hides the secret encoded as %s', (_name, encode) => {
@@ -60,8 +88,8 @@ describe('SecretMasker (finding 3)', () => {
         const printed = encode(secret);
         const masked = printed.map(line => masker.mask(line)).join('\n');
         // What is left of each printed line is too short to carry the secret.
-        for (const line of printed) {
-          if (line.length >= 8) expect(masked).not.toContain(line);
+        for (const line of printed.filter(text => text.length >= 8)) {
+          expect(masked).not.toContain(line);
         }
         expect(masked).toContain(MASK);
       }),
@@ -82,6 +110,7 @@ describe('SecretMasker (finding 3)', () => {
 
 function wrap(text: string): string[] {
   const lines: string[] = [];
-  for (let start = 0; start < text.length; start += 76) lines.push(text.slice(start, start + 76));
+  for (let start = 0; start < text.length; start += 76)
+    lines.push(text.slice(start, start + 76));
   return lines;
 }

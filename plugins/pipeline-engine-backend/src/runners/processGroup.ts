@@ -22,6 +22,9 @@ export interface ProcessGroupOptions {
   signal: AbortSignal;
   /** Time between SIGTERM and SIGKILL. */
   graceMs: number;
+  /** Run as this user and group (the backend must be root); default the backend's. */
+  uid?: number;
+  gid?: number;
 }
 
 /** The last lines of output across streams, for error messages. */
@@ -109,6 +112,8 @@ export function runProcessGroup(o: ProcessGroupOptions): Promise<ProcessResult> 
       cwd: o.cwd,
       env: o.env,
       detached: groups,
+      ...(o.uid !== undefined ? { uid: o.uid } : {}),
+      ...(o.gid !== undefined ? { gid: o.gid } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
