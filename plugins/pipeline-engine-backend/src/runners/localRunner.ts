@@ -1,6 +1,7 @@
 import { checkEnvironmentNames, findProgram, scrubbedEnvironment } from './environment';
 import { runProcessGroup } from './processGroup';
-import { chownTree, resolveRunnerIdentity, type RunnerIdentity } from './runnerUser';
+import { allowTraversal, chownTree, resolveRunnerIdentity, type RunnerIdentity } from './runnerUser';
+import { dirname } from 'node:path';
 import type { RunnerSettings } from './settings';
 import type { ProcessIo, ProcessRequest, ProcessResult, StepRunner } from './types';
 
@@ -77,7 +78,10 @@ export class LocalRunner implements StepRunner {
       await loan.ready;
       return;
     }
-    const ready = chownTree(dir, identity);
+    const ready = (async () => {
+      await allowTraversal(dirname(dir));
+      await chownTree(dir, identity);
+    })();
     this.#loans.set(dir, { borrowers: 1, ready });
     await ready;
   }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { lchown, readdir } from 'node:fs/promises';
+import { chmod, lchown, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -85,4 +85,14 @@ export async function chownTree(
       else await lchown(child, identity.uid, identity.gid);
     }
   }
+}
+
+/**
+ * Lets other users pass through `dir` (search permission only, no listing),
+ * so the account reaches the workspace and scratch directories inside the
+ * execution directory.
+ */
+export async function allowTraversal(dir: string): Promise<void> {
+  const { mode } = await stat(dir);
+  if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
 }

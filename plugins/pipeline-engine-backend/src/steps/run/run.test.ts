@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createRunStep } from './run';
 import { cleanupTemp, runnersFor, runStep, standIn, workspaceDir, type ConfigData } from './__testUtils__/stepTestKit';
 
@@ -130,6 +131,20 @@ describe('Run step', () => {
       'fatal: it broke',
       '+ exit 3',
     ]);
+  });
+
+  it('runs as runners.local.user and still captures outputs and workspace files', async () => {
+    const workspace = workspaceDir();
+    const r = await runStep(
+      run({ local: { enabled: true, user: 'nobody' } }),
+      { shell: 'Bash', command: 'WHO=$(id -un)\necho made > made.txt', outputVariables: [{ name: 'WHO' }] },
+      { workspace },
+    );
+    expect(r.error).toBeUndefined();
+    // As root (CI) the step runs as nobody; otherwise as the backend's user.
+    const expected = process.getuid?.() === 0 ? 'nobody' : userInfo().username;
+    expect(r.outputs).toEqual({ WHO: { value: expected, secret: false } });
+    expect(readFileSync(join(workspace, 'made.txt'), 'utf8')).toBe('made\n');
   });
 
   it('stops at the first failing command (set -e, as Harness CI)', async () => {
