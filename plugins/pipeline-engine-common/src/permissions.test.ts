@@ -17,6 +17,7 @@ describe('pipeline engine permissions', () => {
       'pipeline-engine.pipeline.execute',
       'pipeline-engine.execution.abort',
       'pipeline-engine.execution-config.update',
+      'pipeline-engine.execution-config.read',
     ]);
     const basic = pipelineEnginePermissions.filter(
       p => !isResourcePermission(p, PIPELINE_RESOURCE_TYPE),
@@ -24,6 +25,7 @@ describe('pipeline engine permissions', () => {
     expect(basic.map(p => p.name)).toEqual([
       'pipeline-engine.pipeline.create',
       'pipeline-engine.execution-config.update',
+      'pipeline-engine.execution-config.read',
     ]);
     expect(pipelineCreatePermission).toEqual({
       type: 'basic',
