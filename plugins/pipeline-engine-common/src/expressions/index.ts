@@ -42,4 +42,5 @@ export {
   javaRegexProblem,
   javaReplaceAll,
   javaSplit,
+  linearMatcher,
 } from './javaRegex';

@@ -308,3 +308,17 @@ export function javaReplaceAll(
 export function javaMatches(input: string, regex: string): boolean {
   return javaRegExp(regex).matches(input);
 }
+
+/**
+ * A whole-text matcher for a pattern the caller builds in RE2 syntax (e.g. a
+ * translated glob), matching in linear time. `dotAll`: `.` matches newlines.
+ * @throws Error for invalid RE2 syntax
+ * @public
+ */
+export function linearMatcher(
+  source: string,
+  options: { dotAll?: boolean } = {},
+): { test(text: string): boolean } {
+  const re = RE2JS.compile(source, options.dotAll ? RE2JS.DOTALL : 0);
+  return { test: text => re.matches(text) };
+}
