@@ -12,7 +12,11 @@ const BASE64_WRAP = 76;
 function base64Forms(text: string): string[] {
   const encoded = Buffer.from(text).toString('base64');
   const forms = [encoded, encoded.replace(/=+$/, '')];
-  for (let start = 0; encoded.length > BASE64_WRAP && start < encoded.length; start += BASE64_WRAP) {
+  for (
+    let start = 0;
+    encoded.length > BASE64_WRAP && start < encoded.length;
+    start += BASE64_WRAP
+  ) {
     const chunk = encoded.slice(start, start + BASE64_WRAP);
     // A short last chunk encodes a byte or two; masking it would hide noise.
     if (chunk.length >= 8) forms.push(chunk);
