@@ -10,3 +10,5 @@ if ! bash scripts/yarn.sh install --immutable >"$log" 2>&1; then
   exit 1
 fi
 rm -f "$log"
+# The account Run/ShellScript steps run as when the backend runs as root.
+bash scripts/ensure-runner-user.sh

@@ -216,6 +216,13 @@ export interface Config {
         inheritEnv?: string[];
         /** With no container runner, run steps that name an `image` on the host, ignoring the image (with a warning); default false. */
         runImageStepsLocally?: boolean;
+        /**
+         * Unprivileged account (name or uid) processes run as when the backend
+         * runs as root, so a step cannot read the backend's memory or private
+         * files; the workspace is given to it before each process. Unset, or
+         * when the backend is not root: processes run as the backend's user.
+         */
+        user?: string;
       };
       /** A container CLI for steps with an `image` (and Plugin steps). */
       docker?: {

@@ -9,6 +9,12 @@ export * from './model/types';
 export { formatYamlPath, parseYamlPath } from './parser/yamlPath';
 export type { PathSegment, YamlPath } from './parser/yamlPath';
 export { parseYaml } from './parser/parseYaml';
+export {
+  MAX_NESTING_DEPTH,
+  nestingExceeds,
+  nestingMessage,
+  yamlFlowNestingExceeds,
+} from './parser/nesting';
 export type { ParsedYaml, SourcePosition } from './parser/parseYaml';
 export { formatProblem, hasErrors } from './validation/problem';
 export type { Problem, ProblemSeverity } from './validation/problem';
@@ -20,7 +26,10 @@ export {
   isDynamic,
   parseDuration,
 } from './validation/rules';
-export { parsePipeline, validatePipelineValue } from './validation/parsePipeline';
+export {
+  parsePipeline,
+  validatePipelineValue,
+} from './validation/parsePipeline';
 export type {
   DocumentKind,
   ParsePipelineOptions,
@@ -29,7 +38,14 @@ export type {
 export { StepSpecRegistry } from './steps/registry';
 export type { StepSpecDefinition } from './steps/registry';
 export { createDefaultStepSpecRegistry } from './steps/defaultRegistry';
-export { orExpression, flag, integer, oneOf, text, textMap } from './steps/fields';
+export {
+  orExpression,
+  flag,
+  integer,
+  oneOf,
+  text,
+  textMap,
+} from './steps/fields';
 export * from './inputs';
 export * from './api/types';
 export * from './expressions';

@@ -19,6 +19,7 @@ describe('pipeline engine permissions', () => {
       'pipeline-engine.execution.abort',
       'pipeline-engine.execution-config.update',
       'pipeline-engine.secret.use',
+      'pipeline-engine.execution-config.read',
     ]);
     const basic = pipelineEnginePermissions.filter(
       p => !isResourcePermission(p),
@@ -26,6 +27,7 @@ describe('pipeline engine permissions', () => {
     expect(basic.map(p => p.name)).toEqual([
       'pipeline-engine.pipeline.create',
       'pipeline-engine.execution-config.update',
+      'pipeline-engine.execution-config.read',
     ]);
     expect(pipelineCreatePermission).toEqual({
       type: 'basic',

@@ -101,6 +101,15 @@ export const secretUsePermission: ResourcePermission<SecretResourceType> =
     resourceType: SECRET_RESOURCE_TYPE,
   });
 
+/**
+ * Read the step images of the execution-config API. Basic, like
+ * {@link executionConfigUpdatePermission}.
+ */
+export const executionConfigReadPermission: BasicPermission = createPermission({
+  name: 'pipeline-engine.execution-config.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission of the pipeline engine, for the permissions registry. */
 export const pipelineEnginePermissions = [
   pipelineReadPermission,
@@ -111,6 +120,7 @@ export const pipelineEnginePermissions = [
   executionAbortPermission,
   executionConfigUpdatePermission,
   secretUsePermission,
+  executionConfigReadPermission,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import {
   collectRuntimeInputs,
+  parsePipeline,
   resolveRuntimeInputs,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { readFileSync } from 'node:fs';
@@ -82,6 +83,33 @@ describe('examples/templates/hello-pipeline', () => {
     const log = JSON.stringify(events);
     expect(log).toContain('[greet/say_hello] Hello, Backstage!');
     expect(log).toContain('step greet/wait started');
+
+    // A form field is data: shell syntax typed into it is printed, not run.
+    const attack = await backend.events(
+      await backend.startTask('hello-pipeline', {
+        name: '$(echo INJECTED)`echo TOO`',
+        pause: '0s',
+      }),
+    );
+    const attacked = attack.find(e => e.type === 'completion')!.body as {
+      output?: { text: Array<{ content: string }> };
+    };
+    expect(attacked.output!.text[0].content.trim()).toBe(
+      'The pipeline said **Hello, $(echo INJECTED)`echo TOO`!**',
+    );
+    expect(JSON.stringify(attack)).not.toMatch(/Hello, INJECTED/);
+  });
+
+  it('ships example pipelines that never paste form input into script text', () => {
+    for (const file of [
+      'hello.pipeline.yaml',
+      'self-service-flow.pipeline.yaml',
+    ]) {
+      const result = parsePipeline(read(`pipelines/${file}`));
+      expect(result.problems.filter(p => p.code.startsWith('script-'))).toEqual(
+        [],
+      );
+    }
   });
 });
 

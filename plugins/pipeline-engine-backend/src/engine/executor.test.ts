@@ -321,6 +321,44 @@ ${echo('read', 'message: "<+pipeline.stages.build_1.spec.execution.steps.make.ou
     });
   });
 
+  it('returns the warnings of created and updated YAML, e.g. a script pasting a form field', async () => {
+    const yaml = (command: string) => `pipeline:
+  name: warned
+  identifier: warned
+  variables:
+    - name: name
+      type: String
+      value: <+input>
+  stages:
+    - stage:
+        name: main
+        identifier: main
+        type: Custom
+        spec:
+          execution:
+            steps:
+              - step:
+                  type: Run
+                  name: hello
+                  identifier: hello
+                  spec:
+                    command: ${command}
+`;
+    const actor = { identity: 'user:default/jane' };
+    const created = await h.engine.service.createPipeline(yaml('echo "Hello, <+pipeline.variables.name>"'), actor);
+    expect(created.warnings).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        code: 'script-expression-input',
+        path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.spec.command',
+        line: 21,
+        hint: 'pass it through envVariables: {NAME: <+pipeline.variables.name>} and reference "$NAME" (quoted) in the script',
+      }),
+    ]);
+    const updated = await h.engine.service.updatePipeline(created, yaml('echo "Hello, $NAME"'), actor);
+    expect(updated.warnings).toBeUndefined();
+  });
+
   it('exposes what started a triggered run as <+trigger.*>', async () => {
     const actor = { identity: 'trigger:default/default/trigger/on_push' };
     const created = await h.engine.service.createPipeline(

@@ -26,6 +26,9 @@ export interface ProcessGroupOptions {
   graceMs: number;
   /** Records the group while it runs, so a restarted backend can kill it after a crash. */
   tracker?: StepProcessTracker;
+  /** Run as this user and group (the backend must be root); default the backend's. */
+  uid?: number;
+  gid?: number;
 }
 
 /** The last lines of output across streams, for error messages. */
@@ -113,6 +116,8 @@ export function runProcessGroup(o: ProcessGroupOptions): Promise<ProcessResult> 
       cwd: o.cwd,
       env: o.env,
       detached: groups,
+      ...(o.uid !== undefined ? { uid: o.uid } : {}),
+      ...(o.gid !== undefined ? { gid: o.gid } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });

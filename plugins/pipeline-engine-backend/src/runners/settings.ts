@@ -10,6 +10,8 @@ export interface RunnerSettings {
     inheritEnv: string[];
     /** Run steps that name an image on the host (image ignored, with a warning) when no container runner is configured. */
     runImageStepsLocally: boolean;
+    /** Unprivileged account processes run as when the backend runs as root. */
+    user?: string;
   };
   /** Container runner; undefined when `pipelineEngine.runners.docker.command` is not set. */
   docker?: {
@@ -57,6 +59,7 @@ export function readRunnerSettings(config: Config): RunnerSettings {
       enabled: local?.getOptionalBoolean('enabled') ?? false,
       inheritEnv: local?.getOptionalStringArray('inheritEnv') ?? [],
       runImageStepsLocally: local?.getOptionalBoolean('runImageStepsLocally') ?? false,
+      user: local?.getOptionalString('user')?.trim() || undefined,
     },
     docker: dockerCommand
       ? {

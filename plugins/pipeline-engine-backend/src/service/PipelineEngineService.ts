@@ -12,6 +12,7 @@ import {
   type ExecutionDetail,
   type ExecutionSummary,
   type LogPageView,
+  type ApiProblem,
   type PipelineDetail,
   type PipelineRef,
   type PipelineSummary,
@@ -87,7 +88,7 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async createPipeline(yaml: string, actor: Actor): Promise<PipelineDetail> {
-    const pipeline = this.parseForStore(yaml);
+    const { pipeline, warnings } = this.parseForStore(yaml);
     const created = await this.o.stores.pipelines.create({
       orgIdentifier: pipeline.orgIdentifier ?? 'default',
       projectIdentifier: pipeline.projectIdentifier ?? 'default',
@@ -99,7 +100,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       storeType: 'INLINE',
       createdBy: actor.identity,
     });
-    return toPipelineDetail(created);
+    return withWarnings(toPipelineDetail(created), warnings);
   }
 
   async updatePipeline(
@@ -108,7 +109,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     actor: Actor,
     expectedVersion?: number,
   ): Promise<PipelineDetail> {
-    const pipeline = this.parseForStore(yaml);
+    const { pipeline, warnings } = this.parseForStore(yaml);
     if (pipeline.identifier !== ref.pipelineIdentifier) {
       throw new InputError(
         `the YAML's pipeline.identifier "${pipeline.identifier}" differs from "${ref.pipelineIdentifier}" in the URL; identifiers cannot change`,
@@ -127,7 +128,7 @@ export class PipelineEngineService implements PipelineEngineApi {
         ...(expectedVersion !== undefined ? { expectedVersion } : {}),
       },
     );
-    return toPipelineDetail(updated);
+    return withWarnings(toPipelineDetail(updated), warnings);
   }
 
   async deletePipeline(ref: PipelineRef): Promise<void> {
@@ -381,7 +382,7 @@ export class PipelineEngineService implements PipelineEngineApi {
         parsed.problems,
       );
     }
-    return parsed.pipeline;
+    return { pipeline: parsed.pipeline, warnings: parsed.problems.map(toApiProblem) };
   }
 
   private async pipelineName(
@@ -399,4 +400,9 @@ export class PipelineEngineService implements PipelineEngineApi {
     }
     return name;
   }
+}
+
+/** The detail with the YAML's warnings, when there are any. */
+function withWarnings(detail: PipelineDetail, warnings: ApiProblem[]): PipelineDetail {
+  return warnings.length > 0 ? { ...detail, warnings } : detail;
 }

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { executionConfigUpdatePermission } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  executionConfigReadPermission,
+  executionConfigUpdatePermission,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
   ExecutionConfigData,
   ExecutionConfigResponse,
@@ -54,12 +57,18 @@ export function addExecutionConfigRoutes(
   const { admin, auth } = ctx;
 
   router.get('/execution-config/get-default-config', async (req, res) => {
-    await auth.credentials(req);
+    await auth.require(
+      executionConfigReadPermission,
+      await auth.credentials(req),
+    );
     sendWrapped(res, await admin.getDefaultExecutionConfig(infraOf(req)));
   });
 
   router.get('/execution-config/get-customer-config', async (req, res) => {
-    await auth.credentials(req);
+    await auth.require(
+      executionConfigReadPermission,
+      await auth.credentials(req),
+    );
     const data = await admin.getCustomerExecutionConfig(
       infraOf(req),
       queryBoolean(req, 'overridesOnly', true),

@@ -183,6 +183,9 @@ describe('registerPipelinePermissions', () => {
         name: 'pipeline-engine.execution-config.update',
       }),
       expect.objectContaining({ name: 'pipeline-engine.secret.use' }),
+      expect.objectContaining({
+        name: 'pipeline-engine.execution-config.read',
+      }),
     ]);
   });
 

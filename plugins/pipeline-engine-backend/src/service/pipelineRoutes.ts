@@ -52,9 +52,10 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
     res.status(201).json(created);
   });
 
-  // Validation reads nothing stored, so being signed in is enough.
+  // Validation stores nothing but parses and evaluates what it is sent, so it
+  // needs what writing a pipeline needs: the create permission.
   router.post('/pipelines/validate', async (req, res) => {
-    await auth.credentials(req);
+    await auth.require(pipelineCreatePermission, await auth.credentials(req));
     res.json(await api.validatePipeline(yamlDocumentOf(req)));
   });
 

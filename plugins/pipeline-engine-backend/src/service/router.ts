@@ -22,6 +22,7 @@ import {
 } from './permissionRules';
 import { addPipelineRoutes } from './pipelineRoutes';
 import { RequestAuth } from './requestAuth';
+import { limitBodyNesting, requireKnownMediaType } from './requestGuards';
 import { YAML_MEDIA_TYPES } from './requestParsing';
 import type { PipelineEngineApi } from './types';
 
@@ -53,6 +54,9 @@ export interface RouterOptions {
  */
 export const UNAUTHENTICATED_PATHS: readonly string[] = [TRIGGER_RUN_PATH];
 
+/** Path prefixes of every route of this router. */
+const API_PATH_PREFIXES = ['/pipelines', '/executions', '/execution-config'];
+
 /**
  * The REST API of the pipeline engine, mounted at `/api/pipeline-engine`.
  * Every route requires a user or service principal (401) and the matching
@@ -63,8 +67,12 @@ export async function createRouter(
 ): Promise<express.Router> {
   const limit = options.bodyLimit ?? '5mb';
   const router = Router();
+  // Only the API's own paths: other routers of the plugin (the git host's
+  // smart-HTTP POSTs) come through here too and read their own bodies.
+  router.use(API_PATH_PREFIXES, requireKnownMediaType);
   router.use(express.json({ limit }));
   router.use(express.text({ type: YAML_MEDIA_TYPES, limit }));
+  router.use(API_PATH_PREFIXES, limitBodyNesting);
 
   const ctx = {
     api: options.api,

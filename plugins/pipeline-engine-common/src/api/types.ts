@@ -86,6 +86,11 @@ export interface PipelineSummary extends PipelineRef {
 /** A stored pipeline with its YAML. */
 export interface PipelineDetail extends PipelineSummary {
   yaml: string;
+  /**
+   * Warnings of the YAML just created or updated (e.g. a script that pastes
+   * a runtime input); only on create and update responses, when there are any.
+   */
+  warnings?: ApiProblem[];
 }
 
 /** One problem of a pipeline or input set, as the API reports it. */

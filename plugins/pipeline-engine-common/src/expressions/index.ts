@@ -39,6 +39,8 @@ export type { MethodSpec } from './javaStringMethods';
 export {
   javaMatches,
   javaRegExp,
+  javaRegexProblem,
   javaReplaceAll,
   javaSplit,
+  linearMatcher,
 } from './javaRegex';

@@ -1,9 +1,14 @@
 /*
- * Java regular expressions as used by String.split/replaceAll/matches,
- * translated to JavaScript for the common cases. Syntax JavaScript cannot
- * express the same way is refused rather than silently changed.
+ * Java regular expressions as used by String.split/replaceAll/matches and by
+ * `.regex()` runtime inputs, run on RE2 (re2js): matching takes time linear in
+ * the input whatever the pattern, so a user-written regex cannot block the
+ * event loop (`^(a+)+$` against `aaaa…!` is as cheap as `^a+$`). Java syntax
+ * that has no linear-time equivalent (backreferences, lookaround, atomic
+ * groups, possessive quantifiers) is refused with a message saying so.
  */
+import { RE2JS, type Matcher } from 're2js';
 import { fail } from './errors';
+import { LruCache } from './lru';
 
 /** POSIX-style classes Java supports and scripts use. */
 const POSIX_CLASSES: Record<string, string> = {
@@ -21,69 +26,78 @@ const POSIX_CLASSES: Record<string, string> = {
 /** Longest regex accepted, a cheap guard against pathological input. */
 const MAX_REGEX_LENGTH = 500;
 
-/** Escapes text for literal use in a JavaScript regex. */
-function escapeLiteral(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** Inline flags RE2 and Java share; Java's others have no RE2 meaning. */
+const SUPPORTED_FLAGS = new Set(['i', 'm', 's', '-']);
+
+const NOT_LINEAR =
+  'has no linear-time equivalent, so it is refused (regexes run on RE2 to keep matching linear)';
+
+const compiled = new LruCache<string, RE2JS>(256);
+
+/** Why a Java construct at `source[i]` is refused, or undefined. */
+function refusal(
+  source: string,
+  i: number,
+  inClass: boolean,
+): string | undefined {
+  const c = source[i];
+  const next = source[i + 1];
+  if (c === '\\') {
+    if (!inClass && next !== undefined && /[1-9]/.test(next))
+      return `backreference \\${next} ${NOT_LINEAR}`;
+    if (!inClass && next === 'k' && source[i + 2] === '<')
+      return `named backreference \\k<...> ${NOT_LINEAR}`;
+    return undefined;
+  }
+  if (inClass || c !== '(' || next !== '?') return undefined;
+  const rest = source.slice(i + 2);
+  if (rest.startsWith('=') || rest.startsWith('!'))
+    return `lookahead (?${rest[0]}...) ${NOT_LINEAR}`;
+  if (rest.startsWith('<=') || rest.startsWith('<!'))
+    return `lookbehind (?${rest.slice(0, 2)}...) ${NOT_LINEAR}`;
+  if (rest.startsWith('>')) return `atomic group (?>...) ${NOT_LINEAR}`;
+  return undefined;
 }
 
 /**
- * A JavaScript RegExp equivalent to Java regex `source`.
- * @throws ExpressionError `method` for invalid or unsupported syntax
+ * Translates Java syntax RE2 spells differently (POSIX `\p{Lower}`, `\Z`,
+ * `(?<name>`), refusing what RE2 cannot run in linear time.
  */
-export function javaRegExp(source: string, flags = ''): RegExp {
-  if (source.length > MAX_REGEX_LENGTH) {
-    fail(
-      'method',
-      `regular expression is longer than ${MAX_REGEX_LENGTH} characters`,
-    );
-  }
-  let src = source;
-  let extraFlags = '';
-  const inline = /^\(\?([imsx]+)\)/.exec(src);
-  if (inline) {
-    if (inline[1].includes('x'))
-      fail('method', 'regex flag (?x) is not supported');
-    extraFlags = inline[1];
-    src = src.slice(inline[0].length);
-  }
+function toRe2Syntax(source: string): string {
   let out = '';
   let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    const why = refusal(source, i, inClass);
+    if (why) fail('method', `regular expression "${source}": ${why}`);
     if (c === '\\') {
-      const n = src[i + 1];
+      const n = source[i + 1];
       if (n === undefined)
         fail('method', `regular expression "${source}" ends with "\\"`);
       if (n === 'Q') {
-        const end = src.indexOf('\\E', i + 2);
-        const literal = src.slice(i + 2, end === -1 ? src.length : end);
-        out += escapeLiteral(literal);
-        i = end === -1 ? src.length : end + 1;
-        continue;
-      }
-      if (n === 'A' && !inClass) {
-        out += '^';
-        i++;
+        const end = source.indexOf('\\E', i + 2);
+        const literal = source.slice(i + 2, end === -1 ? source.length : end);
+        out += RE2JS.quote(literal);
+        i = end === -1 ? source.length : end + 1;
         continue;
       }
       if ((n === 'z' || n === 'Z') && !inClass) {
-        out += '$';
+        out += '\\z';
         i++;
         continue;
       }
       if (n === 'p' || n === 'P') {
-        const m = /^\{(?:Is)?(\w+)\}/.exec(src.slice(i + 2));
-        const cls = m ? POSIX_CLASSES[m[1]] : undefined;
-        if (!m || !cls)
-          fail('method', `regex class \\${n}${m ? m[0] : ''} is not supported`);
-        const body = n === 'P' ? `^${cls}` : cls;
-        out += inClass ? cls : `[${body}]`;
-        if (inClass && n === 'P')
-          fail('method', 'negated \\P{...} inside [...] is not supported');
-        i += 1 + m[0].length;
-        continue;
+        const m = /^\{(?:Is)?(\w+)\}/.exec(source.slice(i + 2));
+        const posix = m ? POSIX_CLASSES[m[1]] : undefined;
+        if (m && posix) {
+          if (inClass && n === 'P')
+            fail('method', 'negated \\P{...} inside [...] is not supported');
+          out += inClass ? posix : `[${n === 'P' ? '^' : ''}${posix}]`;
+          i += 1 + m[0].length;
+          continue;
+        }
       }
-      if ('hHRXGZ'.includes(n))
+      if ('hHRXG'.includes(n))
         fail('method', `regex escape \\${n} is not supported`);
       out += c + n;
       i++;
@@ -91,7 +105,7 @@ export function javaRegExp(source: string, flags = ''): RegExp {
     }
     if (inClass) {
       if (c === ']') inClass = false;
-      if (c === '[' || (c === '&' && src[i + 1] === '&')) {
+      if (c === '[' || (c === '&' && source[i + 1] === '&')) {
         fail(
           'method',
           'nested or intersected character classes are not supported',
@@ -103,40 +117,99 @@ export function javaRegExp(source: string, flags = ''): RegExp {
     if (c === '[') {
       inClass = true;
       out += c;
-      // A leading "]" or "^]" is literal in Java, as in JavaScript.
+      // A leading "]" or "^]" is literal in Java, as in RE2.
+      if (source[i + 1] === '^') out += source[++i];
+      if (source[i + 1] === ']') out += `\\${source[++i]}`;
       continue;
     }
-    if (c === '(' && src[i + 1] === '?' && src[i + 2] === '>') {
-      fail('method', 'atomic groups (?>...) are not supported');
+    if (c === '(' && source[i + 1] === '?') {
+      const flags = /^\(\?([a-zA-Z-]*)[:)]/.exec(source.slice(i));
+      const unsupported = flags?.[1]
+        .split('')
+        .filter(flag => !SUPPORTED_FLAGS.has(flag));
+      if (unsupported?.length)
+        fail(
+          'method',
+          `regex flag (?${unsupported.join('')}) is not supported`,
+        );
+      if (source[i + 2] === '<' && /[a-zA-Z]/.test(source[i + 3] ?? '')) {
+        out += '(?P<';
+        i += 2;
+        continue;
+      }
     }
     if (
       (c === '+' || c === '*' || c === '?' || c === '}') &&
-      src[i + 1] === '+'
+      source[i + 1] === '+'
     ) {
-      fail('method', 'possessive quantifiers are not supported');
+      fail('method', `possessive quantifiers ${NOT_LINEAR}`);
     }
     out += c;
   }
+  return out;
+}
+
+/**
+ * Compiles Java regex `source` for RE2 (linear-time matching). Compiled
+ * patterns are cached.
+ * @throws ExpressionError `method` for invalid or unsupported syntax
+ * @public
+ */
+export function javaRegExp(source: string): RE2JS {
+  const cached = compiled.get(source);
+  if (cached) return cached;
+  if (source.length > MAX_REGEX_LENGTH) {
+    fail(
+      'method',
+      `regular expression is longer than ${MAX_REGEX_LENGTH} characters`,
+    );
+  }
+  const translated = toRe2Syntax(source);
+  let re: RE2JS;
   try {
-    return new RegExp(out, [...new Set(flags + extraFlags)].join(''));
+    re = RE2JS.compile(translated);
   } catch (e) {
     return fail(
       'method',
       `invalid regular expression "${source}": ${(e as Error).message}`,
     );
   }
+  compiled.set(source, re);
+  return re;
 }
 
-/** Java's `String.split(regex, limit)`, ported from `Pattern.split`. */
+/**
+ * Why Java regex `source` cannot be used, or undefined when it compiles.
+ * For validation: names the construct (e.g. a backreference) and why.
+ * @public
+ */
+export function javaRegexProblem(source: string): string | undefined {
+  try {
+    javaRegExp(source);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+/** Every match of `re` in `input`, in order, as Java's `Matcher.find` loop. */
+function* findAll(re: RE2JS, input: string): Generator<Matcher> {
+  const matcher = re.matcher(input);
+  while (matcher.find()) yield matcher;
+}
+
+/**
+ * Java's `String.split(regex, limit)`, ported from `Pattern.split`.
+ * @public
+ */
 export function javaSplit(input: string, regex: string, limit = 0): string[] {
-  const re = javaRegExp(regex, 'g');
+  const re = javaRegExp(regex);
   const matchLimited = limit > 0;
   const list: string[] = [];
   let index = 0;
-  for (let m = re.exec(input); m !== null; m = re.exec(input)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (m[0].length === 0) re.lastIndex++; // step past empty matches
+  for (const m of findAll(re, input)) {
+    const start = m.start();
+    const end = m.end();
     if (!matchLimited || list.length < limit - 1) {
       // No empty leading substring for a zero-width match at the beginning.
       if (index === 0 && start === 0 && start === end) continue;
@@ -145,7 +218,6 @@ export function javaSplit(input: string, regex: string, limit = 0): string[] {
     } else {
       break;
     }
-    if (start >= input.length) break;
   }
   if (index === 0) return [input];
   list.push(input.slice(index));
@@ -155,26 +227,18 @@ export function javaSplit(input: string, regex: string, limit = 0): string[] {
   return list;
 }
 
-/**
- * Java's `replaceAll(regex, replacement)`: `$n` / `${name}` insert groups,
- * `\x` inserts x literally. With `all` false, Java's `replaceFirst`.
- */
-export function javaReplaceAll(
-  input: string,
-  regex: string,
-  replacement: string,
-  all = true,
-): string {
-  const re = javaRegExp(regex, all ? 'g' : '');
-  type Piece = string | number | { name: string };
-  const pieces: Piece[] = [];
-  let lit = '';
+type ReplacementPiece = string | number | { name: string };
+
+/** Parses a Java replacement: `$n` / `${name}` insert groups, `\x` is x. */
+function parseReplacement(replacement: string): ReplacementPiece[] {
+  const pieces: ReplacementPiece[] = [];
+  let literal = '';
   for (let i = 0; i < replacement.length; i++) {
     const c = replacement[i];
     if (c === '\\') {
       i++;
       if (i >= replacement.length) fail('method', 'replacement ends with "\\"');
-      lit += replacement[i];
+      literal += replacement[i];
     } else if (c === '$') {
       const named = /^\{([a-zA-Z][a-zA-Z0-9]*)\}/.exec(
         replacement.slice(i + 1),
@@ -182,8 +246,8 @@ export function javaReplaceAll(
       const num = /^\d/.exec(replacement.slice(i + 1));
       if (!named && !num)
         fail('method', 'illegal "$" in replacement; escape it as "\\$"');
-      if (lit) pieces.push(lit);
-      lit = '';
+      if (literal) pieces.push(literal);
+      literal = '';
       if (named) {
         pieces.push({ name: named[1] });
         i += named[0].length;
@@ -192,35 +256,69 @@ export function javaReplaceAll(
         i++;
       }
     } else {
-      lit += c;
+      literal += c;
     }
   }
-  if (lit) pieces.push(lit);
-  return input.replace(re, (...args: unknown[]) => {
-    const last = args[args.length - 1];
-    const groupsObj =
-      typeof last === 'object' && last !== null
-        ? (last as Record<string, string | undefined>)
-        : undefined;
-    const groupCount = args.length - (groupsObj ? 4 : 3);
-    return pieces
-      .map(p => {
-        if (typeof p === 'string') return p;
-        if (typeof p === 'number') {
-          if (p > groupCount)
-            fail('method', `no group ${p} in regular expression "${regex}"`);
-          return (args[p] as string | undefined) ?? '';
-        }
-        if (!groupsObj || !(p.name in groupsObj))
-          fail('method', `no group named "${p.name}"`);
-        return groupsObj[p.name] ?? '';
-      })
-      .join('');
-  });
+  if (literal) pieces.push(literal);
+  return pieces;
 }
 
-/** Java's `String.matches(regex)`: the whole string must match. */
-export function javaMatches(input: string, regex: string): boolean {
+/**
+ * Java's `replaceAll(regex, replacement)`: `$n` / `${name}` insert groups,
+ * `\x` inserts x literally. With `all` false, Java's `replaceFirst`.
+ * @public
+ */
+export function javaReplaceAll(
+  input: string,
+  regex: string,
+  replacement: string,
+  all = true,
+): string {
   const re = javaRegExp(regex);
-  return new RegExp(`^(?:${re.source})$`, re.flags).test(input);
+  const pieces = parseReplacement(replacement);
+  const groupCount = re.groupCount();
+  const names = re.namedGroups();
+  let out = '';
+  let appended = 0;
+  for (const m of findAll(re, input)) {
+    out += input.slice(appended, m.start());
+    for (const piece of pieces) {
+      if (typeof piece === 'string') {
+        out += piece;
+      } else if (typeof piece === 'number') {
+        if (piece > groupCount)
+          fail('method', `no group ${piece} in regular expression "${regex}"`);
+        out += m.group(piece) ?? '';
+      } else {
+        if (!(piece.name in names))
+          fail('method', `no group named "${piece.name}"`);
+        out += m.group(piece.name) ?? '';
+      }
+    }
+    appended = m.end();
+    if (!all) break;
+  }
+  return out + input.slice(appended);
+}
+
+/**
+ * Java's `String.matches(regex)`: the whole string must match.
+ * @public
+ */
+export function javaMatches(input: string, regex: string): boolean {
+  return javaRegExp(regex).matches(input);
+}
+
+/**
+ * A whole-text matcher for a pattern the caller builds in RE2 syntax (e.g. a
+ * translated glob), matching in linear time. `dotAll`: `.` matches newlines.
+ * @throws Error for invalid RE2 syntax
+ * @public
+ */
+export function linearMatcher(
+  source: string,
+  options: { dotAll?: boolean } = {},
+): { test(text: string): boolean } {
+  const re = RE2JS.compile(source, options.dotAll ? RE2JS.DOTALL : 0);
+  return { test: text => re.matches(text) };
 }

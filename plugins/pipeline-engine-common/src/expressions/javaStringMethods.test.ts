@@ -46,12 +46,17 @@ describe('java regex helpers', () => {
     expect(javaMatches(input, regex)).toBe(expected);
   });
 
-  test.each([['a++'], ['(?>a)'], ['[a'], ['\\p{Greek}'], ['(?x)a']])(
-    'rejects regex %j with a typed error',
-    regex => {
-      expect(() => javaSplit('aaa', regex)).toThrow(ExpressionError);
-    },
-  );
+  test.each([
+    ['a++'],
+    ['(?>a)'],
+    ['[a'],
+    ['\\p{NoSuchClass}'],
+    ['(?x)a'],
+    ['(a)\\1'],
+    ['a(?=b)'],
+  ])('rejects regex %j with a typed error', regex => {
+    expect(() => javaSplit('aaa', regex)).toThrow(ExpressionError);
+  });
 
   it('rejects an illegal group reference in a replacement', () => {
     expect(() => javaReplaceAll('x', 'x', '$')).toThrow(/illegal "\$"/);

@@ -12,6 +12,7 @@ export {
   splitSelection,
 } from './runtimeInput';
 export type {
+  InputRegex,
   RuntimeInput,
   RuntimeInputChoices,
   RuntimeInputModifierName,

@@ -1,4 +1,9 @@
 import { parse as parseYaml } from 'yaml';
+import {
+  nestingExceeds,
+  nestingMessage,
+  yamlFlowNestingExceeds,
+} from '../parser/nesting';
 import type { YamlValue } from '../model/types';
 import type { Problem } from '../validation/problem';
 import { PathSegment, walkPipelineFields } from './fqn';
@@ -151,6 +156,18 @@ function addFlatEntry(
 export function normalizeInputSet(inputSet: unknown): NormalizedInputSet {
   const result: NormalizedInputSet = { entries: [], problems: [] };
   let source = inputSet;
+  const tooDeep = () =>
+    result.problems.push({
+      severity: 'error',
+      code: 'input-set-too-deep',
+      path: 'inputSet',
+      message: nestingMessage('the input set'),
+      hint: 'give a map of input names to values',
+    });
+  if (typeof source === 'string' && yamlFlowNestingExceeds(source)) {
+    tooDeep();
+    return result;
+  }
   if (typeof source === 'string') {
     try {
       source = parseYaml(source);
@@ -166,6 +183,10 @@ export function normalizeInputSet(inputSet: unknown): NormalizedInputSet {
     }
   }
   if (source === undefined || source === null) return result;
+  if (nestingExceeds(source)) {
+    tooDeep();
+    return result;
+  }
   if (!isPlain(source)) {
     result.problems.push({
       severity: 'error',

@@ -1,5 +1,6 @@
 import type { Problem } from '../validation/problem';
 import { didYouMean } from '../validation/suggest';
+import { javaRegExp } from '../expressions/javaRegex';
 import {
   scanRegexArgument,
   scanValueArguments,
@@ -76,10 +77,25 @@ export function choicesOf(
   return values ? { values, many: false } : undefined;
 }
 
-/** Compiles a Harness regex for a full match (Java `String.matches`). */
-export function compileInputRegex(pattern: string): RegExp | Error {
+/**
+ * A compiled `.regex()` pattern.
+ * @public
+ */
+export interface InputRegex {
+  /** True when the whole value matches (Java `String.matches`). */
+  test(value: string): boolean;
+}
+
+/**
+ * Compiles a Harness (Java) regex for a full match. It runs on RE2, in time
+ * linear in the value; constructs without a linear-time equivalent
+ * (backreferences, lookaround) come back as an Error saying so.
+ * @public
+ */
+export function compileInputRegex(pattern: string): InputRegex | Error {
   try {
-    return new RegExp(`^(?:${pattern})$`);
+    const re = javaRegExp(pattern);
+    return { test: value => re.matches(value) };
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
   }
@@ -270,14 +286,14 @@ function checkConsistency(input: RuntimeInput, error: ReportError): void {
       'keep one list of choices',
     );
   }
-  let regex: RegExp | undefined;
+  let regex: InputRegex | undefined;
   if (input.regex !== undefined) {
     const compiled = compileInputRegex(input.regex);
     if (compiled instanceof Error) {
       error(
         'runtime-input-invalid-regex',
         `.regex(${clip(input.regex)}) is not a valid regular expression: ${compiled.message}`,
-        'use a JavaScript-compatible regular expression (no possessive quantifiers or atomic groups)',
+        'use Java regex syntax without backreferences, lookaround, atomic groups or possessive quantifiers (regexes run on RE2, in linear time)',
       );
     } else {
       regex = compiled;

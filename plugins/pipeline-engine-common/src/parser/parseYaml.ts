@@ -12,6 +12,12 @@ import {
 import type { Problem } from '../validation/problem';
 import type { YamlValue } from '../model/types';
 import type { YamlPath } from './yamlPath';
+import {
+  MAX_NESTING_DEPTH,
+  nestingExceeds,
+  nestingMessage,
+  yamlFlowNestingExceeds,
+} from './nesting';
 
 /** A 1-based source position. */
 export interface SourcePosition {
@@ -34,6 +40,7 @@ export interface ParsedYaml {
 
 /** Parses YAML text, keeping what is needed to report line:column positions. */
 export function parseYaml(text: string): ParsedYaml {
+  if (yamlFlowNestingExceeds(text)) return tooDeep();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -75,8 +82,7 @@ export function parseYaml(text: string): ParsedYaml {
   if (!doc.errors.length) {
     try {
       value = (doc.toJS({ maxAliasCount: 100 }) ?? undefined) as
-        | YamlValue
-        | undefined;
+        YamlValue | undefined;
     } catch (error) {
       // Aliases are resolved only here: `*a` without `&a`, or alias bombs.
       problems.push({
@@ -88,10 +94,28 @@ export function parseYaml(text: string): ParsedYaml {
       });
     }
   }
+  if (nestingExceeds(value)) return tooDeep();
   return {
     value,
     problems,
     locate: (path, which = 'value') => locate(doc, path, which, toPosition),
+  };
+}
+
+/** The result for a document nested deeper than {@link MAX_NESTING_DEPTH}. */
+function tooDeep(): ParsedYaml {
+  return {
+    value: undefined,
+    problems: [
+      {
+        severity: 'error',
+        code: 'yaml-too-deep',
+        path: '(document)',
+        message: nestingMessage('the document'),
+        hint: `keep maps and lists at most ${MAX_NESTING_DEPTH} levels deep`,
+      },
+    ],
+    locate: () => undefined,
   };
 }
 
@@ -134,7 +158,10 @@ function locate(
       if (pair && isPair(pair)) {
         keyNode = isNode(pair.key) ? pair.key : undefined;
         next = pair.value;
-        const empty = isScalar(next) && next.value === null && next.range?.[0] === next.range?.[1];
+        const empty =
+          isScalar(next) &&
+          next.value === null &&
+          next.range?.[0] === next.range?.[1];
         if (next === null || next === undefined || empty) {
           // `key:` with no value: point at the key.
           next = keyNode;

@@ -9,6 +9,8 @@ import { collectRuntimeInputs } from '../inputs/collectInputs';
 import type { Problem } from './problem';
 import { isMap } from './readers';
 import { checkReferences } from './referenceCheck';
+import { checkExpressionRegexes } from './regexLiteralCheck';
+import { checkScriptInputs } from './scriptInputCheck';
 
 /** Options of {@link parsePipeline}. */
 export interface ParsePipelineOptions {
@@ -85,6 +87,8 @@ function validateValue(value: YamlValue | undefined, options: ParsePipelineOptio
           c.pending.push({ problem, path: input.segments, at: 'value' });
         }
       }
+      checkExpressionRegexes(value.pipeline, ['pipeline'], c);
+      checkScriptInputs(value, c);
     }
     if (advisory && pipeline && !c.pending.some(p => p.problem.severity === 'error')) {
       checkReferences(value.pipeline, pipeline, registry, c);

@@ -47,8 +47,13 @@ export class LogSink {
       lines.map(line => ({
         nodeFqn,
         stream,
-        line: this.masker.mask(line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (line cut at ${MAX_LINE} characters)` : line),
+        line: cut(this.masker.mask(line)),
       })),
     );
   }
+}
+
+/** Masked first, then cut: a secret across the cut is never half shown. */
+function cut(line: string): string {
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (line cut at ${MAX_LINE} characters)` : line;
 }

@@ -11,6 +11,14 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const SECRET = 'sup3r-s3cret-value';
+/** A multi-line secret shaped like a PEM key, longer than one base64 line. */
+const KEY_LINES = [
+  '-----BEGIN OPENSSH PRIVATE KEY-----',
+  'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+  'QyNTUxOQAAACDkVx3TzVh6d3yP0eYqkq7s7Qdm1b0bU1nH0aZ3l8y2bAAAAJgWl5yNFpec',
+  '-----END OPENSSH PRIVATE KEY-----',
+];
+const SSH_KEY = `${KEY_LINES.join('\n')}\n`;
 const MASK = '**************';
 
 const step = (id: string, type: string, spec: string, extra = '') => `- step:
@@ -43,7 +51,7 @@ describe('run steps in the engine', () => {
     await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
     port = (server.address() as AddressInfo).port;
     h = await createRunStepsEngine(databases, {
-      secrets: { api_token: SECRET },
+      secrets: { api_token: SECRET, ssh_key: SSH_KEY },
       config: {
         pipelineEngine: {
           runners: { local: { enabled: true }, killGracePeriod: '500ms' },
@@ -101,6 +109,38 @@ describe('run steps in the engine', () => {
     const stored = await h.dump();
     expect(stored).not.toContain(SECRET);
     expect(stored).not.toContain('gen-abc123xyz');
+  });
+
+  it('masks every line of a multi-line secret and its base64 forms', async () => {
+    const detail = await h.run(pipeline(
+      step('key', 'Run', [
+        'shell: Bash',
+        'command: |-',
+        '  echo "key:"',
+        '  echo "$KEY"',
+        '  echo "$KEY" | base64',
+        '  printf %s "$KEY" | base64 -w0; echo',
+        '  KEY_OUT="$KEY"',
+        'envVariables:',
+        '  KEY: <+secrets.getValue("ssh_key")>',
+        'outputVariables:',
+        '  - name: KEY_OUT',
+      ].join('\n')),
+      'IDP',
+    ));
+    expect(detail.status).toBe('Success');
+    const lines = await h.logLines(detail.id);
+    const log = lines.join('\n');
+    for (const line of KEY_LINES) expect(log).not.toContain(line);
+    const base64 = Buffer.from(SSH_KEY).toString('base64');
+    const withNewline = Buffer.from(`${SSH_KEY}\n`).toString('base64');
+    const chunks = [base64, withNewline]
+      .flatMap(encoded => encoded.match(/.{1,76}/g) ?? [])
+      .filter(chunk => chunk.length >= 8);
+    for (const chunk of chunks) expect(log).not.toContain(chunk);
+    expect(lines.filter(line => line === MASK).length).toBeGreaterThanOrEqual(KEY_LINES.length);
+    expect(Object.values(detail.outputs ?? {})).toEqual([MASK]);
+    expect(await h.dump()).not.toContain(KEY_LINES[1]);
   });
 
   it('masks a literal CreateResource key that the tool prints', async () => {

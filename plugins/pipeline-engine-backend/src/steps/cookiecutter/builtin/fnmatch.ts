@@ -1,9 +1,12 @@
+import { linearMatcher } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { CookiecutterTemplateError } from '../errors';
 
 /*
  * Python's fnmatch.fnmatch on POSIX, as cookiecutter matches
  * `_copy_without_render` patterns: `*` also matches `/`, `[!x]` negates,
- * an unclosed `[` is literal. The whole path must match.
+ * an unclosed `[` is literal. The whole path must match. Patterns come from
+ * templates anyone may point a pipeline at, so they run on RE2 (linear
+ * time): `*a*a*a…b` cannot stall the backend.
  */
 
 const SPECIAL = /[\\^$.*+?()[\]{}|/]/g;
@@ -13,17 +16,17 @@ function classBody(stuff: string): string {
   return stuff.replace(/[\\\]\[]/g, c => `\\${c}`);
 }
 
-/** Translates a pattern into an anchored regular expression. */
-export function translate(pat: string): RegExp {
+/** Translates a pattern into a whole-path matcher. */
+export function translate(pat: string): { test(name: string): boolean } {
   const chars = Array.from(pat);
   let out = '';
   let i = 0;
   while (i < chars.length) {
     const c = chars[i++];
     if (c === '*') {
-      if (!out.endsWith('[^]*')) out += '[^]*';
+      if (!out.endsWith('.*')) out += '.*';
     } else if (c === '?') {
-      out += '[^]';
+      out += '.';
     } else if (c === '[') {
       let j = i;
       if (j < chars.length && chars[j] === '!') j++;
@@ -38,7 +41,8 @@ export function translate(pat: string): RegExp {
       const negate = stuff.startsWith('!');
       if (negate) stuff = stuff.slice(1);
       if (stuff === '') {
-        out += negate ? '[^]' : '(?!)';
+        // `[!]` is any character; `[]` nothing (RE2 has no `(?!)`).
+        out += negate ? '.' : '[^\\x00-\\x{10FFFF}]';
         continue;
       }
       // Ranges: keep `a-z` as a range, a reversed one is refused rather than guessed.
@@ -60,10 +64,10 @@ export function translate(pat: string): RegExp {
       out += c.replace(SPECIAL, m => `\\${m}`);
     }
   }
-  return new RegExp(`^(?:${out})$`, 'u');
+  return linearMatcher(out, { dotAll: true });
 }
 
-const compiled = new Map<string, RegExp>();
+const compiled = new Map<string, { test(name: string): boolean }>();
 
 /** fnmatch.fnmatch(name, pattern); translated patterns are kept, as Python's fnmatch caches them. */
 export function fnmatch(name: string, pattern: string): boolean {
