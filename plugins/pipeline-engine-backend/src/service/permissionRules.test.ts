@@ -259,7 +259,7 @@ describe('registerPipelinePermissions', () => {
         required: ['orgIdentifier', 'projectIdentifier'],
       }),
     });
-    expect(metadata.body.permissions).toHaveLength(8);
+    expect(metadata.body.permissions).toHaveLength(9);
 
     const applied = await request(server)
       .post(`${base}/apply-conditions`)
