@@ -311,11 +311,16 @@ describe('PipelineAdminService', () => {
       await admin.runTrigger(PIPELINE, 'on_release', {}, actor, {
         idempotencyKey: 'delivery-7',
       });
-      expect(execute).toHaveBeenCalledWith(PIPELINE, expect.anything(), actor, {
-        triggerType: 'WEBHOOK_CUSTOM',
-        triggerIdentifier: 'on_release',
-        idempotencyKey: 'delivery-7',
-      });
+      expect(execute).toHaveBeenCalledWith(
+        PIPELINE,
+        expect.anything(),
+        actor,
+        expect.objectContaining({
+          triggerType: 'WEBHOOK_CUSTOM',
+          triggerIdentifier: 'on_release',
+          idempotencyKey: 'delivery-7',
+        }),
+      );
     },
   );
 
