@@ -9,6 +9,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import pipelineEnginePlugin from '@idp-pipelines/plugin-pipeline-engine';
 import { signInModule } from './modules/signIn';
 
 const app = createApp({
@@ -17,6 +18,7 @@ const app = createApp({
     scaffolderPlugin,
     orgPlugin,
     userSettingsPlugin,
+    pipelineEnginePlugin,
     signInModule,
   ],
 });

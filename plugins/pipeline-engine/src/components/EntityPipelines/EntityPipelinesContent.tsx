@@ -1,0 +1,4 @@
+/** @public */
+export function EntityPipelinesContent() {
+  return <div>Pipelines</div>;
+}

@@ -1,0 +1,1 @@
+export { EntityPipelinesContent } from './EntityPipelinesContent';
