@@ -5,6 +5,7 @@ import {
   explainEngineError,
   refLabel,
 } from '../engine/engineTarget';
+import { pipelineLinks } from '../engine/portalLinks';
 import { parsePipelineUrl } from '../url/parsePipelineUrl';
 import { webhookExamples } from './examples';
 import { isHarnessHosted, type TargetDependencies } from './resolveTarget';
@@ -127,7 +128,9 @@ export function createTriggerPipelineWithWebhookAction(
           }
         },
       });
-      const url = `${base}/executions/${encodeURIComponent(executionId)}`;
+      const url = pipelineLinks(base, options.portalBaseUrl).execution(
+        executionId,
+      );
       ctx.logger.info(
         `Trigger ${input.triggerName} started execution ${executionId} of ${refLabel(parsed)}: ${url}`,
       );
