@@ -38,9 +38,7 @@ export function getEntityExecutionIds(entity: Entity): string[] {
  * malformed refs are left out.
  * @public
  */
-export function getEntityPipelineRefs(
-  entity: Entity,
-): Array<{
+export function getEntityPipelineRefs(entity: Entity): Array<{
   orgIdentifier: string;
   projectIdentifier: string;
   pipelineIdentifier: string;

@@ -1,1 +1,2 @@
 import '@testing-library/jest-dom';
+jest.setTimeout(60_000);

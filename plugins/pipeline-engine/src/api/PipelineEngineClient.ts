@@ -323,7 +323,10 @@ export class PipelineEngineClient implements PipelineEngineApi {
     );
   }
 
-  async getTriggerRunUrl(ref: PipelineRef, identifier: string): Promise<string> {
+  async getTriggerRunUrl(
+    ref: PipelineRef,
+    identifier: string,
+  ): Promise<string> {
     const baseUrl = await this.options.discoveryApi.getBaseUrl(PLUGIN_ID);
     return `${baseUrl}${pipelinePath(ref)}/triggers/${segment(identifier)}/run`;
   }

@@ -146,14 +146,18 @@ export interface FollowLogsResult {
  * @public
  */
 export interface PipelineEngineApi {
-  listPipelines(query?: PipelineListQuery): Promise<ListResponse<PipelineSummary>>;
+  listPipelines(
+    query?: PipelineListQuery,
+  ): Promise<ListResponse<PipelineSummary>>;
   getPipeline(ref: PipelineRef): Promise<PipelineDetail>;
   validatePipeline(yaml: string): Promise<ValidationResponse>;
   /** Starts an execution; it is queued when this resolves. */
   execute(ref: PipelineRef, request: ExecuteRequest): Promise<ExecutionSummary>;
   /** Checks an input set against the pipeline without running anything. */
   dryRun(ref: PipelineRef, request: ExecuteRequest): Promise<DryRunResponse>;
-  listExecutions(query?: ExecutionListQuery): Promise<ListResponse<ExecutionSummary>>;
+  listExecutions(
+    query?: ExecutionListQuery,
+  ): Promise<ListResponse<ExecutionSummary>>;
   getExecution(id: string): Promise<ExecutionDetail>;
   abortExecution(id: string): Promise<ExecutionSummary>;
   readLogs(id: string, query?: LogQuery): Promise<LogPageView>;
@@ -167,10 +171,16 @@ export interface PipelineEngineApi {
     options: FollowLogsOptions,
     onLines: (lines: LogLineView[]) => void,
   ): Promise<FollowLogsResult>;
-  listInputSets(ref: PipelineRef, page?: PageQuery): Promise<ListResponse<InputSetView>>;
+  listInputSets(
+    ref: PipelineRef,
+    page?: PageQuery,
+  ): Promise<ListResponse<InputSetView>>;
   /** Saves a Harness input set (`inputSet:` YAML). */
   createInputSet(ref: PipelineRef, yaml: string): Promise<InputSetView>;
-  listTriggers(ref: PipelineRef, page?: PageQuery): Promise<ListResponse<TriggerView>>;
+  listTriggers(
+    ref: PipelineRef,
+    page?: PageQuery,
+  ): Promise<ListResponse<TriggerView>>;
   /** Replaces a trigger's YAML; 409 unless `expectedVersion` is current. */
   updateTrigger(
     ref: PipelineRef,
