@@ -42,7 +42,8 @@ async function main() {
     detached: true,
   });
   const keep = chunk => {
-    backendLog.push(...String(chunk).split('\n'));
+    // Request logs would drown what matters.
+    backendLog.push(...String(chunk).split('\n').filter(line => line.trim() && !line.includes('rootHttpRouter')));
     if (backendLog.length > 400) backendLog.splice(0, backendLog.length - 400);
   };
   backend.stdout.on('data', keep);

@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { resolve } from 'node:path';
 
 /** Artifacts land in <repo>/e2e-output (screenshots of every page, failures). */
-const output = resolve(__dirname, '../../e2e-output');
+const output = resolve(__dirname, '../../../e2e-output');
 
 export default defineConfig({
   testDir: '.',

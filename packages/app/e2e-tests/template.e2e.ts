@@ -17,12 +17,13 @@ test('the self-service template runs from Create and its execution page shows ev
   await signInAsGuest(page);
 
   await page.getByRole('link', { name: 'Create' }).first().click();
-  const card = page
-    .getByRole('article')
-    .filter({ hasText: 'Create a service (self-service flow)' });
-  await expect(card).toBeVisible();
+  await expect(
+    page.getByText('Create a service (self-service flow)'),
+  ).toBeVisible();
   await snap(page, testInfo, '01-create');
-  await card.getByRole('button', { name: 'Choose' }).click();
+  await page.getByPlaceholder('Search').fill('self-service');
+  await expect(page.getByRole('button', { name: 'Choose' })).toHaveCount(1);
+  await page.getByRole('button', { name: 'Choose' }).click();
 
   await page.getByLabel('Name of the service').fill(service);
   await page
@@ -42,19 +43,25 @@ test('the self-service template runs from Create and its execution page shows ev
     'href',
     /\/pipelines\/executions\/[^/]+$/,
   );
+  // The scaffolder opens absolute output links in a new tab.
+  const opened = page
+    .context()
+    .waitForEvent('page', { timeout: 10_000 })
+    .catch(() => page);
   await executionLink.click();
+  const execution = await opened;
 
-  await expect(page).toHaveURL(/\/pipelines\/executions\/[^/]+$/);
+  await expect(execution).toHaveURL(/\/pipelines\/executions\/[^/]+$/);
   for (const step of STEPS) {
     await expect(
-      page.getByRole('button', { name: `${step}: Success` }),
+      execution.getByRole('button', { name: `${step}: Success` }),
     ).toBeVisible();
   }
-  await page.getByRole('button', { name: 'CreateRepo: Success' }).click();
-  await expect(page.getByLabel('Step log')).not.toBeEmpty();
-  const outputs = page.getByRole('table', { name: 'Execution outputs' });
+  await execution.getByRole('button', { name: 'CreateRepo: Success' }).click();
+  await expect(execution.getByLabel('Step log')).not.toBeEmpty();
+  const outputs = execution.getByRole('table', { name: 'Execution outputs' });
   await expect(outputs).toContainText('repositoryUrl');
   await expect(outputs).toContainText(service);
-  await snap(page, testInfo, '04-execution');
-  await expectAccessible(page, testInfo);
+  await snap(execution, testInfo, '04-execution');
+  await expectAccessible(execution, testInfo);
 });
