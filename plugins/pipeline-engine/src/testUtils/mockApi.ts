@@ -33,7 +33,9 @@ export function mockPipelineEngineApi(
     getTriggerRunUrl: unexpected('getTriggerRunUrl'),
   };
   for (const [name, implementation] of Object.entries(overrides)) {
-    (api as Record<string, jest.Mock>)[name] = jest.fn(implementation);
+    (api as Record<string, jest.Mock>)[name] = jest.fn(
+      implementation as (...args: unknown[]) => unknown,
+    );
   }
   return api as unknown as jest.Mocked<PipelineEngineApi>;
 }

@@ -1,0 +1,100 @@
+import { memo } from 'react';
+import Box from '@material-ui/core/Box';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import Typography from '@material-ui/core/Typography';
+import type { NodeExecutionView } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { StatusLabel, durationOf } from '../shared';
+
+/** What a node is, in the words of the pipeline YAML. */
+export function nodeKind(node: NodeExecutionView): string {
+  switch (node.nodeType) {
+    case 'stage':
+      return 'Stage';
+    case 'stepGroup':
+      return 'Step group';
+    case 'parallel':
+      return `Parallel (${node.children.length} branches)`;
+    case 'strategy':
+      return `Looping (${node.children.length} iterations)`;
+    default:
+      return node.stepType ?? 'Step';
+  }
+}
+
+interface TreeProps {
+  nodes: NodeExecutionView[];
+  selectedFqn?: string;
+  onSelect: (node: NodeExecutionView) => void;
+  now: number;
+}
+
+const NodeRow = memo(function NodeRow(props: {
+  node: NodeExecutionView;
+  depth: number;
+  selected: boolean;
+  onSelect: (node: NodeExecutionView) => void;
+  now: number;
+}) {
+  const { node, depth, selected, onSelect, now } = props;
+  const duration = durationOf(node.startedAt, node.endedAt, now);
+  return (
+    <ListItem
+      button
+      dense
+      selected={selected}
+      onClick={() => onSelect(node)}
+      aria-label={`${node.name}: ${node.status}`}
+      style={{ paddingLeft: 8 + depth * 20 }}
+    >
+      <Box display="flex" alignItems="center" width="100%" style={{ gap: 8 }}>
+        <Box flexGrow={1} minWidth={0}>
+          <Typography variant="body2" noWrap>
+            {node.name}
+          </Typography>
+          <Typography variant="caption" color="textSecondary" noWrap>
+            {nodeKind(node)}
+            {node.attempt > 1 ? ` · attempt ${node.attempt}` : ''}
+          </Typography>
+        </Box>
+        <Typography variant="caption" color="textSecondary">
+          {duration ?? ''}
+        </Typography>
+        <StatusLabel status={node.status} />
+      </Box>
+    </ListItem>
+  );
+});
+
+function Rows(props: TreeProps & { depth: number }) {
+  return (
+    <>
+      {props.nodes.map(node => (
+        <Box key={node.fqn}>
+          <NodeRow
+            node={node}
+            depth={props.depth}
+            selected={node.fqn === props.selectedFqn}
+            onSelect={props.onSelect}
+            now={node.endedAt ? 0 : props.now}
+          />
+          {node.children.length > 0 && (
+            <Rows {...props} nodes={node.children} depth={props.depth + 1} />
+          )}
+        </Box>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The stage → step group → step tree of an execution; parallel branches
+ * and loop iterations (`step_0`, `step_1`…) appear as their own nodes.
+ */
+export function ExecutionTree(props: TreeProps) {
+  return (
+    <List dense disablePadding aria-label="Execution steps">
+      <Rows {...props} depth={0} />
+    </List>
+  );
+}
