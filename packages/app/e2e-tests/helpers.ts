@@ -4,7 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Every page the suite visits is photographed here (README: "End-to-end tests"). */
-export const SCREENSHOTS = resolve(__dirname, '../../../e2e-output/screenshots');
+export const SCREENSHOTS = resolve(
+  __dirname,
+  '../../../e2e-output/screenshots',
+);
 
 /** Saves a full-page screenshot as `<spec>-<name>.png`. */
 export async function snap(page: Page, testInfo: TestInfo, name: string) {

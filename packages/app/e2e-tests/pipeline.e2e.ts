@@ -25,7 +25,9 @@ test('the pipelines list and the hello pipeline page are accessible', async ({
   page,
 }, testInfo) => {
   await page.getByRole('link', { name: 'Pipelines' }).first().click();
-  await expect(page.getByRole('link', { name: 'Hello pipeline' })).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Hello pipeline' }),
+  ).toBeVisible();
   await snap(page, testInfo, '01-list');
   await expectAccessible(page, testInfo);
   await page.getByRole('link', { name: 'Hello pipeline' }).click();
@@ -52,22 +54,24 @@ test('the run form rejects a value its regex forbids, then runs the pipeline', a
   ).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Say hello: Success' }).click();
   await expect(page.getByLabel('Step log')).toContainText('Hello, Playwright!');
-  await expect(page.getByRole('table', { name: 'Execution outputs' })).toContainText(
-    'Hello, Playwright!',
-  );
+  await expect(
+    page.getByRole('table', { name: 'Execution outputs' }),
+  ).toContainText('Hello, Playwright!');
   await snap(page, testInfo, '04-execution');
 });
 
 test('a running pipeline can be aborted', async ({ page }, testInfo) => {
   await openHelloPipeline(page);
   await runHello(page, 'Patience', '10m');
-  await expect(page.getByRole('button', { name: 'Wait a moment: Running' })).toBeVisible({
+  await expect(
+    page.getByRole('button', { name: 'Wait a moment: Running' }),
+  ).toBeVisible({
     timeout: 60_000,
   });
   await page.getByRole('button', { name: 'Abort' }).click();
-  await expect(
-    page.getByRole('button', { name: /^greet: Abort/ }),
-  ).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('button', { name: /^greet: Abort/ })).toBeVisible(
+    { timeout: 60_000 },
+  );
   await snap(page, testInfo, '05-aborted');
 });
 

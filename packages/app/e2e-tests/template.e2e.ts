@@ -28,11 +28,15 @@ test('the self-service template runs from Create and its execution page shows ev
   await page.getByLabel('Name of the service').fill(service);
   await page
     .getByLabel('Cookiecutter template URL')
-    .fill('http://localhost:7007/api/pipeline-engine/git/templates/service.git');
+    .fill(
+      'http://localhost:7007/api/pipeline-engine/git/templates/service.git',
+    );
   await page.getByLabel('Your e-mail address').fill('jane.doe@example.com');
   await snap(page, testInfo, '02-form');
   await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByLabel('Repository description').fill('Created by the e2e suite');
+  await page
+    .getByLabel('Repository description')
+    .fill('Created by the e2e suite');
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
 
@@ -64,4 +68,17 @@ test('the self-service template runs from Create and its execution page shows ev
   await expect(outputs).toContainText(service);
   await snap(execution, testInfo, '04-execution');
   await expectAccessible(execution, testInfo);
+});
+
+test('the actions page shows the URL shapes with their <org> placeholders', async ({
+  page,
+}, testInfo) => {
+  await signInAsGuest(page);
+  await page.goto('/create/actions');
+  await expect(
+    page
+      .getByText('orgs/<org>/projects/<project>/pipelines/<pipeline>')
+      .first(),
+  ).toBeVisible();
+  await snap(page, testInfo, '05-actions');
 });

@@ -36,7 +36,7 @@ export function createTriggerPipelineWithWebhookAction(
             .string()
             .min(1)
             .describe(
-              'Pipeline URL of the pipeline engine (…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>) or a Harness-style pipeline link',
+              'Pipeline URL of the pipeline engine (`…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>`) or a Harness-style pipeline link',
             ),
           inputSetName: z
             .string()
