@@ -99,8 +99,7 @@ function apiFor(execution: ExecutionDetail) {
 async function renderPage(
   api: ReturnType<typeof apiFor>,
   authorize: Parameters<typeof mockApis.permission>[0] extends
-    | { authorize?: infer A }
-    | undefined
+    { authorize?: infer A } | undefined
     ? A
     : never,
 ) {

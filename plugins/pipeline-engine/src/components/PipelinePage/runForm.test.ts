@@ -7,45 +7,7 @@ import {
   runFormFields,
   valuesOfInputSet,
 } from './runForm';
-
-export const HELLO_YAML = `pipeline:
-  identifier: hello
-  name: Hello
-  orgIdentifier: default
-  projectIdentifier: demo
-  variables:
-    - name: greeting
-      type: String
-      value: <+input>.allowedValues(hello,hi).default(hello)
-    - name: repo
-      type: String
-      description: Repository name
-      required: true
-      value: <+input>.regex(^[a-z][a-z0-9-]*$)
-    - name: replicas
-      type: Number
-      value: <+input>.default(2)
-    - name: regions
-      type: String
-      value: <+input>.selectManyFrom(eu,us,ap).default(eu)
-    - name: approver
-      type: String
-      value: <+input>.executionInput()
-  stages:
-    - stage:
-        identifier: build
-        name: Build
-        type: IDP
-        spec:
-          execution:
-            steps:
-              - step:
-                  identifier: say
-                  name: Say
-                  type: Run
-                  spec:
-                    command: <+input>
-`;
+import { HELLO_YAML } from '../../testUtils/fixtures';
 
 describe('run form', () => {
   const fields = runFormFields(HELLO_YAML);
@@ -57,10 +19,7 @@ describe('run form', () => {
       ['replicas', 'number'],
       ['regions', 'multiselect'],
       ['approver', 'text'],
-      [
-        'pipeline.stages.build.spec.execution.steps.say.spec.command',
-        'text',
-      ],
+      ['pipeline.stages.build.spec.execution.steps.say.spec.command', 'text'],
     ]);
     expect(fields[0].choices).toEqual(['hello', 'hi']);
     expect(fields[4].info.input.executionInput).toBe(true);
