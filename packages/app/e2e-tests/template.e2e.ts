@@ -75,6 +75,7 @@ test('the actions page shows the URL shapes with their <org> placeholders', asyn
 }, testInfo) => {
   await signInAsGuest(page);
   await page.goto('/create/actions');
+  await page.getByText('trigger:harness-custom-pipeline').click();
   await expect(
     page
       .getByText('orgs/<org>/projects/<project>/pipelines/<pipeline>')
