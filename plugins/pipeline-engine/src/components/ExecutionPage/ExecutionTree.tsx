@@ -29,7 +29,7 @@ interface TreeProps {
   now: number;
 }
 
-const NodeRow = memo(function NodeRow(props: {
+const NodeRow = memo(function NodeRowView(props: {
   node: NodeExecutionView;
   depth: number;
   selected: boolean;
