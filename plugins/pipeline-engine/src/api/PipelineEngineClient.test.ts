@@ -132,7 +132,11 @@ describe('PipelineEngineClient', () => {
       http.get(`${BASE}/executions/exec-1/logs/stream`, () => {
         const all = `${event(logLine(1))}${event(logLine(2))}: keep-alive\n\n${event(logLine(3))}event: end\ndata: {"cursor":3}\n\n`;
         // Split mid-event to check the parser joins chunks.
-        return eventStream([all.slice(0, 40), all.slice(40, 200), all.slice(200)]);
+        return eventStream([
+          all.slice(0, 40),
+          all.slice(40, 200),
+          all.slice(200),
+        ]);
       }),
     );
     const received: number[] = [];
