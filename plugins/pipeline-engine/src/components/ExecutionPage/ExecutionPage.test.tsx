@@ -130,7 +130,7 @@ describe('ExecutionPage', () => {
     expect(
       screen.getByText('Step publish failed: repository already exists'),
     ).toBeInTheDocument();
-    const tree = screen.getByRole('list', { name: 'Execution steps' });
+    const tree = screen.getByRole('navigation', { name: 'Execution steps' });
     expect(within(tree).getByText('Parallel (2 branches)')).toBeInTheDocument();
     expect(
       within(tree).getByText('Looping (2 iterations)'),

@@ -93,7 +93,8 @@ function Rows(props: TreeProps & { depth: number }) {
  */
 export function ExecutionTree(props: TreeProps) {
   return (
-    <List dense disablePadding aria-label="Execution steps">
+    // A nav, not a ul: the rows are buttons, which a list may not hold.
+    <List component="nav" dense disablePadding aria-label="Execution steps">
       <Rows {...props} depth={0} />
     </List>
   );

@@ -84,7 +84,7 @@ export function VirtualLogList(props: VirtualLogListProps) {
     rows.push(
       <div
         key={line.seq}
-        role="row"
+        role="listitem"
         className={classes.row}
         style={{ top: index * rowHeight, height: rowHeight }}
       >
@@ -112,7 +112,9 @@ export function VirtualLogList(props: VirtualLogListProps) {
       style={{ height }}
       onScroll={onScroll}
     >
-      <div style={{ height: totalHeight, position: 'relative' }}>{rows}</div>
+      <div role="list" style={{ height: totalHeight, position: 'relative' }}>
+        {rows}
+      </div>
     </div>
   );
 }
