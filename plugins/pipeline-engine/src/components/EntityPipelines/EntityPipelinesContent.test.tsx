@@ -10,6 +10,7 @@ import {
   mockPipelineEngineApi,
 } from '../../testUtils/mockApi';
 import { EntityPipelinesContent } from './EntityPipelinesContent';
+import { EntityPipelinesCard } from './EntityPipelinesCard';
 
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -54,5 +55,30 @@ describe('EntityPipelinesContent', () => {
       'href',
       '/pipelines/default/demo/hello?tab=run',
     );
+  });
+
+  it('shows the newest executions on the overview card', async () => {
+    const api = mockPipelineEngineApi({
+      getExecution: async id =>
+        executionDetail({ id, sequenceId: id === 'exec-1' ? 1 : 2 }),
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[pipelineEngineApiRef, api]]}>
+        <EntityProvider entity={entity}>
+          <EntityPipelinesCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/pipelines': rootRouteRef } },
+    );
+    const list = await screen.findByRole('list', {
+      name: 'Recent pipeline executions',
+    });
+    await within(list).findByText('Hello #2');
+    // Newest (last in the annotation) first.
+    expect(within(list).getAllByRole('link').map(link => link.textContent)).toEqual([
+      'Hello #2',
+      'Hello #1',
+    ]);
+    expect(screen.getByText('Run hello')).toBeInTheDocument();
   });
 });

@@ -28,23 +28,17 @@ import {
 } from '../shared';
 
 /** An execution recorded on the entity, or why it cannot be shown. */
-interface ExecutionRow {
+export interface ExecutionRow {
   id: string;
   execution?: ExecutionSummary;
   problem?: string;
 }
 
-/**
- * The entity's "Pipelines" tab: executions that created or changed it
- * (annotation `idp-pipelines.io/execution`) and pipelines it can run
- * (annotation `idp-pipelines.io/pipelines`).
- */
-export function EntityPipelinesContent() {
+/** The executions recorded on the current entity, each read from the engine. */
+export function useEntityExecutions() {
   const { entity } = useEntity();
   const api = useApi(pipelineEngineApiRef);
-  const links = usePipelineLinks();
   const executionIds = getEntityExecutionIds(entity);
-  const pipelines = getEntityPipelineRefs(entity);
   const rows = useAsync(
     () =>
       Promise.all(
@@ -58,6 +52,23 @@ export function EntityPipelinesContent() {
       ),
     [api, executionIds.join(',')],
   );
+  return {
+    executionIds,
+    pipelines: getEntityPipelineRefs(entity),
+    loading: rows.loading,
+    // Newest first; the annotation lists them newest last.
+    rows: [...(rows.value ?? [])].reverse(),
+  };
+}
+
+/**
+ * The entity's "Pipelines" tab: executions that created or changed it
+ * (annotation `idp-pipelines.io/execution`) and pipelines it can run
+ * (annotation `idp-pipelines.io/pipelines`).
+ */
+export function EntityPipelinesContent() {
+  const links = usePipelineLinks();
+  const { executionIds, pipelines, loading, rows } = useEntityExecutions();
 
   const columns: TableColumn<ExecutionRow>[] = [
     {
@@ -116,8 +127,8 @@ export function EntityPipelinesContent() {
         ) : (
           <Table<ExecutionRow>
             title="Executions that created or changed this entity"
-            isLoading={rows.loading}
-            data={[...(rows.value ?? [])].reverse()}
+            isLoading={loading}
+            data={rows}
             columns={columns}
             options={{ search: false, paging: false }}
           />
