@@ -169,7 +169,12 @@ describe('ExecutionPage', () => {
   });
 
   it('hides Abort from users the policy denies it', async () => {
-    const running = executionDetail({ status: 'Running', endedAt: undefined });
+    // Another pipeline: usePermission caches answers per resource across tests.
+    const running = executionDetail({
+      status: 'Running',
+      endedAt: undefined,
+      pipelineIdentifier: 'denied',
+    });
     await renderPage(apiFor(running), request =>
       request.permission.name === 'pipeline-engine.execution.abort'
         ? AuthorizeResult.DENY
