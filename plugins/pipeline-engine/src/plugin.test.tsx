@@ -9,10 +9,7 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { pipelineEngineApiRef } from './api';
 import { PipelineEnginePage, pipelineEnginePlugin } from './plugin';
 import { rootRouteRef } from './routes';
-import {
-  executionDetail,
-  mockPipelineEngineApi,
-} from './testUtils/mockApi';
+import { executionDetail, mockPipelineEngineApi } from './testUtils/mockApi';
 
 describe('pipelineEnginePlugin (legacy frontend system)', () => {
   it('registers its API and routes', () => {

@@ -39,7 +39,9 @@ export function EntityPipelinesCard() {
               }
               secondary={
                 row.execution
-                  ? formatTime(row.execution.startedAt ?? row.execution.createdAt)
+                  ? formatTime(
+                      row.execution.startedAt ?? row.execution.createdAt,
+                    )
                   : row.problem
               }
             />

@@ -75,10 +75,11 @@ describe('EntityPipelinesContent', () => {
     });
     await within(list).findByText('Hello #2');
     // Newest (last in the annotation) first.
-    expect(within(list).getAllByRole('link').map(link => link.textContent)).toEqual([
-      'Hello #2',
-      'Hello #1',
-    ]);
+    expect(
+      within(list)
+        .getAllByRole('link')
+        .map(link => link.textContent),
+    ).toEqual(['Hello #2', 'Hello #1']);
     expect(screen.getByText('Run hello')).toBeInTheDocument();
   });
 });
