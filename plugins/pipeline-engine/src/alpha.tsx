@@ -9,7 +9,10 @@ import {
   compatWrapper,
   convertLegacyRouteRefs,
 } from '@backstage/core-compat-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import AccountTreeIcon from '@material-ui/icons/AccountTree';
 import { PipelineEngineClient, pipelineEngineApiRef } from './api';
 import { isPipelineEngineAvailable } from './annotations';
@@ -55,9 +58,21 @@ const entityPipelinesContent = EntityContentBlueprint.make({
   },
 });
 
+/** The overview card, on entities with a pipeline annotation. */
+const entityPipelinesCard = EntityCardBlueprint.make({
+  name: 'pipelines',
+  params: {
+    filter: isPipelineEngineAvailable,
+    loader: () =>
+      import('./components/EntityPipelines').then(m =>
+        compatWrapper(<m.EntityPipelinesCard />),
+      ),
+  },
+});
+
 /**
  * The plugin for Backstage's new frontend system: the `/pipelines` page
- * (with a nav item), the API and the entity "Pipelines" tab.
+ * (with a nav item), the API, the entity "Pipelines" tab and card.
  * @public
  */
 export const pipelineEngineFrontendPlugin = createFrontendPlugin({
@@ -70,5 +85,10 @@ export const pipelineEngineFrontendPlugin = createFrontendPlugin({
     pipeline: pipelineRouteRef,
     execution: executionRouteRef,
   }),
-  extensions: [pipelineEngineApi, pipelineEnginePage, entityPipelinesContent],
+  extensions: [
+    pipelineEngineApi,
+    pipelineEnginePage,
+    entityPipelinesContent,
+    entityPipelinesCard,
+  ],
 });

@@ -16,6 +16,7 @@ export {
   pipelineEnginePlugin,
   PipelineEnginePage,
   EntityPipelinesContent,
+  EntityPipelinesCard,
 } from './plugin';
 export * from './api';
 export { rootRouteRef, pipelineRouteRef, executionRouteRef } from './routes';

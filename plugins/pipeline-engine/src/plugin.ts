@@ -56,3 +56,18 @@ export const EntityPipelinesContent = pipelineEnginePlugin.provide(
     },
   }),
 );
+
+/**
+ * Legacy frontend system: an overview card with the entity's newest
+ * pipeline executions and links to run its pipelines.
+ * @public
+ */
+export const EntityPipelinesCard = pipelineEnginePlugin.provide(
+  createComponentExtension({
+    name: 'EntityPipelinesCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityPipelines').then(m => m.EntityPipelinesCard),
+    },
+  }),
+);

@@ -130,7 +130,7 @@ describe('ExecutionPage', () => {
     expect(
       screen.getByText('Step publish failed: repository already exists'),
     ).toBeInTheDocument();
-    const tree = screen.getByRole('list', { name: 'Execution steps' });
+    const tree = screen.getByRole('navigation', { name: 'Execution steps' });
     expect(within(tree).getByText('Parallel (2 branches)')).toBeInTheDocument();
     expect(
       within(tree).getByText('Looping (2 iterations)'),
@@ -169,7 +169,12 @@ describe('ExecutionPage', () => {
   });
 
   it('hides Abort from users the policy denies it', async () => {
-    const running = executionDetail({ status: 'Running', endedAt: undefined });
+    // Another pipeline: usePermission caches answers per resource across tests.
+    const running = executionDetail({
+      status: 'Running',
+      endedAt: undefined,
+      pipelineIdentifier: 'denied',
+    });
     await renderPage(apiFor(running), request =>
       request.permission.name === 'pipeline-engine.execution.abort'
         ? AuthorizeResult.DENY

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import {
   Content,
@@ -156,6 +156,10 @@ export function ExecutionPage() {
     (selectedFqn && nodesByFqn.get(selectedFqn)) ||
     defaultNode(execution?.nodes ?? []);
   const nodeLines = useNodeLines(logs, selected?.fqn);
+  const onSelect = useCallback(
+    (node: NodeExecutionView) => setSelectedFqn(node.fqn),
+    [],
+  );
 
   if (error && !execution) {
     return (
@@ -200,7 +204,7 @@ export function ExecutionPage() {
                   <ExecutionTree
                     nodes={execution.nodes}
                     selectedFqn={selected?.fqn}
-                    onSelect={node => setSelectedFqn(node.fqn)}
+                    onSelect={onSelect}
                     now={now}
                   />
                 )}

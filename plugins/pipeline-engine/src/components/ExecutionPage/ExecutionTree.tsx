@@ -29,13 +29,37 @@ interface TreeProps {
   now: number;
 }
 
-const NodeRow = memo(function NodeRow(props: {
+interface NodeRowProps {
   node: NodeExecutionView;
   depth: number;
   selected: boolean;
   onSelect: (node: NodeExecutionView) => void;
   now: number;
-}) {
+}
+
+/**
+ * Every poll brings new node objects; a row re-renders only when what it
+ * shows changed, so a 1,000-step tree stays cheap to refresh.
+ */
+function sameRow(before: NodeRowProps, after: NodeRowProps): boolean {
+  const a = before.node;
+  const b = after.node;
+  return (
+    before.depth === after.depth &&
+    before.selected === after.selected &&
+    before.onSelect === after.onSelect &&
+    before.now === after.now &&
+    a.fqn === b.fqn &&
+    a.name === b.name &&
+    a.status === b.status &&
+    a.attempt === b.attempt &&
+    a.startedAt === b.startedAt &&
+    a.endedAt === b.endedAt &&
+    a.children.length === b.children.length
+  );
+}
+
+function NodeRowView(props: NodeRowProps) {
   const { node, depth, selected, onSelect, now } = props;
   const duration = durationOf(node.startedAt, node.endedAt, now);
   return (
@@ -64,7 +88,9 @@ const NodeRow = memo(function NodeRow(props: {
       </Box>
     </ListItem>
   );
-});
+}
+
+const NodeRow = memo(NodeRowView, sameRow);
 
 function Rows(props: TreeProps & { depth: number }) {
   return (
@@ -76,7 +102,7 @@ function Rows(props: TreeProps & { depth: number }) {
             depth={props.depth}
             selected={node.fqn === props.selectedFqn}
             onSelect={props.onSelect}
-            now={node.endedAt ? 0 : props.now}
+            now={node.startedAt && !node.endedAt ? props.now : 0}
           />
           {node.children.length > 0 && (
             <Rows {...props} nodes={node.children} depth={props.depth + 1} />
@@ -93,7 +119,8 @@ function Rows(props: TreeProps & { depth: number }) {
  */
 export function ExecutionTree(props: TreeProps) {
   return (
-    <List dense disablePadding aria-label="Execution steps">
+    // A nav, not a ul: the rows are buttons, which a list may not hold.
+    <List component="nav" dense disablePadding aria-label="Execution steps">
       <Rows {...props} depth={0} />
     </List>
   );

@@ -20,7 +20,7 @@ describe('LogPanel', () => {
       <LogPanel lines={logOf(100_000)} fileName="build" height={360} />,
     );
     // Following: the view sits at the bottom, 20 rows of 18 px plus overscan.
-    const rows = screen.getAllByRole('row');
+    const rows = screen.getAllByRole('listitem');
     expect(rows.length).toBeLessThanOrEqual(20 + 2 * 20 + 1);
     expect(screen.getByText('100000')).toBeInTheDocument();
     expect(screen.queryByText('1')).not.toBeInTheDocument();
@@ -40,6 +40,6 @@ describe('LogPanel', () => {
     await userEvent.type(screen.getByLabelText('Search log'), 'needle');
     expect(screen.getByText('1 of 100000 lines')).toBeInTheDocument();
     expect(screen.getByText('needle')).toHaveStyle({ color: '#cd3131' });
-    expect(screen.getAllByRole('row')).toHaveLength(1);
+    expect(screen.getAllByRole('listitem')).toHaveLength(1);
   });
 });

@@ -102,8 +102,8 @@ function styleOf(state: State): CSSProperties {
 }
 
 // CSI sequences (colours and cursor moves) and OSC sequences (titles, links).
-// eslint-disable-next-line no-control-regex
 const ESCAPES =
+  // eslint-disable-next-line no-control-regex
   /\u001b\[([0-9;]*)([A-Za-z])|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
 /**

@@ -89,11 +89,12 @@ export function PipelineYaml(props: { yaml: string }) {
       <div className={classes.code} role="region" aria-label="Pipeline YAML">
         {lines.map((text, index) => {
           const lineProblems = byLine.get(index + 1) ?? [];
-          const severity = lineProblems.some(p => p.severity === 'error')
-            ? classes.error
-            : lineProblems.length > 0
-              ? classes.warning
-              : undefined;
+          let severity: string | undefined;
+          if (lineProblems.some(p => p.severity === 'error')) {
+            severity = classes.error;
+          } else if (lineProblems.length > 0) {
+            severity = classes.warning;
+          }
           return (
             <div key={index} className={severity}>
               <div className={classes.line}>
