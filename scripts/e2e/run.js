@@ -52,7 +52,7 @@ async function main() {
     try { process.kill(-backend.pid, 'SIGTERM'); } catch { /* already gone */ }
     slack.close();
   };
-  process.on('SIGINT', () => { stop(); process.exit(130); });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stop(); process.exit(130); });
   let code = 1;
   try {
     console.log(`starting the backend with the built app on ${BASE} (data in ${data})`);

@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, type TestInfo } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -25,26 +24,4 @@ export async function signInAsGuest(page: Page) {
   const guest = page.getByRole('listitem').filter({ hasText: 'Guest' });
   await guest.getByRole('button', { name: 'Enter' }).click();
   await expect(page.getByRole('link', { name: 'Pipelines' })).toBeVisible();
-}
-
-/** Fails on serious or critical axe-core violations of the current page. */
-export async function expectAccessible(page: Page, testInfo: TestInfo) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const blocking = results.violations.filter(
-    violation =>
-      violation.impact === 'serious' || violation.impact === 'critical',
-  );
-  await testInfo.attach('axe-violations.json', {
-    body: JSON.stringify(results.violations, null, 2),
-    contentType: 'application/json',
-  });
-  expect(
-    blocking.map(
-      violation =>
-        `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes
-          .slice(0, 3)
-          .map(node => node.target.join(' '))
-          .join('; ')})`,
-    ),
-  ).toEqual([]);
 }

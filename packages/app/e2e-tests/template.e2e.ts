@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, signInAsGuest, snap } from './helpers';
+import { signInAsGuest, snap } from './helpers';
 
 const STEPS = [
   'CookieCutter',
@@ -67,7 +67,6 @@ test('the self-service template runs from Create and its execution page shows ev
   await expect(outputs).toContainText('repositoryUrl');
   await expect(outputs).toContainText(service);
   await snap(execution, testInfo, '04-execution');
-  await expectAccessible(execution, testInfo);
 });
 
 test('the actions page shows the URL shapes with their <org> placeholders', async ({
