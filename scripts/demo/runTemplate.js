@@ -7,12 +7,13 @@
  * Usage: node scripts/demo/runTemplate.js [templateName] [values.json]
  */
 /* eslint-disable no-console -- a command-line driver prints */
-const { spawn, execFileSync } = require('node:child_process');
-const { mkdtempSync, writeFileSync, readFileSync, existsSync, mkdirSync, rmSync } = require('node:fs');
+const { spawn } = require('node:child_process');
+const { mkdtempSync, writeFileSync, readFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { startSlackStub } = require('./slackStub');
 const { waitFor, guestToken, runTemplateTask, printOutput } = require('./scaffolderRun');
+const { publishCookiecutterTemplates } = require('./cookiecutterTemplates');
 
 const ROOT = resolve(__dirname, '../..');
 const BASE = 'http://localhost:7007';
@@ -23,7 +24,7 @@ async function main() {
   // ${RUN_ID} makes names unique, so the job can run again (CreateRepo refuses existing repositories).
   const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const values = JSON.parse(readFileSync(VALUES_FILE, 'utf8').replaceAll('${RUN_ID}', runId));
-  publishCookiecutterTemplates();
+  publishCookiecutterTemplates(join(ROOT, '.data/git'));
   const slack = await startSlackStub({
     onMessage: m => console.log(`\n[slack] message to ${m.channel}:\n${String(m.text).split('\n').map(l => `  ${l}`).join('\n')}\n`),
   });
@@ -62,31 +63,11 @@ async function main() {
     const { status, output } = await runTemplateTask(BASE, headers, templateRef, values);
     console.log(`\ntask ${status}`);
     printOutput(output);
+    const page = (output.links ?? []).find(link => /\/pipelines\/executions\//.test(link.url ?? ''));
+    if (page) console.log(`\nExecution page (yarn start serves the portal): ${page.url}`);
     if (status !== 'completed') process.exitCode = 1;
   } finally {
     stop();
-  }
-}
-
-/** Pushes the example cookiecutter templates into the local git host, so the pipeline can clone them offline. */
-function publishCookiecutterTemplates() {
-  const dir = join(ROOT, 'examples/cookiecutter');
-  if (!existsSync(dir)) return;
-  for (const name of require('node:fs').readdirSync(dir)) {
-    const bare = join(ROOT, '.data/git/templates', `${name}.git`);
-    rmSync(bare, { recursive: true, force: true });
-    mkdirSync(bare, { recursive: true });
-    const git = (args, cwd) => execFileSync('git', args, { cwd, stdio: 'ignore', env: { ...process.env, GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@localhost', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@localhost' } });
-    git(['init', '--bare', '-q', '-b', 'main', bare]);
-    // Public: CookieCutter clones templates anonymously (private repositories need a Backstage token).
-    git(['--git-dir', bare, 'config', 'pipelineEngine.visibility', 'public']);
-    const work = mkdtempSync(join(tmpdir(), 'cc-'));
-    execFileSync('cp', ['-a', `${join(dir, name)}/.`, work]);
-    git(['init', '-q', '-b', 'main'], work);
-    git(['add', '-A'], work);
-    git(['commit', '-q', '-m', `cookiecutter template ${name}`], work);
-    git(['push', '-q', bare, 'main'], work);
-    rmSync(work, { recursive: true, force: true });
   }
 }
 

@@ -7,6 +7,7 @@ import { pipelineEngineServiceRef } from '@idp-pipelines/plugin-pipeline-engine-
 import { createTriggerHarnessCustomPipelineAction } from './actions/triggerCustomPipeline';
 import { createTriggerPipelineWithWebhookAction } from './actions/triggerPipelineWithWebhook';
 import { readHarnessActionsConfig } from './config';
+import { readPortalBaseUrl } from './engine/portalLinks';
 
 /**
  * Scaffolder module adding `trigger:harness-custom-pipeline` and
@@ -30,6 +31,7 @@ export const scaffolderModuleHarnessPipeline = createBackendModule({
           config: readHarnessActionsConfig(config),
           discovery,
           pipelineEngine,
+          portalBaseUrl: readPortalBaseUrl(config),
         };
         scaffolder.addActions(
           createTriggerHarnessCustomPipelineAction(dependencies),

@@ -17,6 +17,8 @@ export interface TargetDependencies {
   config: HarnessActionsConfig;
   pipelineEngine: PipelineEngineService;
   discovery: DiscoveryService;
+  /** `app.baseUrl`: execution and pipeline links open the portal's pages. */
+  portalBaseUrl?: string;
   /** Replaces the global fetch for Harness calls, e.g. in tests. */
   fetch?: typeof fetch;
   /** Overrides of how Harness reads are retried, e.g. an instant sleep in tests. */
@@ -131,5 +133,6 @@ export async function resolveTarget(
     credentials,
     ref: parsed,
     engineBaseUrl: await deps.discovery.getExternalBaseUrl('pipeline-engine'),
+    portalBaseUrl: deps.portalBaseUrl,
   });
 }

@@ -48,7 +48,7 @@ export function createTriggerHarnessCustomPipelineAction(
             .string()
             .min(1)
             .describe(
-              'Pipeline URL: a Harness pipeline link (…/ng/account/<acc>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE) or this engine’s (…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>)',
+              'Pipeline URL: a Harness pipeline link (`…/ng/account/<acc>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE`) or this engine’s (`…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>`)',
             ),
           inputset: z
             .record(z.unknown())

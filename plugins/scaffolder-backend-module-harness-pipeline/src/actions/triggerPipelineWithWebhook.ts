@@ -5,6 +5,7 @@ import {
   explainEngineError,
   refLabel,
 } from '../engine/engineTarget';
+import { pipelineLinks } from '../engine/portalLinks';
 import { parsePipelineUrl } from '../url/parsePipelineUrl';
 import { webhookExamples } from './examples';
 import {
@@ -43,7 +44,7 @@ export function createTriggerPipelineWithWebhookAction(
             .string()
             .min(1)
             .describe(
-              'Pipeline URL of the pipeline engine (…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>) or a Harness pipeline link (every shape trigger:harness-custom-pipeline accepts)',
+              'Pipeline URL of the pipeline engine (`…/api/pipeline-engine/pipelines/<org>/<project>/<pipeline>`) or a Harness pipeline link (every shape trigger:harness-custom-pipeline accepts)',
             ),
           inputSetName: z
             .string()
@@ -198,7 +199,9 @@ export function createTriggerPipelineWithWebhookAction(
           }
         },
       });
-      const url = `${base}/executions/${encodeURIComponent(executionId)}`;
+      const url = pipelineLinks(base, options.portalBaseUrl).execution(
+        executionId,
+      );
       ctx.logger.info(
         `Trigger ${triggerName} started execution ${executionId} of ${refLabel(parsed)}: ${url}`,
       );

@@ -17,6 +17,7 @@ import {
   type PipelineEngineService,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { describeWarnings, inputSetProblemsError } from '../run/problems';
+import { pipelineLinks, type PipelineLinks } from './portalLinks';
 import type {
   DryRunReport,
   InputValues,
@@ -35,6 +36,8 @@ export interface EngineTargetOptions {
   ref: PipelineRef;
   /** External base URL of the engine (`.../api/pipeline-engine`), for links. */
   engineBaseUrl: string;
+  /** `app.baseUrl`: links then open the portal's pages instead of the API. */
+  portalBaseUrl?: string;
 }
 
 const segment = encodeURIComponent;
@@ -133,7 +136,7 @@ export function engineOutputs(detail: ExecutionDetail): OutputVariable[] {
   return variables;
 }
 
-function toRunState(detail: ExecutionDetail, fallbackUrl: string): RunState {
+function toRunState(detail: ExecutionDetail, url: string): RunState {
   const nodes: TrackedNode[] = flatten(detail.nodes).flatMap(node => {
     const kind = KINDS[node.nodeType];
     return kind
@@ -160,7 +163,7 @@ function toRunState(detail: ExecutionDetail, fallbackUrl: string): RunState {
     terminal: isTerminalExecutionStatus(detail.status),
     // As on Harness: failures that Ignore strategies handled do not fail the task.
     succeeded: detail.status === 'Success' || detail.status === 'IgnoreFailed',
-    url: detail.url ?? fallbackUrl,
+    url,
     nodes,
     outputs: engineOutputs(detail),
     errorMessage: detail.errorMessage,
@@ -185,10 +188,12 @@ function planLines(nodes: readonly PlannedNodeView[], depth: number): string[] {
 export class EngineTarget implements PipelineTarget {
   readonly description: string;
   readonly pipelineUrl: string;
+  private readonly links: PipelineLinks;
 
   constructor(private readonly o: EngineTargetOptions) {
     this.description = `pipeline ${refLabel(o.ref)} in the pipeline engine`;
-    this.pipelineUrl = enginePipelineUrl(o.engineBaseUrl, o.ref);
+    this.links = pipelineLinks(o.engineBaseUrl, o.portalBaseUrl);
+    this.pipelineUrl = this.links.pipeline(o.ref);
   }
 
   private get auth() {
@@ -245,12 +250,12 @@ export class EngineTarget implements PipelineTarget {
   }
 
   executionUrl(executionId: string): string {
-    return `${this.o.engineBaseUrl}/executions/${segment(executionId)}`;
+    return this.links.execution(executionId);
   }
 
   async read(executionId: string): Promise<RunState> {
     const detail = await this.o.client.getExecution(executionId, this.auth);
-    return toRunState(detail, this.executionUrl(executionId));
+    return toRunState(detail, this.links.execution(executionId));
   }
 
   async followLogs(

@@ -63,6 +63,16 @@ describe('exportOutputVariables', () => {
     }
   });
 
+  it('does not warn when the steps sharing a short name agree on its value', () => {
+    const repo = 'http://git.example/org/svc';
+    const { values, warnings } = exportOutputVariables([
+      variable(step('s', 'createrepo'), 'repositoryUrl', repo),
+      variable(step('s', 'directpush'), 'repositoryUrl', repo),
+    ]);
+    expect(values.repositoryUrl).toBe(repo);
+    expect(warnings).toEqual([]);
+  });
+
   it('breaks ties and unknown end times by list order (later wins)', () => {
     const first = variable(step('a', 'x'), 'id', 'first');
     const second = variable(step('a', 'y'), 'id', 'second');

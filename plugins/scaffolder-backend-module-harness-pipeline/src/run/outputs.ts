@@ -25,8 +25,8 @@ function endedAtMs(variable: OutputVariable): number {
  * Harness's `showOutputVariables`: each output variable by its
  * fully-qualified name and by its short name. When several steps export
  * the same short name, it holds the value of the step that finished last
- * (by end time; on a tie, the later one in the list), and a warning names
- * the others, which stay readable by FQN.
+ * (by end time; on a tie, the later one in the list), and, when their
+ * values differ, a warning names the others, which stay readable by FQN.
  */
 export function exportOutputVariables(
   variables: readonly OutputVariable[],
@@ -56,7 +56,9 @@ export function exportOutputVariables(
       continue;
     }
     values[name] = winner.value;
-    if (sorted.length > 1) {
+    // Steps that agree on the value (CreateRepo and DirectPush both report
+    // the repository) leave nothing ambiguous to warn about.
+    if (sorted.some(({ variable }) => variable.value !== winner.value)) {
       const others = sorted
         .slice(0, -1)
         .map(({ variable }) => labelOfFqn(variable.nodeFqn));

@@ -1,0 +1,198 @@
+import type {
+  DryRunResponse,
+  ExecuteRequest,
+  ExecutionDetail,
+  ExecutionSummary,
+  LogLineView,
+  LogPageView,
+  PipelineDetail,
+  PipelineRef,
+  PipelineSummary,
+  ValidationResponse,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+
+/*
+ * The REST shapes that the common package does not define yet (lists,
+ * input sets, triggers). They mirror `openapi.yaml` of the backend.
+ */
+
+/**
+ * A page of a list route, with the count of all matches.
+ * @public
+ */
+export interface ListResponse<T> {
+  items: T[];
+  totalCount: number;
+}
+
+/**
+ * Paging of list routes.
+ * @public
+ */
+export interface PageQuery {
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * Filter of {@link PipelineEngineApi.listPipelines}.
+ * @public
+ */
+export interface PipelineListQuery extends PageQuery {
+  orgIdentifier?: string;
+  projectIdentifier?: string;
+}
+
+/**
+ * Filter of {@link PipelineEngineApi.listExecutions}.
+ * @public
+ */
+export interface ExecutionListQuery extends PageQuery {
+  orgIdentifier?: string;
+  projectIdentifier?: string;
+  pipelineIdentifier?: string;
+  /** One status or several separated by commas. */
+  status?: string;
+}
+
+/**
+ * Query of {@link PipelineEngineApi.readLogs}.
+ * @public
+ */
+export interface LogQuery {
+  /** Sequence number to read after (exclusive). */
+  after?: number;
+  limit?: number;
+  /** Only lines of this node. */
+  nodeFqn?: string;
+}
+
+/**
+ * A stored input set of a pipeline.
+ * @public
+ */
+export interface InputSetView extends PipelineRef {
+  identifier: string;
+  name: string;
+  description?: string;
+  tags: Record<string, string>;
+  /** The input set YAML (`inputSet: { pipeline: ... }`) as written. */
+  yaml: string;
+  version: number;
+  createdBy?: string;
+  updatedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * A trigger of a pipeline; its webhook token is never readable.
+ * @public
+ */
+export interface TriggerView extends PipelineRef {
+  identifier: string;
+  name: string;
+  description?: string;
+  type: 'Webhook' | 'Custom' | 'Scheduled';
+  enabled: boolean;
+  /** Input sets applied, in order, before the caller's values. */
+  inputSetRefs: string[];
+  /** The trigger YAML as written. */
+  yaml?: string;
+  hasWebhookToken: boolean;
+  version: number;
+  createdBy?: string;
+  updatedBy?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * A trigger as returned when its token was (re)generated: the clear token
+ * is shown this once.
+ * @public
+ */
+export interface TriggerWithTokenView extends TriggerView {
+  webhookToken?: string;
+}
+
+/**
+ * Options of {@link PipelineEngineApi.followLogs}.
+ * @public
+ */
+export interface FollowLogsOptions {
+  /** Sequence number to start after; 0 (the default) sends every line. */
+  after?: number;
+  /** Stops following; the call then resolves with `complete: false`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * How {@link PipelineEngineApi.followLogs} ended.
+ * @public
+ */
+export interface FollowLogsResult {
+  /** Sequence number of the last line delivered; resume after it. */
+  cursor: number;
+  /** True when the execution is over and every line was delivered. */
+  complete: boolean;
+}
+
+/**
+ * The pipeline engine's REST API as the browser uses it: the same calls as
+ * the backend's `PipelineEngineService`, authenticated as the signed-in
+ * user by the app's fetch API. Errors are `ResponseError`s of
+ * `@backstage/errors`; {@link problemsOfError} reads their problems.
+ * @public
+ */
+export interface PipelineEngineApi {
+  listPipelines(
+    query?: PipelineListQuery,
+  ): Promise<ListResponse<PipelineSummary>>;
+  getPipeline(ref: PipelineRef): Promise<PipelineDetail>;
+  validatePipeline(yaml: string): Promise<ValidationResponse>;
+  /** Starts an execution; it is queued when this resolves. */
+  execute(ref: PipelineRef, request: ExecuteRequest): Promise<ExecutionSummary>;
+  /** Checks an input set against the pipeline without running anything. */
+  dryRun(ref: PipelineRef, request: ExecuteRequest): Promise<DryRunResponse>;
+  listExecutions(
+    query?: ExecutionListQuery,
+  ): Promise<ListResponse<ExecutionSummary>>;
+  getExecution(id: string): Promise<ExecutionDetail>;
+  abortExecution(id: string): Promise<ExecutionSummary>;
+  readLogs(id: string, query?: LogQuery): Promise<LogPageView>;
+  /**
+   * Follows the log event stream, calling `onLines` with each batch of
+   * lines in order, until the execution is over or `signal` aborts.
+   * Reconnects after the last line received when the connection drops.
+   */
+  followLogs(
+    id: string,
+    options: FollowLogsOptions,
+    onLines: (lines: LogLineView[]) => void,
+  ): Promise<FollowLogsResult>;
+  listInputSets(
+    ref: PipelineRef,
+    page?: PageQuery,
+  ): Promise<ListResponse<InputSetView>>;
+  /** Saves a Harness input set (`inputSet:` YAML). */
+  createInputSet(ref: PipelineRef, yaml: string): Promise<InputSetView>;
+  listTriggers(
+    ref: PipelineRef,
+    page?: PageQuery,
+  ): Promise<ListResponse<TriggerView>>;
+  /** Replaces a trigger's YAML; 409 unless `expectedVersion` is current. */
+  updateTrigger(
+    ref: PipelineRef,
+    identifier: string,
+    yaml: string,
+    options?: { expectedVersion?: number },
+  ): Promise<TriggerView>;
+  /** Replaces the webhook token of a trigger; the new one is returned once. */
+  rotateWebhookToken(
+    ref: PipelineRef,
+    identifier: string,
+  ): Promise<TriggerWithTokenView>;
+  /** The URL that fires a trigger (`POST`, token in `X-Api-Key`). */
+  getTriggerRunUrl(ref: PipelineRef, identifier: string): Promise<string>;
+}

@@ -1,0 +1,2 @@
+export { EntityPipelinesContent } from './EntityPipelinesContent';
+export { EntityPipelinesCard } from './EntityPipelinesCard';

@@ -1,0 +1,1 @@
+export { PipelineListPage } from './PipelineListPage';

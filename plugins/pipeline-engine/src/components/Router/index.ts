@@ -1,0 +1,1 @@
+export { PipelineEngineRouter } from './Router';
