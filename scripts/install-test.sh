@@ -33,6 +33,25 @@ PATH="$app_path" BACKSTAGE_APP_NAME=idp-install-test \
   npx --yes "@backstage/create-app@$CREATE_APP_VERSION" --path "$work/app" --skip-install >"$work/create-app.log" 2>&1 \
   || { cat "$work/create-app.log"; exit 1; }
 
+# create-app fetches a yarn.lock seed from GitHub to hold its dependencies to
+# one Backstage release; offline that fails, and caret ranges then mix
+# releases (e.g. a signals backend newer than the app's backend-defaults,
+# which fails at start-up). Pinning the app's own @backstage dependencies to
+# the versions create-app wrote stands in for that seed.
+step "pinning the app's @backstage dependencies to its release (stand-in for the unreachable yarn.lock seed)"
+node -e '
+  const fs = require("fs");
+  for (const file of process.argv.slice(1)) {
+    const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
+    for (const field of ["dependencies", "devDependencies"]) {
+      for (const [name, range] of Object.entries(pkg[field] ?? {})) {
+        if (name.startsWith("@backstage/") && range.startsWith("^")) pkg[field][name] = range.slice(1);
+      }
+    }
+    fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+  }
+' "$work/app/package.json" "$work/app"/packages/*/package.json
+
 step "applying README.md's install section"
 REPO_PATH="$PATH" PATH="$app_path" IDP_REPO="$repo" npm_config_nodedir="${node_dir%/bin}" \
   node scripts/install-test/applyReadme.js README.md "$work/app"

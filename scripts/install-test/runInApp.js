@@ -31,7 +31,8 @@ async function main() {
     detached: true,
   });
   const log = [];
-  const keep = d => log.push(...String(d).split('\n'));
+  // Request log lines of the readiness polls would hide why start-up fails.
+  const keep = d => log.push(...String(d).split('\n').filter(line => line.trim() && !line.includes('incomingRequest')));
   backend.stdout.on('data', keep);
   backend.stderr.on('data', keep);
   const started = Date.now();
