@@ -9,7 +9,7 @@ import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngi
 import { scheduleExecutionRetention } from './database/executionRetention';
 import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
 import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
-import { createStepProcessTracker } from './runners';
+import { createStepProcessTracker, readRunnerSettings } from './runners';
 import { createLocalGitRouter } from './scm';
 import {
   createPipelineResourceLoader,
@@ -130,7 +130,12 @@ export const pipelineEnginePlugin = createBackendPlugin({
 
         if (engineConfig?.getOptionalBoolean('worker.enabled') ?? true) {
           worker.start();
-          deps.lifecycle.addShutdownHook(() => worker.stop());
+          deps.lifecycle.addShutdownHook(async () => {
+            await worker.stop();
+            // Step processes get SIGTERM, then SIGKILL after the grace period:
+            // wait for them, so a clean shutdown leaves nothing to clean up.
+            await processTracker.whenIdle?.(readRunnerSettings(config).killGraceMs + 2000);
+          });
         }
       },
     });

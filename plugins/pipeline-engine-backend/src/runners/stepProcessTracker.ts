@@ -22,6 +22,12 @@ export interface StepProcessTracker {
     name: string;
     command: string;
   }): Promise<ForgetStepProcess>;
+  /**
+   * Resolves once every recorded process has ended and been forgotten, or
+   * after `timeoutMs`: a shutdown waits for its steps' processes to die
+   * rather than leaving their rows for the next start to clean up.
+   */
+  whenIdle?(timeoutMs: number): Promise<void>;
 }
 
 /** A tracker that writes to the `step_processes` table under `instanceId`. */
@@ -32,6 +38,15 @@ export function createStepProcessTracker(options: {
 }): StepProcessTracker {
   const { store, instanceId, logger } = options;
   const bootId = readBootId();
+  const live = new Set<string>();
+  let onIdle: Array<() => void> = [];
+  const forgotten = (id: string) => {
+    live.delete(id);
+    if (live.size > 0) return;
+    const waiting = onIdle;
+    onIdle = [];
+    waiting.forEach(wake => wake());
+  };
   const record = async (fields: {
     pgid?: number;
     startTime?: string;
@@ -51,6 +66,7 @@ export function createStepProcessTracker(options: {
       );
       return async () => {};
     }
+    live.add(id);
     return async () => {
       try {
         await store.remove(id);
@@ -59,10 +75,22 @@ export function createStepProcessTracker(options: {
         logger.warn(
           `could not forget ended step process ${id}: ${stringifyError(error)}`,
         );
+      } finally {
+        forgotten(id);
       }
     };
   };
   return {
+    whenIdle: timeoutMs =>
+      live.size === 0
+        ? Promise.resolve()
+        : new Promise<void>(resolve => {
+            const timer = setTimeout(resolve, timeoutMs);
+            onIdle.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
     processGroupStarted: group =>
       record({ pgid: group.pgid, startTime: group.startTime }),
     containerStarting: container =>
