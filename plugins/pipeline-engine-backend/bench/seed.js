@@ -19,13 +19,14 @@
 
 require('@backstage/cli/config/nodeTransform.cjs');
 
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
+// The example cookiecutter template, published public as the main job does.
+const { publishCookiecutterTemplates } = require('../../../scripts/demo/cookiecutterTemplates');
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv.find(a => /^\d+$/.test(a)) ?? 5);
@@ -39,31 +40,9 @@ const SEED = path.join(
   ROOT,
   'examples/pipelines/self-service-flow.pipeline.yaml',
 );
-const COOKIECUTTER = path.join(ROOT, 'examples/cookiecutter/service');
 const TOKEN = 'bench-seed-token-0123456789abcdef';
 const API = '/api/pipeline-engine';
 
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'b',
-  GIT_AUTHOR_EMAIL: 'b@b',
-  GIT_COMMITTER_NAME: 'b',
-  GIT_COMMITTER_EMAIL: 'b@b',
-};
-const git = (args, cwd) => execFileSync('git', args, { cwd, env: gitEnv });
-
-function publishTemplate(gitRoot) {
-  const bare = path.join(gitRoot, 'templates/service.git');
-  fs.mkdirSync(bare, { recursive: true });
-  git(['init', '--bare', '-q', '-b', 'main', bare]);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-seed-template-'));
-  fs.cpSync(COOKIECUTTER, work, { recursive: true });
-  git(['init', '-q', '-b', 'main'], work);
-  git(['add', '-A'], work);
-  git(['commit', '-q', '-m', 'template'], work);
-  git(['push', '-q', bare, 'main'], work);
-  fs.rmSync(work, { recursive: true, force: true });
-}
 
 function startSlackStub() {
   const server = http.createServer((req, res) => {
@@ -102,7 +81,7 @@ const median = xs => {
 async function main() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-seed-'));
   const gitRoot = path.join(workDir, 'git');
-  publishTemplate(gitRoot);
+  publishCookiecutterTemplates(gitRoot);
   const slack = await startSlackStub();
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
@@ -119,7 +98,6 @@ async function main() {
       baseUrl,
       listen: { host: '127.0.0.1', port },
       database: { client: 'better-sqlite3', connection: ':memory:' },
-      reading: { allow: [{ host: `localhost:${port}` }] },
       logger: { level: 'warn' },
       auth: {
         externalAccess: [
@@ -156,6 +134,10 @@ async function main() {
       .default,
   );
   backend.add(require('../src').default);
+  // The catalog reads catalog-info.yaml of the private repository it created.
+  backend.add(
+    require('@idp-pipelines/plugin-pipeline-engine-git-host-reader').default,
+  );
   await backend.start();
 
   const call = async (method, url, body) => {
