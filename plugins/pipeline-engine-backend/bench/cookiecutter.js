@@ -14,11 +14,23 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { createBuiltinEngine } = require('../src/steps/cookiecutter/builtin/builtinEngine');
+const {
+  createBuiltinEngine,
+} = require('../src/steps/cookiecutter/builtin/builtinEngine');
 const { buildContext } = require('../src/steps/cookiecutter/builtin/context');
-const { writeLargeTemplate } = require('../src/steps/cookiecutter/__testUtils__/largeTemplate');
+const {
+  writeLargeTemplate,
+} = require('../src/steps/cookiecutter/__testUtils__/largeTemplate');
 
-const TEMPLATES = path.join(__dirname, '..', 'src', 'steps', 'cookiecutter', '__fixtures__', 'templates');
+const TEMPLATES = path.join(
+  __dirname,
+  '..',
+  'src',
+  'steps',
+  'cookiecutter',
+  '__fixtures__',
+  'templates',
+);
 const RUNS = Number(process.argv[2] ?? 9);
 
 function findCookiecutter() {
@@ -45,7 +57,8 @@ function snapshot(root) {
         out[rel] = `dir ${(st.mode & 0o7777).toString(8)}`;
         walk(abs);
       } else {
-        out[rel] = `file ${(st.mode & 0o7777).toString(8)} ${fs.readFileSync(abs).toString('base64')}`;
+        out[rel] =
+          `file ${(st.mode & 0o7777).toString(8)} ${fs.readFileSync(abs).toString('base64')}`;
       }
     }
   };
@@ -66,7 +79,12 @@ async function timeBuiltin(templateDir) {
   for (let i = 0; i < RUNS + 1; i++) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-builtin-'));
     const start = process.hrtime.bigint();
-    await engine.render({ templateDir, outputDir: out, variables: {}, overwriteIfExists: false });
+    await engine.render({
+      templateDir,
+      outputDir: out,
+      variables: {},
+      overwriteIfExists: false,
+    });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (i > 0) times.push(ms); // the first run warms up the JIT and module caches
     tree = snapshot(out);
@@ -81,21 +99,41 @@ async function timeBuiltin(templateDir) {
  */
 async function privateVariables(templateDir) {
   const ctx = await buildContext(templateDir, {}, templateDir);
-  return ctx.cookiecutter.entries()
-    .filter(([k, v]) => typeof k === 'string' && k.startsWith('__') && typeof v === 'string')
+  return ctx.cookiecutter
+    .entries()
+    .filter(
+      ([k, v]) =>
+        typeof k === 'string' && k.startsWith('__') && typeof v === 'string',
+    )
     .map(([k, v]) => `${k}=${v}`);
 }
 
 function timeCli(cli, templateDir, extra) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-home-'));
   const config = path.join(home, 'config.yaml');
-  fs.writeFileSync(config, `cookiecutters_dir: ${JSON.stringify(path.join(home, 'cc'))}\nreplay_dir: ${JSON.stringify(path.join(home, 'replay'))}\n`);
+  fs.writeFileSync(
+    config,
+    `cookiecutters_dir: ${JSON.stringify(path.join(home, 'cc'))}\nreplay_dir: ${JSON.stringify(path.join(home, 'replay'))}\n`,
+  );
   const times = [];
   let tree;
   for (let i = 0; i < RUNS; i++) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
     const start = process.hrtime.bigint();
-    execFileSync(cli, ['--no-input', '--config-file', config, '-o', out, '--', templateDir, ...extra], { cwd: home, stdio: 'ignore' });
+    execFileSync(
+      cli,
+      [
+        '--no-input',
+        '--config-file',
+        config,
+        '-o',
+        out,
+        '--',
+        templateDir,
+        ...extra,
+      ],
+      { cwd: home, stdio: 'ignore' },
+    );
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
     tree = snapshot(out);
     fs.rmSync(out, { recursive: true, force: true });
@@ -111,11 +149,19 @@ async function main() {
   const largeFiles = await writeLargeTemplate(largeDir);
   const largeName = `large-django (${largeFiles} files, generated)`;
   const templates = [
-    ...fs.readdirSync(TEMPLATES).sort().map(name => [name, path.join(TEMPLATES, name)]),
+    ...fs
+      .readdirSync(TEMPLATES)
+      .sort()
+      .map(name => [name, path.join(TEMPLATES, name)]),
     [largeName, largeDir],
   ].filter(([name]) => !only || name.startsWith(only));
-  console.log(`cookiecutter engines on ${templates.length} templates, median of ${RUNS} runs (default variables)`);
-  if (!cli) console.log('cookiecutter is not on PATH (apt-get install -y cookiecutter): builtin figures only');
+  console.log(
+    `cookiecutter engines on ${templates.length} templates, median of ${RUNS} runs (default variables)`,
+  );
+  if (!cli)
+    console.log(
+      'cookiecutter is not on PATH (apt-get install -y cookiecutter): builtin figures only',
+    );
   const rows = [];
   for (const [name, dir] of templates) {
     const b = await timeBuiltin(dir);
@@ -132,12 +178,23 @@ async function main() {
   fs.rmSync(largeDir, { recursive: true, force: true });
   console.table(rows.map(({ _ratio, ...r }) => r));
   const large = rows.find(r => r.template === largeName);
-  if (large) console.log(`large template: builtin ${large['builtin ms']} ms, cli ${large['cli ms']} ms, ratio ${large.ratio}`);
+  if (large)
+    console.log(
+      `large template: builtin ${large['builtin ms']} ms, cli ${large['cli ms']} ms, ratio ${large.ratio}`,
+    );
   const ratios = rows.map(r => r._ratio).filter(r => r !== undefined);
   if (ratios.length) {
-    console.log(`median ratio ${median(ratios).toFixed(0)}x, minimum ${Math.min(...ratios).toFixed(0)}x (target: builtin at least 10x faster with identical output)`);
-    const different = rows.filter(r => r.identical === 'NO').map(r => r.template);
-    console.log(different.length ? `outputs differ for: ${different.join(', ')}` : 'all outputs identical');
+    console.log(
+      `median ratio ${median(ratios).toFixed(0)}x, minimum ${Math.min(...ratios).toFixed(0)}x (target: builtin at least 10x faster with identical output)`,
+    );
+    const different = rows
+      .filter(r => r.identical === 'NO')
+      .map(r => r.template);
+    console.log(
+      different.length
+        ? `outputs differ for: ${different.join(', ')}`
+        : 'all outputs identical',
+    );
   }
 }
 

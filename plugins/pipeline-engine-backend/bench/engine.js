@@ -70,7 +70,9 @@ for (const a of argv) {
   if (
     !/^--(quick|sqlite-only|pg-only|help)$/.test(a) &&
     !/^--poll-ms=\d+$/.test(a) &&
-    !/^--only=(sqlite|postgres|scale|admission|recovery)(,(sqlite|postgres|scale|admission|recovery))*$/.test(a)
+    !/^--only=(sqlite|postgres|scale|admission|recovery)(,(sqlite|postgres|scale|admission|recovery))*$/.test(
+      a,
+    )
   ) {
     console.error(
       `unknown argument ${a}; use --quick, --sqlite-only, --pg-only, --poll-ms=N`,
@@ -93,7 +95,8 @@ const QUICK = flag('--quick');
 const ONLY = optionValue('--only', '');
 const only = ONLY ? new Set(ONLY.split(',')) : undefined;
 const RUN_SQLITE = !flag('--pg-only') && (!only || only.has('sqlite'));
-const RUN_PG_BACKEND = !flag('--sqlite-only') && (!only || only.has('postgres'));
+const RUN_PG_BACKEND =
+  !flag('--sqlite-only') && (!only || only.has('postgres'));
 const RUN_SCALE = !flag('--sqlite-only') && (!only || only.has('scale'));
 const RUN_PG = RUN_PG_BACKEND || RUN_SCALE;
 const RUN_ADMISSION = !flag('--pg-only') && (!only || only.has('admission'));
@@ -1256,7 +1259,9 @@ function summary(all) {
     ]);
     const rssOf = x => {
       if (!x) return 'skipped';
-      return x.error ? 'ERROR' : `${fmt(x.peakMb, 0)} (+${fmt(x.peakMb - x.baselineMb, 0)})`;
+      return x.error
+        ? 'ERROR'
+        : `${fmt(x.peakMb, 0)} (+${fmt(x.peakMb - x.baselineMb, 0)})`;
     };
     rows.push([
       `(c) peak RSS, MB (+ over before)`,
@@ -1299,7 +1304,9 @@ function summary(all) {
     rows.push([
       `(e) ${ADMISSION_COUNT} concurrent executes, request p99 ms`,
       'sqlite',
-      admission.error ? 'ERROR' : `${fmt(admission.p99, 0)} (p50 ${fmt(admission.p50, 0)})`,
+      admission.error
+        ? 'ERROR'
+        : `${fmt(admission.p99, 0)} (p50 ${fmt(admission.p50, 0)})`,
       '',
       '',
       '≤ 1000 ms',
@@ -1308,11 +1315,17 @@ function summary(all) {
     rows.push([
       `(e) peak backend RSS, MB`,
       'sqlite',
-      admission.error || admission.peakMb === undefined ? 'ERROR' : fmt(admission.peakMb, 0),
+      admission.error || admission.peakMb === undefined
+        ? 'ERROR'
+        : fmt(admission.peakMb, 0),
       '',
       '',
       '≤ 600 MB',
-      yesNo(admission.error || admission.peakMb === undefined ? undefined : admission.peakMb <= 600),
+      yesNo(
+        admission.error || admission.peakMb === undefined
+          ? undefined
+          : admission.peakMb <= 600,
+      ),
     ]);
   }
   const recovery = all.recovery;
@@ -1320,11 +1333,17 @@ function summary(all) {
     rows.push([
       `(f) kill -9 → all ${RECOVERY_COUNT} moved on, ms after up`,
       'sqlite',
-      recovery.error ? 'ERROR' : `${fmt(recovery.movedMs, 0)} (boot ${fmt(recovery.bootMs, 0)})`,
+      recovery.error
+        ? 'ERROR'
+        : `${fmt(recovery.movedMs, 0)} (boot ${fmt(recovery.bootMs, 0)})`,
       '',
       '',
       '≤ 2000 ms, no orphans',
-      yesNo(recovery.error ? undefined : recovery.movedMs <= 2000 && recovery.leftover === 0),
+      yesNo(
+        recovery.error
+          ? undefined
+          : recovery.movedMs <= 2000 && recovery.leftover === 0,
+      ),
     ]);
   }
   const header = [
@@ -1438,7 +1457,11 @@ async function main() {
           `worker.concurrency ${ENGINE_CONCURRENCY}, pollIntervalMs ${ENGINE_POLL_MS}`,
       );
       await phase('admission', () =>
-        benchAdmission({ count: ADMISSION_COUNT, concurrency: ENGINE_CONCURRENCY, pollMs: ENGINE_POLL_MS }),
+        benchAdmission({
+          count: ADMISSION_COUNT,
+          concurrency: ENGINE_CONCURRENCY,
+          pollMs: ENGINE_POLL_MS,
+        }),
       );
     }
     if (RUN_RECOVERY) {

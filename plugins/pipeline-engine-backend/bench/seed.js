@@ -27,8 +27,10 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 // The example cookiecutter template, published public as the main job does
 // (scripts/ is the repository's tooling, not a package).
-// eslint-disable-next-line @backstage/no-relative-monorepo-imports
-const { publishCookiecutterTemplates } = require('../../../scripts/demo/cookiecutterTemplates');
+const {
+  publishCookiecutterTemplates,
+  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
+} = require('../../../scripts/demo/cookiecutterTemplates');
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv.find(a => /^\d+$/.test(a)) ?? 5);
@@ -44,7 +46,6 @@ const SEED = path.join(
 );
 const TOKEN = 'bench-seed-token-0123456789abcdef';
 const API = '/api/pipeline-engine';
-
 
 function startSlackStub() {
   const server = http.createServer((req, res) => {

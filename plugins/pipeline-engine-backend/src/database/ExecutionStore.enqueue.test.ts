@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '@backstage/errors';
-import { createTestDatabases, initStores, newExecution } from './__testUtils__/testDatabases';
+import {
+  createTestDatabases,
+  initStores,
+  newExecution,
+} from './__testUtils__/testDatabases';
 
 const databases = createTestDatabases();
 
@@ -16,11 +20,15 @@ describe('ExecutionStore.enqueue under a burst', () => {
       knex.on('query', onQuery);
       const other = { pipelineIdentifier: 'other_pipeline' };
       const executions = await Promise.all(
-        Array.from({ length: 60 }, (_, i) => stores.executions.enqueue(newExecution(i % 3 === 0 ? other : {}))),
+        Array.from({ length: 60 }, (_, i) =>
+          stores.executions.enqueue(newExecution(i % 3 === 0 ? other : {})),
+        ),
       );
       // One write for the whole burst (at most a second one for stragglers), not 60.
       knex.off('query', onQuery);
-      const inserts = statements.filter(sql => /^insert into .executions./i.test(sql));
+      const inserts = statements.filter(sql =>
+        /^insert into .executions./i.test(sql),
+      );
       expect(inserts.length).toBeGreaterThan(0);
       expect(inserts.length).toBeLessThanOrEqual(2);
       const numbers = (pipeline: string) =>
@@ -28,13 +36,22 @@ describe('ExecutionStore.enqueue under a burst', () => {
           .filter(e => e.pipelineIdentifier === pipeline)
           .map(e => e.sequenceId)
           .sort((a, b) => a - b);
-      expect(numbers('other_pipeline')).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-      expect(numbers('create_service')).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(numbers('other_pipeline')).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+      expect(numbers('create_service')).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
       for (const execution of executions) {
-        expect(await stores.executions.get(execution.id)).toMatchObject({ status: 'Queued', sequenceId: execution.sequenceId });
+        expect(await stores.executions.get(execution.id)).toMatchObject({
+          status: 'Queued',
+          sequenceId: execution.sequenceId,
+        });
       }
       // Later enqueues continue the numbering.
-      await expect(stores.executions.enqueue(newExecution(other))).resolves.toMatchObject({ sequenceId: 21 });
+      await expect(
+        stores.executions.enqueue(newExecution(other)),
+      ).resolves.toMatchObject({ sequenceId: 21 });
     },
   );
 
@@ -48,9 +65,18 @@ describe('ExecutionStore.enqueue under a burst', () => {
         stores.executions.enqueue(newExecution({ id: taken.id })),
         stores.executions.enqueue(newExecution()),
       ]);
-      expect(results.map(r => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
-      const stored = await stores.executions.list({ orgIdentifier: 'default', projectIdentifier: 'platform' });
+      expect(results.map(r => r.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(
+        ConflictError,
+      );
+      const stored = await stores.executions.list({
+        orgIdentifier: 'default',
+        projectIdentifier: 'platform',
+      });
       expect(stored.totalCount).toBe(3);
     },
   );

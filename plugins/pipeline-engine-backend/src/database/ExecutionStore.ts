@@ -1,8 +1,15 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { writeExecutionBatch, type ExecutionWriteBatch } from './executionBatch';
-import { EnqueueBatcher, insertExecutions, type NewExecutionRow } from './enqueueBatch';
+import {
+  writeExecutionBatch,
+  type ExecutionWriteBatch,
+} from './executionBatch';
+import {
+  EnqueueBatcher,
+  insertExecutions,
+  type NewExecutionRow,
+} from './enqueueBatch';
 import { randomUUID } from 'node:crypto';
 import { dbNow, dbNowPlus } from './dbClock';
 import { assertIdempotencyKey } from './idempotencyKey';
@@ -49,11 +56,7 @@ import {
   scopeWhere,
   TriggeredBy,
 } from './types';
-import {
-  assertIdentifier,
-  assertText,
-  isUuid,
-} from './validation';
+import { assertIdentifier, assertText, isUuid } from './validation';
 
 /** Input of {@link ExecutionStore.enqueue}. */
 export interface NewExecution extends PipelineKey {
@@ -157,7 +160,9 @@ export class ExecutionStore {
         pipeline_yaml: input.pipelineYaml,
         status: 'Queued',
         inputs: toJsonColumn(input.inputs ?? {}) as string,
-        triggered_by: toJsonColumn(triggeredByJson(input.triggeredBy)) as string,
+        triggered_by: toJsonColumn(
+          triggeredByJson(input.triggeredBy),
+        ) as string,
         trigger_type: input.triggerType,
         trigger_identifier: input.triggerIdentifier ?? null,
         trigger_payload: payload,
@@ -168,7 +173,9 @@ export class ExecutionStore {
         rerun_of: input.rerun?.of ?? null,
         rerun_from_stage: input.rerun?.fromStage ?? null,
         idempotency_key: input.idempotencyKey ?? null,
-        idempotency_caller: input.idempotencyKey ? input.triggeredBy.identity : null,
+        idempotency_caller: input.idempotencyKey
+          ? input.triggeredBy.identity
+          : null,
       };
       const rerun = input.rerun;
       const row = rerun
@@ -245,7 +252,9 @@ export class ExecutionStore {
   /** Lists executions of a project (or one pipeline), newest first. */
   async list(options: ExecutionListOptions): Promise<Page<Execution>> {
     const { limit, offset } = resolvePage(options);
-    const query = this.db<ExecutionRow>('executions').where(scopeWhere(options));
+    const query = this.db<ExecutionRow>('executions').where(
+      scopeWhere(options),
+    );
     if (options.pipelineIdentifier !== undefined) {
       query.andWhere('pipeline_identifier', options.pipelineIdentifier);
     }
@@ -298,7 +307,10 @@ export class ExecutionStore {
     const rows = await claimQueued(this.db, ownerId, leaseMs, limit);
     return rows
       .map(toExecution)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+      .sort(
+        (a, b) =>
+          a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+      );
   }
 
   /**
@@ -516,7 +528,13 @@ export class ExecutionStore {
     batch: ExecutionWriteBatch,
   ): Promise<{ lastLogSeq?: number }> {
     this.assertExecutionId(executionId);
-    return writeExecutionBatch(this.db, executionId, ownerId, batch, this.cipher);
+    return writeExecutionBatch(
+      this.db,
+      executionId,
+      ownerId,
+      batch,
+      this.cipher,
+    );
   }
 
   async getNode(executionId: string, fqn: string): Promise<NodeExecution> {
@@ -610,10 +628,14 @@ function assertNewExecution(input: NewExecution): void {
   }
   if (input.rerun !== undefined) {
     if (!isUuid(input.rerun.of)) {
-      throw new InputError(`Re-run of '${input.rerun.of}': not an execution id`);
+      throw new InputError(
+        `Re-run of '${input.rerun.of}': not an execution id`,
+      );
     }
     assertIdentifier(input.rerun.fromStage, 'rerun fromStage');
-    input.rerun.reusedStages.forEach(id => assertIdentifier(id, 'reused stage'));
+    input.rerun.reusedStages.forEach(id =>
+      assertIdentifier(id, 'reused stage'),
+    );
   }
   if (input.idempotencyKey !== undefined) {
     assertIdempotencyKey(input.idempotencyKey);

@@ -53,7 +53,10 @@ async function claimSome(
   if (isPostgres(db)) {
     // ARRAY(...) makes PostgreSQL pick (and lock) once, before updating; as
     // an IN (...) semi-join the locking subquery could be rescanned.
-    update.whereRaw('?? = ANY(ARRAY(?))', ['id', picks.forUpdate().skipLocked()]);
+    update.whereRaw('?? = ANY(ARRAY(?))', [
+      'id',
+      picks.forUpdate().skipLocked(),
+    ]);
   } else {
     update.whereIn('id', picks);
   }
@@ -126,7 +129,11 @@ export function expireLeasesOfOwners(
 ): Promise<number> {
   const query = db('executions')
     .whereIn('status', LEASED)
-    .whereRaw('substr(??, 1, ?) = ?', ['lease_owner', ownerPrefix.length, ownerPrefix]);
+    .whereRaw('substr(??, 1, ?) = ?', [
+      'lease_owner',
+      ownerPrefix.length,
+      ownerPrefix,
+    ]);
   if (keepOwnerId !== undefined) query.whereNot('lease_owner', keepOwnerId);
   return query.update({ lease_expires_at: dbNow(db), updated_at: dbNow(db) });
 }

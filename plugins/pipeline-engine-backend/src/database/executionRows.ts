@@ -93,7 +93,10 @@ export function toExecution(row: ExecutionRow): Execution {
     ) as unknown as TriggeredBy,
     triggerType: row.trigger_type,
     triggerIdentifier: row.trigger_identifier ?? undefined,
-    triggerPayload: fromJsonColumn<JsonObject>(row.trigger_payload, 'executions.trigger_payload'),
+    triggerPayload: fromJsonColumn<JsonObject>(
+      row.trigger_payload,
+      'executions.trigger_payload',
+    ),
     createdAt: toIsoTimestamp(row.created_at),
     updatedAt: toIsoTimestamp(row.updated_at),
     startedAt: toOptionalIsoTimestamp(row.started_at),

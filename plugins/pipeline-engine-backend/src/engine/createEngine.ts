@@ -48,7 +48,9 @@ export interface PipelineEngine {
 }
 
 /** Wires stores, handlers, expressions, worker and service together. */
-export function createPipelineEngine(s: PipelineEngineSettings): PipelineEngine {
+export function createPipelineEngine(
+  s: PipelineEngineSettings,
+): PipelineEngine {
   const registry = s.handlers.extend(createDefaultStepSpecRegistry());
   const logBus = new EventEmitter();
   logBus.setMaxListeners(0);
@@ -63,7 +65,11 @@ export function createPipelineEngine(s: PipelineEngineSettings): PipelineEngine 
     instanceId: s.worker.instanceId,
     beforeFirstClaim: s.worker.instanceId
       ? async () => {
-          await killLeftoverStepProcesses({ store: s.stores.stepProcesses, instanceId: s.worker.instanceId!, logger: s.logger });
+          await killLeftoverStepProcesses({
+            store: s.stores.stepProcesses,
+            instanceId: s.worker.instanceId!,
+            logger: s.logger,
+          });
         }
       : undefined,
     run: createExecutionHandler({

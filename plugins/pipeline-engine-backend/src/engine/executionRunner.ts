@@ -17,13 +17,28 @@ import {
   type StepNode,
   type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { StepContext, StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
-import type { Execution, ExecutionStatus, JsonObject, NodeStatus, NodeType } from '../database';
+import type {
+  StepContext,
+  StepLogger,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import type {
+  Execution,
+  ExecutionStatus,
+  JsonObject,
+  NodeStatus,
+  NodeType,
+} from '../database';
 import { StatusSoFar, statusOfOutcome, type Outcome } from './conditions';
 import { runWithConcurrency } from './concurrency';
 import { classifyError, selectFailureAction } from './failureStrategies';
 import { expandStrategy, type Iteration } from './loops';
-import type { ExecutionPlan, PlanElement, PlanGroup, PlanStage, PlanStep } from './plan';
+import type {
+  ExecutionPlan,
+  PlanElement,
+  PlanGroup,
+  PlanStage,
+  PlanStep,
+} from './plan';
 import type { LogSink } from './runtime/logSink';
 import type { NodeRecorder } from './runtime/nodeRecorder';
 import { outputsPatch, setAtFqn } from './runtime/snapshot';
@@ -141,7 +156,10 @@ export class ExecutionRunner {
         startTs: Date.parse(e.startedAt ?? e.createdAt),
         orgIdentifier: e.orgIdentifier,
         projectIdentifier: e.projectIdentifier,
-        triggeredBy: { name: e.triggeredBy.name ?? e.triggeredBy.identity, email: e.triggeredBy.email },
+        triggeredBy: {
+          name: e.triggeredBy.name ?? e.triggeredBy.identity,
+          email: e.triggeredBy.email,
+        },
         triggerType: e.triggerType,
         variables: {},
         stages: {},
@@ -149,9 +167,16 @@ export class ExecutionRunner {
       accountIdentifier: o.accountIdentifier,
       ...(e.triggerType !== 'MANUAL' ? { trigger: triggerRoot(e) } : {}),
       secrets: withScopes(o.secrets),
-      secretVariables: { pipeline: secretNames(o.plan.pipeline.variables), stages: {} },
+      secretVariables: {
+        pipeline: secretNames(o.plan.pipeline.variables),
+        stages: {},
+      },
     };
-    o.signal.addEventListener('abort', () => this.stop(String(o.signal.reason ?? 'aborted')), { once: true });
+    o.signal.addEventListener(
+      'abort',
+      () => this.stop(String(o.signal.reason ?? 'aborted')),
+      { once: true },
+    );
     // Configured secrets are masked from the start: scripts may print them
     // through paths no expression shows.
     for (const value of Object.values(o.secrets)) o.masker.add(value);
@@ -162,13 +187,18 @@ export class ExecutionRunner {
     const workspace = join(this.o.workspaceRoot, this.o.execution.id);
     try {
       this.restoreFinishedNodes();
-      this.snapshot.pipeline.variables = this.renderVariables(this.o.plan.pipeline.variables, {});
+      this.snapshot.pipeline.variables = this.renderVariables(
+        this.o.plan.pipeline.variables,
+        {},
+      );
       const stagesSoFar = new StatusSoFar();
       for (const entry of this.o.plan.stages) {
         if (this.abort.signal.aborted) break;
         const stages = entry.kind === 'parallel' ? entry.stages : [entry];
         const before = stagesSoFar.copy();
-        const results = await Promise.all(stages.map(s => this.runStageWithStrategy(s, before, workspace)));
+        const results = await Promise.all(
+          stages.map(s => this.runStageWithStrategy(s, before, workspace)),
+        );
         for (const outcome of results) stagesSoFar.note(outcome);
       }
       let status: ExecutionStatus;
@@ -177,11 +207,17 @@ export class ExecutionRunner {
       return {
         status,
         ...(status === 'Aborted' ? { errorMessage: this.abortReason } : {}),
-        ...((status === 'Failed' || status === 'Expired') && this.firstError ? { errorMessage: this.firstError } : {}),
+        ...((status === 'Failed' || status === 'Expired') && this.firstError
+          ? { errorMessage: this.firstError }
+          : {}),
         outputs: this.outputs,
       };
     } catch (error) {
-      const message = this.o.masker.mask(error instanceof InterruptedError ? error.message : `execution failed: ${errorMessage(error)}`);
+      const message = this.o.masker.mask(
+        error instanceof InterruptedError
+          ? error.message
+          : `execution failed: ${errorMessage(error)}`,
+      );
       await this.o.recorder.failOpen(message);
       return { status: 'Failed', errorMessage: message, outputs: this.outputs };
     } finally {
@@ -191,7 +227,10 @@ export class ExecutionRunner {
 
   /** Removes the stage workspaces; called once the execution's end is stored. */
   async cleanup(): Promise<void> {
-    await rm(join(this.o.workspaceRoot, this.o.execution.id), { recursive: true, force: true });
+    await rm(join(this.o.workspaceRoot, this.o.execution.id), {
+      recursive: true,
+      force: true,
+    });
   }
 
   /** Stops everything still running; the execution ends Aborted. */
@@ -202,12 +241,33 @@ export class ExecutionRunner {
 
   // ---- stages -------------------------------------------------------------
 
-  private async runStageWithStrategy(stage: PlanStage, stagesSoFar: StatusSoFar, root: string): Promise<Outcome> {
+  private async runStageWithStrategy(
+    stage: PlanStage,
+    stagesSoFar: StatusSoFar,
+    root: string,
+  ): Promise<Outcome> {
     const { identifier: id, name } = stage.node;
     const fqn = `pipeline.stages.${id}`;
-    if (!stage.node.strategy) return this.runStage(stage, id, name, stagesSoFar, root, {});
-    return this.runLooped(fqn, 'pipeline', stage.node, stage.node.strategy, {}, { stageId: undefined }, (it, loop) =>
-      this.runStage(stage, `${id}_${it.suffix}`, it.name ?? `${name}_${it.suffix}`, stagesSoFar, root, loop, fqn));
+    if (!stage.node.strategy)
+      return this.runStage(stage, id, name, stagesSoFar, root, {});
+    return this.runLooped(
+      fqn,
+      'pipeline',
+      stage.node,
+      stage.node.strategy,
+      {},
+      { stageId: undefined },
+      (it, loop) =>
+        this.runStage(
+          stage,
+          `${id}_${it.suffix}`,
+          it.name ?? `${name}_${it.suffix}`,
+          stagesSoFar,
+          root,
+          loop,
+          fqn,
+        ),
+    );
   }
 
   private async runStage(
@@ -223,12 +283,30 @@ export class ExecutionRunner {
     const fqn = `pipeline.stages.${id}`;
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuseStage(node, id, name, loop, done.status);
-    const base = { fqn, parentFqn, nodeType: 'stage' as NodeType, identifier: id, name };
-    setAtFqn(this.snapshot, fqn, { name, identifier: id, type: node.type, status: 'Running', variables: {} });
+    const base = {
+      fqn,
+      parentFqn,
+      nodeType: 'stage' as NodeType,
+      identifier: id,
+      name,
+    };
+    setAtFqn(this.snapshot, fqn, {
+      name,
+      identifier: id,
+      type: node.type,
+      status: 'Running',
+      variables: {},
+    });
     this.snapshot.secretVariables!.stages![id] = secretNames(node.variables);
     const scope: ExpressionScope = { stageId: id, ...loop };
-    if (!stagesSoFar.allows(node.when?.pipelineStatus) || !this.conditionHolds(node.when?.condition, scope, fqn)) {
-      return this.skip(base, `skipped: when ${describeWhen(node.when?.pipelineStatus, node.when?.condition)} did not hold`);
+    if (
+      !stagesSoFar.allows(node.when?.pipelineStatus) ||
+      !this.conditionHolds(node.when?.condition, scope, fqn)
+    ) {
+      return this.skip(
+        base,
+        `skipped: when ${describeWhen(node.when?.pipelineStatus, node.when?.condition)} did not hold`,
+      );
     }
     await this.o.recorder.start({ ...base, status: 'Running' });
     const workspace = join(root, id);
@@ -256,7 +334,10 @@ export class ExecutionRunner {
         stage: state,
         childPrefix: `${fqn}.spec.execution.steps`,
         parentFqn: fqn,
-        failureChain: [node.failureStrategies, this.o.plan.pipeline.failureStrategies],
+        failureChain: [
+          node.failureStrategies,
+          this.o.plan.pipeline.failureStrategies,
+        ],
         groupPath: [],
         section: steps,
         loop,
@@ -265,10 +346,18 @@ export class ExecutionRunner {
       if (steps.broken && state.rollback) {
         rollback = new StatusSoFar();
         if (plan.rollbackSteps.length) {
-          this.o.logs.lines(fqn, 'info', `running rollback steps of stage ${id}`);
+          this.o.logs.lines(
+            fqn,
+            'info',
+            `running rollback steps of stage ${id}`,
+          );
           // Judged within the rollback section: rollback steps without
           // `when` run, though the stage's execution steps failed.
-          await this.runElements(plan.rollbackSteps, { ...stageScope, childPrefix: `${fqn}.spec.execution.rollbackSteps`, section: rollback });
+          await this.runElements(plan.rollbackSteps, {
+            ...stageScope,
+            childPrefix: `${fqn}.spec.execution.rollbackSteps`,
+            section: rollback,
+          });
         }
       }
     } catch (error) {
@@ -278,7 +367,10 @@ export class ExecutionRunner {
       this.o.logs.lines(fqn, 'stderr', stringifyError(error));
     }
     // A rollback that itself failed leaves the stage failed.
-    let outcome: Outcome = rollback && !rollback.broken && steps.broken ? 'RolledBack' : steps.outcome();
+    let outcome: Outcome =
+      rollback && !rollback.broken && steps.broken
+        ? 'RolledBack'
+        : steps.outcome();
     if (this.abort.signal.aborted) outcome = 'Aborted';
     const status = statusOfOutcome(outcome);
     await this.o.recorder.update(fqn, { status });
@@ -288,25 +380,46 @@ export class ExecutionRunner {
 
   // ---- elements -----------------------------------------------------------
 
-  private async runElements(elements: PlanElement[], scope: Scope): Promise<void> {
+  private async runElements(
+    elements: PlanElement[],
+    scope: Scope,
+  ): Promise<void> {
     for (const element of elements) {
       if (this.abort.signal.aborted) return;
       if (element.kind === 'parallel') {
-        await Promise.all(element.children.map(child => this.runElement(child, scope)));
+        await Promise.all(
+          element.children.map(child => this.runElement(child, scope)),
+        );
       } else {
         await this.runElement(element, scope);
       }
     }
   }
 
-  private async runElement(element: PlanStep | PlanGroup, scope: Scope): Promise<void> {
+  private async runElement(
+    element: PlanStep | PlanGroup,
+    scope: Scope,
+  ): Promise<void> {
     const node = element.node;
     const fqn = `${scope.childPrefix}.${node.identifier}`;
     let outcome: Outcome;
     if (node.strategy) {
       const exprScope = this.exprScope(scope);
-      outcome = await this.runLooped(fqn, scope.parentFqn, node, node.strategy, scope.loop, exprScope, (it, loop) =>
-        this.runOnce(element, `${node.identifier}_${it.suffix}`, it.name ?? `${node.name}_${it.suffix}`, { ...scope, parentFqn: fqn, loop }));
+      outcome = await this.runLooped(
+        fqn,
+        scope.parentFqn,
+        node,
+        node.strategy,
+        scope.loop,
+        exprScope,
+        (it, loop) =>
+          this.runOnce(
+            element,
+            `${node.identifier}_${it.suffix}`,
+            it.name ?? `${node.name}_${it.suffix}`,
+            { ...scope, parentFqn: fqn, loop },
+          ),
+      );
     } else {
       outcome = await this.runOnce(element, node.identifier, node.name, scope);
     }
@@ -314,25 +427,59 @@ export class ExecutionRunner {
     scope.group?.note(outcome);
   }
 
-  private runOnce(element: PlanStep | PlanGroup, id: string, name: string, scope: Scope): Promise<Outcome> {
-    return element.kind === 'step' ? this.runStep(element, id, name, scope) : this.runGroup(element, id, name, scope);
+  private runOnce(
+    element: PlanStep | PlanGroup,
+    id: string,
+    name: string,
+    scope: Scope,
+  ): Promise<Outcome> {
+    return element.kind === 'step'
+      ? this.runStep(element, id, name, scope)
+      : this.runGroup(element, id, name, scope);
   }
 
-  private async runGroup(plan: PlanGroup, id: string, name: string, scope: Scope): Promise<Outcome> {
+  private async runGroup(
+    plan: PlanGroup,
+    id: string,
+    name: string,
+    scope: Scope,
+  ): Promise<Outcome> {
     const node: StepGroupNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
-    const base = { fqn, parentFqn: scope.parentFqn, nodeType: 'stepGroup' as NodeType, identifier: id, name };
-    setAtFqn(this.snapshot, fqn, { name, identifier: id, status: 'Running', steps: {} });
-    const exprScope = { ...this.exprScope(scope), stepGroupPath: [...scope.groupPath, id] };
-    if (!scope.section.allows(node.when?.stageStatus) || !this.conditionHolds(node.when?.condition, exprScope, fqn)) {
-      return this.skip(base, `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`);
+    const base = {
+      fqn,
+      parentFqn: scope.parentFqn,
+      nodeType: 'stepGroup' as NodeType,
+      identifier: id,
+      name,
+    };
+    setAtFqn(this.snapshot, fqn, {
+      name,
+      identifier: id,
+      status: 'Running',
+      steps: {},
+    });
+    const exprScope = {
+      ...this.exprScope(scope),
+      stepGroupPath: [...scope.groupPath, id],
+    };
+    if (
+      !scope.section.allows(node.when?.stageStatus) ||
+      !this.conditionHolds(node.when?.condition, exprScope, fqn)
+    ) {
+      return this.skip(
+        base,
+        `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`,
+      );
     }
     await this.o.recorder.start({ ...base, status: 'Running' });
     const group = new StatusSoFar();
     try {
-      setAtFqn(this.snapshot, fqn, { variables: this.renderVariables(node.variables, exprScope) });
+      setAtFqn(this.snapshot, fqn, {
+        variables: this.renderVariables(node.variables, exprScope),
+      });
       await this.runElements(plan.children, {
         ...scope,
         childPrefix: `${fqn}.steps`,
@@ -346,7 +493,9 @@ export class ExecutionRunner {
       group.note('Failed');
       this.noteError(`step group ${id}: ${stringifyError(error)}`);
     }
-    const outcome: Outcome = this.abort.signal.aborted ? 'Aborted' : group.outcome();
+    const outcome: Outcome = this.abort.signal.aborted
+      ? 'Aborted'
+      : group.outcome();
     const status = statusOfOutcome(outcome);
     await this.o.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
@@ -355,7 +504,12 @@ export class ExecutionRunner {
 
   // ---- steps --------------------------------------------------------------
 
-  private async runStep(plan: PlanStep, id: string, name: string, scope: Scope): Promise<Outcome> {
+  private async runStep(
+    plan: PlanStep,
+    id: string,
+    name: string,
+    scope: Scope,
+  ): Promise<Outcome> {
     const node: StepNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
     // Steps that finish synchronously never yield; let the state writer
@@ -369,7 +523,11 @@ export class ExecutionRunner {
     const interrupted = this.o.recorder.interrupted(fqn);
     if (interrupted && !plan.handler.idempotent) {
       const error = new InterruptedError(fqn);
-      await this.o.recorder.update(fqn, { status: 'Failed', errorMessage: error.message, failureType: 'Unknown' });
+      await this.o.recorder.update(fqn, {
+        status: 'Failed',
+        errorMessage: error.message,
+        failureType: 'Unknown',
+      });
       throw error;
     }
     const base = {
@@ -381,16 +539,39 @@ export class ExecutionRunner {
       stepType: node.type,
       idempotent: plan.handler.idempotent,
     };
-    setAtFqn(this.snapshot, fqn, { name, identifier: id, type: node.type, status: 'Running', retryCount: 0 });
+    setAtFqn(this.snapshot, fqn, {
+      name,
+      identifier: id,
+      type: node.type,
+      status: 'Running',
+      retryCount: 0,
+    });
     const exprScope: ExpressionScope = { ...this.exprScope(scope), stepId: id };
-    if (!scope.section.allows(node.when?.stageStatus) || !this.conditionHolds(node.when?.condition, exprScope, fqn)) {
-      return this.skip(base, `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`);
+    if (
+      !scope.section.allows(node.when?.stageStatus) ||
+      !this.conditionHolds(node.when?.condition, exprScope, fqn)
+    ) {
+      return this.skip(
+        base,
+        `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`,
+      );
     }
-    if (interrupted) this.o.logs.lines(fqn, 'info', 'the engine restarted during this step; running it again (it is idempotent)');
+    if (interrupted)
+      this.o.logs.lines(
+        fqn,
+        'info',
+        'the engine restarted during this step; running it again (it is idempotent)',
+      );
     const logger = this.stepLogger(fqn);
     const started = Date.now();
     let attempt = 1;
-    await this.o.recorder.start({ ...base, status: 'Running', attempt, errorMessage: null, failureType: null });
+    await this.o.recorder.start({
+      ...base,
+      status: 'Running',
+      attempt,
+      errorMessage: null,
+      failureType: null,
+    });
     // Transitions are written in batches; a step that must never run twice
     // starts only once everything before it, and its Running state, is stored.
     if (!plan.handler.idempotent) await this.o.recorder.barrier();
@@ -403,7 +584,8 @@ export class ExecutionRunner {
       const context = this.lazyContext(exprScope);
       try {
         const timeoutMs = this.timeoutOf(node.timeout, exprScope);
-        if (attempt > 1 && !plan.handler.idempotent) await this.o.recorder.barrier();
+        if (attempt > 1 && !plan.handler.idempotent)
+          await this.o.recorder.barrier();
         const result = await runStepAttempt({
           step: node,
           handler: plan.handler,
@@ -416,46 +598,94 @@ export class ExecutionRunner {
           timeoutMs,
           workspace: scope.stage.ensureWorkspace,
           base: {
-            step: { identifier: id, name, type: node.type, fqn, retryCount: attempt - 1 },
-            stage: { identifier: scope.stage.id, name: scope.stage.node.name, type: scope.stage.node.type },
+            step: {
+              identifier: id,
+              name,
+              type: node.type,
+              fqn,
+              retryCount: attempt - 1,
+            },
+            stage: {
+              identifier: scope.stage.id,
+              name: scope.stage.node.name,
+              type: scope.stage.node.type,
+            },
             execution: this.executionInfo,
           },
         });
         const outputs = this.o.masker.maskDeep(result.outputs);
-        await this.o.recorder.update(fqn, { status: 'Success', attempt, outputs, secretOutputs: result.secretOutputs, errorMessage: null, failureType: null });
-        this.recordOutputs(fqn, { ...outputs, ...result.secretOutputs }, outputs, 'Success');
-        logger.info(`step ${id} succeeded in ${formatMs(Date.now() - started)}`);
+        await this.o.recorder.update(fqn, {
+          status: 'Success',
+          attempt,
+          outputs,
+          secretOutputs: result.secretOutputs,
+          errorMessage: null,
+          failureType: null,
+        });
+        this.recordOutputs(
+          fqn,
+          { ...outputs, ...result.secretOutputs },
+          outputs,
+          'Success',
+        );
+        logger.info(
+          `step ${id} succeeded in ${formatMs(Date.now() - started)}`,
+        );
         return 'Success';
       } catch (error) {
         if (this.abort.signal.aborted && !(error instanceof StepTimeoutError)) {
-          await this.o.recorder.update(fqn, { status: 'Aborted', attempt, errorMessage: this.abortReason ?? 'aborted' });
+          await this.o.recorder.update(fqn, {
+            status: 'Aborted',
+            attempt,
+            errorMessage: this.abortReason ?? 'aborted',
+          });
           setAtFqn(this.snapshot, fqn, { status: 'Aborted' });
           return 'Aborted';
         }
         const message = this.o.masker.mask(errorMessage(error));
-        const errorType = classifyError(error, error instanceof StepTimeoutError);
+        const errorType = classifyError(
+          error,
+          error instanceof StepTimeoutError,
+        );
         logger.error(`step ${id} failed (${errorType}): ${message}`);
         if (!selected) {
           selected = true;
-          action = selectFailureAction(errorType, [node.failureStrategies, ...scope.failureChain]);
+          action = selectFailureAction(errorType, [
+            node.failureStrategies,
+            ...scope.failureChain,
+          ]);
           if (action?.type === 'Retry') {
             retriesLeft = Number(action.spec?.retryCount ?? 1);
             retryIntervals = action.spec?.retryIntervals ?? [];
           }
         }
         if (action?.type === 'Retry' && retriesLeft > 0) {
-          const wait = parseDuration(retryIntervals[Math.min(attempt - 1, retryIntervals.length - 1)] ?? '0s') ?? 0;
+          const wait =
+            parseDuration(
+              retryIntervals[
+                Math.min(attempt - 1, retryIntervals.length - 1)
+              ] ?? '0s',
+            ) ?? 0;
           retriesLeft--;
           attempt++;
           logger.info(`retrying in ${formatMs(wait)} (attempt ${attempt})`);
-          await this.o.recorder.update(fqn, { status: 'Running', attempt, errorMessage: message, failureType: errorType });
+          await this.o.recorder.update(fqn, {
+            status: 'Running',
+            attempt,
+            errorMessage: message,
+            failureType: errorType,
+          });
           setAtFqn(this.snapshot, fqn, { retryCount: attempt - 1 });
           await this.sleep(wait, this.abort.signal).catch(() => undefined);
           continue;
         }
-        const final = action?.type === 'Retry' ? action.spec?.onRetryFailure?.action : action;
+        const final =
+          action?.type === 'Retry'
+            ? action.spec?.onRetryFailure?.action
+            : action;
         const failure = { fqn, id, message, errorType, attempt, scope, logger };
-        if (!final) return this.failUnhandled(failure, error instanceof StepTimeoutError);
+        if (!final)
+          return this.failUnhandled(failure, error instanceof StepTimeoutError);
         return this.applyFailureAction(final, failure);
       }
     }
@@ -467,20 +697,37 @@ export class ExecutionRunner {
    * following scenarios: The step does not complete before the configured
    * timeout" — Harness, Timeout settings).
    */
-  private async failUnhandled(f: StepFailure, timedOut: boolean): Promise<Outcome> {
+  private async failUnhandled(
+    f: StepFailure,
+    timedOut: boolean,
+  ): Promise<Outcome> {
     const status = timedOut ? 'Expired' : 'Failed';
-    if (timedOut) f.logger.error(`step ${f.id} expired: it did not complete before its timeout`);
+    if (timedOut)
+      f.logger.error(
+        `step ${f.id} expired: it did not complete before its timeout`,
+      );
     await this.recordFailure(f, status);
     this.noteError(`step ${f.id}: ${f.message}`);
     return status;
   }
 
-  private async recordFailure(f: StepFailure, status: NodeStatus): Promise<void> {
-    await this.o.recorder.update(f.fqn, { status, attempt: f.attempt, errorMessage: f.message, failureType: f.errorType });
+  private async recordFailure(
+    f: StepFailure,
+    status: NodeStatus,
+  ): Promise<void> {
+    await this.o.recorder.update(f.fqn, {
+      status,
+      attempt: f.attempt,
+      errorMessage: f.message,
+      failureType: f.errorType,
+    });
     setAtFqn(this.snapshot, f.fqn, { status });
   }
 
-  private async applyFailureAction(action: FailureAction, f: StepFailure): Promise<Outcome> {
+  private async applyFailureAction(
+    action: FailureAction,
+    f: StepFailure,
+  ): Promise<Outcome> {
     const record = (status: NodeStatus) => this.recordFailure(f, status);
     switch (action.type) {
       case 'Ignore':
@@ -488,13 +735,17 @@ export class ExecutionRunner {
         await record('IgnoreFailed');
         return 'IgnoreFailed';
       case 'MarkAsSuccess':
-        f.logger.warn(`failure marked as success (failure strategy MarkAsSuccess)`);
+        f.logger.warn(
+          `failure marked as success (failure strategy MarkAsSuccess)`,
+        );
         await record('Success');
         return 'Success';
       case 'Abort':
         await record('Failed');
         this.noteError(`step ${f.id}: ${f.message}`);
-        this.stop(`aborted by the failure strategy of step ${f.id}: ${f.message}`);
+        this.stop(
+          `aborted by the failure strategy of step ${f.id}: ${f.message}`,
+        );
         return 'Failed';
       case 'StageRollback':
       case 'PipelineRollback':
@@ -502,8 +753,11 @@ export class ExecutionRunner {
         break;
       case 'ManualIntervention': {
         const next = action.spec?.onTimeout?.action;
-        f.logger.warn(`manual intervention is not available in this engine; applying ${next?.type ?? 'MarkAsFailure'}`);
-        if (next && next.type !== 'ManualIntervention') return this.applyFailureAction(next, f);
+        f.logger.warn(
+          `manual intervention is not available in this engine; applying ${next?.type ?? 'MarkAsFailure'}`,
+        );
+        if (next && next.type !== 'ManualIntervention')
+          return this.applyFailureAction(next, f);
         break;
       }
       default:
@@ -527,16 +781,35 @@ export class ExecutionRunner {
   ): Promise<Outcome> {
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
-    await this.o.recorder.start({ fqn, parentFqn, nodeType: 'strategy', identifier: node.identifier, name: node.name, status: 'Running' });
+    await this.o.recorder.start({
+      fqn,
+      parentFqn,
+      nodeType: 'strategy',
+      identifier: node.identifier,
+      name: node.name,
+      status: 'Running',
+    });
     let expanded;
     try {
       expanded = expandStrategy(strategy, (value, it) => {
-        const scope: ExpressionScope = { ...exprScope, ...outerLoop, ...(it ? loopVariables(it) : {}) };
-        return typeof value === 'string' ? this.o.expressions.render(value, createExpressionContext(this.snapshot, scope)).value : value;
+        const scope: ExpressionScope = {
+          ...exprScope,
+          ...outerLoop,
+          ...(it ? loopVariables(it) : {}),
+        };
+        return typeof value === 'string'
+          ? this.o.expressions.render(
+              value,
+              createExpressionContext(this.snapshot, scope),
+            ).value
+          : value;
       });
     } catch (error) {
       const message = this.o.masker.mask(errorMessage(error));
-      await this.o.recorder.update(fqn, { status: 'Failed', errorMessage: message });
+      await this.o.recorder.update(fqn, {
+        status: 'Failed',
+        errorMessage: message,
+      });
       this.noteError(`${node.identifier}: ${message}`);
       return 'Failed';
     }
@@ -544,11 +817,15 @@ export class ExecutionRunner {
     await runWithConcurrency(
       expanded.iterations.map(it => async () => {
         if (this.abort.signal.aborted) return;
-        iterations.note(await runIteration(it, { ...outerLoop, ...loopVariables(it) }));
+        iterations.note(
+          await runIteration(it, { ...outerLoop, ...loopVariables(it) }),
+        );
       }),
       expanded.maxConcurrency,
     );
-    const outcome: Outcome = this.abort.signal.aborted ? 'Aborted' : iterations.outcome();
+    const outcome: Outcome = this.abort.signal.aborted
+      ? 'Aborted'
+      : iterations.outcome();
     const status = statusOfOutcome(outcome);
     await this.o.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
@@ -576,7 +853,8 @@ export class ExecutionRunner {
    */
   private lazyContext(scope: ExpressionScope): ExpressionContext {
     let context: ExpressionContext | undefined;
-    const get = () => (context ??= createExpressionContext(this.snapshot, scope));
+    const get = () =>
+      (context ??= createExpressionContext(this.snapshot, scope));
     return {
       lookup: root => get().lookup(root),
       getSecret: ref => get().getSecret(ref),
@@ -585,49 +863,108 @@ export class ExecutionRunner {
   }
 
   private exprScope(scope: Scope): ExpressionScope {
-    return { stageId: scope.stage.id, stepGroupPath: scope.groupPath, ...scope.loop };
+    return {
+      stageId: scope.stage.id,
+      stepGroupPath: scope.groupPath,
+      ...scope.loop,
+    };
   }
 
-  private conditionHolds(condition: string | undefined, scope: ExpressionScope, fqn: string): boolean {
+  private conditionHolds(
+    condition: string | undefined,
+    scope: ExpressionScope,
+    fqn: string,
+  ): boolean {
     if (condition === undefined || condition.trim() === '') return true;
-    const outcome = this.o.expressions.tryEvaluateCondition(condition, createExpressionContext(this.snapshot, scope));
+    const outcome = this.o.expressions.tryEvaluateCondition(
+      condition,
+      createExpressionContext(this.snapshot, scope),
+    );
     if (outcome.ok) return outcome.value;
     // An unevaluable condition is a pipeline bug: say so and do not run the node.
-    this.o.logs.lines(fqn, 'stderr', `when.condition could not be evaluated: ${outcome.error.message}`);
+    this.o.logs.lines(
+      fqn,
+      'stderr',
+      `when.condition could not be evaluated: ${outcome.error.message}`,
+    );
     return false;
   }
 
-  private renderVariables(variables: PipelineVariable[] | undefined, scope: ExpressionScope): Record<string, YamlValue> {
+  private renderVariables(
+    variables: PipelineVariable[] | undefined,
+    scope: ExpressionScope,
+  ): Record<string, YamlValue> {
     const out: Record<string, YamlValue> = {};
     for (const v of variables ?? []) {
       let value: unknown = v.value ?? v.default ?? '';
       if (typeof value === 'string' && v.type !== 'Secret') {
-        const rendered = this.o.expressions.render(value, createExpressionContext(this.snapshot, scope));
+        const rendered = this.o.expressions.render(
+          value,
+          createExpressionContext(this.snapshot, scope),
+        );
         for (const s of rendered.secrets) this.o.masker.add(s);
         value = rendered.value;
       }
-      if (v.type === 'Number' && typeof value === 'string' && value.trim() !== '') {
+      if (
+        v.type === 'Number' &&
+        typeof value === 'string' &&
+        value.trim() !== ''
+      ) {
         const n = Number(value);
-        if (!Number.isFinite(n)) throw new InputError(`variable ${v.name} is a Number but its value is ${JSON.stringify(value)}`);
+        if (!Number.isFinite(n))
+          throw new InputError(
+            `variable ${v.name} is a Number but its value is ${JSON.stringify(value)}`,
+          );
         value = n;
       }
       out[v.name] = value as YamlValue;
       // Later variables may refer to earlier ones of the same list.
-      if (scope.stageId === undefined) this.snapshot.pipeline.variables = { ...this.snapshot.pipeline.variables, [v.name]: out[v.name] };
+      if (scope.stageId === undefined)
+        this.snapshot.pipeline.variables = {
+          ...this.snapshot.pipeline.variables,
+          [v.name]: out[v.name],
+        };
     }
     return out;
   }
 
-  private timeoutOf(timeout: string | undefined, scope: ExpressionScope): number {
+  private timeoutOf(
+    timeout: string | undefined,
+    scope: ExpressionScope,
+  ): number {
     if (!timeout) return this.o.defaultStepTimeoutMs;
-    const text = timeout.includes('<+') ? String(this.o.expressions.render(timeout, createExpressionContext(this.snapshot, scope)).value) : timeout;
+    const text = timeout.includes('<+')
+      ? String(
+          this.o.expressions.render(
+            timeout,
+            createExpressionContext(this.snapshot, scope),
+          ).value,
+        )
+      : timeout;
     const ms = parseDuration(text);
-    if (ms === undefined) throw new InputError(`timeout ${JSON.stringify(text)} is not a duration such as 10m`);
+    if (ms === undefined)
+      throw new InputError(
+        `timeout ${JSON.stringify(text)} is not a duration such as 10m`,
+      );
     return ms;
   }
 
-  private async skip(base: { fqn: string; parentFqn: string; nodeType: NodeType; identifier: string; name: string; stepType?: string }, reason: string): Promise<Outcome> {
-    await this.o.recorder.start({ ...base, status: 'Skipped', errorMessage: reason });
+  private async skip(
+    base: {
+      fqn: string;
+      parentFqn: string;
+      nodeType: NodeType;
+      identifier: string;
+      name: string;
+      stepType?: string;
+    },
+    reason: string,
+  ): Promise<Outcome> {
+    await this.o.recorder.start({
+      ...base,
+      status: 'Skipped',
+      errorMessage: reason,
+    });
     setAtFqn(this.snapshot, base.fqn, { status: 'Skipped' });
     this.o.logs.lines(base.fqn, 'info', reason);
     return 'Skipped';
@@ -638,22 +975,43 @@ export class ExecutionRunner {
    * steps' outputs come back from storage, its variables are not stored, so
    * they are rendered again for later stages to read.
    */
-  private reuseStage(node: StageNode, id: string, name: string, loop: Scope['loop'], status: NodeStatus): Outcome {
+  private reuseStage(
+    node: StageNode,
+    id: string,
+    name: string,
+    loop: Scope['loop'],
+    status: NodeStatus,
+  ): Outcome {
     const fqn = `pipeline.stages.${id}`;
     this.snapshot.secretVariables!.stages![id] = secretNames(node.variables);
     let variables: Record<string, YamlValue> = {};
     try {
-      variables = this.renderVariables(node.variables, { stageId: id, ...loop });
+      variables = this.renderVariables(node.variables, {
+        stageId: id,
+        ...loop,
+      });
     } catch {
       // Left out: only a later expression reading them notices, and says so.
     }
-    setAtFqn(this.snapshot, fqn, { name, identifier: id, type: node.type, variables });
+    setAtFqn(this.snapshot, fqn, {
+      name,
+      identifier: id,
+      type: node.type,
+      variables,
+    });
     return this.reuse(fqn, status);
   }
 
   private reuse(fqn: string, status: NodeStatus): Outcome {
     setAtFqn(this.snapshot, fqn, { status });
-    if (status === 'Success' || status === 'IgnoreFailed' || status === 'Skipped' || status === 'Aborted' || status === 'Expired') return status;
+    if (
+      status === 'Success' ||
+      status === 'IgnoreFailed' ||
+      status === 'Skipped' ||
+      status === 'Aborted' ||
+      status === 'Expired'
+    )
+      return status;
     return 'Failed';
   }
 
@@ -661,14 +1019,26 @@ export class ExecutionRunner {
   private restoreFinishedNodes(): void {
     for (const node of this.o.recorder.allFinished()) {
       const secretValues = Object.fromEntries(
-        Object.entries(node.secretOutputs).flatMap(([k, v]) => (v.value !== undefined ? [[k, v.value]] : [])),
+        Object.entries(node.secretOutputs).flatMap(([k, v]) =>
+          v.value !== undefined ? [[k, v.value]] : [],
+        ),
       );
       for (const value of Object.values(secretValues)) this.o.masker.add(value);
-      this.recordOutputs(node.fqn, { ...node.outputs, ...secretValues }, node.outputs as JsonObject, node.status);
+      this.recordOutputs(
+        node.fqn,
+        { ...node.outputs, ...secretValues },
+        node.outputs as JsonObject,
+        node.status,
+      );
     }
   }
 
-  private recordOutputs(fqn: string, all: Record<string, unknown>, visible: JsonObject, status: string): void {
+  private recordOutputs(
+    fqn: string,
+    all: Record<string, unknown>,
+    visible: JsonObject,
+    status: string,
+  ): void {
     setAtFqn(this.snapshot, fqn, { ...outputsPatch(all), status });
     for (const [name, value] of Object.entries(visible)) {
       this.outputs[`${fqn}.output.outputVariables.${name}`] = value;
@@ -715,7 +1085,9 @@ function triggerRoot(e: Execution): NonNullable<ExpressionSnapshot['trigger']> {
   return {
     type: e.triggerType === 'SCHEDULER_CRON' ? 'Scheduled' : 'Webhook',
     ...(e.triggerIdentifier ? { triggerName: e.triggerIdentifier } : {}),
-    payload: (e.triggerPayload ?? {}) as NonNullable<ExpressionSnapshot['trigger']>,
+    payload: (e.triggerPayload ?? {}) as NonNullable<
+      ExpressionSnapshot['trigger']
+    >,
   };
 }
 
@@ -742,8 +1114,16 @@ function secretNames(variables: PipelineVariable[] | undefined): string[] {
   return (variables ?? []).filter(v => v.type === 'Secret').map(v => v.name);
 }
 
-function describeWhen(status: string | undefined, condition: string | undefined): string {
-  return [`status ${status ?? 'Success'}`, condition ? `condition ${condition}` : undefined].filter(Boolean).join(' and ');
+function describeWhen(
+  status: string | undefined,
+  condition: string | undefined,
+): string {
+  return [
+    `status ${status ?? 'Success'}`,
+    condition ? `condition ${condition}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' and ');
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -753,9 +1133,13 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
       return;
     }
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

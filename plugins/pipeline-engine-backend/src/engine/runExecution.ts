@@ -38,35 +38,59 @@ export interface RunExecutionDeps {
  * YAML, run it, and record how it ended. A lost lease freezes every write:
  * the replica that takes over resumes from what is stored.
  */
-export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler {
+export function createExecutionHandler(
+  deps: RunExecutionDeps,
+): ExecutionHandler {
   return async (execution, lease) => {
     const masker = new SecretMasker();
-    const writer = new StateWriter(deps.executions, execution.id, lease.ownerId, {
-      onFlushed: () => deps.onLogs?.(execution.id),
-      onLeaseLost: () => deps.logger.warn(`execution ${execution.id}: lease lost; another replica resumes it`),
-      onError: error => deps.logger.error(`execution ${execution.id}: state could not be stored: ${stringifyError(error)}`),
-    });
+    const writer = new StateWriter(
+      deps.executions,
+      execution.id,
+      lease.ownerId,
+      {
+        onFlushed: () => deps.onLogs?.(execution.id),
+        onLeaseLost: () =>
+          deps.logger.warn(
+            `execution ${execution.id}: lease lost; another replica resumes it`,
+          ),
+        onError: error =>
+          deps.logger.error(
+            `execution ${execution.id}: state could not be stored: ${stringifyError(error)}`,
+          ),
+      },
+    );
     const logs = new LogSink(writer, masker);
     const fail = async (message: string) => {
       logs.lines('pipeline', 'stderr', message);
       await logs.flush();
-      await deps.executions.complete(execution.id, lease.ownerId, 'Failed', { errorMessage: message });
+      await deps.executions.complete(execution.id, lease.ownerId, 'Failed', {
+        errorMessage: message,
+      });
     };
     const parsed = readFrozenPipeline(execution.pipelineYaml, deps.registry);
     if (!parsed.ok || !parsed.pipeline) {
-      const errors = parsed.problems.filter(p => p.severity === 'error').map(formatProblem);
+      const errors = parsed.problems
+        .filter(p => p.severity === 'error')
+        .map(formatProblem);
       await fail(`the pipeline is invalid:\n${errors.join('\n')}`);
       return;
     }
     const planned = planExecution(parsed.pipeline, deps.handlers);
     if (!planned.ok) {
-      await fail(`the pipeline cannot run here:\n${planned.problems.map(formatProblem).join('\n')}`);
+      await fail(
+        `the pipeline cannot run here:\n${planned.problems.map(formatProblem).join('\n')}`,
+      );
       return;
     }
     // A first claim has no stored nodes yet, unless it is a re-run (whose
     // reused stages were copied in): skip the round trip.
-    const hasStoredNodes = execution.attempt > 1 || execution.recoveryCount > 0 || execution.rerunOf !== undefined;
-    const previous = hasStoredNodes ? await deps.executions.listNodes(execution.id) : [];
+    const hasStoredNodes =
+      execution.attempt > 1 ||
+      execution.recoveryCount > 0 ||
+      execution.rerunOf !== undefined;
+    const previous = hasStoredNodes
+      ? await deps.executions.listNodes(execution.id)
+      : [];
     const recorder = new NodeRecorder(writer, masker, previous);
     const runner = new ExecutionRunner({
       execution,
@@ -81,28 +105,47 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
       signal: lease.signal,
       accountIdentifier: deps.accountIdentifier,
     });
-    lease.signal.addEventListener('abort', () => writer.freeze(), { once: true });
+    lease.signal.addEventListener('abort', () => writer.freeze(), {
+      once: true,
+    });
     lease.onAbortRequested(reason => runner.stop(reason));
     if (execution.rerunOf !== undefined && execution.attempt === 1) {
-      logs.lines('pipeline', 'info', `re-run of execution ${execution.rerunOf} from stage ${execution.rerunFromStage}; earlier stages are reused, not run again`);
+      logs.lines(
+        'pipeline',
+        'info',
+        `re-run of execution ${execution.rerunOf} from stage ${execution.rerunFromStage}; earlier stages are reused, not run again`,
+      );
     }
     if (execution.recoveryCount > 0) {
-      logs.lines('pipeline', 'info', `resuming after an engine restart (recovery ${execution.recoveryCount})`);
+      logs.lines(
+        'pipeline',
+        'info',
+        `resuming after an engine restart (recovery ${execution.recoveryCount})`,
+      );
     }
     const outcome = await runner.run();
     if (writer.frozen) {
       await runner.cleanup().catch(() => undefined);
       return;
     }
-    await deps.executions.complete(execution.id, lease.ownerId, outcome.status, {
-      errorMessage: outcome.errorMessage,
-      outputs: outcome.outputs,
-    });
+    await deps.executions.complete(
+      execution.id,
+      lease.ownerId,
+      outcome.status,
+      {
+        errorMessage: outcome.errorMessage,
+        outputs: outcome.outputs,
+      },
+    );
     deps.onLogs?.(execution.id);
     // Off the critical path: the end is stored, the files are scratch.
-    runner.cleanup().catch(error =>
-      deps.logger.warn(`workspace of execution ${execution.id} could not be removed: ${stringifyError(error)}`),
-    );
+    runner
+      .cleanup()
+      .catch(error =>
+        deps.logger.warn(
+          `workspace of execution ${execution.id} could not be removed: ${stringifyError(error)}`,
+        ),
+      );
   };
 }
 
@@ -113,7 +156,10 @@ export function createExecutionHandler(deps: RunExecutionDeps): ExecutionHandler
 function readFrozenPipeline(text: string, registry: StepSpecRegistry) {
   if (text.startsWith('{')) {
     try {
-      return validatePipelineValue(JSON.parse(text) as YamlValue, { registry, advisoryChecks: false });
+      return validatePipelineValue(JSON.parse(text) as YamlValue, {
+        registry,
+        advisoryChecks: false,
+      });
     } catch {
       // Not JSON after all: read it as YAML.
     }

@@ -4,7 +4,11 @@ import { ExecutionWorker } from './worker';
 
 /** A store that hands out `queued` (and `expired`) in claim batches and records the calls. */
 function fakeStore(queued: Execution[], expired: Execution[] = []) {
-  const calls = { claimQueued: [] as number[], claimExpired: [] as number[], log: [] as string[] };
+  const calls = {
+    claimQueued: [] as number[],
+    claimExpired: [] as number[],
+    log: [] as string[],
+  };
   const store = {
     async claimQueued(_owner: string, _leaseMs: number, limit: number) {
       calls.claimQueued.push(limit);
@@ -43,7 +47,9 @@ afterEach(() => jest.useRealTimers());
 
 describe('ExecutionWorker', () => {
   it('fills its free slots with one claim and claims again as runs end', async () => {
-    const { store, calls } = fakeStore(['a', 'b', 'c', 'd', 'e'].map(execution));
+    const { store, calls } = fakeStore(
+      ['a', 'b', 'c', 'd', 'e'].map(execution),
+    );
     const started: string[] = [];
     const release: Array<() => void> = [];
     const worker = new ExecutionWorker({
@@ -73,7 +79,10 @@ describe('ExecutionWorker', () => {
   });
 
   it('claims orphans before queued work, as many as there are free slots, at most once per poll', async () => {
-    const { store, calls } = fakeStore(['q1', 'q2'].map(execution), ['o1', 'o2', 'o3'].map(execution));
+    const { store, calls } = fakeStore(
+      ['q1', 'q2'].map(execution),
+      ['o1', 'o2', 'o3'].map(execution),
+    );
     const started: string[] = [];
     const worker = new ExecutionWorker({
       store,
@@ -149,7 +158,10 @@ describe('ExecutionWorker', () => {
       leaseMs: 60_000,
       pollMs: 10_000,
       ownerId: 'replica-1',
-      run: (_e, lease) => new Promise<void>(resolve => lease.signal.addEventListener('abort', () => resolve())),
+      run: (_e, lease) =>
+        new Promise<void>(resolve =>
+          lease.signal.addEventListener('abort', () => resolve()),
+        ),
     });
     worker.start();
     await sleep(20);

@@ -7,7 +7,11 @@ import { instanceOwnerPrefix, leaseOwnerId } from './instanceIdentity';
 /** Runs one claimed execution; must stop (without further writes) when `signal` fires. */
 export type ExecutionHandler = (
   execution: Execution,
-  lease: { ownerId: string; signal: AbortSignal; onAbortRequested(listener: (reason: string) => void): void },
+  lease: {
+    ownerId: string;
+    signal: AbortSignal;
+    onAbortRequested(listener: (reason: string) => void): void;
+  },
 ) => Promise<void>;
 
 /** An execution running on this replica. */
@@ -68,7 +72,10 @@ export class ExecutionWorker {
 
   constructor(private readonly o: ExecutionWorkerOptions) {
     this.ownerId =
-      o.ownerId ?? (o.instanceId ? leaseOwnerId(o.instanceId) : `pipeline-engine-${randomUUID()}`);
+      o.ownerId ??
+      (o.instanceId
+        ? leaseOwnerId(o.instanceId)
+        : `pipeline-engine-${randomUUID()}`);
   }
 
   /** Starts claiming. */
@@ -112,7 +119,9 @@ export class ExecutionWorker {
     try {
       await this.o.store.releaseLeasesOf(this.ownerId);
     } catch (error) {
-      this.o.logger.warn(`pipeline engine could not release its leases at shutdown: ${stringifyError(error)}`);
+      this.o.logger.warn(
+        `pipeline engine could not release its leases at shutdown: ${stringifyError(error)}`,
+      );
     }
   }
 
@@ -147,9 +156,18 @@ export class ExecutionWorker {
         // slots in one round trip.
         const free = this.o.concurrency - this.#running.size;
         let batch = this.orphanScanDue()
-          ? await this.o.store.claimExpiredBatch(this.ownerId, this.o.leaseMs, free)
+          ? await this.o.store.claimExpiredBatch(
+              this.ownerId,
+              this.o.leaseMs,
+              free,
+            )
           : [];
-        if (!batch.length) batch = await this.o.store.claimQueued(this.ownerId, this.o.leaseMs, free);
+        if (!batch.length)
+          batch = await this.o.store.claimQueued(
+            this.ownerId,
+            this.o.leaseMs,
+            free,
+          );
         if (!batch.length) break;
         // Stopped while claiming: run nothing more; stop() gives the leases
         // up (or they expire) and the executions are taken over.
@@ -158,12 +176,15 @@ export class ExecutionWorker {
         for (const execution of batch) this.launch(execution);
       }
     } catch (error) {
-      this.o.logger.warn(`pipeline engine could not claim executions: ${stringifyError(error)}`);
+      this.o.logger.warn(
+        `pipeline engine could not claim executions: ${stringifyError(error)}`,
+      );
     } finally {
       this.#ticking = false;
     }
     if (this.#stopped) return;
-    const again = this.#again || (claimed && this.#running.size < this.o.concurrency);
+    const again =
+      this.#again || (claimed && this.#running.size < this.o.concurrency);
     this.#again = false;
     this.schedule(again ? 0 : this.o.pollMs);
   }
@@ -175,7 +196,11 @@ export class ExecutionWorker {
    */
   private orphanScanDue(): boolean {
     const now = Date.now();
-    if (this.#lastOrphanScan !== 0 && now - this.#lastOrphanScan < this.o.pollMs) return false;
+    if (
+      this.#lastOrphanScan !== 0 &&
+      now - this.#lastOrphanScan < this.o.pollMs
+    )
+      return false;
     this.#lastOrphanScan = now;
     return true;
   }
@@ -189,11 +214,19 @@ export class ExecutionWorker {
       try {
         await this.o.beforeFirstClaim?.();
       } catch (error) {
-        this.o.logger.warn(`pipeline engine start-up clean-up failed: ${stringifyError(error)}`);
+        this.o.logger.warn(
+          `pipeline engine start-up clean-up failed: ${stringifyError(error)}`,
+        );
       }
       if (!this.o.instanceId) return;
-      const freed = await this.o.store.expireLeasesOfOwners(instanceOwnerPrefix(this.o.instanceId), this.ownerId);
-      if (freed) this.o.logger.info(`pipeline engine resumes ${freed} execution(s) of its previous run`);
+      const freed = await this.o.store.expireLeasesOfOwners(
+        instanceOwnerPrefix(this.o.instanceId),
+        this.ownerId,
+      );
+      if (freed)
+        this.o.logger.info(
+          `pipeline engine resumes ${freed} execution(s) of its previous run`,
+        );
     })().catch(error => {
       this.#prepared = undefined; // the next tick tries again
       throw error;
@@ -210,14 +243,23 @@ export class ExecutionWorker {
     const loseLease = (reason: string) => {
       if (!controller.signal.aborted) controller.abort(new Error(reason));
     };
-    const heartbeat = setInterval(async () => {
-      try {
-        const held = await this.o.store.heartbeat(execution.id, this.ownerId, this.o.leaseMs);
-        if (!held) loseLease(`lost the lease on execution ${execution.id}`);
-      } catch (error) {
-        this.o.logger.warn(`heartbeat of execution ${execution.id} failed: ${stringifyError(error)}`);
-      }
-    }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    const heartbeat = setInterval(
+      async () => {
+        try {
+          const held = await this.o.store.heartbeat(
+            execution.id,
+            this.ownerId,
+            this.o.leaseMs,
+          );
+          if (!held) loseLease(`lost the lease on execution ${execution.id}`);
+        } catch (error) {
+          this.o.logger.warn(
+            `heartbeat of execution ${execution.id} failed: ${stringifyError(error)}`,
+          );
+        }
+      },
+      Math.max(50, Math.floor(this.o.leaseMs / 3)),
+    );
     const abortPoll = setInterval(async () => {
       try {
         const current = await this.o.store.get(execution.id);
@@ -226,7 +268,8 @@ export class ExecutionWorker {
         // Next poll tries again.
       }
     }, this.o.abortPollMs ?? 1000);
-    if (execution.abortRequested) setImmediate(() => requestAbort('aborted by request'));
+    if (execution.abortRequested)
+      setImmediate(() => requestAbort('aborted by request'));
     const done = this.o
       .run(execution, {
         ownerId: this.ownerId,
@@ -234,7 +277,9 @@ export class ExecutionWorker {
         onAbortRequested: listener => abortListeners.push(listener),
       })
       .catch(error => {
-        this.o.logger.error(`execution ${execution.id} crashed: ${stringifyError(error)}`);
+        this.o.logger.error(
+          `execution ${execution.id} crashed: ${stringifyError(error)}`,
+        );
       })
       .finally(() => {
         clearInterval(heartbeat);

@@ -182,7 +182,9 @@ describe('readNetworkPolicy', () => {
     expect(policy.allowsHost('api.example.com', 443, 443)).toBe(true);
     expect(policy.allowsHost('localhost', 7007, 80)).toBe(true);
     expect(policy.allowsHost('localhost', 5432, 80)).toBe(false);
-    const discovered = readNetworkPolicy(new ConfigReader({}), { ownUrls: ['http://127.0.0.1:4321/api/pipeline-engine/git'] });
+    const discovered = readNetworkPolicy(new ConfigReader({}), {
+      ownUrls: ['http://127.0.0.1:4321/api/pipeline-engine/git'],
+    });
     expect(discovered.allowsHost('127.0.0.1', 4321, 80)).toBe(true);
     expect(policy.allowLocalPaths).toBe(false);
     expect(logger.warn).toHaveBeenCalledWith(

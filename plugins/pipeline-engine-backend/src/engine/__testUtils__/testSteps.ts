@@ -22,12 +22,15 @@ export const echoStep = createStepHandler({
     secretOutputs: z.record(z.string(), z.string()).optional(),
     secretRef: z.string().optional(),
   }),
-  outputs: spec => Object.keys((spec.outputs as Record<string, string> | undefined) ?? {}),
+  outputs: spec =>
+    Object.keys((spec.outputs as Record<string, string> | undefined) ?? {}),
   async handler(ctx) {
     calls.push(`${ctx.execution.id}:${ctx.step.fqn}`);
     if (ctx.spec.message !== undefined) ctx.logger.info(ctx.spec.message);
-    if (ctx.spec.secretRef) ctx.logger.info(`secret is ${await ctx.secrets.get(ctx.spec.secretRef)}`);
-    for (const [k, v] of Object.entries(ctx.spec.outputs ?? {})) ctx.output(k, v);
+    if (ctx.spec.secretRef)
+      ctx.logger.info(`secret is ${await ctx.secrets.get(ctx.spec.secretRef)}`);
+    for (const [k, v] of Object.entries(ctx.spec.outputs ?? {}))
+      ctx.output(k, v);
     for (const [k, v] of Object.entries(ctx.spec.secretOutputs ?? {})) {
       ctx.output(k, [...v].reverse().join(''), { secret: true });
     }
@@ -53,8 +56,12 @@ export const failStep = createStepHandler({
       ctx.logger.info(`succeeded on attempt ${n}`);
       return;
     }
-    if (ctx.spec.kind === 'auth') throw new AuthenticationError(ctx.spec.message);
-    if (ctx.spec.kind === 'network') throw Object.assign(new Error(ctx.spec.message), { code: 'ECONNREFUSED' });
+    if (ctx.spec.kind === 'auth')
+      throw new AuthenticationError(ctx.spec.message);
+    if (ctx.spec.kind === 'network')
+      throw Object.assign(new Error(ctx.spec.message), {
+        code: 'ECONNREFUSED',
+      });
     throw new Error(ctx.spec.message);
   },
 });
@@ -72,10 +79,14 @@ function sleepStep(type: string, idempotent: boolean) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(resolve, ctx.spec.ms);
         if (ctx.spec.honourAbort) {
-          ctx.signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            reject(ctx.signal.reason);
-          }, { once: true });
+          ctx.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(timer);
+              reject(ctx.signal.reason);
+            },
+            { once: true },
+          );
         }
       });
     },
@@ -87,7 +98,10 @@ export const sleepIdempotentStep = sleepStep('TestSleep', true);
 /** Non-idempotent sleeper (e.g. "create a repository"). */
 export const sleepOnceStep = sleepStep('TestSleepOnce', false);
 
-const rendezvous = new Map<string, { arrived: number; release: () => void; all: Promise<void> }>();
+const rendezvous = new Map<
+  string,
+  { arrived: number; release: () => void; all: Promise<void> }
+>();
 
 /**
  * Waits until `parties` steps of the same execution with the same `key` are
@@ -98,7 +112,11 @@ export const rendezvousStep = createStepHandler({
   type: 'TestRendezvous',
   description: 'test: waits for its sibling steps to be running too',
   idempotent: true,
-  spec: z.object({ key: z.string(), parties: z.number(), waitMs: z.number().default(20_000) }),
+  spec: z.object({
+    key: z.string(),
+    parties: z.number(),
+    waitMs: z.number().default(20_000),
+  }),
   async handler(ctx) {
     calls.push(`${ctx.execution.id}:${ctx.step.fqn}`);
     const id = `${ctx.execution.id}:${ctx.spec.key}`;
@@ -117,7 +135,12 @@ export const rendezvousStep = createStepHandler({
       arrivedPoint.all,
       new Promise<void>((_, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`only ${arrivedPoint.arrived} of ${ctx.spec.parties} steps "${ctx.spec.key}" ran at once`)),
+          () =>
+            reject(
+              new Error(
+                `only ${arrivedPoint.arrived} of ${ctx.spec.parties} steps "${ctx.spec.key}" ran at once`,
+              ),
+            ),
           ctx.spec.waitMs,
         );
       }),
@@ -126,7 +149,13 @@ export const rendezvousStep = createStepHandler({
 });
 
 /** All test step types. */
-export const testSteps = [echoStep, failStep, sleepIdempotentStep, sleepOnceStep, rendezvousStep];
+export const testSteps = [
+  echoStep,
+  failStep,
+  sleepIdempotentStep,
+  sleepOnceStep,
+  rendezvousStep,
+];
 
 /** Clears recorded calls and failure counters. */
 export function resetTestSteps(): void {

@@ -25,7 +25,9 @@ export class LogSink {
   /** Adds raw process output; a trailing partial line waits for its end. */
   write(nodeFqn: string, stream: LogStream, chunk: string): void {
     const key = `${nodeFqn}\u0000${stream}`;
-    const parts = ((this.#partial.get(key) ?? '') + chunk).replace(/\r\n/g, '\n').split('\n');
+    const parts = ((this.#partial.get(key) ?? '') + chunk)
+      .replace(/\r\n/g, '\n')
+      .split('\n');
     this.#partial.set(key, parts.pop() ?? '');
     this.push(nodeFqn, stream, parts);
   }
@@ -55,5 +57,7 @@ export class LogSink {
 
 /** Masked first, then cut: a secret across the cut is never half shown. */
 function cut(line: string): string {
-  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (line cut at ${MAX_LINE} characters)` : line;
+  return line.length > MAX_LINE
+    ? `${line.slice(0, MAX_LINE)}… (line cut at ${MAX_LINE} characters)`
+    : line;
 }
