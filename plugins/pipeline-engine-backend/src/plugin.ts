@@ -11,6 +11,7 @@ import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings 
 import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
 import { createStepProcessTracker, readRunnerSettings } from './runners';
 import { createLocalGitRouter } from './scm';
+import { readLocalGitSeeds, seedLocalRepositories } from './scm/localGitHost/seedRepositories';
 import {
   createPipelineResourceLoader,
   createRouter,
@@ -75,6 +76,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
           processTracker,
         });
         handlers.add(...steps);
+        await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });
 
         const { service, worker, registry } = createPipelineEngine({
           stores,
