@@ -195,7 +195,8 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
       // The catalog fetches it: a pipeline must not point it anywhere the policy forbids.
       await network.check(new URL(target), {
         step: `RegisterCatalog step "${ctx.step.identifier}"`,
-        field: 'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
+        field:
+          'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
       });
       ctx.logger.info(`registering ${target} in the catalog`);
 
@@ -284,7 +285,10 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
           );
           break;
         }
-        await sleep(POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)], ctx.signal);
+        await sleep(
+          POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)],
+          ctx.signal,
+        );
       }
 
       ctx.logger.info(`registered ${refs.join(', ')}`);

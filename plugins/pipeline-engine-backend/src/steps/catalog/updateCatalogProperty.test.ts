@@ -85,6 +85,11 @@ describe.each(databases.eachSupportedId())(
         '/pipeline-engine/properties?entityRef=component:default/alpha',
       );
       expect(stored.body.items).toEqual([
+        // The execution recorded for the entity's Pipelines tab.
+        expect.objectContaining({
+          property: 'metadata.annotations["idp-pipelines.io/execution"]',
+          value: 'exec-1',
+        }),
         expect.objectContaining({
           property: 'metadata.testCoverage',
           mode: 'replace',
@@ -92,6 +97,10 @@ describe.each(databases.eachSupportedId())(
           updatedBy: 'user:default/jane',
         }),
       ]);
+      expect(
+        (await catalog.entity('component:default/alpha'))?.metadata
+          .annotations?.['idp-pipelines.io/execution'],
+      ).toBe('exec-1');
     });
 
     it('sets a properties list with replace and append on one entity', async () => {
