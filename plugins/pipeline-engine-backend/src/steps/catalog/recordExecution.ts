@@ -70,14 +70,14 @@ export async function recordExecution(options: {
   const updates = [];
   for (const entityRef of options.entityRefs) {
     const entity = await options.access.getEntityByRef(entityRef);
-    if (!entity) continue;
+    const current = entity?.metadata.annotations?.[EXECUTION_ANNOTATION];
+    // Missing, or already recorded (CreateCatalog writes it into the file).
+    if (!entity || current?.split(/[,\s]+/).includes(options.executionId))
+      continue;
     updates.push({
       entityRef,
       property: EXECUTION_PROPERTY,
-      value: withExecution(
-        entity.metadata.annotations?.[EXECUTION_ANNOTATION],
-        options.executionId,
-      ),
+      value: withExecution(current, options.executionId),
       mode: 'replace',
     });
   }

@@ -24,6 +24,7 @@ import {
   sleep,
   type CatalogAccess,
 } from './catalogAccess';
+import { recordExecution } from './recordExecution';
 import { secretOrLiteral } from './secretValue';
 
 /** What RegisterCatalog knows about the file to register. */
@@ -85,6 +86,12 @@ const spec = z.object({
   workspace: optionalText,
   project: optionalText,
   xApiKey: optionalText,
+  waitForEntities: z
+    .union([
+      z.boolean(),
+      z.enum(['true', 'false']).transform(v => v === 'true'),
+    ])
+    .optional(),
 });
 
 /**
@@ -150,8 +157,11 @@ function processingErrors(entity: Entity): string[] {
 
 /**
  * `RegisterCatalog`: registers a repository's catalog file as a catalog
- * Location (refreshing it when it already is) and waits until its entities
- * are in the catalog. Output `catalogInfoUrl`: the file's page in the provider.
+ * Location (refreshing it when it already is), after a dry run that reads
+ * and validates it and names its entities. Returns then, as the
+ * scaffolder's `catalog:register` does; with `waitForEntities: true` it
+ * waits until the catalog serves them. Outputs `catalogInfoUrl` (the file's
+ * page in the provider) and `entityRef` (the first entity).
  */
 export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
   const timeoutMs = readDurationMs(
@@ -181,6 +191,26 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
         options,
         s.xApiKey ? await secretOrLiteral(ctx, s.xApiKey) : undefined,
       );
+      /** Records the execution on entities (the portal's Pipelines tab); bookkeeping, so it only warns. */
+      const record = async (entityRefs: string[]) => {
+        const recorded = await recordExecution({
+          discovery: options.discovery,
+          access,
+          entityRefs,
+          executionId: ctx.execution.id,
+          actor: ctx.execution.triggeredBy.identity,
+          signal: ctx.signal,
+        }).catch(error => ({
+          ok: false,
+          status: 0,
+          errorMessage: String(error),
+        }));
+        if (!recorded.ok && recorded.status !== 404) {
+          ctx.logger.warn(
+            `could not record the execution on ${entityRefs.join(', ')}: ${recorded.errorMessage ?? `HTTP ${recorded.status}`}`,
+          );
+        }
+      };
       const urls = await options.resolveFileUrls({
         connectorRef: s.connectorRef!,
         organization: s.organization ?? '',
@@ -219,10 +249,20 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
       const refs = expected.map(e => stringifyEntityRef(e));
       ctx.logger.info(`entities: ${refs.join(', ')}`);
 
+      // Entities already in the catalog: refused when another location
+      // provides them (before anything is registered), refreshed otherwise.
+      const origin = `url:${target}`;
       const before = new Map<string, Entity>();
       for (const ref of refs) {
         const entity = await access.getEntityByRef(ref);
-        if (entity) before.set(ref, entity);
+        if (!entity) continue;
+        const owner = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
+        if (owner && owner !== origin) {
+          throw new Error(
+            `${ref} is already in the catalog, registered from ${owner}; unregister that location or give the entity another metadata.name`,
+          );
+        }
+        before.set(ref, entity);
       }
       await register(
         access,
@@ -239,9 +279,21 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
             }),
           ),
         );
+        await record([...before.keys()]);
       }
 
-      const origin = `url:${target}`;
+      if (!ctx.spec.waitForEntities) {
+        // As the scaffolder's catalog:register does: the location is
+        // registered and the dry run named its entities; the catalog's
+        // processing loop makes them readable within a pass or two.
+        ctx.logger.info(
+          `registered ${target}; the catalog makes ${refs.join(', ')} readable on its next processing pass (waitForEntities: true waits for it)`,
+        );
+        ctx.output('catalogInfoUrl', urls.blobUrl);
+        ctx.output('entityRef', refs[0]);
+        return;
+      }
+
       const deadline = Date.now() + timeoutMs;
       for (let attempt = 0; ; attempt++) {
         const missing: string[] = [];
@@ -290,6 +342,8 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
           ctx.signal,
         );
       }
+      // New entities are readable now: record the execution on them too.
+      await record(refs.filter(ref => !before.has(ref)));
 
       ctx.logger.info(`registered ${refs.join(', ')}`);
       ctx.output('catalogInfoUrl', urls.blobUrl);

@@ -186,8 +186,14 @@ describe.each(databases.eachSupportedId())(
       ).toBe('beta service');
     });
 
-    it('names an unknown entity', async () => {
-      const result = await runStep(step, {
+    it('names an unknown entity, after waiting propertyTimeout for it to appear', async () => {
+      const impatient = createUpdateCatalogPropertyStep({
+        ...catalog.services,
+        config: new ConfigReader({
+          pipelineEngine: { catalog: { propertyTimeout: '1s' } },
+        }),
+      });
+      const result = await runStep(impatient, {
         type: 'Property',
         property: 'metadata.releaseVersion',
         value: '1',
@@ -197,7 +203,7 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       expect(result.error?.message).toBe(
-        'the catalog refused the update: entity "component:default/nope" not found in the catalog; check the entity ref (kind:namespace/name)',
+        'the catalog refused the update: entity "component:default/nope" not found in the catalog; check the entity ref (kind:namespace/name) (waited 1s for it to appear; pipelineEngine.catalog.propertyTimeout)',
       );
     });
 

@@ -33,6 +33,8 @@ export interface UpdateCatalogPropertyStepOptions {
 }
 
 const POLL_MS = 500;
+/** Polls for entities not yet in the catalog: its processing loop runs every second. */
+const APPEAR_POLL_MS = 200;
 
 const mode = z.enum(['replace', 'append']);
 
@@ -215,12 +217,28 @@ export function createUpdateCatalogPropertyStep(
           : undefined,
       );
       const actor = ctx.execution.triggeredBy.identity;
-      const response = await writeProperties(
+      const deadline = Date.now() + timeoutMs;
+      let response = await writeProperties(
         options.discovery,
         access,
         { updates, actor },
         ctx.signal,
       );
+      // An entity RegisterCatalog just registered becomes readable on the
+      // catalog's next processing pass: wait for it rather than fail.
+      while (
+        response.status === 404 &&
+        response.errorMessage?.includes('not found in the catalog') &&
+        Date.now() < deadline
+      ) {
+        await sleep(APPEAR_POLL_MS, ctx.signal);
+        response = await writeProperties(
+          options.discovery,
+          access,
+          { updates, actor },
+          ctx.signal,
+        );
+      }
       if (!response.ok) {
         if (
           response.status === 404 &&
@@ -230,8 +248,12 @@ export function createUpdateCatalogPropertyStep(
             `the catalog has no ${PROPERTIES_PATH} API (HTTP 404); add @idp-pipelines/plugin-catalog-backend-module-pipeline-engine to the backend`,
           );
         }
+        const waited =
+          response.status === 404
+            ? ` (waited ${timeoutMs / 1000}s for it to appear; pipelineEngine.catalog.propertyTimeout)`
+            : '';
         throw new Error(
-          `the catalog refused the update: ${response.errorMessage ?? `HTTP ${response.status}`}`,
+          `the catalog refused the update: ${response.errorMessage ?? `HTTP ${response.status}`}${waited}`,
         );
       }
       const results = response.results;
@@ -265,7 +287,6 @@ export function createUpdateCatalogPropertyStep(
           }),
         ),
       );
-      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const pending: string[] = [];
         const entities = new Map<string, Entity | undefined>();
