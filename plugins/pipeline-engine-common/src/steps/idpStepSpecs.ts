@@ -14,15 +14,7 @@ const isLiteral = (v: unknown): v is string =>
 
 const scmFields = {
   connectorRef: text.optional(),
-  connectorType: oneOf(
-    'Github',
-    'Gitlab',
-    'Bitbucket',
-    'AzureRepo',
-    'Git',
-    'Local',
-    'Harness',
-  ).optional(),
+  connectorType: oneOf('Github', 'Gitlab', 'Bitbucket', 'AzureRepo', 'Git', 'Local', 'Harness').optional(),
   organization: text.optional(),
   repository: text.optional(),
   /** Bitbucket workspace. */
@@ -51,8 +43,7 @@ const gitClone = z
   })
   .superRefine((spec, ctx) => {
     const build = spec.build;
-    const b = build as
-      { type?: unknown; spec?: Record<string, unknown> } | undefined;
+    const b = build as { type?: unknown; spec?: Record<string, unknown> } | undefined;
     if (b && typeof b === 'object' && b.spec && isLiteral(b.type)) {
       const field = b.type === 'tag' ? 'tag' : 'branch';
       if (b.spec[field] === undefined) {
@@ -76,23 +67,18 @@ const cookieCutter = z
     cookieCutterVariables: textMap,
   })
   .superRefine((spec, ctx) => {
-    if (
-      spec.templateType === 'public' &&
-      spec.publicTemplateUrl === undefined
-    ) {
+    if (spec.templateType === 'public' && spec.publicTemplateUrl === undefined) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['publicTemplateUrl'],
-        message:
-          'templateType "public" needs publicTemplateUrl (a git repository URL)',
+        message: 'templateType "public" needs publicTemplateUrl (a git repository URL)',
       });
     }
     if (spec.templateType === 'private' && spec.pathForTemplate === undefined) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['pathForTemplate'],
-        message:
-          'templateType "private" needs pathForTemplate (the GitClone step\'s clone directory)',
+        message: 'templateType "private" needs pathForTemplate (the GitClone step\'s clone directory)',
       });
     }
   });
@@ -143,16 +129,11 @@ const slackNotify = z
     replyBroadcast: flag.optional(),
   })
   .superRefine((spec, ctx) => {
-    if (
-      spec.email === undefined &&
-      spec.emailId === undefined &&
-      spec.channel === undefined
-    ) {
+    if (spec.email === undefined && spec.emailId === undefined && spec.channel === undefined) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['email'],
-        message:
-          'SlackNotify needs a recipient: email (direct message) or channel',
+        message: 'SlackNotify needs a recipient: email (direct message) or channel',
       });
     }
     if (spec.messageContent === undefined && spec.blocks === undefined) {
@@ -176,20 +157,12 @@ const updateCatalogProperty = z.object({
   property: text.optional(),
   value: z.unknown().optional(),
   entityRefs: orExpression(
-    z.array(
-      z
-        .object({ entityRef: text, value: z.unknown().optional() })
-        .passthrough(),
-    ),
+    z.array(z.object({ entityRef: text, value: z.unknown().optional() }).passthrough()),
   ).optional(),
   properties: orExpression(
     z.array(
       z
-        .object({
-          property: text,
-          value: z.unknown().optional(),
-          mode: catalogMode.optional(),
-        })
+        .object({ property: text, value: z.unknown().optional(), mode: catalogMode.optional() })
         .passthrough(),
     ),
   ).optional(),
@@ -205,65 +178,14 @@ const idpAction = z.object({
 
 /** The IDP stage's own step types. */
 export const idpStepSpecs: StepSpecDefinition[] = [
-  {
-    type: 'GitClone',
-    description: 'clones a git repository into the stage workspace',
-    spec: gitClone,
-    outputs: () => [],
-  },
-  {
-    type: 'CookieCutter',
-    description: 'renders a cookiecutter template',
-    spec: cookieCutter,
-    outputs: () => [],
-  },
-  {
-    type: 'CreateRepo',
-    description: 'creates a repository in a git provider',
-    spec: createRepo,
-    outputs: () => ['repositoryUrl'],
-  },
-  {
-    type: 'CreateCatalog',
-    description: 'writes a catalog-info.yaml into the workspace',
-    spec: createCatalog,
-    outputs: () => ['registeredCatalogUrl'],
-  },
-  {
-    type: 'DirectPush',
-    description: 'pushes a workspace directory to a repository',
-    spec: directPush,
-    outputs: () => ['repositoryUrl', 'commitId', 'branch'],
-  },
-  {
-    type: 'RegisterCatalog',
-    description:
-      'registers a catalog-info.yaml location in the Backstage catalog',
-    spec: registerCatalog,
-    outputs: () => ['catalogInfoUrl', 'entityRef'],
-  },
-  {
-    type: 'SlackNotify',
-    description: 'sends a Slack message',
-    spec: slackNotify,
-    outputs: () => ['ts', 'channel'],
-  },
-  {
-    type: 'CreateResource',
-    description: 'applies an OpenTofu resource definition',
-    spec: createResource,
-    outputs: () => [],
-  },
-  {
-    type: 'UpdateCatalogProperty',
-    description: 'updates properties of catalog entities',
-    spec: updateCatalogProperty,
-    outputs: () => [],
-  },
-  {
-    type: 'IdpAction',
-    description: 'runs a scaffolder action',
-    spec: idpAction,
-    outputs: () => undefined,
-  },
+  { type: 'GitClone', description: 'clones a git repository into the stage workspace', spec: gitClone, outputs: () => [] },
+  { type: 'CookieCutter', description: 'renders a cookiecutter template', spec: cookieCutter, outputs: () => [] },
+  { type: 'CreateRepo', description: 'creates a repository in a git provider', spec: createRepo, outputs: () => ['repositoryUrl'] },
+  { type: 'CreateCatalog', description: 'writes a catalog-info.yaml into the workspace', spec: createCatalog, outputs: () => ['registeredCatalogUrl'] },
+  { type: 'DirectPush', description: 'pushes a workspace directory to a repository', spec: directPush, outputs: () => ['repositoryUrl', 'commitId', 'branch'] },
+  { type: 'RegisterCatalog', description: 'registers a catalog-info.yaml location in the Backstage catalog', spec: registerCatalog, outputs: () => ['catalogInfoUrl', 'entityRef'] },
+  { type: 'SlackNotify', description: 'sends a Slack message', spec: slackNotify, outputs: () => ['ts', 'channel'] },
+  { type: 'CreateResource', description: 'applies an OpenTofu resource definition', spec: createResource, outputs: () => [] },
+  { type: 'UpdateCatalogProperty', description: 'updates properties of catalog entities', spec: updateCatalogProperty, outputs: () => [] },
+  { type: 'IdpAction', description: 'runs a scaffolder action', spec: idpAction, outputs: () => undefined },
 ];
