@@ -74,6 +74,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
           catalog: deps.catalog,
           logger,
           processTracker,
+          urlReader: deps.urlReader,
         });
         handlers.add(...steps);
         await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });

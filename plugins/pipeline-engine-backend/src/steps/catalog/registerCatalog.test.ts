@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { NetworkPolicy } from '../../network';
 import { createRegisterCatalogStep } from './registerCatalog';
@@ -328,6 +329,43 @@ describe('RegisterCatalog without a real catalog', () => {
     expect(result.error?.message).toBe(
       'the catalog failed to process https://git.example.com/b:\n  - component:default/slow: InputError: Policy check failed',
     );
+  });
+
+  it('checks at execution start that the catalog may read the URL', async () => {
+    const withReader = (error: Error) =>
+      createRegisterCatalogStep({
+        catalog: {} as CatalogService,
+        auth: auth as never,
+        discovery: {} as never,
+        config: new ConfigReader({}),
+        resolveFileUrls,
+        network: new NetworkPolicy({
+          allow: ['git.example.com'],
+          lookup: async () => [{ address: '203.0.113.1', family: 4 }],
+        }),
+        urlReader: {
+          readUrl: async () => {
+            throw error;
+          },
+        } as never,
+      });
+    const spec = {
+      connectorRef: 'c',
+      repository: 'r',
+      branch: 'main',
+      filePath: 'catalog-info.yaml',
+    };
+    const step = { identifier: 'registercatalog', type: 'RegisterCatalog' };
+    await expect(
+      withReader(new NotAllowedError('Reading from x is not allowed'))
+        .preflight!(spec, step),
+    ).rejects.toThrow(
+      "the catalog may not read https://git.example.com/b: no integration or URL reader covers git.example.com. Add it to backend.reading.allow (e.g. backend.reading.allow: [{host: 'git.example.com'}]) or configure an integration for it",
+    );
+    // Not found: a reader takes the URL; the file is pushed later.
+    await expect(
+      withReader(new NotFoundError('no such file')).preflight!(spec, step),
+    ).resolves.toBeUndefined();
   });
 
   it('needs the repository coordinates', async () => {

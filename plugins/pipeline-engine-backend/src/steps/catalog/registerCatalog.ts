@@ -2,6 +2,7 @@ import { readNetworkPolicy, type NetworkPolicy } from '../../network';
 import type {
   AuthService,
   DiscoveryService,
+  UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_ORIGIN_LOCATION,
@@ -73,6 +74,12 @@ export interface RegisterCatalogStepOptions {
   resolveFileUrls: ResolveCatalogFileUrls;
   /** The network allow list the registered URL must pass; read from `config` when not given. */
   network?: NetworkPolicy;
+  /**
+   * The backend's URL readers, which the catalog reads with: when given,
+   * an execution whose RegisterCatalog URL none of them may read fails
+   * when it starts, before an earlier step created a repository.
+   */
+  urlReader?: UrlReaderService;
 }
 
 const optionalText = text.transform(String).optional();
@@ -171,6 +178,26 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
   );
 
   const network = options.network ?? readNetworkPolicy(options.config);
+  /** The URL the catalog will read for a spec. */
+  const targetOf = async (s: z.output<typeof spec>) => {
+    for (const field of ['connectorRef', 'repository', 'branch'] as const) {
+      if (!s[field])
+        throw new InputError(
+          `spec.${field} is required to locate ${s.filePath}`,
+        );
+    }
+    const urls = await options.resolveFileUrls({
+      connectorRef: s.connectorRef!,
+      organization: s.organization ?? '',
+      repository: s.repository!,
+      branch: s.branch!,
+      filePath: s.filePath,
+      ...(s.connectorType ? { connectorType: s.connectorType } : {}),
+      ...(s.workspace ? { workspace: s.workspace } : {}),
+      ...(s.project ? { project: s.project } : {}),
+    });
+    return { urls, target: urls.registerUrl ?? urls.blobUrl };
+  };
   return createStepHandler({
     type: 'RegisterCatalog',
     description:
@@ -179,14 +206,18 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
     idempotent: true,
     spec,
     outputs: () => ['catalogInfoUrl', 'entityRef'],
+    async preflight(s, step) {
+      const { target } = await targetOf(s);
+      await network.check(new URL(target), {
+        step: `RegisterCatalog step "${step.identifier}"`,
+        field:
+          'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
+      });
+      if (options.urlReader)
+        await checkCatalogMayRead(options.urlReader, target);
+    },
     async handler(ctx) {
       const s = ctx.spec;
-      for (const field of ['connectorRef', 'repository', 'branch'] as const) {
-        if (!s[field])
-          throw new InputError(
-            `spec.${field} is required to locate ${s.filePath}`,
-          );
-      }
       const access = catalogAccess(
         options,
         s.xApiKey ? await secretOrLiteral(ctx, s.xApiKey) : undefined,
@@ -211,17 +242,7 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
           );
         }
       };
-      const urls = await options.resolveFileUrls({
-        connectorRef: s.connectorRef!,
-        organization: s.organization ?? '',
-        repository: s.repository!,
-        branch: s.branch!,
-        filePath: s.filePath,
-        ...(s.connectorType ? { connectorType: s.connectorType } : {}),
-        ...(s.workspace ? { workspace: s.workspace } : {}),
-        ...(s.project ? { project: s.project } : {}),
-      });
-      const target = urls.registerUrl ?? urls.blobUrl;
+      const { urls, target } = await targetOf(s);
       // The catalog fetches it: a pipeline must not point it anywhere the policy forbids.
       await network.check(new URL(target), {
         step: `RegisterCatalog step "${ctx.step.identifier}"`,
@@ -375,6 +396,27 @@ async function register(
     );
     await access.refreshEntity(
       location?.entityRef ?? `location:default/${locationName}`,
+    );
+  }
+}
+
+/**
+ * Fails when no URL reader of the backend (integrations, the built-in git
+ * host's reader, `backend.reading.allow`) may read `target`: the catalog
+ * reads with the same readers, so it would refuse the location. The file
+ * need not exist yet (a "not found" means a reader took the URL).
+ */
+async function checkCatalogMayRead(
+  urlReader: UrlReaderService,
+  target: string,
+): Promise<void> {
+  try {
+    await urlReader.readUrl(target);
+  } catch (error) {
+    if ((error as Error)?.name !== 'NotAllowedError') return;
+    const url = new URL(target);
+    throw new InputError(
+      `the catalog may not read ${target}: no integration or URL reader covers ${url.host}. Add it to backend.reading.allow (e.g. backend.reading.allow: [{host: '${url.host}'}]) or configure an integration for it`,
     );
   }
 }
