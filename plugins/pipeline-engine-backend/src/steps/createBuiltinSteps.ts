@@ -55,6 +55,7 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
       engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',
       command: config.getOptionalString('pipelineEngine.cookiecutter.command'),
       network,
+      localGit: { root: localGit.root, baseUrl: localGit.baseUrl },
     }),
     ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls, network, urlReader: options.urlReader }),
     createSlackNotifyStep({ config }),
