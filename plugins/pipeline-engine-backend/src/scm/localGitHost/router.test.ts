@@ -135,9 +135,9 @@ describe('createLocalGitRouter', () => {
   });
 
   it('lists a folder of a ref (what "View source" opens), and 404 for files and unknown refs', async () => {
-    const root = await fetch(`${server.gitBaseUrl}/acme/service/tree/main/`);
-    expect(root.status).toBe(200);
-    expect(await root.text()).toBe('acme/service at main\n\n  README.md\n  catalog-info.yaml\n  docs/a b.md\n');
+    const top = await fetch(`${server.gitBaseUrl}/acme/service/tree/main/`);
+    expect(top.status).toBe(200);
+    expect(await top.text()).toBe('acme/service at main\n\n  README.md\n  catalog-info.yaml\n  docs/a b.md\n');
     const docs = await fetch(`${server.gitBaseUrl}/acme/service/tree/main/docs`);
     expect(await docs.text()).toBe('acme/service at main/docs\n\n  a b.md\n');
     expect((await fetch(`${server.gitBaseUrl}/acme/service/tree/main/README.md`)).status).toBe(404);

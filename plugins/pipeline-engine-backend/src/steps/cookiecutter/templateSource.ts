@@ -79,10 +79,11 @@ function extractTree(bare: string, ref: string | undefined, target: string, sign
     const untar = spawn('tar', ['-x', '-C', target], { stdio: ['pipe', 'ignore', 'pipe'], ...(signal ? { signal } : {}) });
     archive.stdout.pipe(untar.stdin);
     let stderr = '';
+    const keep = (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-4000);
+    };
     for (const child of [archive, untar]) {
-      child.stderr?.on('data', (d: Buffer) => {
-        stderr = (stderr + d.toString('utf8')).slice(-4000);
-      });
+      child.stderr?.on('data', keep);
       child.on('error', reject);
     }
     let archiveCode: number | null = null;
