@@ -193,6 +193,21 @@ export interface Config {
        * relative to the backend's working directory. Default `.data/git`.
        */
       root?: string;
+      /**
+       * Directories published as repositories of the built-in git host at
+       * start-up (e.g. the example cookiecutter template), idempotently: a
+       * changed directory becomes a new commit, an unchanged one nothing.
+       */
+      seed?: Array<{
+        /** `<organization>/<repository>`, e.g. `templates/service`. */
+        repository: string;
+        /** Directory of the files, relative to the backend's working directory. */
+        source: string;
+        /** Default `main`. */
+        branch?: string;
+        /** Default `public` (anyone may clone it); `private` needs a Backstage token. */
+        visibility?: 'public' | 'private';
+      }>;
     };
 
     /** Commits made by the DirectPush step. */

@@ -13,7 +13,6 @@ const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { startSlackStub } = require('./slackStub');
 const { waitFor, guestToken, runTemplateTask, printOutput } = require('./scaffolderRun');
-const { publishCookiecutterTemplates } = require('./cookiecutterTemplates');
 
 const ROOT = resolve(__dirname, '../..');
 const BASE = 'http://localhost:7007';
@@ -24,7 +23,6 @@ async function main() {
   // ${RUN_ID} makes names unique, so the job can run again (CreateRepo refuses existing repositories).
   const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
   const values = JSON.parse(readFileSync(VALUES_FILE, 'utf8').replaceAll('${RUN_ID}', runId));
-  publishCookiecutterTemplates(join(ROOT, '.data/git'));
   const slack = await startSlackStub({
     onMessage: m => console.log(`\n[slack] message to ${m.channel}:\n${String(m.text).split('\n').map(l => `  ${l}`).join('\n')}\n`),
   });

@@ -33,7 +33,9 @@ function stripAnsi(text) {
 }
 
 /** Starts `templateRef` with `values`; prints the task's log until it ends and returns its status and output. */
-async function runTemplateTask(base, headers, templateRef, values) {
+async function runTemplateTask(base, headers, templateRef, givenValues) {
+  // As the form does: parameters left out take the template's defaults.
+  const values = { ...(await templateDefaults(base, headers, templateRef)), ...givenValues };
   const created = await fetch(`${base}/api/scaffolder/v2/tasks`, { method: 'POST', headers, body: JSON.stringify({ templateRef, values }) });
   if (!created.ok) throw new Error(`scaffolder refused the task: ${created.status} ${await created.text()}`);
   const { id } = await created.json();
@@ -57,6 +59,21 @@ async function runTemplateTask(base, headers, templateRef, values) {
     }
   }
   return { id, status: 'unknown', output: {} };
+}
+
+/** The `default` of each form field of a template, as the catalog serves it (placeholders resolved). */
+async function templateDefaults(base, headers, templateRef) {
+  const [kind, rest] = templateRef.split(':');
+  const [namespace, name] = rest.split('/');
+  const res = await fetch(`${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`, { headers });
+  if (!res.ok) throw new Error(`cannot read ${templateRef} from the catalog: ${res.status} ${await res.text()}`);
+  const defaults = {};
+  for (const step of [(await res.json()).spec?.parameters ?? []].flat()) {
+    for (const [field, schema] of Object.entries(step.properties ?? {})) {
+      if (schema && schema.default !== undefined) defaults[field] = schema.default;
+    }
+  }
+  return defaults;
 }
 
 /** Prints a template's rendered `output` section. */

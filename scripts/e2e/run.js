@@ -13,7 +13,6 @@ const { mkdtempSync, writeFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join, resolve } = require('node:path');
 const { startSlackStub } = require('../demo/slackStub');
-const { publishCookiecutterTemplates } = require('../demo/cookiecutterTemplates');
 
 const ROOT = resolve(__dirname, '../..');
 const BASE = 'http://localhost:7007';
@@ -21,7 +20,6 @@ const YARN = join(ROOT, '.yarn/releases/yarn-4.18.1.cjs');
 
 async function main() {
   const data = mkdtempSync(join(tmpdir(), 'idp-e2e-'));
-  publishCookiecutterTemplates(join(data, 'git'));
   const slack = await startSlackStub({ onMessage: () => {} });
   const configFile = join(data, 'app-config.e2e.yaml');
   writeFileSync(configFile, JSON.stringify({

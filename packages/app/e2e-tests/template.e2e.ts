@@ -26,11 +26,10 @@ test('the self-service template runs from Create and its execution page shows ev
   await page.getByRole('button', { name: 'Choose' }).click();
 
   await page.getByLabel('Name of the service').fill(service);
-  await page
-    .getByLabel('Cookiecutter template URL')
-    .fill(
-      'http://localhost:7007/api/pipeline-engine/git/templates/service.git',
-    );
+  // The default comes from the catalog module's $pipelineEngineUrl placeholder.
+  await expect(page.getByLabel('Cookiecutter template URL')).toHaveValue(
+    'http://localhost:7007/api/pipeline-engine/git/templates/service.git',
+  );
   await page.getByLabel('Your e-mail address').fill('jane.doe@example.com');
   await snap(page, testInfo, '02-form');
   await page.getByRole('button', { name: 'Next' }).click();

@@ -7,6 +7,11 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { PropertyOverrideStore } from './database/PropertyOverrideStore';
+import { GitHostLocationProcessor } from './gitHost/GitHostLocationProcessor';
+import {
+  createPipelineEngineUrlResolver,
+  PIPELINE_ENGINE_URL_PLACEHOLDER,
+} from './gitHost/pipelineEngineUrlPlaceholder';
 import { PropertyOverridesProcessor } from './overrides/PropertyOverridesProcessor';
 import { catalogEntityPropertyUpdatePermission } from './permissions';
 import { createPropertiesHandler } from './service/createPropertiesHandler';
@@ -14,7 +19,9 @@ import { createPropertiesHandler } from './service/createPropertiesHandler';
 /**
  * Catalog module that stores entity properties set by the pipeline engine's
  * UpdateCatalogProperty step, overlays them on entities during processing
- * and serves `/api/catalog/pipeline-engine/properties` to write them.
+ * and serves `/api/catalog/pipeline-engine/properties` to write them; gives
+ * entities of the built-in git host their source and view URLs, and
+ * resolves the `$pipelineEngineUrl` placeholder.
  *
  * @public
  */
@@ -32,6 +39,7 @@ export const catalogModulePipelineEngineProperties = createBackendModule({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         logger: coreServices.logger,
+        discovery: coreServices.discovery,
       },
       async init({
         processing,
@@ -42,9 +50,18 @@ export const catalogModulePipelineEngineProperties = createBackendModule({
         permissions,
         permissionsRegistry,
         logger,
+        discovery,
       }) {
         const store = await PropertyOverrideStore.create(database);
         processing.addProcessor(new PropertyOverridesProcessor(store, logger));
+        const engineUrl = () => discovery.getExternalBaseUrl('pipeline-engine');
+        processing.addProcessor(
+          new GitHostLocationProcessor(async () => `${await engineUrl()}/git`),
+        );
+        processing.addPlaceholderResolver(
+          PIPELINE_ENGINE_URL_PLACEHOLDER,
+          createPipelineEngineUrlResolver(engineUrl),
+        );
         permissionsRegistry.addPermissions([
           catalogEntityPropertyUpdatePermission,
         ]);

@@ -25,12 +25,6 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-// The example cookiecutter template, published public as the main job does
-// (scripts/ is the repository's tooling, not a package).
-const {
-  publishCookiecutterTemplates,
-  // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-} = require('../../../scripts/demo/cookiecutterTemplates');
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv.find(a => /^\d+$/.test(a)) ?? 5);
@@ -84,7 +78,6 @@ const median = xs => {
 async function main() {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-seed-'));
   const gitRoot = path.join(workDir, 'git');
-  publishCookiecutterTemplates(gitRoot);
   const slack = await startSlackStub();
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
@@ -115,7 +108,16 @@ async function main() {
     pipelineEngine: {
       expressions: { mode: 'lenient' },
       connectors: { testdev: { type: 'Local' } },
-      localGit: { root: gitRoot },
+      // The example template, published by the engine at start-up as in app-config.yaml.
+      localGit: {
+        root: gitRoot,
+        seed: [
+          {
+            repository: 'templates/service',
+            source: path.join(ROOT, 'examples/cookiecutter/service'),
+          },
+        ],
+      },
       workspace: { root: path.join(workDir, 'workspaces') },
       secrets: { slacksecrettestws: 'xoxb-bench' },
       slack: { apiUrl: `http://127.0.0.1:${slack.address().port}/api/` },

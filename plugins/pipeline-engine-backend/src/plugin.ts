@@ -11,6 +11,7 @@ import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings 
 import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
 import { createStepProcessTracker, readRunnerSettings } from './runners';
 import { createLocalGitRouter } from './scm';
+import { readLocalGitSeeds, seedLocalRepositories } from './scm/localGitHost/seedRepositories';
 import {
   createPipelineResourceLoader,
   createRouter,
@@ -73,8 +74,10 @@ export const pipelineEnginePlugin = createBackendPlugin({
           catalog: deps.catalog,
           logger,
           processTracker,
+          urlReader: deps.urlReader,
         });
         handlers.add(...steps);
+        await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });
 
         const { service, worker, registry } = createPipelineEngine({
           stores,

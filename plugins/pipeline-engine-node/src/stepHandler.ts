@@ -132,6 +132,13 @@ export interface StepHandler<TSpec = unknown> {
    * the static reference check.
    */
   outputs?: (spec: Record<string, unknown>) => string[] | undefined;
+  /**
+   * Checks made when an execution starts, before any step runs, for steps
+   * whose spec is already known then (its expressions read only pipeline
+   * variables and identifiers). Throwing fails the execution before
+   * anything was created; the message should name the setting to change.
+   */
+  preflight?(spec: TSpec, step: { identifier: string; type: string }): Promise<void>;
   /** Runs the step. Throwing fails it; the error's message is shown. */
   handler(ctx: StepContext<TSpec>): Promise<void>;
 }

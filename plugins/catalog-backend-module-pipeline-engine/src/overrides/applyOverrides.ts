@@ -22,6 +22,10 @@ export function applyOverrides(
   const copy = structuredClone(entity) as unknown as JsonObject;
   for (const override of overrides) {
     const property = formatPropertyPath(override.path);
+    if (isExecutionAnnotation(override.path)) {
+      mergeExecutionIds(copy, override.value);
+      continue;
+    }
     try {
       applyOverride(
         copy,
@@ -35,4 +39,41 @@ export function applyOverrides(
     }
   }
   return copy as unknown as Entity;
+}
+
+/**
+ * The pipeline engine records executions in this annotation (ids separated
+ * by commas, newest last); CreateCatalog writes it into the entity's file too.
+ */
+const EXECUTION_ANNOTATION = 'idp-pipelines.io/execution';
+const MAX_EXECUTIONS = 20;
+
+function isExecutionAnnotation(path: string[]): boolean {
+  return (
+    path.length === 3 &&
+    path[0] === 'metadata' &&
+    path[1] === 'annotations' &&
+    path[2] === EXECUTION_ANNOTATION
+  );
+}
+
+/**
+ * Merges recorded execution ids with those of the entity's source instead
+ * of replacing them, so ids a later CreateCatalog wrote into the file stay
+ * visible next to those recorded here.
+ */
+function mergeExecutionIds(entity: JsonObject, recorded: unknown): void {
+  const split = (value: unknown) =>
+    typeof value === 'string' ? value.split(/[,\s]+/).filter(Boolean) : [];
+  const metadata = entity.metadata as JsonObject;
+  const annotations = { ...((metadata.annotations as JsonObject) ?? {}) };
+  const ids: string[] = [];
+  for (const id of [
+    ...split(annotations[EXECUTION_ANNOTATION]),
+    ...split(recorded),
+  ]) {
+    if (!ids.includes(id)) ids.push(id);
+  }
+  annotations[EXECUTION_ANNOTATION] = ids.slice(-MAX_EXECUTIONS).join(',');
+  metadata.annotations = annotations;
 }

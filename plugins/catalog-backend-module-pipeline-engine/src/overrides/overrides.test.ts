@@ -143,4 +143,27 @@ describe('applyOverrides', () => {
     ]);
     expect(entity.metadata.tags).toEqual(['a']);
   });
+
+  it('merges recorded executions with those the entity file names', () => {
+    const path = ['metadata', 'annotations', 'idp-pipelines.io/execution'];
+    const fromFile: Entity = {
+      ...entity,
+      metadata: {
+        name: 'svc',
+        annotations: { 'idp-pipelines.io/execution': 'e1,e5' },
+      },
+    };
+    const result = applyOverrides(
+      fromFile,
+      [{ path, mode: 'replace', value: 'e1,e2,e3' }],
+      () => {},
+    );
+    expect(result.metadata.annotations).toEqual({
+      'idp-pipelines.io/execution': 'e1,e5,e2,e3',
+    });
+    expect(
+      applyOverrides(entity, [{ path, mode: 'replace', value: 'e2' }], () => {})
+        .metadata.annotations,
+    ).toEqual({ 'idp-pipelines.io/execution': 'e2' });
+  });
 });

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -51,22 +51,6 @@ const gitAsync = async (args: string[], cwd?: string) =>
       encoding: 'utf8',
     })
   ).stdout.trim();
-
-/** Publishes the example cookiecutter template as `templates/service.git` on the local git host. */
-function publishTemplate(gitRoot: string) {
-  const bare = join(gitRoot, 'templates/service.git');
-  mkdirSync(bare, { recursive: true });
-  git(['init', '--bare', '-q', '-b', 'main', bare]);
-  // Anyone may clone a public template (CookieCutter clones it anonymously).
-  git(['--git-dir', bare, 'config', 'pipelineEngine.visibility', 'public']);
-  const work = mkdtempSync(join(tmpdir(), 'seed-template-'));
-  cpSync(COOKIECUTTER, work, { recursive: true });
-  git(['init', '-q', '-b', 'main'], work);
-  git(['add', '-A'], work);
-  git(['commit', '-q', '-m', 'template'], work);
-  git(['push', '-q', bare, 'main'], work);
-  rmSync(work, { recursive: true, force: true });
-}
 
 interface SlackCall {
   method: string;
@@ -119,7 +103,6 @@ async function startSlack(): Promise<{
 describe('the seed pipeline end to end', () => {
   it('renders, creates, pushes, registers and notifies; a second run fails at CreateRepo and changes nothing', async () => {
     const gitRoot = mkdtempSync(join(tmpdir(), 'seed-git-'));
-    publishTemplate(gitRoot);
     const slack = await startSlack();
     const { server } = await startTestBackend({
       features: [
@@ -140,7 +123,13 @@ describe('the seed pipeline end to end', () => {
             pipelineEngine: {
               expressions: { mode: 'lenient' },
               connectors: { testdev: { type: 'Local' } },
-              localGit: { root: gitRoot },
+              // The example template, published by the engine at start-up.
+              localGit: {
+                root: gitRoot,
+                seed: [
+                  { repository: 'templates/service', source: COOKIECUTTER },
+                ],
+              },
               secrets: { slacksecrettestws: SLACK_TOKEN },
               slack: { apiUrl: slack.url },
               worker: { pollIntervalMs: 50 },
@@ -214,15 +203,29 @@ describe('the seed pipeline end to end', () => {
         `${repositoryUrl}/blob/main/catalog-info.yaml`,
       );
 
-      // The entity is readable from the catalog API.
-      const entity = await request(server)
+      // RegisterCatalog returned once the location was registered; the
+      // entity becomes readable on the catalog's next processing pass.
+      let entity = await request(server)
         .get('/api/catalog/entities/by-name/component/default/seed-service')
-        .set('Authorization', user)
-        .expect(200);
+        .set('Authorization', user);
+      for (let i = 0; entity.status === 404 && i < 150; i++) {
+        await new Promise(r => setTimeout(r, 100));
+        entity = await request(server)
+          .get('/api/catalog/entities/by-name/component/default/seed-service')
+          .set('Authorization', user);
+      }
+      expect(entity.status).toBe(200);
       expect(entity.body.spec).toMatchObject({
         type: 'service',
         owner: 'test',
         lifecycle: 'experimental',
+      });
+      // "View source", the file's page, and the execution that created it.
+      const repositoryApi = `http://localhost:${port}${api}/git/test-org-devesh/seed-service`;
+      expect(entity.body.metadata.annotations).toMatchObject({
+        'backstage.io/source-location': `url:${repositoryApi}/tree/main/`,
+        'backstage.io/view-url': `${repositoryApi}/blob/main/catalog-info.yaml`,
+        'idp-pipelines.io/execution': first.id,
       });
 
       // The repository is private (repository_type: private): anonymous readers get 401.

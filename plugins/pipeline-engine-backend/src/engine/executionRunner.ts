@@ -41,6 +41,7 @@ import type {
 } from './plan';
 import type { LogSink } from './runtime/logSink';
 import type { NodeRecorder } from './runtime/nodeRecorder';
+import { runPreflightChecks } from './preflight';
 import { outputsPatch, setAtFqn } from './runtime/snapshot';
 import type { SecretMasker } from './secretMasker';
 import { formatMs, runStepAttempt, StepTimeoutError } from './stepAttempt';
@@ -191,6 +192,14 @@ export class ExecutionRunner {
         this.o.plan.pipeline.variables,
         {},
       );
+      // A first start (not a resumption) checks what it can before any step.
+      if (this.o.execution.attempt === 1 && this.o.execution.recoveryCount === 0) {
+        await runPreflightChecks({
+          plan: this.o.plan,
+          snapshot: this.snapshot,
+          expressions: this.o.expressions,
+        });
+      }
       const stagesSoFar = new StatusSoFar();
       for (const entry of this.o.plan.stages) {
         if (this.abort.signal.aborted) break;

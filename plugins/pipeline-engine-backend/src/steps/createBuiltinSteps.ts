@@ -1,4 +1,4 @@
-import type { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import type { AuthService, DiscoveryService, LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
@@ -22,6 +22,8 @@ export interface BuiltinStepsOptions {
   processTracker?: StepProcessTracker;
   /** Warns about deprecated settings. */
   logger?: LoggerService;
+  /** The backend's URL readers (RegisterCatalog checks the catalog may read its URL). */
+  urlReader?: UrlReaderService;
 }
 
 /**
@@ -53,8 +55,9 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
       engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',
       command: config.getOptionalString('pipelineEngine.cookiecutter.command'),
       network,
+      localGit: { root: localGit.root, baseUrl: localGit.baseUrl },
     }),
-    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls, network }),
+    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls, network, urlReader: options.urlReader }),
     createSlackNotifyStep({ config }),
   ];
   return { steps, localGit, resolveFileUrls };

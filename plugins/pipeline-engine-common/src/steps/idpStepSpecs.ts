@@ -110,6 +110,8 @@ const registerCatalog = z.object({
   filePath: text,
   branch: text.optional(),
   xApiKey: text.optional(),
+  /** Extension: wait until the catalog serves the entities (a later step reads them). */
+  waitForEntities: flag.optional(),
 });
 
 const slackNotify = z

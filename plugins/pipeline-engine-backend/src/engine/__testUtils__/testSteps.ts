@@ -148,8 +148,23 @@ export const rendezvousStep = createStepHandler({
   },
 });
 
+/** Its preflight check refuses the execution with `refuse` when set. */
+export const preflightStep = createStepHandler({
+  type: 'TestPreflight',
+  description: 'test: a check made when the execution starts',
+  idempotent: true,
+  spec: z.object({ refuse: z.string().optional() }),
+  async preflight(spec) {
+    if (spec.refuse) throw new Error(spec.refuse);
+  },
+  async handler(ctx) {
+    calls.push(`${ctx.execution.id}:${ctx.step.fqn}`);
+  },
+});
+
 /** All test step types. */
 export const testSteps = [
+  preflightStep,
   echoStep,
   failStep,
   sleepIdempotentStep,

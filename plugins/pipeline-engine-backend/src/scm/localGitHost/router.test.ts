@@ -134,6 +134,17 @@ describe('createLocalGitRouter', () => {
     expect(await blob.text()).toBe('spaced\n');
   });
 
+  it('lists a folder of a ref (what "View source" opens), and 404 for files and unknown refs', async () => {
+    const top = await fetch(`${server.gitBaseUrl}/acme/service/tree/main/`);
+    expect(top.status).toBe(200);
+    expect(await top.text()).toBe('acme/service at main\n\n  README.md\n  catalog-info.yaml\n  docs/a b.md\n');
+    const docs = await fetch(`${server.gitBaseUrl}/acme/service/tree/main/docs`);
+    expect(await docs.text()).toBe('acme/service at main/docs\n\n  a b.md\n');
+    expect((await fetch(`${server.gitBaseUrl}/acme/service/tree/main/README.md`)).status).toBe(404);
+    expect((await fetch(`${server.gitBaseUrl}/acme/service/tree/nope/`)).status).toBe(404);
+    expect((await fetch(`${server.gitBaseUrl}/acme/secret/tree/main/`)).status).toBe(401);
+  });
+
   it('answers 404 for unknown repositories, files, directories and escaping paths', async () => {
     const paths = [
       '/acme/missing/raw/main/README.md',

@@ -28,6 +28,7 @@ const PUSH_REFUSED = 'pushes are not accepted over HTTP: the local git host is w
  * - `/git/<org>/<repo>/raw/<ref>/<path>` and `/blob/<ref>/<path>`: a file's
  *   content as text (`<ref>` is a branch, tag or commit; branch names may
  *   contain slashes).
+ * - `/git/<org>/<repo>/tree/<ref>/<folder>`: a folder's files (plain text).
  * - `/git/<org>/<repo>`: a plain-text summary (branches, tags, files).
  *
  * Public repositories are readable by anyone; private ones only with a
@@ -103,6 +104,10 @@ async function handle(root: string, options: LocalGitRouterOptions, req: Request
   }
   if (!smart && (rest[0] === 'raw' || rest[0] === 'blob') && rest.length >= 3) {
     await serveFile(dir, rest.slice(1), res);
+    return;
+  }
+  if (!smart && rest[0] === 'tree' && rest.length >= 2) {
+    await serveTree(dir, `${org}/${repo}`, rest.slice(1), res);
     return;
   }
   if (!rest.length) {
@@ -204,16 +209,31 @@ async function listRefs(dir: string): Promise<Array<{ name: string; full: string
     .sort((a, b) => b.name.length - a.name.length);
 }
 
-async function serveFile(dir: string, refAndPath: string[], res: Response): Promise<void> {
+/** `<ref>/<path>` as a git object name (`refs/heads/x:path`); undefined when no ref matches. */
+async function objectSpec(dir: string, refAndPath: string[]): Promise<string | undefined> {
   const joined = refAndPath.join('/');
   const refs = await listRefs(dir);
-  const match = refs.find(r => joined.startsWith(`${r.name}/`));
-  let spec: string | undefined;
-  if (match) {
-    spec = `${match.full}:${joined.slice(match.name.length + 1)}`;
-  } else if (/^[0-9a-f]{7,40}$/.test(refAndPath[0])) {
-    spec = `${refAndPath[0]}:${refAndPath.slice(1).join('/')}`;
+  const match = refs.find(r => joined === r.name || joined.startsWith(`${r.name}/`));
+  if (match) return `${match.full}:${joined.slice(match.name.length + 1)}`;
+  if (/^[0-9a-f]{7,40}$/.test(refAndPath[0])) return `${refAndPath[0]}:${refAndPath.slice(1).join('/')}`;
+  return undefined;
+}
+
+/** A folder's files at a ref, as plain text: what `backstage.io/source-location` ("View source") opens. */
+async function serveTree(dir: string, name: string, refAndPath: string[], res: Response): Promise<void> {
+  const spec = await objectSpec(dir, refAndPath);
+  const type = spec ? await runGit(['--git-dir', dir, 'cat-file', '-t', spec], { allowFailure: true }) : undefined;
+  if (!spec || type?.code !== 0 || type.stdout.trim() !== 'tree') {
+    notFound(res);
+    return;
   }
+  const files = (await runGit(['--git-dir', dir, 'ls-tree', '-r', '--name-only', spec])).stdout.split('\n').filter(Boolean);
+  const lines = [`${name} at ${refAndPath.join('/')}`, '', ...files.slice(0, 1000).map(f => `  ${f}`)];
+  res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }).send(`${lines.join('\n')}\n`);
+}
+
+async function serveFile(dir: string, refAndPath: string[], res: Response): Promise<void> {
+  const spec = await objectSpec(dir, refAndPath);
   const type = spec ? await runGit(['--git-dir', dir, 'cat-file', '-t', spec], { allowFailure: true }) : undefined;
   if (!spec || type?.code !== 0 || type.stdout.trim() !== 'blob') {
     notFound(res);

@@ -33,6 +33,13 @@ spec:
   lifecycle: experimental
 ${extra}`;
 
+/** What CreateCatalog writes for {@link component}: the execution recorded on it. */
+const annotated = (name: string) =>
+  component(name).replace(
+    '    backstage.io/techdocs-ref: dir:.\n',
+    '    backstage.io/techdocs-ref: dir:.\n    idp-pipelines.io/execution: exec-1\n',
+  );
+
 function workspace() {
   return mkdtempSync(join(tmpdir(), 'create-catalog-'));
 }
@@ -52,13 +59,13 @@ describe('CreateCatalog', () => {
     expect(result.error).toBeUndefined();
     expect(
       readFileSync(join(ws, 'my-service', 'catalog-info.yaml'), 'utf8'),
-    ).toBe(component('my-service'));
+    ).toBe(annotated('my-service'));
     expect(result.outputs).toEqual({
       registeredCatalogUrl:
         'https://backstage.example.com/catalog/default/component/my-service',
     });
     expect(result.logs).toContain(
-      'info: wrote my-service/catalog-info.yaml with component:default/my-service',
+      'info: wrote my-service/catalog-info.yaml with component:default/my-service (annotation idp-pipelines.io/execution: exec-1)',
     );
   });
 
@@ -74,7 +81,55 @@ describe('CreateCatalog', () => {
     expect(second.error).toBeUndefined();
     expect(second.outputs).toEqual(first.outputs);
     expect(readFileSync(join(ws, 'catalog-info.yaml'), 'utf8')).toBe(
-      component('svc'),
+      annotated('svc'),
+    );
+  });
+
+  it('adds the execution to every entity, after ids already recorded, keeping comments', async () => {
+    const ws = workspace();
+    const fileContent = [
+      '# the service',
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Component',
+      'metadata:',
+      '  name: a',
+      '  annotations:',
+      '    idp-pipelines.io/execution: exec-0',
+      'spec: { type: service, owner: test, lifecycle: experimental }',
+      '---',
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: System',
+      'metadata:',
+      '  name: b # its system',
+      'spec: { owner: test }',
+      '',
+    ].join('\n');
+    const result = await runStep(
+      step,
+      { fileName: 'catalog-info.yaml', fileContent },
+      { workspace: ws },
+    );
+    expect(result.error).toBeUndefined();
+    expect(readFileSync(join(ws, 'catalog-info.yaml'), 'utf8')).toBe(
+      [
+        '# the service',
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: Component',
+        'metadata:',
+        '  name: a',
+        '  annotations:',
+        '    idp-pipelines.io/execution: exec-0,exec-1',
+        'spec: { type: service, owner: test, lifecycle: experimental }',
+        '---',
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: System',
+        'metadata:',
+        '  name: b # its system',
+        '  annotations:',
+        '    idp-pipelines.io/execution: exec-1',
+        'spec: { owner: test }',
+        '',
+      ].join('\n'),
     );
   });
 

@@ -6,6 +6,10 @@ import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
 import { checkCatalogFile } from './entityDocuments';
+import {
+  annotateCatalogFile,
+  EXECUTION_ANNOTATION,
+} from './executionAnnotation';
 
 /** Options of {@link createCreateCatalogStep}. */
 export interface CreateCatalogStepOptions {
@@ -26,8 +30,9 @@ function inside(root: string, path: string): boolean {
 
 /**
  * `CreateCatalog`: validates `fileContent` as Backstage entities and writes
- * it to `<workspace>/<filePath>/<fileName>`. Output `registeredCatalogUrl`:
- * the first entity's page in the Backstage app.
+ * it to `<workspace>/<filePath>/<fileName>`, with the execution's id added
+ * to each entity's `idp-pipelines.io/execution` annotation. Output
+ * `registeredCatalogUrl`: the first entity's page in the Backstage app.
  */
 export function createCreateCatalogStep(options: CreateCatalogStepOptions) {
   const appBaseUrl = (
@@ -78,9 +83,11 @@ export function createCreateCatalogStep(options: CreateCatalogStepOptions) {
           `${relative(workspace, target)} exists and is not a regular file`,
         );
       }
+      // Records the execution on the entities, for the portal's Pipelines tab.
+      const annotated = annotateCatalogFile(fileContent, ctx.execution.id);
       await writeFile(
         target,
-        fileContent.endsWith('\n') ? fileContent : `${fileContent}\n`,
+        annotated.endsWith('\n') ? annotated : `${annotated}\n`,
         'utf8',
       );
 
@@ -89,7 +96,7 @@ export function createCreateCatalogStep(options: CreateCatalogStepOptions) {
           `${entity.kind.toLocaleLowerCase('en-US')}:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`,
       );
       ctx.logger.info(
-        `wrote ${relative(workspace, target)} with ${refs.join(', ')}`,
+        `wrote ${relative(workspace, target)} with ${refs.join(', ')} (annotation ${EXECUTION_ANNOTATION}: ${ctx.execution.id})`,
       );
 
       const first = check.entities[0].entity;

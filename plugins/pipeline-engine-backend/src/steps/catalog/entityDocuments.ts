@@ -1,4 +1,7 @@
-import { KubernetesValidatorFunctions, type Entity } from '@backstage/catalog-model';
+import {
+  KubernetesValidatorFunctions,
+  type Entity,
+} from '@backstage/catalog-model';
 import {
   BUILTIN_ENTITY_KINDS,
   builtinKindValidators,

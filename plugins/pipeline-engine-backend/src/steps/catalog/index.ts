@@ -2,6 +2,7 @@ import type { NetworkPolicy } from '../../network';
 import type {
   AuthService,
   DiscoveryService,
+  UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -40,6 +41,8 @@ export interface CatalogStepsOptions {
   resolveFileUrls: ResolveCatalogFileUrls;
   /** The network allow list RegisterCatalog URLs must pass; read from `config` when not given. */
   network?: NetworkPolicy;
+  /** The readers the catalog reads with: RegisterCatalog checks its URL against them when an execution starts. */
+  urlReader?: UrlReaderService;
 }
 
 /** The catalog steps: CreateCatalog, RegisterCatalog and UpdateCatalogProperty. */

@@ -5,6 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { NetworkPolicy } from '../../network';
 import { createRegisterCatalogStep } from './registerCatalog';
@@ -59,12 +60,34 @@ describe.each(databases.eachSupportedId())(
       await files?.close();
     });
 
-    it('registers the file and returns once the entity is in the catalog', async () => {
+    it('registers the file and returns at once; the entity appears on the catalog’s next pass', async () => {
+      files.files.set(
+        'acme/quick/main/catalog-info.yaml',
+        componentYaml('quick'),
+      );
+      const result = await runStep(step, specFor('quick'));
+      expect(result.error).toBeUndefined();
+      expect(result.outputs).toEqual({
+        catalogInfoUrl:
+          'https://git.example.com/acme/quick/blob/main/catalog-info.yaml',
+        entityRef: 'component:default/quick',
+      });
+      expect(result.logs).toContain(
+        `info: registered ${files.url('acme/quick/main/catalog-info.yaml')}; the catalog makes component:default/quick readable on its next processing pass (waitForEntities: true waits for it)`,
+      );
+      const entity = await catalog.waitForEntity('component:default/quick');
+      expect(entity.metadata.description).toBe('quick service');
+    });
+
+    it('with waitForEntities, returns once the entity is in the catalog', async () => {
       files.files.set(
         'acme/orders/main/catalog-info.yaml',
         componentYaml('orders'),
       );
-      const result = await runStep(step, specFor('orders'));
+      const result = await runStep(
+        step,
+        specFor('orders', { waitForEntities: true }),
+      );
       expect(result.error).toBeUndefined();
       expect(result.outputs).toEqual({
         catalogInfoUrl:
@@ -89,7 +112,10 @@ describe.each(databases.eachSupportedId())(
         'acme/orders/main/catalog-info.yaml',
         componentYaml('orders', { description: 'second version' }),
       );
-      const result = await runStep(step, specFor('orders'));
+      const result = await runStep(
+        step,
+        specFor('orders', { waitForEntities: 'true' }),
+      );
       expect(result.error).toBeUndefined();
       expect(result.logs).toContain(
         `info: ${files.url('acme/orders/main/catalog-info.yaml')} is already registered; refreshing it`,
@@ -148,7 +174,10 @@ describe.each(databases.eachSupportedId())(
         'acme/second/main/catalog-info.yaml',
         componentYaml('shared'),
       );
-      expect((await runStep(step, specFor('first'))).error).toBeUndefined();
+      expect(
+        (await runStep(step, specFor('first', { waitForEntities: true })))
+          .error,
+      ).toBeUndefined();
       const result = await runStep(step, specFor('second'));
       expect(result.error?.message).toBe(
         `component:default/shared is already in the catalog, registered from url:${files.url('acme/first/main/catalog-info.yaml')}; unregister that location or give the entity another metadata.name`,
@@ -161,7 +190,10 @@ describe.each(databases.eachSupportedId())(
         componentYaml('keyed'),
       );
       const token = mockCredentials.user.token('user:default/ci');
-      const result = await runStep(step, specFor('keyed', { xApiKey: token }));
+      const result = await runStep(
+        step,
+        specFor('keyed', { xApiKey: token, waitForEntities: true }),
+      );
       expect(result.error).toBeUndefined();
       expect(result.masked).toContain(token);
       expect(await catalog.entity('component:default/keyed')).toBeDefined();
@@ -243,7 +275,10 @@ describe('RegisterCatalog without a real catalog', () => {
       getEntityByRef: async () => undefined,
     });
     const started = Date.now();
-    const result = await runStep(step, specFor('slow'));
+    const result = await runStep(
+      step,
+      specFor('slow', { waitForEntities: true }),
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(result.error?.message).toBe(
       "component:default/slow did not appear in the catalog within 1s after registering https://git.example.com/b; the catalog may be busy (raise pipelineEngine.catalog.registerTimeout) or its processing failed (see the catalog's logs)",
@@ -287,10 +322,50 @@ describe('RegisterCatalog without a real catalog', () => {
       getEntityByRef: async () => failing,
       refreshEntity: async () => {},
     });
-    const result = await runStep(step, specFor('slow'));
+    const result = await runStep(
+      step,
+      specFor('slow', { waitForEntities: true }),
+    );
     expect(result.error?.message).toBe(
       'the catalog failed to process https://git.example.com/b:\n  - component:default/slow: InputError: Policy check failed',
     );
+  });
+
+  it('checks at execution start that the catalog may read the URL', async () => {
+    const withReader = (error: Error) =>
+      createRegisterCatalogStep({
+        catalog: {} as CatalogService,
+        auth: auth as never,
+        discovery: {} as never,
+        config: new ConfigReader({}),
+        resolveFileUrls,
+        network: new NetworkPolicy({
+          allow: ['git.example.com'],
+          lookup: async () => [{ address: '203.0.113.1', family: 4 }],
+        }),
+        urlReader: {
+          readUrl: async () => {
+            throw error;
+          },
+        } as never,
+      });
+    const spec = {
+      connectorRef: 'c',
+      repository: 'r',
+      branch: 'main',
+      filePath: 'catalog-info.yaml',
+    };
+    const step = { identifier: 'registercatalog', type: 'RegisterCatalog' };
+    await expect(
+      withReader(new NotAllowedError('Reading from x is not allowed'))
+        .preflight!(spec, step),
+    ).rejects.toThrow(
+      "the catalog may not read https://git.example.com/b: no integration or URL reader covers git.example.com. Add it to backend.reading.allow (e.g. backend.reading.allow: [{host: 'git.example.com'}]) or configure an integration for it",
+    );
+    // Not found: a reader takes the URL; the file is pushed later.
+    await expect(
+      withReader(new NotFoundError('no such file')).preflight!(spec, step),
+    ).resolves.toBeUndefined();
   });
 
   it('needs the repository coordinates', async () => {

@@ -2,6 +2,7 @@ import { readNetworkPolicy, type NetworkPolicy } from '../../network';
 import type {
   AuthService,
   DiscoveryService,
+  UrlReaderService,
 } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_ORIGIN_LOCATION,
@@ -24,6 +25,7 @@ import {
   sleep,
   type CatalogAccess,
 } from './catalogAccess';
+import { recordExecution } from './recordExecution';
 import { secretOrLiteral } from './secretValue';
 
 /** What RegisterCatalog knows about the file to register. */
@@ -72,6 +74,12 @@ export interface RegisterCatalogStepOptions {
   resolveFileUrls: ResolveCatalogFileUrls;
   /** The network allow list the registered URL must pass; read from `config` when not given. */
   network?: NetworkPolicy;
+  /**
+   * The backend's URL readers, which the catalog reads with: when given,
+   * an execution whose RegisterCatalog URL none of them may read fails
+   * when it starts, before an earlier step created a repository.
+   */
+  urlReader?: UrlReaderService;
 }
 
 const optionalText = text.transform(String).optional();
@@ -85,6 +93,12 @@ const spec = z.object({
   workspace: optionalText,
   project: optionalText,
   xApiKey: optionalText,
+  waitForEntities: z
+    .union([
+      z.boolean(),
+      z.enum(['true', 'false']).transform(v => v === 'true'),
+    ])
+    .optional(),
 });
 
 /**
@@ -150,8 +164,11 @@ function processingErrors(entity: Entity): string[] {
 
 /**
  * `RegisterCatalog`: registers a repository's catalog file as a catalog
- * Location (refreshing it when it already is) and waits until its entities
- * are in the catalog. Output `catalogInfoUrl`: the file's page in the provider.
+ * Location (refreshing it when it already is), after a dry run that reads
+ * and validates it and names its entities. Returns then, as the
+ * scaffolder's `catalog:register` does; with `waitForEntities: true` it
+ * waits until the catalog serves them. Outputs `catalogInfoUrl` (the file's
+ * page in the provider) and `entityRef` (the first entity).
  */
 export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
   const timeoutMs = readDurationMs(
@@ -161,6 +178,26 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
   );
 
   const network = options.network ?? readNetworkPolicy(options.config);
+  /** The URL the catalog will read for a spec. */
+  const targetOf = async (s: z.output<typeof spec>) => {
+    for (const field of ['connectorRef', 'repository', 'branch'] as const) {
+      if (!s[field])
+        throw new InputError(
+          `spec.${field} is required to locate ${s.filePath}`,
+        );
+    }
+    const urls = await options.resolveFileUrls({
+      connectorRef: s.connectorRef!,
+      organization: s.organization ?? '',
+      repository: s.repository!,
+      branch: s.branch!,
+      filePath: s.filePath,
+      ...(s.connectorType ? { connectorType: s.connectorType } : {}),
+      ...(s.workspace ? { workspace: s.workspace } : {}),
+      ...(s.project ? { project: s.project } : {}),
+    });
+    return { urls, target: urls.registerUrl ?? urls.blobUrl };
+  };
   return createStepHandler({
     type: 'RegisterCatalog',
     description:
@@ -169,33 +206,48 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
     idempotent: true,
     spec,
     outputs: () => ['catalogInfoUrl', 'entityRef'],
+    async preflight(s, step) {
+      const { target } = await targetOf(s);
+      await network.check(new URL(target), {
+        step: `RegisterCatalog step "${step.identifier}"`,
+        field:
+          'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
+      });
+      if (options.urlReader)
+        await checkCatalogMayRead(options.urlReader, target);
+    },
     async handler(ctx) {
       const s = ctx.spec;
-      for (const field of ['connectorRef', 'repository', 'branch'] as const) {
-        if (!s[field])
-          throw new InputError(
-            `spec.${field} is required to locate ${s.filePath}`,
-          );
-      }
       const access = catalogAccess(
         options,
         s.xApiKey ? await secretOrLiteral(ctx, s.xApiKey) : undefined,
       );
-      const urls = await options.resolveFileUrls({
-        connectorRef: s.connectorRef!,
-        organization: s.organization ?? '',
-        repository: s.repository!,
-        branch: s.branch!,
-        filePath: s.filePath,
-        ...(s.connectorType ? { connectorType: s.connectorType } : {}),
-        ...(s.workspace ? { workspace: s.workspace } : {}),
-        ...(s.project ? { project: s.project } : {}),
-      });
-      const target = urls.registerUrl ?? urls.blobUrl;
+      /** Records the execution on entities (the portal's Pipelines tab); bookkeeping, so it only warns. */
+      const record = async (entityRefs: string[]) => {
+        const recorded = await recordExecution({
+          discovery: options.discovery,
+          access,
+          entityRefs,
+          executionId: ctx.execution.id,
+          actor: ctx.execution.triggeredBy.identity,
+          signal: ctx.signal,
+        }).catch(error => ({
+          ok: false,
+          status: 0,
+          errorMessage: String(error),
+        }));
+        if (!recorded.ok && recorded.status !== 404) {
+          ctx.logger.warn(
+            `could not record the execution on ${entityRefs.join(', ')}: ${recorded.errorMessage ?? `HTTP ${recorded.status}`}`,
+          );
+        }
+      };
+      const { urls, target } = await targetOf(s);
       // The catalog fetches it: a pipeline must not point it anywhere the policy forbids.
       await network.check(new URL(target), {
         step: `RegisterCatalog step "${ctx.step.identifier}"`,
-        field: 'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
+        field:
+          'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
       });
       ctx.logger.info(`registering ${target} in the catalog`);
 
@@ -218,10 +270,20 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
       const refs = expected.map(e => stringifyEntityRef(e));
       ctx.logger.info(`entities: ${refs.join(', ')}`);
 
+      // Entities already in the catalog: refused when another location
+      // provides them (before anything is registered), refreshed otherwise.
+      const origin = `url:${target}`;
       const before = new Map<string, Entity>();
       for (const ref of refs) {
         const entity = await access.getEntityByRef(ref);
-        if (entity) before.set(ref, entity);
+        if (!entity) continue;
+        const owner = entity.metadata.annotations?.[ANNOTATION_ORIGIN_LOCATION];
+        if (owner && owner !== origin) {
+          throw new Error(
+            `${ref} is already in the catalog, registered from ${owner}; unregister that location or give the entity another metadata.name`,
+          );
+        }
+        before.set(ref, entity);
       }
       await register(
         access,
@@ -238,9 +300,21 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
             }),
           ),
         );
+        await record([...before.keys()]);
       }
 
-      const origin = `url:${target}`;
+      if (!ctx.spec.waitForEntities) {
+        // As the scaffolder's catalog:register does: the location is
+        // registered and the dry run named its entities; the catalog's
+        // processing loop makes them readable within a pass or two.
+        ctx.logger.info(
+          `registered ${target}; the catalog makes ${refs.join(', ')} readable on its next processing pass (waitForEntities: true waits for it)`,
+        );
+        ctx.output('catalogInfoUrl', urls.blobUrl);
+        ctx.output('entityRef', refs[0]);
+        return;
+      }
+
       const deadline = Date.now() + timeoutMs;
       for (let attempt = 0; ; attempt++) {
         const missing: string[] = [];
@@ -284,8 +358,13 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
           );
           break;
         }
-        await sleep(POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)], ctx.signal);
+        await sleep(
+          POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)],
+          ctx.signal,
+        );
       }
+      // New entities are readable now: record the execution on them too.
+      await record(refs.filter(ref => !before.has(ref)));
 
       ctx.logger.info(`registered ${refs.join(', ')}`);
       ctx.output('catalogInfoUrl', urls.blobUrl);
@@ -317,6 +396,27 @@ async function register(
     );
     await access.refreshEntity(
       location?.entityRef ?? `location:default/${locationName}`,
+    );
+  }
+}
+
+/**
+ * Fails when no URL reader of the backend (integrations, the built-in git
+ * host's reader, `backend.reading.allow`) may read `target`: the catalog
+ * reads with the same readers, so it would refuse the location. The file
+ * need not exist yet (a "not found" means a reader took the URL).
+ */
+async function checkCatalogMayRead(
+  urlReader: UrlReaderService,
+  target: string,
+): Promise<void> {
+  try {
+    await urlReader.readUrl(target);
+  } catch (error) {
+    if ((error as Error)?.name !== 'NotAllowedError') return;
+    const url = new URL(target);
+    throw new InputError(
+      `the catalog may not read ${target}: no integration or URL reader covers ${url.host}. Add it to backend.reading.allow (e.g. backend.reading.allow: [{host: '${url.host}'}]) or configure an integration for it`,
     );
   }
 }

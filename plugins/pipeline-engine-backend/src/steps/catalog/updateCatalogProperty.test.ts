@@ -85,6 +85,11 @@ describe.each(databases.eachSupportedId())(
         '/pipeline-engine/properties?entityRef=component:default/alpha',
       );
       expect(stored.body.items).toEqual([
+        // The execution recorded for the entity's Pipelines tab.
+        expect.objectContaining({
+          property: 'metadata.annotations["idp-pipelines.io/execution"]',
+          value: 'exec-1',
+        }),
         expect.objectContaining({
           property: 'metadata.testCoverage',
           mode: 'replace',
@@ -92,6 +97,10 @@ describe.each(databases.eachSupportedId())(
           updatedBy: 'user:default/jane',
         }),
       ]);
+      expect(
+        (await catalog.entity('component:default/alpha'))?.metadata
+          .annotations?.['idp-pipelines.io/execution'],
+      ).toBe('exec-1');
     });
 
     it('sets a properties list with replace and append on one entity', async () => {
@@ -177,8 +186,14 @@ describe.each(databases.eachSupportedId())(
       ).toBe('beta service');
     });
 
-    it('names an unknown entity', async () => {
-      const result = await runStep(step, {
+    it('names an unknown entity, after waiting propertyTimeout for it to appear', async () => {
+      const impatient = createUpdateCatalogPropertyStep({
+        ...catalog.services,
+        config: new ConfigReader({
+          pipelineEngine: { catalog: { propertyTimeout: '1s' } },
+        }),
+      });
+      const result = await runStep(impatient, {
         type: 'Property',
         property: 'metadata.releaseVersion',
         value: '1',
@@ -188,7 +203,7 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       expect(result.error?.message).toBe(
-        'the catalog refused the update: entity "component:default/nope" not found in the catalog; check the entity ref (kind:namespace/name)',
+        'the catalog refused the update: entity "component:default/nope" not found in the catalog; check the entity ref (kind:namespace/name) (waited 1s for it to appear; pipelineEngine.catalog.propertyTimeout)',
       );
     });
 

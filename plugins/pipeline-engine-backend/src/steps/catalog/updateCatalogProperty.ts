@@ -16,6 +16,11 @@ import {
   sleep,
 } from './catalogAccess';
 import { catalogErrorMessage } from './registerCatalog';
+import {
+  PROPERTIES_PATH,
+  recordExecution,
+  writeProperties,
+} from './recordExecution';
 import { secretOrLiteral } from './secretValue';
 
 /** Options of {@link createUpdateCatalogPropertyStep}. */
@@ -27,9 +32,9 @@ export interface UpdateCatalogPropertyStepOptions {
   config: Config;
 }
 
-/** Route of the catalog module `@idp-pipelines/plugin-catalog-backend-module-pipeline-engine`. */
-const PROPERTIES_PATH = '/pipeline-engine/properties';
 const POLL_MS = 500;
+/** Polls for entities not yet in the catalog: its processing loop runs every second. */
+const APPEAR_POLL_MS = 200;
 
 const mode = z.enum(['replace', 'append']);
 
@@ -77,14 +82,6 @@ interface Update {
   property: string;
   value: unknown;
   mode: 'replace' | 'append';
-}
-
-interface UpdateResult {
-  entityRef: string;
-  property: string;
-  path: string[];
-  mode: string;
-  expected: unknown;
 }
 
 const present = (v: unknown) => v !== undefined && v !== null;
@@ -219,39 +216,47 @@ export function createUpdateCatalogPropertyStep(
           ? await secretOrLiteral(ctx, ctx.spec.xApiKey)
           : undefined,
       );
-      const url = `${await options.discovery.getBaseUrl('catalog')}${PROPERTIES_PATH}`;
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${await access.token()}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({
-          updates,
-          actor: ctx.execution.triggeredBy.identity,
-        }),
-        signal: ctx.signal,
-      });
-      const body = (await response.json().catch(() => undefined)) as
-        | {
-            results?: UpdateResult[];
-            error?: { name?: string; message?: string };
-          }
-        | undefined;
+      const actor = ctx.execution.triggeredBy.identity;
+      const deadline = Date.now() + timeoutMs;
+      let response = await writeProperties(
+        options.discovery,
+        access,
+        { updates, actor },
+        ctx.signal,
+      );
+      // An entity RegisterCatalog just registered becomes readable on the
+      // catalog's next processing pass: wait for it rather than fail.
+      while (
+        response.status === 404 &&
+        response.errorMessage?.includes('not found in the catalog') &&
+        Date.now() < deadline
+      ) {
+        await sleep(APPEAR_POLL_MS, ctx.signal);
+        response = await writeProperties(
+          options.discovery,
+          access,
+          { updates, actor },
+          ctx.signal,
+        );
+      }
       if (!response.ok) {
         if (
           response.status === 404 &&
-          !body?.error?.message?.includes('not found in the catalog')
+          !response.errorMessage?.includes('not found in the catalog')
         ) {
           throw new Error(
             `the catalog has no ${PROPERTIES_PATH} API (HTTP 404); add @idp-pipelines/plugin-catalog-backend-module-pipeline-engine to the backend`,
           );
         }
-        const message =
-          body?.error?.message ?? `${response.status} ${response.statusText}`;
-        throw new Error(`the catalog refused the update: ${message}`);
+        const waited =
+          response.status === 404
+            ? ` (waited ${timeoutMs / 1000}s for it to appear; pipelineEngine.catalog.propertyTimeout)`
+            : '';
+        throw new Error(
+          `the catalog refused the update: ${response.errorMessage ?? `HTTP ${response.status}`}${waited}`,
+        );
       }
-      const results = body?.results ?? [];
+      const results = response.results;
       for (const r of results) {
         ctx.logger.info(
           `${r.mode === 'append' ? 'appended to' : 'set'} ${r.property} of ${r.entityRef}: ${JSON.stringify(r.expected)}`,
@@ -259,6 +264,20 @@ export function createUpdateCatalogPropertyStep(
       }
 
       const refs = [...new Set(results.map(r => r.entityRef))];
+      // The entity's Pipelines tab lists the executions that changed it.
+      const recorded = await recordExecution({
+        discovery: options.discovery,
+        access,
+        entityRefs: refs,
+        executionId: ctx.execution.id,
+        actor,
+        signal: ctx.signal,
+      });
+      // Bookkeeping: the step does not wait for the catalog to show it.
+      if (!recorded.ok)
+        ctx.logger.warn(
+          `could not record the execution on ${refs.join(', ')}: ${recorded.errorMessage ?? `HTTP ${recorded.status}`}`,
+        );
       await Promise.all(
         refs.map(ref =>
           access.refreshEntity(ref).catch(error => {
@@ -268,7 +287,6 @@ export function createUpdateCatalogPropertyStep(
           }),
         ),
       );
-      const deadline = Date.now() + timeoutMs;
       for (;;) {
         const pending: string[] = [];
         const entities = new Map<string, Entity | undefined>();

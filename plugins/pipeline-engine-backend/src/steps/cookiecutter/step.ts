@@ -6,7 +6,7 @@ import { createBuiltinEngine } from './builtin/builtinEngine';
 import { createCliEngine } from './cli/cliEngine';
 import { resolveInside, toPosix } from './paths';
 import { checkGitRemote, NetworkPolicy } from '../../network';
-import { clonePublicTemplate, workspaceTemplate } from './templateSource';
+import { clonePublicTemplate, workspaceTemplate, type LocalGitHostAccess } from './templateSource';
 import type { CookiecutterEngine, CookiecutterEngineName } from './types';
 
 /** Options of {@link createCookieCutterStep}: `pipelineEngine.cookiecutter` config. */
@@ -17,6 +17,8 @@ export interface CookieCutterStepOptions {
   command?: string;
   /** The network allow list `publicTemplateUrl` must pass; by default nothing is allowed. */
   network?: NetworkPolicy;
+  /** The built-in git host: its public templates are read from disk. */
+  localGit?: LocalGitHostAccess;
 }
 
 /** A flag resolved from YAML or from an expression (`<+...>` may yield "true"). */
@@ -88,6 +90,7 @@ export function createCookieCutterStep(options: CookieCutterStepOptions = {}): S
             s.publicTemplateUrl!,
             cloneUrl => checkGitRemote(network, cloneUrl, { step: `CookieCutter step "${ctx.step.identifier}"`, field: 'spec.publicTemplateUrl' }),
             ctx.signal,
+            options.localGit,
           )
         : await workspaceTemplate(ctx.workspace, s.pathForTemplate!);
       try {

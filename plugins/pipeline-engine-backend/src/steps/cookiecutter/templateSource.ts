@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@backstage/errors';
+import { baseGitEnv } from '../../scm/git';
+import { isBareRepo, isValidLocalName, localRepoDir } from '../../scm/localGitHost/paths';
+import { readVisibility } from '../../scm/localGitHost/visibility';
 import { resolveInside } from './paths';
 import { parseTemplateUrl, redactUrl } from './templateUrl';
 
@@ -47,15 +50,66 @@ function git(args: string[], signal: AbortSignal | undefined, url: string, confi
   });
 }
 
+/** The built-in git host, whose public repositories are read from disk instead of over HTTP. */
+export interface LocalGitHostAccess {
+  /** Directory of its bare repositories. */
+  root: string;
+  /** Its external URL, `<backend>/api/pipeline-engine/git`. */
+  baseUrl: string;
+}
+
+/**
+ * The bare repository of a public repository of the built-in git host that
+ * `cloneUrl` names; undefined for any other URL (and for private
+ * repositories, which an anonymous clone could not read either).
+ */
+async function localPublicRepository(cloneUrl: string, localGit: LocalGitHostAccess | undefined): Promise<string | undefined> {
+  if (!localGit || !cloneUrl.startsWith(`${localGit.baseUrl.replace(/\/+$/, '')}/`)) return undefined;
+  const match = /^([^/?#]+)\/([^/?#]+?)(\.git)?\/?$/.exec(cloneUrl.slice(localGit.baseUrl.replace(/\/+$/, '').length + 1));
+  if (!match || !isValidLocalName(match[1]) || !isValidLocalName(match[2])) return undefined;
+  const dir = localRepoDir(localGit.root, match[1], match[2]);
+  if (!(await isBareRepo(dir)) || (await readVisibility(dir)) !== 'public') return undefined;
+  return dir;
+}
+
+/** Writes the tree of `ref` (default HEAD) of a bare repository into `target`: `git archive | tar -x`, two processes. */
+function extractTree(bare: string, ref: string | undefined, target: string, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const archive = spawn('git', ['--git-dir', bare, 'archive', '--format=tar', ref ?? 'HEAD'], { env: baseGitEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
+    const untar = spawn('tar', ['-x', '-C', target], { stdio: ['pipe', 'ignore', 'pipe'], ...(signal ? { signal } : {}) });
+    archive.stdout.pipe(untar.stdin);
+    let stderr = '';
+    const keep = (d: Buffer) => {
+      stderr = (stderr + d.toString('utf8')).slice(-4000);
+    };
+    for (const child of [archive, untar]) {
+      child.stderr?.on('data', keep);
+      child.on('error', reject);
+    }
+    let archiveCode: number | null = null;
+    archive.on('close', code => {
+      archiveCode = code;
+    });
+    untar.on('close', code => {
+      if (archiveCode === 0 && code === 0) resolve();
+      else reject(new InputError(`reading the template ${ref ? `at ${ref} ` : ''}from the built-in git host failed: ${stderr.trim() || `exit ${archiveCode ?? code}`}`));
+    });
+  });
+}
+
 /**
  * Shallow-clones publicTemplateUrl (honouring a subdirectory and ref in it).
  * `guard` checks the repository URL against the network policy first and
- * returns the git `-c` arguments that pin what it checked.
+ * returns the git `-c` arguments that pin what it checked. A public
+ * repository of the built-in git host (`localGit`) is read from its bare
+ * repository directly: the same files without HTTP, git http-backend and a
+ * clone.
  */
 export async function clonePublicTemplate(
   publicTemplateUrl: string,
   guard: (cloneUrl: string) => Promise<{ configArgs: string[] }>,
   signal?: AbortSignal,
+  localGit?: LocalGitHostAccess,
 ): Promise<TemplateSource> {
   const loc = parseTemplateUrl(publicTemplateUrl);
   const { configArgs } = await guard(loc.cloneUrl);
@@ -63,7 +117,13 @@ export async function clonePublicTemplate(
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     const repo = join(dir, 'repo');
-    await git(['clone', '--depth', '1', '--quiet', ...(loc.ref ? ['--branch', loc.ref] : []), '--', loc.cloneUrl, repo], signal, loc.cloneUrl, configArgs);
+    const local = await localPublicRepository(loc.cloneUrl, localGit);
+    if (local) {
+      await mkdir(repo);
+      await extractTree(local, loc.ref, repo, signal);
+    } else {
+      await git(['clone', '--depth', '1', '--quiet', ...(loc.ref ? ['--branch', loc.ref] : []), '--', loc.cloneUrl, repo], signal, loc.cloneUrl, configArgs);
+    }
     const templateDir = loc.subdir ? await resolveInside(repo, loc.subdir, 'the template subdirectory', 'the repository') : repo;
     if (!(await stat(templateDir).catch(() => undefined))?.isDirectory()) {
       throw new InputError(`the template repository ${redactUrl(loc.cloneUrl)} has no directory "${loc.subdir}"`);
