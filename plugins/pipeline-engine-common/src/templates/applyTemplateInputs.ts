@@ -31,13 +31,26 @@ function elementKeys(list: readonly YamlValue[]): Array<string | undefined> {
     if (!isPlain(element)) return undefined;
     for (const wrapper of WRAPPERS) {
       const inner = element[wrapper];
-      if (isPlain(inner) && typeof inner.identifier === 'string') return `${wrapper}:${inner.identifier}`;
+      if (isPlain(inner) && typeof inner.identifier === 'string')
+        return `${wrapper}:${inner.identifier}`;
     }
     if (Array.isArray(element.parallel)) return `parallel#${parallelCount++}`;
-    if (typeof element.identifier === 'string') return `id:${element.identifier}`;
+    if (typeof element.identifier === 'string')
+      return `id:${element.identifier}`;
     if (typeof element.name === 'string') return `name:${element.name}`;
     return undefined;
   });
+}
+
+/** The element at the same position, when it has no identifier or name either. */
+function positionalMatch(
+  inputs: readonly YamlValue[],
+  inputKeys: ReadonlyArray<string | undefined>,
+  index: number,
+): { value: YamlValue; index: number } | undefined {
+  if (inputKeys[index] !== undefined || index >= inputs.length)
+    return undefined;
+  return { value: inputs[index], index };
 }
 
 function describeKey(key: string): string {
@@ -60,36 +73,71 @@ export function applyTemplateInputs(
 ): YamlValue {
   if (inputs === undefined) return templateValue;
   if (isRuntimeInput(templateValue)) {
-    if (isRuntimeInput(inputs) && inputs.trim() === '<+input>') return templateValue;
+    if (isRuntimeInput(inputs) && inputs.trim() === '<+input>')
+      return templateValue;
     return inputs;
   }
   if (isPlain(templateValue)) {
     if (!isPlain(inputs)) {
-      report('error', path, 'template-inputs-shape', 'templateInputs has a value where the template has a map', 'give the fields of the map that the template leaves as <+input>');
+      report(
+        'error',
+        path,
+        'template-inputs-shape',
+        'templateInputs has a value where the template has a map',
+        'give the fields of the map that the template leaves as <+input>',
+      );
       return templateValue;
     }
     // Inputs of a template the template itself nests (already expanded in
     // `templateValue`) are written under `template.templateInputs`.
     if (isPlain(inputs.template) && !('template' in templateValue)) {
       const { template: nested, ...rest } = inputs;
-      const nestedInputs = isPlain(nested) && isPlain(nested.templateInputs) ? nested.templateInputs : {};
-      return applyTemplateInputs(templateValue, { ...rest, ...nestedInputs }, [...path, 'template', 'templateInputs'], report);
+      const nestedInputs =
+        isPlain(nested) && isPlain(nested.templateInputs)
+          ? nested.templateInputs
+          : {};
+      return applyTemplateInputs(
+        templateValue,
+        { ...rest, ...nestedInputs },
+        [...path, 'template', 'templateInputs'],
+        report,
+      );
     }
     const out: Plain = {};
     for (const [key, value] of Object.entries(templateValue)) {
-      out[key] = applyTemplateInputs(value, inputs[key], [...path, key], report);
+      out[key] = applyTemplateInputs(
+        value,
+        inputs[key],
+        [...path, key],
+        report,
+      );
     }
     for (const key of Object.keys(inputs)) {
       if (key in templateValue) continue;
-      report('warning', [...path, key], 'template-inputs-unknown',
+      report(
+        'warning',
+        [...path, key],
+        'template-inputs-unknown',
         `templateInputs gives "${key}", which the template does not have; it is ignored`,
-        [didYouMean(key, Object.keys(templateValue)), 'templateInputs may only fill the template\'s <+input> fields'].filter(Boolean).join(' '));
+        [
+          didYouMean(key, Object.keys(templateValue)),
+          "templateInputs may only fill the template's <+input> fields",
+        ]
+          .filter(Boolean)
+          .join(' '),
+      );
     }
     return out;
   }
   if (Array.isArray(templateValue)) {
     if (!Array.isArray(inputs)) {
-      report('error', path, 'template-inputs-shape', 'templateInputs has a value where the template has a list', 'give the list elements that have <+input> fields, with their identifier or name');
+      report(
+        'error',
+        path,
+        'template-inputs-shape',
+        'templateInputs has a value where the template has a list',
+        'give the list elements that have <+input> fields, with their identifier or name',
+      );
       return templateValue;
     }
     const templateKeys = elementKeys(templateValue);
@@ -102,25 +150,50 @@ export function applyTemplateInputs(
     const out = templateValue.map((element, index) => {
       const key = templateKeys[index];
       // Elements without identifier or name pair up by position.
-      const match = key !== undefined ? byKey.get(key) : inputKeys[index] === undefined && index < inputs.length ? { value: inputs[index], index } : undefined;
+      const match =
+        key !== undefined
+          ? byKey.get(key)
+          : positionalMatch(inputs, inputKeys, index);
       if (!match) return element;
       if (key !== undefined) used.add(key);
-      return applyTemplateInputs(element, match.value, [...path, match.index], report);
+      return applyTemplateInputs(
+        element,
+        match.value,
+        [...path, match.index],
+        report,
+      );
     });
     inputKeys.forEach((key, index) => {
       if (key === undefined || used.has(key)) return;
       const known = templateKeys.filter((k): k is string => k !== undefined);
-      report('warning', [...path, index], 'template-inputs-unknown',
+      report(
+        'warning',
+        [...path, index],
+        'template-inputs-unknown',
         `templateInputs gives ${describeKey(key)}, which the template's list does not have; it is ignored`,
-        [didYouMean(key, known).replace(/"[a-zA-Z]+:/, '"'), `the template has ${known.map(describeKey).join(', ') || 'no named elements'}`].filter(Boolean).join(' '));
+        [
+          didYouMean(key, known).replace(/"[a-zA-Z]+:/, '"'),
+          `the template has ${known.map(describeKey).join(', ') || 'no named elements'}`,
+        ]
+          .filter(Boolean)
+          .join(' '),
+      );
     });
     return out;
   }
   // A fixed value in the template: Harness does not let the user change it.
-  if (inputs !== templateValue && !(isPlain(inputs) || Array.isArray(inputs)) && String(inputs) !== String(templateValue)) {
-    report('warning', path, 'template-input-fixed',
+  if (
+    inputs !== templateValue &&
+    !(isPlain(inputs) || Array.isArray(inputs)) &&
+    String(inputs) !== String(templateValue)
+  ) {
+    report(
+      'warning',
+      path,
+      'template-input-fixed',
       `the template fixes this field to "${String(templateValue)}"; the value in templateInputs is ignored`,
-      'make the field <+input> in the template to let pipelines set it');
+      'make the field <+input> in the template to let pipelines set it',
+    );
   }
   return templateValue;
 }

@@ -1,7 +1,16 @@
 import type { Problem } from '../validation/problem';
-import type { TemplateSource, TemplateVersionList, TemplateVersionText } from './expandTemplates';
+import type {
+  TemplateSource,
+  TemplateVersionList,
+  TemplateVersionText,
+} from './expandTemplates';
 import { parseTemplateDocument } from './templateDocument';
-import { describeTemplateKey, formatTemplateScope, type TemplateKey, type TemplateScope } from './templateScope';
+import {
+  describeTemplateKey,
+  formatTemplateScope,
+  type TemplateKey,
+  type TemplateScope,
+} from './templateScope';
 
 /** One template document handed to {@link createDocumentTemplateSource}. @public */
 export interface TemplateDocumentInput {
@@ -15,6 +24,19 @@ export interface DocumentTemplateSourceResult {
   source: TemplateSource;
   /** Problems of documents that could not be read, and of duplicate versions. */
   problems: Problem[];
+}
+
+function stableProblem(
+  name: string,
+  versionLabel: string,
+  keys: string[],
+  exists: boolean,
+): string {
+  if (exists)
+    return `the stable version "${versionLabel}" of ${name} does not exist`;
+  if (keys.length > 1)
+    return `"${name}" is the identifier of several templates (${keys.join(', ')})`;
+  return `there is no template "${name}"`;
 }
 
 interface Entry {
@@ -41,7 +63,11 @@ export function createDocumentTemplateSource(
   for (const document of documents) {
     const parsed = parseTemplateDocument(document.yaml);
     if (!parsed.ok || !parsed.template) {
-      problems.push(...parsed.problems.map(p => (document.location ? { ...p, document: document.location } : p)));
+      problems.push(
+        ...parsed.problems.map(p =>
+          document.location ? { ...p, document: document.location } : p,
+        ),
+      );
       continue;
     }
     const template = parsed.template;
@@ -50,7 +76,10 @@ export function createDocumentTemplateSource(
     if (!entry) {
       entry = { versions: new Map() };
       entries.set(key, entry);
-      byIdentifier.set(template.identifier, [...(byIdentifier.get(template.identifier) ?? []), key]);
+      byIdentifier.set(template.identifier, [
+        ...(byIdentifier.get(template.identifier) ?? []),
+        key,
+      ]);
     }
     if (entry.versions.has(template.versionLabel)) {
       const first = entry.versions.get(template.versionLabel)!.location;
@@ -64,42 +93,49 @@ export function createDocumentTemplateSource(
       });
       continue;
     }
-    entry.versions.set(template.versionLabel, { yaml: document.yaml, ...(document.location ? { location: document.location } : {}) });
+    entry.versions.set(template.versionLabel, {
+      yaml: document.yaml,
+      ...(document.location ? { location: document.location } : {}),
+    });
   }
   for (const [name, versionLabel] of Object.entries(stable)) {
-    const keys = name.includes('/') ? [name] : byIdentifier.get(name) ?? [];
+    const keys = name.includes('/') ? [name] : (byIdentifier.get(name) ?? []);
     const entry = keys.length === 1 ? entries.get(keys[0]) : undefined;
     if (!entry || !entry.versions.has(versionLabel)) {
       problems.push({
         severity: 'error',
         code: 'template-stable-unknown',
         path: name,
-        message: entry
-          ? `the stable version "${versionLabel}" of ${name} does not exist`
-          : keys.length > 1
-            ? `"${name}" is the identifier of several templates (${keys.join(', ')})`
-            : `there is no template "${name}"`,
-        hint: entry ? `its versions are ${[...entry.versions.keys()].join(', ')}` : 'name it as <scope>/<identifier>, e.g. account/my_stage',
+        message: stableProblem(name, versionLabel, keys, entry !== undefined),
+        hint: entry
+          ? `its versions are ${[...entry.versions.keys()].join(', ')}`
+          : 'name it as <scope>/<identifier>, e.g. account/my_stage',
       });
       continue;
     }
     entry.stable = versionLabel;
   }
   for (const entry of entries.values()) {
-    if (entry.stable === undefined && entry.versions.size === 1) entry.stable = [...entry.versions.keys()][0];
+    if (entry.stable === undefined && entry.versions.size === 1)
+      entry.stable = [...entry.versions.keys()][0];
   }
   const source: TemplateSource = {
     listVersions(key: TemplateKey): TemplateVersionList | undefined {
       const entry = entries.get(describeTemplateKey(key));
       if (!entry) return undefined;
-      return { versionLabels: [...entry.versions.keys()], ...(entry.stable ? { stableVersionLabel: entry.stable } : {}) };
+      return {
+        versionLabels: [...entry.versions.keys()],
+        ...(entry.stable ? { stableVersionLabel: entry.stable } : {}),
+      };
     },
     getVersion(key: TemplateKey, versionLabel: string) {
       return entries.get(describeTemplateKey(key))?.versions.get(versionLabel);
     },
     listIdentifiers(scope: TemplateScope) {
       const prefix = `${formatTemplateScope(scope)}/`;
-      return [...entries.keys()].filter(k => k.startsWith(prefix)).map(k => k.slice(prefix.length));
+      return [...entries.keys()]
+        .filter(k => k.startsWith(prefix))
+        .map(k => k.slice(prefix.length));
     },
   };
   return { source, problems };

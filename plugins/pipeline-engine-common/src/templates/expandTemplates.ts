@@ -3,9 +3,23 @@ import type { ParsedYaml } from '../parser/parseYaml';
 import { formatYamlPath, type YamlPath } from '../parser/yamlPath';
 import type { Problem } from '../validation/problem';
 import { didYouMean } from '../validation/suggest';
-import { applyTemplateInputs, type InputsReporter } from './applyTemplateInputs';
-import { parseTemplateDocument, VERSION_LABEL_PATTERN, type TemplateDocument, type TemplateType } from './templateDocument';
-import { describeTemplateKey, formatTemplateScope, resolveTemplateRef, type TemplateKey, type TemplateScope } from './templateScope';
+import {
+  applyTemplateInputs,
+  type InputsReporter,
+} from './applyTemplateInputs';
+import {
+  parseTemplateDocument,
+  VERSION_LABEL_PATTERN,
+  type TemplateDocument,
+  type TemplateType,
+} from './templateDocument';
+import {
+  describeTemplateKey,
+  formatTemplateScope,
+  resolveTemplateRef,
+  type TemplateKey,
+  type TemplateScope,
+} from './templateScope';
 
 /** The versions a template has, and which one is stable. @public */
 export interface TemplateVersionList {
@@ -33,7 +47,10 @@ export interface TemplateSource {
   /** The versions of a template; undefined when the scope has no such template. */
   listVersions(key: TemplateKey): MaybePromise<TemplateVersionList | undefined>;
   /** One version's document; undefined when it does not exist. */
-  getVersion(key: TemplateKey, versionLabel: string): MaybePromise<TemplateVersionText | undefined>;
+  getVersion(
+    key: TemplateKey,
+    versionLabel: string,
+  ): MaybePromise<TemplateVersionText | undefined>;
   /** Identifiers of the templates of a scope, for "did you mean". */
   listIdentifiers(scope: TemplateScope): MaybePromise<string[]>;
 }
@@ -83,7 +100,14 @@ const KIND_OF_KEY: Record<string, TemplateType> = {
 };
 
 /** Keys that stay on a templated node; the template supplies the rest. */
-const NODE_KEYS = ['name', 'identifier', 'description', 'tags', 'orgIdentifier', 'projectIdentifier'];
+const NODE_KEYS = [
+  'name',
+  'identifier',
+  'description',
+  'tags',
+  'orgIdentifier',
+  'projectIdentifier',
+];
 
 /**
  * True when a `pipeline`, `stage`, `stepGroup` or `step` node of the
@@ -94,8 +118,11 @@ const NODE_KEYS = ['name', 'identifier', 'description', 'tags', 'orgIdentifier',
 export function hasTemplateReferences(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasTemplateReferences);
   if (!isPlain(value)) return false;
-  return Object.entries(value).some(([key, child]) =>
-    (key in KIND_OF_KEY && isPlain(child) && 'template' in child) || hasTemplateReferences(child));
+  return Object.entries(value).some(
+    ([key, child]) =>
+      (key in KIND_OF_KEY && isPlain(child) && 'template' in child) ||
+      hasTemplateReferences(child),
+  );
 }
 
 /** The document being walked: the pipeline, or one template version. */
@@ -133,9 +160,16 @@ export async function expandTemplates(
   const loaded = new Map<string, Promise<LoadedTemplate | undefined>>();
   const maxDepth = options.maxDepth ?? 10;
 
-  const reporterFor = (locate: ParsedYaml['locate'] | undefined, location: string | undefined): InputsReporter =>
+  const reporterFor =
+    (
+      locate: ParsedYaml['locate'] | undefined,
+      location: string | undefined,
+    ): InputsReporter =>
     (severity, path, code, message, hint) => {
-      const position = locate?.(path, code === 'template-inputs-unknown' ? 'key' : 'value');
+      const position = locate?.(
+        path,
+        code === 'template-inputs-unknown' ? 'key' : 'value',
+      );
       problems.push({
         severity,
         code,
@@ -147,55 +181,115 @@ export async function expandTemplates(
       });
     };
 
-  const pipeline = isPlain(document) && isPlain(document.pipeline) ? document.pipeline : {};
+  const pipeline =
+    isPlain(document) && isPlain(document.pipeline) ? document.pipeline : {};
   const pipelineScope: TemplateScope = {
-    orgIdentifier: typeof pipeline.orgIdentifier === 'string' ? pipeline.orgIdentifier : 'default',
-    projectIdentifier: typeof pipeline.projectIdentifier === 'string' ? pipeline.projectIdentifier : 'default',
+    orgIdentifier:
+      typeof pipeline.orgIdentifier === 'string'
+        ? pipeline.orgIdentifier
+        : 'default',
+    projectIdentifier:
+      typeof pipeline.projectIdentifier === 'string'
+        ? pipeline.projectIdentifier
+        : 'default',
   };
 
-  async function walk(value: YamlValue, path: YamlPath, ctx: Context): Promise<YamlValue> {
+  async function walk(
+    value: YamlValue,
+    path: YamlPath,
+    ctx: Context,
+  ): Promise<YamlValue> {
     if (Array.isArray(value)) {
       const out: YamlValue[] = [];
-      for (let i = 0; i < value.length; i++) out.push(await walk(value[i], [...path, i], ctx));
+      for (let i = 0; i < value.length; i++)
+        out.push(await walk(value[i], [...path, i], ctx));
       return out;
     }
     if (!isPlain(value)) return value;
     const out: Plain = {};
     for (const [key, child] of Object.entries(value)) {
       const kind = KIND_OF_KEY[key];
-      out[key] = kind && isPlain(child) && 'template' in child
-        ? await expandNode(child, kind, [...path, key], ctx)
-        : await walk(child, [...path, key], ctx);
+      out[key] =
+        kind && isPlain(child) && 'template' in child
+          ? await expandNode(child, kind, [...path, key], ctx)
+          : await walk(child, [...path, key], ctx);
     }
     return out;
   }
 
-  async function expandNode(node: Plain, kind: TemplateType, path: YamlPath, ctx: Context): Promise<YamlValue> {
+  async function expandNode(
+    node: Plain,
+    kind: TemplateType,
+    path: YamlPath,
+    ctx: Context,
+  ): Promise<YamlValue> {
     const refPath = [...path, 'template'];
     const ref = node.template;
     if (!isPlain(ref)) {
-      ctx.report('error', refPath, 'template-reference', 'template must be a map: {templateRef, versionLabel, templateInputs}', 'e.g. template: {templateRef: account.my_stage, versionLabel: v1}');
+      ctx.report(
+        'error',
+        refPath,
+        'template-reference',
+        'template must be a map: {templateRef, versionLabel, templateInputs}',
+        'e.g. template: {templateRef: account.my_stage, versionLabel: v1}',
+      );
       return node;
     }
     for (const key of Object.keys(ref)) {
-      if (!['templateRef', 'versionLabel', 'templateInputs', 'gitBranch'].includes(key)) {
-        ctx.report('warning', [...refPath, key], 'template-inputs-unknown', `unknown key "${key}" in the template reference; it is ignored`,
-          didYouMean(key, ['templateRef', 'versionLabel', 'templateInputs']) || 'a reference has templateRef, versionLabel and templateInputs');
+      if (
+        ![
+          'templateRef',
+          'versionLabel',
+          'templateInputs',
+          'gitBranch',
+        ].includes(key)
+      ) {
+        ctx.report(
+          'warning',
+          [...refPath, key],
+          'template-inputs-unknown',
+          `unknown key "${key}" in the template reference; it is ignored`,
+          didYouMean(key, ['templateRef', 'versionLabel', 'templateInputs']) ||
+            'a reference has templateRef, versionLabel and templateInputs',
+        );
       }
     }
     if (typeof ref.templateRef !== 'string') {
-      ctx.report('error', [...refPath, 'templateRef'], 'field-required', 'template.templateRef is required', 'the template identifier: account.<id>, org.<id> or <id>');
+      ctx.report(
+        'error',
+        [...refPath, 'templateRef'],
+        'field-required',
+        'template.templateRef is required',
+        'the template identifier: account.<id>, org.<id> or <id>',
+      );
       return node;
     }
     const resolved = resolveTemplateRef(ref.templateRef, ctx.scope);
     if (!resolved.ok) {
-      ctx.report('error', [...refPath, 'templateRef'], 'template-reference', resolved.message, resolved.hint);
+      ctx.report(
+        'error',
+        [...refPath, 'templateRef'],
+        'template-reference',
+        resolved.message,
+        resolved.hint,
+      );
       return node;
     }
     const key = resolved.key;
     const versionValue = ref.versionLabel;
-    if (versionValue !== undefined && versionValue !== null && (typeof versionValue !== 'string' && typeof versionValue !== 'number' || !VERSION_LABEL_PATTERN.test(String(versionValue)))) {
-      ctx.report('error', [...refPath, 'versionLabel'], 'version-label-format', `versionLabel "${String(versionValue)}" is not a version label`, 'give a fixed label such as v1, or leave it out to use the stable version');
+    if (
+      versionValue !== undefined &&
+      versionValue !== null &&
+      ((typeof versionValue !== 'string' && typeof versionValue !== 'number') ||
+        !VERSION_LABEL_PATTERN.test(String(versionValue)))
+    ) {
+      ctx.report(
+        'error',
+        [...refPath, 'versionLabel'],
+        'version-label-format',
+        `versionLabel "${String(versionValue)}" is not a version label`,
+        'give a fixed label such as v1, or leave it out to use the stable version',
+      );
       return node;
     }
     const described = describeTemplateKey(key);
@@ -203,36 +297,62 @@ export async function expandTemplates(
     if (!versions || !versions.versionLabels.length) {
       const known = source ? await source.listIdentifiers(key) : [];
       const suggestion = didYouMean(key.identifier, known);
-      ctx.report('error', [...refPath, 'templateRef'], 'template-not-found',
+      ctx.report(
+        'error',
+        [...refPath, 'templateRef'],
+        'template-not-found',
         `template "${ref.templateRef}" (${described}) does not exist${suggestion ? `; ${suggestion}` : ''}`,
         source
           ? `save the template in scope ${formatTemplateScope(key)} first, or fix templateRef`
-          : 'template references are resolved against saved templates: save the pipeline in the engine, or run `pipeline validate --templates DIR`');
+          : 'template references are resolved against saved templates: save the pipeline in the engine, or run `pipeline validate --templates DIR`',
+      );
       return node;
     }
-    const explicit = versionValue === undefined || versionValue === null ? undefined : String(versionValue);
+    const explicit =
+      versionValue === undefined || versionValue === null
+        ? undefined
+        : String(versionValue);
     const versionLabel = explicit ?? versions.stableVersionLabel;
     if (versionLabel === undefined) {
-      ctx.report('error', refPath, 'template-no-stable', `template ${described} has no stable version and the reference gives no versionLabel`,
-        `add versionLabel (one of ${versions.versionLabels.join(', ')}) or mark a version stable`);
+      ctx.report(
+        'error',
+        refPath,
+        'template-no-stable',
+        `template ${described} has no stable version and the reference gives no versionLabel`,
+        `add versionLabel (one of ${versions.versionLabels.join(', ')}) or mark a version stable`,
+      );
       return node;
     }
     if (!versions.versionLabels.includes(versionLabel)) {
       const suggestion = didYouMean(versionLabel, versions.versionLabels);
-      ctx.report('error', [...refPath, explicit ? 'versionLabel' : 'templateRef'], 'template-version-not-found',
+      ctx.report(
+        'error',
+        [...refPath, explicit ? 'versionLabel' : 'templateRef'],
+        'template-version-not-found',
         `template ${described} has no version "${versionLabel}"${suggestion ? `; ${suggestion}` : ''}`,
-        `its versions are ${versions.versionLabels.join(', ')}`);
+        `its versions are ${versions.versionLabels.join(', ')}`,
+      );
       return node;
     }
     const id = `${described}@${versionLabel}`;
     if (ctx.stack.includes(id)) {
-      ctx.report('error', [...refPath, 'templateRef'], 'template-cycle',
+      ctx.report(
+        'error',
+        [...refPath, 'templateRef'],
+        'template-cycle',
         `template cycle: ${[...ctx.stack.slice(ctx.stack.indexOf(id)), id].join(' → ')}`,
-        'a template cannot use itself, directly or through other templates');
+        'a template cannot use itself, directly or through other templates',
+      );
       return node;
     }
     if (ctx.stack.length >= maxDepth) {
-      ctx.report('error', [...refPath, 'templateRef'], 'template-depth', `templates are nested more than ${maxDepth} deep (${[...ctx.stack, id].join(' → ')})`, 'flatten the templates');
+      ctx.report(
+        'error',
+        [...refPath, 'templateRef'],
+        'template-depth',
+        `templates are nested more than ${maxDepth} deep (${[...ctx.stack, id].join(' → ')})`,
+        'flatten the templates',
+      );
       return node;
     }
     let pending = loaded.get(id);
@@ -242,13 +362,23 @@ export async function expandTemplates(
     }
     const template = await pending;
     if (!template) {
-      ctx.report('error', [...refPath, 'templateRef'], 'template-invalid', `template ${id} has problems (listed with it)`, 'fix the template, or use another version');
+      ctx.report(
+        'error',
+        [...refPath, 'templateRef'],
+        'template-invalid',
+        `template ${id} has problems (listed with it)`,
+        'fix the template, or use another version',
+      );
       return node;
     }
     if (template.template.type !== kind) {
-      ctx.report('error', [...refPath, 'templateRef'], 'template-type-mismatch',
+      ctx.report(
+        'error',
+        [...refPath, 'templateRef'],
+        'template-type-mismatch',
         `template ${id} is a ${template.template.type} template, but it is used as a ${kind.charAt(0).toLowerCase()}${kind.slice(1)}`,
-        `reference a ${kind} template here`);
+        `reference a ${kind} template here`,
+      );
       return node;
     }
     templates.push({
@@ -259,41 +389,80 @@ export async function expandTemplates(
       usedBy: ctx.name,
       yamlPath: formatYamlPath(path),
     });
-    const merged = applyTemplateInputs(template.spec, ref.templateInputs, [...refPath, 'templateInputs'], ctx.report);
+    const merged = applyTemplateInputs(
+      template.spec,
+      ref.templateInputs,
+      [...refPath, 'templateInputs'],
+      ctx.report,
+    );
     const out: Plain = {};
-    for (const nodeKey of ['name', 'identifier']) if (nodeKey in node) out[nodeKey] = node[nodeKey];
+    for (const nodeKey of ['name', 'identifier'])
+      if (nodeKey in node) out[nodeKey] = node[nodeKey];
     if (kind === 'Pipeline') {
-      for (const nodeKey of ['orgIdentifier', 'projectIdentifier']) if (nodeKey in node) out[nodeKey] = node[nodeKey];
+      for (const nodeKey of ['orgIdentifier', 'projectIdentifier'])
+        if (nodeKey in node) out[nodeKey] = node[nodeKey];
     }
     if (isPlain(merged)) {
-      for (const [specKey, value] of Object.entries(merged)) {
+      // `type` first, as Harness writes nodes.
+      const entries = Object.entries(merged).sort(
+        ([a], [b]) => Number(b === 'type') - Number(a === 'type'),
+      );
+      for (const [specKey, value] of entries) {
         if (!(specKey in out)) out[specKey] = value;
       }
     }
-    for (const nodeKey of ['description', 'tags']) if (nodeKey in node) out[nodeKey] = node[nodeKey];
+    for (const nodeKey of ['description', 'tags'])
+      if (nodeKey in node) out[nodeKey] = node[nodeKey];
     for (const nodeKey of Object.keys(node)) {
       if (nodeKey === 'template' || NODE_KEYS.includes(nodeKey)) continue;
-      ctx.report('warning', [...path, nodeKey], 'template-node-key', `"${nodeKey}" beside template is ignored: the template supplies it`,
-        'set it in the template, or make it <+input> there and give it in templateInputs');
+      ctx.report(
+        'warning',
+        [...path, nodeKey],
+        'template-node-key',
+        `"${nodeKey}" beside template is ignored: the template supplies it`,
+        'set it in the template, or make it <+input> there and give it in templateInputs',
+      );
     }
     return out;
   }
 
-  async function load(key: TemplateKey, versionLabel: string, id: string, ctx: Context): Promise<LoadedTemplate | undefined> {
+  async function load(
+    key: TemplateKey,
+    versionLabel: string,
+    id: string,
+    ctx: Context,
+  ): Promise<LoadedTemplate | undefined> {
     const text = await source!.getVersion(key, versionLabel);
     if (!text) return undefined;
     const location = text.location ?? `template ${id}`;
     const parsed = parseTemplateDocument(text.yaml);
-    for (const problem of parsed.problems) problems.push({ ...problem, document: location });
+    for (const problem of parsed.problems)
+      problems.push({ ...problem, document: location });
     if (!parsed.ok || !parsed.template) return undefined;
     const template = parsed.template;
     const report = reporterFor(parsed.parsed.locate, location);
-    if (template.identifier !== key.identifier || template.versionLabel !== versionLabel) {
-      report('error', ['template'], 'template-mismatch', `the document of ${id} says identifier "${template.identifier}", versionLabel "${template.versionLabel}"`, 'store each version under its own identifier and versionLabel');
+    if (
+      template.identifier !== key.identifier ||
+      template.versionLabel !== versionLabel
+    ) {
+      report(
+        'error',
+        ['template'],
+        'template-mismatch',
+        `the document of ${id} says identifier "${template.identifier}", versionLabel "${template.versionLabel}"`,
+        'store each version under its own identifier and versionLabel',
+      );
       return undefined;
     }
     const spec = await walk(template.spec, ['template', 'spec'], {
-      scope: { ...(template.orgIdentifier ? { orgIdentifier: template.orgIdentifier } : {}), ...(template.projectIdentifier ? { projectIdentifier: template.projectIdentifier } : {}) },
+      scope: {
+        ...(template.orgIdentifier
+          ? { orgIdentifier: template.orgIdentifier }
+          : {}),
+        ...(template.projectIdentifier
+          ? { projectIdentifier: template.projectIdentifier }
+          : {}),
+      },
       name: id,
       stack: [...ctx.stack, id],
       report,

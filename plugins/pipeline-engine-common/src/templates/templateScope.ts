@@ -23,7 +23,9 @@ export interface TemplateKey extends TemplateScope {
  */
 export function formatTemplateScope(scope: TemplateScope): string {
   if (!scope.orgIdentifier) return 'account';
-  return scope.projectIdentifier ? `${scope.orgIdentifier}.${scope.projectIdentifier}` : scope.orgIdentifier;
+  return scope.projectIdentifier
+    ? `${scope.orgIdentifier}.${scope.projectIdentifier}`
+    : scope.orgIdentifier;
 }
 
 /**
@@ -35,13 +37,22 @@ export function formatTemplateScope(scope: TemplateScope): string {
 export function parseTemplateScope(text: string): TemplateScope | undefined {
   if (text === 'account') return {};
   const parts = text.split('.');
-  if (parts.length > 2 || !parts.every(p => IDENTIFIER_PATTERN.test(p))) return undefined;
-  return parts.length === 1 ? { orgIdentifier: parts[0] } : { orgIdentifier: parts[0], projectIdentifier: parts[1] };
+  if (parts.length > 2 || !parts.every(p => IDENTIFIER_PATTERN.test(p)))
+    return undefined;
+  return parts.length === 1
+    ? { orgIdentifier: parts[0] }
+    : { orgIdentifier: parts[0], projectIdentifier: parts[1] };
 }
 
 /** `<scope>/<identifier>`, how messages and records name a template. @public */
 export function describeTemplateKey(key: TemplateKey): string {
   return `${formatTemplateScope(key)}/${key.identifier}`;
+}
+
+/** The level a reference's prefix asks for: account, org or project. */
+function wantedLevel(prefix: string | undefined): 0 | 1 | 2 {
+  if (prefix === 'account') return 0;
+  return prefix === 'org' ? 1 : 2;
 }
 
 /** The level of a scope, from widest to narrowest. */
@@ -60,10 +71,13 @@ function level(scope: TemplateScope): 0 | 1 | 2 {
 export function resolveTemplateRef(
   ref: string,
   from: TemplateScope,
-): { ok: true; key: TemplateKey } | { ok: false; message: string; hint: string } {
+):
+  | { ok: true; key: TemplateKey }
+  | { ok: false; message: string; hint: string } {
   const dot = ref.indexOf('.');
   const prefix = dot > 0 ? ref.slice(0, dot) : undefined;
-  const identifier = prefix === 'account' || prefix === 'org' ? ref.slice(dot + 1) : ref;
+  const identifier =
+    prefix === 'account' || prefix === 'org' ? ref.slice(dot + 1) : ref;
   if (!IDENTIFIER_PATTERN.test(identifier)) {
     return {
       ok: false,
@@ -71,16 +85,27 @@ export function resolveTemplateRef(
       hint: 'write account.<identifier>, org.<identifier>, or <identifier> for a template of the project',
     };
   }
-  const wanted: 0 | 1 | 2 = prefix === 'account' ? 0 : prefix === 'org' ? 1 : 2;
+  const wanted = wantedLevel(prefix);
   if (wanted > level(from)) {
     const where = level(from) === 0 ? 'an account template' : 'an org template';
     return {
       ok: false,
       message: `templateRef "${ref}" points at ${wanted === 1 ? 'an org' : 'a project'} template, but ${where} can only use templates of its own scope or wider`,
-      hint: level(from) === 0 ? 'use account.<identifier>' : 'use account.<identifier> or org.<identifier>',
+      hint:
+        level(from) === 0
+          ? 'use account.<identifier>'
+          : 'use account.<identifier> or org.<identifier>',
     };
   }
   if (wanted === 0) return { ok: true, key: { identifier } };
-  if (wanted === 1) return { ok: true, key: { orgIdentifier: from.orgIdentifier, identifier } };
-  return { ok: true, key: { orgIdentifier: from.orgIdentifier, projectIdentifier: from.projectIdentifier, identifier } };
+  if (wanted === 1)
+    return { ok: true, key: { orgIdentifier: from.orgIdentifier, identifier } };
+  return {
+    ok: true,
+    key: {
+      orgIdentifier: from.orgIdentifier,
+      projectIdentifier: from.projectIdentifier,
+      identifier,
+    },
+  };
 }
