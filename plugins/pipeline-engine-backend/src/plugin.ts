@@ -17,6 +17,7 @@ import {
   PipelineAdminService,
   pipelinePermissionResourceRef,
   registerPipelinePermissions,
+  TemplateService,
   UNAUTHENTICATED_PATHS,
 } from './service';
 import { ScheduledTriggerFirer } from './triggers';
@@ -104,12 +105,14 @@ export const pipelineEnginePlugin = createBackendPlugin({
 
         registerPipelinePermissions(permissionsRegistry, createPipelineResourceLoader(service));
         const admin = new PipelineAdminService({ stores, engine: service });
+        const templates = new TemplateService(stores.templates);
         await scheduleTriggerFiring(deps.scheduler, engineConfig, admin, stores, logger);
         await scheduleExecutionRetention({ scheduler: deps.scheduler, database: deps.database, config: engineConfig, logger });
         httpRouter.use(
           await createRouter({
             api: service,
             admin,
+            templates,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger,
