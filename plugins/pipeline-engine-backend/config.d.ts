@@ -345,5 +345,27 @@ export interface Config {
           organization?: string;
         }
     >;
+
+    /**
+     * Harness template versions loaded at startup, before the pipelines:
+     * entries like `pipelines`, one template version per file; `stable: true`
+     * makes that version the template's stable one (otherwise the first
+     * version saved stays stable).
+     */
+    templates?: Array<
+      | {
+          /** File path or URL of the template YAML. */
+          target: string;
+          stable?: boolean;
+        }
+      | {
+          connectorRef: string;
+          repoName: string;
+          branch: string;
+          filePath: string;
+          organization?: string;
+          stable?: boolean;
+        }
+    >;
   };
 }

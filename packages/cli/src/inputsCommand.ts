@@ -8,11 +8,25 @@ import { loadPipelineFile } from './loadPipelineFile';
 /** Options of {@link inputsCommand}. */
 export interface InputsOptions {
   json?: boolean;
+  /** Folder of template files for the pipeline's template references. */
+  templates?: string;
 }
 
-/** `pipeline inputs <file>`: every runtime input with its FQN, default and choices. */
-export function inputsCommand(files: string[], io: CliIo, options: InputsOptions = {}): number {
-  const loaded = loadPipelineFile(files, io, 'pipeline inputs <file> [--json]');
+/**
+ * `pipeline inputs <file>`: every runtime input with its FQN, default and
+ * choices; those of templates by their FQN in the expanded pipeline.
+ */
+export async function inputsCommand(
+  files: string[],
+  io: CliIo,
+  options: InputsOptions = {},
+): Promise<number> {
+  const loaded = await loadPipelineFile(
+    files,
+    io,
+    'pipeline inputs <file> [--json] [--templates DIR]',
+    options.templates,
+  );
   if (!loaded.ok) return loaded.exitCode;
   const { file, result } = loaded;
   const inputs = collectRuntimeInputs(result.document);
@@ -48,7 +62,9 @@ function toJson(info: RuntimeInputInfo) {
   };
 }
 
-function choicesOf(info: RuntimeInputInfo): { kind: string; values: string[] } | undefined {
+function choicesOf(
+  info: RuntimeInputInfo,
+): { kind: string; values: string[] } | undefined {
   const { allowedValues, selectOneFrom, selectManyFrom } = info.input;
   if (allowedValues) return { kind: 'allowedValues', values: allowedValues };
   if (selectOneFrom) return { kind: 'selectOneFrom', values: selectOneFrom };

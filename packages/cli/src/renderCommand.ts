@@ -13,16 +13,40 @@ export interface RenderOptions {
   set?: string[];
   /** A YAML/JSON input set file (flat map or Harness's structured form). */
   inputSet?: string;
+  /** Folder of template files for the pipeline's template references. */
+  templates?: string;
+  /** Print the pipeline with templates expanded, runtime inputs left as written. */
+  expand?: boolean;
 }
 
 /**
- * `pipeline render <file>`: prints the pipeline with runtime inputs replaced
- * by values. Expressions that need an execution are left as written.
+ * `pipeline render <file>`: prints the pipeline with templates expanded and
+ * runtime inputs replaced by values (`--expand`: templates only).
+ * Expressions that need an execution are left as written.
  */
-export function renderCommand(files: string[], io: CliIo, options: RenderOptions = {}): number {
-  const loaded = loadPipelineFile(files, io, 'pipeline render <file> [--set key=value]... [--input-set file]');
+export async function renderCommand(
+  files: string[],
+  io: CliIo,
+  options: RenderOptions = {},
+): Promise<number> {
+  const loaded = await loadPipelineFile(
+    files,
+    io,
+    'pipeline render <file> [--set key=value]... [--input-set file] [--templates DIR] [--expand]',
+    options.templates,
+  );
   if (!loaded.ok) return loaded.exitCode;
   const { file, result } = loaded;
+  if (options.expand) {
+    if (options.set?.length || options.inputSet) {
+      io.err(
+        '--expand prints the pipeline with its runtime inputs as written; leave out --set and --input-set, or --expand',
+      );
+      return 2;
+    }
+    io.out(stringify(result.document, { lineWidth: 0 }).trimEnd());
+    return 0;
+  }
   const values = collectValues(io, options);
   if (!values.ok) {
     for (const line of values.lines) io.err(line);
@@ -30,11 +54,15 @@ export function renderCommand(files: string[], io: CliIo, options: RenderOptions
   }
   const resolved = resolveRuntimeInputs(result.document, values.inputSet);
   if (!resolved.ok) {
-    io.err(`${file}: the input set does not fit the pipeline's runtime inputs:`);
-    for (const p of resolved.problems) io.err(`  ${p.severity}: ${formatInputProblem(p)}`);
+    io.err(
+      `${file}: the input set does not fit the pipeline's runtime inputs:`,
+    );
+    for (const p of resolved.problems)
+      io.err(`  ${p.severity}: ${formatInputProblem(p)}`);
     return 1;
   }
-  for (const w of resolved.warnings) io.err(`warning: ${formatInputProblem(w)}`);
+  for (const w of resolved.warnings)
+    io.err(`warning: ${formatInputProblem(w)}`);
   io.out(stringify(resolved.pipeline, { lineWidth: 0 }).trimEnd());
   return 0;
 }
@@ -51,7 +79,9 @@ function formatInputProblem(p: Problem): string {
 function collectValues(
   io: CliIo,
   options: RenderOptions,
-): { ok: true; inputSet: Record<string, unknown> } | { ok: false; lines: string[] } {
+):
+  | { ok: true; inputSet: Record<string, unknown> }
+  | { ok: false; lines: string[] } {
   const sources: unknown[] = [];
   const lines: string[] = [];
   if (options.inputSet) {
@@ -63,7 +93,9 @@ function collectValues(
   for (const pair of options.set ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      lines.push(`--set ${pair}: expected key=value, e.g. --set project_name=my-app`);
+      lines.push(
+        `--set ${pair}: expected key=value, e.g. --set project_name=my-app`,
+      );
       continue;
     }
     pairs[pair.slice(0, eq)] = pair.slice(eq + 1);
@@ -71,5 +103,7 @@ function collectValues(
   sources.push(pairs);
   const merged = mergeInputSets(sources);
   lines.push(...merged.problems.map(formatInputProblem));
-  return lines.length ? { ok: false, lines } : { ok: true, inputSet: merged.inputSet };
+  return lines.length
+    ? { ok: false, lines }
+    : { ok: true, inputSet: merged.inputSet };
 }

@@ -28,13 +28,17 @@ export {
 } from './validation/rules';
 export {
   parsePipeline,
+  parsePipelineWithTemplates,
   validatePipelineValue,
 } from './validation/parsePipeline';
 export type {
   DocumentKind,
   ParsePipelineOptions,
   ParsePipelineResult,
+  ParsePipelineWithTemplatesOptions,
+  ParsePipelineWithTemplatesResult,
 } from './validation/parsePipeline';
+export * from './templates';
 export { StepSpecRegistry } from './steps/registry';
 export type { StepSpecDefinition } from './steps/registry';
 export { createDefaultStepSpecRegistry } from './steps/defaultRegistry';

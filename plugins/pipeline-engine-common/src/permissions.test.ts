@@ -20,6 +20,10 @@ describe('pipeline engine permissions', () => {
       'pipeline-engine.execution-config.update',
       'pipeline-engine.secret.use',
       'pipeline-engine.execution-config.read',
+      'pipeline-engine.template.read',
+      'pipeline-engine.template.create',
+      'pipeline-engine.template.update',
+      'pipeline-engine.template.delete',
     ]);
     const basic = pipelineEnginePermissions.filter(
       p => !isResourcePermission(p),
@@ -28,6 +32,10 @@ describe('pipeline engine permissions', () => {
       'pipeline-engine.pipeline.create',
       'pipeline-engine.execution-config.update',
       'pipeline-engine.execution-config.read',
+      'pipeline-engine.template.read',
+      'pipeline-engine.template.create',
+      'pipeline-engine.template.update',
+      'pipeline-engine.template.delete',
     ]);
     expect(pipelineCreatePermission).toEqual({
       type: 'basic',

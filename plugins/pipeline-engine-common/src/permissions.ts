@@ -110,6 +110,30 @@ export const executionConfigReadPermission: BasicPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Read templates and their versions. Basic: templates are shared by pipelines of their scope. */
+export const templateReadPermission: BasicPermission = createPermission({
+  name: 'pipeline-engine.template.read',
+  attributes: { action: 'read' },
+});
+
+/** Save a new template version. */
+export const templateCreatePermission: BasicPermission = createPermission({
+  name: 'pipeline-engine.template.create',
+  attributes: { action: 'create' },
+});
+
+/** Change a template version, or which version is stable. */
+export const templateUpdatePermission: BasicPermission = createPermission({
+  name: 'pipeline-engine.template.update',
+  attributes: { action: 'update' },
+});
+
+/** Delete a template version. */
+export const templateDeletePermission: BasicPermission = createPermission({
+  name: 'pipeline-engine.template.delete',
+  attributes: { action: 'delete' },
+});
+
 /** Every permission of the pipeline engine, for the permissions registry. */
 export const pipelineEnginePermissions = [
   pipelineReadPermission,
@@ -121,6 +145,10 @@ export const pipelineEnginePermissions = [
   executionConfigUpdatePermission,
   secretUsePermission,
   executionConfigReadPermission,
+  templateReadPermission,
+  templateCreatePermission,
+  templateUpdatePermission,
+  templateDeletePermission,
 ];
 
 /**

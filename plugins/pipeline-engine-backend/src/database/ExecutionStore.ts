@@ -20,7 +20,7 @@ import {
   expireLeasesOfOwners,
   heldBy,
 } from './executionQueue';
-import { Execution, ExecutionRow, toExecution } from './executionRows';
+import { Execution, ExecutionRow, ExecutionTemplateVersion, toExecution } from './executionRows';
 import { toJsonColumn } from './jsonColumns';
 import { assertLeaseRequest, leaseLost } from './leases';
 import { connectDatabase } from './migrations';
@@ -81,6 +81,8 @@ export interface NewExecution extends PipelineKey {
    * `triggeredBy.identity` for the same pipeline returns the first execution.
    */
   idempotencyKey?: string;
+  /** The template versions `pipelineYaml` was expanded with. */
+  templateVersions?: ExecutionTemplateVersion[];
 }
 
 /** Largest webhook payload stored with an execution. */
@@ -175,6 +177,9 @@ export class ExecutionStore {
         idempotency_key: input.idempotencyKey ?? null,
         idempotency_caller: input.idempotencyKey
           ? input.triggeredBy.identity
+          : null,
+        template_versions: input.templateVersions?.length
+          ? toJsonColumn(input.templateVersions)
           : null,
       };
       const rerun = input.rerun;

@@ -7,6 +7,7 @@ import { connectDatabase } from './migrations';
 import { PipelineStore } from './PipelineStore';
 import { SecretCipher } from './secretCipher';
 import { StepProcessStore } from './StepProcessStore';
+import { TemplateStore } from './TemplateStore';
 import { TriggerStore } from './TriggerStore';
 
 /** All stores of the pipeline engine, sharing one database client. */
@@ -19,6 +20,8 @@ export interface PipelineEngineStores {
   executionConfig: ExecutionConfigStore;
   /** Step process groups and containers alive on replicas. */
   stepProcesses: StepProcessStore;
+  /** Versions of Harness templates. */
+  templates: TemplateStore;
 }
 
 /**
@@ -39,5 +42,6 @@ export async function createPipelineEngineStores(options: {
     logs: new LogStore(db),
     executionConfig: new ExecutionConfigStore(db),
     stepProcesses: new StepProcessStore(db),
+    templates: new TemplateStore(db),
   };
 }

@@ -25,6 +25,7 @@ export type NewExecutionRow = Pick<
   | 'rerun_from_stage'
   | 'idempotency_key'
   | 'idempotency_caller'
+  | 'template_versions'
 >;
 
 interface Pending {

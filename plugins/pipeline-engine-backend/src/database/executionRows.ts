@@ -38,6 +38,21 @@ export interface Execution extends PipelineKey {
   rerunOf?: string;
   /** Identifier of the first stage a re-run ran again; earlier stages were reused. */
   rerunFromStage?: string;
+  /** The template versions the frozen pipeline was expanded with. */
+  templateVersions?: ExecutionTemplateVersion[];
+}
+
+/** One template version an execution ran (see `TemplateUse` of the common package). */
+export interface ExecutionTemplateVersion {
+  [key: string]: string | boolean;
+  scope: string;
+  identifier: string;
+  versionLabel: string;
+  /** True when taken as the stable version (the reference gave no versionLabel). */
+  stable: boolean;
+  /** `pipeline`, or the template that nests it. */
+  usedBy: string;
+  yamlPath: string;
 }
 
 /** An `executions` row as read from either database. */
@@ -73,6 +88,8 @@ export interface ExecutionRow {
   /** `Idempotency-Key` of the request that created it, with who sent it. */
   idempotency_key?: string | null;
   idempotency_caller?: string | null;
+  /** JSON list of {@link ExecutionTemplateVersion}. */
+  template_versions?: string | null;
 }
 
 /** Maps an `executions` row to an {@link Execution}. */
@@ -111,5 +128,13 @@ export function toExecution(row: ExecutionRow): Execution {
     outputs: fromJsonColumn<JsonObject>(row.outputs, 'executions.outputs'),
     ...(row.rerun_of ? { rerunOf: row.rerun_of } : {}),
     ...(row.rerun_from_stage ? { rerunFromStage: row.rerun_from_stage } : {}),
+    ...(row.template_versions
+      ? {
+          templateVersions: fromJsonColumn<ExecutionTemplateVersion[]>(
+            row.template_versions,
+            'executions.template_versions',
+          ),
+        }
+      : {}),
   };
 }

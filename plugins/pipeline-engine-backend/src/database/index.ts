@@ -28,6 +28,9 @@ export type {
   PipelineStoreType,
 } from './PipelineStore';
 
+export { TemplateStore } from './TemplateStore';
+export type { NewTemplateVersion, TemplateListOptions, TemplateVersion } from './TemplateStore';
+
 export { InputSetStore } from './InputSetStore';
 export type { InputSet, InputSetPatch, NewInputSet } from './InputSetStore';
 
@@ -48,7 +51,7 @@ export type {
   ExecutionStoreOptions,
   NewExecution,
 } from './ExecutionStore';
-export type { Execution } from './executionRows';
+export type { Execution, ExecutionTemplateVersion } from './executionRows';
 export type { RerunLink } from './rerunNodes';
 export type { NodeExecution } from './nodeExecutionRows';
 export type { NodeExecutionInput, NodeStatusUpdate } from './nodeExecutions';

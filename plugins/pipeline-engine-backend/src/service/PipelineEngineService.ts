@@ -2,10 +2,11 @@ import { ConflictError, InputError } from '@backstage/errors';
 import {
   isTerminalExecutionStatus,
   mergeInputSets,
-  parsePipeline,
+  parsePipelineWithTemplates,
   resolveRuntimeInputs,
   collectRuntimeInputs,
   type RuntimeInputInfo,
+  type TemplateUse,
   type DryRunResponse,
   type ParsePipelineResult,
   type ExecuteRequest,
@@ -66,7 +67,7 @@ export interface PipelineEngineServiceOptions {
 export class PipelineEngineService implements PipelineEngineApi {
   private readonly parsedCache = new Map<
     string,
-    { parsed: ParsePipelineResult; plan: ExecutionPlan; runtimeInputs: RuntimeInputInfo[] | undefined }
+    { parsed: ParsePipelineResult; plan: ExecutionPlan; runtimeInputs: RuntimeInputInfo[] | undefined; templates: TemplateUse[] }
   >();
 
   constructor(private readonly o: PipelineEngineServiceOptions) {}
@@ -88,7 +89,7 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async createPipeline(yaml: string, actor: Actor): Promise<PipelineDetail> {
-    const { pipeline, warnings } = this.parseForStore(yaml);
+    const { pipeline, warnings } = await this.parseForStore(yaml);
     const created = await this.o.stores.pipelines.create({
       orgIdentifier: pipeline.orgIdentifier ?? 'default',
       projectIdentifier: pipeline.projectIdentifier ?? 'default',
@@ -109,7 +110,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     actor: Actor,
     expectedVersion?: number,
   ): Promise<PipelineDetail> {
-    const { pipeline, warnings } = this.parseForStore(yaml);
+    const { pipeline, warnings } = await this.parseForStore(yaml);
     if (pipeline.identifier !== ref.pipelineIdentifier) {
       throw new InputError(
         `the YAML's pipeline.identifier "${pipeline.identifier}" differs from "${ref.pipelineIdentifier}" in the URL; identifiers cannot change`,
@@ -136,7 +137,7 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async validatePipeline(yaml: string): Promise<ValidationResponse> {
-    const parsed = parsePipeline(yaml, { registry: this.o.registry });
+    const parsed = await this.parse(yaml);
     const problems = [...parsed.problems];
     if (parsed.ok && parsed.pipeline) {
       const planned = planExecution(parsed.pipeline, this.o.handlers);
@@ -158,7 +159,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       const first = await this.o.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
       if (first) return toExecutionSummary(first, (await this.o.stores.pipelines.get(ref)).name);
     }
-    const { stored, resolved, runtimeInputs } = await this.prepare(ref, request);
+    const { stored, resolved, runtimeInputs, templates } = await this.prepare(ref, request);
     await checkCallerSecretUse(
       options.callerInputSet ?? request.inputSet,
       { runtimeInputs, resolvedDocument: resolved.pipeline },
@@ -175,6 +176,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       ...(options.triggerIdentifier ? { triggerIdentifier: options.triggerIdentifier } : {}),
       ...(options.triggerPayload ? { triggerPayload: options.triggerPayload } : {}),
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+      ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
     });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);
@@ -198,7 +200,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     // input the stored version no longer has is a warning, not an error.
     const executeRequest: ExecuteRequest =
       inputs === 'same' ? { inputSet: original.inputs, allowUnknownKeys: true } : inputs;
-    const { stored, resolved } = await this.prepare(ref, executeRequest);
+    const { stored, resolved, templates } = await this.prepare(ref, executeRequest);
     const nodes = await this.o.stores.executions.listNodes(original.id);
     const decision = decideRerun({
       next: stageGroupsOf(resolved.pipeline),
@@ -218,6 +220,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       ...(original.triggerIdentifier ? { triggerIdentifier: original.triggerIdentifier } : {}),
       ...(original.triggerPayload ? { triggerPayload: original.triggerPayload } : {}),
       rerun: { of: original.id, ...decision },
+      ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
     });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);
@@ -246,7 +249,7 @@ export class PipelineEngineService implements PipelineEngineApi {
    */
   private async prepare(ref: PipelineRef, request: ExecuteRequest) {
     const stored = await this.o.stores.pipelines.get(ref);
-    const { parsed, plan, runtimeInputs } = this.parsedVersion(stored);
+    const { parsed, plan, runtimeInputs, templates } = await this.parsedVersion(stored);
     const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
     const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
     if (merged.problems.some(p => p.severity === 'error')) {
@@ -259,33 +262,40 @@ export class PipelineEngineService implements PipelineEngineApi {
     if (!resolved.ok) {
       throw new ProblemsError(`the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`, resolved.problems);
     }
-    return { stored, plan, resolved, runtimeInputs };
+    return { stored, plan, resolved, runtimeInputs, templates };
   }
 
   /**
    * Parsed, validated and planned form of a stored pipeline version. A
    * version never changes, so it is parsed once (YAML parsing dominates the
-   * cost of executing a large pipeline).
+   * cost of executing a large pipeline). A version that uses templates is
+   * expanded on every execute instead: its stable references follow the
+   * template's stable version, and the execution freezes what it expanded to.
    */
-  private parsedVersion(stored: { id: string; version: number; yaml: string }) {
+  private async parsedVersion(stored: { id: string; version: number; yaml: string }) {
     const key = `${stored.id}@${stored.version}`;
-    const cached = this.parsedCache.get(key);
+    const usesTemplates = hasTemplateReferenceText(stored.yaml);
+    const cached = usesTemplates ? undefined : this.parsedCache.get(key);
     if (cached) {
       // Refresh its place in the LRU order.
       this.parsedCache.delete(key);
       this.parsedCache.set(key, cached);
       return cached;
     }
-    const parsed = parsePipeline(stored.yaml, { registry: this.o.registry });
+    const parsed = await this.parse(stored.yaml);
     if (!parsed.ok || !parsed.pipeline) {
-      throw new ProblemsError(`the stored pipeline is invalid`, parsed.problems);
+      throw new ProblemsError(
+        usesTemplates ? 'the stored pipeline is invalid with the templates it uses now' : 'the stored pipeline is invalid',
+        parsed.problems,
+      );
     }
     const planned = planExecution(parsed.pipeline, this.o.handlers);
     if (!planned.ok) {
       throw new ProblemsError(`the pipeline cannot run in this engine`, planned.problems);
     }
     const runtimeInputs = parsed.document ? collectRuntimeInputs(parsed.document) : undefined;
-    const entry = { parsed, plan: planned.plan, runtimeInputs };
+    const entry = { parsed, plan: planned.plan, runtimeInputs, templates: parsed.templates };
+    if (usesTemplates) return entry;
     this.parsedCache.set(key, entry);
     if (this.parsedCache.size > PARSED_CACHE_SIZE) {
       this.parsedCache.delete(this.parsedCache.keys().next().value as string);
@@ -327,12 +337,13 @@ export class PipelineEngineService implements PipelineEngineApi {
     const url = this.o.baseUrl
       ? `${this.o.baseUrl}/executions/${id}`
       : undefined;
-    return toExecutionDetail(
+    const detail = toExecutionDetail(
       execution,
       await this.pipelineName(execution, new Map()),
       nodes,
       url,
     );
+    return execution.templateVersions?.length ? { ...detail, templates: execution.templateVersions } : detail;
   }
 
   async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {
@@ -371,9 +382,17 @@ export class PipelineEngineService implements PipelineEngineApi {
     return this.o.subscribeLogs(id, listener);
   }
 
+  /** Parses and validates a pipeline, its template references expanded from the template store. */
+  private parse(yaml: string) {
+    return parsePipelineWithTemplates(yaml, {
+      registry: this.o.registry,
+      templates: this.o.stores.templates.asTemplateSource(),
+    });
+  }
+
   /** Parses YAML for storing: errors → 400 with every problem. */
-  private parseForStore(yaml: string) {
-    const parsed = parsePipeline(yaml, { registry: this.o.registry });
+  private async parseForStore(yaml: string) {
+    const parsed = await this.parse(yaml);
     if (!parsed.ok || !parsed.pipeline) {
       throw new ProblemsError(
         parsed.kind === 'pipeline'
@@ -400,6 +419,11 @@ export class PipelineEngineService implements PipelineEngineApi {
     }
     return name;
   }
+}
+
+/** A cheap test before parsing: only YAML with `templateRef` can use templates. */
+function hasTemplateReferenceText(yaml: string): boolean {
+  return yaml.includes('templateRef');
 }
 
 /** The detail with the YAML's warnings, when there are any. */

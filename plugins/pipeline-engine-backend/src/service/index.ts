@@ -6,6 +6,8 @@ export { createRouter, UNAUTHENTICATED_PATHS } from './router';
 export type { RouterOptions } from './router';
 export type { LogStreamOptions } from './logStream';
 export { PipelineAdminService } from './PipelineAdminService';
+export { TemplateService } from './TemplateService';
+export type { TemplateApi, TemplateFilter } from './TemplateService';
 export type { PipelineAdminServiceOptions } from './PipelineAdminService';
 export type {
   AdminPage,

@@ -186,6 +186,10 @@ describe('registerPipelinePermissions', () => {
       expect.objectContaining({
         name: 'pipeline-engine.execution-config.read',
       }),
+      expect.objectContaining({ name: 'pipeline-engine.template.read' }),
+      expect.objectContaining({ name: 'pipeline-engine.template.create' }),
+      expect.objectContaining({ name: 'pipeline-engine.template.update' }),
+      expect.objectContaining({ name: 'pipeline-engine.template.delete' }),
     ]);
   });
 
@@ -259,7 +263,7 @@ describe('registerPipelinePermissions', () => {
         required: ['orgIdentifier', 'projectIdentifier'],
       }),
     });
-    expect(metadata.body.permissions).toHaveLength(9);
+    expect(metadata.body.permissions).toHaveLength(13);
 
     const applied = await request(server)
       .post(`${base}/apply-conditions`)

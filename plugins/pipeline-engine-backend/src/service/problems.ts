@@ -31,5 +31,6 @@ export function toApiProblem(p: Problem): ApiProblem {
     message: p.message,
     ...(p.hint ? { hint: p.hint } : {}),
     ...(p.line !== undefined ? { line: p.line, column: p.column } : {}),
+    ...(p.document ? { document: p.document } : {}),
   };
 }

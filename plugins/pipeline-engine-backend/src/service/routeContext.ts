@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PipelineAdminApi } from './adminTypes';
 import type { LogStreamOptions } from './logStream';
 import type { RequestAuth } from './requestAuth';
+import type { TemplateApi } from './TemplateService';
 import type { PipelineEngineApi } from './types';
 
 /** What the route modules share. */
@@ -11,4 +12,6 @@ export interface RouteContext {
   auth: RequestAuth;
   logger: LoggerService;
   logStream?: LogStreamOptions;
+  /** Harness templates; the template routes answer 404 without it. */
+  templates?: TemplateApi;
 }

@@ -24,12 +24,16 @@ import { addPipelineRoutes } from './pipelineRoutes';
 import { RequestAuth } from './requestAuth';
 import { limitBodyNesting, requireKnownMediaType } from './requestGuards';
 import { YAML_MEDIA_TYPES } from './requestParsing';
+import { addTemplateRoutes } from './templateRoutes';
+import type { TemplateApi } from './TemplateService';
 import type { PipelineEngineApi } from './types';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
   api: PipelineEngineApi;
   admin: PipelineAdminApi;
+  /** Harness templates (`/templates` routes). */
+  templates?: TemplateApi;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -55,7 +59,7 @@ export interface RouterOptions {
 export const UNAUTHENTICATED_PATHS: readonly string[] = [TRIGGER_RUN_PATH];
 
 /** Path prefixes of every route of this router. */
-const API_PATH_PREFIXES = ['/pipelines', '/executions', '/execution-config'];
+const API_PATH_PREFIXES = ['/pipelines', '/executions', '/execution-config', '/templates'];
 
 /**
  * The REST API of the pipeline engine, mounted at `/api/pipeline-engine`.
@@ -84,11 +88,13 @@ export async function createRouter(
     ),
     logger: options.logger,
     logStream: options.logStream,
+    ...(options.templates ? { templates: options.templates } : {}),
   };
   addPipelineRoutes(router, ctx);
   addInputSetAndTriggerRoutes(router, ctx);
   addExecutionRoutes(router, ctx);
   addExecutionConfigRoutes(router, ctx);
+  addTemplateRoutes(router, ctx);
 
   router.use(
     createErrorHandler({

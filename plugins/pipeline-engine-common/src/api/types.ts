@@ -4,6 +4,9 @@
  * so API responses need no translation for Harness users.
  */
 
+import type { TemplateUse } from '../templates/expandTemplates';
+import type { TemplateType } from '../templates/templateDocument';
+
 /**
  * Statuses of a pipeline execution. `IgnoreFailed`: it ended after failures
  * that `Ignore` failure strategies handled (and nothing else failed).
@@ -46,7 +49,8 @@ export type NodeStatus =
 export type NodeType = 'stage' | 'step' | 'stepGroup' | 'parallel' | 'strategy';
 
 /** How an execution was started (Harness trigger types). */
-export type ExecutionTriggerType = 'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
+export type ExecutionTriggerType =
+  'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
 
 /** Terminal execution statuses: the execution never changes again. */
 export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
@@ -102,6 +106,8 @@ export interface ApiProblem {
   hint?: string;
   line?: number;
   column?: number;
+  /** The template whose document `line`/`column` point into, when not the one sent. */
+  document?: string;
 }
 
 /** `POST .../validate` response. */
@@ -194,6 +200,40 @@ export interface ExecutionDetail extends ExecutionSummary {
   outputs: Record<string, string>;
   /** Link to the execution in the Backstage app or API. */
   url?: string;
+  /** The template versions the pipeline was expanded with when the execution was queued. */
+  templates?: TemplateUse[];
+}
+
+/** One template version as listed by `GET /templates`. */
+export interface TemplateSummary {
+  /** `account`, `<org>` or `<org>.<project>`. */
+  scope: string;
+  identifier: string;
+  versionLabel: string;
+  name: string;
+  type: TemplateType;
+  description?: string;
+  /** Used by references that give no versionLabel. */
+  stable: boolean;
+  createdAt: string;
+  updatedAt: string;
+  createdBy?: string;
+  updatedBy?: string;
+}
+
+/** One template version with its document. */
+export interface TemplateDetail extends TemplateSummary {
+  yaml: string;
+  /** Warnings found in the document when it was saved. */
+  warnings?: ApiProblem[];
+}
+
+/** The versions of one template (`GET /templates/{scope}/{identifier}`). */
+export interface TemplateVersionsView {
+  scope: string;
+  identifier: string;
+  stableVersionLabel?: string;
+  versions: TemplateSummary[];
 }
 
 /** One stored log line. */

@@ -17,14 +17,20 @@ export interface Problem {
   /** 1-based source position, where the problem came from YAML. */
   line?: number;
   column?: number;
+  /**
+   * The document `line`/`column` point into, when it is not the one being
+   * checked: a template's file or `template <scope>/<id>@<version>`.
+   */
+  document?: string;
 }
 
 /** Renders a problem as one line: `path: message (line L, col C). hint`. */
 export function formatProblem(problem: Problem): string {
+  const inDocument = problem.document ? ` in ${problem.document}` : '';
   const where =
     problem.line !== undefined
-      ? ` (line ${problem.line}, col ${problem.column ?? 1})`
-      : '';
+      ? ` (${inDocument ? `${problem.document} ` : ''}line ${problem.line}, col ${problem.column ?? 1})`
+      : inDocument;
   const hint = problem.hint ? ` — ${problem.hint}` : '';
   return `${problem.path}: ${problem.message}${where}${hint}`;
 }

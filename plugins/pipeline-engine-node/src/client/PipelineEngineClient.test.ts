@@ -248,6 +248,53 @@ describe('PipelineEngineClient', () => {
     ]);
   });
 
+  it('calls the template routes', async () => {
+    handle('post', '/templates', () => HttpResponse.json({}, { status: 201 }));
+    handle('get', '/templates', () =>
+      HttpResponse.json({ items: [], totalCount: 0 }),
+    );
+    handle('get', '/templates/default.web/greet', () =>
+      HttpResponse.json({ versions: [] }),
+    );
+    handle('get', '/templates/default.web/greet/v1', () =>
+      HttpResponse.json({}),
+    );
+    handle('put', '/templates/default.web/greet/v1', () =>
+      HttpResponse.json({}),
+    );
+    handle('put', '/templates/default.web/greet/v1/stable', () =>
+      HttpResponse.json({}),
+    );
+    handle(
+      'delete',
+      '/templates/default.web/greet/v1',
+      () => new HttpResponse(null, { status: 204 }),
+    );
+    const yaml = 'template:\n  identifier: greet\n';
+    await client().createTemplate(yaml, options);
+    await client().listTemplates({ scope: 'account', type: 'Stage' }, options);
+    await client().getTemplateVersions('default.web', 'greet', options);
+    await client().getTemplate('default.web', 'greet', 'v1', options);
+    await client().updateTemplate('default.web', 'greet', 'v1', yaml, options);
+    await client().setStableTemplate('default.web', 'greet', 'v1', options);
+    await client().deleteTemplate('default.web', 'greet', 'v1', options);
+    expect(
+      captured.map(
+        c =>
+          `${c.method} ${c.url.pathname}${c.url.search} ${c.headers.get('content-type') ?? ''}`,
+      ),
+    ).toEqual([
+      'POST /api/pipeline-engine/templates application/yaml',
+      'GET /api/pipeline-engine/templates?scope=account&type=Stage ',
+      'GET /api/pipeline-engine/templates/default.web/greet ',
+      'GET /api/pipeline-engine/templates/default.web/greet/v1 ',
+      'PUT /api/pipeline-engine/templates/default.web/greet/v1 application/yaml',
+      'PUT /api/pipeline-engine/templates/default.web/greet/v1/stable ',
+      'DELETE /api/pipeline-engine/templates/default.web/greet/v1 ',
+    ]);
+    expect(captured[0].body).toBe(yaml);
+  });
+
   it('encodes path segments', async () => {
     handle('post', '/executions/:id/abort', () => HttpResponse.json({}));
     await client().abortExecution('a/b c', options);

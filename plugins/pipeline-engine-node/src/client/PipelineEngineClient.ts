@@ -16,6 +16,9 @@ import type {
   PipelineDetail,
   PipelineRef,
   PipelineSummary,
+  TemplateDetail,
+  TemplateSummary,
+  TemplateVersionsView,
   ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { EventStreamParser } from './eventStream';
@@ -29,6 +32,7 @@ import type {
   PipelineEngineUpdateOptions,
   PipelineListQuery,
   RunTriggerOptions,
+  TemplateListQuery,
 } from './PipelineEngineService';
 import type {
   ExecutionConfigData,
@@ -95,6 +99,15 @@ function pipelinePath(ref: PipelineRef): string {
   return `/pipelines/${segment(ref.orgIdentifier)}/${segment(
     ref.projectIdentifier,
   )}/${segment(ref.pipelineIdentifier)}`;
+}
+
+function templatePath(
+  scope: string,
+  identifier: string,
+  versionLabel?: string,
+): string {
+  const base = `/templates/${segment(scope)}/${segment(identifier)}`;
+  return versionLabel === undefined ? base : `${base}/${segment(versionLabel)}`;
 }
 
 function ifMatch(expectedVersion?: number): Record<string, string> {
@@ -585,5 +598,86 @@ export class PipelineEngineClient implements PipelineEngineService {
       method: 'POST',
       json: fields.map(field => ({ field })),
     });
+  }
+
+  async listTemplates(
+    query: TemplateListQuery,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<TemplateSummary>> {
+    return this.json('/templates', credentials, { query: { ...query } });
+  }
+
+  async getTemplateVersions(
+    scope: string,
+    identifier: string,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<TemplateVersionsView> {
+    return this.json(templatePath(scope, identifier), credentials);
+  }
+
+  async getTemplate(
+    scope: string,
+    identifier: string,
+    versionLabel: string,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<TemplateDetail> {
+    return this.json(
+      templatePath(scope, identifier, versionLabel),
+      credentials,
+    );
+  }
+
+  async createTemplate(
+    yaml: string,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<TemplateDetail> {
+    return this.json('/templates', credentials, { method: 'POST', yaml });
+  }
+
+  async updateTemplate(
+    scope: string,
+    identifier: string,
+    versionLabel: string,
+    yaml: string,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<TemplateDetail> {
+    return this.json(
+      templatePath(scope, identifier, versionLabel),
+      credentials,
+      {
+        method: 'PUT',
+        yaml,
+      },
+    );
+  }
+
+  async deleteTemplate(
+    scope: string,
+    identifier: string,
+    versionLabel: string,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<void> {
+    await this.send(
+      templatePath(scope, identifier, versionLabel),
+      credentials,
+      {
+        method: 'DELETE',
+      },
+    );
+  }
+
+  async setStableTemplate(
+    scope: string,
+    identifier: string,
+    versionLabel: string,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<TemplateDetail> {
+    return this.json(
+      `${templatePath(scope, identifier, versionLabel)}/stable`,
+      credentials,
+      {
+        method: 'PUT',
+      },
+    );
   }
 }

@@ -11,6 +11,10 @@ import type {
   PipelineRef,
   PipelineSummary,
   ValidationResponse,
+  TemplateDetail,
+  TemplateSummary,
+  TemplateType,
+  TemplateVersionsView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
   ExecutionConfigData,
@@ -51,6 +55,19 @@ export interface PipelineEngineUpdateOptions extends PipelineEngineRequestOption
 export interface PipelineListQuery extends PageQuery {
   orgIdentifier?: string;
   projectIdentifier?: string;
+}
+
+/**
+ * Filter of {@link PipelineEngineService.listTemplates}.
+ *
+ * @public
+ */
+export interface TemplateListQuery extends PageQuery {
+  /** `account`, `<org>` or `<org>.<project>`. */
+  scope?: string;
+  type?: TemplateType;
+  /** Substring of the name or identifier. */
+  search?: string;
 }
 
 /**
@@ -295,4 +312,47 @@ export interface PipelineEngineService {
     fields: ReadonlyArray<ExecutionConfigField>,
     options: PipelineEngineRequestOptions,
   ): Promise<ExecutionConfigData>;
+
+  /** Template versions, filtered by scope, type or text. */
+  listTemplates(
+    query: TemplateListQuery,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<TemplateSummary>>;
+  /** The versions of one template and which one is stable. */
+  getTemplateVersions(
+    scope: string,
+    identifier: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<TemplateVersionsView>;
+  getTemplate(
+    scope: string,
+    identifier: string,
+    versionLabel: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<TemplateDetail>;
+  /** Saves a new version from a template document (its org/project give the scope). */
+  createTemplate(
+    yaml: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<TemplateDetail>;
+  updateTemplate(
+    scope: string,
+    identifier: string,
+    versionLabel: string,
+    yaml: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<TemplateDetail>;
+  deleteTemplate(
+    scope: string,
+    identifier: string,
+    versionLabel: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<void>;
+  /** Marks the version stable: references without versionLabel use it from the next execute on. */
+  setStableTemplate(
+    scope: string,
+    identifier: string,
+    versionLabel: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<TemplateDetail>;
 }

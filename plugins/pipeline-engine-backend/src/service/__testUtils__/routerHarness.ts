@@ -3,6 +3,7 @@ import express from 'express';
 import type { Test } from 'supertest';
 import type { PipelineAdminApi } from '../adminTypes';
 import { createRouter } from '../router';
+import type { TemplateApi } from '../TemplateService';
 import { FakePermissions, type FakePolicy } from './FakePermissions';
 import { FakePipelineEngine } from './FakePipelineEngine';
 
@@ -41,6 +42,7 @@ export async function createTestApp(
     policy?: FakePolicy;
     admin?: PipelineAdminApi;
     api?: FakePipelineEngine;
+    templates?: TemplateApi;
   } = {},
 ) {
   const api = options.api ?? new FakePipelineEngine();
@@ -49,6 +51,7 @@ export async function createTestApp(
   const router = await createRouter({
     api,
     admin,
+    ...(options.templates ? { templates: options.templates } : {}),
     permissions,
     httpAuth: mockServices.httpAuth({
       pluginId: 'pipeline-engine',
