@@ -17,14 +17,17 @@ import {
   type StepNode,
   type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type {
-  StepContext,
-  StepLogger,
+import {
+  StepParkRequest,
+  type StepContext,
+  type StepLogger,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type {
   Execution,
   ExecutionStatus,
+  ExecutionWait,
   JsonObject,
+  NewWait,
   NodeStatus,
   NodeType,
 } from '../database';
@@ -45,6 +48,12 @@ import { outputsPatch, setAtFqn } from './runtime/snapshot';
 import type { SecretMasker } from './secretMasker';
 import { formatMs, runStepAttempt, StepTimeoutError } from './stepAttempt';
 import { StepSecretResolver } from './stepSecrets';
+
+/**
+ * What a parked node tells its parents: nothing (the run stops and records
+ * no status for them), so any outcome that does not mark a failure.
+ */
+const PARKED: Outcome = 'Success';
 
 /** Steps run between two yields to the event loop. */
 const YIELD_EVERY_STEPS = 50;
@@ -115,6 +124,8 @@ export interface ExecutionRunnerOptions {
   signal: AbortSignal;
   /** Account identifier for `<+account.identifier>`. */
   accountIdentifier?: string;
+  /** The execution's durable waits (parked nodes), when it resumes. */
+  waits?: ExecutionWait[];
   /** Waits between retries; replaceable in tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -125,6 +136,11 @@ export interface ExecutionOutcome {
   errorMessage?: string;
   /** Non-secret output variables by fully-qualified name. */
   outputs: JsonObject;
+  /**
+   * Set when nodes wait (approval, intervention, queue): the execution is
+   * to be parked in `status` with these waits instead of ended.
+   */
+  parks?: NewWait[];
 }
 
 /**
@@ -143,10 +159,15 @@ export class ExecutionRunner {
   #executionInfo: StepContext<unknown>['execution'] | undefined;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private stepsSinceYield = 0;
+  /** Nodes that parked in this run; the run stops at the next boundary. */
+  private readonly parks: NewWait[] = [];
+  private parkStatus: ExecutionStatus | undefined;
+  private readonly waits: Map<string, ExecutionWait>;
 
   constructor(private readonly o: ExecutionRunnerOptions) {
     const e = o.execution;
     this.sleep = o.sleep ?? abortableSleep;
+    this.waits = new Map((o.waits ?? []).map(w => [w.nodeFqn, w]));
     this.snapshot = {
       pipeline: {
         name: o.plan.pipeline.name,
@@ -193,7 +214,7 @@ export class ExecutionRunner {
       );
       const stagesSoFar = new StatusSoFar();
       for (const entry of this.o.plan.stages) {
-        if (this.abort.signal.aborted) break;
+        if (this.halted) break;
         const stages = entry.kind === 'parallel' ? entry.stages : [entry];
         const before = stagesSoFar.copy();
         const results = await Promise.all(
@@ -201,6 +222,14 @@ export class ExecutionRunner {
         );
         for (const outcome of results) stagesSoFar.note(outcome);
       }
+      if (this.abortReason === undefined && this.parks.length)
+        return {
+          status: this.parkStatus!,
+          outputs: this.outputs,
+          parks: this.parks,
+        };
+      if (this.abortReason !== undefined)
+        await this.o.recorder.endUntouched('Aborted', this.abortReason);
       let status: ExecutionStatus;
       if (this.abortReason !== undefined) status = 'Aborted';
       else status = executionStatusOf(stagesSoFar.outcome());
@@ -231,6 +260,16 @@ export class ExecutionRunner {
       recursive: true,
       force: true,
     });
+  }
+
+  /** True once the run must start nothing more: aborted, or a node parked. */
+  private get halted(): boolean {
+    return this.abort.signal.aborted || this.parks.length > 0;
+  }
+
+  /** True when this run parks (and was not aborted meanwhile). */
+  private get parking(): boolean {
+    return this.parks.length > 0 && !this.abort.signal.aborted;
   }
 
   /** Stops everything still running; the execution ends Aborted. */
@@ -366,6 +405,8 @@ export class ExecutionRunner {
       this.noteError(`stage ${id}: ${stringifyError(error)}`);
       this.o.logs.lines(fqn, 'stderr', stringifyError(error));
     }
+    // Parked inside: the stage resumes later, its status stays Running.
+    if (this.parking) return PARKED;
     // A rollback that itself failed leaves the stage failed.
     let outcome: Outcome =
       rollback && !rollback.broken && steps.broken
@@ -385,7 +426,7 @@ export class ExecutionRunner {
     scope: Scope,
   ): Promise<void> {
     for (const element of elements) {
-      if (this.abort.signal.aborted) return;
+      if (this.halted) return;
       if (element.kind === 'parallel') {
         await Promise.all(
           element.children.map(child => this.runElement(child, scope)),
@@ -493,6 +534,7 @@ export class ExecutionRunner {
       group.note('Failed');
       this.noteError(`step group ${id}: ${stringifyError(error)}`);
     }
+    if (this.parking) return PARKED;
     const outcome: Outcome = this.abort.signal.aborted
       ? 'Aborted'
       : group.outcome();
@@ -556,7 +598,8 @@ export class ExecutionRunner {
         `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`,
       );
     }
-    if (interrupted)
+    const storedWait = this.waits.get(fqn);
+    if (interrupted && !storedWait)
       this.o.logs.lines(
         fqn,
         'info',
@@ -582,8 +625,9 @@ export class ExecutionRunner {
     let retryIntervals: string[] = [];
     for (;;) {
       const context = this.lazyContext(exprScope);
+      let timeoutMs: number | undefined;
       try {
-        const timeoutMs = this.timeoutOf(node.timeout, exprScope);
+        timeoutMs = this.timeoutOf(node.timeout, exprScope);
         if (attempt > 1 && !plan.handler.idempotent)
           await this.o.recorder.barrier();
         const result = await runStepAttempt({
@@ -611,6 +655,7 @@ export class ExecutionRunner {
               type: scope.stage.node.type,
             },
             execution: this.executionInfo,
+            ...(storedWait ? { wait: waitState(storedWait) } : {}),
           },
         });
         const outputs = this.o.masker.maskDeep(result.outputs);
@@ -633,6 +678,8 @@ export class ExecutionRunner {
         );
         return 'Success';
       } catch (error) {
+        if (error instanceof StepParkRequest && !this.abort.signal.aborted)
+          return this.park(fqn, error, timeoutMs, logger);
         if (this.abort.signal.aborted && !(error instanceof StepTimeoutError)) {
           await this.o.recorder.update(fqn, {
             status: 'Aborted',
@@ -689,6 +736,30 @@ export class ExecutionRunner {
         return this.applyFailureAction(final, failure);
       }
     }
+  }
+
+  /**
+   * A step waits for a person or a queue turn: its node keeps the wait
+   * status and the run stops at the next boundary, to be parked with the
+   * step's timeout as deadline (kept from the first park).
+   */
+  private async park(
+    fqn: string,
+    request: StepParkRequest,
+    timeoutMs: number | undefined,
+    logger: StepLogger,
+  ): Promise<Outcome> {
+    if (!this.waits.has(fqn)) logger.info(request.message);
+    await this.o.recorder.update(fqn, { status: request.waitStatus });
+    setAtFqn(this.snapshot, fqn, { status: request.waitStatus });
+    this.parks.push({
+      nodeFqn: fqn,
+      kind: request.kind,
+      payload: request.payload as JsonObject,
+      timeoutMs,
+    });
+    this.parkStatus ??= request.waitStatus;
+    return PARKED;
   }
 
   /**
@@ -816,13 +887,14 @@ export class ExecutionRunner {
     const iterations = new StatusSoFar();
     await runWithConcurrency(
       expanded.iterations.map(it => async () => {
-        if (this.abort.signal.aborted) return;
+        if (this.halted) return;
         iterations.note(
           await runIteration(it, { ...outerLoop, ...loopVariables(it) }),
         );
       }),
       expanded.maxConcurrency,
     );
+    if (this.parking) return PARKED;
     const outcome: Outcome = this.abort.signal.aborted
       ? 'Aborted'
       : iterations.outcome();
@@ -1088,6 +1160,20 @@ function triggerRoot(e: Execution): NonNullable<ExpressionSnapshot['trigger']> {
     payload: (e.triggerPayload ?? {}) as NonNullable<
       ExpressionSnapshot['trigger']
     >,
+  };
+}
+
+/** What a resumed step is told about its wait. */
+function waitState(
+  wait: ExecutionWait,
+): NonNullable<StepContext<unknown>['wait']> {
+  return {
+    status: wait.status,
+    expired: wait.expired,
+    payload: wait.payload,
+    ...(wait.resolution ? { resolution: wait.resolution } : {}),
+    createdAt: wait.createdAt,
+    ...(wait.deadlineAt ? { deadlineAt: wait.deadlineAt } : {}),
   };
 }
 
