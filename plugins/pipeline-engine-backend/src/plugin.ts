@@ -19,6 +19,7 @@ import {
   registerPipelinePermissions,
   UNAUTHENTICATED_PATHS,
 } from './service';
+import { catalogGroupMembership } from './service/approvals';
 import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
 import { loadConfiguredPipelines } from './sources/loadConfiguredPipelines';
@@ -76,12 +77,19 @@ export const pipelineEnginePlugin = createBackendPlugin({
         });
         handlers.add(...steps);
 
-        const { service, worker, registry } = createPipelineEngine({
+        const engineUrl = await discovery.getExternalBaseUrl('pipeline-engine');
+        const portalUrl = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
+        const { service, worker, registry, approvals } = createPipelineEngine({
           stores,
           handlers,
           logger,
           ...settings,
-          baseUrl: await discovery.getExternalBaseUrl('pipeline-engine'),
+          baseUrl: engineUrl,
+          // Approvers are the catalog groups' members (memberOf relations).
+          membership: catalogGroupMembership(async userRef =>
+            deps.catalog.getEntityByRef(userRef, { credentials: await deps.auth.getOwnServiceCredentials() }),
+          ),
+          approvalLink: id => `${portalUrl ? `${portalUrl}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
         });
         await loadConfiguredPipelines({
           sources: (engineConfig?.getOptionalConfigArray('pipelines') ?? []).map(c =>
@@ -115,6 +123,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
             logger,
             config,
             permissionRuleset: permissionsRegistry.getPermissionRuleset(pipelinePermissionResourceRef),
+            approvals,
           }),
         );
         // The local git host: read-only clone/fetch and raw files, for people

@@ -20,6 +20,7 @@ describe('pipeline engine permissions', () => {
       'pipeline-engine.execution-config.update',
       'pipeline-engine.secret.use',
       'pipeline-engine.execution-config.read',
+      'pipeline-engine.approval.respond',
     ]);
     const basic = pipelineEnginePermissions.filter(
       p => !isResourcePermission(p),

@@ -672,6 +672,7 @@ export class ExecutionRunner {
           { ...outputs, ...result.secretOutputs },
           outputs,
           'Success',
+          node.type,
         );
         logger.info(
           `step ${id} succeeded in ${formatMs(Date.now() - started)}`,
@@ -1101,6 +1102,7 @@ export class ExecutionRunner {
         { ...node.outputs, ...secretValues },
         node.outputs as JsonObject,
         node.status,
+        node.stepType,
       );
     }
   }
@@ -1110,8 +1112,9 @@ export class ExecutionRunner {
     all: Record<string, unknown>,
     visible: JsonObject,
     status: string,
+    stepType?: string,
   ): void {
-    setAtFqn(this.snapshot, fqn, { ...outputsPatch(all), status });
+    setAtFqn(this.snapshot, fqn, { ...outputsPatch(all, stepType), status });
     for (const [name, value] of Object.entries(visible)) {
       this.outputs[`${fqn}.output.outputVariables.${name}`] = value;
     }

@@ -11,6 +11,8 @@ import type { PipelineAdminApi } from './adminTypes';
 import { createErrorHandler } from './errorHandler';
 import { addExecutionConfigRoutes } from './executionConfigRoutes';
 import { addExecutionRoutes } from './executionRoutes';
+import { addApprovalRoutes } from './approvalRoutes';
+import type { ApprovalService } from './approvals';
 import {
   addInputSetAndTriggerRoutes,
   TRIGGER_RUN_PATH,
@@ -45,6 +47,8 @@ export interface RouterOptions {
   logStream?: LogStreamOptions;
   /** Largest accepted request body. Default 5 MB. */
   bodyLimit?: string;
+  /** HarnessApproval routes (`/approvals`, `/executions/{id}/approvals`). */
+  approvals?: ApprovalService;
 }
 
 /**
@@ -55,7 +59,12 @@ export interface RouterOptions {
 export const UNAUTHENTICATED_PATHS: readonly string[] = [TRIGGER_RUN_PATH];
 
 /** Path prefixes of every route of this router. */
-const API_PATH_PREFIXES = ['/pipelines', '/executions', '/execution-config'];
+const API_PATH_PREFIXES = [
+  '/pipelines',
+  '/executions',
+  '/execution-config',
+  '/approvals',
+];
 
 /**
  * The REST API of the pipeline engine, mounted at `/api/pipeline-engine`.
@@ -88,6 +97,7 @@ export async function createRouter(
   addPipelineRoutes(router, ctx);
   addInputSetAndTriggerRoutes(router, ctx);
   addExecutionRoutes(router, ctx);
+  if (options.approvals) addApprovalRoutes(router, ctx, options.approvals);
   addExecutionConfigRoutes(router, ctx);
 
   router.use(
