@@ -2,6 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import type { Test } from 'supertest';
 import type { PipelineAdminApi } from '../adminTypes';
+import type { ApprovalService } from '../approvals';
 import { createRouter } from '../router';
 import { FakePermissions, type FakePolicy } from './FakePermissions';
 import { FakePipelineEngine } from './FakePipelineEngine';
@@ -32,6 +33,16 @@ export function mockAdmin(): jest.Mocked<PipelineAdminApi> {
   };
 }
 
+/** An ApprovalService whose every method is a jest mock. */
+export function mockApprovals(): jest.Mocked<ApprovalService> {
+  return {
+    listWaiting: jest.fn(),
+    listForExecution: jest.fn(),
+    pipelineOf: jest.fn(),
+    act: jest.fn(),
+  } as unknown as jest.Mocked<ApprovalService>;
+}
+
 /**
  * The router on an express app with a fake engine, an in-process policy
  * and mock auth where requests without a token carry no credentials.
@@ -41,6 +52,7 @@ export async function createTestApp(
     policy?: FakePolicy;
     admin?: PipelineAdminApi;
     api?: FakePipelineEngine;
+    approvals?: ApprovalService;
   } = {},
 ) {
   const api = options.api ?? new FakePipelineEngine();
@@ -56,6 +68,7 @@ export async function createTestApp(
     }),
     logger: mockServices.logger.mock(),
     logStream: { pollIntervalMs: 25, keepAliveMs: 40 },
+    approvals: options.approvals ?? mockApprovals(),
   });
   const app = express().use(router);
   return { app, api, admin, permissions, router };
