@@ -79,7 +79,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
 
         const engineUrl = await discovery.getExternalBaseUrl('pipeline-engine');
         const portalUrl = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
-        const { service, worker, registry, approvals } = createPipelineEngine({
+        const { service, worker, registry, approvals, interventions } = createPipelineEngine({
           stores,
           handlers,
           logger,
@@ -124,6 +124,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
             config,
             permissionRuleset: permissionsRegistry.getPermissionRuleset(pipelinePermissionResourceRef),
             approvals,
+            interventions,
           }),
         );
         // The local git host: read-only clone/fetch and raw files, for people

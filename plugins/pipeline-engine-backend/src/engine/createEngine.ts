@@ -9,6 +9,7 @@ import type { PipelineEngineStores } from '../database';
 import { killLeftoverStepProcesses } from '../runners';
 import { PipelineEngineService } from '../service/PipelineEngineService';
 import { ApprovalService, type GroupMembership } from '../service/approvals';
+import { InterventionService } from '../service/interventions';
 import { createExecutionHandler } from './runExecution';
 import type { StepHandlerRegistry } from './stepHandlerRegistry';
 import { ExecutionWorker } from './worker';
@@ -52,6 +53,8 @@ export interface PipelineEngine {
   registry: StepSpecRegistry;
   /** HarnessApproval approvals: list, approve, reject. */
   approvals: ApprovalService;
+  /** ManualIntervention: a person's action on a waiting step. */
+  interventions: InterventionService;
 }
 
 /** Wires stores, handlers, expressions, worker and service together. */
@@ -112,5 +115,9 @@ export function createPipelineEngine(
       s.approvalLink ??
       (s.baseUrl ? id => `${s.baseUrl}/executions/${id}` : undefined),
   });
-  return { service, worker, registry, approvals };
+  const interventions = new InterventionService({
+    executions: s.stores.executions,
+    wakeParked: () => worker.wakeParked(),
+  });
+  return { service, worker, registry, approvals, interventions };
 }

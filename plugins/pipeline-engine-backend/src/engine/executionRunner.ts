@@ -563,7 +563,36 @@ export class ExecutionRunner {
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
     const interrupted = this.o.recorder.interrupted(fqn);
-    if (interrupted && !plan.handler.idempotent) {
+    const intervention =
+      interrupted?.status === 'InterventionWaiting'
+        ? this.waits.get(fqn)
+        : undefined;
+    let resumed: FailureAction | undefined;
+    if (intervention?.kind === 'intervention') {
+      resumed = interventionAction(intervention);
+      if (!resumed || resumed.type !== 'Retry') {
+        const failure = {
+          fqn,
+          id,
+          message: String(intervention.payload.message ?? 'failed'),
+          errorType: String(intervention.payload.errorType ?? 'Unknown'),
+          attempt: Number(intervention.payload.attempt ?? 1),
+          scope,
+          logger: this.stepLogger(fqn),
+        };
+        // Still waiting (woken for another node): park again.
+        if (!resumed)
+          return this.awaitIntervention(
+            failure,
+            intervention.payload as Record<string, unknown>,
+          );
+        failure.logger.info(
+          `manual intervention: ${describeIntervention(intervention)}`,
+        );
+        return this.applyFailureAction(resumed, failure);
+      }
+    }
+    if (interrupted && !plan.handler.idempotent && !resumed) {
       const error = new InterruptedError(fqn);
       await this.o.recorder.update(fqn, {
         status: 'Failed',
@@ -599,7 +628,13 @@ export class ExecutionRunner {
       );
     }
     const storedWait = this.waits.get(fqn);
-    if (interrupted && !storedWait)
+    if (resumed)
+      this.o.logs.lines(
+        fqn,
+        'info',
+        `manual intervention: ${describeIntervention(intervention!)}`,
+      );
+    else if (interrupted && !storedWait)
       this.o.logs.lines(
         fqn,
         'info',
@@ -607,7 +642,8 @@ export class ExecutionRunner {
       );
     const logger = this.stepLogger(fqn);
     const started = Date.now();
-    let attempt = 1;
+    // A Retry chosen by a person counts on from the failed attempt.
+    let attempt = resumed ? Number(intervention!.payload.attempt ?? 1) + 1 : 1;
     await this.o.recorder.start({
       ...base,
       status: 'Running',
@@ -764,6 +800,40 @@ export class ExecutionRunner {
   }
 
   /**
+   * ManualIntervention: the step waits (InterventionWaiting) for a person to
+   * choose an action through the API, or for its timeout, when `onTimeout`
+   * applies (MarkAsFailure when none); the execution parks meanwhile.
+   */
+  private async awaitIntervention(
+    f: StepFailure,
+    payload: Record<string, unknown>,
+  ): Promise<Outcome> {
+    const timeout =
+      typeof payload.timeout === 'string'
+        ? parseDuration(payload.timeout)
+        : undefined;
+    if (!this.waits.has(f.fqn))
+      f.logger.warn(
+        `waiting for manual intervention (Retry, MarkAsSuccess, Ignore, Abort, StageRollback, MarkAsFailure)${payload.timeout ? `; after ${payload.timeout} ${onTimeoutOf(payload).type} applies` : ''}`,
+      );
+    await this.o.recorder.update(f.fqn, {
+      status: 'InterventionWaiting',
+      attempt: f.attempt,
+      errorMessage: f.message,
+      failureType: f.errorType,
+    });
+    setAtFqn(this.snapshot, f.fqn, { status: 'InterventionWaiting' });
+    this.parks.push({
+      nodeFqn: f.fqn,
+      kind: 'intervention',
+      payload: payload as JsonObject,
+      timeoutMs: timeout,
+    });
+    this.parkStatus ??= 'InterventionWaiting';
+    return PARKED;
+  }
+
+  /**
    * A failure no strategy handled: the step fails, or ends `Expired` when it
    * ran past its timeout ("Step timeouts mark steps as expired in the
    * following scenarios: The step does not complete before the configured
@@ -823,15 +893,17 @@ export class ExecutionRunner {
       case 'PipelineRollback':
         f.scope.stage.rollback = true;
         break;
-      case 'ManualIntervention': {
-        const next = action.spec?.onTimeout?.action;
-        f.logger.warn(
-          `manual intervention is not available in this engine; applying ${next?.type ?? 'MarkAsFailure'}`,
-        );
-        if (next && next.type !== 'ManualIntervention')
-          return this.applyFailureAction(next, f);
-        break;
-      }
+      case 'ManualIntervention':
+        return this.awaitIntervention(f, {
+          message: f.message,
+          errorType: f.errorType,
+          attempt: f.attempt,
+          ...(action.spec?.onTimeout?.action &&
+          action.spec.onTimeout.action.type !== 'ManualIntervention'
+            ? { onTimeout: action.spec.onTimeout.action }
+            : {}),
+          ...(action.spec?.timeout ? { timeout: action.spec.timeout } : {}),
+        });
       default:
         break;
     }
@@ -1164,6 +1236,37 @@ function triggerRoot(e: Execution): NonNullable<ExpressionSnapshot['trigger']> {
       ExpressionSnapshot['trigger']
     >,
   };
+}
+
+/** ManualIntervention actions a person may choose. */
+export const INTERVENTION_ACTIONS = [
+  'Retry',
+  'MarkAsSuccess',
+  'Ignore',
+  'Abort',
+  'StageRollback',
+  'MarkAsFailure',
+] as const;
+
+/** The action that ends an intervention wait, or undefined while it is open. */
+function interventionAction(wait: ExecutionWait): FailureAction | undefined {
+  if (wait.status === 'Resolved') {
+    const type = String(wait.resolution?.action ?? 'MarkAsFailure');
+    return { type: type as FailureAction['type'] };
+  }
+  if (wait.expired) return onTimeoutOf(wait.payload);
+  return undefined;
+}
+
+function onTimeoutOf(payload: Record<string, unknown>): FailureAction {
+  const action = payload.onTimeout as unknown as FailureAction | undefined;
+  return action?.type ? action : { type: 'MarkAsFailure' };
+}
+
+function describeIntervention(wait: ExecutionWait): string {
+  if (wait.status === 'Resolved')
+    return `${String(wait.resolution?.action)} chosen by ${String(wait.resolution?.by ?? 'a user')}`;
+  return `no action before the timeout; applying ${onTimeoutOf(wait.payload).type}`;
 }
 
 /** What a resumed step is told about its wait. */

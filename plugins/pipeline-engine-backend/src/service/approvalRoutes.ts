@@ -1,11 +1,13 @@
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   approvalRespondPermission,
+  pipelineExecutePermission,
   pipelineReadPermission,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Router } from 'express';
 import type { ApprovalActivityRequest, ApprovalService } from './approvals';
-import type { CallerCredentials } from './requestAuth';
+import type { InterventionService } from './interventions';
+import { actorOf, type CallerCredentials } from './requestAuth';
 import { queryString } from './requestParsing';
 import type { RouteContext } from './routeContext';
 
@@ -65,5 +67,43 @@ export function addApprovalRoutes(
     if (typeof body !== 'object' || Array.isArray(body))
       throw new InputError('the body must be a JSON object');
     res.json(await approvals.act(req.params.approvalId, user, body));
+  });
+}
+
+/**
+ * ManualIntervention: a person's action on a step waiting for one. Needs
+ * `pipeline-engine.pipeline.execute` (the action runs or skips steps).
+ */
+export function addInterventionRoute(
+  router: Router,
+  ctx: RouteContext,
+  interventions: InterventionService,
+): void {
+  const { api, auth } = ctx;
+  router.post('/executions/:id/interventions/:nodeId', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    const execution = await api.getExecution(req.params.id);
+    await auth.requirePipeline(
+      pipelineExecutePermission,
+      execution,
+      credentials,
+    );
+    const body = (req.body ?? {}) as { action?: unknown };
+    if (typeof body.action !== 'string') {
+      throw new InputError(
+        'the body must be {"action": "Retry" | "MarkAsSuccess" | "Ignore" | "Abort" | "StageRollback" | "MarkAsFailure"}',
+      );
+    }
+    const wait = await interventions.act(
+      execution.id,
+      req.params.nodeId,
+      body.action,
+      actorOf(credentials).identity,
+    );
+    res.json({
+      nodeFqn: wait.nodeFqn,
+      status: wait.status,
+      resolution: wait.resolution,
+    });
   });
 }

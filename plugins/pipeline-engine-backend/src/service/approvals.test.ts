@@ -74,12 +74,12 @@ describe.each(TEST_DATABASE_IDS)('HarnessApproval on %s', databaseId => {
     );
     const execution = await h.engine.service.execute(created, {}, executor);
     for (let i = 0; i < 400; i++) {
-      const [approval] = await h.engine.approvals.listForExecution(
+      const [waiting] = await h.engine.approvals.listForExecution(
         execution.id,
       );
       const stored = await h.stores.executions.get(execution.id);
-      if (approval && stored.status === 'ApprovalWaiting')
-        return { id: execution.id, approval };
+      if (waiting && stored.status === 'ApprovalWaiting')
+        return { id: execution.id, approval: waiting };
       await new Promise(r => setTimeout(r, 25));
     }
     throw new Error('the approval did not start waiting');

@@ -11,8 +11,9 @@ import type { PipelineAdminApi } from './adminTypes';
 import { createErrorHandler } from './errorHandler';
 import { addExecutionConfigRoutes } from './executionConfigRoutes';
 import { addExecutionRoutes } from './executionRoutes';
-import { addApprovalRoutes } from './approvalRoutes';
+import { addApprovalRoutes, addInterventionRoute } from './approvalRoutes';
 import type { ApprovalService } from './approvals';
+import type { InterventionService } from './interventions';
 import {
   addInputSetAndTriggerRoutes,
   TRIGGER_RUN_PATH,
@@ -49,6 +50,8 @@ export interface RouterOptions {
   bodyLimit?: string;
   /** HarnessApproval routes (`/approvals`, `/executions/{id}/approvals`). */
   approvals?: ApprovalService;
+  /** ManualIntervention route (`/executions/{id}/interventions/{nodeId}`). */
+  interventions?: InterventionService;
 }
 
 /**
@@ -98,6 +101,8 @@ export async function createRouter(
   addInputSetAndTriggerRoutes(router, ctx);
   addExecutionRoutes(router, ctx);
   if (options.approvals) addApprovalRoutes(router, ctx, options.approvals);
+  if (options.interventions)
+    addInterventionRoute(router, ctx, options.interventions);
   addExecutionConfigRoutes(router, ctx);
 
   router.use(

@@ -3,6 +3,7 @@ import express from 'express';
 import type { Test } from 'supertest';
 import type { PipelineAdminApi } from '../adminTypes';
 import type { ApprovalService } from '../approvals';
+import type { InterventionService } from '../interventions';
 import { createRouter } from '../router';
 import { FakePermissions, type FakePolicy } from './FakePermissions';
 import { FakePipelineEngine } from './FakePipelineEngine';
@@ -69,6 +70,9 @@ export async function createTestApp(
     logger: mockServices.logger.mock(),
     logStream: { pollIntervalMs: 25, keepAliveMs: 40 },
     approvals: options.approvals ?? mockApprovals(),
+    interventions: {
+      act: jest.fn(),
+    } as unknown as InterventionService,
   });
   const app = express().use(router);
   return { app, api, admin, permissions, router };
