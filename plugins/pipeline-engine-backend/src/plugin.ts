@@ -34,6 +34,7 @@ import {
   TemplateService,
   UNAUTHENTICATED_PATHS,
 } from './service';
+import { catalogGroupMembership } from './service/approvals';
 import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
 import {
@@ -102,12 +103,19 @@ export const pipelineEnginePlugin = createBackendPlugin({
         handlers.add(...steps);
         await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });
 
-        const { service, worker, registry } = createPipelineEngine({
+        const engineUrl = await discovery.getExternalBaseUrl('pipeline-engine');
+        const portalUrl = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
+        const { service, worker, registry, approvals, interventions } = createPipelineEngine({
           stores,
           handlers,
           logger,
           ...settings,
-          baseUrl: await discovery.getExternalBaseUrl('pipeline-engine'),
+          baseUrl: engineUrl,
+          // Approvers are the catalog groups' members (memberOf relations).
+          membership: catalogGroupMembership(async userRef =>
+            deps.catalog.getEntityByRef(userRef, { credentials: await deps.auth.getOwnServiceCredentials() }),
+          ),
+          approvalLink: id => `${portalUrl ? `${portalUrl}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
         });
         const readGitFile = createGitExperienceReader({
           resolveFileUrls,
@@ -170,6 +178,8 @@ export const pipelineEnginePlugin = createBackendPlugin({
             permissionRuleset: permissionsRegistry.getPermissionRuleset(
               pipelinePermissionResourceRef,
             ),
+            approvals,
+            interventions,
           }),
         );
         // The local git host: read-only clone/fetch and raw files, for people

@@ -24,6 +24,7 @@ describe('pipeline engine permissions', () => {
       'pipeline-engine.template.create',
       'pipeline-engine.template.update',
       'pipeline-engine.template.delete',
+      'pipeline-engine.approval.respond',
     ]);
     const basic = pipelineEnginePermissions.filter(
       p => !isResourcePermission(p),

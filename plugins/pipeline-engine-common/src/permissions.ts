@@ -71,6 +71,17 @@ export const executionAbortPermission: PipelineResourcePermission =
   });
 
 /**
+ * Approve or reject a HarnessApproval step of an execution of a pipeline
+ * (the caller must also be in one of the step's approver groups).
+ */
+export const approvalRespondPermission: PipelineResourcePermission =
+  createPermission({
+    name: 'pipeline-engine.approval.respond',
+    attributes: {},
+    resourceType: PIPELINE_RESOURCE_TYPE,
+  });
+
+/**
  * Change the step images of the execution-config API. Basic: the settings
  * apply to every pipeline of the installation.
  */
@@ -149,6 +160,7 @@ export const pipelineEnginePermissions = [
   templateCreatePermission,
   templateUpdatePermission,
   templateDeletePermission,
+  approvalRespondPermission,
 ];
 
 /**

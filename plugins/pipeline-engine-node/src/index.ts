@@ -6,6 +6,8 @@
  */
 
 export { createStepHandler } from './stepHandler';
+export { StepParkRequest } from './parking';
+export type { StepWaitState } from './parking';
 export type {
   StepContext,
   StepHandler,

@@ -1,3 +1,4 @@
+import type { StepParkRequest, StepWaitState } from './parking';
 import type { z } from 'zod';
 
 /**
@@ -96,6 +97,11 @@ export interface StepContext<TSpec> {
     pipelineIdentifier: string;
     triggeredBy: StepTriggeredBy;
   };
+  /**
+   * The step's durable wait, when the step parked in an earlier run (see
+   * {@link StepParkRequest}); undefined on its first run.
+   */
+  wait?: StepWaitState;
 }
 
 /**

@@ -17,6 +17,7 @@ import { isUniqueViolation, LeaseLostError } from './dbErrors';
 import {
   claimExpiredLeases,
   claimQueued,
+  claimWoken,
   expireLeasesOfOwners,
   heldBy,
 } from './executionQueue';
@@ -36,6 +37,20 @@ import {
   upsertNodeRow,
 } from './nodeExecutions';
 import { resolvePage, toCount } from './paging';
+import {
+  addActivity,
+  ActivityDecision,
+  ApprovalActivity,
+  ExecutionWait,
+  NewWait,
+  parkExecution,
+  PARKED_EXECUTION_STATUSES,
+  readActivities,
+  readWaits,
+  resolveWait,
+  WaitKind,
+  WaitStatus,
+} from './executionWaits';
 import { copyReusedNodes, RerunLink } from './rerunNodes';
 import { assertPipelineKey } from './pipelineChildren';
 import { SecretCipher } from './secretCipher';
@@ -372,6 +387,102 @@ export class ExecutionStore {
   }
 
   /**
+   * Claims up to `limit` parked executions that may resume (a wait was
+   * resolved, a deadline passed, or an abort was asked), moving them back
+   * to Running under a lease for `ownerId`.
+   */
+  async claimWoken(
+    ownerId: string,
+    leaseMs: number,
+    limit: number,
+  ): Promise<Execution[]> {
+    assertLeaseRequest(ownerId, leaseMs);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new InputError(`Invalid claim limit ${limit}`);
+    }
+    const rows = await claimWoken(this.db, ownerId, leaseMs, limit);
+    return rows.map(toExecution);
+  }
+
+  /**
+   * Parks a leased execution: records why its nodes wait, moves it to
+   * `status` (ApprovalWaiting, InterventionWaiting) and gives the lease up,
+   * in one transaction. LeaseLostError if `ownerId` does not hold it.
+   */
+  async park(
+    id: string,
+    ownerId: string,
+    status: ExecutionStatus,
+    waits: NewWait[],
+  ): Promise<void> {
+    this.assertExecutionId(id);
+    if (!PARKED_EXECUTION_STATUSES.includes(status)) {
+      throw new InputError(
+        `Status '${status}' is not one of ${PARKED_EXECUTION_STATUSES.join(', ')}`,
+      );
+    }
+    await parkExecution(this.db, id, ownerId, status, waits);
+  }
+
+  /** The waits of an execution (open and resolved), oldest first. */
+  async listWaits(executionId: string): Promise<ExecutionWait[]> {
+    if (!isUuid(executionId)) return [];
+    return readWaits(this.db, q =>
+      q.where('execution_waits.execution_id', executionId),
+    );
+  }
+
+  /** Waits of a kind, optionally in one status, across executions. */
+  async listWaitsByKind(
+    kind: WaitKind,
+    status?: WaitStatus,
+  ): Promise<ExecutionWait[]> {
+    return readWaits(this.db, q => {
+      q.where('execution_waits.kind', kind);
+      if (status) q.andWhere('execution_waits.status', status);
+    });
+  }
+
+  /** One wait; NotFoundError if missing. */
+  async getWait(waitId: string): Promise<ExecutionWait> {
+    const [wait] = isUuid(waitId)
+      ? await readWaits(this.db, q => q.where('execution_waits.id', waitId))
+      : [];
+    if (!wait) throw new NotFoundError(`Wait '${waitId}' not found`);
+    return wait;
+  }
+
+  /** Approval activities of the given waits, oldest first. */
+  async listActivities(waitIds: string[]): Promise<ApprovalActivity[]> {
+    return readActivities(this.db, waitIds.filter(isUuid));
+  }
+
+  /**
+   * Records a person's activity on an open wait; when `decide` ends the
+   * wait, resolves it and wakes the execution (one transaction).
+   */
+  async addActivity(
+    waitId: string,
+    activity: Omit<ApprovalActivity, 'id' | 'waitId' | 'createdAt'>,
+    decide: (
+      wait: ExecutionWait,
+      activities: ApprovalActivity[],
+    ) => ActivityDecision,
+  ): Promise<{ wait: ExecutionWait; activities: ApprovalActivity[] }> {
+    await this.getWait(waitId);
+    return addActivity(this.db, waitId, activity, decide);
+  }
+
+  /** Resolves an open wait and wakes its execution; ConflictError if not open. */
+  async resolveWait(
+    waitId: string,
+    decision: NonNullable<ActivityDecision>,
+  ): Promise<ExecutionWait> {
+    await this.getWait(waitId);
+    return resolveWait(this.db, waitId, decision);
+  }
+
+  /**
    * Gives the lease up early (e.g. on graceful shutdown) so that another
    * replica can take the execution over right away. False if not held.
    */
@@ -470,10 +581,16 @@ export class ExecutionStore {
           updated_at: now,
         });
       if (abortedQueued === 0) {
+        // A parked execution has no replica watching: wake it so one
+        // claims it and ends it Aborted.
         await this.db('executions')
           .where({ id })
           .whereIn('status', LEASED)
-          .update({ abort_requested: true, updated_at: now });
+          .update({
+            abort_requested: true,
+            wake_requested: true,
+            updated_at: now,
+          });
       }
     }
     return this.get(id);

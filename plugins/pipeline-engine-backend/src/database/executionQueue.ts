@@ -3,6 +3,7 @@ import { dbNow, dbNowPlus } from './dbClock';
 import { isPostgres } from './dialect';
 import { ExecutionRow } from './executionRows';
 import { ExecutionStatus, LEASED_EXECUTION_STATUSES } from './statuses';
+import { PARKED_EXECUTION_STATUSES } from './executionWaits';
 
 /*
  * The queue is the executions table itself. Claims are conditional updates,
@@ -37,6 +38,18 @@ const expired: Candidates = db =>
     .andWhere('lease_expires_at', '<=', dbNow(db))
     .orderBy([
       { column: 'lease_expires_at', order: 'asc' },
+      { column: 'id', order: 'asc' },
+    ]);
+
+const woken: Candidates = db =>
+  db('executions')
+    .whereIn('status', [...PARKED_EXECUTION_STATUSES])
+    .whereNull('lease_owner')
+    .andWhere(q =>
+      q.where('wake_requested', true).orWhere('wake_at', '<=', dbNow(db)),
+    )
+    .orderBy([
+      { column: 'created_at', order: 'asc' },
       { column: 'id', order: 'asc' },
     ]);
 
@@ -84,6 +97,34 @@ export function claimQueued(
       heartbeat_at: dbNow(tx),
       started_at: dbNow(tx),
       attempt: tx.raw('?? + 1', ['attempt']),
+      updated_at: dbNow(tx),
+    }),
+    limit,
+  );
+}
+
+/**
+ * Claims up to `limit` parked executions whose wait was resolved or whose
+ * earliest deadline passed, oldest first, moving them back to Running: the
+ * run resumes from the parked nodes (see executionWaits).
+ */
+export function claimWoken(
+  db: Knex,
+  ownerId: string,
+  leaseMs: number,
+  limit: number,
+): Promise<ExecutionRow[]> {
+  return claimSome(
+    db,
+    woken,
+    tx => ({
+      status: 'Running',
+      lease_owner: ownerId,
+      lease_expires_at: dbNowPlus(tx, leaseMs),
+      heartbeat_at: dbNow(tx),
+      attempt: tx.raw('?? + 1', ['attempt']),
+      wake_requested: false,
+      wake_at: null,
       updated_at: dbNow(tx),
     }),
     limit,

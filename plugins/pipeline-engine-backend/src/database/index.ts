@@ -43,6 +43,15 @@ export type {
 } from './TriggerStore';
 
 export { ExecutionStore } from './ExecutionStore';
+export { PARKED_EXECUTION_STATUSES } from './executionWaits';
+export type {
+  ActivityDecision,
+  ApprovalActivity,
+  ExecutionWait,
+  NewWait,
+  WaitKind,
+  WaitStatus,
+} from './executionWaits';
 export { StepProcessStore } from './StepProcessStore';
 export type { StepProcessRecord, StoredStepProcess } from './StepProcessStore';
 export type {

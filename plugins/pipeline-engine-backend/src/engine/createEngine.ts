@@ -8,6 +8,8 @@ import {
 import type { PipelineEngineStores } from '../database';
 import { killLeftoverStepProcesses } from '../runners';
 import { PipelineEngineService } from '../service/PipelineEngineService';
+import { ApprovalService, type GroupMembership } from '../service/approvals';
+import { InterventionService } from '../service/interventions';
 import { createExecutionHandler } from './runExecution';
 import type { StepHandlerRegistry } from './stepHandlerRegistry';
 import { ExecutionWorker } from './worker';
@@ -37,6 +39,10 @@ export interface PipelineEngineSettings {
   };
   /** Base URL for execution links. */
   baseUrl?: string;
+  /** Catalog groups of a user, for HarnessApproval approvers. */
+  membership?: GroupMembership;
+  /** The page where an approval is given (default: the execution's API URL). */
+  approvalLink?: (executionId: string) => string;
 }
 
 /** An engine instance: the API service and the worker that runs executions. */
@@ -45,6 +51,10 @@ export interface PipelineEngine {
   worker: ExecutionWorker;
   /** The validator's step types, including those of installed modules. */
   registry: StepSpecRegistry;
+  /** HarnessApproval approvals: list, approve, reject. */
+  approvals: ApprovalService;
+  /** ManualIntervention: a person's action on a waiting step. */
+  interventions: InterventionService;
 }
 
 /** Wires stores, handlers, expressions, worker and service together. */
@@ -97,5 +107,17 @@ export function createPipelineEngine(
     },
     baseUrl: s.baseUrl,
   });
-  return { service, worker, registry };
+  const approvals = new ApprovalService({
+    executions: s.stores.executions,
+    membership: s.membership,
+    wakeParked: () => worker.wakeParked(),
+    link:
+      s.approvalLink ??
+      (s.baseUrl ? id => `${s.baseUrl}/executions/${id}` : undefined),
+  });
+  const interventions = new InterventionService({
+    executions: s.stores.executions,
+    wakeParked: () => worker.wakeParked(),
+  });
+  return { service, worker, registry, approvals, interventions };
 }

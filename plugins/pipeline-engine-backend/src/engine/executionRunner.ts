@@ -17,14 +17,17 @@ import {
   type StepNode,
   type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type {
-  StepContext,
-  StepLogger,
+import {
+  StepParkRequest,
+  type StepContext,
+  type StepLogger,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type {
   Execution,
   ExecutionStatus,
+  ExecutionWait,
   JsonObject,
+  NewWait,
   NodeStatus,
   NodeType,
 } from '../database';
@@ -46,6 +49,12 @@ import { outputsPatch, setAtFqn } from './runtime/snapshot';
 import type { SecretMasker } from './secretMasker';
 import { formatMs, runStepAttempt, StepTimeoutError } from './stepAttempt';
 import { StepSecretResolver } from './stepSecrets';
+
+/**
+ * What a parked node tells its parents: nothing (the run stops and records
+ * no status for them), so any outcome that does not mark a failure.
+ */
+const PARKED: Outcome = 'Success';
 
 /** Steps run between two yields to the event loop. */
 const YIELD_EVERY_STEPS = 50;
@@ -116,6 +125,8 @@ export interface ExecutionRunnerOptions {
   signal: AbortSignal;
   /** Account identifier for `<+account.identifier>`. */
   accountIdentifier?: string;
+  /** The execution's durable waits (parked nodes), when it resumes. */
+  waits?: ExecutionWait[];
   /** Waits between retries; replaceable in tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -126,6 +137,11 @@ export interface ExecutionOutcome {
   errorMessage?: string;
   /** Non-secret output variables by fully-qualified name. */
   outputs: JsonObject;
+  /**
+   * Set when nodes wait (approval, intervention, queue): the execution is
+   * to be parked in `status` with these waits instead of ended.
+   */
+  parks?: NewWait[];
 }
 
 /**
@@ -144,10 +160,15 @@ export class ExecutionRunner {
   #executionInfo: StepContext<unknown>['execution'] | undefined;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private stepsSinceYield = 0;
+  /** Nodes that parked in this run; the run stops at the next boundary. */
+  private readonly parks: NewWait[] = [];
+  private parkStatus: ExecutionStatus | undefined;
+  private readonly waits: Map<string, ExecutionWait>;
 
   constructor(private readonly o: ExecutionRunnerOptions) {
     const e = o.execution;
     this.sleep = o.sleep ?? abortableSleep;
+    this.waits = new Map((o.waits ?? []).map(w => [w.nodeFqn, w]));
     this.snapshot = {
       pipeline: {
         name: o.plan.pipeline.name,
@@ -202,7 +223,7 @@ export class ExecutionRunner {
       }
       const stagesSoFar = new StatusSoFar();
       for (const entry of this.o.plan.stages) {
-        if (this.abort.signal.aborted) break;
+        if (this.halted) break;
         const stages = entry.kind === 'parallel' ? entry.stages : [entry];
         const before = stagesSoFar.copy();
         const results = await Promise.all(
@@ -210,6 +231,14 @@ export class ExecutionRunner {
         );
         for (const outcome of results) stagesSoFar.note(outcome);
       }
+      if (this.abortReason === undefined && this.parks.length)
+        return {
+          status: this.parkStatus!,
+          outputs: this.outputs,
+          parks: this.parks,
+        };
+      if (this.abortReason !== undefined)
+        await this.o.recorder.endUntouched('Aborted', this.abortReason);
       let status: ExecutionStatus;
       if (this.abortReason !== undefined) status = 'Aborted';
       else status = executionStatusOf(stagesSoFar.outcome());
@@ -240,6 +269,16 @@ export class ExecutionRunner {
       recursive: true,
       force: true,
     });
+  }
+
+  /** True once the run must start nothing more: aborted, or a node parked. */
+  private get halted(): boolean {
+    return this.abort.signal.aborted || this.parks.length > 0;
+  }
+
+  /** True when this run parks (and was not aborted meanwhile). */
+  private get parking(): boolean {
+    return this.parks.length > 0 && !this.abort.signal.aborted;
   }
 
   /** Stops everything still running; the execution ends Aborted. */
@@ -375,6 +414,8 @@ export class ExecutionRunner {
       this.noteError(`stage ${id}: ${stringifyError(error)}`);
       this.o.logs.lines(fqn, 'stderr', stringifyError(error));
     }
+    // Parked inside: the stage resumes later, its status stays Running.
+    if (this.parking) return PARKED;
     // A rollback that itself failed leaves the stage failed.
     let outcome: Outcome =
       rollback && !rollback.broken && steps.broken
@@ -394,7 +435,7 @@ export class ExecutionRunner {
     scope: Scope,
   ): Promise<void> {
     for (const element of elements) {
-      if (this.abort.signal.aborted) return;
+      if (this.halted) return;
       if (element.kind === 'parallel') {
         await Promise.all(
           element.children.map(child => this.runElement(child, scope)),
@@ -502,6 +543,7 @@ export class ExecutionRunner {
       group.note('Failed');
       this.noteError(`step group ${id}: ${stringifyError(error)}`);
     }
+    if (this.parking) return PARKED;
     const outcome: Outcome = this.abort.signal.aborted
       ? 'Aborted'
       : group.outcome();
@@ -530,7 +572,36 @@ export class ExecutionRunner {
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
     const interrupted = this.o.recorder.interrupted(fqn);
-    if (interrupted && !plan.handler.idempotent) {
+    const intervention =
+      interrupted?.status === 'InterventionWaiting'
+        ? this.waits.get(fqn)
+        : undefined;
+    let resumed: FailureAction | undefined;
+    if (intervention?.kind === 'intervention') {
+      resumed = interventionAction(intervention);
+      if (!resumed || resumed.type !== 'Retry') {
+        const failure = {
+          fqn,
+          id,
+          message: String(intervention.payload.message ?? 'failed'),
+          errorType: String(intervention.payload.errorType ?? 'Unknown'),
+          attempt: Number(intervention.payload.attempt ?? 1),
+          scope,
+          logger: this.stepLogger(fqn),
+        };
+        // Still waiting (woken for another node): park again.
+        if (!resumed)
+          return this.awaitIntervention(
+            failure,
+            intervention.payload as Record<string, unknown>,
+          );
+        failure.logger.info(
+          `manual intervention: ${describeIntervention(intervention)}`,
+        );
+        return this.applyFailureAction(resumed, failure);
+      }
+    }
+    if (interrupted && !plan.handler.idempotent && !resumed) {
       const error = new InterruptedError(fqn);
       await this.o.recorder.update(fqn, {
         status: 'Failed',
@@ -565,7 +636,14 @@ export class ExecutionRunner {
         `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`,
       );
     }
-    if (interrupted)
+    const storedWait = this.waits.get(fqn);
+    if (resumed)
+      this.o.logs.lines(
+        fqn,
+        'info',
+        `manual intervention: ${describeIntervention(intervention!)}`,
+      );
+    else if (interrupted && !storedWait)
       this.o.logs.lines(
         fqn,
         'info',
@@ -573,7 +651,8 @@ export class ExecutionRunner {
       );
     const logger = this.stepLogger(fqn);
     const started = Date.now();
-    let attempt = 1;
+    // A Retry chosen by a person counts on from the failed attempt.
+    let attempt = resumed ? Number(intervention!.payload.attempt ?? 1) + 1 : 1;
     await this.o.recorder.start({
       ...base,
       status: 'Running',
@@ -591,8 +670,9 @@ export class ExecutionRunner {
     let retryIntervals: string[] = [];
     for (;;) {
       const context = this.lazyContext(exprScope);
+      let timeoutMs: number | undefined;
       try {
-        const timeoutMs = this.timeoutOf(node.timeout, exprScope);
+        timeoutMs = this.timeoutOf(node.timeout, exprScope);
         if (attempt > 1 && !plan.handler.idempotent)
           await this.o.recorder.barrier();
         const result = await runStepAttempt({
@@ -620,6 +700,7 @@ export class ExecutionRunner {
               type: scope.stage.node.type,
             },
             execution: this.executionInfo,
+            ...(storedWait ? { wait: waitState(storedWait) } : {}),
           },
         });
         const outputs = this.o.masker.maskDeep(result.outputs);
@@ -636,12 +717,15 @@ export class ExecutionRunner {
           { ...outputs, ...result.secretOutputs },
           outputs,
           'Success',
+          node.type,
         );
         logger.info(
           `step ${id} succeeded in ${formatMs(Date.now() - started)}`,
         );
         return 'Success';
       } catch (error) {
+        if (error instanceof StepParkRequest && !this.abort.signal.aborted)
+          return this.park(fqn, error, timeoutMs, logger);
         if (this.abort.signal.aborted && !(error instanceof StepTimeoutError)) {
           await this.o.recorder.update(fqn, {
             status: 'Aborted',
@@ -698,6 +782,64 @@ export class ExecutionRunner {
         return this.applyFailureAction(final, failure);
       }
     }
+  }
+
+  /**
+   * A step waits for a person or a queue turn: its node keeps the wait
+   * status and the run stops at the next boundary, to be parked with the
+   * step's timeout as deadline (kept from the first park).
+   */
+  private async park(
+    fqn: string,
+    request: StepParkRequest,
+    timeoutMs: number | undefined,
+    logger: StepLogger,
+  ): Promise<Outcome> {
+    if (!this.waits.has(fqn)) logger.info(request.message);
+    await this.o.recorder.update(fqn, { status: request.waitStatus });
+    setAtFqn(this.snapshot, fqn, { status: request.waitStatus });
+    this.parks.push({
+      nodeFqn: fqn,
+      kind: request.kind,
+      payload: request.payload as JsonObject,
+      timeoutMs,
+    });
+    this.parkStatus ??= request.waitStatus;
+    return PARKED;
+  }
+
+  /**
+   * ManualIntervention: the step waits (InterventionWaiting) for a person to
+   * choose an action through the API, or for its timeout, when `onTimeout`
+   * applies (MarkAsFailure when none); the execution parks meanwhile.
+   */
+  private async awaitIntervention(
+    f: StepFailure,
+    payload: Record<string, unknown>,
+  ): Promise<Outcome> {
+    const timeout =
+      typeof payload.timeout === 'string'
+        ? parseDuration(payload.timeout)
+        : undefined;
+    if (!this.waits.has(f.fqn))
+      f.logger.warn(
+        `waiting for manual intervention (Retry, MarkAsSuccess, Ignore, Abort, StageRollback, MarkAsFailure)${payload.timeout ? `; after ${payload.timeout} ${onTimeoutOf(payload).type} applies` : ''}`,
+      );
+    await this.o.recorder.update(f.fqn, {
+      status: 'InterventionWaiting',
+      attempt: f.attempt,
+      errorMessage: f.message,
+      failureType: f.errorType,
+    });
+    setAtFqn(this.snapshot, f.fqn, { status: 'InterventionWaiting' });
+    this.parks.push({
+      nodeFqn: f.fqn,
+      kind: 'intervention',
+      payload: payload as JsonObject,
+      timeoutMs: timeout,
+    });
+    this.parkStatus ??= 'InterventionWaiting';
+    return PARKED;
   }
 
   /**
@@ -760,15 +902,17 @@ export class ExecutionRunner {
       case 'PipelineRollback':
         f.scope.stage.rollback = true;
         break;
-      case 'ManualIntervention': {
-        const next = action.spec?.onTimeout?.action;
-        f.logger.warn(
-          `manual intervention is not available in this engine; applying ${next?.type ?? 'MarkAsFailure'}`,
-        );
-        if (next && next.type !== 'ManualIntervention')
-          return this.applyFailureAction(next, f);
-        break;
-      }
+      case 'ManualIntervention':
+        return this.awaitIntervention(f, {
+          message: f.message,
+          errorType: f.errorType,
+          attempt: f.attempt,
+          ...(action.spec?.onTimeout?.action &&
+          action.spec.onTimeout.action.type !== 'ManualIntervention'
+            ? { onTimeout: action.spec.onTimeout.action }
+            : {}),
+          ...(action.spec?.timeout ? { timeout: action.spec.timeout } : {}),
+        });
       default:
         break;
     }
@@ -825,13 +969,14 @@ export class ExecutionRunner {
     const iterations = new StatusSoFar();
     await runWithConcurrency(
       expanded.iterations.map(it => async () => {
-        if (this.abort.signal.aborted) return;
+        if (this.halted) return;
         iterations.note(
           await runIteration(it, { ...outerLoop, ...loopVariables(it) }),
         );
       }),
       expanded.maxConcurrency,
     );
+    if (this.parking) return PARKED;
     const outcome: Outcome = this.abort.signal.aborted
       ? 'Aborted'
       : iterations.outcome();
@@ -1038,6 +1183,7 @@ export class ExecutionRunner {
         { ...node.outputs, ...secretValues },
         node.outputs as JsonObject,
         node.status,
+        node.stepType,
       );
     }
   }
@@ -1047,8 +1193,9 @@ export class ExecutionRunner {
     all: Record<string, unknown>,
     visible: JsonObject,
     status: string,
+    stepType?: string,
   ): void {
-    setAtFqn(this.snapshot, fqn, { ...outputsPatch(all), status });
+    setAtFqn(this.snapshot, fqn, { ...outputsPatch(all, stepType), status });
     for (const [name, value] of Object.entries(visible)) {
       this.outputs[`${fqn}.output.outputVariables.${name}`] = value;
     }
@@ -1097,6 +1244,51 @@ function triggerRoot(e: Execution): NonNullable<ExpressionSnapshot['trigger']> {
     payload: (e.triggerPayload ?? {}) as NonNullable<
       ExpressionSnapshot['trigger']
     >,
+  };
+}
+
+/** ManualIntervention actions a person may choose. */
+export const INTERVENTION_ACTIONS = [
+  'Retry',
+  'MarkAsSuccess',
+  'Ignore',
+  'Abort',
+  'StageRollback',
+  'MarkAsFailure',
+] as const;
+
+/** The action that ends an intervention wait, or undefined while it is open. */
+function interventionAction(wait: ExecutionWait): FailureAction | undefined {
+  if (wait.status === 'Resolved') {
+    const type = String(wait.resolution?.action ?? 'MarkAsFailure');
+    return { type: type as FailureAction['type'] };
+  }
+  if (wait.expired) return onTimeoutOf(wait.payload);
+  return undefined;
+}
+
+function onTimeoutOf(payload: Record<string, unknown>): FailureAction {
+  const action = payload.onTimeout as unknown as FailureAction | undefined;
+  return action?.type ? action : { type: 'MarkAsFailure' };
+}
+
+function describeIntervention(wait: ExecutionWait): string {
+  if (wait.status === 'Resolved')
+    return `${String(wait.resolution?.action)} chosen by ${String(wait.resolution?.by ?? 'a user')}`;
+  return `no action before the timeout; applying ${onTimeoutOf(wait.payload).type}`;
+}
+
+/** What a resumed step is told about its wait. */
+function waitState(
+  wait: ExecutionWait,
+): NonNullable<StepContext<unknown>['wait']> {
+  return {
+    status: wait.status,
+    expired: wait.expired,
+    payload: wait.payload,
+    ...(wait.resolution ? { resolution: wait.resolution } : {}),
+    createdAt: wait.createdAt,
+    ...(wait.deadlineAt ? { deadlineAt: wait.deadlineAt } : {}),
   };
 }
 

@@ -45,6 +45,7 @@ export function classifyError(
   const e = error as
     { name?: string; code?: string; cause?: { code?: string } } | undefined;
   if (e?.name === 'AuthenticationError') return 'Authentication';
+  if (e?.name === 'ApprovalRejectedError') return 'ApprovalRejection';
   if (e?.name === 'NotAllowedError') return 'Authorization';
   const code = e?.code ?? e?.cause?.code;
   if (

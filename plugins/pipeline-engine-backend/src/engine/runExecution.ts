@@ -29,6 +29,8 @@ export interface RunExecutionDeps {
   defaultStepTimeoutMs: number;
   accountIdentifier?: string;
   logger: LoggerService;
+  /** Told after an execution was parked (it now waits without a lease). */
+  onParked?: (executionId: string) => void;
   /** Told after new log lines of an execution were stored. */
   onLogs?: (executionId: string) => void;
 }
@@ -88,9 +90,12 @@ export function createExecutionHandler(
       execution.attempt > 1 ||
       execution.recoveryCount > 0 ||
       execution.rerunOf !== undefined;
-    const previous = hasStoredNodes
-      ? await deps.executions.listNodes(execution.id)
-      : [];
+    const [previous, waits] = hasStoredNodes
+      ? await Promise.all([
+          deps.executions.listNodes(execution.id),
+          deps.executions.listWaits(execution.id),
+        ])
+      : [[], []];
     const recorder = new NodeRecorder(writer, masker, previous);
     const runner = new ExecutionRunner({
       execution,
@@ -104,11 +109,14 @@ export function createExecutionHandler(
       defaultStepTimeoutMs: deps.defaultStepTimeoutMs,
       signal: lease.signal,
       accountIdentifier: deps.accountIdentifier,
+      waits,
     });
     lease.signal.addEventListener('abort', () => writer.freeze(), {
       once: true,
     });
     lease.onAbortRequested(reason => runner.stop(reason));
+    // Asked while parked (nobody was running it): end it before anything runs.
+    if (execution.abortRequested) runner.stop('aborted by request');
     if (execution.rerunOf !== undefined && execution.attempt === 1) {
       logs.lines(
         'pipeline',
@@ -126,6 +134,19 @@ export function createExecutionHandler(
     const outcome = await runner.run();
     if (writer.frozen) {
       await runner.cleanup().catch(() => undefined);
+      return;
+    }
+    if (outcome.parks) {
+      // Everything the run recorded is stored before the lease is given up.
+      await writer.barrier();
+      await deps.executions.park(
+        execution.id,
+        lease.ownerId,
+        outcome.status,
+        outcome.parks,
+      );
+      deps.onLogs?.(execution.id);
+      deps.onParked?.(execution.id);
       return;
     }
     await deps.executions.complete(

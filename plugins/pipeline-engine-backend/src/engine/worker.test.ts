@@ -3,13 +3,22 @@ import type { Execution, ExecutionStore } from '../database';
 import { ExecutionWorker } from './worker';
 
 /** A store that hands out `queued` (and `expired`) in claim batches and records the calls. */
-function fakeStore(queued: Execution[], expired: Execution[] = []) {
+function fakeStore(
+  queued: Execution[],
+  expired: Execution[] = [],
+  woken: Execution[] = [],
+) {
   const calls = {
     claimQueued: [] as number[],
     claimExpired: [] as number[],
+    claimWoken: [] as number[],
     log: [] as string[],
   };
   const store = {
+    async claimWoken(_owner: string, _leaseMs: number, limit: number) {
+      calls.claimWoken.push(limit);
+      return woken.splice(0, limit);
+    },
     async claimQueued(_owner: string, _leaseMs: number, limit: number) {
       calls.claimQueued.push(limit);
       calls.log.push(`claimQueued ${limit}`);
@@ -168,5 +177,31 @@ describe('ExecutionWorker', () => {
     expect(worker.runningCount).toBe(2);
     await worker.stop();
     expect(calls.log.at(-1)).toBe('releaseLeasesOf replica-1');
+  });
+
+  it('resumes parked executions at its orphan scans and at once when told a wait ended', async () => {
+    const woken = [execution('p1')];
+    const { store, calls } = fakeStore([], [], woken);
+    const started: string[] = [];
+    const worker = new ExecutionWorker({
+      store,
+      logger: mockServices.logger.mock(),
+      concurrency: 2,
+      leaseMs: 60_000,
+      pollMs: 10_000,
+      run: async e => {
+        started.push(e.id);
+      },
+    });
+    worker.start();
+    await sleep(20);
+    expect(started).toEqual(['p1']);
+    const scans = calls.claimWoken.length;
+    woken.push(execution('p2'));
+    worker.wakeParked();
+    await sleep(20);
+    expect(started).toEqual(['p1', 'p2']);
+    expect(calls.claimWoken.length).toBeGreaterThan(scans);
+    await worker.stop();
   });
 });

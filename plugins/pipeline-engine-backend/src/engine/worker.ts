@@ -68,6 +68,7 @@ export class ExecutionWorker {
   #again = false;
   #finished = 0;
   #lastOrphanScan = 0;
+  #wokenDue = true;
   #prepared: Promise<void> | undefined;
 
   constructor(private readonly o: ExecutionWorkerOptions) {
@@ -96,6 +97,15 @@ export class ExecutionWorker {
   /** Looks for work now (e.g. right after an enqueue on this replica). */
   wake(): void {
     if (!this.#stopped) this.schedule(0);
+  }
+
+  /**
+   * Looks for parked executions to resume now (a wait was resolved through
+   * this replica); otherwise they are found at the next orphan scan.
+   */
+  wakeParked(): void {
+    this.#wokenDue = true;
+    this.wake();
   }
 
   /** Aborts an execution running on this replica; true when it was here. */
@@ -155,13 +165,25 @@ export class ExecutionWorker {
         // down), then queued work, each time as many as there are free
         // slots in one round trip.
         const free = this.o.concurrency - this.#running.size;
-        let batch = this.orphanScanDue()
+        const scan = this.orphanScanDue();
+        let batch = scan
           ? await this.o.store.claimExpiredBatch(
               this.ownerId,
               this.o.leaseMs,
               free,
             )
           : [];
+        // Parked executions whose wait ended or timed out: they hold no
+        // slot while parked, so they are looked for on the same cadence.
+        if (!batch.length && (scan || this.#wokenDue)) {
+          this.#wokenDue = false;
+          batch = await this.o.store.claimWoken(
+            this.ownerId,
+            this.o.leaseMs,
+            free,
+          );
+          if (batch.length) this.#wokenDue = true;
+        }
         if (!batch.length)
           batch = await this.o.store.claimQueued(
             this.ownerId,

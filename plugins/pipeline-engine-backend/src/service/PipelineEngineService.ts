@@ -348,7 +348,9 @@ export class PipelineEngineService implements PipelineEngineApi {
 
   async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {
     const execution = await this.o.stores.executions.requestAbort(id);
-    this.o.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`);
+    // A parked execution has no runner here: it ends at its next claim.
+    if (!this.o.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`))
+      this.o.worker.wakeParked();
     return toExecutionSummary(
       execution,
       await this.pipelineName(execution, new Map()),

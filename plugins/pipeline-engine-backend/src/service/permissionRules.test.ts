@@ -174,6 +174,7 @@ describe('registerPipelinePermissions', () => {
         permissions: expect.arrayContaining([
           expect.objectContaining({ name: 'pipeline-engine.pipeline.read' }),
           expect.objectContaining({ name: 'pipeline-engine.execution.abort' }),
+          expect.objectContaining({ name: 'pipeline-engine.approval.respond' }),
         ]),
       }),
     );
@@ -263,7 +264,7 @@ describe('registerPipelinePermissions', () => {
         required: ['orgIdentifier', 'projectIdentifier'],
       }),
     });
-    expect(metadata.body.permissions).toHaveLength(13);
+    expect(metadata.body.permissions).toHaveLength(14);
 
     const applied = await request(server)
       .post(`${base}/apply-conditions`)

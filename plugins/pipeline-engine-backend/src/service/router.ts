@@ -11,6 +11,9 @@ import type { PipelineAdminApi } from './adminTypes';
 import { createErrorHandler } from './errorHandler';
 import { addExecutionConfigRoutes } from './executionConfigRoutes';
 import { addExecutionRoutes } from './executionRoutes';
+import { addApprovalRoutes, addInterventionRoute } from './approvalRoutes';
+import type { ApprovalService } from './approvals';
+import type { InterventionService } from './interventions';
 import {
   addInputSetAndTriggerRoutes,
   TRIGGER_RUN_PATH,
@@ -49,6 +52,10 @@ export interface RouterOptions {
   logStream?: LogStreamOptions;
   /** Largest accepted request body. Default 5 MB. */
   bodyLimit?: string;
+  /** HarnessApproval routes (`/approvals`, `/executions/{id}/approvals`). */
+  approvals?: ApprovalService;
+  /** ManualIntervention route (`/executions/{id}/interventions/{nodeId}`). */
+  interventions?: InterventionService;
 }
 
 /**
@@ -59,7 +66,13 @@ export interface RouterOptions {
 export const UNAUTHENTICATED_PATHS: readonly string[] = [TRIGGER_RUN_PATH];
 
 /** Path prefixes of every route of this router. */
-const API_PATH_PREFIXES = ['/pipelines', '/executions', '/execution-config', '/templates'];
+const API_PATH_PREFIXES = [
+  '/pipelines',
+  '/executions',
+  '/execution-config',
+  '/templates',
+  '/approvals',
+];
 
 /**
  * The REST API of the pipeline engine, mounted at `/api/pipeline-engine`.
@@ -93,6 +106,9 @@ export async function createRouter(
   addPipelineRoutes(router, ctx);
   addInputSetAndTriggerRoutes(router, ctx);
   addExecutionRoutes(router, ctx);
+  if (options.approvals) addApprovalRoutes(router, ctx, options.approvals);
+  if (options.interventions)
+    addInterventionRoute(router, ctx, options.interventions);
   addExecutionConfigRoutes(router, ctx);
   addTemplateRoutes(router, ctx);
 

@@ -11,6 +11,7 @@ import { createFileUrlResolver, createGitSteps, readGitStepsConfig } from './git
 import { createRunSteps } from './run';
 import { createSlackNotifyStep } from './slack';
 import { waitStep } from './wait';
+import { createHarnessApprovalStep } from './approval/harnessApproval';
 
 /** What the built-in steps need from the backend. */
 export interface BuiltinStepsOptions {
@@ -47,8 +48,14 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
   const resolveFileUrls = createFileUrlResolver({ connectors, localGit });
   // One allow list for every URL a pipeline chooses (Http, CookieCutter, GitClone, RegisterCatalog).
   const network = readNetworkPolicy(config, { logger: options.logger, ownUrls: [localGit.baseUrl] });
+  // Approvers open the portal's execution page (app.baseUrl), else the API.
+  const portal = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
+  const engineUrl = await discovery.getExternalBaseUrl('pipeline-engine');
   const steps: Array<StepHandler<any>> = [
     waitStep,
+    createHarnessApprovalStep({
+      approvalLink: id => `${portal ? `${portal}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
+    }),
     ...createRunSteps({ config, network, processTracker: options.processTracker }),
     ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage, network }),
     createCookieCutterStep({

@@ -35,6 +35,8 @@ import type {
   TemplateListQuery,
 } from './PipelineEngineService';
 import type {
+  ApprovalActivityRequest,
+  ApprovalView,
   ExecutionConfigData,
   ExecutionConfigField,
   ExecutionConfigInfra,
@@ -318,6 +320,36 @@ export class PipelineEngineClient implements PipelineEngineService {
       method: 'POST',
       json: request,
     });
+  }
+
+  async listApprovals({
+    credentials,
+  }: PipelineEngineRequestOptions): Promise<ListResponse<ApprovalView>> {
+    return this.json('/approvals', credentials, {
+      query: { status: 'waiting' },
+    });
+  }
+
+  async listExecutionApprovals(
+    id: string,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<ApprovalView>> {
+    return this.json(`/executions/${segment(id)}/approvals`, credentials);
+  }
+
+  async addApprovalActivity(
+    approvalId: string,
+    request: ApprovalActivityRequest,
+    { credentials }: PipelineEngineRequestOptions,
+  ): Promise<ApprovalView> {
+    return this.json(
+      `/approvals/${segment(approvalId)}/activity`,
+      credentials,
+      {
+        method: 'POST',
+        json: request,
+      },
+    );
   }
 
   async readLogs(

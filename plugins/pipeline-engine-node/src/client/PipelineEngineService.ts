@@ -17,6 +17,8 @@ import type {
   TemplateVersionsView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
+  ApprovalActivityRequest,
+  ApprovalView,
   ExecutionConfigData,
   ExecutionConfigField,
   ExecutionConfigInfra,
@@ -209,6 +211,21 @@ export interface PipelineEngineService {
     query: LogQuery,
     options: PipelineEngineRequestOptions,
   ): Promise<LogPageView>;
+  /** Open approvals the calling user may act on. */
+  listApprovals(
+    options: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<ApprovalView>>;
+  /** Every approval of an execution, with its activities. */
+  listExecutionApprovals(
+    id: string,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ListResponse<ApprovalView>>;
+  /** Approves or rejects as the calling user. */
+  addApprovalActivity(
+    approvalId: string,
+    request: ApprovalActivityRequest,
+    options: PipelineEngineRequestOptions,
+  ): Promise<ApprovalView>;
   /**
    * Follows the log event stream, calling `onLine` for each line in order,
    * until the execution is over (`complete: true`) or `signal` aborts.

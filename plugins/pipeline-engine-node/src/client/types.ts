@@ -149,3 +149,57 @@ export interface ExecutionConfigResponse {
   metaData: null;
   correlationId: string;
 }
+
+/**
+ * One activity on an approval.
+ *
+ * @public
+ */
+export interface ApprovalActivityView {
+  /** Entity ref of the user. */
+  user: string;
+  action: 'APPROVE' | 'REJECT';
+  comments?: string;
+  approverInputs: Record<string, string>;
+  createdAt: string;
+}
+
+/**
+ * A HarnessApproval step waiting for (or decided by) people.
+ *
+ * @public
+ */
+export interface ApprovalView {
+  id: string;
+  executionId: string;
+  orgIdentifier: string;
+  projectIdentifier: string;
+  pipelineIdentifier: string;
+  nodeFqn: string;
+  stepIdentifier: string;
+  stepName: string;
+  status: 'WAITING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
+  approvalMessage: string;
+  /** Catalog group refs; `_account_all_users` is any signed-in user. */
+  userGroups: string[];
+  minimumCount: number;
+  disallowPipelineExecutor: boolean;
+  approverInputs: Array<{ name: string; defaultValue: string }>;
+  createdAt: string;
+  deadlineAt?: string;
+  activities: ApprovalActivityView[];
+  /** The page where it is given. */
+  link?: string;
+}
+
+/**
+ * Body of an approve or reject.
+ *
+ * @public
+ */
+export interface ApprovalActivityRequest {
+  action: 'APPROVE' | 'REJECT';
+  comments?: string;
+  /** Values of the step's approverInputs, by name. */
+  approverInputs?: Record<string, string>;
+}

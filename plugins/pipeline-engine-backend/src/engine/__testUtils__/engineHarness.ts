@@ -10,6 +10,7 @@ import { builtinStepHandlers } from '../../steps';
 import { createPipelineEngine, type PipelineEngine, type PipelineEngineSettings } from '../createEngine';
 import { StepHandlerRegistry } from '../stepHandlerRegistry';
 import { testSteps } from './testSteps';
+import type { GroupMembership } from '../../service/approvals';
 
 /** An engine on a test database, with the test step types installed. */
 export interface EngineHarness {
@@ -31,7 +32,13 @@ export interface EngineHarness {
 export async function createEngineHarness(
   databases: TestDatabases,
   id: TestDatabaseId,
-  options: { secrets?: Record<string, string>; worker?: Partial<PipelineEngineSettings['worker']>; defaultStepTimeoutMs?: number } = {},
+  options: {
+    secrets?: Record<string, string>;
+    worker?: Partial<PipelineEngineSettings['worker']>;
+    defaultStepTimeoutMs?: number;
+    /** Catalog groups of users, for HarnessApproval. */
+    membership?: GroupMembership;
+  } = {},
 ): Promise<EngineHarness> {
   const { knex, stores } = await initStores(databases, id);
   const engines: PipelineEngine[] = [];
@@ -47,6 +54,7 @@ export async function createEngineHarness(
       defaultStepTimeoutMs: options.defaultStepTimeoutMs ?? 60_000,
       expressionMode: 'strict',
       accountIdentifier: 'acc',
+      membership: options.membership,
       worker: { concurrency: 4, leaseMs: 2000, pollMs: 50, abortPollMs: 100, ...options.worker, ...overrides },
     });
     engine.worker.start();

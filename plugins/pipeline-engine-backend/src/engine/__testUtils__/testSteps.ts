@@ -1,5 +1,9 @@
 import { AuthenticationError } from '@backstage/errors';
-import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import {
+  createStepHandler,
+  StepParkRequest,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import { StepTimeoutError } from '../stepAttempt';
 import { z } from 'zod';
 
 /** Every handler call, in order: `${executionId}:${fqn}`. Tests reset it. */
@@ -162,6 +166,31 @@ export const preflightStep = createStepHandler({
   },
 });
 
+/**
+ * Parks the execution until its wait is resolved; then sets the
+ * resolution's string fields as outputs. Expires at its deadline.
+ */
+export const parkStep = createStepHandler({
+  type: 'TestPark',
+  description: 'test: waits durably for a resolution',
+  idempotent: true,
+  spec: z.object({ label: z.string().default('test') }),
+  async handler(ctx) {
+    calls.push(`${ctx.execution.id}:${ctx.step.fqn}`);
+    const wait = ctx.wait;
+    if (wait?.expired)
+      throw new StepTimeoutError(
+        Date.parse(wait.deadlineAt!) - Date.parse(wait.createdAt),
+      );
+    if (!wait || wait.status === 'Waiting')
+      throw new StepParkRequest('ApprovalWaiting', 'approval', {
+        label: ctx.spec.label,
+      });
+    for (const [k, v] of Object.entries(wait.resolution ?? {}))
+      if (typeof v === 'string') ctx.output(k, v);
+  },
+});
+
 /** All test step types. */
 export const testSteps = [
   preflightStep,
@@ -170,6 +199,7 @@ export const testSteps = [
   sleepIdempotentStep,
   sleepOnceStep,
   rendezvousStep,
+  parkStep,
 ];
 
 /** Clears recorded calls and failure counters. */

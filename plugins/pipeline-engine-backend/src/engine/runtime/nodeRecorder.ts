@@ -1,4 +1,10 @@
-import type { JsonObject, NodeExecution, NodeExecutionInput, NodeStatusUpdate } from '../../database';
+import type {
+  JsonObject,
+  NodeExecution,
+  NodeExecutionInput,
+  NodeStatus,
+  NodeStatusUpdate,
+} from '../../database';
 import { isTerminalNodeStatus } from '../../database';
 import type { SecretMasker } from '../secretMasker';
 import type { StateWriter } from './stateWriter';
@@ -33,12 +39,18 @@ export class NodeRecorder {
   /** The node as an earlier run left it, if it was running when that run stopped. */
   interrupted(fqn: string): NodeExecution | undefined {
     const node = this.#previous.get(fqn);
-    return node && !isTerminalNodeStatus(node.status) && node.status !== 'NotStarted' ? node : undefined;
+    return node &&
+      !isTerminalNodeStatus(node.status) &&
+      node.status !== 'NotStarted'
+      ? node
+      : undefined;
   }
 
   /** Every node an earlier run finished. */
   allFinished(): NodeExecution[] {
-    return [...this.#previous.values()].filter(n => isTerminalNodeStatus(n.status));
+    return [...this.#previous.values()].filter(n =>
+      isTerminalNodeStatus(n.status),
+    );
   }
 
   /** Records a node as started (or in another state, e.g. Skipped). */
@@ -65,6 +77,22 @@ export class NodeRecorder {
   async failOpen(errorMessage: string): Promise<void> {
     for (const fqn of [...this.#open].reverse()) {
       await this.update(fqn, { status: 'Failed', errorMessage });
+    }
+  }
+
+  /**
+   * Ends every node an earlier run left open and this run did not touch
+   * with `status` (a parked execution aborted before it resumed).
+   */
+  async endUntouched(status: NodeStatus, errorMessage: string): Promise<void> {
+    for (const node of [...this.#previous.values()].reverse()) {
+      if (
+        this.#state.has(node.fqn) ||
+        isTerminalNodeStatus(node.status) ||
+        node.status === 'NotStarted'
+      )
+        continue;
+      await this.update(node.fqn, { status, errorMessage });
     }
   }
 
@@ -103,8 +131,12 @@ export class NodeRecorder {
     if (this.masker.empty) return state;
     return {
       ...state,
-      ...(typeof state.errorMessage === 'string' ? { errorMessage: this.masker.mask(state.errorMessage) } : {}),
-      ...(state.outputs ? { outputs: this.masker.maskDeep(state.outputs) as JsonObject } : {}),
+      ...(typeof state.errorMessage === 'string'
+        ? { errorMessage: this.masker.mask(state.errorMessage) }
+        : {}),
+      ...(state.outputs
+        ? { outputs: this.masker.maskDeep(state.outputs) as JsonObject }
+        : {}),
     };
   }
 }

@@ -24,7 +24,15 @@ export function setAtFqn(snapshot: ExpressionSnapshot, fqn: string, patch: Tree)
   Object.assign(node, patch);
 }
 
-/** The output-variables patch for a node. */
-export function outputsPatch(outputs: Record<string, unknown>): Tree {
-  return { output: { outputVariables: { ...outputs } } };
+/**
+ * The output-variables patch for a node. A HarnessApproval step's outputs
+ * are its approver inputs, read as `output.approverInputs.NAME` in Harness.
+ */
+export function outputsPatch(outputs: Record<string, unknown>, stepType?: string): Tree {
+  return {
+    output: {
+      outputVariables: { ...outputs },
+      ...(stepType === 'HarnessApproval' ? { approverInputs: { ...outputs } } : {}),
+    },
+  };
 }

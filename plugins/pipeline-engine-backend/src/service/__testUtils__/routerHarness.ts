@@ -2,6 +2,8 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import type { Test } from 'supertest';
 import type { PipelineAdminApi } from '../adminTypes';
+import type { ApprovalService } from '../approvals';
+import type { InterventionService } from '../interventions';
 import { createRouter } from '../router';
 import type { TemplateApi } from '../TemplateService';
 import { FakePermissions, type FakePolicy } from './FakePermissions';
@@ -33,6 +35,16 @@ export function mockAdmin(): jest.Mocked<PipelineAdminApi> {
   };
 }
 
+/** An ApprovalService whose every method is a jest mock. */
+export function mockApprovals(): jest.Mocked<ApprovalService> {
+  return {
+    listWaiting: jest.fn(),
+    listForExecution: jest.fn(),
+    pipelineOf: jest.fn(),
+    act: jest.fn(),
+  } as unknown as jest.Mocked<ApprovalService>;
+}
+
 /**
  * The router on an express app with a fake engine, an in-process policy
  * and mock auth where requests without a token carry no credentials.
@@ -43,6 +55,7 @@ export async function createTestApp(
     admin?: PipelineAdminApi;
     api?: FakePipelineEngine;
     templates?: TemplateApi;
+    approvals?: ApprovalService;
   } = {},
 ) {
   const api = options.api ?? new FakePipelineEngine();
@@ -59,6 +72,10 @@ export async function createTestApp(
     }),
     logger: mockServices.logger.mock(),
     logStream: { pollIntervalMs: 25, keepAliveMs: 40 },
+    approvals: options.approvals ?? mockApprovals(),
+    interventions: {
+      act: jest.fn(),
+    } as unknown as InterventionService,
   });
   const app = express().use(router);
   return { app, api, admin, permissions, router };

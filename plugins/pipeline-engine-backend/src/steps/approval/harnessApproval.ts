@@ -1,0 +1,156 @@
+import {
+  createStepHandler,
+  StepParkRequest,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import { z } from 'zod';
+import { StepTimeoutError } from '../../engine/stepAttempt';
+import { approverGroupRef } from './approverGroups';
+
+/** A rejected approval: classified `ApprovalRejection` for failure strategies. */
+export class ApprovalRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApprovalRejectedError';
+  }
+}
+
+const booleanish = z.union([
+  z.boolean(),
+  z.enum(['true', 'false']).transform(v => v === 'true'),
+]);
+
+/** Harness's `HarnessApproval` spec (`autoApproval` is accepted and not acted on). */
+const approvalSpec = z.object({
+  approvalMessage: z.string().optional(),
+  includePipelineExecutionHistory: booleanish.optional(),
+  approvers: z.object({
+    userGroups: z.union([
+      z.array(z.string().min(1)).min(1),
+      z
+        .string()
+        .min(1)
+        .transform(g => g.split(',').map(s => s.trim())),
+    ]),
+    minimumCount: z.coerce.number().int().min(1).default(1),
+    disallowPipelineExecutor: booleanish.default(false),
+  }),
+  approverInputs: z
+    .array(
+      z.object({
+        name: z
+          .string()
+          .regex(
+            /^[a-zA-Z_][\w]*$/,
+            'an input name is a letter or _ then letters, digits or _',
+          ),
+        defaultValue: z.coerce.string().optional(),
+      }),
+    )
+    .optional(),
+  isAutoRejectEnabled: booleanish.optional(),
+  autoApproval: z.unknown().optional(),
+});
+
+/** What the wait of a HarnessApproval step records (read by the approvals API). */
+export interface ApprovalPayload {
+  [key: string]: unknown;
+  approvalMessage: string;
+  userGroups: string[];
+  minimumCount: number;
+  disallowPipelineExecutor: boolean;
+  approverInputs: Array<{ name: string; defaultValue: string }>;
+  isAutoRejectEnabled: boolean;
+  /** Who started the execution (`disallowPipelineExecutor`). */
+  executor: string;
+  orgIdentifier: string;
+  projectIdentifier: string;
+  pipelineIdentifier: string;
+  stepIdentifier: string;
+  stepName: string;
+}
+
+/** Options of {@link createHarnessApprovalStep}. */
+export interface HarnessApprovalStepOptions {
+  /** The page where the approval is given, for the log line. */
+  approvalLink?: (executionId: string) => string;
+}
+
+/**
+ * `HarnessApproval`: the execution parks (ApprovalWaiting, no worker slot,
+ * no lease) until enough approvers of the user groups approve through the
+ * approvals API, one rejects, or the step's timeout passes (Expired).
+ * Approver inputs become outputs: `<+...steps.ID.output.approverInputs.NAME>`.
+ */
+export function createHarnessApprovalStep(
+  options: HarnessApprovalStepOptions = {},
+) {
+  return createStepHandler({
+    type: 'HarnessApproval',
+    description: 'waits for approval by members of catalog groups',
+    idempotent: true,
+    spec: approvalSpec,
+    outputs: spec =>
+      Array.isArray(spec.approverInputs)
+        ? spec.approverInputs.flatMap(i =>
+            i && typeof i === 'object' && 'name' in i ? [String(i.name)] : [],
+          )
+        : [],
+    async handler(ctx) {
+      const wait = ctx.wait;
+      if (wait?.expired) {
+        ctx.logger.error('no decision before the step timeout');
+        throw new StepTimeoutError(
+          Date.parse(wait.deadlineAt!) - Date.parse(wait.createdAt),
+        );
+      }
+      if (wait?.status === 'Rejected') {
+        const by = String(wait.resolution?.rejectedBy ?? 'an approver');
+        const comments = wait.resolution?.comments
+          ? `: ${String(wait.resolution.comments)}`
+          : '';
+        throw new ApprovalRejectedError(
+          `approval rejected by ${by}${comments}`,
+        );
+      }
+      if (wait?.status === 'Approved') {
+        const inputs = (wait.resolution?.approverInputs ?? {}) as Record<
+          string,
+          string
+        >;
+        for (const [name, value] of Object.entries(inputs))
+          ctx.output(name, String(value));
+        ctx.logger.info(
+          `approved by ${((wait.resolution?.approvedBy as string[]) ?? []).join(', ')}`,
+        );
+        return;
+      }
+      const spec = ctx.spec;
+      const payload: ApprovalPayload = {
+        approvalMessage: spec.approvalMessage ?? '',
+        userGroups: [
+          ...new Set(spec.approvers.userGroups.map(approverGroupRef)),
+        ],
+        minimumCount: spec.approvers.minimumCount,
+        disallowPipelineExecutor: spec.approvers.disallowPipelineExecutor,
+        approverInputs: (spec.approverInputs ?? []).map(i => ({
+          name: i.name,
+          defaultValue: i.defaultValue ?? '',
+        })),
+        isAutoRejectEnabled: spec.isAutoRejectEnabled ?? false,
+        executor: ctx.execution.triggeredBy.identity,
+        orgIdentifier: ctx.execution.orgIdentifier,
+        projectIdentifier: ctx.execution.projectIdentifier,
+        pipelineIdentifier: ctx.execution.pipelineIdentifier,
+        stepIdentifier: ctx.step.identifier,
+        stepName: ctx.step.name,
+      };
+      if (!wait) {
+        const link = options.approvalLink?.(ctx.execution.id);
+        ctx.logger.info(
+          `waiting for approval by ${payload.userGroups.join(', ')} (${payload.minimumCount} needed)${link ? `: ${link}` : ''}`,
+        );
+      }
+      throw new StepParkRequest('ApprovalWaiting', 'approval', payload);
+    },
+  });
+}
