@@ -46,7 +46,8 @@ export type NodeStatus =
 export type NodeType = 'stage' | 'step' | 'stepGroup' | 'parallel' | 'strategy';
 
 /** How an execution was started (Harness trigger types). */
-export type ExecutionTriggerType = 'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
+export type ExecutionTriggerType =
+  'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
 
 /** Terminal execution statuses: the execution never changes again. */
 export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
@@ -185,6 +186,13 @@ export interface NodeExecutionView {
 
 /** An execution with its node tree and output variables. */
 export interface ExecutionDetail extends ExecutionSummary {
+  /** Identifier of the trigger that started it (webhook and schedule runs). */
+  triggerIdentifier?: string;
+  /**
+   * The runtime input values it ran with, by fully-qualified name; secrets
+   * appear as references (`<+secrets.getValue("x")>`), never as values.
+   */
+  inputs?: Record<string, unknown>;
   /** Stages at the top, steps below. */
   nodes: NodeExecutionView[];
   /**
