@@ -194,11 +194,11 @@ describe('PipelineEngineClient', () => {
       ),
     );
     const events: string[] = [];
-    await client().followExecution('e1', {}, event =>
+    await client().followExecution('e1', {}, received =>
       events.push(
-        event.type === 'node'
-          ? `node ${event.node.status}`
-          : `${event.type} ${event.execution.status}`,
+        received.type === 'node'
+          ? `node ${received.node.status}`
+          : `${received.type} ${received.execution.status}`,
       ),
     );
     expect(events).toEqual([

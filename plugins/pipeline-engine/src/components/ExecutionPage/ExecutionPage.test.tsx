@@ -151,7 +151,7 @@ describe('ExecutionPage', () => {
     expect(screen.queryByText('Cloning into repo')).not.toBeInTheDocument();
 
     await userEvent.click(
-      within(tree).getByRole('button', { name: 'Clone: Success' }),
+      within(tree).getByRole('button', { name: /^Clone: Success, / }),
     );
     expect(screen.getByText('Cloning into repo')).toBeInTheDocument();
     const outputs = screen.getByRole('table', { name: 'Outputs of Clone' });
@@ -245,10 +245,10 @@ describe('ExecutionPage', () => {
       });
     });
     expect(
-      await within(tree).findByRole('button', { name: 'Clone: Success' }),
+      await within(tree).findByRole('button', { name: /^Clone: Success, / }),
     ).toBeInTheDocument();
     expect(
-      within(tree).getByRole('button', { name: 'Publish: Running' }),
+      within(tree).getByRole('button', { name: /^Publish: Running, / }),
     ).toBeInTheDocument();
     act(() =>
       emit({
