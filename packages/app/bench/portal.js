@@ -15,12 +15,14 @@
  *    they are opened.
  *
  * Prints figures; asserts nothing. Builds the app first (slow), like the
- * e2e suite. Usage: bash scripts/yarn.sh bench:portal
+ * e2e suite; `--no-build` uses the build already in packages/app/dist.
+ * Usage: bash scripts/yarn.sh bench:portal [--no-build]
  */
 /* eslint-disable no-console -- a command-line bench prints */
 const { execFileSync } = require('node:child_process');
 const { resolve } = require('node:path');
 const { chromium } = require('@playwright/test');
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- the e2e suite's backend driver, not a package
 const { startBackendWithApp, BASE } = require('../../../scripts/e2e/run');
 
 const ROOT = resolve(__dirname, '../../..');
@@ -244,10 +246,10 @@ async function benchLog(page) {
   await log.evaluate(
     element =>
       new Promise(resolveScroll => {
-        const start = performance.now();
+        const scrollStart = performance.now();
         const total = element.scrollHeight - element.clientHeight;
         const frame = now => {
-          const progress = Math.min(1, (now - start) / 5000);
+          const progress = Math.min(1, (now - scrollStart) / 5000);
           element.scrollTop = progress * total;
           if (progress < 1) requestAnimationFrame(frame);
           else resolveScroll();
@@ -285,20 +287,22 @@ async function benchLazyLoading(page) {
 }
 
 async function main() {
-  console.log('== build the app (packages/app)');
-  execFileSync(
-    process.execPath,
-    [
-      resolve(ROOT, '.yarn/releases/yarn-4.18.1.cjs'),
-      'backstage-cli',
-      'package',
-      'build',
-    ],
-    {
-      cwd: resolve(ROOT, 'packages/app'),
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  if (!process.argv.includes('--no-build')) {
+    console.log('== build the app (packages/app)');
+    execFileSync(
+      process.execPath,
+      [
+        resolve(ROOT, '.yarn/releases/yarn-4.18.1.cjs'),
+        'backstage-cli',
+        'package',
+        'build',
+      ],
+      {
+        cwd: resolve(ROOT, 'packages/app'),
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  }
   const { stop } = await startBackendWithApp();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

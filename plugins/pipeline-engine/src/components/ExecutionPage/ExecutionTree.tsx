@@ -73,7 +73,8 @@ function NodeRowView(props: NodeRowProps) {
   const duration = durationOf(node.startedAt, node.endedAt, now);
   const kind = `${nodeKind(node)}${node.attempt > 1 ? ` · attempt ${node.attempt}` : ''}`;
   // The accessible name holds all the visible text in DOM order, status
-  // first ("Clone: Success, GitClone, 3s"); the grid lays it out.
+  // first ("Clone: Success, GitClone, 3s"); the grid lays it out. The
+  // spaces between the cells keep their words apart for assistive checks.
   const label = [`${node.name}: ${node.status}`, kind, duration]
     .filter(Boolean)
     .join(', ');
@@ -89,10 +90,10 @@ function NodeRowView(props: NodeRowProps) {
       <Box width="100%" style={ROW_GRID}>
         <Typography variant="body2" noWrap style={{ gridArea: 'name' }}>
           {node.name}
-        </Typography>
+        </Typography>{' '}
         <Box style={{ gridArea: 'status' }}>
           <StatusLabel status={node.status} />
-        </Box>
+        </Box>{' '}
         <Typography
           variant="caption"
           color="textSecondary"
@@ -100,7 +101,7 @@ function NodeRowView(props: NodeRowProps) {
           style={{ gridArea: 'kind' }}
         >
           {kind}
-        </Typography>
+        </Typography>{' '}
         <Typography
           variant="caption"
           color="textSecondary"
