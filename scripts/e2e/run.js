@@ -18,59 +18,137 @@ const ROOT = resolve(__dirname, '../..');
 const BASE = 'http://localhost:7007';
 const YARN = join(ROOT, '.yarn/releases/yarn-4.18.1.cjs');
 
-async function main() {
+/**
+ * Starts the backend serving the built app on :7007 with a fresh data
+ * folder and a Slack stub; resolves once it answers. `stop()` ends both and
+ * removes the data. The caller must hold /tmp/port7007.lock.
+ */
+async function startBackendWithApp() {
   const data = mkdtempSync(join(tmpdir(), 'idp-e2e-'));
   const slack = await startSlackStub({ onMessage: () => {} });
   const configFile = join(data, 'app-config.e2e.yaml');
-  writeFileSync(configFile, JSON.stringify({
-    // The backend serves the built app, so the portal lives on its port.
-    app: { baseUrl: BASE },
-    backend: { database: { connection: { directory: join(data, 'sqlite') } } },
-    pipelineEngine: {
-      localGit: { root: join(data, 'git') },
-      slack: { apiUrl: `http://127.0.0.1:${slack.address().port}/api/` },
-      secrets: { slacksecrettestws: 'xoxb-e2e-token-not-a-real-secret' },
-    },
-  }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      // The backend serves the built app, so the portal lives on its port.
+      app: { baseUrl: BASE },
+      backend: {
+        database: { connection: { directory: join(data, 'sqlite') } },
+      },
+      pipelineEngine: {
+        localGit: { root: join(data, 'git') },
+        slack: { apiUrl: `http://127.0.0.1:${slack.address().port}/api/` },
+        secrets: { slacksecrettestws: 'xoxb-e2e-token-not-a-real-secret' },
+      },
+    }),
+  );
   const backendLog = [];
-  const backend = spawn(process.execPath, [YARN, 'workspace', 'backend', 'start', '--config', '../../app-config.yaml', '--config', configFile], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const backend = spawn(
+    process.execPath,
+    [
+      YARN,
+      'workspace',
+      'backend',
+      'start',
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      configFile,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   const keep = chunk => {
     // Request logs would drown what matters.
-    backendLog.push(...String(chunk).split('\n').filter(line => line.trim() && !line.includes('rootHttpRouter')));
+    backendLog.push(
+      ...String(chunk)
+        .split('\n')
+        .filter(line => line.trim() && !line.includes('rootHttpRouter')),
+    );
     if (backendLog.length > 400) backendLog.splice(0, backendLog.length - 400);
   };
   backend.stdout.on('data', keep);
   backend.stderr.on('data', keep);
   const stop = () => {
-    try { process.kill(-backend.pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-backend.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
     slack.close();
+    rmSync(data, { recursive: true, force: true });
   };
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stop(); process.exit(130); });
+  for (const signal of ['SIGINT', 'SIGTERM'])
+    process.on(signal, () => {
+      stop();
+      process.exit(130);
+    });
+  try {
+    console.log(
+      `starting the backend with the built app on ${BASE} (data in ${data})`,
+    );
+    await waitFor(
+      async () => (await fetch(`${BASE}/.backstage/health/v1/readiness`)).ok,
+      240_000,
+      'the backend to start',
+      backendLog,
+    );
+    await waitFor(
+      async () =>
+        (await (await fetch(`${BASE}/`)).text()).includes('<div id="root">'),
+      60_000,
+      'the app to be served (is packages/app built?)',
+      backendLog,
+    );
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  return { backendLog, stop };
+}
+
+async function main() {
+  const { backendLog, stop } = await startBackendWithApp();
   let code = 1;
   try {
-    console.log(`starting the backend with the built app on ${BASE} (data in ${data})`);
-    await waitFor(async () => (await fetch(`${BASE}/.backstage/health/v1/readiness`)).ok, 240_000, 'the backend to start', backendLog);
-    await waitFor(async () => (await (await fetch(`${BASE}/`)).text()).includes('<div id="root">'), 60_000, 'the app to be served (is packages/app built?)', backendLog);
-    code = await run(process.execPath, [YARN, 'workspace', 'app', 'playwright', 'test', '--config', 'e2e-tests/playwright.config.ts', ...process.argv.slice(2)], {
-      E2E_BASE_URL: BASE,
-      PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    });
-    if (code !== 0) console.log(`\nbackend log (last lines):\n${backendLog.slice(-60).join('\n')}`);
+    code = await run(
+      process.execPath,
+      [
+        YARN,
+        'workspace',
+        'app',
+        'playwright',
+        'test',
+        '--config',
+        'e2e-tests/playwright.config.ts',
+        ...process.argv.slice(2),
+      ],
+      {
+        E2E_BASE_URL: BASE,
+        PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
+      },
+    );
+    if (code !== 0)
+      console.log(
+        `\nbackend log (last lines):\n${backendLog.slice(-60).join('\n')}`,
+      );
   } finally {
     stop();
-    rmSync(data, { recursive: true, force: true });
   }
   process.exitCode = code;
 }
 
 function run(command, args, env) {
   return new Promise(resolvePromise => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, ...env },
+    });
     child.on('exit', exitCode => resolvePromise(exitCode ?? 1));
   });
 }
@@ -84,13 +162,19 @@ async function waitFor(check, timeoutMs, what, log) {
       // not up yet
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; backend log:\n${log.slice(-40).join('\n')}`);
+      throw new Error(
+        `timed out waiting for ${what}; backend log:\n${log.slice(-40).join('\n')}`,
+      );
     }
     await new Promise(r => setTimeout(r, 500));
   }
 }
 
-main().catch(error => {
-  console.error(`e2e failed: ${error.message}`);
-  process.exit(1);
-});
+module.exports = { startBackendWithApp, BASE };
+
+if (require.main === module) {
+  main().catch(error => {
+    console.error(`e2e failed: ${error.message}`);
+    process.exit(1);
+  });
+}

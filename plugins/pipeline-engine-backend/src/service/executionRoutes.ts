@@ -7,6 +7,7 @@ import {
   type PipelineRef,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Request, Router } from 'express';
+import { streamExecutionEvents } from './executionEventStream';
 import { streamExecutionLogs } from './logStream';
 import { actorOf, type CallerCredentials } from './requestAuth';
 import { pageOf, queryInteger, queryString } from './requestParsing';
@@ -35,7 +36,7 @@ function streamCursorOf(req: Request): number {
   return queryInteger(req, 'after') ?? 0;
 }
 
-/** Executions: list, detail, abort, re-run, log pages and the log event stream. */
+/** Executions: list, detail, abort, re-run, log pages and the log and status event streams. */
 export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
   const { api, auth } = ctx;
 
@@ -134,6 +135,18 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
       api,
       id: req.params.id,
       after: streamCursorOf(req),
+      res,
+      logger: ctx.logger,
+      stream: ctx.logStream,
+    });
+  });
+
+  router.get('/executions/:id/events', async (req, res) => {
+    const credentials = await auth.credentials(req);
+    await authorizedExecution(req.params.id, credentials);
+    await streamExecutionEvents({
+      api,
+      id: req.params.id,
       res,
       logger: ctx.logger,
       stream: ctx.logStream,

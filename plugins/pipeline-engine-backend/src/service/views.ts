@@ -98,6 +98,8 @@ export function toExecutionDetail(
   );
   return {
     ...toExecutionSummary(e, pipelineName),
+    ...(e.triggerIdentifier ? { triggerIdentifier: e.triggerIdentifier } : {}),
+    inputs: e.inputs,
     nodes: roots,
     outputs,
     ...(url ? { url } : {}),

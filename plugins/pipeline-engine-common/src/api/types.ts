@@ -191,6 +191,13 @@ export interface NodeExecutionView {
 
 /** An execution with its node tree and output variables. */
 export interface ExecutionDetail extends ExecutionSummary {
+  /** Identifier of the trigger that started it (webhook and schedule runs). */
+  triggerIdentifier?: string;
+  /**
+   * The runtime input values it ran with, by fully-qualified name; secrets
+   * appear as references (`<+secrets.getValue("x")>`), never as values.
+   */
+  inputs?: Record<string, unknown>;
   /** Stages at the top, steps below. */
   nodes: NodeExecutionView[];
   /**

@@ -166,4 +166,56 @@ describe('PipelineEngineClient', () => {
     expect(received).toEqual([1, 2, 3]);
     expect(result.complete).toBe(true);
   });
+
+  it('re-runs through POST /executions/{id}/rerun', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${BASE}/executions/e%201/rerun`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ id: 'e2' }, { status: 201 });
+      }),
+    );
+    const rerun = await client().rerunExecution('e 1', { fromStage: 'deploy' });
+    expect(rerun.id).toBe('e2');
+    expect(body).toEqual({ fromStage: 'deploy' });
+  });
+
+  it('follows the status stream across chunk boundaries until its end event', async () => {
+    const node = { fqn: 'pipeline.stages.s', status: 'Running' };
+    const text = [
+      'retry: 2000\n\n',
+      `event: execution\ndata: ${JSON.stringify({ id: 'e1', status: 'Running' })}\n\n`,
+      `event: node\ndata: ${JSON.stringify(node)}\n\n`,
+      `event: end\ndata: ${JSON.stringify({ id: 'e1', status: 'Success' })}\n\n`,
+    ].join('');
+    server.use(
+      http.get(`${BASE}/executions/e1/events`, () =>
+        eventStream([text.slice(0, 50), text.slice(50, 90), text.slice(90)]),
+      ),
+    );
+    const events: string[] = [];
+    await client().followExecution('e1', {}, received =>
+      events.push(
+        received.type === 'node'
+          ? `node ${received.node.status}`
+          : `${received.type} ${received.execution.status}`,
+      ),
+    );
+    expect(events).toEqual([
+      'execution Running',
+      'node Running',
+      'end Success',
+    ]);
+  });
+
+  it('rejects when the status stream closes before the end, for the caller to poll', async () => {
+    server.use(
+      http.get(`${BASE}/executions/e1/events`, () =>
+        eventStream(['event: node\ndata: {"fqn":"a"}\n\n']),
+      ),
+    );
+    await expect(client().followExecution('e1', {}, () => {})).rejects.toThrow(
+      'closed before it ended',
+    );
+  });
 });

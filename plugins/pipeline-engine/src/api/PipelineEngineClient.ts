@@ -11,11 +11,13 @@ import type {
   PipelineDetail,
   PipelineRef,
   PipelineSummary,
+  RerunRequest,
   ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { EventStreamParser } from './eventStream';
+import { EventStreamParser, type ServerSentEvent } from './eventStream';
 import type {
   ExecutionListQuery,
+  ExecutionStreamEvent,
   FollowLogsOptions,
   FollowLogsResult,
   InputSetView,
@@ -178,6 +180,55 @@ export class PipelineEngineClient implements PipelineEngineApi {
     return this.json(`/executions/${segment(id)}/abort`, { method: 'POST' });
   }
 
+  rerunExecution(
+    id: string,
+    request: RerunRequest = {},
+  ): Promise<ExecutionSummary> {
+    return this.json(`/executions/${segment(id)}/rerun`, {
+      method: 'POST',
+      json: request,
+    });
+  }
+
+  async followExecution(
+    id: string,
+    options: { signal?: AbortSignal },
+    onEvent: (event: ExecutionStreamEvent) => void,
+  ): Promise<void> {
+    const { signal } = options;
+    const response = await this.send(`/executions/${segment(id)}/events`, {
+      headers: { Accept: 'text/event-stream' },
+      signal,
+    });
+    const ended = await this.readStream(
+      response,
+      events => {
+        for (const event of events) {
+          const data = JSON.parse(event.data);
+          if (event.event === 'execution') {
+            onEvent({ type: 'execution', execution: data });
+          } else if (event.event === 'node') {
+            onEvent({ type: 'node', node: data });
+          } else if (event.event === 'end') {
+            onEvent({ type: 'end', execution: data });
+            return 'end';
+          } else if (event.event === 'error') {
+            throw new Error(
+              `The status stream failed: ${data.message ?? event.data}`,
+            );
+          }
+        }
+        return undefined;
+      },
+      signal,
+    );
+    if (ended !== 'end' && !signal?.aborted) {
+      throw new Error(
+        `The status stream of execution ${id} closed before it ended`,
+      );
+    }
+  }
+
   readLogs(id: string, query: LogQuery = {}): Promise<LogPageView> {
     return this.json(`/executions/${segment(id)}/logs`, {
       query: { ...query },
@@ -212,7 +263,13 @@ export class PipelineEngineClient implements PipelineEngineApi {
             signal,
           },
         );
-        if ((await this.readStream(response, deliver, signal)) === 'end') {
+        if (
+          (await this.readStream(
+            response,
+            events => PipelineEngineClient.logEvents(events, deliver),
+            signal,
+          )) === 'end'
+        ) {
           return { cursor, complete: true };
         }
       } catch (error) {
@@ -232,10 +289,13 @@ export class PipelineEngineClient implements PipelineEngineApi {
     }
   }
 
-  /** Reads events until the stream closes: 'end' if the server said so. */
+  /**
+   * Reads events until the stream closes, handing `onEvents` the events of
+   * each network chunk; 'end' once `onEvents` says the stream is over.
+   */
   private async readStream(
     response: Response,
-    deliver: (lines: LogLineView[]) => void,
+    onEvents: (events: ServerSentEvent[]) => 'end' | undefined,
     signal?: AbortSignal,
   ): Promise<'end' | 'closed'> {
     if (!response.body) return 'closed';
@@ -248,28 +308,35 @@ export class PipelineEngineClient implements PipelineEngineApi {
       for (;;) {
         const { done, value } = await reader.read();
         if (done || signal?.aborted) return 'closed';
-        // One batch per network chunk: a long log renders once per chunk.
-        const batch: LogLineView[] = [];
-        for (const event of parser.push(
-          decoder.decode(value, { stream: true }),
-        )) {
-          if (event.event === 'message') {
-            batch.push(JSON.parse(event.data) as LogLineView);
-          } else if (event.event === 'end') {
-            deliver(batch);
-            return 'end';
-          } else if (event.event === 'error') {
-            deliver(batch);
-            const { message } = JSON.parse(event.data) as { message?: string };
-            throw new Error(`The log stream failed: ${message ?? event.data}`);
-          }
-        }
-        deliver(batch);
+        const events = parser.push(decoder.decode(value, { stream: true }));
+        if (onEvents(events) === 'end') return 'end';
       }
     } finally {
       signal?.removeEventListener('abort', cancel);
       await reader.cancel().catch(() => {});
     }
+  }
+
+  /** One batch of log lines per network chunk: a long log renders once per chunk. */
+  private static logEvents(
+    events: ServerSentEvent[],
+    deliver: (lines: LogLineView[]) => void,
+  ): 'end' | undefined {
+    const batch: LogLineView[] = [];
+    for (const event of events) {
+      if (event.event === 'message') {
+        batch.push(JSON.parse(event.data) as LogLineView);
+      } else if (event.event === 'end') {
+        deliver(batch);
+        return 'end';
+      } else if (event.event === 'error') {
+        deliver(batch);
+        const { message } = JSON.parse(event.data) as { message?: string };
+        throw new Error(`The log stream failed: ${message ?? event.data}`);
+      }
+    }
+    deliver(batch);
+    return undefined;
   }
 
   listInputSets(

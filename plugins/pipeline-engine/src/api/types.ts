@@ -5,9 +5,11 @@ import type {
   ExecutionSummary,
   LogLineView,
   LogPageView,
+  NodeExecutionView,
   PipelineDetail,
   PipelineRef,
   PipelineSummary,
+  RerunRequest,
   ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 
@@ -139,6 +141,18 @@ export interface FollowLogsResult {
 }
 
 /**
+ * One event of {@link PipelineEngineApi.followExecution}: the execution's
+ * summary changed, a node appeared or changed (without its children;
+ * `parentFqn` says where it belongs), or the execution ended (with its
+ * whole detail, outputs included).
+ * @public
+ */
+export type ExecutionStreamEvent =
+  | { type: 'execution'; execution: ExecutionSummary }
+  | { type: 'node'; node: Omit<NodeExecutionView, 'children'> }
+  | { type: 'end'; execution: ExecutionDetail };
+
+/**
  * The pipeline engine's REST API as the browser uses it: the same calls as
  * the backend's `PipelineEngineService`, authenticated as the signed-in
  * user by the app's fetch API. Errors are `ResponseError`s of
@@ -160,6 +174,22 @@ export interface PipelineEngineApi {
   ): Promise<ListResponse<ExecutionSummary>>;
   getExecution(id: string): Promise<ExecutionDetail>;
   abortExecution(id: string): Promise<ExecutionSummary>;
+  /**
+   * Re-runs an ended execution (`POST /executions/{id}/rerun`): the same
+   * inputs by default, from the original's first stage that did not
+   * succeed unless `fromStage` says otherwise.
+   */
+  rerunExecution(id: string, request?: RerunRequest): Promise<ExecutionSummary>;
+  /**
+   * Follows the execution's status event stream until it ends (resolves)
+   * or `signal` aborts (resolves); rejects when the stream fails or closes
+   * early, so the caller can fall back to polling.
+   */
+  followExecution(
+    id: string,
+    options: { signal?: AbortSignal },
+    onEvent: (event: ExecutionStreamEvent) => void,
+  ): Promise<void>;
   readLogs(id: string, query?: LogQuery): Promise<LogPageView>;
   /**
    * Follows the log event stream, calling `onLines` with each batch of

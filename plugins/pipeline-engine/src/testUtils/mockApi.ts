@@ -23,6 +23,8 @@ export function mockPipelineEngineApi(
     listExecutions: unexpected('listExecutions'),
     getExecution: unexpected('getExecution'),
     abortExecution: unexpected('abortExecution'),
+    rerunExecution: unexpected('rerunExecution'),
+    followExecution: unexpected('followExecution'),
     readLogs: unexpected('readLogs'),
     followLogs: unexpected('followLogs'),
     listInputSets: unexpected('listInputSets'),

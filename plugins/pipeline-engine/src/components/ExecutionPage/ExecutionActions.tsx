@@ -4,6 +4,8 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Menu from '@material-ui/core/Menu';
+import MenuItem from '@material-ui/core/MenuItem';
 import {
   executionAbortPermission,
   isTerminalExecutionStatus,
@@ -15,20 +17,13 @@ import { pipelineEngineApiRef } from '../../api';
 import { usePipelineLinks } from '../shared';
 
 /**
- * The runtime input values of an execution, where the API returns them
- * (fully-qualified name → value; secrets as references).
- */
-type ExecutionWithInputs = ExecutionDetail & {
-  inputs?: Record<string, unknown>;
-};
-
-/**
- * Abort (while it runs) and Re-run, each shown only to users the permission
- * policy allows. Re-run starts the pipeline with the same input values when
- * the execution carries them; otherwise it opens the pipeline's run form.
+ * Abort (while it runs) and, once it ended, Re-run with the same inputs
+ * (`POST /executions/{id}/rerun`: from the first stage that did not
+ * succeed) or from a chosen stage; each shown only to users the
+ * permission policy allows.
  */
 export function ExecutionActions(props: {
-  execution: ExecutionWithInputs;
+  execution: ExecutionDetail;
   onChange: () => void;
 }) {
   const { execution, onChange } = props;
@@ -46,7 +41,9 @@ export function ExecutionActions(props: {
     resourceRef,
   });
   const [busy, setBusy] = useState(false);
+  const [stageMenu, setStageMenu] = useState<HTMLElement | null>(null);
   const running = !isTerminalExecutionStatus(execution.status);
+  const stages = execution.nodes.filter(node => node.nodeType === 'stage');
 
   const act = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -70,16 +67,13 @@ export function ExecutionActions(props: {
       onChange();
     });
 
-  const onRerun = () =>
+  const onRerun = (fromStage?: string) =>
     act(async () => {
-      if (!execution.inputs) {
-        navigate(`${links.pipeline(execution)}?tab=run`);
-        return;
-      }
-      const next = await api.execute(execution, {
-        inputSet: execution.inputs,
-        allowUnknownKeys: true,
-      });
+      setStageMenu(null);
+      const next = await api.rerunExecution(
+        execution.id,
+        fromStage ? { fromStage } : {},
+      );
       navigate(links.execution(next.id));
     });
 
@@ -95,15 +89,42 @@ export function ExecutionActions(props: {
           Abort
         </Button>
       )}
-      {run.allowed && (
-        <Button
-          variant="contained"
-          color="primary"
-          disabled={busy}
-          onClick={onRerun}
-        >
-          Re-run
-        </Button>
+      {!running && run.allowed && (
+        <>
+          <Button
+            variant="contained"
+            color="primary"
+            disabled={busy}
+            onClick={() => onRerun()}
+            title="Runs again with the same inputs, from the first stage that did not succeed"
+          >
+            Re-run
+          </Button>
+          {stages.length > 1 && (
+            <Button
+              variant="outlined"
+              disabled={busy}
+              aria-haspopup="menu"
+              onClick={event => setStageMenu(event.currentTarget)}
+            >
+              Re-run from stage
+            </Button>
+          )}
+          <Menu
+            anchorEl={stageMenu}
+            open={Boolean(stageMenu)}
+            onClose={() => setStageMenu(null)}
+          >
+            {stages.map(stage => (
+              <MenuItem
+                key={stage.fqn}
+                onClick={() => onRerun(stage.identifier)}
+              >
+                {stage.name}
+              </MenuItem>
+            ))}
+          </Menu>
+        </>
       )}
     </Box>
   );

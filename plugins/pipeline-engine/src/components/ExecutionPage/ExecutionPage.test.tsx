@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
 import {
@@ -9,7 +9,7 @@ import {
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { ExecutionDetail } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineApiRef } from '../../api';
+import { pipelineEngineApiRef, type ExecutionStreamEvent } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
   executionDetail,
@@ -93,6 +93,11 @@ function apiFor(execution: ExecutionDetail) {
       return { cursor: 2, complete: true };
     },
     abortExecution: async () => executionSummary({ status: 'Running' }),
+    // Open until the test ends, like the stream of a running execution.
+    followExecution: (_id, options) =>
+      new Promise<void>(resolve =>
+        options.signal?.addEventListener('abort', () => resolve()),
+      ),
   });
 }
 
@@ -146,7 +151,7 @@ describe('ExecutionPage', () => {
     expect(screen.queryByText('Cloning into repo')).not.toBeInTheDocument();
 
     await userEvent.click(
-      within(tree).getByRole('button', { name: 'Clone: Success' }),
+      within(tree).getByRole('button', { name: /^Clone: Success, / }),
     );
     expect(screen.getByText('Cloning into repo')).toBeInTheDocument();
     const outputs = screen.getByRole('table', { name: 'Outputs of Clone' });
@@ -168,7 +173,7 @@ describe('ExecutionPage', () => {
     );
   });
 
-  it('hides Abort from users the policy denies it', async () => {
+  it('hides Abort from users the policy denies it, and Re-run while it runs', async () => {
     // Another pipeline: usePermission caches answers per resource across tests.
     const running = executionDetail({
       status: 'Running',
@@ -180,33 +185,173 @@ describe('ExecutionPage', () => {
         ? AuthorizeResult.DENY
         : AuthorizeResult.ALLOW,
     );
-    // Re-run appearing means the permission answers are in.
+    expect(await screen.findByText('Hello #7')).toBeInTheDocument();
+    // The execute permission answer is in once the policy was asked twice.
+    await waitFor(() =>
+      expect(screen.queryByRole('button', { name: 'Abort' })).toBeNull(),
+    );
     expect(
-      await screen.findByRole('button', { name: 'Re-run' }),
-    ).toBeInTheDocument();
-    expect(
-      screen.queryByRole('button', { name: 'Abort' }),
+      screen.queryByRole('button', { name: 'Re-run' }),
     ).not.toBeInTheDocument();
   });
 
-  it('re-runs with the same inputs when the execution carries them', async () => {
+  it('applies the status stream: node changes, new nodes, then the end with outputs', async () => {
+    const running = executionDetail({
+      status: 'Running',
+      endedAt: undefined,
+      nodes: [
+        node({
+          fqn: 'pipeline.stages.build',
+          nodeType: 'stage',
+          name: 'Build',
+          status: 'Running',
+          children: [
+            node({
+              fqn: `${STEPS}.clone`,
+              parentFqn: 'pipeline.stages.build',
+              name: 'Clone',
+              status: 'Running',
+            }),
+          ],
+        }),
+      ],
+    });
+    let emit: (event: ExecutionStreamEvent) => void = () => {};
+    const api = apiFor(running);
+    api.followExecution.mockImplementation(
+      (_id, options, onEvent) =>
+        new Promise<void>(resolve => {
+          emit = onEvent;
+          options.signal?.addEventListener('abort', () => resolve());
+        }),
+    );
+    await renderPage(api, AuthorizeResult.ALLOW);
+    const tree = await screen.findByRole('navigation', {
+      name: 'Execution steps',
+    });
+    await waitFor(() => expect(api.followExecution).toHaveBeenCalled());
+    const { children: _c, ...clone } = running.nodes[0].children[0];
+    act(() => {
+      emit({ type: 'node', node: { ...clone, status: 'Success' } });
+      emit({
+        type: 'node',
+        node: {
+          ...clone,
+          fqn: `${STEPS}.publish`,
+          identifier: 'publish',
+          name: 'Publish',
+          status: 'Running',
+        },
+      });
+    });
+    expect(
+      await within(tree).findByRole('button', { name: /^Clone: Success, / }),
+    ).toBeInTheDocument();
+    expect(
+      within(tree).getByRole('button', { name: /^Publish: Running, / }),
+    ).toBeInTheDocument();
+    act(() =>
+      emit({
+        type: 'end',
+        execution: {
+          ...running,
+          status: 'Success',
+          outputs: { 'pipeline.variables.url': 'https://example.com/repo' },
+        },
+      }),
+    );
+    const outputs = await screen.findByRole('table', {
+      name: 'Execution outputs',
+    });
+    expect(
+      within(outputs).getByText('https://example.com/repo'),
+    ).toBeInTheDocument();
+    expect(api.getExecution).toHaveBeenCalledTimes(1);
+  });
+
+  it('falls back to polling when the status stream fails', async () => {
+    const running = executionDetail({ status: 'Running', endedAt: undefined });
+    const api = apiFor(running);
+    api.followExecution.mockRejectedValue(new Error('stream closed'));
+    api.getExecution
+      .mockResolvedValueOnce(running)
+      .mockResolvedValue({ ...running, status: 'Success' });
+    await renderPage(api, AuthorizeResult.ALLOW);
+    expect(
+      await screen.findByText('Success', {}, { timeout: 5000 }),
+    ).toBeInTheDocument();
+    expect(api.getExecution).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the re-run chain and the trigger', async () => {
+    const rerun = executionDetail({
+      sequenceId: 9,
+      rerunOf: 'exec-b',
+      rerunFromStage: 'deploy',
+      triggerType: 'WEBHOOK_CUSTOM',
+      triggerIdentifier: 'on_push',
+    });
+    const api = apiFor(rerun);
+    api.getExecution.mockImplementation(async id => {
+      if (id === 'exec-b') {
+        return executionDetail({ id, sequenceId: 8, rerunOf: 'exec-a' });
+      }
+      if (id === 'exec-a') return executionDetail({ id, sequenceId: 7 });
+      return rerun;
+    });
+    await renderPage(api, AuthorizeResult.ALLOW);
+    const summary = await screen.findByRole('table', {
+      name: 'Execution summary',
+    });
+    expect(
+      await within(summary).findByRole('link', { name: '#7' }),
+    ).toHaveAttribute('href', '/executions/exec-a');
+    expect(within(summary).getByRole('link', { name: '#8' })).toHaveAttribute(
+      'href',
+      '/executions/exec-b',
+    );
+    expect(within(summary).getByText('deploy')).toBeInTheDocument();
+    expect(
+      within(summary).getByText('Custom webhook trigger (on_push)'),
+    ).toBeInTheDocument();
+  });
+
+  it('re-runs through the re-run route, with the same inputs or from a stage', async () => {
     const api = apiFor({
       ...failedRun,
       inputs: { 'pipeline.variables.name': 'demo' },
-    } as ExecutionDetail);
-    api.execute.mockResolvedValue(executionSummary({ id: 'exec-2' }));
+      nodes: [
+        ...failedRun.nodes,
+        node({
+          fqn: 'pipeline.stages.deploy',
+          nodeType: 'stage',
+          name: 'Deploy',
+        }),
+      ],
+    });
+    api.rerunExecution.mockResolvedValue(executionSummary({ id: 'exec-2' }));
     await renderPage(api, AuthorizeResult.ALLOW);
+    const inputs = await screen.findByRole('table', {
+      name: 'Execution inputs',
+    });
+    expect(within(inputs).getByText('demo')).toBeInTheDocument();
     await userEvent.click(
       await screen.findByRole('button', { name: 'Re-run' }),
     );
     await waitFor(() =>
-      expect(api.execute).toHaveBeenCalledWith(
-        expect.objectContaining({ pipelineIdentifier: 'hello' }),
-        {
-          inputSet: { 'pipeline.variables.name': 'demo' },
-          allowUnknownKeys: true,
-        },
-      ),
+      expect(api.rerunExecution).toHaveBeenCalledWith('exec-1', {}),
     );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Re-run from stage' }),
+    );
+    await userEvent.click(
+      await screen.findByRole('menuitem', { name: 'Deploy' }),
+    );
+    await waitFor(() =>
+      expect(api.rerunExecution).toHaveBeenLastCalledWith('exec-1', {
+        fromStage: 'deploy',
+      }),
+    );
+    expect(api.execute).not.toHaveBeenCalled();
   });
 });

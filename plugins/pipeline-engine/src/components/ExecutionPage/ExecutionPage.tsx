@@ -33,6 +33,7 @@ import { ExecutionActions } from './ExecutionActions';
 import { ExecutionTree } from './ExecutionTree';
 import { NodeDetails } from './NodeDetails';
 import { useExecution, useExecutionLogs, useNodeLines } from './useExecution';
+import { useRerunChain } from './useRerunChain';
 
 const TRIGGER_TYPES: Record<ExecutionDetail['triggerType'], string> = {
   MANUAL: 'Manual run',
@@ -76,9 +77,34 @@ function useNow(running: boolean): number {
 function Summary(props: { execution: ExecutionDetail }) {
   const { execution } = props;
   const links = usePipelineLinks();
+  const chain = useRerunChain(execution.rerunOf);
   const who = execution.triggeredBy.name
     ? `${execution.triggeredBy.name} (${execution.triggeredBy.identity})`
     : execution.triggeredBy.identity;
+  const rerunRows: Array<[string, React.ReactNode]> = execution.rerunOf
+    ? [
+        [
+          'Re-run of',
+          chain.length === 0 ? (
+            <Link to={links.execution(execution.rerunOf)}>
+              {execution.rerunOf}
+            </Link>
+          ) : (
+            <span>
+              {chain.map((original, index) => (
+                <span key={original.id}>
+                  {index > 0 && ' ← '}
+                  <Link to={links.execution(original.id)}>
+                    #{original.sequenceId}
+                  </Link>
+                </span>
+              ))}
+            </span>
+          ),
+        ],
+        ['Re-run from stage', execution.rerunFromStage ?? '—'],
+      ]
+    : [];
   const rows: Array<[string, React.ReactNode]> = [
     ['Status', <StatusLabel status={execution.status} />],
     [
@@ -89,7 +115,13 @@ function Summary(props: { execution: ExecutionDetail }) {
       </Link>,
     ],
     ['Triggered by', who],
-    ['Trigger', TRIGGER_TYPES[execution.triggerType] ?? execution.triggerType],
+    [
+      'Trigger',
+      `${TRIGGER_TYPES[execution.triggerType] ?? execution.triggerType}${
+        execution.triggerIdentifier ? ` (${execution.triggerIdentifier})` : ''
+      }`,
+    ],
+    ...rerunRows,
     ['Queued', formatTime(execution.createdAt)],
     ['Started', formatTime(execution.startedAt)],
     ['Ended', formatTime(execution.endedAt)],
@@ -108,6 +140,34 @@ function Summary(props: { execution: ExecutionDetail }) {
         ))}
       </TableBody>
     </Table>
+  );
+}
+
+/** The runtime inputs it ran with (secrets are references, not values). */
+function ExecutionInputs(props: { inputs?: Record<string, unknown> }) {
+  const entries = Object.entries(props.inputs ?? {});
+  if (entries.length === 0) return null;
+  return (
+    <InfoCard title="Inputs">
+      <Table size="small" aria-label="Execution inputs">
+        <TableBody>
+          {entries.map(([name, value]) => (
+            <TableRow key={name}>
+              <TableCell
+                component="th"
+                scope="row"
+                style={{ wordBreak: 'break-all' }}
+              >
+                {name}
+              </TableCell>
+              <TableCell style={{ wordBreak: 'break-all' }}>
+                {typeof value === 'string' ? value : JSON.stringify(value)}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </InfoCard>
   );
 }
 
@@ -230,6 +290,9 @@ export function ExecutionPage() {
             </Box>
             <Box mt={3}>
               <ExecutionOutputs outputs={execution.outputs} />
+            </Box>
+            <Box mt={3}>
+              <ExecutionInputs inputs={execution.inputs} />
             </Box>
           </Grid>
         </Grid>

@@ -59,32 +59,56 @@ function sameRow(before: NodeRowProps, after: NodeRowProps): boolean {
   );
 }
 
+/** Name over kind on the left, duration and status on the right. */
+const ROW_GRID: React.CSSProperties = {
+  display: 'grid',
+  gridTemplateColumns: 'minmax(0, 1fr) auto auto',
+  gridTemplateAreas: '"name duration status" "kind duration status"',
+  alignItems: 'center',
+  columnGap: 8,
+};
+
 function NodeRowView(props: NodeRowProps) {
   const { node, depth, selected, onSelect, now } = props;
   const duration = durationOf(node.startedAt, node.endedAt, now);
+  const kind = `${nodeKind(node)}${node.attempt > 1 ? ` · attempt ${node.attempt}` : ''}`;
+  // The accessible name holds all the visible text in DOM order, status
+  // first ("Clone: Success, GitClone, 3s"); the grid lays it out. The
+  // spaces between the cells keep their words apart for assistive checks.
+  const label = [`${node.name}: ${node.status}`, kind, duration]
+    .filter(Boolean)
+    .join(', ');
   return (
     <ListItem
       button
       dense
       selected={selected}
       onClick={() => onSelect(node)}
-      aria-label={`${node.name}: ${node.status}`}
+      aria-label={label}
       style={{ paddingLeft: 8 + depth * 20 }}
     >
-      <Box display="flex" alignItems="center" width="100%" style={{ gap: 8 }}>
-        <Box flexGrow={1} minWidth={0}>
-          <Typography variant="body2" noWrap>
-            {node.name}
-          </Typography>
-          <Typography variant="caption" color="textSecondary" noWrap>
-            {nodeKind(node)}
-            {node.attempt > 1 ? ` · attempt ${node.attempt}` : ''}
-          </Typography>
-        </Box>
-        <Typography variant="caption" color="textSecondary">
+      <Box width="100%" style={ROW_GRID}>
+        <Typography variant="body2" noWrap style={{ gridArea: 'name' }}>
+          {node.name}
+        </Typography>{' '}
+        <Box style={{ gridArea: 'status' }}>
+          <StatusLabel status={node.status} />
+        </Box>{' '}
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          noWrap
+          style={{ gridArea: 'kind' }}
+        >
+          {kind}
+        </Typography>{' '}
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          style={{ gridArea: 'duration' }}
+        >
           {duration ?? ''}
         </Typography>
-        <StatusLabel status={node.status} />
       </Box>
     </ListItem>
   );

@@ -5,14 +5,17 @@ import {
   type ExecutionDetail,
   type LogLineView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineApiRef } from '../../api';
+import { pipelineEngineApiRef, type ExecutionStreamEvent } from '../../api';
+import { applyNodeEvents, type NodeUpdate } from './applyNodeEvents';
 
-/** How often a running execution's tree is re-read. */
+/** How often a running execution's tree is re-read when its status stream fails. */
 export const EXECUTION_POLL_MS = 2000;
 
 /**
- * An execution, re-read while it runs (the API streams logs but not node
- * statuses) and on demand.
+ * An execution, kept live while it runs by its status event stream
+ * (node changes are applied to the tree as they arrive); when the stream
+ * fails, by re-reading it every {@link EXECUTION_POLL_MS}. `reload()`
+ * re-reads it at once.
  */
 export function useExecution(executionId: string) {
   const api = useApi(pipelineEngineApiRef);
@@ -21,30 +24,87 @@ export function useExecution(executionId: string) {
   const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
-    let cancelled = false;
+    const controller = new AbortController();
+    const { signal } = controller;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
+    // A network chunk brings many events: apply them in one render.
+    let pending: ExecutionStreamEvent[] = [];
+    let flush: ReturnType<typeof setTimeout> | undefined;
+    const applyPending = () => {
+      flush = undefined;
+      const events = pending;
+      pending = [];
+      setExecution(current => applyStreamEvents(current, events));
+    };
+    const poll = async () => {
       try {
         const next = await api.getExecution(executionId);
-        if (cancelled) return;
+        if (signal.aborted) return;
         setExecution(next);
         setError(undefined);
         if (!isTerminalExecutionStatus(next.status)) {
-          timer = setTimeout(load, EXECUTION_POLL_MS);
+          timer = setTimeout(poll, EXECUTION_POLL_MS);
         }
       } catch (loadError) {
-        if (!cancelled) setError(loadError as Error);
+        if (!signal.aborted) setError(loadError as Error);
+      }
+    };
+    const load = async () => {
+      try {
+        const first = await api.getExecution(executionId);
+        if (signal.aborted) return;
+        setExecution(first);
+        setError(undefined);
+        if (isTerminalExecutionStatus(first.status)) return;
+      } catch (loadError) {
+        if (!signal.aborted) setError(loadError as Error);
+        return;
+      }
+      try {
+        await api.followExecution(executionId, { signal }, event => {
+          pending.push(event);
+          flush ??= setTimeout(applyPending, 0);
+        });
+      } catch {
+        if (!signal.aborted) timer = setTimeout(poll, EXECUTION_POLL_MS);
       }
     };
     load();
     return () => {
-      cancelled = true;
+      controller.abort();
       clearTimeout(timer);
+      clearTimeout(flush);
     };
   }, [api, executionId, reloads]);
 
   const reload = useCallback(() => setReloads(count => count + 1), []);
   return { execution, error, reload };
+}
+
+/** The execution with streamed events applied, in order. */
+export function applyStreamEvents(
+  current: ExecutionDetail | undefined,
+  events: ExecutionStreamEvent[],
+): ExecutionDetail | undefined {
+  let next = current;
+  let nodeUpdates: NodeUpdate[] = [];
+  const applyNodes = () => {
+    if (next && nodeUpdates.length) {
+      next = { ...next, nodes: applyNodeEvents(next.nodes, nodeUpdates) };
+    }
+    nodeUpdates = [];
+  };
+  for (const event of events) {
+    if (event.type === 'node') {
+      nodeUpdates.push(event.node);
+      continue;
+    }
+    applyNodes();
+    if (event.type === 'end') next = event.execution;
+    else if (next) next = { ...next, ...event.execution };
+  }
+  applyNodes();
+  return next;
 }
 
 /**

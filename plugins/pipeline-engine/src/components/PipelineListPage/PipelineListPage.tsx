@@ -14,6 +14,7 @@ import FormControl from '@material-ui/core/FormControl';
 import Grid from '@material-ui/core/Grid';
 import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
+import OutlinedInput from '@material-ui/core/OutlinedInput';
 import Select from '@material-ui/core/Select';
 import type {
   ExecutionSummary,
@@ -73,10 +74,17 @@ function FilterSelect(props: {
   const id = `pipeline-filter-${props.label.toLowerCase().replace(/\s+/g, '-')}`;
   return (
     <FormControl fullWidth variant="outlined" size="small">
-      <InputLabel id={id}>{props.label}</InputLabel>
+      {/* Always shrunk: "All" is a value, and a label over it is unreadable;
+          the text colour keeps it readable on the page's grey. */}
+      <InputLabel id={id} shrink style={{ color: 'inherit' }}>
+        {props.label}
+      </InputLabel>
       <Select
         labelId={id}
-        label={props.label}
+        // Named by its label and its value ("Org All"), as it reads.
+        SelectDisplayProps={{ id: `${id}-value` }}
+        displayEmpty
+        input={<OutlinedInput notched label={props.label} />}
         value={props.value}
         onChange={event => props.onChange(String(event.target.value))}
       >
@@ -189,7 +197,13 @@ export function PipelineListPage() {
               isLoading={loading}
               data={filtered}
               columns={columns}
-              options={{ search: true, paging: true, pageSize: 20 }}
+              // Draggable headers wrap the sort button in another button.
+              options={{
+                search: true,
+                paging: true,
+                pageSize: 20,
+                draggable: false,
+              }}
             />
           </>
         )}

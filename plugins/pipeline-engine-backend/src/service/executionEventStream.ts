@@ -1,0 +1,116 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyError } from '@backstage/errors';
+import {
+  isTerminalExecutionStatus,
+  type ExecutionDetail,
+  type NodeExecutionView,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { Response } from 'express';
+import { openEventStream } from './eventStreamResponse';
+import type { LogStreamOptions } from './logStream';
+import type { PipelineEngineApi } from './types';
+
+/** A node of an `event: node`: the node without its children. */
+export type NodeEventData = Omit<NodeExecutionView, 'children'>;
+
+function* flatten(nodes: NodeExecutionView[]): Generator<NodeExecutionView> {
+  for (const node of nodes) {
+    yield node;
+    yield* flatten(node.children);
+  }
+}
+
+/** The execution's own fields, without the tree and outputs. */
+function summaryOf(detail: ExecutionDetail) {
+  const { nodes: _nodes, outputs: _outputs, ...summary } = detail;
+  return summary;
+}
+
+/**
+ * Streams the status of execution `id` as Server-Sent Events:
+ * `event: execution` (its summary) first and whenever it changes,
+ * `event: node` (a node without `children`, with `parentFqn`) for every
+ * node that appeared or changed, parents before children, and once the
+ * execution has ended `event: end` with the whole execution detail, which
+ * closes the stream. Woken by the engine's notifications of stored state
+ * (the same ones that wake the log stream) and, for writes of other
+ * replicas that do not notify this one, by a poll.
+ */
+export async function streamExecutionEvents(options: {
+  api: Pick<PipelineEngineApi, 'getExecution' | 'onLogs'>;
+  id: string;
+  res: Response;
+  logger: LoggerService;
+  stream?: LogStreamOptions;
+}): Promise<void> {
+  const { api, id, res, logger } = options;
+  const sentNodes = new Map<string, string>();
+  let sentSummary = '';
+  let reading = false;
+  let wokenWhileReading = false;
+
+  const unsubscribe = api.onLogs(id, () => void pump());
+  const poll = setInterval(
+    () => void pump(),
+    options.stream?.pollIntervalMs ?? 1000,
+  );
+  const stream = openEventStream(res, {
+    keepAliveMs: options.stream?.keepAliveMs ?? 15_000,
+    onClose: () => {
+      unsubscribe();
+      clearInterval(poll);
+    },
+  });
+
+  /** Sends what changed since the last read; true once the execution ended. */
+  const sendChanges = (detail: ExecutionDetail): boolean => {
+    const summary = JSON.stringify(summaryOf(detail));
+    if (summary !== sentSummary) {
+      sentSummary = summary;
+      stream.send({ event: 'execution', data: summaryOf(detail) });
+    }
+    for (const node of flatten(detail.nodes)) {
+      const { children: _children, ...data } = node;
+      const text = JSON.stringify(data);
+      if (sentNodes.get(node.fqn) !== text) {
+        sentNodes.set(node.fqn, text);
+        stream.send({ event: 'node', data });
+      }
+    }
+    if (!isTerminalExecutionStatus(detail.status)) return false;
+    stream.send({ event: 'end', data: detail });
+    return true;
+  };
+
+  async function pump(): Promise<void> {
+    if (reading) {
+      wokenWhileReading = true;
+      return;
+    }
+    reading = true;
+    try {
+      do {
+        wokenWhileReading = false;
+        const detail = await api.getExecution(id);
+        if (stream.closed) return;
+        if (sendChanges(detail)) {
+          stream.end();
+          return;
+        }
+      } while (wokenWhileReading && !stream.closed);
+    } catch (error) {
+      logger.warn(
+        `Event stream of execution ${id} failed: ${stringifyError(error)}`,
+      );
+      stream.send({
+        event: 'error',
+        data: { message: 'reading the execution failed' },
+      });
+      stream.end();
+    } finally {
+      reading = false;
+    }
+  }
+
+  await pump();
+}
