@@ -8,6 +8,7 @@ import {
 import type { PipelineEngineStores } from '../database';
 import { killLeftoverStepProcesses } from '../runners';
 import { PipelineEngineService } from '../service/PipelineEngineService';
+import { AdmissionGate } from './admissionGate';
 import { createExecutionHandler } from './runExecution';
 import type { StepHandlerRegistry } from './stepHandlerRegistry';
 import { ExecutionWorker } from './worker';
@@ -52,6 +53,7 @@ export function createPipelineEngine(
   s: PipelineEngineSettings,
 ): PipelineEngine {
   const registry = s.handlers.extend(createDefaultStepSpecRegistry());
+  const admission = new AdmissionGate();
   const logBus = new EventEmitter();
   logBus.setMaxListeners(0);
   const worker = new ExecutionWorker({
@@ -63,6 +65,7 @@ export function createPipelineEngine(
     abortPollMs: s.worker.abortPollMs,
     ownerId: s.worker.ownerId,
     instanceId: s.worker.instanceId,
+    admission,
     beforeFirstClaim: s.worker.instanceId
       ? async () => {
           await killLeftoverStepProcesses({
@@ -83,6 +86,7 @@ export function createPipelineEngine(
       defaultStepTimeoutMs: s.defaultStepTimeoutMs,
       accountIdentifier: s.accountIdentifier,
       logger: s.logger,
+      admission,
       onLogs: (id: string) => logBus.emit(id),
     }),
   });
@@ -91,6 +95,7 @@ export function createPipelineEngine(
     registry,
     handlers: s.handlers,
     worker,
+    admission,
     subscribeLogs: (id, listener) => {
       logBus.on(id, listener);
       return () => logBus.off(id, listener);

@@ -15,6 +15,7 @@ import { LogSink } from './runtime/logSink';
 import { StateWriter } from './runtime/stateWriter';
 import { NodeRecorder } from './runtime/nodeRecorder';
 import { SecretMasker } from './secretMasker';
+import type { AdmissionGate } from './admissionGate';
 import type { ExecutionHandler } from './worker';
 
 /** What running an execution needs; built once by the plugin. */
@@ -29,6 +30,8 @@ export interface RunExecutionDeps {
   defaultStepTimeoutMs: number;
   accountIdentifier?: string;
   logger: LoggerService;
+  /** Steps yield (bounded) to admissions in flight. */
+  admission?: AdmissionGate;
   /** Told after new log lines of an execution were stored. */
   onLogs?: (executionId: string) => void;
 }
@@ -104,6 +107,7 @@ export function createExecutionHandler(
       defaultStepTimeoutMs: deps.defaultStepTimeoutMs,
       signal: lease.signal,
       accountIdentifier: deps.accountIdentifier,
+      ...(deps.admission ? { admission: deps.admission } : {}),
     });
     lease.signal.addEventListener('abort', () => writer.freeze(), {
       once: true,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stringifyError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Execution, ExecutionStore } from '../database';
+import type { AdmissionGate } from './admissionGate';
 import { instanceOwnerPrefix, leaseOwnerId } from './instanceIdentity';
 
 /** Runs one claimed execution; must stop (without further writes) when `signal` fires. */
@@ -50,6 +51,8 @@ export interface ExecutionWorkerOptions {
    * an earlier run of this instance left behind.
    */
   beforeFirstClaim?: () => Promise<void>;
+  /** While admissions are in flight, claims wait (bounded) so requests are answered first. */
+  admission?: AdmissionGate;
 }
 
 /**
@@ -150,6 +153,7 @@ export class ExecutionWorker {
     let claimed = false;
     try {
       await this.prepare();
+      await this.o.admission?.clear();
       while (!this.#stopped && this.#running.size < this.o.concurrency) {
         // Orphans first (they were running when a replica died or shut
         // down), then queued work, each time as many as there are free

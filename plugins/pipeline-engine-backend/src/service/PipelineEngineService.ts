@@ -20,8 +20,10 @@ import {
   type StepSpecRegistry,
   type ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { ExecutionStatus, PipelineEngineStores } from '../database';
+import type { ExecutionStatus, Pipeline, PipelineEngineStores } from '../database';
+import { SharedReads } from '../database/sharedReads';
 import { planExecution, type ExecutionPlan, type StepHandlerLookup } from '../engine/plan';
+import type { AdmissionGate } from '../engine/admissionGate';
 import type { ExecutionWorker } from '../engine/worker';
 import { checkCallerSecretUse } from './inputSecretCheck';
 import { ProblemsError, toApiProblem } from './problems';
@@ -51,6 +53,8 @@ export interface PipelineEngineServiceOptions {
   registry: StepSpecRegistry;
   handlers: StepHandlerLookup;
   worker: ExecutionWorker;
+  /** Running work on this replica yields to executes in flight. */
+  admission?: AdmissionGate;
   /** Subscribes to "new log lines" notifications of this replica. */
   subscribeLogs(id: string, listener: () => void): () => void;
   /** Base URL of execution links, e.g. `http://localhost:7007/api/pipeline-engine`. */
@@ -69,7 +73,15 @@ export class PipelineEngineService implements PipelineEngineApi {
     { parsed: ParsePipelineResult; plan: ExecutionPlan; runtimeInputs: RuntimeInputInfo[] | undefined }
   >();
 
-  constructor(private readonly o: PipelineEngineServiceOptions) {}
+  /** Stored pipelines as executes read them: concurrent executes share one read. */
+  private readonly storedPipelines: SharedReads<PipelineRef, Pipeline>;
+
+  constructor(private readonly o: PipelineEngineServiceOptions) {
+    this.storedPipelines = new SharedReads(
+      ref => o.stores.pipelines.get(ref),
+      ref => JSON.stringify([ref.orgIdentifier, ref.projectIdentifier, ref.pipelineIdentifier]),
+    );
+  }
 
   async listPipelines(
     filter: PipelineFilter,
@@ -153,6 +165,20 @@ export class PipelineEngineService implements PipelineEngineApi {
     request: ExecuteRequest,
     actor: Actor,
     options: ExecuteOptions = {},
+  ): Promise<ExecutionSummary> {
+    const leave = this.o.admission?.enter();
+    try {
+      return await this.admit(ref, request, actor, options);
+    } finally {
+      leave?.();
+    }
+  }
+
+  private async admit(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+    actor: Actor,
+    options: ExecuteOptions,
   ): Promise<ExecutionSummary> {
     if (options.idempotencyKey) {
       const first = await this.o.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
@@ -245,7 +271,7 @@ export class PipelineEngineService implements PipelineEngineApi {
    * running. Throws ProblemsError (400) listing every problem.
    */
   private async prepare(ref: PipelineRef, request: ExecuteRequest) {
-    const stored = await this.o.stores.pipelines.get(ref);
+    const stored = await this.storedPipelines.get(ref);
     const { parsed, plan, runtimeInputs } = this.parsedVersion(stored);
     const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
     const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
