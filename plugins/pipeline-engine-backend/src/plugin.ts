@@ -76,7 +76,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
         });
         handlers.add(...steps);
 
-        const { service, worker, registry } = createPipelineEngine({
+        const { service, worker, registry, events } = createPipelineEngine({
           stores,
           handlers,
           logger,
@@ -136,6 +136,10 @@ export const pipelineEnginePlugin = createBackendPlugin({
             // wait for them, so a clean shutdown leaves nothing to clean up.
             await processTracker.whenIdle?.(readRunnerSettings(config).killGraceMs + 2000);
           });
+        } else {
+          // Log streams here still hear lines and ends from the other replicas.
+          await events.start();
+          deps.lifecycle.addShutdownHook(() => events.stop());
         }
       },
     });
@@ -200,7 +204,8 @@ function readEngineSettings(c: Config | undefined): EngineSettingsFromConfig {
     worker: {
       concurrency: c?.getOptionalNumber('worker.concurrency') ?? 4,
       leaseMs: (c?.getOptionalNumber('worker.leaseSeconds') ?? 30) * 1000,
-      pollMs: c?.getOptionalNumber('worker.pollIntervalMs') ?? 1000,
+      // A safety net: executions, aborts and logs arrive as events.
+      pollMs: c?.getOptionalNumber('worker.pollIntervalMs') ?? 5000,
       instanceId,
     },
   };

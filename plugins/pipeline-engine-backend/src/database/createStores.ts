@@ -4,6 +4,10 @@ import { ExecutionStore } from './ExecutionStore';
 import { InputSetStore } from './InputSetStore';
 import { LogStore } from './LogStore';
 import { connectDatabase } from './migrations';
+import {
+  notificationChannelOf,
+  type NotificationChannel,
+} from './notificationChannel';
 import { PipelineStore } from './PipelineStore';
 import { SecretCipher } from './secretCipher';
 import { StepProcessStore } from './StepProcessStore';
@@ -19,6 +23,8 @@ export interface PipelineEngineStores {
   executionConfig: ExecutionConfigStore;
   /** Step process groups and containers alive on replicas. */
   stepProcesses: StepProcessStore;
+  /** How replicas on this database notify each other (LISTEN/NOTIFY or in-process). */
+  notifications?: NotificationChannel;
 }
 
 /**
@@ -39,5 +45,6 @@ export async function createPipelineEngineStores(options: {
     logs: new LogStore(db),
     executionConfig: new ExecutionConfigStore(db),
     stepProcesses: new StepProcessStore(db),
+    notifications: notificationChannelOf(db),
   };
 }

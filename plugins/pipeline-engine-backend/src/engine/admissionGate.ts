@@ -43,12 +43,13 @@ export class AdmissionGate {
   clear(): Promise<void> {
     if (this.#inFlight === 0) return Promise.resolve();
     return new Promise(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
       const done = () => {
         clearTimeout(timer);
         this.#waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, this.maxWaitMs);
+      timer = setTimeout(done, this.maxWaitMs);
       this.#waiters.add(done);
     });
   }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   createDefaultStepSpecRegistry,
@@ -8,7 +7,9 @@ import {
 import type { PipelineEngineStores } from '../database';
 import { killLeftoverStepProcesses } from '../runners';
 import { PipelineEngineService } from '../service/PipelineEngineService';
+import { inProcessChannel } from '../database/notificationChannel';
 import { AdmissionGate } from './admissionGate';
+import { ExecutionEvents } from './executionEvents';
 import { createExecutionHandler } from './runExecution';
 import type { StepHandlerRegistry } from './stepHandlerRegistry';
 import { ExecutionWorker } from './worker';
@@ -44,6 +45,8 @@ export interface PipelineEngineSettings {
 export interface PipelineEngine {
   service: PipelineEngineService;
   worker: ExecutionWorker;
+  /** Execution events of every replica; listens while the worker runs. */
+  events: ExecutionEvents;
   /** The validator's step types, including those of installed modules. */
   registry: StepSpecRegistry;
 }
@@ -54,8 +57,10 @@ export function createPipelineEngine(
 ): PipelineEngine {
   const registry = s.handlers.extend(createDefaultStepSpecRegistry());
   const admission = new AdmissionGate();
-  const logBus = new EventEmitter();
-  logBus.setMaxListeners(0);
+  const events = new ExecutionEvents(
+    s.stores.notifications ?? inProcessChannel(),
+    s.logger,
+  );
   const worker = new ExecutionWorker({
     store: s.stores.executions,
     logger: s.logger,
@@ -66,6 +71,7 @@ export function createPipelineEngine(
     ownerId: s.worker.ownerId,
     instanceId: s.worker.instanceId,
     admission,
+    events,
     beforeFirstClaim: s.worker.instanceId
       ? async () => {
           await killLeftoverStepProcesses({
@@ -87,7 +93,7 @@ export function createPipelineEngine(
       accountIdentifier: s.accountIdentifier,
       logger: s.logger,
       admission,
-      onLogs: (id: string) => logBus.emit(id),
+      events,
     }),
   });
   const service = new PipelineEngineService({
@@ -96,11 +102,8 @@ export function createPipelineEngine(
     handlers: s.handlers,
     worker,
     admission,
-    subscribeLogs: (id, listener) => {
-      logBus.on(id, listener);
-      return () => logBus.off(id, listener);
-    },
+    events,
     baseUrl: s.baseUrl,
   });
-  return { service, worker, registry };
+  return { service, worker, registry, events };
 }

@@ -16,6 +16,7 @@ import { StateWriter } from './runtime/stateWriter';
 import { NodeRecorder } from './runtime/nodeRecorder';
 import { SecretMasker } from './secretMasker';
 import type { AdmissionGate } from './admissionGate';
+import type { ExecutionEvents } from './executionEvents';
 import type { ExecutionHandler } from './worker';
 
 /** What running an execution needs; built once by the plugin. */
@@ -32,8 +33,8 @@ export interface RunExecutionDeps {
   logger: LoggerService;
   /** Steps yield (bounded) to admissions in flight. */
   admission?: AdmissionGate;
-  /** Told after new log lines of an execution were stored. */
-  onLogs?: (executionId: string) => void;
+  /** Told what was stored: log lines, node changes, the execution's end. */
+  events?: ExecutionEvents;
 }
 
 /**
@@ -51,7 +52,13 @@ export function createExecutionHandler(
       execution.id,
       lease.ownerId,
       {
-        onFlushed: () => deps.onLogs?.(execution.id),
+        onFlushed: written => {
+          const executionId = execution.id;
+          if (written.logs)
+            deps.events?.publish({ type: 'logsAppended', executionId });
+          if (written.nodes)
+            deps.events?.publish({ type: 'nodesChanged', executionId });
+        },
         onLeaseLost: () =>
           deps.logger.warn(
             `execution ${execution.id}: lease lost; another replica resumes it`,
@@ -69,6 +76,7 @@ export function createExecutionHandler(
       await deps.executions.complete(execution.id, lease.ownerId, 'Failed', {
         errorMessage: message,
       });
+      deps.events?.publish({ type: 'finished', executionId: execution.id });
     };
     const parsed = readFrozenPipeline(execution.pipelineYaml, deps.registry);
     if (!parsed.ok || !parsed.pipeline) {
@@ -141,7 +149,7 @@ export function createExecutionHandler(
         outputs: outcome.outputs,
       },
     );
-    deps.onLogs?.(execution.id);
+    deps.events?.publish({ type: 'finished', executionId: execution.id });
     // Off the critical path: the end is stored, the files are scratch.
     runner
       .cleanup()

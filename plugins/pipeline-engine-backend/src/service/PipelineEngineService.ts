@@ -24,6 +24,10 @@ import type { ExecutionStatus, Pipeline, PipelineEngineStores } from '../databas
 import { SharedReads } from '../database/sharedReads';
 import { planExecution, type ExecutionPlan, type StepHandlerLookup } from '../engine/plan';
 import type { AdmissionGate } from '../engine/admissionGate';
+import type {
+  ExecutionEvent,
+  ExecutionEvents,
+} from '../engine/executionEvents';
 import type { ExecutionWorker } from '../engine/worker';
 import { checkCallerSecretUse } from './inputSecretCheck';
 import { ProblemsError, toApiProblem } from './problems';
@@ -55,8 +59,8 @@ export interface PipelineEngineServiceOptions {
   worker: ExecutionWorker;
   /** Running work on this replica yields to executes in flight. */
   admission?: AdmissionGate;
-  /** Subscribes to "new log lines" notifications of this replica. */
-  subscribeLogs(id: string, listener: () => void): () => void;
+  /** Execution events of every replica (new executions, aborts, logs, ends). */
+  events: ExecutionEvents;
   /** Base URL of execution links, e.g. `http://localhost:7007/api/pipeline-engine`. */
   baseUrl?: string;
 }
@@ -202,6 +206,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       ...(options.triggerPayload ? { triggerPayload: options.triggerPayload } : {}),
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
     });
+    this.o.events.publish({ type: 'queued', executionId: execution.id });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
@@ -245,6 +250,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       ...(original.triggerPayload ? { triggerPayload: original.triggerPayload } : {}),
       rerun: { of: original.id, ...decision },
     });
+    this.o.events.publish({ type: 'queued', executionId: execution.id });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
@@ -364,6 +370,12 @@ export class PipelineEngineService implements PipelineEngineApi {
   async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {
     const execution = await this.o.stores.executions.requestAbort(id);
     this.o.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`);
+    this.o.events.publish({
+      type: isTerminalExecutionStatus(execution.status)
+        ? 'finished'
+        : 'abortRequested',
+      executionId: id,
+    });
     return toExecutionSummary(
       execution,
       await this.pipelineName(execution, new Map()),
@@ -394,7 +406,22 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   onLogs(id: string, listener: () => void): () => void {
-    return this.o.subscribeLogs(id, listener);
+    return this.o.events.subscribe(id, event => {
+      if (event.type === 'logsAppended' || event.type === 'finished')
+        listener();
+    });
+  }
+
+  /**
+   * Calls `listener` for every event of execution `id` (node status
+   * changed, log lines appended, finished…), whichever replica runs it;
+   * returns the unsubscribe function.
+   */
+  onExecutionEvents(
+    id: string,
+    listener: (event: ExecutionEvent) => void,
+  ): () => void {
+    return this.o.events.subscribe(id, listener);
   }
 
   /** Parses YAML for storing: errors → 400 with every problem. */
