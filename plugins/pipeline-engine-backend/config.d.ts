@@ -44,7 +44,11 @@ export interface Config {
       concurrency?: number;
       /** Lease of a claimed execution, renewed by heartbeats; default 30. */
       leaseSeconds?: number;
-      /** How often an idle replica looks for queued executions; default 1000. */
+      /**
+       * How often an idle replica looks for queued and expired executions
+       * without being told (new executions wake the workers of every replica
+       * at once); default 5000.
+       */
       pollIntervalMs?: number;
       /**
        * Identity of this replica, stable across its restarts and unique per

@@ -12,7 +12,8 @@
  *       interrupted execution has been taken over, and whether the crashed
  *       run's step processes are gone.
  *
- * Requires the TypeScript loader (engine.js registers it).
+ * Requires the TypeScript loader (engine.js registers it). To profile the
+ * backend, set PIPELINE_ENGINE_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR".
  */
 'use strict';
 
@@ -193,6 +194,7 @@ async function benchAdmission({ count, concurrency, pollMs }) {
     const result = {
       count,
       p50: quantile(latencies, 0.5),
+      p95: quantile(latencies, 0.95),
       p99: quantile(latencies, 0.99),
       max: Math.max(...latencies),
       answeredMs,
@@ -202,7 +204,7 @@ async function benchAdmission({ count, concurrency, pollMs }) {
       peakMb: peakReset ? memory.peakMb : undefined,
     };
     console.log(
-      `  ${count} concurrent executes: request p50 ${fmt(result.p50)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms; ` +
+      `  ${count} concurrent executes: request p50 ${fmt(result.p50)} ms, p95 ${fmt(result.p95)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms; ` +
         `all answered after ${fmt(answeredMs)} ms, all ended after ${fmt(totalMs)} ms (${failed} not Success); ` +
         `backend RSS before ${fmt(before.rssMb)} MB, peak ${peakReset ? `${fmt(memory.peakMb)} MB` : 'unknown (clear_refs not writable)'}`,
     );

@@ -12,7 +12,10 @@
  * 1, 2, 2, 1, 1, 2 replicas; the ratio compares medians. Prints figures;
  * asserts nothing.
  *
- * Usage: node bench/replicas.js [postgres-url]   (default: the test server on 127.0.0.1:5433)
+ * Usage: node bench/replicas.js [postgres-url] [--events]   (default: the test server on 127.0.0.1:5433)
+ *
+ * --events measures push between replicas instead (bench/replicaEvents.js):
+ * cross-replica abort and log latency, queries per minute of an idle replica.
  */
 require('@backstage/cli/config/nodeTransform.cjs');
 const { fork } = require('node:child_process');
@@ -150,7 +153,25 @@ async function round(admin, replicas, index) {
   }
 }
 
+async function mainEvents() {
+  const { benchEvents, benchIdle } = require('./replicaEvents');
+  const admin = knexFactory({ client: 'pg', connection: `${BASE_URL}/postgres` });
+  const db = `bench_replica_events_${Date.now()}`;
+  await admin.raw(`CREATE DATABASE ${db}`);
+  try {
+    await benchEvents(`${BASE_URL}/${db}`);
+    await benchIdle(`${BASE_URL}/${db}`);
+  } finally {
+    await admin.raw(`DROP DATABASE IF EXISTS ${db}`);
+    await admin.destroy();
+  }
+}
+
 async function main() {
+  if (process.argv.includes('--events')) {
+    await mainEvents();
+    return;
+  }
   const admin = knexFactory({ client: 'pg', connection: `${BASE_URL}/postgres` });
   try {
     const results = { 1: [], 2: [] };

@@ -105,7 +105,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
 
         const engineUrl = await discovery.getExternalBaseUrl('pipeline-engine');
         const portalUrl = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
-        const { service, worker, registry, approvals, interventions } = createPipelineEngine({
+        const { service, worker, registry, events, approvals, interventions } = createPipelineEngine({
           stores,
           handlers,
           logger,
@@ -209,6 +209,10 @@ export const pipelineEnginePlugin = createBackendPlugin({
               readRunnerSettings(config).killGraceMs + 2000,
             );
           });
+        } else {
+          // Log streams here still hear lines and ends from the other replicas.
+          await events.start();
+          deps.lifecycle.addShutdownHook(() => events.stop());
         }
       },
     });
@@ -290,7 +294,8 @@ function readEngineSettings(c: Config | undefined): EngineSettingsFromConfig {
     worker: {
       concurrency: c?.getOptionalNumber('worker.concurrency') ?? 4,
       leaseMs: (c?.getOptionalNumber('worker.leaseSeconds') ?? 30) * 1000,
-      pollMs: c?.getOptionalNumber('worker.pollIntervalMs') ?? 1000,
+      // A safety net: executions, aborts and logs arrive as events.
+      pollMs: c?.getOptionalNumber('worker.pollIntervalMs') ?? 5000,
       instanceId,
     },
   };

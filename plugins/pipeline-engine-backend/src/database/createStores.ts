@@ -4,6 +4,10 @@ import { ExecutionStore } from './ExecutionStore';
 import { InputSetStore } from './InputSetStore';
 import { LogStore } from './LogStore';
 import { connectDatabase } from './migrations';
+import {
+  notificationChannelOf,
+  type NotificationChannel,
+} from './notificationChannel';
 import { PipelineStore } from './PipelineStore';
 import { SecretCipher } from './secretCipher';
 import { StepProcessStore } from './StepProcessStore';
@@ -22,6 +26,8 @@ export interface PipelineEngineStores {
   stepProcesses: StepProcessStore;
   /** Versions of Harness templates. */
   templates: TemplateStore;
+  /** How replicas on this database notify each other (LISTEN/NOTIFY or in-process). */
+  notifications?: NotificationChannel;
 }
 
 /**
@@ -43,5 +49,6 @@ export async function createPipelineEngineStores(options: {
     executionConfig: new ExecutionConfigStore(db),
     stepProcesses: new StepProcessStore(db),
     templates: new TemplateStore(db),
+    notifications: notificationChannelOf(db),
   };
 }

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   createDefaultStepSpecRegistry,
@@ -10,6 +9,9 @@ import { killLeftoverStepProcesses } from '../runners';
 import { PipelineEngineService } from '../service/PipelineEngineService';
 import { ApprovalService, type GroupMembership } from '../service/approvals';
 import { InterventionService } from '../service/interventions';
+import { inProcessChannel } from '../database/notificationChannel';
+import { AdmissionGate } from './admissionGate';
+import { ExecutionEvents } from './executionEvents';
 import { createExecutionHandler } from './runExecution';
 import type { StepHandlerRegistry } from './stepHandlerRegistry';
 import { ExecutionWorker } from './worker';
@@ -49,6 +51,8 @@ export interface PipelineEngineSettings {
 export interface PipelineEngine {
   service: PipelineEngineService;
   worker: ExecutionWorker;
+  /** Execution events of every replica; listens while the worker runs. */
+  events: ExecutionEvents;
   /** The validator's step types, including those of installed modules. */
   registry: StepSpecRegistry;
   /** HarnessApproval approvals: list, approve, reject. */
@@ -62,8 +66,11 @@ export function createPipelineEngine(
   s: PipelineEngineSettings,
 ): PipelineEngine {
   const registry = s.handlers.extend(createDefaultStepSpecRegistry());
-  const logBus = new EventEmitter();
-  logBus.setMaxListeners(0);
+  const admission = new AdmissionGate();
+  const events = new ExecutionEvents(
+    s.stores.notifications ?? inProcessChannel(),
+    s.logger,
+  );
   const worker = new ExecutionWorker({
     store: s.stores.executions,
     logger: s.logger,
@@ -73,6 +80,8 @@ export function createPipelineEngine(
     abortPollMs: s.worker.abortPollMs,
     ownerId: s.worker.ownerId,
     instanceId: s.worker.instanceId,
+    admission,
+    events,
     beforeFirstClaim: s.worker.instanceId
       ? async () => {
           await killLeftoverStepProcesses({
@@ -93,7 +102,8 @@ export function createPipelineEngine(
       defaultStepTimeoutMs: s.defaultStepTimeoutMs,
       accountIdentifier: s.accountIdentifier,
       logger: s.logger,
-      onLogs: (id: string) => logBus.emit(id),
+      admission,
+      events,
     }),
   });
   const service = new PipelineEngineService({
@@ -101,10 +111,8 @@ export function createPipelineEngine(
     registry,
     handlers: s.handlers,
     worker,
-    subscribeLogs: (id, listener) => {
-      logBus.on(id, listener);
-      return () => logBus.off(id, listener);
-    },
+    admission,
+    events,
     baseUrl: s.baseUrl,
   });
   const approvals = new ApprovalService({
@@ -119,5 +127,5 @@ export function createPipelineEngine(
     executions: s.stores.executions,
     wakeParked: () => worker.wakeParked(),
   });
-  return { service, worker, registry, approvals, interventions };
+  return { service, worker, registry, events, approvals, interventions };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, stringifyError } from '@backstage/errors';
@@ -49,6 +49,7 @@ import { outputsPatch, setAtFqn } from './runtime/snapshot';
 import type { SecretMasker } from './secretMasker';
 import { formatMs, runStepAttempt, StepTimeoutError } from './stepAttempt';
 import { StepSecretResolver } from './stepSecrets';
+import type { AdmissionGate } from './admissionGate';
 
 /**
  * What a parked node tells its parents: nothing (the run stops and records
@@ -123,6 +124,8 @@ export interface ExecutionRunnerOptions {
   defaultStepTimeoutMs: number;
   /** Fires on user abort or lost lease; the runner stops as soon as it can. */
   signal: AbortSignal;
+  /** Each step first yields (bounded) to admissions in flight. */
+  admission?: AdmissionGate;
   /** Account identifier for `<+account.identifier>`. */
   accountIdentifier?: string;
   /** The execution's durable waits (parked nodes), when it resumes. */
@@ -265,7 +268,10 @@ export class ExecutionRunner {
 
   /** Removes the stage workspaces; called once the execution's end is stored. */
   async cleanup(): Promise<void> {
-    await rm(join(this.o.workspaceRoot, this.o.execution.id), {
+    const workspace = join(this.o.workspaceRoot, this.o.execution.id);
+    // Most executions never create one; a failed rm costs an error and its stack.
+    if (!existsSync(workspace)) return;
+    await rm(workspace, {
       recursive: true,
       force: true,
     });
@@ -496,6 +502,7 @@ export class ExecutionRunner {
   ): Promise<Outcome> {
     const node: StepGroupNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
+    if (this.o.admission?.inFlight) await this.o.admission.clear();
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
     const base = {

@@ -15,6 +15,8 @@ import { LogSink } from './runtime/logSink';
 import { StateWriter } from './runtime/stateWriter';
 import { NodeRecorder } from './runtime/nodeRecorder';
 import { SecretMasker } from './secretMasker';
+import type { AdmissionGate } from './admissionGate';
+import type { ExecutionEvents } from './executionEvents';
 import type { ExecutionHandler } from './worker';
 
 /** What running an execution needs; built once by the plugin. */
@@ -29,10 +31,10 @@ export interface RunExecutionDeps {
   defaultStepTimeoutMs: number;
   accountIdentifier?: string;
   logger: LoggerService;
-  /** Told after an execution was parked (it now waits without a lease). */
-  onParked?: (executionId: string) => void;
-  /** Told after new log lines of an execution were stored. */
-  onLogs?: (executionId: string) => void;
+  /** Steps yield (bounded) to admissions in flight. */
+  admission?: AdmissionGate;
+  /** Told what was stored: log lines, node changes, the execution's end. */
+  events?: ExecutionEvents;
 }
 
 /**
@@ -50,7 +52,13 @@ export function createExecutionHandler(
       execution.id,
       lease.ownerId,
       {
-        onFlushed: () => deps.onLogs?.(execution.id),
+        onFlushed: written => {
+          const executionId = execution.id;
+          if (written.logs)
+            deps.events?.publish({ type: 'logsAppended', executionId });
+          if (written.nodes)
+            deps.events?.publish({ type: 'nodesChanged', executionId });
+        },
         onLeaseLost: () =>
           deps.logger.warn(
             `execution ${execution.id}: lease lost; another replica resumes it`,
@@ -68,6 +76,7 @@ export function createExecutionHandler(
       await deps.executions.complete(execution.id, lease.ownerId, 'Failed', {
         errorMessage: message,
       });
+      deps.events?.publish({ type: 'finished', executionId: execution.id });
     };
     const parsed = readFrozenPipeline(execution.pipelineYaml, deps.registry);
     if (!parsed.ok || !parsed.pipeline) {
@@ -110,6 +119,7 @@ export function createExecutionHandler(
       signal: lease.signal,
       accountIdentifier: deps.accountIdentifier,
       waits,
+      ...(deps.admission ? { admission: deps.admission } : {}),
     });
     lease.signal.addEventListener('abort', () => writer.freeze(), {
       once: true,
@@ -145,8 +155,8 @@ export function createExecutionHandler(
         outcome.status,
         outcome.parks,
       );
-      deps.onLogs?.(execution.id);
-      deps.onParked?.(execution.id);
+      deps.events?.publish({ type: 'logsAppended', executionId: execution.id });
+      deps.events?.publish({ type: 'nodesChanged', executionId: execution.id });
       return;
     }
     await deps.executions.complete(
@@ -158,7 +168,7 @@ export function createExecutionHandler(
         outputs: outcome.outputs,
       },
     );
-    deps.onLogs?.(execution.id);
+    deps.events?.publish({ type: 'finished', executionId: execution.id });
     // Off the critical path: the end is stored, the files are scratch.
     runner
       .cleanup()

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Execution, ExecutionStore } from '../database';
+import { AdmissionGate } from './admissionGate';
 import { ExecutionWorker } from './worker';
 
 /** A store that hands out `queued` (and `expired`) in claim batches and records the calls. */
@@ -112,6 +113,49 @@ describe('ExecutionWorker', () => {
     // Full: no more claims at all while every slot is busy.
     expect(calls.claimExpired).toEqual([4]);
     void worker.stop();
+  });
+
+  it('claims nothing while an admission is in flight, for at most the gate bound', async () => {
+    const { store, calls } = fakeStore(['a', 'b', 'c'].map(execution));
+    const admission = new AdmissionGate(500);
+    const started: string[] = [];
+    const worker = new ExecutionWorker({
+      store,
+      logger: mockServices.logger.mock(),
+      concurrency: 1,
+      leaseMs: 60_000,
+      pollMs: 10_000,
+      admission,
+      run: async e => {
+        started.push(e.id);
+      },
+    });
+    const leave = admission.enter();
+    worker.start();
+    await sleep(100);
+    expect(calls.claimQueued).toEqual([]);
+    leave();
+    await sleep(20);
+    expect(started).toEqual(['a', 'b', 'c']);
+    // A steady stream of admissions delays claims by the bound, no more.
+    const { store: busyStore, calls: busyCalls } = fakeStore([execution('d')]);
+    const busy = new ExecutionWorker({
+      store: busyStore,
+      logger: mockServices.logger.mock(),
+      concurrency: 1,
+      leaseMs: 60_000,
+      pollMs: 10_000,
+      admission,
+      run: async () => undefined,
+    });
+    admission.enter();
+    busy.start();
+    await sleep(499);
+    expect(busyCalls.claimQueued).toEqual([]);
+    await sleep(2);
+    expect(busyCalls.claimQueued).toEqual([1]);
+    await worker.stop();
+    await busy.stop();
   });
 
   it('polls for expired leases every pollMs when idle', async () => {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { stringifyError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Execution, ExecutionStore } from '../database';
+import type { AdmissionGate } from './admissionGate';
+import type { ExecutionEvents } from './executionEvents';
 import { instanceOwnerPrefix, leaseOwnerId } from './instanceIdentity';
 
 /** Runs one claimed execution; must stop (without further writes) when `signal` fires. */
@@ -50,6 +52,14 @@ export interface ExecutionWorkerOptions {
    * an earlier run of this instance left behind.
    */
   beforeFirstClaim?: () => Promise<void>;
+  /**
+   * Wakes the worker when an execution is queued and delivers abort
+   * requests, from any replica; started and stopped with the worker. With
+   * it, `pollMs` and `abortPollMs` are only a safety net.
+   */
+  events?: ExecutionEvents;
+  /** While admissions are in flight, claims wait (bounded) so requests are answered first. */
+  admission?: AdmissionGate;
 }
 
 /**
@@ -70,6 +80,7 @@ export class ExecutionWorker {
   #lastOrphanScan = 0;
   #wokenDue = true;
   #prepared: Promise<void> | undefined;
+  #unsubscribe: (() => void) | undefined;
 
   constructor(private readonly o: ExecutionWorkerOptions) {
     this.ownerId =
@@ -83,6 +94,18 @@ export class ExecutionWorker {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    const events = this.o.events;
+    if (events) {
+      void events.start();
+      this.#unsubscribe = events.subscribeAll(event => {
+        if (event.type === 'queued') {
+          // No id: a replica gave its leases up; take them over now.
+          if (event.executionId === '') this.#lastOrphanScan = 0;
+          this.wake();
+        } else if (event.type === 'abortRequested')
+          this.abortLocal(event.executionId, 'aborted by request');
+      });
+    }
     this.schedule(0);
   }
 
@@ -123,6 +146,8 @@ export class ExecutionWorker {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
     const running = [...this.#running.values()];
     for (const run of running) run.release('the engine is shutting down');
     await Promise.allSettled(running.map(r => r.done));
@@ -133,6 +158,10 @@ export class ExecutionWorker {
         `pipeline engine could not release its leases at shutdown: ${stringifyError(error)}`,
       );
     }
+    // Another replica may take the released executions over at once.
+    if (running.length > 0)
+      this.o.events?.publish({ type: 'queued', executionId: '' });
+    await this.o.events?.stop();
   }
 
   /** Executions this replica ran to their end (or gave up) since it started. */
@@ -160,6 +189,7 @@ export class ExecutionWorker {
     let claimed = false;
     try {
       await this.prepare();
+      await this.o.admission?.clear();
       while (!this.#stopped && this.#running.size < this.o.concurrency) {
         // Orphans first (they were running when a replica died or shut
         // down), then queued work, each time as many as there are free
@@ -282,14 +312,17 @@ export class ExecutionWorker {
       },
       Math.max(50, Math.floor(this.o.leaseMs / 3)),
     );
-    const abortPoll = setInterval(async () => {
-      try {
-        const current = await this.o.store.get(execution.id);
-        if (current.abortRequested) requestAbort('aborted by request');
-      } catch {
-        // Next poll tries again.
-      }
-    }, this.o.abortPollMs ?? 1000);
+    const abortPoll = setInterval(
+      async () => {
+        try {
+          const current = await this.o.store.get(execution.id);
+          if (current.abortRequested) requestAbort('aborted by request');
+        } catch {
+          // Next poll tries again.
+        }
+      },
+      this.o.abortPollMs ?? (this.o.events ? 5000 : 1000),
+    );
     if (execution.abortRequested)
       setImmediate(() => requestAbort('aborted by request'));
     const done = this.o

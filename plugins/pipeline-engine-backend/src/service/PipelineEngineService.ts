@@ -21,8 +21,14 @@ import {
   type StepSpecRegistry,
   type ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { ExecutionStatus, PipelineEngineStores } from '../database';
+import type { ExecutionStatus, Pipeline, PipelineEngineStores } from '../database';
+import { SharedReads } from '../database/sharedReads';
 import { planExecution, type ExecutionPlan, type StepHandlerLookup } from '../engine/plan';
+import type { AdmissionGate } from '../engine/admissionGate';
+import type {
+  ExecutionEvent,
+  ExecutionEvents,
+} from '../engine/executionEvents';
 import type { ExecutionWorker } from '../engine/worker';
 import { checkCallerSecretUse } from './inputSecretCheck';
 import { ProblemsError, toApiProblem } from './problems';
@@ -52,8 +58,10 @@ export interface PipelineEngineServiceOptions {
   registry: StepSpecRegistry;
   handlers: StepHandlerLookup;
   worker: ExecutionWorker;
-  /** Subscribes to "new log lines" notifications of this replica. */
-  subscribeLogs(id: string, listener: () => void): () => void;
+  /** Running work on this replica yields to executes in flight. */
+  admission?: AdmissionGate;
+  /** Execution events of every replica (new executions, aborts, logs, ends). */
+  events: ExecutionEvents;
   /** Base URL of execution links, e.g. `http://localhost:7007/api/pipeline-engine`. */
   baseUrl?: string;
 }
@@ -70,7 +78,15 @@ export class PipelineEngineService implements PipelineEngineApi {
     { parsed: ParsePipelineResult; plan: ExecutionPlan; runtimeInputs: RuntimeInputInfo[] | undefined; templates: TemplateUse[] }
   >();
 
-  constructor(private readonly o: PipelineEngineServiceOptions) {}
+  /** Stored pipelines as executes read them: concurrent executes share one read. */
+  private readonly storedPipelines: SharedReads<PipelineRef, Pipeline>;
+
+  constructor(private readonly o: PipelineEngineServiceOptions) {
+    this.storedPipelines = new SharedReads(
+      ref => o.stores.pipelines.get(ref),
+      ref => JSON.stringify([ref.orgIdentifier, ref.projectIdentifier, ref.pipelineIdentifier]),
+    );
+  }
 
   async listPipelines(
     filter: PipelineFilter,
@@ -155,6 +171,20 @@ export class PipelineEngineService implements PipelineEngineApi {
     actor: Actor,
     options: ExecuteOptions = {},
   ): Promise<ExecutionSummary> {
+    const leave = this.o.admission?.enter();
+    try {
+      return await this.admit(ref, request, actor, options);
+    } finally {
+      leave?.();
+    }
+  }
+
+  private async admit(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+    actor: Actor,
+    options: ExecuteOptions,
+  ): Promise<ExecutionSummary> {
     if (options.idempotencyKey) {
       const first = await this.o.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
       if (first) return toExecutionSummary(first, (await this.o.stores.pipelines.get(ref)).name);
@@ -178,6 +208,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
       ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
     });
+    this.o.events.publish({ type: 'queued', executionId: execution.id });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
@@ -222,6 +253,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       rerun: { of: original.id, ...decision },
       ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
     });
+    this.o.events.publish({ type: 'queued', executionId: execution.id });
     this.o.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
@@ -248,7 +280,7 @@ export class PipelineEngineService implements PipelineEngineApi {
    * running. Throws ProblemsError (400) listing every problem.
    */
   private async prepare(ref: PipelineRef, request: ExecuteRequest) {
-    const stored = await this.o.stores.pipelines.get(ref);
+    const stored = await this.storedPipelines.get(ref);
     const { parsed, plan, runtimeInputs, templates } = await this.parsedVersion(stored);
     const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
     const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
@@ -351,6 +383,12 @@ export class PipelineEngineService implements PipelineEngineApi {
     // A parked execution has no runner here: it ends at its next claim.
     if (!this.o.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`))
       this.o.worker.wakeParked();
+    this.o.events.publish({
+      type: isTerminalExecutionStatus(execution.status)
+        ? 'finished'
+        : 'abortRequested',
+      executionId: id,
+    });
     return toExecutionSummary(
       execution,
       await this.pipelineName(execution, new Map()),
@@ -381,7 +419,28 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   onLogs(id: string, listener: () => void): () => void {
-    return this.o.subscribeLogs(id, listener);
+    return this.o.events.subscribe(id, event => {
+      if (event.type === 'logsAppended' || event.type === 'finished')
+        listener();
+    });
+  }
+
+  onExecutionChanges(id: string, listener: () => void): () => void {
+    return this.o.events.subscribe(id, event => {
+      if (event.type !== 'queued') listener();
+    });
+  }
+
+  /**
+   * Calls `listener` for every event of execution `id` (node status
+   * changed, log lines appended, finished…), whichever replica runs it;
+   * returns the unsubscribe function.
+   */
+  onExecutionEvents(
+    id: string,
+    listener: (event: ExecutionEvent) => void,
+  ): () => void {
+    return this.o.events.subscribe(id, listener);
   }
 
   /** Parses and validates a pipeline, its template references expanded from the template store. */

@@ -37,7 +37,7 @@ function summaryOf(detail: ExecutionDetail) {
  * replicas that do not notify this one, by a poll.
  */
 export async function streamExecutionEvents(options: {
-  api: Pick<PipelineEngineApi, 'getExecution' | 'onLogs'>;
+  api: Pick<PipelineEngineApi, 'getExecution' | 'onExecutionChanges'>;
   id: string;
   res: Response;
   logger: LoggerService;
@@ -49,7 +49,7 @@ export async function streamExecutionEvents(options: {
   let reading = false;
   let wokenWhileReading = false;
 
-  const unsubscribe = api.onLogs(id, () => void pump());
+  const unsubscribe = api.onExecutionChanges(id, () => void pump());
   const poll = setInterval(
     () => void pump(),
     options.stream?.pollIntervalMs ?? 1000,

@@ -8,8 +8,9 @@ import type { PipelineEngineApi } from './types';
 /** Timing of the log event stream. */
 export interface LogStreamOptions {
   /**
-   * How often to look for new lines without a notification: lines written
-   * by other replicas only notify their own replica. Default 1000 ms.
+   * How often to look for new lines without a notification, a safety net:
+   * lines and ends arrive as execution events, from every replica (events
+   * between replicas are best effort). Default 5000 ms.
    */
   pollIntervalMs?: number;
   /** How often to send a comment so proxies keep the stream open. Default 15 s. */
@@ -41,7 +42,7 @@ export async function streamExecutionLogs(options: {
   const unsubscribe = api.onLogs(id, () => void pump());
   const poll = setInterval(
     () => void pump(),
-    options.stream?.pollIntervalMs ?? 1000,
+    options.stream?.pollIntervalMs ?? 5000,
   );
   const stream = openEventStream(res, {
     keepAliveMs: options.stream?.keepAliveMs ?? 15_000,

@@ -125,4 +125,6 @@ export interface PipelineEngineApi {
   ): Promise<LogPageView>;
   /** Calls `listener` whenever new log lines of the execution may be available; returns an unsubscribe function. */
   onLogs(id: string, listener: () => void): () => void;
+  /** Calls `listener` whenever the execution's nodes, status or logs may have changed (any replica); returns an unsubscribe function. */
+  onExecutionChanges(id: string, listener: () => void): () => void;
 }

@@ -34,6 +34,10 @@ export async function startChildBackend(
     execArgv: [
       '-r',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a bench's backend.
+      ...(process.env.PIPELINE_ENGINE_CHILD_NODE_ARGS?.split(/\s+/).filter(
+        Boolean,
+      ) ?? []),
     ],
     env: {
       ...process.env,

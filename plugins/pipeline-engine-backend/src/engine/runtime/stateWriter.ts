@@ -1,4 +1,8 @@
-import type { ExecutionStore, LogLineInput, NodeExecutionInput } from '../../database';
+import type {
+  ExecutionStore,
+  LogLineInput,
+  NodeExecutionInput,
+} from '../../database';
 import { LeaseLostError } from '../../database';
 
 /** A log line on its way to the store. */
@@ -7,7 +11,7 @@ export type PendingLogLine = LogLineInput & { nodeFqn: string };
 /** Callbacks of a {@link StateWriter}. */
 export interface StateWriterEvents {
   /** After each successful write (live log streams wake up on it). */
-  onFlushed?(): void;
+  onFlushed?(written: { nodes: boolean; logs: boolean }): void;
   /** Another replica holds the lease now: stop, write nothing more. */
   onLeaseLost?(error: Error): void;
   /** A write failed for another reason and was given up after retries. */
@@ -98,9 +102,15 @@ export class StateWriter {
       this.#nodes.clear();
       this.#logs = [];
       try {
-        await this.store.writeBatch(this.executionId, this.ownerId, { nodes, logs });
+        await this.store.writeBatch(this.executionId, this.ownerId, {
+          nodes,
+          logs,
+        });
         failures = 0;
-        this.events.onFlushed?.();
+        this.events.onFlushed?.({
+          nodes: nodes.length > 0,
+          logs: logs.length > 0,
+        });
       } catch (error) {
         if (error instanceof LeaseLostError) {
           this.freeze();
@@ -108,7 +118,8 @@ export class StateWriter {
           return;
         }
         // Put the batch back (newer states of the same nodes win) and retry.
-        for (const node of nodes) if (!this.#nodes.has(node.fqn)) this.#nodes.set(node.fqn, node);
+        for (const node of nodes)
+          if (!this.#nodes.has(node.fqn)) this.#nodes.set(node.fqn, node);
         this.#logs = [...logs, ...this.#logs];
         if (++failures > RETRIES) {
           this.#error = error as Error;

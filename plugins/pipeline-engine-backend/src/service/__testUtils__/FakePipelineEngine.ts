@@ -356,6 +356,10 @@ export class FakePipelineEngine implements PipelineEngineApi {
     };
   }
 
+  onExecutionChanges(id: string, listener: () => void): () => void {
+    return this.onLogs(id, listener);
+  }
+
   onLogs(id: string, listener: () => void): () => void {
     const set = this.listeners.get(id) ?? new Set();
     set.add(listener);

@@ -1,0 +1,42 @@
+import { AdmissionGate } from './admissionGate';
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+/** Whether `promise` has settled after pending microtasks ran. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void promise.then(() => (done = true));
+  await jest.advanceTimersByTimeAsync(0);
+  return done;
+}
+
+describe('AdmissionGate', () => {
+  it('lets work through at once when no admission is in flight', async () => {
+    const gate = new AdmissionGate(1000);
+    expect(await settled(gate.clear())).toBe(true);
+  });
+
+  it('holds work until the last admission in flight ends', async () => {
+    const gate = new AdmissionGate(1000);
+    const first = gate.enter();
+    const second = gate.enter();
+    const waiting = gate.clear();
+    first();
+    first(); // leaving twice counts once
+    expect(gate.inFlight).toBe(1);
+    expect(await settled(waiting)).toBe(false);
+    second();
+    expect(await settled(waiting)).toBe(true);
+  });
+
+  it('holds work no longer than its bound, so admissions cannot starve it', async () => {
+    const gate = new AdmissionGate(200);
+    gate.enter();
+    const waiting = gate.clear();
+    await jest.advanceTimersByTimeAsync(199);
+    expect(await settled(waiting)).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(await settled(waiting)).toBe(true);
+  });
+});
