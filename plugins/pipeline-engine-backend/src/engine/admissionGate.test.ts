@@ -27,6 +27,23 @@ describe('AdmissionGate', () => {
     expect(gate.inFlight).toBe(1);
     expect(await settled(waiting)).toBe(false);
     second();
+    // Requests of a burst come a few ms apart: work waits a quiet period.
+    expect(await settled(waiting)).toBe(false);
+    await jest.advanceTimersByTimeAsync(10);
+    expect(await settled(waiting)).toBe(true);
+    expect(gate.busy).toBe(false);
+  });
+
+  it('keeps work waiting when an admission starts within the quiet period', async () => {
+    const gate = new AdmissionGate(1000, 10);
+    gate.enter()();
+    const waiting = gate.clear();
+    await jest.advanceTimersByTimeAsync(5);
+    const leave = gate.enter();
+    await jest.advanceTimersByTimeAsync(20);
+    expect(await settled(waiting)).toBe(false);
+    leave();
+    await jest.advanceTimersByTimeAsync(10);
     expect(await settled(waiting)).toBe(true);
   });
 

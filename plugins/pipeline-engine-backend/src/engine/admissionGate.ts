@@ -3,32 +3,51 @@
  * executions on this replica. A burst of execute requests and the
  * executions already running share one event loop and, on SQLite, one
  * database connection; left alone, every request waits behind step work.
- * While an admission is in flight the worker claims nothing new and running
- * executions pause before their next step, each wait bounded so that
- * sustained admission traffic slows execution down without starving it.
+ * While admissions are in flight, and for a short quiet period after the
+ * last one (requests of a burst arrive a few milliseconds apart), the
+ * worker claims nothing new and running executions pause before their next
+ * step, each wait bounded so that sustained admission traffic slows
+ * execution down without starving it.
  */
 export class AdmissionGate {
   #inFlight = 0;
+  #quiet: NodeJS.Timeout | undefined;
   #waiters = new Set<() => void>();
 
   /**
    * @param maxWaitMs - the longest one {@link AdmissionGate.clear} waits:
    * the bound on how long running work yields to admission at a time.
+   * @param quietMs - how long after the last admission work still waits.
    */
-  constructor(readonly maxWaitMs = 200) {}
+  constructor(
+    readonly maxWaitMs = 200,
+    readonly quietMs = 10,
+  ) {}
 
   /** Marks an admission as started; call the returned function when it ends. */
   enter(): () => void {
     this.#inFlight++;
+    if (this.#quiet) {
+      clearTimeout(this.#quiet);
+      this.#quiet = undefined;
+    }
     let left = false;
     return () => {
       if (left) return;
       left = true;
       this.#inFlight--;
       if (this.#inFlight === 0) {
-        for (const wake of [...this.#waiters]) wake();
+        this.#quiet = setTimeout(() => {
+          this.#quiet = undefined;
+          for (const wake of [...this.#waiters]) wake();
+        }, this.quietMs);
       }
     };
+  }
+
+  /** Whether work should wait now: admissions in flight or just ended. */
+  get busy(): boolean {
+    return this.#inFlight > 0 || this.#quiet !== undefined;
   }
 
   /** Admissions in flight now. */
@@ -37,11 +56,12 @@ export class AdmissionGate {
   }
 
   /**
-   * Resolves at once when no admission is in flight; otherwise when the
-   * last one ends or after `maxWaitMs`, whichever comes first.
+   * Resolves at once when the gate is not busy; otherwise once the last
+   * admission ended and the quiet period passed, or after `maxWaitMs`,
+   * whichever comes first.
    */
   clear(): Promise<void> {
-    if (this.#inFlight === 0) return Promise.resolve();
+    if (!this.busy) return Promise.resolve();
     return new Promise(resolve => {
       let timer: NodeJS.Timeout | undefined = undefined;
       const done = () => {

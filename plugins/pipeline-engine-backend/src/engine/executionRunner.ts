@@ -502,7 +502,7 @@ export class ExecutionRunner {
   ): Promise<Outcome> {
     const node: StepGroupNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
-    if (this.o.admission?.inFlight) await this.o.admission.clear();
+    if (this.o.admission?.busy) await this.o.admission.clear();
     const done = this.o.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
     const base = {

@@ -135,7 +135,7 @@ describe('ExecutionWorker', () => {
     await sleep(100);
     expect(calls.claimQueued).toEqual([]);
     leave();
-    await sleep(20);
+    await sleep(50);
     expect(started).toEqual(['a', 'b', 'c']);
     // A steady stream of admissions delays claims by the bound, no more.
     const { store: busyStore, calls: busyCalls } = fakeStore([execution('d')]);
