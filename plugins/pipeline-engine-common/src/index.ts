@@ -56,3 +56,4 @@ export {
   catalogEntityPolicy,
   catalogEntityProblem,
 } from './catalog/entityRules';
+export * from './client';
