@@ -20,7 +20,10 @@ const YAML = require('yaml');
 const prettier = require('prettier');
 
 const root = path.resolve(__dirname, '..');
-const specPath = path.join(root, 'plugins/pipeline-engine-backend/openapi.yaml');
+const specPath = path.join(
+  root,
+  'plugins/pipeline-engine-backend/openapi.yaml',
+);
 const serverOut = path.join(
   root,
   'plugins/pipeline-engine-backend/src/schema/openapi/generated/router.ts',
@@ -46,10 +49,18 @@ function serverRouter(spec) {
 /** The REST contract, read from openapi.yaml. */
 export const spec = ${JSON.stringify(spec, null, 2)} as const;
 
-/** An express router that validates requests against {@link spec}. */
+/**
+ * An express router that validates requests against {@link spec}. The router
+ * is mounted at the plugin's base path (the spec's server URL), so requests
+ * reach it relative to that: the validator matches them against \`/\`.
+ */
 export const createOpenApiRouter = async (
   options?: Parameters<typeof createValidatedOpenApiRouter>['1'],
-) => createValidatedOpenApiRouter<typeof spec>(spec, options);
+) =>
+  createValidatedOpenApiRouter<typeof spec>(
+    { ...spec, servers: [{ url: '/' }] },
+    options,
+  );
 `;
 }
 
@@ -79,9 +90,8 @@ ${entries.join('\n')}
 }
 
 async function clientSchema() {
-  const { default: openapiTS, astToString } = await import(
-    'openapi-typescript'
-  );
+  const { default: openapiTS, astToString } =
+    await import('openapi-typescript');
   const ast = await openapiTS(new URL(`file://${specPath}`), {
     exportType: false,
     alphabetize: false,

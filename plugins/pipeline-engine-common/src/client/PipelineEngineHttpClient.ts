@@ -27,8 +27,9 @@ export type PipelineEnginePathParams<Id extends PipelineEngineOperationId> =
  *
  * @public
  */
-export type PipelineEngineQuery<Id extends PipelineEngineOperationId> =
-  Defined<ParametersOf<Id>['query']>;
+export type PipelineEngineQuery<Id extends PipelineEngineOperationId> = Defined<
+  ParametersOf<Id>['query']
+>;
 
 type ResponsesOf<Id extends PipelineEngineOperationId> =
   operations[Id]['responses'];
