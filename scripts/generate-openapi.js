@@ -1,18 +1,17 @@
 #!/usr/bin/env node
 /*
  * Regenerates everything derived from the REST contract,
- * plugins/pipeline-engine-backend/openapi.yaml:
- *  - the backend's validated router (the spec as a typed constant), and
- *  - the isomorphic client's types and operation table in
- *    pipeline-engine-common.
+ * plugins/pipeline-engine-backend/openapi.yaml: the isomorphic client's
+ * types (`schema.ts`) and operation table (`operations.ts`) in
+ * pipeline-engine-common, which the node and browser clients wrap.
  *
  *   yarn generate:openapi           write the generated files
  *   yarn generate:openapi --check   fail when a generated file is stale
  *
  * Backstage's `backstage-repo-tools package schema openapi generate` needs the
  * Java openapi-generator, which downloads its jar at run time; this script
- * produces the same server file with the spec and the client types with
- * openapi-typescript (pure JavaScript), so CI and developers need no JVM.
+ * generates the client types with openapi-typescript (pure JavaScript), so
+ * CI and developers need neither a JVM nor a download.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -23,10 +22,6 @@ const root = path.resolve(__dirname, '..');
 const specPath = path.join(
   root,
   'plugins/pipeline-engine-backend/openapi.yaml',
-);
-const serverOut = path.join(
-  root,
-  'plugins/pipeline-engine-backend/src/schema/openapi/generated/router.ts',
 );
 const clientDir = path.join(
   root,
@@ -42,27 +37,6 @@ const HEADER = `// *************************************************************
 `;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-
-function serverRouter(spec) {
-  return `${HEADER}import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-
-/** The REST contract, read from openapi.yaml. */
-export const spec = ${JSON.stringify(spec, null, 2)} as const;
-
-/**
- * An express router that validates requests against {@link spec}. The router
- * is mounted at the plugin's base path (the spec's server URL), so requests
- * reach it relative to that: the validator matches them against \`/\`.
- */
-export const createOpenApiRouter = async (
-  options?: Parameters<typeof createValidatedOpenApiRouter>['1'],
-) =>
-  createValidatedOpenApiRouter<typeof spec>(
-    { ...spec, servers: [{ url: '/' }] },
-    options,
-  );
-`;
-}
 
 /** operationId -> method and path template, for the generic client. */
 function operationTable(spec) {
@@ -114,7 +88,6 @@ async function main() {
   const check = process.argv.includes('--check');
   const spec = YAML.parse(fs.readFileSync(specPath, 'utf8'));
   const outputs = [
-    [serverOut, serverRouter(spec)],
     [path.join(clientDir, 'operations.ts'), operationTable(spec)],
     [path.join(clientDir, 'schema.ts'), await clientSchema()],
   ];
