@@ -60,3 +60,4 @@ export {
   catalogEntityPolicy,
   catalogEntityProblem,
 } from './catalog/entityRules';
+export * from './client';

@@ -4,7 +4,8 @@ import { ResponseError } from '@backstage/errors';
 import type { LogLineView } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { PipelineEngineClient, problemsOfError } from './PipelineEngineClient';
+import { problemsOfError } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { PipelineEngineClient } from './PipelineEngineClient';
 
 const BASE = 'http://engine.test/api/pipeline-engine';
 const REF = {

@@ -3,66 +3,50 @@ import type {
   BackstageCredentials,
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
-import type {
-  ApiProblem,
-  DryRunResponse,
-  ExecuteRequest,
-  RerunRequest,
-  ExecutionDetail,
-  ExecutionSummary,
-  LogLineView,
-  LogPageView,
-  PipelineDetail,
-  PipelineRef,
-  PipelineSummary,
-  TemplateDetail,
-  TemplateSummary,
-  TemplateVersionsView,
-  ValidationResponse,
+import {
+  followLogStream,
+  PipelineEngineHttpClient,
+  type DryRunResponse,
+  type ExecuteRequest,
+  type ExecutionConfigData,
+  type ExecutionConfigField,
+  type ExecutionConfigInfra,
+  type ExecutionConfigResponse,
+  type ExecutionDetail,
+  type ExecutionListQuery,
+  type ExecutionSummary,
+  type FollowLogsResult,
+  type InputSetView,
+  type ListResponse,
+  type LogLineView,
+  type LogPageView,
+  type LogQuery,
+  type PageQuery,
+  type PipelineDetail,
+  type PipelineListQuery,
+  type PipelineRef,
+  type PipelineSummary,
+  type RerunRequest,
+  type TemplateDetail,
+  type TemplateSummary,
+  type TemplateVersionsView,
+  type ApprovalActivityRequest,
+  type ApprovalView,
+  type TriggerRunRequest,
+  type TriggerView,
+  type TriggerWithTokenView,
+  type ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { EventStreamParser } from './eventStream';
 import type {
-  ExecutionListQuery,
   FollowLogsOptions,
-  FollowLogsResult,
-  LogQuery,
   PipelineEngineRequestOptions,
   PipelineEngineService,
   PipelineEngineUpdateOptions,
-  PipelineListQuery,
   RunTriggerOptions,
   TemplateListQuery,
 } from './PipelineEngineService';
-import type {
-  ApprovalActivityRequest,
-  ApprovalView,
-  ExecutionConfigData,
-  ExecutionConfigField,
-  ExecutionConfigInfra,
-  ExecutionConfigResponse,
-  InputSetView,
-  ListResponse,
-  PageQuery,
-  TriggerRunRequest,
-  TriggerView,
-  TriggerWithTokenView,
-} from './types';
 
 const PLUGIN_ID = 'pipeline-engine';
-const YAML = 'application/yaml';
-
-type Query = Record<string, string | number | boolean | undefined>;
-
-interface RequestSpec {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  query?: Query;
-  /** JSON-encoded unless `yaml` is set. */
-  json?: unknown;
-  yaml?: string;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
-}
 
 /**
  * Options of {@link PipelineEngineClient}.
@@ -83,33 +67,12 @@ export interface PipelineEngineClientOptions {
   };
 }
 
-/**
- * The problems a failed call reported (pipeline or input-set errors with
- * line:column), or an empty list.
- *
- * @public
- */
-export function problemsOfError(error: unknown): ApiProblem[] {
-  if (!ResponseError.is(error)) return [];
-  const problems = (error.body as { problems?: unknown }).problems;
-  return Array.isArray(problems) ? (problems as ApiProblem[]) : [];
-}
-
-const segment = encodeURIComponent;
-
-function pipelinePath(ref: PipelineRef): string {
-  return `/pipelines/${segment(ref.orgIdentifier)}/${segment(
-    ref.projectIdentifier,
-  )}/${segment(ref.pipelineIdentifier)}`;
-}
-
-function templatePath(
-  scope: string,
-  identifier: string,
-  versionLabel?: string,
-): string {
-  const base = `/templates/${segment(scope)}/${segment(identifier)}`;
-  return versionLabel === undefined ? base : `${base}/${segment(versionLabel)}`;
+function pipelinePath(ref: PipelineRef) {
+  return {
+    org: ref.orgIdentifier,
+    project: ref.projectIdentifier,
+    pipelineId: ref.pipelineIdentifier,
+  };
 }
 
 function ifMatch(expectedVersion?: number): Record<string, string> {
@@ -118,22 +81,11 @@ function ifMatch(expectedVersion?: number): Record<string, string> {
     : { 'If-Match': `"${expectedVersion}"` };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
-
 /**
  * {@link PipelineEngineService} over HTTP: finds the engine with the
  * discovery service and calls it with a plugin-to-plugin token issued on
  * behalf of the caller's credentials, so permissions apply to the caller.
+ * A thin layer over the generated {@link @idp-pipelines/plugin-pipeline-engine-common#PipelineEngineHttpClient}.
  *
  * @public
  */
@@ -144,88 +96,47 @@ export class PipelineEngineClient implements PipelineEngineService {
     this.fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
   }
 
-  /** Sends a request; ResponseError unless the status is 2xx. */
-  private async send(
-    path: string,
-    credentials: BackstageCredentials,
-    spec: RequestSpec = {},
-  ): Promise<Response> {
-    const baseUrl = await this.options.discovery.getBaseUrl(PLUGIN_ID);
-    const { token } = await this.options.auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: PLUGIN_ID,
+  /** A client whose requests carry a token on behalf of `credentials`. */
+  private http(credentials: BackstageCredentials): PipelineEngineHttpClient {
+    return new PipelineEngineHttpClient({
+      baseUrl: () => this.options.discovery.getBaseUrl(PLUGIN_ID),
+      fetch: async (input, init) => {
+        const { token } = await this.options.auth.getPluginRequestToken({
+          onBehalfOf: credentials,
+          targetPluginId: PLUGIN_ID,
+        });
+        return this.fetch(input, {
+          ...init,
+          headers: {
+            ...(init?.headers as Record<string, string>),
+            Authorization: `Bearer ${token}`,
+          },
+        });
+      },
     });
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) params.set(name, String(value));
-    }
-    const search = params.toString() ? `?${params}` : '';
-    const headers: Record<string, string> = {
-      Authorization: `Bearer ${token}`,
-      ...spec.headers,
-    };
-    let body: string | undefined;
-    if (spec.yaml !== undefined) {
-      headers['Content-Type'] = YAML;
-      body = spec.yaml;
-    } else if (spec.json !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      body = JSON.stringify(spec.json);
-    }
-    const response = await this.fetch(`${baseUrl}${path}${search}`, {
-      method: spec.method ?? 'GET',
-      headers,
-      body,
-      signal: spec.signal,
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return response;
-  }
-
-  private async json<T>(
-    path: string,
-    credentials: BackstageCredentials,
-    spec?: RequestSpec,
-  ): Promise<T> {
-    const response = await this.send(path, credentials, spec);
-    return (await response.json()) as T;
-  }
-
-  private async config(
-    action: string,
-    infra: ExecutionConfigInfra,
-    credentials: BackstageCredentials,
-    spec: RequestSpec = {},
-  ): Promise<ExecutionConfigData> {
-    const envelope = await this.json<ExecutionConfigResponse>(
-      `/execution-config/${action}`,
-      credentials,
-      { ...spec, query: { infra, ...spec.query } },
-    );
-    return envelope.data;
   }
 
   async listPipelines(
     query: PipelineListQuery,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<PipelineSummary>> {
-    return this.json('/pipelines', credentials, { query: { ...query } });
+    return this.http(credentials).call('listPipelines', { query });
   }
 
   async getPipeline(
     ref: PipelineRef,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<PipelineDetail> {
-    return this.json(pipelinePath(ref), credentials);
+    return this.http(credentials).call('getPipeline', {
+      path: pipelinePath(ref),
+    });
   }
 
   async createPipeline(
     yaml: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<PipelineDetail> {
-    return this.json('/pipelines', credentials, { method: 'POST', yaml });
+    return this.http(credentials).call('createPipeline', { yaml });
   }
 
   async updatePipeline(
@@ -233,8 +144,8 @@ export class PipelineEngineClient implements PipelineEngineService {
     yaml: string,
     { credentials, expectedVersion }: PipelineEngineUpdateOptions,
   ): Promise<PipelineDetail> {
-    return this.json(pipelinePath(ref), credentials, {
-      method: 'PUT',
+    return this.http(credentials).call('updatePipeline', {
+      path: pipelinePath(ref),
       yaml,
       headers: ifMatch(expectedVersion),
     });
@@ -244,17 +155,16 @@ export class PipelineEngineClient implements PipelineEngineService {
     ref: PipelineRef,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<void> {
-    await this.send(pipelinePath(ref), credentials, { method: 'DELETE' });
+    await this.http(credentials).send('deletePipeline', {
+      path: pipelinePath(ref),
+    });
   }
 
   async validatePipeline(
     yaml: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ValidationResponse> {
-    return this.json('/pipelines/validate', credentials, {
-      method: 'POST',
-      yaml,
-    });
+    return this.http(credentials).call('validatePipeline', { yaml });
   }
 
   async execute(
@@ -262,8 +172,8 @@ export class PipelineEngineClient implements PipelineEngineService {
     request: ExecuteRequest,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionSummary> {
-    return this.json(`${pipelinePath(ref)}/execute`, credentials, {
-      method: 'POST',
+    return this.http(credentials).call('executePipeline', {
+      path: pipelinePath(ref),
       json: request,
     });
   }
@@ -273,8 +183,8 @@ export class PipelineEngineClient implements PipelineEngineService {
     request: ExecuteRequest,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<DryRunResponse> {
-    return this.json(`${pipelinePath(ref)}/execute/dry-run`, credentials, {
-      method: 'POST',
+    return this.http(credentials).call('dryRunPipeline', {
+      path: pipelinePath(ref),
       json: request,
     });
   }
@@ -283,7 +193,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     query: ExecutionListQuery,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<ExecutionSummary>> {
-    return this.json('/executions', credentials, {
+    return this.http(credentials).call('listExecutions', {
       query: {
         org: query.orgIdentifier,
         project: query.projectIdentifier,
@@ -299,16 +209,14 @@ export class PipelineEngineClient implements PipelineEngineService {
     id: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionDetail> {
-    return this.json(`/executions/${segment(id)}`, credentials);
+    return this.http(credentials).call('getExecution', { path: { id } });
   }
 
   async abortExecution(
     id: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionSummary> {
-    return this.json(`/executions/${segment(id)}/abort`, credentials, {
-      method: 'POST',
-    });
+    return this.http(credentials).call('abortExecution', { path: { id } });
   }
 
   async rerunExecution(
@@ -316,8 +224,8 @@ export class PipelineEngineClient implements PipelineEngineService {
     request: RerunRequest,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionSummary> {
-    return this.json(`/executions/${segment(id)}/rerun`, credentials, {
-      method: 'POST',
+    return this.http(credentials).call('rerunExecution', {
+      path: { id },
       json: request,
     });
   }
@@ -325,16 +233,18 @@ export class PipelineEngineClient implements PipelineEngineService {
   async listApprovals({
     credentials,
   }: PipelineEngineRequestOptions): Promise<ListResponse<ApprovalView>> {
-    return this.json('/approvals', credentials, {
+    return this.http(credentials).call('listApprovals', {
       query: { status: 'waiting' },
-    });
+    }) as Promise<ListResponse<ApprovalView>>;
   }
 
   async listExecutionApprovals(
     id: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<ApprovalView>> {
-    return this.json(`/executions/${segment(id)}/approvals`, credentials);
+    return this.http(credentials).call('listExecutionApprovals', {
+      path: { id },
+    }) as Promise<ListResponse<ApprovalView>>;
   }
 
   async addApprovalActivity(
@@ -342,14 +252,10 @@ export class PipelineEngineClient implements PipelineEngineService {
     request: ApprovalActivityRequest,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ApprovalView> {
-    return this.json(
-      `/approvals/${segment(approvalId)}/activity`,
-      credentials,
-      {
-        method: 'POST',
-        json: request,
-      },
-    );
+    return this.http(credentials).call('addApprovalActivity', {
+      path: { approvalId },
+      json: request,
+    }) as Promise<ApprovalView>;
   }
 
   async readLogs(
@@ -357,9 +263,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     query: LogQuery,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<LogPageView> {
-    return this.json(`/executions/${segment(id)}/logs`, credentials, {
-      query: { ...query },
-    });
+    return this.http(credentials).call('readLogs', { path: { id }, query });
   }
 
   async followLogs(
@@ -367,87 +271,16 @@ export class PipelineEngineClient implements PipelineEngineService {
     options: FollowLogsOptions,
     onLine: (line: LogLineView) => void | Promise<void>,
   ): Promise<FollowLogsResult> {
-    const { signal, credentials } = options;
-    const reconnectDelayMs = this.options.followLogs?.reconnectDelayMs ?? 1000;
-    const maxReconnects = this.options.followLogs?.maxReconnects ?? 5;
-    let cursor = options.after ?? 0;
-    let failures = 0;
-    const deliver = async (line: LogLineView) => {
-      await onLine(line);
-      cursor = line.seq;
-    };
-    for (;;) {
-      if (signal?.aborted) return { cursor, complete: false };
-      const before = cursor;
-      let lastError: unknown;
-      try {
-        const response = await this.send(
-          `/executions/${segment(id)}/logs/stream`,
-          credentials,
-          {
-            query: { after: cursor },
-            headers: {
-              Accept: 'text/event-stream',
-              ...(cursor > 0 ? { 'Last-Event-ID': String(cursor) } : {}),
-            },
-            signal,
-          },
-        );
-        const outcome = await this.readStream(response, deliver, signal);
-        if (outcome === 'end') return { cursor, complete: true };
-      } catch (error) {
-        if (signal?.aborted) return { cursor, complete: false };
-        // 4xx answers will not change by retrying.
-        if (ResponseError.is(error) && error.statusCode < 500) throw error;
-        lastError = error;
-      }
-      failures = cursor > before ? 0 : failures + 1;
-      if (failures > maxReconnects) {
-        throw new Error(
-          `The log stream of execution ${id} kept closing before the execution ended`,
-          { cause: lastError },
-        );
-      }
-      await sleep(reconnectDelayMs, signal);
-    }
-  }
-
-  /** Reads events until the stream closes: 'end' if the server said so. */
-  private async readStream(
-    response: Response,
-    onLine: (line: LogLineView) => Promise<void>,
-    signal?: AbortSignal,
-  ): Promise<'end' | 'closed'> {
-    if (!response.body) return 'closed';
-    const reader = response.body.getReader();
-    const decoder = new TextDecoder();
-    const parser = new EventStreamParser();
-    // Not every fetch implementation ends a body read when the request is
-    // aborted; cancelling the reader always does.
-    const cancel = () => void reader.cancel().catch(() => {});
-    signal?.addEventListener('abort', cancel, { once: true });
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done || signal?.aborted) return 'closed';
-        for (const event of parser.push(
-          decoder.decode(value, { stream: true }),
-        )) {
-          if (event.event === 'end') return 'end';
-          if (event.event === 'error') {
-            const { message } = JSON.parse(event.data) as { message?: string };
-            throw new Error(`The log stream failed: ${message ?? event.data}`);
-          }
-          if (event.event === 'message') {
-            await onLine(JSON.parse(event.data) as LogLineView);
-          }
-        }
-      }
-    } finally {
-      signal?.removeEventListener('abort', cancel);
-      // Closes the connection when we stop early (end event, error, abort).
-      await reader.cancel().catch(() => {});
-    }
+    return followLogStream({
+      http: this.http(options.credentials),
+      executionId: id,
+      after: options.after,
+      signal: options.signal,
+      ...this.options.followLogs,
+      onLines: async lines => {
+        for (const line of lines) await onLine(line);
+      },
+    });
   }
 
   async listInputSets(
@@ -455,8 +288,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     page: PageQuery,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<InputSetView>> {
-    return this.json(`${pipelinePath(ref)}/input-sets`, credentials, {
-      query: { ...page },
+    return this.http(credentials).call('listInputSets', {
+      path: pipelinePath(ref),
+      query: page,
     });
   }
 
@@ -465,10 +299,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     identifier: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<InputSetView> {
-    return this.json(
-      `${pipelinePath(ref)}/input-sets/${segment(identifier)}`,
-      credentials,
-    );
+    return this.http(credentials).call('getInputSet', {
+      path: { ...pipelinePath(ref), inputSetId: identifier },
+    });
   }
 
   async createInputSet(
@@ -476,8 +309,8 @@ export class PipelineEngineClient implements PipelineEngineService {
     yaml: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<InputSetView> {
-    return this.json(`${pipelinePath(ref)}/input-sets`, credentials, {
-      method: 'POST',
+    return this.http(credentials).call('createInputSet', {
+      path: pipelinePath(ref),
       yaml,
     });
   }
@@ -488,11 +321,11 @@ export class PipelineEngineClient implements PipelineEngineService {
     yaml: string,
     { credentials, expectedVersion }: PipelineEngineUpdateOptions,
   ): Promise<InputSetView> {
-    return this.json(
-      `${pipelinePath(ref)}/input-sets/${segment(identifier)}`,
-      credentials,
-      { method: 'PUT', yaml, headers: ifMatch(expectedVersion) },
-    );
+    return this.http(credentials).call('updateInputSet', {
+      path: { ...pipelinePath(ref), inputSetId: identifier },
+      yaml,
+      headers: ifMatch(expectedVersion),
+    });
   }
 
   async deleteInputSet(
@@ -500,11 +333,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     identifier: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<void> {
-    await this.send(
-      `${pipelinePath(ref)}/input-sets/${segment(identifier)}`,
-      credentials,
-      { method: 'DELETE' },
-    );
+    await this.http(credentials).send('deleteInputSet', {
+      path: { ...pipelinePath(ref), inputSetId: identifier },
+    });
   }
 
   async listTriggers(
@@ -512,8 +343,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     page: PageQuery,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<TriggerView>> {
-    return this.json(`${pipelinePath(ref)}/triggers`, credentials, {
-      query: { ...page },
+    return this.http(credentials).call('listTriggers', {
+      path: pipelinePath(ref),
+      query: page,
     });
   }
 
@@ -522,10 +354,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     identifier: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TriggerView> {
-    return this.json(
-      `${pipelinePath(ref)}/triggers/${segment(identifier)}`,
-      credentials,
-    );
+    return this.http(credentials).call('getTrigger', {
+      path: { ...pipelinePath(ref), triggerId: identifier },
+    });
   }
 
   async createTrigger(
@@ -533,8 +364,8 @@ export class PipelineEngineClient implements PipelineEngineService {
     yaml: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TriggerWithTokenView> {
-    return this.json(`${pipelinePath(ref)}/triggers`, credentials, {
-      method: 'POST',
+    return this.http(credentials).call('createTrigger', {
+      path: pipelinePath(ref),
       yaml,
     });
   }
@@ -545,11 +376,11 @@ export class PipelineEngineClient implements PipelineEngineService {
     yaml: string,
     { credentials, expectedVersion }: PipelineEngineUpdateOptions,
   ): Promise<TriggerView> {
-    return this.json(
-      `${pipelinePath(ref)}/triggers/${segment(identifier)}`,
-      credentials,
-      { method: 'PUT', yaml, headers: ifMatch(expectedVersion) },
-    );
+    return this.http(credentials).call('updateTrigger', {
+      path: { ...pipelinePath(ref), triggerId: identifier },
+      yaml,
+      headers: ifMatch(expectedVersion),
+    });
   }
 
   async deleteTrigger(
@@ -557,11 +388,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     identifier: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<void> {
-    await this.send(
-      `${pipelinePath(ref)}/triggers/${segment(identifier)}`,
-      credentials,
-      { method: 'DELETE' },
-    );
+    await this.http(credentials).send('deleteTrigger', {
+      path: { ...pipelinePath(ref), triggerId: identifier },
+    });
   }
 
   async rotateWebhookToken(
@@ -569,11 +398,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     identifier: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TriggerWithTokenView> {
-    return this.json(
-      `${pipelinePath(ref)}/triggers/${segment(identifier)}/webhook-token`,
-      credentials,
-      { method: 'POST' },
-    );
+    return this.http(credentials).call('rotateWebhookToken', {
+      path: { ...pipelinePath(ref), triggerId: identifier },
+    });
   }
 
   async runTrigger(
@@ -582,22 +409,43 @@ export class PipelineEngineClient implements PipelineEngineService {
     request: TriggerRunRequest,
     { credentials, webhookToken }: RunTriggerOptions,
   ): Promise<ExecutionSummary> {
-    return this.json(
-      `${pipelinePath(ref)}/triggers/${segment(identifier)}/run`,
-      credentials,
+    return this.http(credentials).call('runTrigger', {
+      path: { ...pipelinePath(ref), triggerId: identifier },
+      json: request,
+      headers: webhookToken ? { 'X-Api-Key': webhookToken } : {},
+    });
+  }
+
+  private async config(
+    operationId:
+      | 'getDefaultExecutionConfig'
+      | 'getCustomerExecutionConfig'
+      | 'updateExecutionConfig'
+      | 'resetExecutionConfig',
+    infra: ExecutionConfigInfra,
+    credentials: BackstageCredentials,
+    request: { overridesOnly?: boolean; json?: unknown } = {},
+  ): Promise<ExecutionConfigData> {
+    const envelope: ExecutionConfigResponse = await this.http(credentials).call(
+      operationId,
       {
-        method: 'POST',
-        json: request,
-        headers: webhookToken ? { 'X-Api-Key': webhookToken } : {},
+        query: {
+          infra,
+          ...(request.overridesOnly !== undefined
+            ? { overridesOnly: request.overridesOnly }
+            : {}),
+        },
+        json: request.json,
       },
     );
+    return envelope.data;
   }
 
   async getDefaultExecutionConfig(
     infra: ExecutionConfigInfra,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionConfigData> {
-    return this.config('get-default-config', infra, credentials);
+    return this.config('getDefaultExecutionConfig', infra, credentials);
   }
 
   async getCustomerExecutionConfig(
@@ -605,8 +453,8 @@ export class PipelineEngineClient implements PipelineEngineService {
     query: { overridesOnly?: boolean },
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionConfigData> {
-    return this.config('get-customer-config', infra, credentials, {
-      query: { overridesOnly: query.overridesOnly },
+    return this.config('getCustomerExecutionConfig', infra, credentials, {
+      overridesOnly: query.overridesOnly,
     });
   }
 
@@ -615,8 +463,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     updates: ReadonlyArray<{ field: ExecutionConfigField; value: string }>,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionConfigData> {
-    return this.config('update-config', infra, credentials, {
-      method: 'POST',
+    return this.config('updateExecutionConfig', infra, credentials, {
       json: updates,
     });
   }
@@ -626,8 +473,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     fields: ReadonlyArray<ExecutionConfigField>,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionConfigData> {
-    return this.config('reset-config', infra, credentials, {
-      method: 'POST',
+    return this.config('resetExecutionConfig', infra, credentials, {
       json: fields.map(field => ({ field })),
     });
   }
@@ -636,7 +482,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     query: TemplateListQuery,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<TemplateSummary>> {
-    return this.json('/templates', credentials, { query: { ...query } });
+    return this.http(credentials).call('listTemplates', {
+      query: { ...query },
+    }) as Promise<ListResponse<TemplateSummary>>;
   }
 
   async getTemplateVersions(
@@ -644,7 +492,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     identifier: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TemplateVersionsView> {
-    return this.json(templatePath(scope, identifier), credentials);
+    return this.http(credentials).call('getTemplateVersions', {
+      path: { scope, identifier },
+    }) as Promise<TemplateVersionsView>;
   }
 
   async getTemplate(
@@ -653,17 +503,18 @@ export class PipelineEngineClient implements PipelineEngineService {
     versionLabel: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TemplateDetail> {
-    return this.json(
-      templatePath(scope, identifier, versionLabel),
-      credentials,
-    );
+    return this.http(credentials).call('getTemplate', {
+      path: { scope, identifier, versionLabel },
+    }) as Promise<TemplateDetail>;
   }
 
   async createTemplate(
     yaml: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TemplateDetail> {
-    return this.json('/templates', credentials, { method: 'POST', yaml });
+    return this.http(credentials).call('createTemplate', {
+      yaml,
+    }) as Promise<TemplateDetail>;
   }
 
   async updateTemplate(
@@ -673,14 +524,10 @@ export class PipelineEngineClient implements PipelineEngineService {
     yaml: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TemplateDetail> {
-    return this.json(
-      templatePath(scope, identifier, versionLabel),
-      credentials,
-      {
-        method: 'PUT',
-        yaml,
-      },
-    );
+    return this.http(credentials).call('updateTemplate', {
+      path: { scope, identifier, versionLabel },
+      yaml,
+    }) as Promise<TemplateDetail>;
   }
 
   async deleteTemplate(
@@ -689,13 +536,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     versionLabel: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<void> {
-    await this.send(
-      templatePath(scope, identifier, versionLabel),
-      credentials,
-      {
-        method: 'DELETE',
-      },
-    );
+    await this.http(credentials).send('deleteTemplate', {
+      path: { scope, identifier, versionLabel },
+    });
   }
 
   async setStableTemplate(
@@ -704,12 +547,8 @@ export class PipelineEngineClient implements PipelineEngineService {
     versionLabel: string,
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TemplateDetail> {
-    return this.json(
-      `${templatePath(scope, identifier, versionLabel)}/stable`,
-      credentials,
-      {
-        method: 'PUT',
-      },
-    );
+    return this.http(credentials).call('setStableTemplate', {
+      path: { scope, identifier, versionLabel },
+    }) as Promise<TemplateDetail>;
   }
 }

@@ -15,20 +15,22 @@ import type {
   TemplateSummary,
   TemplateType,
   TemplateVersionsView,
-} from '@idp-pipelines/plugin-pipeline-engine-common';
-import type {
   ApprovalActivityRequest,
   ApprovalView,
   ExecutionConfigData,
   ExecutionConfigField,
   ExecutionConfigInfra,
+  ExecutionListQuery,
+  FollowLogsResult,
   InputSetView,
   ListResponse,
+  LogQuery,
   PageQuery,
+  PipelineListQuery,
   TriggerRunRequest,
   TriggerView,
   TriggerWithTokenView,
-} from './types';
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 
 /**
  * Who a call is made for: the engine checks permissions against them.
@@ -50,15 +52,6 @@ export interface PipelineEngineUpdateOptions extends PipelineEngineRequestOption
 }
 
 /**
- * Filter of {@link PipelineEngineService.listPipelines}.
- *
- * @public
- */
-export interface PipelineListQuery extends PageQuery {
-  orgIdentifier?: string;
-  projectIdentifier?: string;
-}
-
 /**
  * Filter of {@link PipelineEngineService.listTemplates}.
  *
@@ -73,32 +66,6 @@ export interface TemplateListQuery extends PageQuery {
 }
 
 /**
- * Filter of {@link PipelineEngineService.listExecutions}.
- *
- * @public
- */
-export interface ExecutionListQuery extends PageQuery {
-  orgIdentifier?: string;
-  projectIdentifier?: string;
-  pipelineIdentifier?: string;
-  /** One status or several separated by commas. */
-  status?: string;
-}
-
-/**
- * Query of {@link PipelineEngineService.readLogs}.
- *
- * @public
- */
-export interface LogQuery {
-  /** Sequence number to read after (exclusive). */
-  after?: number;
-  limit?: number;
-  /** Only lines of this node. */
-  nodeFqn?: string;
-}
-
-/**
  * Options of {@link PipelineEngineService.followLogs}.
  *
  * @public
@@ -108,18 +75,6 @@ export interface FollowLogsOptions extends PipelineEngineRequestOptions {
   after?: number;
   /** Stops following; the call then resolves with `complete: false`. */
   signal?: AbortSignal;
-}
-
-/**
- * How {@link PipelineEngineService.followLogs} ended.
- *
- * @public
- */
-export interface FollowLogsResult {
-  /** Sequence number of the last line delivered; resume after it. */
-  cursor: number;
-  /** True when the execution is over and every line was delivered. */
-  complete: boolean;
 }
 
 /**

@@ -1,7 +1,29 @@
-export * from './types';
 export type * from './PipelineEngineService';
-export { PipelineEngineClient, problemsOfError } from './PipelineEngineClient';
+export { PipelineEngineClient } from './PipelineEngineClient';
 export type { PipelineEngineClientOptions } from './PipelineEngineClient';
-export { EventStreamParser } from './eventStream';
-export type { ServerSentEvent } from './eventStream';
 export { pipelineEngineServiceRef } from './serviceRef';
+// The REST shapes and the SSE parser moved to the common package, which the
+// browser client shares; re-exported so callers of this package keep working.
+export {
+  EXECUTION_CONFIG_FIELDS,
+  EventStreamParser,
+  problemsOfError,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+export type {
+  ExecutionConfigData,
+  ExecutionConfigField,
+  ExecutionConfigInfra,
+  ExecutionConfigResponse,
+  ExecutionListQuery,
+  FollowLogsResult,
+  InputSetView,
+  ListResponse,
+  LogQuery,
+  PageQuery,
+  PipelineListQuery,
+  ServerSentEvent,
+  TriggerRunRequest,
+  TriggerTypeView,
+  TriggerView,
+  TriggerWithTokenView,
+} from '@idp-pipelines/plugin-pipeline-engine-common';

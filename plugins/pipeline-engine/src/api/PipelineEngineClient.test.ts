@@ -4,7 +4,8 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import type { LogLineView } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { PipelineEngineClient, problemsOfError } from './PipelineEngineClient';
+import { problemsOfError } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { PipelineEngineClient } from './PipelineEngineClient';
 
 const BASE = 'http://backstage.test/api/pipeline-engine';
 const server = setupServer();

@@ -1,4 +1,5 @@
 export * from './types';
-export { PipelineEngineClient, problemsOfError } from './PipelineEngineClient';
+export { PipelineEngineClient } from './PipelineEngineClient';
 export type { PipelineEngineClientOptions } from './PipelineEngineClient';
+export { problemsOfError } from '@idp-pipelines/plugin-pipeline-engine-common';
 export { pipelineEngineApiRef } from './ref';

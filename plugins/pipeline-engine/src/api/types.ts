@@ -11,112 +11,32 @@ import type {
   PipelineSummary,
   RerunRequest,
   ValidationResponse,
+  ExecutionListQuery,
+  FollowLogsResult,
+  InputSetView,
+  ListResponse,
+  LogQuery,
+  PageQuery,
+  PipelineListQuery,
+  TriggerView,
+  TriggerWithTokenView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 
 /*
- * The REST shapes that the common package does not define yet (lists,
- * input sets, triggers). They mirror `openapi.yaml` of the backend.
+ * The REST shapes come from the common package, which the backend's node
+ * client shares; re-exported for this package's callers.
  */
-
-/**
- * A page of a list route, with the count of all matches.
- * @public
- */
-export interface ListResponse<T> {
-  items: T[];
-  totalCount: number;
-}
-
-/**
- * Paging of list routes.
- * @public
- */
-export interface PageQuery {
-  limit?: number;
-  offset?: number;
-}
-
-/**
- * Filter of {@link PipelineEngineApi.listPipelines}.
- * @public
- */
-export interface PipelineListQuery extends PageQuery {
-  orgIdentifier?: string;
-  projectIdentifier?: string;
-}
-
-/**
- * Filter of {@link PipelineEngineApi.listExecutions}.
- * @public
- */
-export interface ExecutionListQuery extends PageQuery {
-  orgIdentifier?: string;
-  projectIdentifier?: string;
-  pipelineIdentifier?: string;
-  /** One status or several separated by commas. */
-  status?: string;
-}
-
-/**
- * Query of {@link PipelineEngineApi.readLogs}.
- * @public
- */
-export interface LogQuery {
-  /** Sequence number to read after (exclusive). */
-  after?: number;
-  limit?: number;
-  /** Only lines of this node. */
-  nodeFqn?: string;
-}
-
-/**
- * A stored input set of a pipeline.
- * @public
- */
-export interface InputSetView extends PipelineRef {
-  identifier: string;
-  name: string;
-  description?: string;
-  tags: Record<string, string>;
-  /** The input set YAML (`inputSet: { pipeline: ... }`) as written. */
-  yaml: string;
-  version: number;
-  createdBy?: string;
-  updatedBy?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/**
- * A trigger of a pipeline; its webhook token is never readable.
- * @public
- */
-export interface TriggerView extends PipelineRef {
-  identifier: string;
-  name: string;
-  description?: string;
-  type: 'Webhook' | 'Custom' | 'Scheduled';
-  enabled: boolean;
-  /** Input sets applied, in order, before the caller's values. */
-  inputSetRefs: string[];
-  /** The trigger YAML as written. */
-  yaml?: string;
-  hasWebhookToken: boolean;
-  version: number;
-  createdBy?: string;
-  updatedBy?: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/**
- * A trigger as returned when its token was (re)generated: the clear token
- * is shown this once.
- * @public
- */
-export interface TriggerWithTokenView extends TriggerView {
-  webhookToken?: string;
-}
+export type {
+  ExecutionListQuery,
+  FollowLogsResult,
+  InputSetView,
+  ListResponse,
+  LogQuery,
+  PageQuery,
+  PipelineListQuery,
+  TriggerView,
+  TriggerWithTokenView,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 
 /**
  * Options of {@link PipelineEngineApi.followLogs}.
@@ -130,16 +50,6 @@ export interface FollowLogsOptions {
 }
 
 /**
- * How {@link PipelineEngineApi.followLogs} ended.
- * @public
- */
-export interface FollowLogsResult {
-  /** Sequence number of the last line delivered; resume after it. */
-  cursor: number;
-  /** True when the execution is over and every line was delivered. */
-  complete: boolean;
-}
-
 /**
  * One event of {@link PipelineEngineApi.followExecution}: the execution's
  * summary changed, a node appeared or changed (without its children;

@@ -77,3 +77,39 @@ export class EventStreamParser {
     };
   }
 }
+
+/**
+ * Reads a Server-Sent Events response, handing each chunk's completed events
+ * to `onEvents`, until the stream closes (`'closed'`) or `onEvents` returns
+ * `'end'`. Cancels the body when it stops early or `signal` fires.
+ *
+ * @public
+ */
+export async function readServerSentEvents(
+  response: Response,
+  onEvents: (
+    events: ServerSentEvent[],
+  ) => 'end' | undefined | Promise<'end' | undefined>,
+  signal?: AbortSignal,
+): Promise<'end' | 'closed'> {
+  if (!response.body) return 'closed';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parser = new EventStreamParser();
+  // Not every fetch implementation ends a body read when the request is
+  // aborted; cancelling the reader always does.
+  const cancel = () => void reader.cancel().catch(() => {});
+  signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || signal?.aborted) return 'closed';
+      const events = parser.push(decoder.decode(value, { stream: true }));
+      if ((await onEvents(events)) === 'end') return 'end';
+    }
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    // Closes the connection when we stop early (end event, error, abort).
+    await reader.cancel().catch(() => {});
+  }
+}

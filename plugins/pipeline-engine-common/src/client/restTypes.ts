@@ -1,9 +1,10 @@
-import type { PipelineRef } from '@idp-pipelines/plugin-pipeline-engine-common';
+import type { PipelineRef } from '../api/types';
 
 /*
- * JSON shapes of the REST routes that `api/types.ts` of the common package
- * does not cover yet: lists, input sets, triggers and execution config.
- * The backend router produces exactly these.
+ * JSON shapes of the REST routes that `api/types.ts` does not cover: lists,
+ * input sets, triggers, execution config, and the queries of the list and
+ * log routes. The backend router produces exactly these; the node and
+ * browser clients both use them.
  */
 
 /**
@@ -24,6 +25,54 @@ export interface ListResponse<T> {
 export interface PageQuery {
   limit?: number;
   offset?: number;
+}
+
+/**
+ * Filter of the pipeline list.
+ *
+ * @public
+ */
+export interface PipelineListQuery extends PageQuery {
+  orgIdentifier?: string;
+  projectIdentifier?: string;
+}
+
+/**
+ * Filter of the execution list.
+ *
+ * @public
+ */
+export interface ExecutionListQuery extends PageQuery {
+  orgIdentifier?: string;
+  projectIdentifier?: string;
+  pipelineIdentifier?: string;
+  /** One status or several separated by commas. */
+  status?: string;
+}
+
+/**
+ * Query of the log page route.
+ *
+ * @public
+ */
+export interface LogQuery {
+  /** Sequence number to read after (exclusive). */
+  after?: number;
+  limit?: number;
+  /** Only lines of this node. */
+  nodeFqn?: string;
+}
+
+/**
+ * How following the log event stream ended.
+ *
+ * @public
+ */
+export interface FollowLogsResult {
+  /** Sequence number of the last line delivered; resume after it. */
+  cursor: number;
+  /** True when the execution is over and every line was delivered. */
+  complete: boolean;
 }
 
 /**
@@ -146,7 +195,8 @@ export type ExecutionConfigData = Partial<Record<ExecutionConfigField, string>>;
 export interface ExecutionConfigResponse {
   status: 'SUCCESS';
   data: ExecutionConfigData;
-  metaData: null;
+  /** Always null; Harness's envelope field. */
+  metaData: Record<string, never> | null;
   correlationId: string;
 }
 

@@ -1,0 +1,17 @@
+export * from './restTypes';
+export { EventStreamParser, readServerSentEvents } from './eventStream';
+export type { ServerSentEvent } from './eventStream';
+export { PipelineEngineHttpClient } from './PipelineEngineHttpClient';
+export type {
+  PipelineEngineHttpClientOptions,
+  PipelineEngineOperationId,
+  PipelineEnginePathParams,
+  PipelineEngineQuery,
+  PipelineEngineRequest,
+  PipelineEngineResponseBody,
+} from './PipelineEngineHttpClient';
+export { followLogStream } from './followLogStream';
+export type { FollowLogStreamOptions } from './followLogStream';
+export { problemsOfError } from './problems';
+export { pipelineEngineOperations } from './generated/operations';
+export type { components, operations, paths } from './generated/schema';
