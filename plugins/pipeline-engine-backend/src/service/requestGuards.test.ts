@@ -139,7 +139,7 @@ describe('bad request bodies are 4xx, never 500 (finding 9)', () => {
     const { router } = await app();
     for (const route of listRegisteredRoutes(router)) {
       expect(route.path).toMatch(
-        /^\/(pipelines|executions|execution-config|templates)(\/|$)/,
+        /^\/(pipelines|executions|execution-config|templates|approvals)(\/|$)/,
       );
     }
   });

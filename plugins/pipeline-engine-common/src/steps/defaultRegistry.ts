@@ -1,8 +1,9 @@
+import { approvalStepSpecs } from './approvalStepSpecs';
 import { idpStepSpecs } from './idpStepSpecs';
 import { StepSpecRegistry } from './registry';
 import { runStepSpecs } from './runStepSpecs';
 
-/** A registry seeded with every built-in step type (IDP, Run, Plugin, ShellScript, Http, Wait). */
+/** A registry seeded with every built-in step type (IDP, Run, Plugin, ShellScript, Http, Wait, HarnessApproval). */
 export function createDefaultStepSpecRegistry(): StepSpecRegistry {
-  return new StepSpecRegistry([...idpStepSpecs, ...runStepSpecs]);
+  return new StepSpecRegistry([...idpStepSpecs, ...runStepSpecs, ...approvalStepSpecs]);
 }
