@@ -6,6 +6,8 @@
  */
 
 export { createStepHandler } from './stepHandler';
+export { defineStep } from '@idp-pipelines/plugin-pipeline-engine-common';
+export type { StepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 export type {
   StepContext,
   StepHandler,

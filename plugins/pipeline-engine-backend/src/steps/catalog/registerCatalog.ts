@@ -14,9 +14,8 @@ import {
   locationSpecToMetadataName,
   type CatalogService,
 } from '@backstage/plugin-catalog-node';
-import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { registerCatalogStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
 import {
   catalogAccess,
   jsonEqual,
@@ -73,19 +72,6 @@ export interface RegisterCatalogStepOptions {
   /** The network allow list the registered URL must pass; read from `config` when not given. */
   network?: NetworkPolicy;
 }
-
-const optionalText = text.transform(String).optional();
-const spec = z.object({
-  connectorRef: optionalText,
-  connectorType: optionalText,
-  organization: optionalText,
-  repository: optionalText,
-  branch: optionalText,
-  filePath: text.transform(String),
-  workspace: optionalText,
-  project: optionalText,
-  xApiKey: optionalText,
-});
 
 /**
  * Waits between looks at the catalog: short at first, since a new location's
@@ -162,13 +148,8 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
 
   const network = options.network ?? readNetworkPolicy(options.config);
   return createStepHandler({
-    type: 'RegisterCatalog',
-    description:
-      'registers a catalog-info.yaml location in the Backstage catalog',
-    // Registering again refreshes the same location.
-    idempotent: true,
-    spec,
-    outputs: () => ['catalogInfoUrl', 'entityRef'],
+    // Idempotent: registering again refreshes the same location.
+    ...registerCatalogStepDefinition,
     async handler(ctx) {
       const s = ctx.spec;
       for (const field of ['connectorRef', 'repository', 'branch'] as const) {
@@ -195,7 +176,8 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
       // The catalog fetches it: a pipeline must not point it anywhere the policy forbids.
       await network.check(new URL(target), {
         step: `RegisterCatalog step "${ctx.step.identifier}"`,
-        field: 'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
+        field:
+          'the catalog-info URL of spec.connectorRef, repository, branch and filePath',
       });
       ctx.logger.info(`registering ${target} in the catalog`);
 
@@ -284,7 +266,10 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
           );
           break;
         }
-        await sleep(POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)], ctx.signal);
+        await sleep(
+          POLL_DELAYS_MS[Math.min(attempt, POLL_DELAYS_MS.length - 1)],
+          ctx.signal,
+        );
       }
 
       ctx.logger.info(`registered ${refs.join(', ')}`);
