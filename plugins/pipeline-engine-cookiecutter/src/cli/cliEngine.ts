@@ -1,15 +1,24 @@
 import { spawn } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readdir, realpath, rm, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  realpath,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@backstage/errors';
-import { buildContext, type CookiecutterContext } from '../builtin/context';
-import { warnAboutVariables } from '../builtin/builtinEngine';
-import { generateFiles } from '../builtin/generate';
 import { CookiecutterTemplateError, PathEscapeError } from '../errors';
 import { installProject, listFiles } from '../install';
 import { isInside, scanSymlinks } from '../paths';
-import type { CookiecutterEngine, CookiecutterRenderOptions, CookiecutterRenderResult } from '../types';
+import type {
+  CookiecutterEngine,
+  CookiecutterRenderOptions,
+  CookiecutterRenderResult,
+} from '../types';
 
 /*
  * Runs the real cookiecutter (`cookiecutter --no-input -o OUT TEMPLATE
@@ -24,6 +33,13 @@ import type { CookiecutterEngine, CookiecutterRenderOptions, CookiecutterRenderR
 export interface CliEngineOptions {
   /** The cookiecutter program; default `cookiecutter` (looked up on PATH). */
   command?: string;
+  /**
+   * Checks rendered file names before cookiecutter writes anything (and
+   * reports variable warnings); `createCookiecutterEngine` passes the
+   * builtin engine. Without it, only variables that look like paths out
+   * are refused.
+   */
+  planner?: Pick<CookiecutterEngine, 'plan'>;
 }
 
 const TAIL_LINES = 20;
@@ -31,48 +47,81 @@ const TAIL_LINES = 20;
 function missingProgram(command: string): Error {
   return new InputError(
     `the cookiecutter program "${command}" was not found. Install it (pip install cookiecutter, or apt-get install cookiecutter), ` +
-    'set pipelineEngine.cookiecutter.command to its path, or set pipelineEngine.cookiecutter.engine: builtin to render without it',
+      'set pipelineEngine.cookiecutter.command to its path, or set pipelineEngine.cookiecutter.engine: builtin to render without it',
   );
+}
+
+function refusePathLikeVariables(o: CookiecutterRenderOptions): void {
+  for (const [name, value] of Object.entries(o.variables)) {
+    if (value.startsWith('/') || value.split(/[\\/]/).includes('..')) {
+      throw new PathEscapeError(
+        `cookieCutterVariables.${name} = "${value}" looks like a path out of the output directory; refused because the template's file names could not be checked`,
+        value,
+      );
+    }
+  }
 }
 
 /**
  * Rendered paths must stay in the output directory, but cookiecutter would
- * write wherever a name renders to. Check names first with the builtin
- * engine; when it cannot render them, at least refuse variables that look
- * like paths out (the template itself is trusted: its hooks run anyway).
+ * write wherever a name renders to. Check names first with the planner;
+ * when it cannot render them, at least refuse variables that look like paths
+ * out (the template itself is trusted: its hooks run anyway).
  */
-async function checkRenderedPaths(o: CookiecutterRenderOptions): Promise<string | undefined> {
-  let ctx: CookiecutterContext | undefined;
+async function checkRenderedPaths(
+  o: CookiecutterRenderOptions,
+  planner: CliEngineOptions['planner'],
+): Promise<string | undefined> {
+  if (!planner?.plan) {
+    refusePathLikeVariables(o);
+    return undefined;
+  }
   try {
-    ctx = await buildContext(o.templateDir, o.variables, o.templateDir);
-    const { projectRel } = await generateFiles({ repoDir: o.templateDir, cookiecutter: ctx.cookiecutter, outputDir: o.outputDir, overwrite: true, dryRun: true });
-    return projectRel;
+    return (await planner.plan(o)).projectDirName;
   } catch (e) {
     if (e instanceof PathEscapeError) throw e;
-    if (!(e instanceof CookiecutterTemplateError && e.unsupported)) return undefined; // cookiecutter reports it better
-    for (const [name, value] of Object.entries(o.variables)) {
-      if (value.startsWith('/') || value.split(/[\\/]/).includes('..')) {
-        throw new PathEscapeError(`cookieCutterVariables.${name} = "${value}" looks like a path out of the output directory; refused because the template's file names could not be checked`, value);
-      }
-    }
+    if (!(e instanceof CookiecutterTemplateError && e.unsupported))
+      return undefined; // cookiecutter reports it better
+    refusePathLikeVariables(o);
     return undefined;
-  } finally {
-    if (ctx) warnAboutVariables(ctx, o.warn);
   }
 }
 
 /** Environment variables cookiecutter and its hooks get; not the backend's own (its secrets). */
-const PASSED_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
+const PASSED_ENV = [
+  'PATH',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'TMPDIR',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+];
 
 function childEnv(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { HOME: home, GIT_TERMINAL_PROMPT: '0' };
-  for (const name of PASSED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+  for (const name of PASSED_ENV)
+    if (process.env[name] !== undefined) env[name] = process.env[name];
   return env;
 }
 
-function run(command: string, args: string[], o: CookiecutterRenderOptions, home: string): Promise<string[]> {
+function run(
+  command: string,
+  args: string[],
+  o: CookiecutterRenderOptions,
+  home: string,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: home, env: childEnv(home), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: home,
+      env: childEnv(home),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tail: string[] = [];
     const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
       const text = chunk.toString('utf8');
@@ -90,9 +139,19 @@ function run(command: string, args: string[], o: CookiecutterRenderOptions, home
     });
     child.on('close', (code, signal) => {
       o.signal?.removeEventListener('abort', onAbort);
-      if (o.signal?.aborted) reject(o.signal.reason instanceof Error ? o.signal.reason : new Error('aborted'));
+      if (o.signal?.aborted)
+        reject(
+          o.signal.reason instanceof Error
+            ? o.signal.reason
+            : new Error('aborted'),
+        );
       else if (code === 0) resolve(tail);
-      else reject(new CookiecutterTemplateError(`cookiecutter failed (${signal ? `signal ${signal}` : `exit code ${code}`}):\n${tail.join('\n')}`));
+      else
+        reject(
+          new CookiecutterTemplateError(
+            `cookiecutter failed (${signal ? `signal ${signal}` : `exit code ${code}`}):\n${tail.join('\n')}`,
+          ),
+        );
     });
   });
 }
@@ -105,7 +164,11 @@ async function checkOutputLinks(dir: string): Promise<void> {
       const abs = join(d, e.name);
       if (e.isSymbolicLink()) {
         const target = await realpath(abs).catch(() => undefined);
-        if (target && !isInside(root, target)) throw new PathEscapeError(`cookiecutter created "${abs}", a symbolic link leading outside the project (${target})`, abs);
+        if (target && !isInside(root, target))
+          throw new PathEscapeError(
+            `cookiecutter created "${abs}", a symbolic link leading outside the project (${target})`,
+            abs,
+          );
       } else if (e.isDirectory()) {
         await walk(abs);
       }
@@ -115,31 +178,65 @@ async function checkOutputLinks(dir: string): Promise<void> {
 }
 
 /** The engine that runs the real cookiecutter program. */
-export function createCliEngine(options: CliEngineOptions = {}): CookiecutterEngine {
+export function createCliEngine(
+  options: CliEngineOptions = {},
+): CookiecutterEngine {
   const command = options.command ?? 'cookiecutter';
   return {
     name: 'cli',
-    async render(o: CookiecutterRenderOptions): Promise<CookiecutterRenderResult> {
+    async render(
+      o: CookiecutterRenderOptions,
+    ): Promise<CookiecutterRenderResult> {
       const badName = Object.keys(o.variables).find(k => k.includes('='));
-      if (badName !== undefined) throw new InputError(`cookieCutterVariables name "${badName}" contains "=", which cookiecutter's key=value arguments cannot carry`);
+      if (badName !== undefined)
+        throw new InputError(
+          `cookieCutterVariables name "${badName}" contains "=", which cookiecutter's key=value arguments cannot carry`,
+        );
       await scanSymlinks(o.templateDir);
-      const plannedRel = await checkRenderedPaths(o);
+      const plannedRel = await checkRenderedPaths(o, options.planner);
       await mkdir(o.outputDir, { recursive: true });
       const staging = await mkdtemp(join(o.outputDir, '.cookiecutter-'));
       const home = await mkdtemp(join(tmpdir(), 'cookiecutter-cli-'));
       try {
         const config = join(home, 'config.yaml');
-        await writeFile(config, `cookiecutters_dir: ${JSON.stringify(join(home, 'cookiecutters'))}\nreplay_dir: ${JSON.stringify(join(home, 'replay'))}\n`);
-        const args = ['--no-input', '--config-file', config, '-o', staging, ...(o.overwriteIfExists ? ['-f'] : []), ...(o.verbose ? ['-v'] : []),
-          '--', o.templateDir, ...Object.entries(o.variables).map(([k, v]) => `${k}=${v}`)];
+        await writeFile(
+          config,
+          `cookiecutters_dir: ${JSON.stringify(join(home, 'cookiecutters'))}\nreplay_dir: ${JSON.stringify(join(home, 'replay'))}\n`,
+        );
+        const args = [
+          '--no-input',
+          '--config-file',
+          config,
+          '-o',
+          staging,
+          ...(o.overwriteIfExists ? ['-f'] : []),
+          ...(o.verbose ? ['-v'] : []),
+          '--',
+          o.templateDir,
+          ...Object.entries(o.variables).map(([k, v]) => `${k}=${v}`),
+        ];
         await run(command, args, o, home);
         const top = await readdir(staging);
-        if (top.length !== 1) throw new CookiecutterTemplateError(`cookiecutter produced ${top.length} entries in its output directory (${top.join(', ')}), expected the project directory`);
-        const projectRel = plannedRel && plannedRel.split('/')[0] === top[0] ? plannedRel : top[0];
-        if (!(await lstat(join(staging, projectRel))).isDirectory()) throw new CookiecutterTemplateError(`cookiecutter produced "${projectRel}", which is not a directory`);
+        if (top.length !== 1)
+          throw new CookiecutterTemplateError(
+            `cookiecutter produced ${top.length} entries in its output directory (${top.join(', ')}), expected the project directory`,
+          );
+        const projectRel =
+          plannedRel && plannedRel.split('/')[0] === top[0]
+            ? plannedRel
+            : top[0];
+        if (!(await lstat(join(staging, projectRel))).isDirectory())
+          throw new CookiecutterTemplateError(
+            `cookiecutter produced "${projectRel}", which is not a directory`,
+          );
         await checkOutputLinks(join(staging, top[0]));
         const files = await listFiles(join(staging, projectRel));
-        const outcome = await installProject(join(staging, top[0]), join(o.outputDir, top[0]), o.overwriteIfExists, o.outputDir);
+        const outcome = await installProject(
+          join(staging, top[0]),
+          join(o.outputDir, top[0]),
+          o.overwriteIfExists,
+          o.outputDir,
+        );
         return { projectDir: join(o.outputDir, projectRel), files, outcome };
       } finally {
         await rm(staging, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { createCookieCutterStep, createCookiecutterEngine } from './step';
+import { createCookiecutterEngine } from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
+import { createCookieCutterStep } from './step';
 import { parseTemplateUrl, redactUrl } from './templateUrl';
 
 describe('parseTemplateUrl', () => {

@@ -1,39 +1,26 @@
 import { relative } from 'node:path';
-import { InputError } from '@backstage/errors';
 import { cookieCutterStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import {
   createStepHandler,
   type StepHandler,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type { z } from 'zod';
-import { createBuiltinEngine } from './builtin/builtinEngine';
-import { createCliEngine } from './cli/cliEngine';
-import { resolveInside, toPosix } from './paths';
+import {
+  createCookiecutterEngine,
+  resolveInside,
+  toPosix,
+  type CookiecutterEngine,
+  type CookiecutterEngineOptions,
+} from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
 import { checkGitRemote, NetworkPolicy } from '../../network';
 import { clonePublicTemplate, workspaceTemplate } from './templateSource';
-import type { CookiecutterEngine, CookiecutterEngineName } from './types';
 
 /** Options of {@link createCookieCutterStep}: `pipelineEngine.cookiecutter` config. */
-export interface CookieCutterStepOptions {
-  /** `builtin` (default): in-process, no Python. `cli`: the real cookiecutter program, which also runs hooks. */
-  engine?: CookiecutterEngineName;
-  /** The cookiecutter program for the cli engine; default `cookiecutter` on PATH. */
-  command?: string;
+export interface CookieCutterStepOptions extends CookiecutterEngineOptions {
   /** The network allow list `publicTemplateUrl` must pass; by default nothing is allowed. */
   network?: NetworkPolicy;
-}
-
-/** The engine the step uses for a configuration. */
-export function createCookiecutterEngine(
-  options: CookieCutterStepOptions = {},
-): CookiecutterEngine {
-  const engine = options.engine ?? 'builtin';
-  if (engine === 'cli') return createCliEngine({ command: options.command });
-  if (engine !== 'builtin')
-    throw new InputError(
-      `pipelineEngine.cookiecutter.engine must be builtin or cli, not "${engine}"`,
-    );
-  return createBuiltinEngine();
+  /** The renderer; by default the one `engine` and `command` select. */
+  renderer?: CookiecutterEngine;
 }
 
 /**
@@ -44,7 +31,7 @@ export function createCookiecutterEngine(
 export function createCookieCutterStep(
   options: CookieCutterStepOptions = {},
 ): StepHandler<z.output<typeof cookieCutterStepDefinition.spec>> {
-  const engine = createCookiecutterEngine(options);
+  const engine = options.renderer ?? createCookiecutterEngine(options);
   const network = options.network ?? new NetworkPolicy({ allow: [] });
   return createStepHandler({
     ...cookieCutterStepDefinition,
