@@ -6,7 +6,7 @@ import {
   httpStepDefinition,
 } from './builtin';
 import { expressionTolerant, isExpression } from './expressionTolerant';
-import { optionalFlag, optionalText } from './fields';
+import { optionalFlag, optionalText, textValue } from './fields';
 
 const issuesOf = (schema: z.ZodTypeAny, value: unknown) => {
   const result = expressionTolerant(schema).safeParse(value);
@@ -101,6 +101,17 @@ describe('expressionTolerant', () => {
     for (const definition of builtinStepDefinitions) {
       expect(() => expressionTolerant(definition.spec)).not.toThrow();
     }
+  });
+});
+
+describe('a step declared as in the README', () => {
+  const greet = z.object({ name: textValue, times: z.number().int().min(1).default(1) });
+
+  it('validates expressions statically and literals with the resolved schema', () => {
+    expect(issuesOf(greet, { name: 'x', times: '<+pipeline.variables.n>' })).toEqual([]);
+    expect(issuesOf(greet, { name: 'x' })).toEqual([]);
+    expect(issuesOf(greet, { name: 'x', times: 'lots' })).toEqual(['times: Expected number, received string']);
+    expect(greet.parse({ name: 1 })).toEqual({ name: '1', times: 1 });
   });
 });
 
