@@ -40,16 +40,27 @@ export type {
 } from './validation/parsePipeline';
 export * from './templates';
 export { StepSpecRegistry } from './steps/registry';
-export type { StepSpecDefinition } from './steps/registry';
 export { createDefaultStepSpecRegistry } from './steps/defaultRegistry';
+export { defineStep } from './steps/defineStep';
+export type { StepDefinition } from './steps/defineStep';
 export {
+  expressionTolerant,
+  isExpression,
   orExpression,
-  flag,
-  integer,
-  oneOf,
-  text,
-  textMap,
+} from './steps/expressionTolerant';
+export {
+  booleanValue,
+  declaredOutputs,
+  envMap,
+  integerValue,
+  jsonList,
+  namedVariableList,
+  optionalFlag,
+  optionalText,
+  requiredText,
+  textValue,
 } from './steps/fields';
+export * from './steps/builtin';
 export * from './inputs';
 export * from './api/types';
 export * from './expressions';

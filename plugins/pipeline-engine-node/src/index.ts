@@ -8,6 +8,8 @@
 export { createStepHandler } from './stepHandler';
 export { StepParkRequest } from './parking';
 export type { StepWaitState } from './parking';
+export { defineStep } from '@idp-pipelines/plugin-pipeline-engine-common';
+export type { StepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 export type {
   StepContext,
   StepHandler,

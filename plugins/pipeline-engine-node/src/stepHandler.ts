@@ -1,4 +1,5 @@
 import type { StepParkRequest, StepWaitState } from './parking';
+import type { StepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { z } from 'zod';
 
 /**
@@ -105,39 +106,13 @@ export interface StepContext<TSpec> {
 }
 
 /**
- * One step type. Backend modules add step types through
+ * One step type: its declaration ({@link StepDefinition}, made with
+ * `defineStep`) and how it runs. Backend modules add step types through
  * `pipelineEngineStepsExtensionPoint`.
  *
  * @public
  */
-export interface StepHandler<TSpec = unknown> {
-  /** Harness step type, e.g. `CreateRepo`. */
-  type: string;
-  /** One line describing the step. */
-  description: string;
-  /**
-   * Schema of the resolved spec. It also validates pipelines statically,
-   * where any field may still be an expression string.
-   */
-  spec: z.ZodType<TSpec, z.ZodTypeDef, unknown>;
-  /**
-   * True when running the step twice has the same effect as once. After an
-   * engine restart an interrupted idempotent step is run again; any other
-   * step fails with "interrupted: engine restarted during step X".
-   */
-  idempotent: boolean;
-  /**
-   * Spec fields whose `<+...>` expressions the handler evaluates itself,
-   * passed to it unrendered: dot paths with `*` for any list index or map
-   * key, e.g. `['assertion', 'outputVariables.*.value']` for the Http step,
-   * whose expressions read the response (`<+httpResponseCode>`).
-   */
-  deferredFields?: readonly string[];
-  /**
-   * Output variable names, when known from the spec as written; used by
-   * the static reference check.
-   */
-  outputs?: (spec: Record<string, unknown>) => string[] | undefined;
+export interface StepHandler<TSpec = unknown> extends StepDefinition<TSpec> {
   /**
    * Checks made when an execution starts, before any step runs, for steps
    * whose spec is already known then (its expressions read only pipeline
@@ -145,12 +120,15 @@ export interface StepHandler<TSpec = unknown> {
    * anything was created; the message should name the setting to change.
    */
   preflight?(spec: TSpec, step: { identifier: string; type: string }): Promise<void>;
-  /** Runs the step. Throwing fails it; the error's message is shown. */
+  /** Runs the step with its parsed spec. Throwing fails it; the error's message is shown. */
   handler(ctx: StepContext<TSpec>): Promise<void>;
 }
 
 /**
- * Declares a step handler with its spec type inferred from the schema.
+ * A step handler: a step declaration plus its `handler`, with the spec type
+ * inferred from the schema. Built-in steps spread their shared declaration:
+ * `createStepHandler({ ...gitCloneStepDefinition, async handler(ctx) {...} })`;
+ * a module may declare all fields inline.
  *
  * @public
  */

@@ -10,7 +10,9 @@ export class StepHandlerRegistry implements StepHandlerLookup {
   add(...handlers: ReadonlyArray<StepHandler<any>>): void {
     for (const handler of handlers) {
       if (this.#handlers.has(handler.type)) {
-        throw new Error(`pipeline-engine: step type "${handler.type}" is provided by two modules; install only one`);
+        throw new Error(
+          `pipeline-engine: step type "${handler.type}" is provided by two modules; install only one`,
+        );
       }
       this.#handlers.set(handler.type, handler);
     }
@@ -31,14 +33,8 @@ export class StepHandlerRegistry implements StepHandlerLookup {
   extend(registry: StepSpecRegistry): StepSpecRegistry {
     const extended = registry.clone();
     for (const handler of this.#handlers.values()) {
-      if (!extended.get(handler.type)) {
-        extended.register({
-          type: handler.type,
-          description: handler.description,
-          spec: handler.spec,
-          ...(handler.outputs ? { outputs: handler.outputs as (spec: Record<string, unknown>) => string[] | undefined } : {}),
-        });
-      }
+      // A handler is its step's declaration: built-in ones are already known.
+      if (!extended.get(handler.type)) extended.register(handler);
     }
     return extended;
   }

@@ -1,61 +1,161 @@
 import { z } from 'zod';
 
 /*
- * Field schemas for step specs. Any field may hold a runtime input
- * (`<+input>`) or an expression (`<+...>`) instead of its literal type, so
- * non-string fields accept such strings too; their real type is checked
- * again once the expression is resolved at run time.
+ * Field schemas of resolved step specs, shared by the built-in step
+ * definitions. They accept what YAML and rendered expressions produce: a text
+ * field may be a number or boolean (`branch: 1`), a flag may be the text
+ * `true` an expression rendered. Static validation derives from them a schema
+ * that accepts expressions too (see expressionTolerant.ts).
  */
-
-const EXPRESSION = /<\+/;
-
-/** A text field: YAML may give a number or boolean where text is meant (`branch: 1`). */
-export const text = z.union([z.string(), z.number(), z.boolean()]);
 
 /**
- * `schema`, or a string holding an expression. Not a `z.union`: a union
- * reports the expression branch's complaint ("expected an expression") when
- * the literal is merely wrong, which would hide the useful message.
+ * Text that YAML or an expression may have turned into a number or boolean.
+ *
+ * @public
  */
-export function orExpression<T extends z.ZodTypeAny>(schema: T) {
-  return z.unknown().superRefine((value, ctx) => {
-    if (typeof value === 'string' && EXPRESSION.test(value)) return;
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      for (const issue of result.error.issues) ctx.addIssue(issue);
-    }
+export const textValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(String);
+
+/**
+ * An optional text field: numbers and booleans become text; blank is absent.
+ *
+ * @public
+ */
+export const optionalText = z
+  .union([z.string(), z.number(), z.boolean()])
+  .nullish()
+  .transform(v =>
+    v === null || v === undefined || String(v).trim() === ''
+      ? undefined
+      : String(v).trim(),
+  );
+
+/**
+ * A required, non-blank text field (trimmed).
+ *
+ * @public
+ */
+export const requiredText = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(v => String(v).trim())
+  .refine(v => v.length > 0, 'must not be empty');
+
+/**
+ * A boolean, or the text `true`/`false` an expression may resolve to.
+ *
+ * @public
+ */
+export const booleanValue = z
+  .union([z.boolean(), z.enum(['true', 'false'])])
+  .transform(v => v === true || v === 'true');
+
+/**
+ * An optional flag: a boolean, or `true`/`false` in any case; blank is absent.
+ *
+ * @public
+ */
+export const optionalFlag = z
+  .union([z.boolean(), z.string()])
+  .nullish()
+  .transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    if (v === null || v === undefined || v.trim() === '') return undefined;
+    if (/^true$/i.test(v.trim())) return true;
+    if (/^false$/i.test(v.trim())) return false;
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `expected true or false, got "${v}"`,
+    });
+    return z.NEVER;
   });
-}
 
-/** A boolean, or an expression resolving to one. */
-export const flag = orExpression(z.boolean());
+/**
+ * An integer, or its text.
+ *
+ * @public
+ */
+export const integerValue = z
+  .union([z.number().int(), z.string().regex(/^\d+$/)])
+  .transform(Number);
 
-/** An integer, or an expression resolving to one. */
-export const integer = orExpression(z.number().int());
+/**
+ * A map of environment variables; null values become empty strings.
+ *
+ * @public
+ */
+export const envMap = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .transform(map =>
+    Object.fromEntries(
+      Object.entries(map).map(([k, v]) => [k, v === null ? '' : String(v)]),
+    ),
+  );
 
-/** One of the given literals (case-sensitive, as Harness), or an expression. */
-export function oneOf<T extends [string, ...string[]]>(...values: T) {
-  return orExpression(z.enum(values));
-}
-
-/** A map of names to text values (env vars, cookiecutter variables, settings). */
-export const textMap = orExpression(z.record(z.string(), text.nullable()));
-
-/** Harness name/type/value lists (`environmentVariables`, `outputVariables`). */
-export const namedVariables = z.array(
+/**
+ * Harness `{name, type, value}` lists (ShellScript and Http variables).
+ *
+ * @public
+ */
+export const namedVariableList = z.array(
   z
     .object({
-      name: z.string(),
+      name: z.string().min(1),
       type: z.string().optional(),
-      value: text.nullable().optional(),
-      description: z.string().optional(),
+      value: z
+        .union([z.string(), z.number(), z.boolean(), z.null()])
+        .optional()
+        .transform(v =>
+          v === null || v === undefined ? undefined : String(v),
+        ),
     })
     .passthrough(),
 );
 
+/**
+ * A list, or (when an expression produced it) its JSON text.
+ *
+ * @public
+ */
+export function jsonList<T extends z.ZodTypeAny>(item: T) {
+  return z.preprocess(value => {
+    if (typeof value !== 'string') return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }, z.array(item));
+}
+
+/**
+ * Names in an `outputVariables` list, for the static reference check;
+ * undefined when the list is an expression.
+ *
+ * @public
+ */
+export function declaredOutputs(
+  spec: Record<string, unknown>,
+): string[] | undefined {
+  const list = spec.outputVariables;
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) return undefined;
+  return list.flatMap(item =>
+    item &&
+    typeof item === 'object' &&
+    typeof (item as { name?: unknown }).name === 'string'
+      ? [(item as { name: string }).name]
+      : [],
+  );
+}
+
 /** Keys that a zod object schema declares, for "unknown key" warnings. */
 export function knownKeys(schema: z.ZodTypeAny): string[] {
-  let s: z.ZodTypeAny = schema;
-  while (s instanceof z.ZodEffects) s = s.innerType();
-  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+  // By type name, not instanceof: a module may bring its own copy of zod.
+  let def = schema._def as { typeName?: string; schema?: z.ZodTypeAny };
+  while (def.typeName === 'ZodEffects' && def.schema) {
+    def = def.schema._def;
+  }
+  if (def.typeName !== 'ZodObject') return [];
+  return Object.keys((def as unknown as { shape: () => object }).shape());
 }

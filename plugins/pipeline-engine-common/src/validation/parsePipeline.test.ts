@@ -9,8 +9,10 @@ import { formatProblem, type Problem } from './problem';
 const SEED_DIR = join(__dirname, '../__fixtures__/seed');
 const seed = (name: string) => readFileSync(join(SEED_DIR, name), 'utf8');
 
-const errors = (problems: Problem[]) => problems.filter(p => p.severity === 'error');
-const warnings = (problems: Problem[]) => problems.filter(p => p.severity === 'warning');
+const errors = (problems: Problem[]) =>
+  problems.filter(p => p.severity === 'error');
+const warnings = (problems: Problem[]) =>
+  problems.filter(p => p.severity === 'warning');
 
 /** A minimal valid pipeline with the given steps YAML (indented 12 spaces). */
 function pipelineWith(steps: string, extra = ''): string {
@@ -55,46 +57,69 @@ describe('parsePipeline: the seed examples', () => {
   });
 
   it('keeps infrastructure, caching and cloneCodebase in the model', () => {
-    const stage = parsePipeline(seed('self-service-flow.pipeline.yaml')).pipeline!.stages[0];
+    const stage = parsePipeline(seed('self-service-flow.pipeline.yaml'))
+      .pipeline!.stages[0];
     expect(stage.kind).toBe('stage');
     if (stage.kind !== 'stage') return;
-    expect(stage.spec.infrastructure).toMatchObject({ type: 'KubernetesDirect' });
+    expect(stage.spec.infrastructure).toMatchObject({
+      type: 'KubernetesDirect',
+    });
     expect(stage.spec.caching).toEqual({ enabled: false, paths: [] });
     expect(stage.spec.cloneCodebase).toBe(false);
-    expect(stage.spec.execution.steps.map(s => s.kind === 'step' && s.type)).toEqual([
-      'CookieCutter', 'CreateRepo', 'CreateCatalog', 'DirectPush', 'RegisterCatalog', 'SlackNotify',
+    expect(
+      stage.spec.execution.steps.map(s => s.kind === 'step' && s.type),
+    ).toEqual([
+      'CookieCutter',
+      'CreateRepo',
+      'CreateCatalog',
+      'DirectPush',
+      'RegisterCatalog',
+      'SlackNotify',
     ]);
   });
 
   it.each([
-    ['step-CookieCutter.snippet.yaml', 'templateType, publicTemplateUrl, cookieCutterVariables'],
+    [
+      'step-CookieCutter.snippet.yaml',
+      'templateType, publicTemplateUrl, cookieCutterVariables',
+    ],
     ['step-CreateCatalog.snippet.yaml', 'fileName, filePath, fileContent'],
-    ['step-CreateRepo.snippet.yaml', 'connectorRef, organization, repository, repoType, defaultBranch'],
-    ['step-RegisterCatalog.snippet.yaml', 'connectorRef, repository, organization, filePath, branch'],
+    [
+      'step-CreateRepo.snippet.yaml',
+      'connectorRef, organization, repository, repoType, defaultBranch',
+    ],
+    [
+      'step-RegisterCatalog.snippet.yaml',
+      'connectorRef, repository, organization, filePath, branch',
+    ],
     ['step-SlackNotify.snippet.yaml', 'emailId, messageContent, token'],
-  ])('gives the mis-indented snippet %s the "belong under spec" hint', (file, keys) => {
-    const result = parsePipeline(seed(file));
-    expect(result.kind).toBe('steps');
-    expect(errors(result.problems)).toEqual([
-      expect.objectContaining({
-        code: 'spec-keys-misplaced',
-        path: '[0].step.spec',
-        line: 5,
-        hint: expect.stringContaining('these keys belong under spec'),
-      }),
-    ]);
-    expect(result.problems[0].message).toContain(keys);
-  });
-
-  it.each(['step-DirectPush.snippet.yaml', 'step-GitClone.snippet.yaml', 'step-CreateResource.snippet.yaml'])(
-    'accepts the well-indented snippet %s',
-    file => {
+  ])(
+    'gives the mis-indented snippet %s the "belong under spec" hint',
+    (file, keys) => {
       const result = parsePipeline(seed(file));
-      expect(result.problems).toEqual([]);
-      expect(result.ok).toBe(true);
       expect(result.kind).toBe('steps');
+      expect(errors(result.problems)).toEqual([
+        expect.objectContaining({
+          code: 'spec-keys-misplaced',
+          path: '[0].step.spec',
+          line: 5,
+          hint: expect.stringContaining('these keys belong under spec'),
+        }),
+      ]);
+      expect(result.problems[0].message).toContain(keys);
     },
   );
+
+  it.each([
+    'step-DirectPush.snippet.yaml',
+    'step-GitClone.snippet.yaml',
+    'step-CreateResource.snippet.yaml',
+  ])('accepts the well-indented snippet %s', file => {
+    const result = parsePipeline(seed(file));
+    expect(result.problems).toEqual([]);
+    expect(result.ok).toBe(true);
+    expect(result.kind).toBe('steps');
+  });
 
   it('says what the catalog-info snippet is instead of a pipeline', () => {
     const result = parsePipeline(seed('catalog-info.snippet.yaml'));
@@ -105,7 +130,11 @@ describe('parsePipeline: the seed examples', () => {
   it('reports the invalid YAML of the outputs snippet with its line and column', () => {
     const result = parsePipeline(seed('workflow-outputs.snippet.yaml'));
     expect(result.ok).toBe(false);
-    expect(result.problems[0]).toMatchObject({ line: 2, column: 9, severity: 'error' });
+    expect(result.problems[0]).toMatchObject({
+      line: 2,
+      column: 9,
+      severity: 'error',
+    });
   });
 
   it('reports that the inputs snippet holds several YAML documents', () => {
@@ -145,7 +174,12 @@ describe('parsePipeline: structure rules', () => {
             steps: []
 `;
     const result = parsePipeline(text);
-    expect(errors(result.problems).map(p => p.code)).toEqual(['format', 'format', 'invalid-value', 'empty-steps']);
+    expect(errors(result.problems).map(p => p.code)).toEqual([
+      'format',
+      'format',
+      'invalid-value',
+      'empty-steps',
+    ]);
     expect(errors(result.problems)[2].hint).toBe('use one of: IDP, Custom, CI');
   });
 
@@ -154,7 +188,10 @@ describe('parsePipeline: structure rules', () => {
 ${waitStep('a', 18)}${waitStep('b', 18)}`);
     const result = parsePipeline(text);
     expect(errors(result.problems)).toEqual([
-      expect.objectContaining({ code: 'duplicate-identifier', path: 'pipeline.stages[0].stage.spec.execution.steps[1].parallel[0].step.identifier' }),
+      expect.objectContaining({
+        code: 'duplicate-identifier',
+        path: 'pipeline.stages[0].stage.spec.execution.steps[1].parallel[0].step.identifier',
+      }),
     ]);
   });
 
@@ -179,7 +216,9 @@ ${waitStep('w')}`;
       value: b
   stages:
 ${stage('one')}${stage('one')}`;
-    const codes = errors(parsePipeline(text).problems).map(p => `${p.code}@${p.path}`);
+    const codes = errors(parsePipeline(text).problems).map(
+      p => `${p.code}@${p.path}`,
+    );
     expect(codes).toEqual([
       'duplicate-identifier@pipeline.variables[1].name',
       'duplicate-identifier@pipeline.stages[1].stage.identifier',
@@ -187,14 +226,29 @@ ${stage('one')}${stage('one')}`;
   });
 
   it.each([
-    ['10m', true], ['30s', true], ['1h 30m', true], ['1d', true], ['1w', true], ['500ms', true],
-    ['<+input>', true], ['<+pipeline.variables.t>', true],
-    ['10', false], ['ten minutes', false], ['0s', false], ['-1m', false], ['1y', false],
+    ['10m', true],
+    ['30s', true],
+    ['1h 30m', true],
+    ['1d', true],
+    ['1w', true],
+    ['500ms', true],
+    ['<+input>', true],
+    ['<+pipeline.variables.t>', true],
+    ['10', false],
+    ['ten minutes', false],
+    ['0s', false],
+    ['-1m', false],
+    ['1y', false],
   ])('timeout %s valid=%s', (timeout, valid) => {
-    const steps = waitStep('w').replace('type: Wait', `type: Wait\n                  timeout: "${timeout}"`);
+    const steps = waitStep('w').replace(
+      'type: Wait',
+      `type: Wait\n                  timeout: "${timeout}"`,
+    );
     const result = parsePipeline(pipelineWith(steps));
     expect(result.ok).toBe(valid);
-    expect(errors(result.problems).map(p => p.code)).toEqual(valid ? [] : ['timeout-format']);
+    expect(errors(result.problems).map(p => p.code)).toEqual(
+      valid ? [] : ['timeout-format'],
+    );
   });
 
   it('rejects an unknown step type, listing the known ones and the nearest', () => {
@@ -207,7 +261,10 @@ ${stage('one')}${stage('one')}`;
   });
 
   it('warns about unknown keys, naming the nearest known key, and keeps them', () => {
-    const steps = waitStep('w').replace('type: Wait', 'type: Wait\n                  timout: 10m\n                  harnessNewField: 1');
+    const steps = waitStep('w').replace(
+      'type: Wait',
+      'type: Wait\n                  timout: 10m\n                  harnessNewField: 1',
+    );
     const result = parsePipeline(pipelineWith(steps));
     expect(result.ok).toBe(true);
     expect(warnings(result.problems).map(p => p.message)).toEqual([
@@ -256,12 +313,25 @@ ${stage('one')}${stage('one')}`;
                       a: b
 `);
     const problems = errors(parsePipeline(text).problems);
-    expect(problems.map(p => [p.path.replace(/^pipeline\.stages\[0\]\.stage\.spec\.execution\./, ''), p.message])).toEqual([
+    expect(
+      problems.map(p => [
+        p.path.replace(/^pipeline\.stages\[0\]\.stage\.spec\.execution\./, ''),
+        p.message,
+      ]),
+    ).toEqual([
       ['steps[0].step.spec.repoType', 'repoType: "secret" is not allowed'],
-      ['steps[1].step.spec.build.spec.tag', 'tag: build type "tag" needs build.spec.tag'],
-      ['steps[1].step.spec.depth', 'depth: expected number, found string'],
+      [
+        'steps[1].step.spec.build.spec.tag',
+        'tag: build type "tag" needs build.spec.tag',
+      ],
+      [
+        'steps[1].step.spec.depth',
+        'depth: depth must be a whole number >= 0, got "deep"',
+      ],
     ]);
-    expect(problems[0].hint).toBe('use one of: public, private (or an expression)');
+    expect(problems[0].hint).toBe(
+      'use one of: public, private (or an expression)',
+    );
   });
 
   it('checks cross-field rules of CookieCutter and SlackNotify', () => {
@@ -288,7 +358,8 @@ ${stage('one')}${stage('one')}`;
   });
 
   it('accepts step groups (nested), parallel blocks, when, failure strategies and looping strategies', () => {
-    const text = pipelineWith(`              - stepGroup:
+    const text = pipelineWith(
+      `              - stepGroup:
                   name: group
                   identifier: group
                   when:
@@ -315,24 +386,30 @@ ${stage('one')}${stage('one')}`;
                         identifier: inner
                         steps:
 ${waitStep('deep', 26)}                    - parallel:
-${waitStep('p1', 24)}${waitStep('p2', 24)}`, `  variables:
+${waitStep('p1', 24)}${waitStep('p2', 24)}`,
+      `  variables:
     - name: go
       type: String
       value: "true"
-`);
+`,
+    );
     const result = parsePipeline(text);
     expect(result.problems).toEqual([]);
     const group = (result.pipeline!.stages[0] as any).spec.execution.steps[0];
     expect(group.kind).toBe('stepGroup');
     expect(group.strategy.matrix.axes).toEqual({ os: ['linux', 'mac'] });
-    expect(group.failureStrategies[0].onFailure.action.spec.retryIntervals).toEqual(['1s', '5s']);
+    expect(
+      group.failureStrategies[0].onFailure.action.spec.retryIntervals,
+    ).toEqual(['1s', '5s']);
     expect(group.steps[0].steps[0].identifier).toBe('deep');
     expect(group.steps[1].kind).toBe('parallel');
   });
 
   // Both shapes come from public harness-community pipelines that Harness runs.
   it('accepts a matrix axis that is not a list and an empty errors list, with warnings', () => {
-    const steps = waitStep('w').replace('type: Wait', `type: Wait
+    const steps = waitStep('w').replace(
+      'type: Wait',
+      `type: Wait
                   failureStrategies:
                     - onFailure:
                         errors: []
@@ -341,7 +418,8 @@ ${waitStep('p1', 24)}${waitStep('p2', 24)}`, `  variables:
                   strategy:
                     matrix:
                       os: [linux, mac]
-                      parallelism: 2`);
+                      parallelism: 2`,
+    );
     const result = parsePipeline(pipelineWith(steps));
     expect(errors(result.problems)).toEqual([]);
     expect(warnings(result.problems)).toEqual([
@@ -354,7 +432,8 @@ ${waitStep('p1', 24)}${waitStep('p2', 24)}`, `  variables:
       expect.objectContaining({
         code: 'ignored-axis',
         path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.strategy.matrix.parallelism',
-        message: 'matrix axis "parallelism" is the number 2, not a list, so it is ignored',
+        message:
+          'matrix axis "parallelism" is the number 2, not a list, so it is ignored',
         line: 22,
         hint: expect.stringContaining('use maxConcurrency'),
       }),
@@ -365,17 +444,26 @@ ${waitStep('p1', 24)}${waitStep('p2', 24)}`, `  variables:
   });
 
   it('still rejects a matrix whose only axis is not a list', () => {
-    const steps = waitStep('w').replace('type: Wait', `type: Wait
+    const steps = waitStep('w').replace(
+      'type: Wait',
+      `type: Wait
                   strategy:
                     matrix:
-                      size: true`);
+                      size: true`,
+    );
     const result = parsePipeline(pipelineWith(steps));
-    expect(errors(result.problems).map(p => p.message)).toEqual(['matrix needs at least one axis']);
-    expect(warnings(result.problems)[0].hint).toBe('write size: [true] to loop over it, or remove it');
+    expect(errors(result.problems).map(p => p.message)).toEqual([
+      'matrix needs at least one axis',
+    ]);
+    expect(warnings(result.problems)[0].hint).toBe(
+      'write size: [true] to loop over it, or remove it',
+    );
   });
 
   it('rejects bad failure strategies and strategies', () => {
-    const steps = waitStep('w').replace('type: Wait', `type: Wait
+    const steps = waitStep('w').replace(
+      'type: Wait',
+      `type: Wait
                   failureStrategies:
                     - onFailure:
                         errors: [Everything]
@@ -383,8 +471,11 @@ ${waitStep('p1', 24)}${waitStep('p2', 24)}`, `  variables:
                           type: Explode
                   strategy:
                     repeat:
-                      times: 0`);
-    const messages = errors(parsePipeline(pipelineWith(steps)).problems).map(p => p.message);
+                      times: 0`,
+    );
+    const messages = errors(parsePipeline(pipelineWith(steps)).problems).map(
+      p => p.message,
+    );
     expect(messages).toEqual([
       'the string "Everything" is not a failure error type',
       '"Explode" is not a valid type',
@@ -406,22 +497,35 @@ ${waitStep('p1', 24)}${waitStep('p2', 24)}`, `  variables:
                         errors: [Timeout, Connectivity]
                         action:
                           type: MarkAsFailure`;
-    const result = parsePipeline(pipelineWith(waitStep('w').replace('type: Wait', `type: Wait${strategies}`)));
+    const result = parsePipeline(
+      pipelineWith(
+        waitStep('w').replace('type: Wait', `type: Wait${strategies}`),
+      ),
+    );
     expect(errors(result.problems)).toEqual([]);
     expect(warnings(result.problems)).toEqual([
       expect.objectContaining({
         code: 'failure-strategy-order',
         path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.failureStrategies[1].onFailure.errors',
-        message: expect.stringContaining('failureStrategies[1] handles Timeout, Connectivity although failureStrategies[0] (AllErrors) is listed first'),
+        message: expect.stringContaining(
+          'failureStrategies[1] handles Timeout, Connectivity although failureStrategies[0] (AllErrors) is listed first',
+        ),
         hint: 'list failureStrategies[1] before the AllErrors entry so the order matches what runs',
         line: expect.any(Number),
       }),
     ]);
 
     // Specific entries first: the order already says what runs.
-    const reordered = strategies.replace(/(\n {20}- onFailure:\n {24}errors: \[AllErrors\][^]*?type: Ignore)([^]*)$/, '$2$1');
+    const reordered = strategies.replace(
+      /(\n {20}- onFailure:\n {24}errors: \[AllErrors\][^]*?type: Ignore)([^]*)$/,
+      '$2$1',
+    );
     expect(reordered).not.toBe(strategies);
-    const quiet = parsePipeline(pipelineWith(waitStep('w').replace('type: Wait', `type: Wait${reordered}`)));
+    const quiet = parsePipeline(
+      pipelineWith(
+        waitStep('w').replace('type: Wait', `type: Wait${reordered}`),
+      ),
+    );
     expect(quiet.problems).toEqual([]);
   });
 
@@ -451,11 +555,19 @@ ${waitStep('w', 18)}        - stage:
 ${waitStep('w', 18)}`;
     const result = parsePipeline(text);
     expect(result.problems).toEqual([]);
-    expect(result.pipeline!.stages[0]).toMatchObject({ kind: 'parallel', stages: [{ identifier: 'a' }, { identifier: 'b' }] });
+    expect(result.pipeline!.stages[0]).toMatchObject({
+      kind: 'parallel',
+      stages: [{ identifier: 'a' }, { identifier: 'b' }],
+    });
   });
 
   it('requires a codebase for a CI stage that clones it', () => {
-    const text = pipelineWith(waitStep('w')).replace('type: IDP', 'type: CI').replace('          execution:', '          cloneCodebase: true\n          execution:');
+    const text = pipelineWith(waitStep('w'))
+      .replace('type: IDP', 'type: CI')
+      .replace(
+        '          execution:',
+        '          cloneCodebase: true\n          execution:',
+      );
     const [problem] = errors(parsePipeline(text).problems);
     expect(problem.code).toBe('codebase-missing');
   });
@@ -464,9 +576,12 @@ ${waitStep('w', 18)}`;
     const registry = createDefaultStepSpecRegistry().register({
       type: 'Custom_Deploy',
       description: 'deploys',
+      idempotent: false,
       spec: z.object({ target: z.string() }),
     });
-    const steps = waitStep('w').replace('type: Wait', 'type: Custom_Deploy').replace('duration: 1s', 'target: prod');
+    const steps = waitStep('w')
+      .replace('type: Wait', 'type: Custom_Deploy')
+      .replace('duration: 1s', 'target: prod');
     expect(parsePipeline(pipelineWith(steps), { registry }).ok).toBe(true);
     expect(parsePipeline(pipelineWith(steps)).ok).toBe(false);
   });
@@ -474,24 +589,36 @@ ${waitStep('w', 18)}`;
 
 describe('parsePipeline: runtime inputs', () => {
   it('reports a malformed runtime input where it is written', () => {
-    const text = pipelineWith(waitStep('w'), `  variables:
+    const text = pipelineWith(
+      waitStep('w'),
+      `  variables:
     - name: kind
       type: String
       value: <+input>.allowedValues(a,b).frobnicate(1)
-`);
+`,
+    );
     const [problem] = errors(parsePipeline(text).problems);
-    expect(problem).toMatchObject({ path: 'pipeline.variables[0].value', line: 7, column: 14 });
+    expect(problem).toMatchObject({
+      path: 'pipeline.variables[0].value',
+      line: 7,
+      column: 14,
+    });
     expect(problem.message).toContain('frobnicate');
   });
 
   it('accepts well-formed runtime inputs anywhere', () => {
-    const steps = waitStep('w').replace('duration: 1s', 'duration: <+input>.default(1s).regex(^[0-9]+s$)');
+    const steps = waitStep('w').replace(
+      'duration: 1s',
+      'duration: <+input>.default(1s).regex(^[0-9]+s$)',
+    );
     expect(parsePipeline(pipelineWith(steps)).problems).toEqual([]);
   });
 });
 
 describe('parsePipeline: static reference check', () => {
-  const withRefs = (message: string) => pipelineWith(`              - stepGroup:
+  const withRefs = (message: string) =>
+    pipelineWith(
+      `              - stepGroup:
                   name: g
                   identifier: g
                   variables:
@@ -517,11 +644,13 @@ describe('parsePipeline: static reference check', () => {
                       type: Inline
                       spec:
                         script: "${message}"
-`, `  variables:
+`,
+      `  variables:
     - name: project_name
       type: String
       value: x
-`);
+`,
+    );
 
   it.each([
     '<+pipeline.variables.project_name>',
@@ -529,7 +658,7 @@ describe('parsePipeline: static reference check', () => {
     '<+execution.steps.g.steps.run.output.outputVariables.version>',
     '<+steps.g.variables.gv>',
     '<+pipeline.variables.project_name.toLowerCase()>',
-    '<+<+pipeline.variables.project_name>.concat(\'x\')>',
+    "<+<+pipeline.variables.project_name>.concat('x')>",
     '<+pipeline.stages.build.status>',
     '<+stage.name>',
   ])('accepts the existing reference %s', ref => {
@@ -537,10 +666,22 @@ describe('parsePipeline: static reference check', () => {
   });
 
   it.each([
-    ['<+pipeline.variables.project_nme>', 'pipeline variable "project_nme"', 'project_name'],
+    [
+      '<+pipeline.variables.project_nme>',
+      'pipeline variable "project_nme"',
+      'project_name',
+    ],
     ['<+pipeline.stages.bild.variables.x>', 'stage "bild"', 'build'],
-    ['<+pipeline.stages.build.spec.execution.steps.g.steps.runn.output.outputVariables.version>', 'step "runn"', 'run'],
-    ['<+execution.steps.g.steps.run.output.outputVariables.versoin>', 'output variable "versoin"', 'version'],
+    [
+      '<+pipeline.stages.build.spec.execution.steps.g.steps.runn.output.outputVariables.version>',
+      'step "runn"',
+      'run',
+    ],
+    [
+      '<+execution.steps.g.steps.run.output.outputVariables.versoin>',
+      'output variable "versoin"',
+      'version',
+    ],
     ['<+steps.g.variables.gw>', 'step group variable "gw"', 'gv'],
     ['<+stage.variables.nothing>', 'stage variable "nothing"', undefined],
   ])('warns about %s', (ref, what, suggestion) => {
@@ -549,7 +690,11 @@ describe('parsePipeline: static reference check', () => {
     const w = warnings(result.problems);
     expect(w).toHaveLength(1);
     expect(w[0].message).toContain(what);
-    expect(w[0].message.includes('did you mean')).toBe(suggestion !== undefined);
-    expect(w[0].message).toContain(suggestion ? `did you mean "${suggestion}"?` : 'which does not exist');
+    expect(w[0].message.includes('did you mean')).toBe(
+      suggestion !== undefined,
+    );
+    expect(w[0].message).toContain(
+      suggestion ? `did you mean "${suggestion}"?` : 'which does not exist',
+    );
   });
 });

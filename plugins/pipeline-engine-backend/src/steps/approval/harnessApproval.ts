@@ -2,7 +2,7 @@ import {
   createStepHandler,
   StepParkRequest,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
+import { harnessApprovalStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { StepTimeoutError } from '../../engine/stepAttempt';
 import { approverGroupRef } from './approverGroups';
 
@@ -13,43 +13,6 @@ export class ApprovalRejectedError extends Error {
     this.name = 'ApprovalRejectedError';
   }
 }
-
-const booleanish = z.union([
-  z.boolean(),
-  z.enum(['true', 'false']).transform(v => v === 'true'),
-]);
-
-/** Harness's `HarnessApproval` spec (`autoApproval` is accepted and not acted on). */
-const approvalSpec = z.object({
-  approvalMessage: z.string().optional(),
-  includePipelineExecutionHistory: booleanish.optional(),
-  approvers: z.object({
-    userGroups: z.union([
-      z.array(z.string().min(1)).min(1),
-      z
-        .string()
-        .min(1)
-        .transform(g => g.split(',').map(s => s.trim())),
-    ]),
-    minimumCount: z.coerce.number().int().min(1).default(1),
-    disallowPipelineExecutor: booleanish.default(false),
-  }),
-  approverInputs: z
-    .array(
-      z.object({
-        name: z
-          .string()
-          .regex(
-            /^[a-zA-Z_][\w]*$/,
-            'an input name is a letter or _ then letters, digits or _',
-          ),
-        defaultValue: z.coerce.string().optional(),
-      }),
-    )
-    .optional(),
-  isAutoRejectEnabled: booleanish.optional(),
-  autoApproval: z.unknown().optional(),
-});
 
 /** What the wait of a HarnessApproval step records (read by the approvals API). */
 export interface ApprovalPayload {
@@ -85,16 +48,7 @@ export function createHarnessApprovalStep(
   options: HarnessApprovalStepOptions = {},
 ) {
   return createStepHandler({
-    type: 'HarnessApproval',
-    description: 'waits for approval by members of catalog groups',
-    idempotent: true,
-    spec: approvalSpec,
-    outputs: spec =>
-      Array.isArray(spec.approverInputs)
-        ? spec.approverInputs.flatMap(i =>
-            i && typeof i === 'object' && 'name' in i ? [String(i.name)] : [],
-          )
-        : [],
+    ...harnessApprovalStepDefinition,
     async handler(ctx) {
       const wait = ctx.wait;
       if (wait?.expired) {

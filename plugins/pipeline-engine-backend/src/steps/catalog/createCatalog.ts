@@ -2,9 +2,8 @@ import { lstat, mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { createCatalogStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
 import { checkCatalogFile } from './entityDocuments';
 import {
   annotateCatalogFile,
@@ -16,12 +15,6 @@ export interface CreateCatalogStepOptions {
   /** Reads `app.baseUrl` for the entity page URL. */
   config: Config;
 }
-
-const spec = z.object({
-  fileName: text.transform(String),
-  filePath: text.transform(String).optional(),
-  fileContent: z.string(),
-});
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path);
@@ -41,11 +34,7 @@ export function createCreateCatalogStep(options: CreateCatalogStepOptions) {
   )?.replace(/\/+$/, '');
 
   return createStepHandler({
-    type: 'CreateCatalog',
-    description: 'writes a validated catalog-info.yaml into the workspace',
-    idempotent: true,
-    spec,
-    outputs: () => ['registeredCatalogUrl'],
+    ...createCatalogStepDefinition,
     async handler(ctx) {
       const { fileName, filePath = '', fileContent } = ctx.spec;
       if (!fileName.trim())

@@ -15,9 +15,8 @@ import {
   locationSpecToMetadataName,
   type CatalogService,
 } from '@backstage/plugin-catalog-node';
-import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { registerCatalogStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
 import {
   catalogAccess,
   jsonEqual,
@@ -81,25 +80,6 @@ export interface RegisterCatalogStepOptions {
    */
   urlReader?: UrlReaderService;
 }
-
-const optionalText = text.transform(String).optional();
-const spec = z.object({
-  connectorRef: optionalText,
-  connectorType: optionalText,
-  organization: optionalText,
-  repository: optionalText,
-  branch: optionalText,
-  filePath: text.transform(String),
-  workspace: optionalText,
-  project: optionalText,
-  xApiKey: optionalText,
-  waitForEntities: z
-    .union([
-      z.boolean(),
-      z.enum(['true', 'false']).transform(v => v === 'true'),
-    ])
-    .optional(),
-});
 
 /**
  * Waits between looks at the catalog: short at first, since a new location's
@@ -179,7 +159,9 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
 
   const network = options.network ?? readNetworkPolicy(options.config);
   /** The URL the catalog will read for a spec. */
-  const targetOf = async (s: z.output<typeof spec>) => {
+  const targetOf = async (
+    s: z.output<typeof registerCatalogStepDefinition.spec>,
+  ) => {
     for (const field of ['connectorRef', 'repository', 'branch'] as const) {
       if (!s[field])
         throw new InputError(
@@ -199,13 +181,8 @@ export function createRegisterCatalogStep(options: RegisterCatalogStepOptions) {
     return { urls, target: urls.registerUrl ?? urls.blobUrl };
   };
   return createStepHandler({
-    type: 'RegisterCatalog',
-    description:
-      'registers a catalog-info.yaml location in the Backstage catalog',
-    // Registering again refreshes the same location.
-    idempotent: true,
-    spec,
-    outputs: () => ['catalogInfoUrl', 'entityRef'],
+    // Idempotent: registering again refreshes the same location.
+    ...registerCatalogStepDefinition,
     async preflight(s, step) {
       const { target } = await targetOf(s);
       await network.check(new URL(target), {

@@ -6,9 +6,9 @@ import type { Entity } from '@backstage/catalog-model';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { updateCatalogPropertyStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   catalogAccess,
   jsonEqual,
@@ -36,46 +36,7 @@ const POLL_MS = 500;
 /** Polls for entities not yet in the catalog: its processing loop runs every second. */
 const APPEAR_POLL_MS = 200;
 
-const mode = z.enum(['replace', 'append']);
-
-/** A list, or (when an expression produced it) its JSON text. */
-function jsonList<T extends z.ZodTypeAny>(item: T) {
-  return z.preprocess(value => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }, z.array(item));
-}
-const spec = z.object({
-  /** `Entity`: properties of one entity; `Property`: one property of several entities. */
-  type: text.transform(String).optional(),
-  entityRef: text.transform(String).optional(),
-  property: text.transform(String).optional(),
-  value: z.unknown().optional(),
-  entityRefs: jsonList(
-    z
-      .object({
-        entityRef: text.transform(String),
-        value: z.unknown().optional(),
-      })
-      .passthrough(),
-  ).optional(),
-  properties: jsonList(
-    z
-      .object({
-        property: text.transform(String),
-        value: z.unknown().optional(),
-        mode: mode.optional(),
-      })
-      .passthrough(),
-  ).optional(),
-  mode: mode.optional(),
-  xApiKey: text.transform(String).optional(),
-});
-type Spec = z.output<typeof spec>;
+type Spec = z.output<typeof updateCatalogPropertyStepDefinition.spec>;
 
 interface Update {
   entityRef: string;
@@ -200,14 +161,9 @@ export function createUpdateCatalogPropertyStep(
   );
 
   return createStepHandler({
-    type: 'UpdateCatalogProperty',
-    description: 'updates properties of catalog entities',
-    // Replace sets the same value again; append skips values already present.
-    idempotent: true,
-    spec,
-    // `<+metadata.testCoverage>` names a property; the engine must not evaluate it.
-    deferredFields: ['property', 'properties.*.property'],
-    outputs: () => [],
+    // Idempotent: replace sets the same value again; append skips values
+    // already present.
+    ...updateCatalogPropertyStepDefinition,
     async handler(ctx) {
       const updates = updatesOf(ctx.spec);
       const access = catalogAccess(

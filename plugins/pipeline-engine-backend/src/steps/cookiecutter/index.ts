@@ -1,10 +1,1 @@
-export { createCookieCutterStep, createCookiecutterEngine, type CookieCutterStepOptions } from './step';
-export { createBuiltinEngine } from './builtin/builtinEngine';
-export { createCliEngine, type CliEngineOptions } from './cli/cliEngine';
-export { CookiecutterTemplateError, PathEscapeError } from './errors';
-export type {
-  CookiecutterEngine,
-  CookiecutterEngineName,
-  CookiecutterRenderOptions,
-  CookiecutterRenderResult,
-} from './types';
+export { createCookieCutterStep, type CookieCutterStepOptions } from './step';

@@ -1,67 +1,32 @@
 import { relative } from 'node:path';
-import { InputError } from '@backstage/errors';
-import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
-import { createBuiltinEngine } from './builtin/builtinEngine';
-import { createCliEngine } from './cli/cliEngine';
-import { resolveInside, toPosix } from './paths';
+import { cookieCutterStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  createStepHandler,
+  type StepHandler,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { z } from 'zod';
+import {
+  createCookiecutterEngine,
+  resolveInside,
+  toPosix,
+  type CookiecutterEngine,
+  type CookiecutterEngineOptions,
+} from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
 import { checkGitRemote, NetworkPolicy } from '../../network';
-import { clonePublicTemplate, workspaceTemplate, type LocalGitHostAccess } from './templateSource';
-import type { CookiecutterEngine, CookiecutterEngineName } from './types';
+import {
+  clonePublicTemplate,
+  workspaceTemplate,
+  type LocalGitHostAccess,
+} from './templateSource';
 
 /** Options of {@link createCookieCutterStep}: `pipelineEngine.cookiecutter` config. */
-export interface CookieCutterStepOptions {
-  /** `builtin` (default): in-process, no Python. `cli`: the real cookiecutter program, which also runs hooks. */
-  engine?: CookiecutterEngineName;
-  /** The cookiecutter program for the cli engine; default `cookiecutter` on PATH. */
-  command?: string;
+export interface CookieCutterStepOptions extends CookiecutterEngineOptions {
   /** The network allow list `publicTemplateUrl` must pass; by default nothing is allowed. */
   network?: NetworkPolicy;
   /** The built-in git host: its public templates are read from disk. */
   localGit?: LocalGitHostAccess;
-}
-
-/** A flag resolved from YAML or from an expression (`<+...>` may yield "true"). */
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform(v => v === 'true')]);
-const text = z.union([z.string(), z.number()]).transform(String);
-const variableValue = z.union([z.string(), z.number(), z.boolean(), z.null()]).transform(v => (v === null ? '' : String(v)));
-const variableMap = z.record(z.string(), variableValue);
-
-const spec = z
-  .object({
-    templateType: z.enum(['public', 'private']),
-    publicTemplateUrl: text.optional(),
-    pathForTemplate: text.optional(),
-    outputDirectory: text.optional(),
-    verbose: flag.optional(),
-    overwriteIfExists: flag.optional(),
-    // An expression may resolve to a JSON object as text.
-    cookieCutterVariables: z
-      .union([variableMap, z.string().transform((s, ctx) => {
-        try {
-          return variableMap.parse(JSON.parse(s));
-        } catch {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a map of variable names to values (or a JSON object)' });
-          return z.NEVER;
-        }
-      })])
-      .optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.templateType === 'public' && !s.publicTemplateUrl) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['publicTemplateUrl'], message: 'templateType "public" needs publicTemplateUrl (a git repository URL)' });
-    }
-    if (s.templateType === 'private' && !s.pathForTemplate) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['pathForTemplate'], message: 'templateType "private" needs pathForTemplate (a directory of the workspace)' });
-    }
-  });
-
-/** The engine the step uses for a configuration. */
-export function createCookiecutterEngine(options: CookieCutterStepOptions = {}): CookiecutterEngine {
-  const engine = options.engine ?? 'builtin';
-  if (engine === 'cli') return createCliEngine({ command: options.command });
-  if (engine !== 'builtin') throw new InputError(`pipelineEngine.cookiecutter.engine must be builtin or cli, not "${engine}"`);
-  return createBuiltinEngine();
+  /** The renderer; by default the one `engine` and `command` select. */
+  renderer?: CookiecutterEngine;
 }
 
 /**
@@ -69,32 +34,38 @@ export function createCookiecutterEngine(options: CookieCutterStepOptions = {}):
  * repository or workspace directory) into the stage workspace, as
  * `cookiecutter --no-input` with cookieCutterVariables.
  */
-export function createCookieCutterStep(options: CookieCutterStepOptions = {}): StepHandler<z.output<typeof spec>> {
-  const engine = createCookiecutterEngine(options);
+export function createCookieCutterStep(
+  options: CookieCutterStepOptions = {},
+): StepHandler<z.output<typeof cookieCutterStepDefinition.spec>> {
+  const engine = options.renderer ?? createCookiecutterEngine(options);
   const network = options.network ?? new NetworkPolicy({ allow: [] });
   return createStepHandler({
-    type: 'CookieCutter',
-    description: 'renders a cookiecutter template into the workspace',
-    // Safe to re-run: the project is rendered aside and moved into place in one
-    // rename, and a project directory already holding exactly the rendered
-    // files is accepted, so a re-run after a restart ends as a single run would.
-    idempotent: true,
-    spec,
-    outputs: () => [],
+    ...cookieCutterStepDefinition,
     async handler(ctx) {
       const s = ctx.spec;
       const verbose = s.verbose ?? false;
-      const outputDir = await resolveInside(ctx.workspace, s.outputDirectory || '.', 'spec.outputDirectory');
-      const source = s.templateType === 'public'
-        ? await clonePublicTemplate(
-            s.publicTemplateUrl!,
-            cloneUrl => checkGitRemote(network, cloneUrl, { step: `CookieCutter step "${ctx.step.identifier}"`, field: 'spec.publicTemplateUrl' }),
-            ctx.signal,
-            options.localGit,
-          )
-        : await workspaceTemplate(ctx.workspace, s.pathForTemplate!);
+      const outputDir = await resolveInside(
+        ctx.workspace,
+        s.outputDirectory || '.',
+        'spec.outputDirectory',
+      );
+      const source =
+        s.templateType === 'public'
+          ? await clonePublicTemplate(
+              s.publicTemplateUrl!,
+              cloneUrl =>
+                checkGitRemote(network, cloneUrl, {
+                  step: `CookieCutter step "${ctx.step.identifier}"`,
+                  field: 'spec.publicTemplateUrl',
+                }),
+              ctx.signal,
+              options.localGit,
+            )
+          : await workspaceTemplate(ctx.workspace, s.pathForTemplate!);
       try {
-        ctx.logger.info(`rendering cookiecutter template from ${source.description} with the ${engine.name} engine`);
+        ctx.logger.info(
+          `rendering cookiecutter template from ${source.description} with the ${engine.name} engine`,
+        );
         const result = await engine.render({
           templateDir: source.templateDir,
           outputDir,
@@ -105,10 +76,18 @@ export function createCookieCutterStep(options: CookieCutterStepOptions = {}): S
           output: (stream, chunk) => ctx.logger.write(stream, chunk),
           verbose,
         });
-        const where = toPosix(relative(ctx.workspace, result.projectDir)) || '.';
-        if (verbose) for (const f of result.files) ctx.logger.info(`  ${where}/${f}`);
-        const how = { created: '', merged: ' (merged into the existing directory)', unchanged: ' (already there, identical: nothing to do)' }[result.outcome];
-        ctx.logger.info(`rendered ${result.files.length} file${result.files.length === 1 ? '' : 's'} into ${where}${how}`);
+        const where =
+          toPosix(relative(ctx.workspace, result.projectDir)) || '.';
+        if (verbose)
+          for (const f of result.files) ctx.logger.info(`  ${where}/${f}`);
+        const how = {
+          created: '',
+          merged: ' (merged into the existing directory)',
+          unchanged: ' (already there, identical: nothing to do)',
+        }[result.outcome];
+        ctx.logger.info(
+          `rendered ${result.files.length} file${result.files.length === 1 ? '' : 's'} into ${where}${how}`,
+        );
       } finally {
         await source.cleanup();
       }

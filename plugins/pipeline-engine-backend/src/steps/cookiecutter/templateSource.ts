@@ -6,7 +6,7 @@ import { InputError } from '@backstage/errors';
 import { baseGitEnv } from '../../scm/git';
 import { isBareRepo, isValidLocalName, localRepoDir } from '../../scm/localGitHost/paths';
 import { readVisibility } from '../../scm/localGitHost/visibility';
-import { resolveInside } from './paths';
+import { resolveInside } from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
 import { parseTemplateUrl, redactUrl } from './templateUrl';
 
 /* Where the template comes from: a shallow clone of a public repository, or a workspace directory. */
@@ -19,18 +19,28 @@ export interface TemplateSource {
   cleanup(): Promise<void>;
 }
 
-function git(args: string[], signal: AbortSignal | undefined, url: string, configArgs: readonly string[]): Promise<void> {
+function git(
+  args: string[],
+  signal: AbortSignal | undefined,
+  url: string,
+  configArgs: readonly string[],
+): Promise<void> {
   return new Promise((resolve, reject) => {
     // Never prompt, and never hand the host's stored credentials to a template URL.
-    const child = spawn('git', ['-c', 'credential.helper=', ...configArgs, ...args], {
-      env: {
-        ...process.env,
-        GIT_TERMINAL_PROMPT: '0',
-        GCM_INTERACTIVE: 'never',
-        GIT_SSH_COMMAND: process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
+    const child = spawn(
+      'git',
+      ['-c', 'credential.helper=', ...configArgs, ...args],
+      {
+        env: {
+          ...process.env,
+          GIT_TERMINAL_PROMPT: '0',
+          GCM_INTERACTIVE: 'never',
+          GIT_SSH_COMMAND:
+            process.env.GIT_SSH_COMMAND ?? 'ssh -o BatchMode=yes',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString('utf8')).slice(-4000);
@@ -39,13 +49,27 @@ function git(args: string[], signal: AbortSignal | undefined, url: string, confi
     signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e: NodeJS.ErrnoException) => {
       signal?.removeEventListener('abort', onAbort);
-      reject(e.code === 'ENOENT' ? new InputError('the git program was not found; it is needed to clone public templates') : e);
+      reject(
+        e.code === 'ENOENT'
+          ? new InputError(
+              'the git program was not found; it is needed to clone public templates',
+            )
+          : e,
+      );
     });
     child.on('close', code => {
       signal?.removeEventListener('abort', onAbort);
-      if (signal?.aborted) reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (signal?.aborted)
+        reject(
+          signal.reason instanceof Error ? signal.reason : new Error('aborted'),
+        );
       else if (code === 0) resolve();
-      else reject(new InputError(`cloning the template ${redactUrl(url)} failed: ${stderr.split(url).join(redactUrl(url)).trim()}`));
+      else
+        reject(
+          new InputError(
+            `cloning the template ${redactUrl(url)} failed: ${stderr.split(url).join(redactUrl(url)).trim()}`,
+          ),
+        );
     });
   });
 }
@@ -126,7 +150,9 @@ export async function clonePublicTemplate(
     }
     const templateDir = loc.subdir ? await resolveInside(repo, loc.subdir, 'the template subdirectory', 'the repository') : repo;
     if (!(await stat(templateDir).catch(() => undefined))?.isDirectory()) {
-      throw new InputError(`the template repository ${redactUrl(loc.cloneUrl)} has no directory "${loc.subdir}"`);
+      throw new InputError(
+        `the template repository ${redactUrl(loc.cloneUrl)} has no directory "${loc.subdir}"`,
+      );
     }
     const where = `${redactUrl(loc.cloneUrl)}${loc.ref ? ` at ${loc.ref}` : ''}${loc.subdir ? `, directory ${loc.subdir}` : ''}`;
     return { templateDir, description: where, cleanup };
@@ -137,10 +163,23 @@ export async function clonePublicTemplate(
 }
 
 /** pathForTemplate: a directory of the stage workspace (typically a GitClone step's clone). */
-export async function workspaceTemplate(workspace: string, pathForTemplate: string): Promise<TemplateSource> {
-  const templateDir = await resolveInside(workspace, pathForTemplate, 'spec.pathForTemplate');
+export async function workspaceTemplate(
+  workspace: string,
+  pathForTemplate: string,
+): Promise<TemplateSource> {
+  const templateDir = await resolveInside(
+    workspace,
+    pathForTemplate,
+    'spec.pathForTemplate',
+  );
   if (!(await stat(templateDir).catch(() => undefined))?.isDirectory()) {
-    throw new InputError(`spec.pathForTemplate "${pathForTemplate}" is not a directory of the stage workspace (clone the template with a GitClone step first)`);
+    throw new InputError(
+      `spec.pathForTemplate "${pathForTemplate}" is not a directory of the stage workspace (clone the template with a GitClone step first)`,
+    );
   }
-  return { templateDir, description: `workspace directory ${pathForTemplate}`, cleanup: async () => undefined };
+  return {
+    templateDir,
+    description: `workspace directory ${pathForTemplate}`,
+    cleanup: async () => undefined,
+  };
 }

@@ -1,28 +1,6 @@
+import { createRepoStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
-import {
-  connectorTypeField,
-  optionalFlag,
-  optionalText,
-  repositoryFromSpec,
-  type GitStepsRuntime,
-} from './shared';
-
-const createRepoSpec = z.object({
-  connectorRef: optionalText,
-  connectorType: connectorTypeField,
-  repoType: z
-    .string()
-    .transform(v => v.trim().toLowerCase())
-    .pipe(z.enum(['public', 'private'])),
-  organization: optionalText,
-  repository: optionalText,
-  description: optionalText,
-  defaultBranch: optionalText,
-  personalAccount: optionalFlag,
-  workspace: optionalText,
-  project: optionalText,
-});
+import { repositoryFromSpec, type GitStepsRuntime } from './shared';
 
 /**
  * `CreateRepo`: creates a repository with the connector's provider and
@@ -31,19 +9,25 @@ const createRepoSpec = z.object({
  */
 export function createCreateRepoStep(runtime: GitStepsRuntime) {
   return createStepHandler({
-    type: 'CreateRepo',
-    description: 'creates a repository in a git provider',
-    idempotent: true,
-    spec: createRepoSpec,
-    outputs: () => ['repositoryUrl'],
+    ...createRepoStepDefinition,
     async handler(ctx) {
       const { spec } = ctx;
-      const { connector, provider } = runtime.resolve(ctx, spec.connectorRef, spec.connectorType);
+      const { connector, provider } = runtime.resolve(
+        ctx,
+        spec.connectorRef,
+        spec.connectorType,
+      );
       const personalAccount = spec.personalAccount ?? false;
-      const ref = repositoryFromSpec(connector, provider, spec, { organizationOptional: personalAccount });
+      const ref = repositoryFromSpec(connector, provider, spec, {
+        organizationOptional: personalAccount,
+      });
       const credentials = await runtime.credentials(ctx, connector, ref);
-      const name = [ref.organization, ref.project, ref.repository].filter(Boolean).join('/');
-      ctx.logger.info(`Creating ${spec.repoType} repository ${name} with connector "${connector.id}" (${connector.type})`);
+      const name = [ref.organization, ref.project, ref.repository]
+        .filter(Boolean)
+        .join('/');
+      ctx.logger.info(
+        `Creating ${spec.repoType} repository ${name} with connector "${connector.id}" (${connector.type})`,
+      );
       const result = await provider.createRepository(
         {
           ...ref,

@@ -2,34 +2,22 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ConflictError, InputError } from '@backstage/errors';
+import { directPushStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
-import { describeGitFailure, GitCommandError, runGit, withGitEnvironment, type GitEnv } from '../../scm/git';
 import {
-  connectorTypeField,
+  describeGitFailure,
+  GitCommandError,
+  runGit,
+  withGitEnvironment,
+  type GitEnv,
+} from '../../scm/git';
+import {
   gitRemoteFor,
   maskGitAuth,
-  optionalFlag,
-  optionalText,
   repositoryFromSpec,
-  requiredText,
   resolveInWorkspace,
   type GitStepsRuntime,
 } from './shared';
-
-const directPushSpec = z.object({
-  connectorRef: optionalText,
-  connectorType: connectorTypeField,
-  organization: optionalText,
-  repository: optionalText,
-  workspace: optionalText,
-  project: optionalText,
-  codeDirectory: requiredText,
-  /** Directory inside the repository that receives the content; default the repository root. */
-  codeOutputDirectory: optionalText,
-  branch: requiredText,
-  forcePush: optionalFlag,
-});
 
 /**
  * `DirectPush`: pushes a workspace directory's content to a branch as one
@@ -39,23 +27,33 @@ const directPushSpec = z.object({
  */
 export function createDirectPushStep(runtime: GitStepsRuntime) {
   return createStepHandler({
-    type: 'DirectPush',
-    description: 'pushes a workspace directory to a repository',
-    idempotent: false,
-    spec: directPushSpec,
-    outputs: () => ['repositoryUrl', 'commitId', 'branch'],
+    ...directPushStepDefinition,
     async handler(ctx) {
       const { spec } = ctx;
-      const { connector, provider } = runtime.resolve(ctx, spec.connectorRef, spec.connectorType);
-      const ref = repositoryFromSpec(connector, provider, spec, { organizationOptional: connector.provider === 'git' });
-      const codeDir = await resolveInWorkspace(ctx.workspace, spec.codeDirectory, 'codeDirectory');
+      const { connector, provider } = runtime.resolve(
+        ctx,
+        spec.connectorRef,
+        spec.connectorType,
+      );
+      const ref = repositoryFromSpec(connector, provider, spec, {
+        organizationOptional: connector.provider === 'git',
+      });
+      const codeDir = await resolveInWorkspace(
+        ctx.workspace,
+        spec.codeDirectory,
+        'codeDirectory',
+      );
       const info = await stat(codeDir).catch(() => undefined);
       if (!info?.isDirectory()) {
-        throw new InputError(`spec.codeDirectory "${spec.codeDirectory}" is not a directory of the stage workspace`);
+        throw new InputError(
+          `spec.codeDirectory "${spec.codeDirectory}" is not a directory of the stage workspace`,
+        );
       }
       const prefix = spec.codeOutputDirectory?.replace(/^\/+|\/+$/g, '');
       if (prefix && prefix.split('/').some(s => s === '..' || s === '.')) {
-        throw new InputError(`spec.codeOutputDirectory "${spec.codeOutputDirectory}" must be a plain path inside the repository`);
+        throw new InputError(
+          `spec.codeOutputDirectory "${spec.codeOutputDirectory}" must be a plain path inside the repository`,
+        );
       }
       const credentials = await runtime.credentials(ctx, connector, ref);
       const auth = provider.gitAuth(credentials);
@@ -63,15 +61,24 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
       const remote = gitRemoteFor(connector, provider, ref, credentials);
       const repositoryUrl = provider.repositoryUrl(ref);
       const author = {
-        name: runtime.options.author?.name ?? ctx.execution.triggeredBy.name ?? 'Pipeline Engine',
-        email: runtime.options.author?.email ?? ctx.execution.triggeredBy.email ?? 'pipeline-engine@localhost',
+        name:
+          runtime.options.author?.name ??
+          ctx.execution.triggeredBy.name ??
+          'Pipeline Engine',
+        email:
+          runtime.options.author?.email ??
+          ctx.execution.triggeredBy.email ??
+          'pipeline-engine@localhost',
       };
       const message =
         runtime.options.commitMessage ??
         `Push from pipeline ${ctx.execution.pipelineIdentifier} (execution ${ctx.execution.id})`;
 
       // The repository metadata lives outside the workspace so the pushed directory stays untouched.
-      const gitDir = join(await mkdtemp(join(tmpdir(), 'pipeline-engine-push-')), 'repo.git');
+      const gitDir = join(
+        await mkdtemp(join(tmpdir(), 'pipeline-engine-push-')),
+        'repo.git',
+      );
       try {
         const commit = await withGitEnvironment(auth, async env => {
           const git = (args: string[], input?: string) =>
@@ -87,28 +94,54 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
                 GIT_COMMITTER_EMAIL: author.email,
               },
             });
-          await runGit(['init', '--quiet', '--bare', gitDir], { env, signal: ctx.signal });
+          await runGit(['init', '--quiet', '--bare', gitDir], {
+            env,
+            signal: ctx.signal,
+          });
           // .gitignore files of the directory apply, as they would to a fresh repository.
           await git(['add', '--all', '--', '.']);
-          const files = (await git(['ls-files', '--stage'])).stdout.split('\n').filter(Boolean);
-          if (!files.length) throw new InputError(`spec.codeDirectory "${spec.codeDirectory}" has no files to push`);
-          const nested = files.filter(f => f.startsWith('160000 ')).map(f => f.split('\t')[1]);
-          if (nested.length) ctx.logger.warn(`nested git repositories are pushed as bare links, without content: ${nested.join(', ')}`);
+          const files = (await git(['ls-files', '--stage'])).stdout
+            .split('\n')
+            .filter(Boolean);
+          if (!files.length)
+            throw new InputError(
+              `spec.codeDirectory "${spec.codeDirectory}" has no files to push`,
+            );
+          const nested = files
+            .filter(f => f.startsWith('160000 '))
+            .map(f => f.split('\t')[1]);
+          if (nested.length)
+            ctx.logger.warn(
+              `nested git repositories are pushed as bare links, without content: ${nested.join(', ')}`,
+            );
           let tree = (await git(['write-tree'])).stdout.trim();
           if (prefix) {
             await git(['read-tree', '--empty']);
             await git(['read-tree', `--prefix=${prefix}/`, tree]);
             tree = (await git(['write-tree'])).stdout.trim();
           }
-          const sha = (await git(['commit-tree', tree, '-F', '-'], `${message}\n`)).stdout.trim();
+          const sha = (
+            await git(['commit-tree', tree, '-F', '-'], `${message}\n`)
+          ).stdout.trim();
           ctx.logger.info(
             `Pushing ${files.length} file(s) from ${relative(ctx.workspace, codeDir) || '.'} to ${repositoryUrl} branch ${spec.branch}${spec.forcePush ? ' (force)' : ''} as commit ${sha}`,
           );
-          await push(env, gitDir, remote, sha, spec.branch, spec.forcePush ?? false, repositoryUrl, ctx.signal);
+          await push(
+            env,
+            gitDir,
+            remote,
+            sha,
+            spec.branch,
+            spec.forcePush ?? false,
+            repositoryUrl,
+            ctx.signal,
+          );
           return sha;
         });
         await provider.afterPush?.(ref, spec.branch);
-        ctx.logger.info(`Pushed commit ${commit} to ${repositoryUrl} branch ${spec.branch}`);
+        ctx.logger.info(
+          `Pushed commit ${commit} to ${repositoryUrl} branch ${spec.branch}`,
+        );
         ctx.output('repositoryUrl', repositoryUrl);
         ctx.output('commitId', commit);
         ctx.output('branch', spec.branch);
@@ -129,7 +162,15 @@ async function push(
   repositoryUrl: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const args = ['--git-dir', gitDir, 'push', '--porcelain', ...(force ? ['--force'] : []), remote, `${commit}:refs/heads/${branch}`];
+  const args = [
+    '--git-dir',
+    gitDir,
+    'push',
+    '--porcelain',
+    ...(force ? ['--force'] : []),
+    remote,
+    `${commit}:refs/heads/${branch}`,
+  ];
   const result = await runGit(args, { env, signal, allowFailure: true });
   if (result.code === 0) return;
   // Porcelain: "!<TAB>src:dst<TAB>[rejected] (reason)" for each refused ref.
@@ -141,7 +182,12 @@ async function push(
   }
   if (rejected) {
     const reason = rejected.split('\t').slice(2).join(' ').trim();
-    throw new Error(`push to ${repositoryUrl} branch ${branch} was rejected: ${reason}`);
+    throw new Error(
+      `push to ${repositoryUrl} branch ${branch} was rejected: ${reason}`,
+    );
   }
-  throw describeGitFailure(new GitCommandError(args, result.code, result.stderr), `push to ${repositoryUrl} failed`);
+  throw describeGitFailure(
+    new GitCommandError(args, result.code, result.stderr),
+    `push to ${repositoryUrl} failed`,
+  );
 }

@@ -1,43 +1,16 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { InputError } from '@backstage/errors';
+import { gitCloneStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
 import { checkGitRemote } from '../../network';
 import { describeGitFailure, runGit, withGitEnvironment } from '../../scm/git';
 import {
   gitRemoteFor,
   maskGitAuth,
-  optionalText,
   resolveInWorkspace,
   type GitStepsRuntime,
 } from './shared';
-
-const depthField = z
-  .union([z.number(), z.string()])
-  .nullish()
-  .transform((v, ctx) => {
-    if (v === null || v === undefined || (typeof v === 'string' && v.trim() === '')) return 0;
-    const n = typeof v === 'number' ? v : Number(v.trim());
-    if (!Number.isInteger(n) || n < 0) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `depth must be a whole number >= 0, got ${JSON.stringify(v)}` });
-      return z.NEVER;
-    }
-    return n;
-  });
-
-const gitCloneSpec = z.object({
-  connectorRef: optionalText,
-  repoName: optionalText,
-  build: z
-    .object({
-      type: z.enum(['branch', 'tag']),
-      spec: z.object({ branch: optionalText, tag: optionalText }).passthrough().default({}),
-    })
-    .nullish(),
-  cloneDirectory: optionalText,
-  depth: depthField,
-});
 
 /**
  * `GitClone`: clones a repository into the stage workspace. Re-running
@@ -45,38 +18,58 @@ const gitCloneSpec = z.object({
  */
 export function createGitCloneStep(runtime: GitStepsRuntime) {
   return createStepHandler({
-    type: 'GitClone',
-    description: 'clones a git repository into the stage workspace',
-    idempotent: true,
-    spec: gitCloneSpec,
-    outputs: () => [],
+    ...gitCloneStepDefinition,
     async handler(ctx) {
       const { spec } = ctx;
       const { connector, provider } = runtime.resolve(ctx, spec.connectorRef);
       let segments: string[];
       if (connector.urlType === 'Repo') {
         segments = connector.path;
-        if (spec.repoName) ctx.logger.info(`connector "${connector.id}" names one repository; repoName ${spec.repoName} is not used`);
+        if (spec.repoName)
+          ctx.logger.info(
+            `connector "${connector.id}" names one repository; repoName ${spec.repoName} is not used`,
+          );
       } else {
         if (!spec.repoName) {
-          throw new InputError(`spec.repoName is required: connector "${connector.id}" has URL type Account`);
+          throw new InputError(
+            `spec.repoName is required: connector "${connector.id}" has URL type Account`,
+          );
         }
         segments = [...connector.path, ...spec.repoName.split('/')];
       }
       const partial = provider.refFromPath(segments, 'repo');
-      if (!partial.repository || (!partial.organization && connector.provider !== 'git')) {
+      if (
+        !partial.repository ||
+        (!partial.organization && connector.provider !== 'git')
+      ) {
         throw new InputError(
           `cannot tell which repository to clone from connector "${connector.id}" and repoName "${spec.repoName ?? ''}"; give repoName as <organization>/<repository>`,
         );
       }
-      const ref = { organization: partial.organization ?? '', repository: partial.repository, ...(partial.project ? { project: partial.project } : {}) };
+      const ref = {
+        organization: partial.organization ?? '',
+        repository: partial.repository,
+        ...(partial.project ? { project: partial.project } : {}),
+      };
 
-      const refName = spec.build?.type === 'tag' ? spec.build.spec.tag : spec.build?.spec.branch;
-      if (spec.build && !refName) throw new InputError(`spec.build.spec.${spec.build.type} is required for build type ${spec.build.type}`);
+      const refName =
+        spec.build?.type === 'tag'
+          ? spec.build.spec.tag
+          : spec.build?.spec.branch;
+      if (spec.build && !refName)
+        throw new InputError(
+          `spec.build.spec.${spec.build.type} is required for build type ${spec.build.type}`,
+        );
 
-      const target = await resolveInWorkspace(ctx.workspace, spec.cloneDirectory ?? ref.repository, 'cloneDirectory');
+      const target = await resolveInWorkspace(
+        ctx.workspace,
+        spec.cloneDirectory ?? ref.repository,
+        'cloneDirectory',
+      );
       if (resolve(target) === resolve(ctx.workspace)) {
-        throw new InputError('spec.cloneDirectory must name a directory inside the workspace, not the workspace itself');
+        throw new InputError(
+          'spec.cloneDirectory must name a directory inside the workspace, not the workspace itself',
+        );
       }
       const credentials = await runtime.credentials(ctx, connector, ref);
       const auth = provider.gitAuth(credentials);
@@ -103,20 +96,49 @@ export function createGitCloneStep(runtime: GitStepsRuntime) {
         `Cloning ${provider.cloneUrl(ref)}${refName ? ` (${spec.build!.type} ${refName})` : ''}${spec.depth > 0 ? ` with depth ${spec.depth}` : ''} into ${shown}`,
       );
       await withGitEnvironment(auth, env =>
-        runGit(args, { env, signal: ctx.signal, logger: ctx.logger }).catch(error => {
-          throw describeGitFailure(error, `clone of ${provider.cloneUrl(ref)} failed`);
-        }),
+        runGit(args, { env, signal: ctx.signal, logger: ctx.logger }).catch(
+          error => {
+            throw describeGitFailure(
+              error,
+              `clone of ${provider.cloneUrl(ref)} failed`,
+            );
+          },
+        ),
       );
       if (spec.build?.type === 'tag') {
-        const tag = await runGit(['-C', target, 'rev-parse', '--verify', '--quiet', `refs/tags/${refName}`], { allowFailure: true });
-        if (tag.code !== 0) throw new InputError(`${refName} is a branch of ${provider.cloneUrl(ref)}, not a tag; use build type branch`);
+        const tag = await runGit(
+          [
+            '-C',
+            target,
+            'rev-parse',
+            '--verify',
+            '--quiet',
+            `refs/tags/${refName}`,
+          ],
+          { allowFailure: true },
+        );
+        if (tag.code !== 0)
+          throw new InputError(
+            `${refName} is a branch of ${provider.cloneUrl(ref)}, not a tag; use build type branch`,
+          );
       }
       if (remote !== provider.cloneUrl(ref) && connector.provider === 'local') {
         // The clone's origin points at the local host's HTTP URL, as for any hosted repository.
-        await runGit(['-C', target, 'remote', 'set-url', 'origin', provider.cloneUrl(ref)]);
+        await runGit([
+          '-C',
+          target,
+          'remote',
+          'set-url',
+          'origin',
+          provider.cloneUrl(ref),
+        ]);
       }
-      const head = await runGit(['-C', target, 'rev-parse', 'HEAD'], { allowFailure: true });
-      ctx.logger.info(`Cloned ${head.code === 0 ? `commit ${head.stdout.trim()}` : 'an empty repository'} into ${shown}`);
+      const head = await runGit(['-C', target, 'rev-parse', 'HEAD'], {
+        allowFailure: true,
+      });
+      ctx.logger.info(
+        `Cloned ${head.code === 0 ? `commit ${head.stdout.trim()}` : 'an empty repository'} into ${shown}`,
+      );
     },
   });
 }

@@ -2,12 +2,20 @@ import { realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError } from '@backstage/errors';
 import type { StepContext } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
 import type { ConnectorResolver } from '../../connectors/ConnectorResolver';
 import { NetworkPolicy } from '../../network';
 import type { ResolvedConnector } from '../../connectors/types';
-import { defaultScmProviderFactories, type LocalGitHostConfig, type ScmProviderFactories } from '../../scm/providers';
-import type { GitAuth, ScmCredentials, ScmProvider, ScmRepositoryRef } from '../../scm/types';
+import {
+  defaultScmProviderFactories,
+  type LocalGitHostConfig,
+  type ScmProviderFactories,
+} from '../../scm/providers';
+import type {
+  GitAuth,
+  ScmCredentials,
+  ScmProvider,
+  ScmRepositoryRef,
+} from '../../scm/types';
 
 /** Options of `createGitSteps` and `createFileUrlResolver`. */
 export interface GitStepsOptions {
@@ -27,34 +35,6 @@ export interface GitStepsOptions {
   network?: NetworkPolicy;
 }
 
-/** A text field as rendered from YAML and expressions: numbers and booleans become text; blank is absent. */
-export const optionalText = z
-  .union([z.string(), z.number(), z.boolean()])
-  .nullish()
-  .transform(v => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim()));
-
-/** A required, non-blank text field. */
-export const requiredText = z
-  .union([z.string(), z.number(), z.boolean()])
-  .transform(v => String(v).trim())
-  .refine(v => v.length > 0, 'must not be empty');
-
-/** A flag: a boolean, or the text `true`/`false` an expression rendered. */
-export const optionalFlag = z
-  .union([z.boolean(), z.string()])
-  .nullish()
-  .transform((v, ctx) => {
-    if (typeof v === 'boolean') return v;
-    if (v === null || v === undefined || v.trim() === '') return undefined;
-    if (/^true$/i.test(v.trim())) return true;
-    if (/^false$/i.test(v.trim())) return false;
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected true or false, got "${v}"` });
-    return z.NEVER;
-  });
-
-/** The connector type field; checked against the connector but only warned about. */
-export const connectorTypeField = optionalText;
-
 /** Connector, provider and the runtime pieces the git steps share. */
 export class GitStepsRuntime {
   readonly #factories: Required<ScmProviderFactories>;
@@ -62,7 +42,10 @@ export class GitStepsRuntime {
   readonly network: NetworkPolicy;
 
   constructor(readonly options: GitStepsOptions) {
-    this.#factories = { ...defaultScmProviderFactories(options.localGit), ...options.providers } as Required<ScmProviderFactories>;
+    this.#factories = {
+      ...defaultScmProviderFactories(options.localGit),
+      ...options.providers,
+    } as Required<ScmProviderFactories>;
     this.network = options.network ?? new NetworkPolicy({ allow: [] });
   }
 
@@ -72,12 +55,23 @@ export class GitStepsRuntime {
     connectorRef: string | undefined,
     connectorType?: string,
   ): { connector: ResolvedConnector; provider: ScmProvider } {
-    if (!connectorRef) throw new InputError('spec.connectorRef is required: name a connector of pipelineEngine.connectors');
+    if (!connectorRef)
+      throw new InputError(
+        'spec.connectorRef is required: name a connector of pipelineEngine.connectors',
+      );
     const connector = this.options.connectors.get(connectorRef);
-    if (connectorType && connectorType.toLowerCase() !== connector.type.toLowerCase()) {
-      ctx.logger.warn(`spec.connectorType is ${connectorType} but connector "${connector.id}" is of type ${connector.type}; using ${connector.type}`);
+    if (
+      connectorType &&
+      connectorType.toLowerCase() !== connector.type.toLowerCase()
+    ) {
+      ctx.logger.warn(
+        `spec.connectorType is ${connectorType} but connector "${connector.id}" is of type ${connector.type}; using ${connector.type}`,
+      );
     }
-    return { connector, provider: this.#factories[connector.provider](connector) };
+    return {
+      connector,
+      provider: this.#factories[connector.provider](connector),
+    };
   }
 
   /** Credentials for the step, masked in its logs from now on. */
@@ -86,7 +80,11 @@ export class GitStepsRuntime {
     connector: ResolvedConnector,
     ref: Partial<ScmRepositoryRef>,
   ): Promise<ScmCredentials> {
-    return this.options.connectors.credentials(connector, { secrets: ctx.secrets, repository: ref, signal: ctx.signal });
+    return this.options.connectors.credentials(connector, {
+      secrets: ctx.secrets,
+      repository: ref,
+      signal: ctx.signal,
+    });
   }
 }
 
@@ -98,10 +96,18 @@ export class GitStepsRuntime {
 export function repositoryFromSpec(
   connector: ResolvedConnector,
   provider: ScmProvider,
-  spec: { organization?: string; repository?: string; workspace?: string; project?: string },
+  spec: {
+    organization?: string;
+    repository?: string;
+    workspace?: string;
+    project?: string;
+  },
   options: { organizationOptional?: boolean } = {},
 ): ScmRepositoryRef {
-  const fromUrl = provider.refFromPath(connector.path, connector.urlType === 'Repo' ? 'repo' : 'account');
+  const fromUrl = provider.refFromPath(
+    connector.path,
+    connector.urlType === 'Repo' ? 'repo' : 'account',
+  );
   let organization: string | undefined;
   let project = spec.project ?? fromUrl.project;
   if (connector.provider === 'bitbucketCloud') {
@@ -114,12 +120,20 @@ export function repositoryFromSpec(
   }
   const repository = spec.repository ?? fromUrl.repository;
   if (!repository) {
-    throw new InputError(`spec.repository is required (connector "${connector.id}" does not name a repository)`);
+    throw new InputError(
+      `spec.repository is required (connector "${connector.id}" does not name a repository)`,
+    );
   }
   if (!organization && !options.organizationOptional) {
-    throw new InputError(`spec.organization is required (connector "${connector.id}" does not name an organization)`);
+    throw new InputError(
+      `spec.organization is required (connector "${connector.id}" does not name an organization)`,
+    );
   }
-  return { organization: organization ?? '', repository, ...(project ? { project } : {}) };
+  return {
+    organization: organization ?? '',
+    repository,
+    ...(project ? { project } : {}),
+  };
 }
 
 /** The remote git talks to; SSH connectors configured with an SSH URL keep its user, host and port. */
@@ -129,15 +143,25 @@ export function gitRemoteFor(
   ref: ScmRepositoryRef,
   credentials: ScmCredentials,
 ): string {
-  if (credentials.type !== 'ssh' || !connector.sshUrl || connector.provider === 'azure') {
+  if (
+    credentials.type !== 'ssh' ||
+    !connector.sshUrl ||
+    connector.provider === 'azure'
+  ) {
     return provider.gitRemote(ref, credentials);
   }
-  const basePath = new URL(connector.baseUrl ?? 'https://x').pathname.replace(/\/+$/, '');
-  const rest = new URL(provider.cloneUrl(ref)).pathname.slice(basePath.length).replace(/^\/+/, '');
+  const basePath = new URL(connector.baseUrl ?? 'https://x').pathname.replace(
+    /\/+$/,
+    '',
+  );
+  const rest = new URL(provider.cloneUrl(ref)).pathname
+    .slice(basePath.length)
+    .replace(/^\/+/, '');
   const scp = /^([^@/\s]+@[^:/\s]+):(.*)$/.exec(connector.sshUrl);
   const ssh = scp ? undefined : new URL(connector.sshUrl);
   // A plain git server's account URL is a path prefix, which the SSH URL carries too.
-  const prefixed = connector.provider === 'git' && connector.urlType === 'Account';
+  const prefixed =
+    connector.provider === 'git' && connector.urlType === 'Account';
   const sshPath = scp ? scp[2] : ssh!.pathname;
   const prefix = prefixed ? sshPath.replace(/^\/+|\/+$/g, '') : '';
   const path = [prefix, rest].filter(Boolean).join('/');
@@ -146,7 +170,10 @@ export function gitRemoteFor(
 }
 
 /** Masks every derived form of the git credentials (the header value and its base64 part). */
-export function maskGitAuth(ctx: Pick<StepContext<unknown>, 'secrets'>, auth: GitAuth): void {
+export function maskGitAuth(
+  ctx: Pick<StepContext<unknown>, 'secrets'>,
+  auth: GitAuth,
+): void {
   if (auth.authorization) {
     ctx.secrets.mask(auth.authorization);
     const [, encoded] = auth.authorization.split(' ', 2);
@@ -159,25 +186,40 @@ export function maskGitAuth(ctx: Pick<StepContext<unknown>, 'secrets'>, auth: Gi
  * `path` resolved against the workspace, refusing anything outside it —
  * `..`, absolute paths elsewhere, and symlinks pointing out.
  */
-export async function resolveInWorkspace(workspace: string, path: string, field: string): Promise<string> {
+export async function resolveInWorkspace(
+  workspace: string,
+  path: string,
+  field: string,
+): Promise<string> {
   const root = resolve(workspace);
   const target = resolve(root, path);
   const rel = relative(root, target);
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new InputError(`spec.${field} "${path}" is outside the stage workspace`);
+    throw new InputError(
+      `spec.${field} "${path}" is outside the stage workspace`,
+    );
   }
   // Follow symlinks of the deepest existing ancestor: a link must not lead out either.
   const realRoot = await realpath(root);
   let probe = target;
   for (;;) {
-    const exists = await stat(probe).then(() => true, () => false);
+    const exists = await stat(probe).then(
+      () => true,
+      () => false,
+    );
     if (exists || probe === root) break;
     probe = dirname(probe);
   }
   const realProbe = await realpath(probe);
   const realRel = relative(realRoot, realProbe);
-  if (realRel === '..' || realRel.startsWith(`..${sep}`) || isAbsolute(realRel)) {
-    throw new InputError(`spec.${field} "${path}" leads outside the stage workspace through a symbolic link`);
+  if (
+    realRel === '..' ||
+    realRel.startsWith(`..${sep}`) ||
+    isAbsolute(realRel)
+  ) {
+    throw new InputError(
+      `spec.${field} "${path}" leads outside the stage workspace through a symbolic link`,
+    );
   }
   return target;
 }

@@ -1,38 +1,33 @@
 import { InputError } from '@backstage/errors';
-import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
+import { httpStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  createStepHandler,
+  type StepHandler,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { z } from 'zod';
 import { Agent, fetch as pinnedFetch, Headers } from 'undici';
 import { NetworkPolicy } from '../../network';
-import { evaluateHttpAssertion, renderHttpOutput, type HttpResponseValues } from './httpResponseExpressions';
-import { abortError, declaredOutputs, namedVariableList, textValue } from './specFields';
+import {
+  evaluateHttpAssertion,
+  renderHttpOutput,
+  type HttpResponseValues,
+} from './httpResponseExpressions';
+import { abortError } from './specFields';
 
 const MAX_REDIRECTS = 10;
 /** Response bodies larger than this fail the step instead of filling memory. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-const httpSpec = z
-  .object({
-    url: textValue,
-    // Upper-cased first: an expression may resolve to `post`.
-    method: z.string().transform(m => m.toUpperCase()).pipe(z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH'])),
-    headers: z.array(z.object({ key: z.string().min(1), value: textValue }).passthrough()).optional(),
-    requestBody: z.string().optional(),
-    assertion: z.string().optional(),
-    outputVariables: namedVariableList.optional(),
-    inputVariables: namedVariableList.optional(),
-    certificate: z.string().optional(),
-    certificateKey: z.string().optional(),
-    delegateSelectors: z.unknown().optional(),
-  })
-  .passthrough();
-
 /** The resolved spec of an Http step. */
-export type HttpSpec = z.output<typeof httpSpec>;
+export type HttpSpec = z.output<typeof httpStepDefinition.spec>;
 
 type PinnedResponse = Awaited<ReturnType<typeof pinnedFetch>>;
 
-async function readBody(response: PinnedResponse, signal: AbortSignal): Promise<string> {
+async function readBody(
+  response: PinnedResponse,
+  signal: AbortSignal,
+): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -47,7 +42,9 @@ async function readBody(response: PinnedResponse, signal: AbortSignal): Promise<
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
       await reader.cancel().catch(() => undefined);
-      throw new Error(`the response body is larger than ${MAX_BODY_BYTES} bytes`);
+      throw new Error(
+        `the response body is larger than ${MAX_BODY_BYTES} bytes`,
+      );
     }
     chunks.push(value);
   }
@@ -67,46 +64,52 @@ export function createHttpStep(options: {
   /** Host patterns, when no `network` is given (tests). */
   allow?: readonly string[];
 }): StepHandler<HttpSpec> {
-  const network = options.network ?? new NetworkPolicy({ allow: options.allow ?? [] });
+  const network =
+    options.network ?? new NetworkPolicy({ allow: options.allow ?? [] });
   return createStepHandler({
-    type: 'Http',
-    description: 'calls an HTTP endpoint (Custom stage)',
-    // Not idempotent although GET and HEAD are: the handler contract decides
-    // per step type, not per spec, and a POST/PUT/DELETE/PATCH may not be
-    // safe to send twice after an engine restart.
-    idempotent: false,
-    // These read the response (<+httpResponseCode>, <+json.select(...)>),
-    // so the step evaluates them itself after the call.
-    deferredFields: ['assertion', 'outputVariables.*.value'],
-    spec: httpSpec,
-    outputs: declaredOutputs,
+    ...httpStepDefinition,
     async handler(ctx) {
       const spec = ctx.spec;
       if (spec.certificate || spec.certificateKey) {
-        throw new InputError('certificate and certificateKey (mutual TLS) are not supported by this engine\'s Http step');
+        throw new InputError(
+          "certificate and certificateKey (mutual TLS) are not supported by this engine's Http step",
+        );
       }
       let url: URL;
       try {
         url = new URL(spec.url.trim());
       } catch {
-        throw new InputError(`spec.url ${JSON.stringify(spec.url)} is not a URL`);
+        throw new InputError(
+          `spec.url ${JSON.stringify(spec.url)} is not a URL`,
+        );
       }
-      const source = { step: `Http step "${ctx.step.identifier}"`, field: 'spec.url' };
+      const source = {
+        step: `Http step "${ctx.step.identifier}"`,
+        field: 'spec.url',
+      };
       await network.check(url, source);
       // Every connection resolves through the policy again and connects to the
       // address it checked, so DNS cannot change between check and connect.
-      const dispatcher = new Agent({ connect: { lookup: network.socketLookup(`${source.step}: ${source.field}`) as never } });
+      const dispatcher = new Agent({
+        connect: {
+          lookup: network.socketLookup(
+            `${source.step}: ${source.field}`,
+          ) as never,
+        },
+      });
       try {
         let method: string = spec.method;
         const headers = new Headers();
         try {
-          for (const h of spec.headers ?? []) headers.append(h.key.trim(), h.value);
+          for (const h of spec.headers ?? [])
+            headers.append(h.key.trim(), h.value);
         } catch (error) {
           throw new InputError(`spec.headers: ${(error as Error).message}`);
         }
         let body: string | undefined = spec.requestBody;
         if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
-          if (body.trim()) ctx.logger.warn(`requestBody is not sent with ${method}`);
+          if (body.trim())
+            ctx.logger.warn(`requestBody is not sent with ${method}`);
           body = undefined;
         }
 
@@ -114,21 +117,45 @@ export function createHttpStep(options: {
         for (let hop = 0; ; hop++) {
           ctx.logger.info(`${method} ${url.href}`);
           try {
-            response = await pinnedFetch(url, { method, headers, body, redirect: 'manual', signal: ctx.signal, dispatcher });
+            response = await pinnedFetch(url, {
+              method,
+              headers,
+              body,
+              redirect: 'manual',
+              signal: ctx.signal,
+              dispatcher,
+            });
           } catch (error) {
             if (ctx.signal.aborted) throw abortError(ctx.signal);
-            const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-            throw Object.assign(new Error(`${method} ${url.href} failed: ${cause?.message ?? (error as Error).message}`), {
-              code: cause?.code,
-            });
+            const cause = (
+              error as { cause?: { code?: string; message?: string } }
+            ).cause;
+            throw Object.assign(
+              new Error(
+                `${method} ${url.href} failed: ${cause?.message ?? (error as Error).message}`,
+              ),
+              {
+                code: cause?.code,
+              },
+            );
           }
           const location = response.headers.get('location');
           if (!REDIRECTS.has(response.status) || !location) break;
           await response.body?.cancel().catch(() => undefined);
-          if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects, the last to ${location}`);
+          if (hop >= MAX_REDIRECTS)
+            throw new Error(
+              `more than ${MAX_REDIRECTS} redirects, the last to ${location}`,
+            );
           const next = new URL(location, url);
-          await network.check(next, { step: source.step, field: `${source.field} redirect from ${url.href} to` });
-          if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+          await network.check(next, {
+            step: source.step,
+            field: `${source.field} redirect from ${url.href} to`,
+          });
+          if (
+            response.status === 303 ||
+            ((response.status === 301 || response.status === 302) &&
+              method === 'POST')
+          ) {
             if (method !== 'HEAD') method = 'GET';
             body = undefined;
             headers.delete('content-type');
@@ -144,7 +171,9 @@ export function createHttpStep(options: {
         }
 
         const responseBody = await readBody(response, ctx.signal);
-        ctx.logger.info(`response ${response.status} ${response.statusText} (${Buffer.byteLength(responseBody)} bytes)`);
+        ctx.logger.info(
+          `response ${response.status} ${response.statusText} (${Buffer.byteLength(responseBody)} bytes)`,
+        );
         const values: HttpResponseValues = {
           httpResponseCode: response.status,
           httpResponseBody: responseBody,
@@ -154,15 +183,25 @@ export function createHttpStep(options: {
         const assertion = spec.assertion?.trim();
         if (assertion) {
           if (!evaluateHttpAssertion(assertion, values)) {
-            throw new Error(`assertion ${assertion} failed (httpResponseCode ${response.status})`);
+            throw new Error(
+              `assertion ${assertion} failed (httpResponseCode ${response.status})`,
+            );
           }
           ctx.logger.info(`assertion ${assertion} passed`);
         } else if (response.status >= 400) {
-          ctx.logger.warn(`the response status is ${response.status}; add an assertion such as <+httpResponseCode> == 200 to fail the step on it`);
+          ctx.logger.warn(
+            `the response status is ${response.status}; add an assertion such as <+httpResponseCode> == 200 to fail the step on it`,
+          );
         }
         for (const variable of spec.outputVariables ?? []) {
-          const value = renderHttpOutput(variable.name, variable.value ?? '', values);
-          ctx.output(variable.name, value, { secret: variable.type === 'Secret' });
+          const value = renderHttpOutput(
+            variable.name,
+            variable.value ?? '',
+            values,
+          );
+          ctx.output(variable.name, value, {
+            secret: variable.type === 'Secret',
+          });
         }
       } finally {
         await dispatcher.close().catch(() => undefined);

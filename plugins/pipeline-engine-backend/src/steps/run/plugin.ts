@@ -1,23 +1,21 @@
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
-import { CONTAINER_RUNNER_MISSING, CONTAINER_SCRATCH, CONTAINER_WORKSPACE, type StepRunners } from '../../runners';
-import { abortError, containerFields, containerOptions, envMap, processFailure, textValue } from './specFields';
-
-const pluginSpec = z
-  .object({
-    ...containerFields,
-    image: textValue,
-    settings: z.record(z.string(), z.unknown()).optional(),
-    envVariables: envMap.optional(),
-    entrypoint: z.array(textValue).optional(),
-    reports: z.unknown().optional(),
-  })
-  .passthrough();
+import { pluginStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  createStepHandler,
+  type StepHandler,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { z } from 'zod';
+import {
+  CONTAINER_RUNNER_MISSING,
+  CONTAINER_SCRATCH,
+  CONTAINER_WORKSPACE,
+  type StepRunners,
+} from '../../runners';
+import { abortError, containerOptions, processFailure } from './specFields';
 
 /** The resolved spec of a Plugin step. */
-export type PluginSpec = z.output<typeof pluginSpec>;
+export type PluginSpec = z.output<typeof pluginStepDefinition.spec>;
 
 /** Drone's name for a setting: `PLUGIN_` + upper case, with `.`, `-` and spaces as `_`. */
 export function pluginVariableName(key: string): string {
@@ -28,8 +26,12 @@ export function pluginVariableName(key: string): string {
 export function encodePluginSetting(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value) && value.every(v => ['string', 'number', 'boolean'].includes(typeof v))) {
+  if (typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  if (
+    Array.isArray(value) &&
+    value.every(v => ['string', 'number', 'boolean'].includes(typeof v))
+  ) {
     return value.map(String).join(',');
   }
   return JSON.stringify(value);
@@ -53,19 +55,18 @@ export function parseDroneOutput(text: string): Array<[string, string]> {
  * Variables the plugin writes to `$DRONE_OUTPUT` (`KEY=VALUE` lines)
  * become output variables, as in Harness CI. Needs the container runner.
  */
-export function createPluginStep(runners: StepRunners): StepHandler<PluginSpec> {
+export function createPluginStep(
+  runners: StepRunners,
+): StepHandler<PluginSpec> {
   return createStepHandler({
-    type: 'Plugin',
-    description: 'runs a Drone-style plugin container',
-    // Not idempotent: plugins exist for side effects (publish, upload, notify).
-    idempotent: false,
-    spec: pluginSpec,
-    outputs: () => undefined,
+    ...pluginStepDefinition,
     async handler(ctx) {
       const spec = ctx.spec;
       const docker = runners.docker;
       if (!docker) {
-        throw new Error(`the Plugin step runs image ${spec.image} in a container, but ${CONTAINER_RUNNER_MISSING}`);
+        throw new Error(
+          `the Plugin step runs image ${spec.image} in a container, but ${CONTAINER_RUNNER_MISSING}`,
+        );
       }
       const container = containerOptions(spec, ctx, spec.entrypoint);
       const env: Record<string, string> = {
@@ -87,17 +88,24 @@ export function createPluginStep(runners: StepRunners): StepHandler<PluginSpec> 
         await chmod(join(scratch, 'out'), 0o777);
         const result = await docker.run(
           { argv: () => [], env, scratch, container, purpose: 'Plugin' },
-          { workspace: ctx.workspace, logger: ctx.logger, signal: ctx.signal, label: ctx.step.identifier },
+          {
+            workspace: ctx.workspace,
+            logger: ctx.logger,
+            signal: ctx.signal,
+            label: ctx.step.identifier,
+          },
         );
         if (result.aborted || ctx.signal.aborted) throw abortError(ctx.signal);
-        if (result.exitCode !== 0) throw new Error(processFailure(`plugin ${spec.image}`, result));
+        if (result.exitCode !== 0)
+          throw new Error(processFailure(`plugin ${spec.image}`, result));
         let text = '';
         try {
           text = await readFile(join(scratch, 'out', 'output.env'), 'utf8');
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
         }
-        for (const [name, value] of parseDroneOutput(text)) ctx.output(name, value);
+        for (const [name, value] of parseDroneOutput(text))
+          ctx.output(name, value);
       } finally {
         await rm(scratch, { recursive: true, force: true });
       }

@@ -1,33 +1,15 @@
-import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
+import { runStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  createStepHandler,
+  type StepHandler,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { z } from 'zod';
 import type { StepRunners } from '../../runners';
 import { runScriptStep } from './scriptStep';
-import { containerFields, containerOptions, declaredOutputs, envMap, textValue } from './specFields';
-
-const runSpec = z
-  .object({
-    ...containerFields,
-    shell: z.enum(['Sh', 'Bash', 'Powershell', 'Pwsh', 'Python']).default('Sh'),
-    command: z.string(),
-    envVariables: envMap.optional(),
-    outputVariables: z
-      .array(
-        z
-          .object({
-            name: z.string().min(1),
-            type: z.enum(['String', 'Secret']).default('String'),
-            /** The script variable to read when it differs from `name`. */
-            value: textValue.optional(),
-          })
-          .passthrough(),
-      )
-      .optional(),
-    reports: z.unknown().optional(),
-  })
-  .passthrough();
+import { containerOptions } from './specFields';
 
 /** The resolved spec of a Run step. */
-export type RunSpec = z.output<typeof runSpec>;
+export type RunSpec = z.output<typeof runStepDefinition.spec>;
 
 /**
  * `Run` (IDP and CI stages): runs `command` with `shell`, on the host or,
@@ -37,13 +19,7 @@ export type RunSpec = z.output<typeof runSpec>;
  */
 export function createRunStep(runners: StepRunners): StepHandler<RunSpec> {
   return createStepHandler({
-    type: 'Run',
-    description: 'runs a shell script',
-    // Not idempotent: scripts have side effects (pushes, API calls); after an
-    // engine restart the step fails instead of running a second time.
-    idempotent: false,
-    spec: runSpec,
-    outputs: declaredOutputs,
+    ...runStepDefinition,
     async handler(ctx) {
       const spec = ctx.spec;
       await runScriptStep(ctx, runners, {

@@ -1,28 +1,14 @@
-import { createStepHandler, type StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { z } from 'zod';
+import { shellScriptStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  createStepHandler,
+  type StepHandler,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { z } from 'zod';
 import type { StepRunners } from '../../runners';
 import { runScriptStep } from './scriptStep';
-import { booleanValue, declaredOutputs, namedVariableList } from './specFields';
-
-const shellScriptSpec = z
-  .object({
-    shell: z.enum(['Bash', 'PowerShell', 'Sh', 'Python', 'Powershell', 'Pwsh']),
-    source: z.object({
-      type: z.literal('Inline'),
-      spec: z.object({ script: z.string() }).passthrough(),
-    }).passthrough(),
-    environmentVariables: namedVariableList.optional(),
-    outputVariables: namedVariableList.optional(),
-    onDelegate: booleanValue.optional(),
-    executionTarget: z.unknown().optional(),
-    delegateSelectors: z.unknown().optional(),
-    includeInfraSelectors: booleanValue.optional(),
-    outputAlias: z.unknown().optional(),
-  })
-  .passthrough();
 
 /** The resolved spec of a ShellScript step. */
-export type ShellScriptSpec = z.output<typeof shellScriptSpec>;
+export type ShellScriptSpec = z.output<typeof shellScriptStepDefinition.spec>;
 
 /**
  * `ShellScript` (Custom stage): runs `source.spec.script` as written (no
@@ -30,18 +16,21 @@ export type ShellScriptSpec = z.output<typeof shellScriptSpec>;
  * script's exit code). Each output variable's `value` names the shell
  * variable to export; `name` is the output's name.
  */
-export function createShellScriptStep(runners: StepRunners): StepHandler<ShellScriptSpec> {
+export function createShellScriptStep(
+  runners: StepRunners,
+): StepHandler<ShellScriptSpec> {
   return createStepHandler({
-    type: 'ShellScript',
-    description: 'runs a shell script (Custom stage)',
-    // Not idempotent: scripts have side effects; see Run.
-    idempotent: false,
-    spec: shellScriptSpec,
-    outputs: declaredOutputs,
+    ...shellScriptStepDefinition,
     async handler(ctx) {
       const spec = ctx.spec;
-      if (spec.executionTarget && typeof spec.executionTarget === 'object' && Object.keys(spec.executionTarget).length) {
-        ctx.logger.warn('executionTarget is not supported: the script runs on this backend\'s runner');
+      if (
+        spec.executionTarget &&
+        typeof spec.executionTarget === 'object' &&
+        Object.keys(spec.executionTarget).length
+      ) {
+        ctx.logger.warn(
+          "executionTarget is not supported: the script runs on this backend's runner",
+        );
       }
       const env: Record<string, string> = {};
       for (const variable of spec.environmentVariables ?? []) {

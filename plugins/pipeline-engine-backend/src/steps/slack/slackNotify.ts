@@ -1,6 +1,6 @@
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { text } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { slackNotifyStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import {
   createStepHandler,
   type StepContext,
@@ -12,7 +12,6 @@ import {
   type CodedError,
   type Logger,
 } from '@slack/web-api';
-import { z } from 'zod';
 import { secretOrLiteral } from '../catalog/secretValue';
 
 /** Options of {@link createSlackNotifyStep}. */
@@ -22,41 +21,6 @@ export interface SlackNotifyStepOptions {
 }
 
 const DEFAULT_API_URL = 'https://slack.com/api/';
-
-const flag = z
-  .union([z.boolean(), z.enum(['true', 'false'])])
-  .transform(v => v === true || v === 'true');
-const spec = z
-  .object({
-    token: text.transform(String),
-    email: text.transform(String).optional(),
-    /** The document's snippet spells it `emailId`. */
-    emailId: text.transform(String).optional(),
-    channel: text.transform(String).optional(),
-    messageContent: text.transform(String).optional(),
-    blocks: z.union([z.string(), z.array(z.unknown())]).optional(),
-    botUsername: text.transform(String).optional(),
-    botIconUrl: text.transform(String).optional(),
-    threadTs: text.transform(String).optional(),
-    replyBroadcast: flag.optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (!s.email && !s.emailId && !s.channel) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['email'],
-        message:
-          'SlackNotify needs a recipient: email (direct message) or channel',
-      });
-    }
-    if (s.messageContent === undefined && s.blocks === undefined) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['messageContent'],
-        message: 'SlackNotify needs messageContent or blocks',
-      });
-    }
-  });
 
 /**
  * The message text as Slack should show it. Harness's documented pipelines
@@ -181,12 +145,8 @@ export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
   const slackApiUrl = configured.endsWith('/') ? configured : `${configured}/`;
 
   return createStepHandler({
-    type: 'SlackNotify',
-    description: 'sends a Slack message',
-    // A second run would post the message twice.
-    idempotent: false,
-    spec,
-    outputs: () => ['ts', 'channel'],
+    // Not idempotent: a second run would post the message twice.
+    ...slackNotifyStepDefinition,
     async handler(ctx) {
       const s = ctx.spec;
       const token = await secretOrLiteral(ctx, s.token);

@@ -1,7 +1,15 @@
-/** Which implementation renders cookiecutter templates. */
+/**
+ * Which implementation renders cookiecutter templates.
+ *
+ * @public
+ */
 export type CookiecutterEngineName = 'builtin' | 'cli';
 
-/** Input of {@link CookiecutterEngine.render}. */
+/**
+ * Input of {@link CookiecutterEngine.render}.
+ *
+ * @public
+ */
 export interface CookiecutterRenderOptions {
   /** The template: the directory holding cookiecutter.json and the `{{ cookiecutter.x }}` project directory. */
   templateDir: string;
@@ -21,7 +29,11 @@ export interface CookiecutterRenderOptions {
   verbose?: boolean;
 }
 
-/** Output of {@link CookiecutterEngine.render}. */
+/**
+ * Output of {@link CookiecutterEngine.render}.
+ *
+ * @public
+ */
 export interface CookiecutterRenderResult {
   /** Absolute path of the generated project directory. */
   projectDir: string;
@@ -31,9 +43,30 @@ export interface CookiecutterRenderResult {
   outcome: 'created' | 'merged' | 'unchanged';
 }
 
-/** Renders a cookiecutter template. */
+/**
+ * What rendering would produce, without writing anything.
+ *
+ * @public
+ */
+export interface CookiecutterPlan {
+  /** The project directory's name, relative to the output directory (rendered from the template's `{{ cookiecutter.x }}` directory). */
+  projectDirName: string;
+}
+
+/**
+ * Renders a cookiecutter template.
+ *
+ * @public
+ */
 export interface CookiecutterEngine {
   /** `builtin` or `cli`. */
   readonly name: CookiecutterEngineName;
   render(options: CookiecutterRenderOptions): Promise<CookiecutterRenderResult>;
+  /**
+   * Renders the file names only, to check them before another program
+   * writes anything. Throws PathEscapeError for a name leaving the output
+   * directory and CookiecutterTemplateError (`unsupported`) for what this
+   * engine cannot render. Reports variable warnings through `warn`.
+   */
+  plan?(options: CookiecutterRenderOptions): Promise<CookiecutterPlan>;
 }

@@ -3,7 +3,7 @@
  * CLI on the fixture corpus. Prints the median time per template, the ratio
  * and whether both produced identical trees. Asserts nothing.
  *
- *   node plugins/pipeline-engine-backend/bench/cookiecutter.js [runs] [template-name-prefix]
+ *   node plugins/pipeline-engine-cookiecutter/bench/cookiecutter.js [runs] [template-name-prefix]
  *
  * Besides the fixture corpus it renders a generated django-sized template
  * (≥ 200 files, __testUtils__/largeTemplate.ts) and prints its ratio.
@@ -14,20 +14,14 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const {
-  createBuiltinEngine,
-} = require('../src/steps/cookiecutter/builtin/builtinEngine');
-const { buildContext } = require('../src/steps/cookiecutter/builtin/context');
-const {
-  writeLargeTemplate,
-} = require('../src/steps/cookiecutter/__testUtils__/largeTemplate');
+const { createBuiltinEngine } = require('../src/builtin/builtinEngine');
+const { buildContext } = require('../src/builtin/context');
+const { writeLargeTemplate } = require('../src/__testUtils__/largeTemplate');
 
 const TEMPLATES = path.join(
   __dirname,
   '..',
   'src',
-  'steps',
-  'cookiecutter',
   '__fixtures__',
   'templates',
 );

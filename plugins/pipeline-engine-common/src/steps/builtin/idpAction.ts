@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineStep } from '../defineStep';
+import { textValue } from '../fields';
+
+/**
+ * `IdpAction`: runs a scaffolder action. Validated only: no handler ships
+ * with the engine, so a pipeline using it needs a module that adds one.
+ */
+export const idpActionStepDefinition = defineStep({
+  type: 'IdpAction',
+  description: 'runs a scaffolder action',
+  idempotent: false,
+  spec: z.object({
+    actionRef: textValue,
+    actionVersion: textValue.optional(),
+    inputs: z.unknown().optional(),
+  }),
+  outputs: () => undefined,
+});

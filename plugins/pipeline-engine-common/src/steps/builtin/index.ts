@@ -1,0 +1,68 @@
+import type { StepDefinition } from '../defineStep';
+import { harnessApprovalStepDefinition } from './approval';
+import {
+  createCatalogStepDefinition,
+  registerCatalogStepDefinition,
+  updateCatalogPropertyStepDefinition,
+} from './catalog';
+import { cookieCutterStepDefinition } from './cookieCutter';
+import {
+  createRepoStepDefinition,
+  directPushStepDefinition,
+  gitCloneStepDefinition,
+} from './git';
+import { idpActionStepDefinition } from './idpAction';
+import {
+  createResourceStepDefinition,
+  httpStepDefinition,
+  pluginStepDefinition,
+  runStepDefinition,
+  shellScriptStepDefinition,
+} from './run';
+import { slackNotifyStepDefinition } from './slackNotify';
+import { waitStepDefinition } from './wait';
+
+export {
+  harnessApprovalStepDefinition,
+  createCatalogStepDefinition,
+  registerCatalogStepDefinition,
+  updateCatalogPropertyStepDefinition,
+  cookieCutterStepDefinition,
+  createRepoStepDefinition,
+  directPushStepDefinition,
+  gitCloneStepDefinition,
+  idpActionStepDefinition,
+  createResourceStepDefinition,
+  httpStepDefinition,
+  pluginStepDefinition,
+  runStepDefinition,
+  shellScriptStepDefinition,
+  slackNotifyStepDefinition,
+  waitStepDefinition,
+};
+
+/**
+ * Every step type the engine ships (IDP, Custom and CI steps): the single
+ * declaration of each, which the validator, the CLI and the backend's
+ * handlers share.
+ *
+ * @public
+ */
+export const builtinStepDefinitions: ReadonlyArray<StepDefinition<any>> = [
+  gitCloneStepDefinition,
+  cookieCutterStepDefinition,
+  createRepoStepDefinition,
+  createCatalogStepDefinition,
+  directPushStepDefinition,
+  registerCatalogStepDefinition,
+  slackNotifyStepDefinition,
+  createResourceStepDefinition,
+  updateCatalogPropertyStepDefinition,
+  idpActionStepDefinition,
+  runStepDefinition,
+  pluginStepDefinition,
+  shellScriptStepDefinition,
+  httpStepDefinition,
+  waitStepDefinition,
+  harnessApprovalStepDefinition,
+];

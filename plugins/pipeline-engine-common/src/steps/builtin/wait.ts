@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { defineStep } from '../defineStep';
+
+/** `Wait`: waits for `duration` (`30s`, `10m`, `1h 30m`). */
+export const waitStepDefinition = defineStep({
+  type: 'Wait',
+  description: 'waits for a duration',
+  idempotent: true,
+  spec: z.object({
+    duration: z.union([z.string(), z.number()]).transform(String),
+  }),
+  outputs: () => [],
+});
