@@ -206,10 +206,6 @@ async function benchSteps(page) {
   // Durations of running nodes tick every second meanwhile.
   await page.waitForTimeout(3000);
   const frames = await stopFrameProbe(page);
-  const clickStart = Date.now();
-  await page.getByRole('button', { name: /^Step 500: Success/ }).click();
-  await page.getByText('Log of Step 500').waitFor();
-  const clickMs = Date.now() - clickStart;
   console.log(`execution of ${STEPS} steps:`);
   console.log(
     `  first meaningful content (step tree shown), from navigation: ${ms(firstContent)}`,
@@ -220,8 +216,18 @@ async function benchSteps(page) {
   console.log(
     `  while they arrive and durations tick: ${frames.fps.toFixed(1)} fps, longest frame ${ms(frames.maxFrameMs)}, ${frames.longTasks} long tasks (${ms(frames.longTaskMs)})`,
   );
+}
+
+/** The delay of a click on a step row until its log card shows. */
+async function benchClick(page) {
+  const row = page
+    .getByRole('navigation', { name: 'Execution steps' })
+    .getByRole('button', { name: /^Step 500: / });
+  const clickStart = Date.now();
+  await row.click();
+  await page.getByText('Log of Step 500').waitFor();
   console.log(
-    `  click on a step → its details: ${ms(clickMs)} (including Playwright's round trips)`,
+    `  click on a step → its details: ${ms(Date.now() - clickStart)} (including Playwright's round trips)`,
   );
 }
 
@@ -276,7 +282,7 @@ async function benchLazyLoading(page) {
   await page.waitForLoadState('networkidle');
   const beforePortal = scripts.length;
   await page.getByRole('link', { name: 'Pipelines' }).first().click();
-  await page.getByRole('heading', { name: 'Pipelines' }).waitFor();
+  await page.getByRole('heading', { name: 'Pipelines', exact: true }).waitFor();
   await page.waitForLoadState('networkidle');
   const lazy = scripts.slice(beforePortal).map(url => url.split('/').pop());
   console.log('lazy loading:');
@@ -319,6 +325,11 @@ async function main() {
     await benchLazyLoading(page);
     await routeEngine(page);
     await benchSteps(page);
+    await benchClick(page).catch(error =>
+      console.log(
+        `  click on a step: not measured (${error.message.split('\n')[0]})`,
+      ),
+    );
     await benchLog(page);
   } finally {
     await browser.close();
