@@ -17,7 +17,8 @@ const { join } = require('node:path');
 
 /** The marked blocks of `markdown`, in order. */
 function markedBlocks(markdown) {
-  const pattern = /<!-- install-test: ([^>]*?) -->\s*\n```[^\n]*\n([\s\S]*?)\n```/g;
+  const pattern =
+    /<!-- install-test: ([^>]*?) -->\s*\n```[^\n]*\n([\s\S]*?)\n```/g;
   return [...markdown.matchAll(pattern)].map(([, directive, body]) => {
     const [kind, ...args] = directive.trim().split(/\s+/);
     return { kind, target: args.join(' '), body: `${body}\n` };
@@ -28,11 +29,31 @@ function deepMerge(into, from) {
   for (const [key, value] of Object.entries(from)) {
     const current = into[key];
     into[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object'
         ? deepMerge(current, value)
         : value;
   }
   return into;
+}
+
+/**
+ * The environment of blocks run in the checkout: its own Node (REPO_PATH)
+ * and its own caches, not the app's (YARN_GLOBAL_FOLDER and
+ * npm_config_cache point the app's at the test folder).
+ */
+function repoEnv() {
+  const env = {
+    ...process.env,
+    PATH: process.env.REPO_PATH ?? process.env.PATH,
+  };
+  delete env.YARN_GLOBAL_FOLDER;
+  delete env.npm_config_cache;
+  delete env.npm_config_nodedir; // the app's Node headers would rebuild the checkout's native modules for the wrong Node
+  return env;
 }
 
 function apply(block, appDir) {
@@ -41,14 +62,17 @@ function apply(block, appDir) {
       const inRepo = block.target === 'repo';
       execFileSync('bash', ['-euo', 'pipefail', '-c', block.body], {
         cwd: inRepo ? process.env.IDP_REPO : appDir,
-        env: inRepo ? { ...process.env, PATH: process.env.REPO_PATH ?? process.env.PATH } : process.env,
+        env: inRepo ? repoEnv() : process.env,
         stdio: 'inherit',
       });
       return;
     }
     case 'merge': {
       const file = join(appDir, block.target);
-      const merged = deepMerge(JSON.parse(readFileSync(file, 'utf8')), JSON.parse(block.body));
+      const merged = deepMerge(
+        JSON.parse(readFileSync(file, 'utf8')),
+        JSON.parse(block.body),
+      );
       writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
       return;
     }
@@ -58,8 +82,12 @@ function apply(block, appDir) {
     case 'backend-index': {
       const file = join(appDir, 'packages/backend/src/index.ts');
       const source = readFileSync(file, 'utf8');
-      if (!source.includes('backend.start();')) throw new Error(`${file} has no backend.start();`);
-      writeFileSync(file, source.replace('backend.start();', `${block.body}\nbackend.start();`));
+      if (!source.includes('backend.start();'))
+        throw new Error(`${file} has no backend.start();`);
+      writeFileSync(
+        file,
+        source.replace('backend.start();', `${block.body}\nbackend.start();`),
+      );
       return;
     }
     default:
@@ -70,10 +98,16 @@ function apply(block, appDir) {
 function main() {
   const [readme, appDir] = process.argv.slice(2);
   const blocks = markedBlocks(readFileSync(readme, 'utf8'));
-  if (blocks.length === 0) throw new Error(`${readme} has no install-test blocks`);
+  if (blocks.length === 0)
+    throw new Error(`${readme} has no install-test blocks`);
   for (const block of blocks) {
-    console.log(`== README install step: ${block.kind} ${block.target}`.trimEnd());
+    const started = Date.now();
+    console.log(
+      `== README install step: ${block.kind} ${block.target}`.trimEnd(),
+    );
     apply(block, appDir);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    if (seconds > 0) console.log(`   (${seconds} s)`);
   }
 }
 

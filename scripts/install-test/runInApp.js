@@ -9,21 +9,44 @@
 /* eslint-disable no-console -- a command-line driver prints */
 const { spawn } = require('node:child_process');
 const { readFileSync } = require('node:fs');
+const { createServer } = require('node:net');
 const { join, resolve } = require('node:path');
 const { startSlackStub } = require('../demo/slackStub');
-const { waitFor, guestToken, runTemplateTask, printOutput } = require('../demo/scaffolderRun');
+const {
+  waitFor,
+  guestToken,
+  runTemplateTask,
+  printOutput,
+} = require('../demo/scaffolderRun');
 
-const BASE = 'http://localhost:7007';
+/** A port nothing listens on now, so the test can run beside other backends. */
+function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer().once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
 
 async function main() {
   const appDir = resolve(process.argv[2]);
-  const slack = await startSlackStub({ onMessage: m => console.log(`[slack] to ${m.channel}: ${String(m.text).split('\n')[0]}…`) });
+  const port = await freePort();
+  const BASE = `http://localhost:${port}`;
+  const slack = await startSlackStub({
+    onMessage: m =>
+      console.log(`[slack] to ${m.channel}: ${String(m.text).split('\n')[0]}…`),
+  });
   const backend = spawn('yarn', ['workspace', 'backend', 'start'], {
     cwd: appDir,
     env: {
       ...process.env,
       NODE_ENV: 'development',
       FORCE_COLOR: '0',
+      // The app's config says 7007; Backstage reads APP_CONFIG_* over it.
+      APP_CONFIG_backend_listen_port: String(port),
+      APP_CONFIG_backend_baseUrl: BASE,
       SLACK_API_URL: `http://127.0.0.1:${slack.address().port}/api/`,
       SLACK_BOT_TOKEN: 'xoxb-install-test-not-a-real-secret',
     },
@@ -32,29 +55,82 @@ async function main() {
   });
   const log = [];
   // Request log lines of the readiness polls would hide why start-up fails.
-  const keep = d => log.push(...String(d).split('\n').filter(line => line.trim() && !line.includes('incomingRequest')));
+  const keep = d =>
+    log.push(
+      ...String(d)
+        .split('\n')
+        .filter(line => line.trim() && !line.includes('incomingRequest')),
+    );
   backend.stdout.on('data', keep);
   backend.stderr.on('data', keep);
   const started = Date.now();
   try {
-    await waitFor(async () => (await fetch(`${BASE}/.backstage/health/v1/readiness`)).ok, 300_000, "the app's backend to start", log);
-    console.log(`backend ready after ${Math.round((Date.now() - started) / 1000)} s`);
-    const headers = { Authorization: `Bearer ${await guestToken(BASE)}`, 'Content-Type': 'application/json' };
-    await waitFor(async () => (await fetch(`${BASE}/api/catalog/entities/by-name/template/default/self-service-flow`, { headers })).ok, 120_000, 'the catalog to load the example template', log);
+    await waitFor(
+      async () => (await fetch(`${BASE}/.backstage/health/v1/readiness`)).ok,
+      300_000,
+      "the app's backend to start",
+      log,
+    );
+    console.log(
+      `backend ready after ${Math.round((Date.now() - started) / 1000)} s`,
+    );
+    const headers = {
+      Authorization: `Bearer ${await guestToken(BASE)}`,
+      'Content-Type': 'application/json',
+    };
+    await waitFor(
+      async () =>
+        (
+          await fetch(
+            `${BASE}/api/catalog/entities/by-name/template/default/self-service-flow`,
+            { headers },
+          )
+        ).ok,
+      120_000,
+      'the catalog to load the example template',
+      log,
+    );
     const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-    const values = JSON.parse(readFileSync(join(appDir, 'idp-examples/templates/self-service-flow/values.json'), 'utf8').replaceAll('${RUN_ID}', runId));
-    const { status, output } = await runTemplateTask(BASE, headers, 'template:default/self-service-flow', values);
+    const values = JSON.parse(
+      readFileSync(
+        join(appDir, 'idp-examples/templates/self-service-flow/values.json'),
+        'utf8',
+      )
+        .replaceAll('${RUN_ID}', runId)
+        .replaceAll('http://localhost:7007', BASE),
+    );
+    const { status, output } = await runTemplateTask(
+      BASE,
+      headers,
+      'template:default/self-service-flow',
+      values,
+    );
     printOutput(output);
     const failures = [];
     if (status !== 'completed') failures.push(`the task ended ${status}`);
     const text = JSON.stringify(output);
-    if (!text.includes(`${values.project_name}`)) failures.push('the output does not carry the output variables (no repository URL naming the project)');
-    const entity = await fetch(`${BASE}/api/catalog/entities/by-name/component/default/${values.project_name}`, { headers });
-    if (!entity.ok) failures.push(`component:default/${values.project_name} is not in the catalog (${entity.status})`);
+    if (!text.includes(`${values.project_name}`))
+      failures.push(
+        'the output does not carry the output variables (no repository URL naming the project)',
+      );
+    const entity = await fetch(
+      `${BASE}/api/catalog/entities/by-name/component/default/${values.project_name}`,
+      { headers },
+    );
+    if (!entity.ok)
+      failures.push(
+        `component:default/${values.project_name} is not in the catalog (${entity.status})`,
+      );
     if (failures.length) throw new Error(failures.join('; '));
-    console.log(`\ninstall test: template completed, output variables shown, component:default/${values.project_name} in the catalog`);
+    console.log(
+      `\ninstall test: template completed, output variables shown, component:default/${values.project_name} in the catalog`,
+    );
   } finally {
-    try { process.kill(-backend.pid, 'SIGTERM'); } catch { /* gone */ }
+    try {
+      process.kill(-backend.pid, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
     slack.close();
   }
 }

@@ -17,6 +17,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { registerCatalogStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { z } from 'zod';
 import {
   catalogAccess,
   jsonEqual,
