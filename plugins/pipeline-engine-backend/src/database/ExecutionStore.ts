@@ -310,6 +310,14 @@ export class ExecutionStore {
     return first;
   }
 
+  /** How many executions wait to be claimed (the queue-depth metric). */
+  async countQueued(): Promise<number> {
+    const [row] = await this.db('executions')
+      .where('status', 'Queued')
+      .count({ count: '*' });
+    return Number(row?.count ?? 0);
+  }
+
   /**
    * Like {@link ExecutionStore.claimNext} for up to `limit` executions at
    * once (a replica filling its free slots), oldest first. Empty when none

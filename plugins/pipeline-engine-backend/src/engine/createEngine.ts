@@ -11,6 +11,7 @@ import { ApprovalService, type GroupMembership } from '../service/approvals';
 import { InterventionService } from '../service/interventions';
 import { inProcessChannel } from '../database/notificationChannel';
 import { AdmissionGate } from './admissionGate';
+import { createEngineMetrics } from '../metrics/engineMetrics';
 import { ExecutionEvents } from './executionEvents';
 import { createExecutionHandler } from './runExecution';
 import type { StepHandlerRegistry } from './stepHandlerRegistry';
@@ -67,6 +68,9 @@ export function createPipelineEngine(
 ): PipelineEngine {
   const registry = s.handlers.extend(createDefaultStepSpecRegistry());
   const admission = new AdmissionGate();
+  const metrics = createEngineMetrics({
+    countQueuedExecutions: () => s.stores.executions.countQueued(),
+  });
   const events = new ExecutionEvents(
     s.stores.notifications ?? inProcessChannel(),
     s.logger,
@@ -82,6 +86,7 @@ export function createPipelineEngine(
     instanceId: s.worker.instanceId,
     admission,
     events,
+    metrics,
     beforeFirstClaim: s.worker.instanceId
       ? async () => {
           await killLeftoverStepProcesses({
@@ -104,6 +109,7 @@ export function createPipelineEngine(
       logger: s.logger,
       admission,
       events,
+      metrics,
     }),
   });
   const service = new PipelineEngineService({

@@ -48,6 +48,7 @@ import { runPreflightChecks } from './preflight';
 import { outputsPatch, setAtFqn } from './runtime/snapshot';
 import type { SecretMasker } from './secretMasker';
 import { formatMs, runStepAttempt, StepTimeoutError } from './stepAttempt';
+import type { EngineMetrics } from '../metrics/engineMetrics';
 import { StepSecretResolver } from './stepSecrets';
 import type { AdmissionGate } from './admissionGate';
 
@@ -126,6 +127,8 @@ export interface ExecutionRunnerOptions {
   signal: AbortSignal;
   /** Each step first yields (bounded) to admissions in flight. */
   admission?: AdmissionGate;
+  /** OpenTelemetry instruments (step durations). */
+  metrics?: EngineMetrics;
   /** Account identifier for `<+account.identifier>`. */
   accountIdentifier?: string;
   /** The execution's durable waits (parked nodes), when it resumes. */
@@ -217,7 +220,10 @@ export class ExecutionRunner {
         {},
       );
       // A first start (not a resumption) checks what it can before any step.
-      if (this.o.execution.attempt === 1 && this.o.execution.recoveryCount === 0) {
+      if (
+        this.o.execution.attempt === 1 &&
+        this.o.execution.recoveryCount === 0
+      ) {
         await runPreflightChecks({
           plan: this.o.plan,
           snapshot: this.snapshot,
@@ -678,10 +684,20 @@ export class ExecutionRunner {
     for (;;) {
       const context = this.lazyContext(exprScope);
       let timeoutMs: number | undefined;
+      let attemptStarted: number | undefined;
+      const recordAttempt = (status: string) => {
+        if (attemptStarted !== undefined)
+          this.o.metrics?.stepFinished({
+            stepType: node.type,
+            status,
+            durationMs: Date.now() - attemptStarted,
+          });
+      };
       try {
         timeoutMs = this.timeoutOf(node.timeout, exprScope);
         if (attempt > 1 && !plan.handler.idempotent)
           await this.o.recorder.barrier();
+        attemptStarted = Date.now();
         const result = await runStepAttempt({
           step: node,
           handler: plan.handler,
@@ -710,6 +726,7 @@ export class ExecutionRunner {
             ...(storedWait ? { wait: waitState(storedWait) } : {}),
           },
         });
+        recordAttempt('Success');
         const outputs = this.o.masker.maskDeep(result.outputs);
         await this.o.recorder.update(fqn, {
           status: 'Success',
@@ -733,6 +750,11 @@ export class ExecutionRunner {
       } catch (error) {
         if (error instanceof StepParkRequest && !this.abort.signal.aborted)
           return this.park(fqn, error, timeoutMs, logger);
+        recordAttempt(
+          this.abort.signal.aborted && !(error instanceof StepTimeoutError)
+            ? 'Aborted'
+            : 'Failed',
+        );
         if (this.abort.signal.aborted && !(error instanceof StepTimeoutError)) {
           await this.o.recorder.update(fqn, {
             status: 'Aborted',

@@ -17,6 +17,7 @@ import { NodeRecorder } from './runtime/nodeRecorder';
 import { SecretMasker } from './secretMasker';
 import type { AdmissionGate } from './admissionGate';
 import type { ExecutionEvents } from './executionEvents';
+import type { EngineMetrics } from '../metrics/engineMetrics';
 import type { ExecutionHandler } from './worker';
 
 /** What running an execution needs; built once by the plugin. */
@@ -35,6 +36,8 @@ export interface RunExecutionDeps {
   admission?: AdmissionGate;
   /** Told what was stored: log lines, node changes, the execution's end. */
   events?: ExecutionEvents;
+  /** OpenTelemetry instruments. */
+  metrics?: EngineMetrics;
 }
 
 /**
@@ -120,6 +123,7 @@ export function createExecutionHandler(
       accountIdentifier: deps.accountIdentifier,
       waits,
       ...(deps.admission ? { admission: deps.admission } : {}),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
     lease.signal.addEventListener('abort', () => writer.freeze(), {
       once: true,
@@ -169,6 +173,11 @@ export function createExecutionHandler(
       },
     );
     deps.events?.publish({ type: 'finished', executionId: execution.id });
+    deps.metrics?.executionFinished({
+      status: outcome.status,
+      durationMs:
+        Date.now() - Date.parse(execution.startedAt ?? execution.createdAt),
+    });
     // Off the critical path: the end is stored, the files are scratch.
     runner
       .cleanup()

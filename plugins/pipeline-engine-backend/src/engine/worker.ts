@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stringifyError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Execution, ExecutionStore } from '../database';
+import type { EngineMetrics } from '../metrics/engineMetrics';
 import type { AdmissionGate } from './admissionGate';
 import type { ExecutionEvents } from './executionEvents';
 import { instanceOwnerPrefix, leaseOwnerId } from './instanceIdentity';
@@ -60,6 +61,8 @@ export interface ExecutionWorkerOptions {
   events?: ExecutionEvents;
   /** While admissions are in flight, claims wait (bounded) so requests are answered first. */
   admission?: AdmissionGate;
+  /** OpenTelemetry instruments (executions started, claim latency). */
+  metrics?: EngineMetrics;
 }
 
 /**
@@ -287,6 +290,16 @@ export class ExecutionWorker {
   }
 
   private launch(execution: Execution): void {
+    this.o.metrics?.executionStarted({
+      triggerType: execution.triggerType,
+      takeover: execution.recoveryCount > 0,
+    });
+    // Queue wait of a first claim; later claims (takeovers, parked
+    // executions woken) waited for other reasons.
+    if (execution.attempt === 1)
+      this.o.metrics?.claimLatency(
+        Date.now() - Date.parse(execution.createdAt),
+      );
     const controller = new AbortController();
     const abortListeners: Array<(reason: string) => void> = [];
     const requestAbort = (reason: string) => {
