@@ -104,6 +104,8 @@ export function createPipelineEngine(
       logger: s.logger,
       admission,
       events,
+      // A queue turn handed on here resumes its execution at once.
+      wakeParked: () => worker.wakeParked(),
     }),
   });
   const service = new PipelineEngineService({

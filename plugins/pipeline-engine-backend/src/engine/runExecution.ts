@@ -35,6 +35,8 @@ export interface RunExecutionDeps {
   admission?: AdmissionGate;
   /** Told what was stored: log lines, node changes, the execution's end. */
   events?: ExecutionEvents;
+  /** Resumes parked executions now (a queue turn was handed on). */
+  wakeParked?: () => void;
 }
 
 /**
@@ -106,6 +108,23 @@ export function createExecutionHandler(
         ])
       : [[], []];
     const recorder = new NodeRecorder(writer, masker, previous);
+    // Queue turns end with their scope: the next execution queued for the
+    // key is woken (here at once; elsewhere at its replica's next scan).
+    const holdsQueue = waits.some(wait => wait.kind === 'queue');
+    const releaseQueue = async (stageFqn?: string) => {
+      const granted = await deps.executions
+        .releaseQueueHolds({
+          executionId: execution.id,
+          ...(stageFqn ? { stageFqn } : {}),
+        })
+        .catch(error => {
+          deps.logger.error(
+            `execution ${execution.id}: queue turn could not be released: ${stringifyError(error)}`,
+          );
+          return 0;
+        });
+      if (granted) deps.wakeParked?.();
+    };
     const runner = new ExecutionRunner({
       execution,
       plan: planned.plan,
@@ -120,6 +139,7 @@ export function createExecutionHandler(
       accountIdentifier: deps.accountIdentifier,
       waits,
       ...(deps.admission ? { admission: deps.admission } : {}),
+      onQueueStageEnd: stageFqn => releaseQueue(stageFqn),
     });
     lease.signal.addEventListener('abort', () => writer.freeze(), {
       once: true,
@@ -169,6 +189,7 @@ export function createExecutionHandler(
       },
     );
     deps.events?.publish({ type: 'finished', executionId: execution.id });
+    if (holdsQueue) await releaseQueue();
     // Off the critical path: the end is stored, the files are scratch.
     runner
       .cleanup()
