@@ -30,9 +30,7 @@ export class StepParkRequest extends Error {
   constructor(
     /** Execution status while parked. */
     readonly waitStatus:
-      | 'ApprovalWaiting'
-      | 'InterventionWaiting'
-      | 'ResourceWaiting',
+      'ApprovalWaiting' | 'InterventionWaiting' | 'ResourceWaiting',
     /** Kind of wait, e.g. `approval` or `queue`. */
     readonly kind: 'approval' | 'queue',
     /** JSON data the wait keeps (shown by the API, returned in `ctx.wait.payload`). */

@@ -41,11 +41,7 @@ export type WaitKind = 'approval' | 'intervention' | 'queue';
  * its execution holds the key and `Released` once its scope ended.
  */
 export type WaitStatus =
-  | 'Waiting'
-  | 'Approved'
-  | 'Rejected'
-  | 'Resolved'
-  | 'Released';
+  'Waiting' | 'Approved' | 'Rejected' | 'Resolved' | 'Released';
 
 /** A node's durable wait. */
 export interface ExecutionWait {

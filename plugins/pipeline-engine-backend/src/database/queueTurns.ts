@@ -91,7 +91,10 @@ export async function releaseQueueHolds(
     status: string;
   }> = await db('execution_waits')
     .where({ kind: 'queue', execution_id: release.executionId })
-    .whereIn('status', release.stageFqn ? ['Resolved'] : ['Resolved', 'Waiting'])
+    .whereIn(
+      'status',
+      release.stageFqn ? ['Resolved'] : ['Resolved', 'Waiting'],
+    )
     .select('id', 'node_fqn', 'payload', 'queue_key', 'status');
   const ending = held.filter(row => {
     if (!release.stageFqn) return true;

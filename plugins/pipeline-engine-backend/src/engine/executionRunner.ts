@@ -219,7 +219,10 @@ export class ExecutionRunner {
         {},
       );
       // A first start (not a resumption) checks what it can before any step.
-      if (this.o.execution.attempt === 1 && this.o.execution.recoveryCount === 0) {
+      if (
+        this.o.execution.attempt === 1 &&
+        this.o.execution.recoveryCount === 0
+      ) {
         await runPreflightChecks({
           plan: this.o.plan,
           snapshot: this.snapshot,

@@ -43,7 +43,9 @@ export function createQueueStep() {
         );
       }
       if (wait?.status !== 'Waiting')
-        ctx.logger.info(`queued for '${ctx.spec.key}' (scope ${ctx.spec.scope})`);
+        ctx.logger.info(
+          `queued for '${ctx.spec.key}' (scope ${ctx.spec.scope})`,
+        );
       throw new StepParkRequest('ResourceWaiting', 'queue', {
         key: ctx.spec.key,
         scope: ctx.spec.scope,
