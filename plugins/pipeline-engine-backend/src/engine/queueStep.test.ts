@@ -13,6 +13,9 @@ import { resetTestSteps } from './__testUtils__/testSteps';
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
+type StoredPipeline = Awaited<
+  ReturnType<EngineHarness['engine']['service']['createPipeline']>
+>;
 const actor = { identity: 'user:default/jane' };
 
 /** Queue (scope Pipeline), then a gate the test opens, then maybe a failure. */
@@ -114,10 +117,8 @@ describe.each(TEST_DATABASE_IDS)('Queue step on %s', databaseId => {
     throw new Error(`${id} is ${await statusOf(id)}, not ${status}`);
   }
 
-  async function start(pipeline: string, created?: string) {
-    const identifier =
-      created ?? (await h.engine.service.createPipeline(pipeline, actor));
-    return h.engine.service.execute(identifier, {}, actor);
+  function start(created: StoredPipeline) {
+    return h.engine.service.execute(created, {}, actor);
   }
 
   /** Opens the open TestPark gate of an execution. */
@@ -140,11 +141,11 @@ describe.each(TEST_DATABASE_IDS)('Queue step on %s', databaseId => {
       holderPipeline('ordered'),
       actor,
     );
-    const first = await start('', created);
+    const first = await start(created);
     await until(first.id, 'ApprovalWaiting');
     const queued = [];
     for (let i = 0; i < 3; i++) {
-      const execution = await start('', created);
+      const execution = await start(created);
       await until(execution.id, 'ResourceWaiting');
       queued.push(execution.id);
     }
@@ -188,9 +189,9 @@ describe.each(TEST_DATABASE_IDS)('Queue step on %s', databaseId => {
       ),
       actor,
     );
-    const holder = await start('', created);
+    const holder = await start(created);
     await until(holder.id, 'ApprovalWaiting');
-    const waiter = await start('', created);
+    const waiter = await start(created);
     await until(waiter.id, 'ResourceWaiting');
     await openGate(holder.id);
     expect((await h.waitFor(holder.id)).status).toBe('Failed');
@@ -202,11 +203,11 @@ describe.each(TEST_DATABASE_IDS)('Queue step on %s', databaseId => {
       holderPipeline('aborted'),
       actor,
     );
-    const holder = await start('', created);
+    const holder = await start(created);
     await until(holder.id, 'ApprovalWaiting');
-    const abandoned = await start('', created);
+    const abandoned = await start(created);
     await until(abandoned.id, 'ResourceWaiting');
-    const waiter = await start('', created);
+    const waiter = await start(created);
     await until(waiter.id, 'ResourceWaiting');
     await h.engine.service.abortExecution(abandoned.id, actor);
     expect((await h.waitFor(abandoned.id)).status).toBe('Aborted');
@@ -218,9 +219,9 @@ describe.each(TEST_DATABASE_IDS)('Queue step on %s', databaseId => {
 
   it('with scope Stage, hands the key on when the stage ends, while the holder goes on', async () => {
     const created = await h.engine.service.createPipeline(STAGE_SCOPED, actor);
-    const holder = await start('', created);
+    const holder = await start(created);
     await until(holder.id, 'ApprovalWaiting');
-    const waiter = await start('', created);
+    const waiter = await start(created);
     await until(waiter.id, 'ResourceWaiting');
     await openGate(holder.id);
     // The holder's first stage ended: it waits in its second stage and
