@@ -141,7 +141,7 @@ const PG_URL = (
 ).replace(/\/+$/, '');
 
 const ENGINE_NONTERMINAL =
-  'Queued,Running,Paused,InterventionWaiting,ApprovalWaiting,InputWaiting';
+  'Queued,Running,Paused,InterventionWaiting,ApprovalWaiting,ResourceWaiting,InputWaiting';
 const ENGINE_TERMINAL = new Set([
   'Success',
   'IgnoreFailed',

@@ -5,8 +5,8 @@
  * @public
  */
 export interface StepWaitState {
-  /** `Waiting` (resumed for another reason), `Approved`, `Rejected` or `Resolved`. */
-  status: 'Waiting' | 'Approved' | 'Rejected' | 'Resolved';
+  /** `Waiting` (resumed for another reason), `Approved`, `Rejected`, `Resolved` or `Released` (a queue turn whose scope ended). */
+  status: 'Waiting' | 'Approved' | 'Rejected' | 'Resolved' | 'Released';
   /** True when still Waiting and its deadline (the step's timeout) passed. */
   expired: boolean;
   /** What the step recorded when it parked. */
@@ -29,7 +29,8 @@ export interface StepWaitState {
 export class StepParkRequest extends Error {
   constructor(
     /** Execution status while parked. */
-    readonly waitStatus: 'ApprovalWaiting' | 'InterventionWaiting',
+    readonly waitStatus:
+      'ApprovalWaiting' | 'InterventionWaiting' | 'ResourceWaiting',
     /** Kind of wait, e.g. `approval` or `queue`. */
     readonly kind: 'approval' | 'queue',
     /** JSON data the wait keeps (shown by the API, returned in `ctx.wait.payload`). */

@@ -51,6 +51,7 @@ import {
   WaitKind,
   WaitStatus,
 } from './executionWaits';
+import { QueueRelease, releaseQueueHolds } from './queueTurns';
 import { copyReusedNodes, RerunLink } from './rerunNodes';
 import { assertPipelineKey } from './pipelineChildren';
 import { SecretCipher } from './secretCipher';
@@ -430,6 +431,16 @@ export class ExecutionStore {
       );
     }
     await parkExecution(this.db, id, ownerId, status, waits);
+  }
+
+  /**
+   * Ends an execution's queue turns (all of them, or the Stage-scoped ones
+   * of one stage) and hands each key to its next waiter. Returns how many
+   * keys were handed on.
+   */
+  async releaseQueueHolds(release: QueueRelease): Promise<number> {
+    this.assertExecutionId(release.executionId);
+    return releaseQueueHolds(this.db, release);
   }
 
   /** The waits of an execution (open and resolved), oldest first. */

@@ -9,6 +9,7 @@ import {
 } from './dbClock';
 import { isUniqueViolation } from './dbErrors';
 import { isPostgres } from './dialect';
+import { grantQueueTurn } from './queueTurns';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
 import { assertLeaseHolder } from './leases';
 import { ExecutionStatus } from './statuses';
@@ -29,13 +30,18 @@ import { JsonObject } from './types';
 export const PARKED_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'ApprovalWaiting',
   'InterventionWaiting',
+  'ResourceWaiting',
 ];
 
 /** Why a node waits. */
 export type WaitKind = 'approval' | 'intervention' | 'queue';
 
-/** State of a wait: open, or how it ended. */
-export type WaitStatus = 'Waiting' | 'Approved' | 'Rejected' | 'Resolved';
+/**
+ * State of a wait: open, or how it ended. A queue turn is `Resolved` while
+ * its execution holds the key and `Released` once its scope ended.
+ */
+export type WaitStatus =
+  'Waiting' | 'Approved' | 'Rejected' | 'Resolved' | 'Released';
 
 /** A node's durable wait. */
 export interface ExecutionWait {
@@ -178,6 +184,11 @@ export async function parkExecution(
         wake_at: earliest,
         updated_at: dbNow(tx),
       });
+    // A queue turn is granted at once when its key is free (the execution
+    // is then woken straight away).
+    for (const wait of waits)
+      if (wait.kind === 'queue' && typeof wait.payload.key === 'string')
+        await grantQueueTurn(tx, wait.payload.key.slice(0, 512));
   });
 }
 

@@ -11,6 +11,7 @@ export const EXECUTION_STATUSES = [
   'Paused',
   'InterventionWaiting',
   'ApprovalWaiting',
+  'ResourceWaiting',
   'InputWaiting',
   'Success',
   'IgnoreFailed',
@@ -45,6 +46,7 @@ export const LEASED_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'Paused',
   'InterventionWaiting',
   'ApprovalWaiting',
+  'ResourceWaiting',
   'InputWaiting',
 ];
 
@@ -62,6 +64,7 @@ export const NODE_STATUSES = [
   'Paused',
   'InterventionWaiting',
   'ApprovalWaiting',
+  'ResourceWaiting',
   'InputWaiting',
   'Success',
   'Failed',
@@ -104,6 +107,7 @@ export const IN_PROGRESS_NODE_STATUSES: readonly NodeStatus[] = [
   'Paused',
   'InterventionWaiting',
   'ApprovalWaiting',
+  'ResourceWaiting',
   'InputWaiting',
 ];
 

@@ -110,6 +110,8 @@ export function createPipelineEngine(
       admission,
       events,
       metrics,
+      // A queue turn handed on here resumes its execution at once.
+      wakeParked: () => worker.wakeParked(),
     }),
   });
   const service = new PipelineEngineService({

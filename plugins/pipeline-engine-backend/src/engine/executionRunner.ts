@@ -135,6 +135,8 @@ export interface ExecutionRunnerOptions {
   waits?: ExecutionWait[];
   /** Waits between retries; replaceable in tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** A stage in which a Queue step (scope Stage) held its key ended. */
+  onQueueStageEnd?: (stageFqn: string) => Promise<void>;
 }
 
 /** How an execution ended. */
@@ -437,7 +439,21 @@ export class ExecutionRunner {
     const status = statusOfOutcome(outcome);
     await this.o.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
+    if (this.heldStageQueue(fqn)) await this.o.onQueueStageEnd?.(fqn);
     return outcome;
+  }
+
+  /** True when a Queue step of this stage holds its key until the stage ends. */
+  private heldStageQueue(stageFqn: string): boolean {
+    for (const wait of this.waits.values())
+      if (
+        wait.kind === 'queue' &&
+        wait.status === 'Resolved' &&
+        wait.payload.scope === 'Stage' &&
+        wait.nodeFqn.startsWith(`${stageFqn}.`)
+      )
+        return true;
+    return false;
   }
 
   // ---- elements -----------------------------------------------------------

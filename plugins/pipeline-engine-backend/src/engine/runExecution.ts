@@ -38,6 +38,8 @@ export interface RunExecutionDeps {
   events?: ExecutionEvents;
   /** OpenTelemetry instruments. */
   metrics?: EngineMetrics;
+  /** Resumes parked executions now (a queue turn was handed on). */
+  wakeParked?: () => void;
 }
 
 /**
@@ -109,6 +111,23 @@ export function createExecutionHandler(
         ])
       : [[], []];
     const recorder = new NodeRecorder(writer, masker, previous);
+    // Queue turns end with their scope: the next execution queued for the
+    // key is woken (here at once; elsewhere at its replica's next scan).
+    const holdsQueue = waits.some(wait => wait.kind === 'queue');
+    const releaseQueue = async (stageFqn?: string) => {
+      const granted = await deps.executions
+        .releaseQueueHolds({
+          executionId: execution.id,
+          ...(stageFqn ? { stageFqn } : {}),
+        })
+        .catch(error => {
+          deps.logger.error(
+            `execution ${execution.id}: queue turn could not be released: ${stringifyError(error)}`,
+          );
+          return 0;
+        });
+      if (granted) deps.wakeParked?.();
+    };
     const runner = new ExecutionRunner({
       execution,
       plan: planned.plan,
@@ -124,6 +143,7 @@ export function createExecutionHandler(
       waits,
       ...(deps.admission ? { admission: deps.admission } : {}),
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      onQueueStageEnd: stageFqn => releaseQueue(stageFqn),
     });
     lease.signal.addEventListener('abort', () => writer.freeze(), {
       once: true,
@@ -178,6 +198,7 @@ export function createExecutionHandler(
       durationMs:
         Date.now() - Date.parse(execution.startedAt ?? execution.createdAt),
     });
+    if (holdsQueue) await releaseQueue();
     // Off the critical path: the end is stored, the files are scratch.
     runner
       .cleanup()

@@ -12,6 +12,7 @@ import { createRunSteps } from './run';
 import { createSlackNotifyStep } from './slack';
 import { waitStep } from './wait';
 import { createHarnessApprovalStep } from './approval/harnessApproval';
+import { createQueueStep } from './queue/queueStep';
 
 /** What the built-in steps need from the backend. */
 export interface BuiltinStepsOptions {
@@ -56,6 +57,7 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
     createHarnessApprovalStep({
       approvalLink: id => `${portal ? `${portal}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
     }),
+    createQueueStep(),
     ...createRunSteps({ config, network, processTracker: options.processTracker }),
     ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage, network }),
     createCookieCutterStep({

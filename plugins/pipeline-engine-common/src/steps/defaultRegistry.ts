@@ -3,7 +3,7 @@ import { StepSpecRegistry } from './registry';
 
 /**
  * A registry seeded with every built-in step type (IDP, Run, Plugin,
- * ShellScript, Http, Wait, HarnessApproval).
+ * ShellScript, Http, Wait, HarnessApproval, Queue).
  *
  * @public
  */

@@ -1,5 +1,6 @@
 import type { StepDefinition } from '../defineStep';
 import { harnessApprovalStepDefinition } from './approval';
+import { queueStepDefinition } from './queue';
 import {
   createCatalogStepDefinition,
   registerCatalogStepDefinition,
@@ -24,6 +25,7 @@ import { waitStepDefinition } from './wait';
 
 export {
   harnessApprovalStepDefinition,
+  queueStepDefinition,
   createCatalogStepDefinition,
   registerCatalogStepDefinition,
   updateCatalogPropertyStepDefinition,
@@ -65,4 +67,5 @@ export const builtinStepDefinitions: ReadonlyArray<StepDefinition<any>> = [
   httpStepDefinition,
   waitStepDefinition,
   harnessApprovalStepDefinition,
+  queueStepDefinition,
 ];

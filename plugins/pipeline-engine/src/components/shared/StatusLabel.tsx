@@ -18,6 +18,7 @@ const WAITING = new Set([
   'Paused',
   'InterventionWaiting',
   'ApprovalWaiting',
+  'ResourceWaiting',
   'InputWaiting',
 ]);
 const FAILED = new Set(['Failed', 'Errored', 'Expired', 'ApprovalRejected']);

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineStep } from '../defineStep';
+
+/**
+ * `Queue` (Harness flow control): executions whose resolved `key` is equal
+ * run the rest of the stage or pipeline (`scope`) one at a time, in arrival
+ * order, across replicas.
+ */
+export const queueStepDefinition = defineStep({
+  type: 'Queue',
+  description: 'runs the stage or pipeline one execution at a time per key',
+  idempotent: true,
+  spec: z.object({
+    key: z.coerce
+      .string()
+      .trim()
+      .min(1, 'the resource key must not be empty')
+      .max(512, 'the resource key is at most 512 characters'),
+    scope: z.enum(['Pipeline', 'Stage']),
+  }),
+  outputs: () => [],
+});
