@@ -475,6 +475,46 @@ describe('PipelineEngineClient', () => {
     expect(problemsOfError(new Error('x'))).toEqual([]);
   });
 
+  describe('followExecution', () => {
+    const STREAM = '/executions/e1/events';
+
+    it('delivers execution, node and end events until the end event', async () => {
+      handle('get', STREAM, () =>
+        eventStream([
+          'event: execution\ndata: {"id":"e1","status":"Running"}\n\n',
+          'event: node\ndata: {"fqn":"pipeline.stages.s","status":"Running"}\n\n',
+          'event: end\ndata: {"id":"e1","status":"Success","nodes":[]}\n\n',
+        ]),
+      );
+      const events: Array<{ type: string }> = [];
+      await client().followExecution('e1', options, event => {
+        events.push(event);
+      });
+      expect(events).toEqual([
+        { type: 'execution', execution: { id: 'e1', status: 'Running' } },
+        {
+          type: 'node',
+          node: { fqn: 'pipeline.stages.s', status: 'Running' },
+        },
+        {
+          type: 'end',
+          execution: { id: 'e1', status: 'Success', nodes: [] },
+        },
+      ]);
+      expect(captured[0].headers.get('accept')).toBe('text/event-stream');
+      expect(captured[0].headers.get('authorization')).toBe(AUTHORIZATION);
+    });
+
+    it('throws when the stream closes before the execution ended', async () => {
+      handle('get', STREAM, () =>
+        eventStream(['event: execution\ndata: {"id":"e1"}\n\n']),
+      );
+      await expect(
+        client().followExecution('e1', options, () => {}),
+      ).rejects.toThrow('The status stream of execution e1 closed before it ended');
+    });
+  });
+
   describe('followLogs', () => {
     const STREAM = '/executions/e1/logs/stream';
 

@@ -6,6 +6,7 @@ import type {
 import {
   followLogStream,
   PipelineEngineHttpClient,
+  readServerSentEvents,
   type DryRunResponse,
   type ExecuteRequest,
   type ExecutionConfigData,
@@ -38,6 +39,8 @@ import {
   type ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
+  ExecutionStatusEvent,
+  FollowExecutionOptions,
   FollowLogsOptions,
   PipelineEngineRequestOptions,
   PipelineEngineService,
@@ -281,6 +284,45 @@ export class PipelineEngineClient implements PipelineEngineService {
         for (const line of lines) await onLine(line);
       },
     });
+  }
+
+  async followExecution(
+    id: string,
+    options: FollowExecutionOptions,
+    onEvent: (event: ExecutionStatusEvent) => void,
+  ): Promise<void> {
+    const { signal } = options;
+    const response = await this.http(options.credentials).send(
+      'streamExecutionEvents',
+      { path: { id }, headers: { Accept: 'text/event-stream' }, signal },
+    );
+    const ended = await readServerSentEvents(
+      response,
+      events => {
+        for (const event of events) {
+          const data = JSON.parse(event.data);
+          if (event.event === 'execution') {
+            onEvent({ type: 'execution', execution: data });
+          } else if (event.event === 'node') {
+            onEvent({ type: 'node', node: data });
+          } else if (event.event === 'end') {
+            onEvent({ type: 'end', execution: data });
+            return 'end';
+          } else if (event.event === 'error') {
+            throw new Error(
+              `The status stream failed: ${data.message ?? event.data}`,
+            );
+          }
+        }
+        return undefined;
+      },
+      signal,
+    );
+    if (ended !== 'end' && !signal?.aborted) {
+      throw new Error(
+        `The status stream of execution ${id} closed before it ended`,
+      );
+    }
   }
 
   async listInputSets(

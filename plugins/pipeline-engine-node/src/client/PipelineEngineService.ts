@@ -7,6 +7,7 @@ import type {
   ExecutionSummary,
   LogLineView,
   LogPageView,
+  NodeExecutionView,
   PipelineDetail,
   PipelineRef,
   PipelineSummary,
@@ -63,6 +64,28 @@ export interface TemplateListQuery extends PageQuery {
   type?: TemplateType;
   /** Substring of the name or identifier. */
   search?: string;
+}
+
+/**
+ * One event of an execution's status stream: the execution's summary
+ * changed, a node appeared or changed (without its children; `parentFqn`
+ * says where it belongs), or the execution ended (with its whole detail).
+ *
+ * @public
+ */
+export type ExecutionStatusEvent =
+  | { type: 'execution'; execution: ExecutionSummary }
+  | { type: 'node'; node: Omit<NodeExecutionView, 'children'> }
+  | { type: 'end'; execution: ExecutionDetail };
+
+/**
+ * Options of {@link PipelineEngineService.followExecution}.
+ *
+ * @public
+ */
+export interface FollowExecutionOptions extends PipelineEngineRequestOptions {
+  /** Stops following; the call then resolves. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -181,6 +204,17 @@ export interface PipelineEngineService {
     request: ApprovalActivityRequest,
     options: PipelineEngineRequestOptions,
   ): Promise<ApprovalView>;
+  /**
+   * Follows the execution's status stream (`GET /executions/{id}/events`),
+   * calling `onEvent` for each event, until the `end` event or until
+   * `signal` aborts. Throws when the stream closes before the execution
+   * ended or reports an error.
+   */
+  followExecution(
+    id: string,
+    options: FollowExecutionOptions,
+    onEvent: (event: ExecutionStatusEvent) => void,
+  ): Promise<void>;
   /**
    * Follows the log event stream, calling `onLine` for each line in order,
    * until the execution is over (`complete: true`) or `signal` aborts.

@@ -6,6 +6,7 @@ import { parsePipelineUrl } from '../url/parsePipelineUrl';
 import { parseTimeoutInput } from './timeoutInput';
 import { customPipelineExamples } from './examples';
 import { resolveTarget, type TargetDependencies } from './resolveTarget';
+import { withoutStackTrace } from '../run/withoutStackTrace';
 
 /** Options of {@link createTriggerHarnessCustomPipelineAction}. */
 export interface TriggerCustomPipelineActionOptions extends TargetDependencies {
@@ -104,30 +105,31 @@ export function createTriggerHarnessCustomPipelineAction(
               ),
           ),
     },
-    async handler(ctx) {
-      const { input } = ctx;
-      const parsed = parsePipelineUrl(input.url);
-      const timeoutMs = parseTimeoutInput(input.timeout);
-      const target = await resolveTarget(options, parsed, input, ctx);
-      await triggerPipeline(
-        ctx,
-        {
-          target,
-          inputs: input.inputset ?? {},
-          checkpointKey: triggerCheckpointKey(input.url, ctx.each),
-          hidePipelineURLLog: input.hidePipelineURLLog ?? false,
-          showOutputVariables: input.showOutputVariables ?? false,
-        },
-        {
-          pollIntervalMs:
-            target instanceof HarnessTarget
-              ? options.config.harnessPollIntervalMs
-              : options.config.enginePollIntervalMs,
-          hideUrls: input.hidePipelineURLLog ?? false,
-          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-          ...options.follow,
-        },
-      );
-    },
+    handler: ctx =>
+      withoutStackTrace(async () => {
+        const { input } = ctx;
+        const parsed = parsePipelineUrl(input.url);
+        const timeoutMs = parseTimeoutInput(input.timeout);
+        const target = await resolveTarget(options, parsed, input, ctx);
+        await triggerPipeline(
+          ctx,
+          {
+            target,
+            inputs: input.inputset ?? {},
+            checkpointKey: triggerCheckpointKey(input.url, ctx.each),
+            hidePipelineURLLog: input.hidePipelineURLLog ?? false,
+            showOutputVariables: input.showOutputVariables ?? false,
+          },
+          {
+            pollIntervalMs:
+              target instanceof HarnessTarget
+                ? options.config.harnessPollIntervalMs
+                : options.config.enginePollIntervalMs,
+            hideUrls: input.hidePipelineURLLog ?? false,
+            ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+            ...options.follow,
+          },
+        );
+      }),
   });
 }

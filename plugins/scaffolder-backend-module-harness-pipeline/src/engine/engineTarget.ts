@@ -24,6 +24,7 @@ import type {
   OutputVariable,
   PipelineTarget,
   RunState,
+  RunUpdate,
   StreamedLogLine,
   TrackedNode,
 } from '../run/types';
@@ -136,25 +137,31 @@ export function engineOutputs(detail: ExecutionDetail): OutputVariable[] {
   return variables;
 }
 
+/** A stage, step group or step as the action tracks it; other nodes: undefined. */
+function toTrackedNode(
+  node: Omit<NodeExecutionView, 'children'>,
+): TrackedNode | undefined {
+  const kind = KINDS[node.nodeType];
+  if (!kind) return undefined;
+  return {
+    fqn: node.fqn,
+    kind,
+    identifier: node.identifier,
+    name: node.name,
+    ...(node.stepType ? { type: node.stepType } : {}),
+    status: node.status,
+    attempt: node.attempt,
+    // The engine's own times of the node: durations are the step's own.
+    startedAt: node.startedAt,
+    endedAt: node.endedAt,
+    errorMessage: node.errorMessage,
+  };
+}
+
 function toRunState(detail: ExecutionDetail, url: string): RunState {
   const nodes: TrackedNode[] = flatten(detail.nodes).flatMap(node => {
-    const kind = KINDS[node.nodeType];
-    return kind
-      ? [
-          {
-            fqn: node.fqn,
-            kind,
-            identifier: node.identifier,
-            name: node.name,
-            ...(node.stepType ? { type: node.stepType } : {}),
-            status: node.status,
-            attempt: node.attempt,
-            startedAt: node.startedAt,
-            endedAt: node.endedAt,
-            errorMessage: node.errorMessage,
-          },
-        ]
-      : [];
+    const tracked = toTrackedNode(node);
+    return tracked ? [tracked] : [];
   });
   return {
     executionId: detail.id,
@@ -267,6 +274,32 @@ export class EngineTarget implements PipelineTarget {
       executionId,
       { ...this.auth, signal },
       line => onLine(line),
+    );
+  }
+
+  async followStatus(
+    executionId: string,
+    signal: AbortSignal,
+    onUpdate: (update: RunUpdate) => void,
+  ): Promise<void> {
+    const url = this.links.execution(executionId);
+    await this.o.client.followExecution(
+      executionId,
+      { ...this.auth, signal },
+      event => {
+        if (event.type === 'execution') {
+          onUpdate({
+            type: 'status',
+            status: event.execution.status,
+            errorMessage: event.execution.errorMessage,
+          });
+        } else if (event.type === 'node') {
+          const node = toTrackedNode(event.node);
+          if (node) onUpdate({ type: 'node', node });
+        } else {
+          onUpdate({ type: 'end', state: toRunState(event.execution, url) });
+        }
+      },
     );
   }
 

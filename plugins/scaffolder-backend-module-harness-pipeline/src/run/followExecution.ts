@@ -6,11 +6,11 @@ import {
   NodeProgress,
   statusKey,
 } from './progress';
-import type { PipelineTarget, RunState } from './types';
+import type { PipelineTarget, RunState, TrackedNode } from './types';
 
 /** Timing of {@link followExecution}. */
 export interface FollowOptions {
-  /** How often to read the execution. */
+  /** How often to read the execution when its status stream is unavailable. */
   pollIntervalMs: number;
   /** How long a cancelled task waits for the aborted execution to stop; default 30 s. */
   abortTimeoutMs?: number;
@@ -35,11 +35,14 @@ const WAITING_FOR: Record<string, string> = {
 /** Consecutive failed reads tolerated before giving up. */
 const MAX_READ_FAILURES = 5;
 
-/** Resolves after `ms`, or at once when `signal` aborts or `early` settles. */
+/**
+ * Resolves after `ms` (never when infinite), or at once when `signal`
+ * aborts or one of `early` settles.
+ */
 function pause(
   ms: number,
   signal?: AbortSignal,
-  early?: Promise<unknown>,
+  early: Array<Promise<unknown>> = [],
 ): Promise<void> {
   return new Promise(resolve => {
     let timer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -48,10 +51,18 @@ function pause(
       signal?.removeEventListener('abort', done);
       resolve();
     }
-    timer = setTimeout(done, ms);
+    if (Number.isFinite(ms)) timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
-    early?.then(done, done);
+    for (const promise of early) promise.then(done, done);
   });
+}
+
+/** `nodes` with `node` replacing the one of the same FQN, or added. */
+function withNode(nodes: readonly TrackedNode[], node: TrackedNode) {
+  const index = nodes.findIndex(other => other.fqn === node.fqn);
+  return index < 0
+    ? [...nodes, node]
+    : nodes.map((other, i) => (i === index ? node : other));
 }
 
 /** One log line per node that starts waiting, saying what for and where. */
@@ -94,7 +105,9 @@ class WaitingReporter {
 /**
  * Follows an execution until it ends: streams its log lines (when the
  * target can) prefixed by `stage/step`, logs each node's start, end,
- * status and duration from successive reads, and, when `signal` aborts
+ * status and duration as its status stream reports them (or, when the
+ * target has none or it fails, from reads every `pollIntervalMs`), and,
+ * when `signal` aborts
  * (the scaffolder task was cancelled), aborts the execution and waits for
  * it to stop. Logs once what a run waits for (approval, intervention,
  * input, resource). With `timeoutMs`, aborts a run that has not ended in
@@ -135,6 +148,38 @@ export async function followExecution(
     });
 
   let state: RunState | undefined;
+  let endedByStream: RunState | undefined;
+  let statusStreamAlive = target.followStatus !== undefined;
+  const statusStream = target
+    .followStatus?.(executionId, following.signal, update => {
+      if (update.type === 'end') {
+        endedByStream = update.state;
+        progress.update(update.state.nodes);
+        return;
+      }
+      if (update.type === 'node') {
+        progress.update([update.node]);
+        if (state)
+          state = { ...state, nodes: withNode(state.nodes, update.node) };
+      } else if (state) {
+        state = {
+          ...state,
+          status: update.status,
+          errorMessage: update.errorMessage,
+        };
+      }
+      if (state) waiting.update(state);
+    })
+    .catch(error => {
+      if (!following.signal.aborted) {
+        logger.warn(
+          `Stopped following the execution status stream (${stringifyError(error)}); reading the execution every ${formatDuration(options.pollIntervalMs)} instead`,
+        );
+      }
+    })
+    .finally(() => {
+      statusStreamAlive = false;
+    });
   let abortRequestedAt: number | undefined;
   let failures = 0;
   try {
@@ -161,7 +206,8 @@ export async function followExecution(
         });
       }
       try {
-        const read = await target.read(executionId);
+        // The stream's end event carries the whole execution: no read needed.
+        const read = endedByStream ?? (await target.read(executionId));
         if (!state) onFirstRead?.(read);
         state = read;
         failures = 0;
@@ -192,15 +238,26 @@ export async function followExecution(
           `${timedOut ? 'The timeout passed' : 'The task was cancelled'}, but execution ${executionId} did not stop within ${formatDuration(abortTimeoutMs)}; it is ${state?.status ?? 'in an unknown state'}`,
         );
       }
-      // The log stream ending means the execution is over: read at once.
+      // The stream ended the execution while it was being read: take its end.
+      if (endedByStream && state !== endedByStream) continue;
       const untilTimeout =
         options.timeoutMs !== undefined && abortRequestedAt === undefined
           ? Math.max(0, startedFollowingAt + options.timeoutMs - Date.now())
           : Infinity;
+      // While the status stream runs it reports every change, so reads are
+      // only a fallback; once an abort was asked for, reads check the stop.
+      const pollMs =
+        statusStreamAlive && abortRequestedAt === undefined
+          ? Infinity
+          : options.pollIntervalMs;
+      // The end (or failure) of either stream means something to read now.
+      const wakeUps: Array<Promise<unknown>> = [];
+      if (logs && !logsEnded) wakeUps.push(logs);
+      if (statusStream && statusStreamAlive) wakeUps.push(statusStream);
       await pause(
-        Math.min(options.pollIntervalMs, untilTimeout),
+        Math.min(pollMs, untilTimeout),
         abortRequestedAt === undefined ? signal : undefined,
-        logsEnded ? undefined : logs,
+        wakeUps,
       );
     }
   } finally {
@@ -208,11 +265,11 @@ export async function followExecution(
       // Once the execution is over the stream ends by itself; give the tail
       // a moment, then stop following either way.
       if (state?.terminal) {
-        await pause(options.logDrainTimeoutMs ?? 5000, undefined, logs);
+        await pause(options.logDrainTimeoutMs ?? 5000, undefined, [logs]);
       }
-      following.abort();
-      await logs;
     }
+    following.abort();
+    await Promise.all([logs, statusStream]);
   }
   if (timedOut && !signal?.aborted) {
     throw new Error(

@@ -65,6 +65,12 @@ export interface StreamedLogLine {
   stream: 'info' | 'stdout' | 'stderr';
 }
 
+/** A change an execution's status stream reported. */
+export type RunUpdate =
+  | { type: 'status'; status: string; errorMessage?: string }
+  | { type: 'node'; node: TrackedNode }
+  | { type: 'end'; state: RunState };
+
 /** What a dry run found. */
 export interface DryRunReport {
   title: string;
@@ -97,6 +103,16 @@ export interface PipelineTarget {
     executionId: string,
     signal: AbortSignal,
     onLine: (line: StreamedLogLine) => void,
+  ): Promise<void>;
+  /**
+   * Streams status changes until the execution ends (the `end` update) or
+   * `signal` aborts; throws when the stream fails. Without it, or when it
+   * fails, the execution is polled with `read`.
+   */
+  followStatus?(
+    executionId: string,
+    signal: AbortSignal,
+    onUpdate: (update: RunUpdate) => void,
   ): Promise<void>;
   abort(executionId: string): Promise<void>;
 }
