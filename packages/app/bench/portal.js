@@ -192,13 +192,17 @@ async function benchSteps(page) {
   const firstContent = await page.evaluate(() => performance.now());
   await startFrameProbe(page);
   const lastStep = `Step ${STEPS - 1}: Success`;
+  // The tree draws only the rows in view: keep it scrolled to its end,
+  // where the last step appears.
   await page.waitForFunction(
-    label =>
-      [
-        ...document.querySelectorAll(
-          'nav[aria-label="Execution steps"] [role="button"]',
-        ),
-      ].some(row => (row.getAttribute('aria-label') ?? '').startsWith(label)),
+    label => {
+      const tree = document.querySelector('nav[aria-label="Execution steps"]');
+      if (!tree) return false;
+      tree.scrollTop = tree.scrollHeight;
+      return [...tree.querySelectorAll('[role="button"]')].some(row =>
+        (row.getAttribute('aria-label') ?? '').startsWith(label),
+      );
+    },
     lastStep,
     { polling: 'raf', timeout: 60_000 },
   );
@@ -220,9 +224,12 @@ async function benchSteps(page) {
 
 /** The delay of a click on a step row until its log card shows. */
 async function benchClick(page) {
-  const row = page
-    .getByRole('navigation', { name: 'Execution steps' })
-    .getByRole('button', { name: /^Step 500: / });
+  const tree = page.getByRole('navigation', { name: 'Execution steps' });
+  // Rows are drawn only in view: scroll Step 500 (row 501 after the stage) in.
+  await tree.evaluate(element => {
+    element.scrollTop = (element.scrollHeight * 501) / 1001;
+  });
+  const row = tree.getByRole('button', { name: /^Step 500: / });
   const clickStart = Date.now();
   await row.click();
   await page.getByText('Log of Step 500').waitFor();

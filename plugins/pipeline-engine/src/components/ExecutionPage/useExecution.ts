@@ -12,6 +12,13 @@ import { applyNodeEvents, type NodeUpdate } from './applyNodeEvents';
 export const EXECUTION_POLL_MS = 2000;
 
 /**
+ * Streamed events are gathered this long and applied in one render: a busy
+ * execution sends many small chunks, and one render per chunk would keep the
+ * page from drawing a frame.
+ */
+const STREAM_BATCH_MS = 100;
+
+/**
  * An execution, kept live while it runs by its status event stream
  * (node changes are applied to the tree as they arrive); when the stream
  * fails, by re-reading it every {@link EXECUTION_POLL_MS}. `reload()`
@@ -27,7 +34,7 @@ export function useExecution(executionId: string) {
     const controller = new AbortController();
     const { signal } = controller;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // A network chunk brings many events: apply them in one render.
+    // Events arriving within STREAM_BATCH_MS are applied in one render.
     let pending: ExecutionStreamEvent[] = [];
     let flush: ReturnType<typeof setTimeout> | undefined;
     const applyPending = () => {
@@ -63,7 +70,7 @@ export function useExecution(executionId: string) {
       try {
         await api.followExecution(executionId, { signal }, event => {
           pending.push(event);
-          flush ??= setTimeout(applyPending, 0);
+          flush ??= setTimeout(applyPending, STREAM_BATCH_MS);
         });
       } catch {
         if (!signal.aborted) timer = setTimeout(poll, EXECUTION_POLL_MS);

@@ -23,6 +23,10 @@ describe('LogPanel', () => {
     const rows = screen.getAllByRole('listitem');
     expect(rows.length).toBeLessThanOrEqual(20 + 2 * 20 + 1);
     expect(screen.getByText('100000')).toBeInTheDocument();
+    // A line without ANSI codes is one element: its number and its text.
+    const lastRow = rows[rows.length - 1];
+    expect(lastRow).toHaveTextContent('100000line 100000');
+    expect(lastRow.querySelectorAll('span')).toHaveLength(1);
     expect(screen.queryByText('1')).not.toBeInTheDocument();
     expect(screen.getByText('100000 lines')).toBeInTheDocument();
 

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState, type UIEvent } from 'react';
+import { memo, useLayoutEffect, useRef, useState, type UIEvent } from 'react';
 import { makeStyles } from '@material-ui/core/styles';
 import type { LogLineView } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { parseAnsi } from './ansi';
@@ -14,10 +14,8 @@ const useStyles = makeStyles(theme => ({
     borderRadius: theme.shape.borderRadius,
   },
   row: {
-    position: 'absolute',
-    left: 0,
-    right: 0,
     whiteSpace: 'pre',
+    overflow: 'hidden',
     paddingRight: theme.spacing(1),
   },
   number: {
@@ -46,6 +44,41 @@ export interface VirtualLogListProps {
   onFollowChange: (follow: boolean) => void;
 }
 
+type LogRowClasses = ReturnType<typeof useStyles>;
+
+interface LogRowProps {
+  line: LogLineView;
+  number: number;
+  height: number;
+  classes: LogRowClasses;
+}
+
+/**
+ * One line: a plain element with its number and text; coloured spans only
+ * when the line carries ANSI escapes. Memoized, so scrolling draws only the
+ * rows that come into view.
+ */
+function LogRowView(props: LogRowProps) {
+  const { line, number, height, classes } = props;
+  const text = line.line;
+  const className =
+    line.stream === 'stderr' ? `${classes.row} ${classes.stderr}` : classes.row;
+  return (
+    <div role="listitem" className={className} style={{ height }}>
+      <span className={classes.number}>{number}</span>
+      {text.includes('\u001b')
+        ? parseAnsi(text).map((segment, position) => (
+            <span key={position} style={segment.style}>
+              {segment.text}
+            </span>
+          ))
+        : text}
+    </div>
+  );
+}
+
+const LogRow = memo(LogRowView);
+
 /**
  * A log viewport that renders only the rows in view (plus an overscan), so
  * 100,000 lines cost as much to draw as a screenful.
@@ -55,48 +88,41 @@ export function VirtualLogList(props: VirtualLogListProps) {
   const rowHeight = props.rowHeight ?? 18;
   const classes = useStyles();
   const viewport = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
+  // The first row in view: scrolling within a row renders nothing.
+  const [firstInView, setFirstInView] = useState(0);
   const totalHeight = lines.length * rowHeight;
 
   useLayoutEffect(() => {
     if (follow && viewport.current) {
       const bottom = Math.max(0, totalHeight - height);
       viewport.current.scrollTop = bottom;
-      setScrollTop(bottom);
+      setFirstInView(Math.floor(bottom / rowHeight));
     }
-  }, [follow, totalHeight, height]);
+  }, [follow, totalHeight, height, rowHeight]);
 
   const onScroll = (event: UIEvent<HTMLDivElement>) => {
     const top = event.currentTarget.scrollTop;
-    setScrollTop(top);
+    setFirstInView(Math.floor(top / rowHeight));
     const atBottom = top + height >= totalHeight - rowHeight;
     if (follow && !atBottom) onFollowChange(false);
   };
 
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - OVERSCAN);
+  const first = Math.max(0, firstInView - OVERSCAN);
   const last = Math.min(
     lines.length,
-    Math.ceil((scrollTop + height) / rowHeight) + OVERSCAN,
+    firstInView + Math.ceil(height / rowHeight) + 1 + OVERSCAN,
   );
   const rows = [];
   for (let index = first; index < last; index++) {
     const line = lines[index];
     rows.push(
-      <div
+      <LogRow
         key={line.seq}
-        role="listitem"
-        className={classes.row}
-        style={{ top: index * rowHeight, height: rowHeight }}
-      >
-        <span className={classes.number}>{index + 1}</span>
-        <span className={line.stream === 'stderr' ? classes.stderr : undefined}>
-          {parseAnsi(line.line).map((segment, position) => (
-            <span key={position} style={segment.style}>
-              {segment.text}
-            </span>
-          ))}
-        </span>
-      </div>,
+        line={line}
+        number={index + 1}
+        height={rowHeight}
+        classes={classes}
+      />,
     );
   }
 
@@ -112,8 +138,11 @@ export function VirtualLogList(props: VirtualLogListProps) {
       style={{ height }}
       onScroll={onScroll}
     >
-      <div role="list" style={{ height: totalHeight, position: 'relative' }}>
-        {rows}
+      <div role="list" style={{ height: totalHeight }}>
+        {/* The drawn rows sit in normal flow, shifted to the first one. */}
+        <div style={{ transform: `translateY(${first * rowHeight}px)` }}>
+          {rows}
+        </div>
       </div>
     </div>
   );
