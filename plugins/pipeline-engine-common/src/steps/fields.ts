@@ -9,13 +9,19 @@ import { z } from 'zod';
 
 const EXPRESSION = /<\+/;
 
-/** A text field: YAML may give a number or boolean where text is meant (`branch: 1`). */
+/**
+ * A text field: YAML may give a number or boolean where text is meant (`branch: 1`).
+ *
+ * @public
+ */
 export const text = z.union([z.string(), z.number(), z.boolean()]);
 
 /**
  * `schema`, or a string holding an expression. Not a `z.union`: a union
  * reports the expression branch's complaint ("expected an expression") when
  * the literal is merely wrong, which would hide the useful message.
+ *
+ * @public
  */
 export function orExpression<T extends z.ZodTypeAny>(schema: T) {
   return z.unknown().superRefine((value, ctx) => {
@@ -27,18 +33,34 @@ export function orExpression<T extends z.ZodTypeAny>(schema: T) {
   });
 }
 
-/** A boolean, or an expression resolving to one. */
+/**
+ * A boolean, or an expression resolving to one.
+ *
+ * @public
+ */
 export const flag = orExpression(z.boolean());
 
-/** An integer, or an expression resolving to one. */
+/**
+ * An integer, or an expression resolving to one.
+ *
+ * @public
+ */
 export const integer = orExpression(z.number().int());
 
-/** One of the given literals (case-sensitive, as Harness), or an expression. */
+/**
+ * One of the given literals (case-sensitive, as Harness), or an expression.
+ *
+ * @public
+ */
 export function oneOf<T extends [string, ...string[]]>(...values: T) {
   return orExpression(z.enum(values));
 }
 
-/** A map of names to text values (env vars, cookiecutter variables, settings). */
+/**
+ * A map of names to text values (env vars, cookiecutter variables, settings).
+ *
+ * @public
+ */
 export const textMap = orExpression(z.record(z.string(), text.nullable()));
 
 /** Harness name/type/value lists (`environmentVariables`, `outputVariables`). */

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { YamlValue } from '../model/types';
 
-/** What the validator knows about one step type. */
+/**
+ * What the validator knows about one step type.
+ *
+ * @public
+ */
 export interface StepSpecDefinition {
   /** Harness step type, e.g. `CreateRepo`. */
   type: string;
@@ -22,6 +26,8 @@ export interface StepSpecDefinition {
  * The extensible set of step types the validator accepts. The engine's
  * extension point registers the step types of backend modules here, so a
  * pipeline using them validates like any built-in one.
+ *
+ * @public
  */
 export class StepSpecRegistry {
   readonly #definitions = new Map<string, StepSpecDefinition>();

@@ -7,13 +7,21 @@ import { parseTimeoutInput } from './timeoutInput';
 import { customPipelineExamples } from './examples';
 import { resolveTarget, type TargetDependencies } from './resolveTarget';
 
-/** Options of {@link createTriggerHarnessCustomPipelineAction}. */
+/**
+ * Options of {@link createTriggerHarnessCustomPipelineAction}.
+ *
+ * @public
+ */
 export interface TriggerCustomPipelineActionOptions extends TargetDependencies {
   /** Overrides of the follow timing, e.g. in tests. */
   follow?: Partial<FollowOptions>;
 }
 
-/** The checkpoint key: one execution per step, URL and `each` item. */
+/**
+ * The checkpoint key: one execution per step, URL and `each` item.
+ *
+ * @public
+ */
 export function triggerCheckpointKey(
   url: string,
   each?: { key?: unknown },
