@@ -1,17 +1,31 @@
-/** A JSON value, as stored for a property override. */
+/**
+ * A JSON value, as stored for a property override.
+ *
+ * @public
+ */
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** A JSON object. */
+/**
+ * A JSON object.
+ *
+ * @public
+ */
 export type JsonObject = { [key: string]: JsonValue };
 
 /**
  * How an override changes a property: `replace` sets the value, `append`
  * adds to a list (items not already present) or to a map (keys).
+ *
+ * @public
  */
 export type PropertyMode = 'replace' | 'append';
 
-/** One property to set on one entity. */
+/**
+ * One property to set on one entity.
+ *
+ * @public
+ */
 export interface PropertyUpdate {
   /**
    * Entity ref such as `component:default/my-service`. A bare name means a
@@ -30,7 +44,11 @@ export interface PropertyUpdate {
   mode?: PropertyMode;
 }
 
-/** Body of `POST /api/catalog/pipeline-engine/properties`. */
+/**
+ * Body of `POST /api/catalog/pipeline-engine/properties`.
+ *
+ * @public
+ */
 export interface SetPropertiesRequest {
   /** Applied together: if one is rejected, none is stored. */
   updates: PropertyUpdate[];
@@ -42,7 +60,11 @@ export interface SetPropertiesRequest {
   actor?: string;
 }
 
-/** What one update resolved to. */
+/**
+ * What one update resolved to.
+ *
+ * @public
+ */
 export interface PropertyUpdateResult {
   /** Normalized entity ref (`component:default/my-service`). */
   entityRef: string;
@@ -58,12 +80,20 @@ export interface PropertyUpdateResult {
   expected: JsonValue;
 }
 
-/** Response of `POST /api/catalog/pipeline-engine/properties`. */
+/**
+ * Response of `POST /api/catalog/pipeline-engine/properties`.
+ *
+ * @public
+ */
 export interface SetPropertiesResponse {
   results: PropertyUpdateResult[];
 }
 
-/** A stored override. */
+/**
+ * A stored override.
+ *
+ * @public
+ */
 export interface PropertyOverride {
   entityRef: string;
   property: string;

@@ -32,6 +32,8 @@ import { createBuiltinSteps } from './steps/createBuiltinSteps';
  * The pipeline engine: stores Harness-style pipelines, runs them on a
  * database-backed queue any replica can claim from, and serves them over
  * `/api/pipeline-engine`.
+ *
+ * @public
  */
 export const pipelineEnginePlugin = createBackendPlugin({
   pluginId: 'pipeline-engine',

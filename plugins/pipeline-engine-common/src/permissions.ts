@@ -13,17 +13,33 @@ import type { PipelineRef } from './api/types';
  * there is no resource yet to condition on.
  */
 
-/** Resource type of pipelines in the permission framework. */
+/**
+ * Resource type of pipelines in the permission framework.
+ *
+ * @public
+ */
 export const PIPELINE_RESOURCE_TYPE = 'pipeline-engine-pipeline';
 
-/** Resource type of pipelines in the permission framework. */
+/**
+ * Resource type of pipelines in the permission framework.
+ *
+ * @public
+ */
 export type PipelineResourceType = typeof PIPELINE_RESOURCE_TYPE;
 
-/** A permission whose resource is a pipeline (`org:project:pipeline` ref). */
+/**
+ * A permission whose resource is a pipeline (`org:project:pipeline` ref).
+ *
+ * @public
+ */
 export type PipelineResourcePermission =
   ResourcePermission<PipelineResourceType>;
 
-/** Read a pipeline and its executions, logs, input sets and triggers. */
+/**
+ * Read a pipeline and its executions, logs, input sets and triggers.
+ *
+ * @public
+ */
 export const pipelineReadPermission: PipelineResourcePermission =
   createPermission({
     name: 'pipeline-engine.pipeline.read',
@@ -31,13 +47,21 @@ export const pipelineReadPermission: PipelineResourcePermission =
     resourceType: PIPELINE_RESOURCE_TYPE,
   });
 
-/** Create a pipeline (the target org/project come from its YAML). */
+/**
+ * Create a pipeline (the target org/project come from its YAML).
+ *
+ * @public
+ */
 export const pipelineCreatePermission: BasicPermission = createPermission({
   name: 'pipeline-engine.pipeline.create',
   attributes: { action: 'create' },
 });
 
-/** Change a pipeline's YAML, input sets and triggers. */
+/**
+ * Change a pipeline's YAML, input sets and triggers.
+ *
+ * @public
+ */
 export const pipelineUpdatePermission: PipelineResourcePermission =
   createPermission({
     name: 'pipeline-engine.pipeline.update',
@@ -45,7 +69,11 @@ export const pipelineUpdatePermission: PipelineResourcePermission =
     resourceType: PIPELINE_RESOURCE_TYPE,
   });
 
-/** Delete a pipeline with everything that belongs to it. */
+/**
+ * Delete a pipeline with everything that belongs to it.
+ *
+ * @public
+ */
 export const pipelineDeletePermission: PipelineResourcePermission =
   createPermission({
     name: 'pipeline-engine.pipeline.delete',
@@ -53,7 +81,11 @@ export const pipelineDeletePermission: PipelineResourcePermission =
     resourceType: PIPELINE_RESOURCE_TYPE,
   });
 
-/** Start an execution of a pipeline, directly or through a trigger. */
+/**
+ * Start an execution of a pipeline, directly or through a trigger.
+ *
+ * @public
+ */
 export const pipelineExecutePermission: PipelineResourcePermission =
   createPermission({
     name: 'pipeline-engine.pipeline.execute',
@@ -62,7 +94,11 @@ export const pipelineExecutePermission: PipelineResourcePermission =
     resourceType: PIPELINE_RESOURCE_TYPE,
   });
 
-/** Abort a running execution of a pipeline. */
+/**
+ * Abort a running execution of a pipeline.
+ *
+ * @public
+ */
 export const executionAbortPermission: PipelineResourcePermission =
   createPermission({
     name: 'pipeline-engine.execution.abort',
@@ -73,6 +109,8 @@ export const executionAbortPermission: PipelineResourcePermission =
 /**
  * Approve or reject a HarnessApproval step of an execution of a pipeline
  * (the caller must also be in one of the step's approver groups).
+ *
+ * @public
  */
 export const approvalRespondPermission: PipelineResourcePermission =
   createPermission({
@@ -84,6 +122,8 @@ export const approvalRespondPermission: PipelineResourcePermission =
 /**
  * Change the step images of the execution-config API. Basic: the settings
  * apply to every pipeline of the installation.
+ *
+ * @public
  */
 export const executionConfigUpdatePermission: BasicPermission =
   createPermission({
@@ -91,10 +131,18 @@ export const executionConfigUpdatePermission: BasicPermission =
     attributes: { action: 'update' },
   });
 
-/** Resource type of secrets (`pipelineEngine.secrets.<id>`) in the permission framework. */
+/**
+ * Resource type of secrets (`pipelineEngine.secrets.<id>`) in the permission framework.
+ *
+ * @public
+ */
 export const SECRET_RESOURCE_TYPE = 'pipeline-engine-secret';
 
-/** Resource type of secrets in the permission framework. */
+/**
+ * Resource type of secrets in the permission framework.
+ *
+ * @public
+ */
 export type SecretResourceType = typeof SECRET_RESOURCE_TYPE;
 
 /**
@@ -104,6 +152,8 @@ export type SecretResourceType = typeof SECRET_RESOURCE_TYPE;
  * `account.`/`org.` prefix. Secrets the pipeline's own YAML or stored input
  * sets read need no such permission: whoever may update the pipeline wrote
  * them. Webhook trigger callers hold no permissions, so they may use none.
+ *
+ * @public
  */
 export const secretUsePermission: ResourcePermission<SecretResourceType> =
   createPermission({
@@ -115,37 +165,59 @@ export const secretUsePermission: ResourcePermission<SecretResourceType> =
 /**
  * Read the step images of the execution-config API. Basic, like
  * {@link executionConfigUpdatePermission}.
+ *
+ * @public
  */
 export const executionConfigReadPermission: BasicPermission = createPermission({
   name: 'pipeline-engine.execution-config.read',
   attributes: { action: 'read' },
 });
 
-/** Read templates and their versions. Basic: templates are shared by pipelines of their scope. */
+/**
+ * Read templates and their versions. Basic: templates are shared by pipelines of their scope.
+ *
+ * @public
+ */
 export const templateReadPermission: BasicPermission = createPermission({
   name: 'pipeline-engine.template.read',
   attributes: { action: 'read' },
 });
 
-/** Save a new template version. */
+/**
+ * Save a new template version.
+ *
+ * @public
+ */
 export const templateCreatePermission: BasicPermission = createPermission({
   name: 'pipeline-engine.template.create',
   attributes: { action: 'create' },
 });
 
-/** Change a template version, or which version is stable. */
+/**
+ * Change a template version, or which version is stable.
+ *
+ * @public
+ */
 export const templateUpdatePermission: BasicPermission = createPermission({
   name: 'pipeline-engine.template.update',
   attributes: { action: 'update' },
 });
 
-/** Delete a template version. */
+/**
+ * Delete a template version.
+ *
+ * @public
+ */
 export const templateDeletePermission: BasicPermission = createPermission({
   name: 'pipeline-engine.template.delete',
   attributes: { action: 'delete' },
 });
 
-/** Every permission of the pipeline engine, for the permissions registry. */
+/**
+ * Every permission of the pipeline engine, for the permissions registry.
+ *
+ * @public
+ */
 export const pipelineEnginePermissions = [
   pipelineReadPermission,
   pipelineCreatePermission,
@@ -166,12 +238,18 @@ export const pipelineEnginePermissions = [
 /**
  * The permission resource ref of a pipeline: `org:project:pipeline`.
  * Harness identifiers cannot contain `:`, so the parts stay unambiguous.
+ *
+ * @public
  */
 export function stringifyPipelineResourceRef(ref: PipelineRef): string {
   return `${ref.orgIdentifier}:${ref.projectIdentifier}:${ref.pipelineIdentifier}`;
 }
 
-/** Reads an `org:project:pipeline` resource ref; undefined if malformed. */
+/**
+ * Reads an `org:project:pipeline` resource ref; undefined if malformed.
+ *
+ * @public
+ */
 export function parsePipelineResourceRef(
   resourceRef: string,
 ): PipelineRef | undefined {

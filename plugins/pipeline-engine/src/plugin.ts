@@ -6,6 +6,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
 import { PipelineEngineClient, pipelineEngineApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -31,43 +32,48 @@ export const pipelineEnginePlugin = createPlugin({
  * `<Route path="/pipelines" element={<PipelineEnginePage />} />`.
  * @public
  */
-export const PipelineEnginePage = pipelineEnginePlugin.provide(
-  createRoutableExtension({
-    name: 'PipelineEnginePage',
-    component: () =>
-      import('./components/Router').then(m => m.PipelineEngineRouter),
-    mountPoint: rootRouteRef,
-  }),
-);
+export const PipelineEnginePage: () => JSX.Element =
+  pipelineEnginePlugin.provide(
+    createRoutableExtension({
+      name: 'PipelineEnginePage',
+      component: () =>
+        import('./components/Router').then(m => m.PipelineEngineRouter),
+      mountPoint: rootRouteRef,
+    }),
+  );
 
 /**
  * Legacy frontend system: the entity "Pipelines" tab content (executions
  * that created or changed the entity, pipelines it can run).
  * @public
  */
-export const EntityPipelinesContent = pipelineEnginePlugin.provide(
-  createComponentExtension({
-    name: 'EntityPipelinesContent',
-    component: {
-      lazy: () =>
-        import('./components/EntityPipelines').then(
-          m => m.EntityPipelinesContent,
-        ),
-    },
-  }),
-);
+export const EntityPipelinesContent: () => JSX.Element =
+  pipelineEnginePlugin.provide(
+    createComponentExtension({
+      name: 'EntityPipelinesContent',
+      component: {
+        lazy: () =>
+          import('./components/EntityPipelines').then(
+            m => m.EntityPipelinesContent,
+          ),
+      },
+    }),
+  );
 
 /**
  * Legacy frontend system: an overview card with the entity's newest
  * pipeline executions and links to run its pipelines.
  * @public
  */
-export const EntityPipelinesCard = pipelineEnginePlugin.provide(
-  createComponentExtension({
-    name: 'EntityPipelinesCard',
-    component: {
-      lazy: () =>
-        import('./components/EntityPipelines').then(m => m.EntityPipelinesCard),
-    },
-  }),
-);
+export const EntityPipelinesCard: () => JSX.Element =
+  pipelineEnginePlugin.provide(
+    createComponentExtension({
+      name: 'EntityPipelinesCard',
+      component: {
+        lazy: () =>
+          import('./components/EntityPipelines').then(
+            m => m.EntityPipelinesCard,
+          ),
+      },
+    }),
+  );

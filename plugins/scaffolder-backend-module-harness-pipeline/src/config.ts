@@ -1,6 +1,10 @@
 import type { Config } from '@backstage/config';
 
-/** The `harness` config block, read once at startup. */
+/**
+ * The `harness` config block, read once at startup.
+ *
+ * @public
+ */
 export interface HarnessActionsConfig {
   /** Origins (`https://app.harness.io`) whose pipeline URLs run on Harness. */
   harnessOrigins: string[];
@@ -21,7 +25,11 @@ function positive(config: Config | undefined, key: string, fallback: number) {
   return value;
 }
 
-/** Reads `harness.*`; throws at startup on malformed base URLs. */
+/**
+ * Reads `harness.*`; throws at startup on malformed base URLs.
+ *
+ * @public
+ */
 export function readHarnessActionsConfig(root: Config): HarnessActionsConfig {
   const config = root.getOptionalConfig('harness');
   const harnessOrigins = (config?.getOptionalStringArray('baseUrls') ?? []).map(

@@ -44,7 +44,11 @@ type CallerCredentials = BackstageCredentials<
   BackstageUserPrincipal | BackstageServicePrincipal
 >;
 
-/** Path of the properties API below the catalog's base URL. */
+/**
+ * Path of the properties API below the catalog's base URL.
+ *
+ * @public
+ */
 export const PROPERTIES_PATH = '/pipeline-engine/properties';
 
 const MAX_UPDATES = 500;

@@ -14,7 +14,11 @@ import type {
 } from '../types';
 import { PROPERTIES_PATH } from './createPropertiesHandler';
 
-/** Whose authority a request carries: credentials, or a raw Backstage token. */
+/**
+ * Whose authority a request carries: credentials, or a raw Backstage token.
+ *
+ * @public
+ */
 export type PropertyOverridesRequestOptions =
   { credentials: BackstageCredentials } | { token: string };
 

@@ -10,6 +10,8 @@ import type { TemplateType } from '../templates/templateDocument';
 /**
  * Statuses of a pipeline execution. `IgnoreFailed`: it ended after failures
  * that `Ignore` failure strategies handled (and nothing else failed).
+ *
+ * @public
  */
 export type ExecutionStatus =
   | 'Queued'
@@ -27,7 +29,11 @@ export type ExecutionStatus =
   | 'Expired'
   | 'ApprovalRejected';
 
-/** Statuses of a stage, step group or step. */
+/**
+ * Statuses of a stage, step group or step.
+ *
+ * @public
+ */
 export type NodeStatus =
   | 'NotStarted'
   | 'Queued'
@@ -47,14 +53,26 @@ export type NodeStatus =
   | 'Expired'
   | 'ApprovalRejected';
 
-/** Kinds of execution-tree nodes. */
+/**
+ * Kinds of execution-tree nodes.
+ *
+ * @public
+ */
 export type NodeType = 'stage' | 'step' | 'stepGroup' | 'parallel' | 'strategy';
 
-/** How an execution was started (Harness trigger types). */
+/**
+ * How an execution was started (Harness trigger types).
+ *
+ * @public
+ */
 export type ExecutionTriggerType =
   'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
 
-/** Terminal execution statuses: the execution never changes again. */
+/**
+ * Terminal execution statuses: the execution never changes again.
+ *
+ * @public
+ */
 export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'Success',
   'IgnoreFailed',
@@ -65,19 +83,31 @@ export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'ApprovalRejected',
 ];
 
-/** True when an execution in this status is over. */
+/**
+ * True when an execution in this status is over.
+ *
+ * @public
+ */
 export function isTerminalExecutionStatus(status: ExecutionStatus): boolean {
   return TERMINAL_EXECUTION_STATUSES.includes(status);
 }
 
-/** Identifies a pipeline. */
+/**
+ * Identifies a pipeline.
+ *
+ * @public
+ */
 export interface PipelineRef {
   orgIdentifier: string;
   projectIdentifier: string;
   pipelineIdentifier: string;
 }
 
-/** A stored pipeline as listed. */
+/**
+ * A stored pipeline as listed.
+ *
+ * @public
+ */
 export interface PipelineSummary extends PipelineRef {
   name: string;
   description?: string;
@@ -89,7 +119,11 @@ export interface PipelineSummary extends PipelineRef {
   updatedAt: string;
 }
 
-/** A stored pipeline with its YAML. */
+/**
+ * A stored pipeline with its YAML.
+ *
+ * @public
+ */
 export interface PipelineDetail extends PipelineSummary {
   yaml: string;
   /**
@@ -99,7 +133,11 @@ export interface PipelineDetail extends PipelineSummary {
   warnings?: ApiProblem[];
 }
 
-/** One problem of a pipeline or input set, as the API reports it. */
+/**
+ * One problem of a pipeline or input set, as the API reports it.
+ *
+ * @public
+ */
 export interface ApiProblem {
   severity: 'error' | 'warning';
   code: string;
@@ -112,13 +150,21 @@ export interface ApiProblem {
   document?: string;
 }
 
-/** `POST .../validate` response. */
+/**
+ * `POST .../validate` response.
+ *
+ * @public
+ */
 export interface ValidationResponse {
   ok: boolean;
   problems: ApiProblem[];
 }
 
-/** `POST .../execute` request body. */
+/**
+ * `POST .../execute` request body.
+ *
+ * @public
+ */
 export interface ExecuteRequest {
   /** Input set: flat map (short or fully-qualified keys) or YAML text. */
   inputSet?: Record<string, unknown> | string;
@@ -135,6 +181,8 @@ export interface ExecuteRequest {
 /**
  * `POST /executions/{id}/rerun` request body. Stages before `fromStage` are
  * not run again: their results and outputs are copied from the original.
+ *
+ * @public
  */
 export interface RerunRequest {
   /** Identifier of the first stage to run again; default the original's first failed stage. */
@@ -143,14 +191,22 @@ export interface RerunRequest {
   inputs?: 'same' | ExecuteRequest;
 }
 
-/** Who started an execution. */
+/**
+ * Who started an execution.
+ *
+ * @public
+ */
 export interface TriggeredByView {
   identity: string;
   name?: string;
   email?: string;
 }
 
-/** An execution as listed. */
+/**
+ * An execution as listed.
+ *
+ * @public
+ */
 export interface ExecutionSummary extends PipelineRef {
   id: string;
   sequenceId: number;
@@ -168,7 +224,11 @@ export interface ExecutionSummary extends PipelineRef {
   rerunFromStage?: string;
 }
 
-/** A node of the execution tree. */
+/**
+ * A node of the execution tree.
+ *
+ * @public
+ */
 export interface NodeExecutionView {
   fqn: string;
   parentFqn?: string;
@@ -191,7 +251,11 @@ export interface NodeExecutionView {
   children: NodeExecutionView[];
 }
 
-/** An execution with its node tree and output variables. */
+/**
+ * An execution with its node tree and output variables.
+ *
+ * @public
+ */
 export interface ExecutionDetail extends ExecutionSummary {
   /** Identifier of the trigger that started it (webhook and schedule runs). */
   triggerIdentifier?: string;
@@ -213,7 +277,11 @@ export interface ExecutionDetail extends ExecutionSummary {
   templates?: TemplateUse[];
 }
 
-/** One template version as listed by `GET /templates`. */
+/**
+ * One template version as listed by `GET /templates`.
+ *
+ * @public
+ */
 export interface TemplateSummary {
   /** `account`, `<org>` or `<org>.<project>`. */
   scope: string;
@@ -230,14 +298,22 @@ export interface TemplateSummary {
   updatedBy?: string;
 }
 
-/** One template version with its document. */
+/**
+ * One template version with its document.
+ *
+ * @public
+ */
 export interface TemplateDetail extends TemplateSummary {
   yaml: string;
   /** Warnings found in the document when it was saved. */
   warnings?: ApiProblem[];
 }
 
-/** The versions of one template (`GET /templates/{scope}/{identifier}`). */
+/**
+ * The versions of one template (`GET /templates/{scope}/{identifier}`).
+ *
+ * @public
+ */
 export interface TemplateVersionsView {
   scope: string;
   identifier: string;
@@ -245,7 +321,11 @@ export interface TemplateVersionsView {
   versions: TemplateSummary[];
 }
 
-/** One stored log line. */
+/**
+ * One stored log line.
+ *
+ * @public
+ */
 export interface LogLineView {
   /** Increasing per execution; use as cursor. */
   seq: number;
@@ -255,7 +335,11 @@ export interface LogLineView {
   createdAt: string;
 }
 
-/** A page of log lines. */
+/**
+ * A page of log lines.
+ *
+ * @public
+ */
 export interface LogPageView {
   lines: LogLineView[];
   /** Pass as `after` to read on. */
@@ -264,7 +348,11 @@ export interface LogPageView {
   complete: boolean;
 }
 
-/** A step or group that would run, for dry runs. */
+/**
+ * A step or group that would run, for dry runs.
+ *
+ * @public
+ */
 export interface PlannedNodeView {
   identifier: string;
   name: string;
@@ -277,7 +365,11 @@ export interface PlannedNodeView {
   children?: PlannedNodeView[];
 }
 
-/** `POST .../execute/dry-run` response: what would run, without running it. */
+/**
+ * `POST .../execute/dry-run` response: what would run, without running it.
+ *
+ * @public
+ */
 export interface DryRunResponse {
   ok: boolean;
   /** Runtime-input and pipeline problems; empty when `ok`. */

@@ -25,7 +25,11 @@ import {
  * stores a property change.
  */
 
-/** The catalog's default entity policies. */
+/**
+ * The catalog's default entity policies.
+ *
+ * @public
+ */
 export const catalogEntityPolicy: EntityPolicy = EntityPolicies.allOf([
   new DefaultNamespaceEntityPolicy(),
   new NoForeignRootFieldsEntityPolicy(),
@@ -33,7 +37,11 @@ export const catalogEntityPolicy: EntityPolicy = EntityPolicies.allOf([
   new SchemaValidEntityPolicy(),
 ]);
 
-/** The kinds of `backstage.io/v1alpha1` the catalog validates itself. */
+/**
+ * The kinds of `backstage.io/v1alpha1` the catalog validates itself.
+ *
+ * @public
+ */
 export const BUILTIN_ENTITY_KINDS: readonly string[] = [
   'API',
   'Component',
@@ -45,7 +53,11 @@ export const BUILTIN_ENTITY_KINDS: readonly string[] = [
   'User',
 ];
 
-/** Validators of {@link BUILTIN_ENTITY_KINDS}. */
+/**
+ * Validators of {@link BUILTIN_ENTITY_KINDS}.
+ *
+ * @public
+ */
 export const builtinKindValidators: readonly KindValidator[] = [
   apiEntityV1alpha1Validator,
   componentEntityV1alpha1Validator,
@@ -60,6 +72,8 @@ export const builtinKindValidators: readonly KindValidator[] = [
 /**
  * The catalog's reason to reject `entity`, or undefined. Kinds the built-in
  * validators don't know are checked by the policies only.
+ *
+ * @public
  */
 export async function catalogEntityProblem(entity: Entity): Promise<string | undefined> {
   try {

@@ -21,7 +21,11 @@ import {
   typeName,
 } from './values';
 
-/** Names no expression may read, as a root, property or map key. */
+/**
+ * Names no expression may read, as a root, property or map key.
+ *
+ * @public
+ */
 export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
   'constructor',
   '__proto__',
@@ -52,7 +56,11 @@ export const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
   'class',
 ]);
 
-/** Root names Harness defines; used to tell "not here" from "no such name". */
+/**
+ * Root names Harness defines; used to tell "not here" from "no such name".
+ *
+ * @public
+ */
 export const KNOWN_ROOTS: readonly string[] = [
   'pipeline',
   'stage',

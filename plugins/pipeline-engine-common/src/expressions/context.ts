@@ -7,7 +7,11 @@
 import type { JsonValue } from './values';
 import { SecretReference, isPlainRecord } from './values';
 
-/** The execution state visible to expressions. */
+/**
+ * The execution state visible to expressions.
+ *
+ * @public
+ */
 export interface ExpressionContext {
   /**
    * Value of a root name (`pipeline`, `stage`, `steps`, `matrix`...), or
@@ -22,7 +26,11 @@ export interface ExpressionContext {
   rootNames?(): Iterable<string>;
 }
 
-/** Output variables etc. of one step in a snapshot. */
+/**
+ * Output variables etc. of one step in a snapshot.
+ *
+ * @public
+ */
 export interface StepSnapshot {
   name?: string;
   identifier?: string;
@@ -33,7 +41,11 @@ export interface StepSnapshot {
   [key: string]: unknown;
 }
 
-/** A step group in a snapshot: recognised by having `steps`. */
+/**
+ * A step group in a snapshot: recognised by having `steps`.
+ *
+ * @public
+ */
 export interface StepGroupSnapshot {
   name?: string;
   identifier?: string;
@@ -43,7 +55,11 @@ export interface StepGroupSnapshot {
   [key: string]: unknown;
 }
 
-/** One stage in a snapshot. */
+/**
+ * One stage in a snapshot.
+ *
+ * @public
+ */
 export interface StageSnapshot {
   name?: string;
   identifier?: string;
@@ -57,7 +73,11 @@ export interface StageSnapshot {
   [key: string]: unknown;
 }
 
-/** The `pipeline` root of a snapshot. */
+/**
+ * The `pipeline` root of a snapshot.
+ *
+ * @public
+ */
 export interface PipelineSnapshot {
   name?: string;
   identifier?: string;
@@ -73,7 +93,11 @@ export interface PipelineSnapshot {
   [key: string]: unknown;
 }
 
-/** Everything an execution exposes to expressions, as plain JSON. */
+/**
+ * Everything an execution exposes to expressions, as plain JSON.
+ *
+ * @public
+ */
 export interface ExpressionSnapshot {
   pipeline: PipelineSnapshot;
   accountIdentifier?: string;
@@ -96,7 +120,11 @@ export interface ExpressionSnapshot {
   trigger?: Record<string, JsonValue>;
 }
 
-/** Where in the pipeline the expression is evaluated. */
+/**
+ * Where in the pipeline the expression is evaluated.
+ *
+ * @public
+ */
 export interface ExpressionScope {
   stageId?: string;
   /** Enclosing step groups, outermost first. */
@@ -162,6 +190,8 @@ function markSecrets(
  * current stage's execution, `steps.X` finds X in the innermost step group
  * first, then enclosing groups, then the stage; `stepGroup` is the innermost
  * group. Views are computed on first use.
+ *
+ * @public
  */
 export function createExpressionContext(
   snapshot: ExpressionSnapshot,

@@ -32,7 +32,11 @@ import { hasExpressions, scanTemplate } from './scan';
 import { LruCache } from './lru';
 import { isPlainRecord, renderText } from './values';
 
-/** Options of {@link ExpressionEngine}. */
+/**
+ * Options of {@link ExpressionEngine}.
+ *
+ * @public
+ */
 export interface ExpressionEngineOptions {
   /**
    * `strict` (default): an unresolvable reference throws an
@@ -43,7 +47,11 @@ export interface ExpressionEngineOptions {
   cacheSize?: number;
 }
 
-/** Result of rendering a template. */
+/**
+ * Result of rendering a template.
+ *
+ * @public
+ */
 export interface RenderResult {
   /**
    * The raw value when the template is exactly one expression (number,
@@ -59,18 +67,30 @@ export interface RenderResult {
   secrets: string[];
 }
 
-/** Result of evaluating a JEXL expression or condition. */
+/**
+ * Result of evaluating a JEXL expression or condition.
+ *
+ * @public
+ */
 export interface EvaluationResult<T = unknown> {
   value: T;
   /** Secret values read during the evaluation. */
   secrets: string[];
 }
 
-/** Outcome of a non-throwing call. */
+/**
+ * Outcome of a non-throwing call.
+ *
+ * @public
+ */
 export type Outcome<T> =
   ({ ok: true } & T) | { ok: false; error: ExpressionError };
 
-/** What {@link ExpressionEngine.analyze} finds without evaluating. */
+/**
+ * What {@link ExpressionEngine.analyze} finds without evaluating.
+ *
+ * @public
+ */
 export interface TemplateAnalysis {
   /** Syntax, unknown-method and forbidden-name errors. */
   errors: ExpressionError[];
@@ -200,7 +220,11 @@ function syntaxError(error: unknown, src: JexlSource): ExpressionError {
   return new ExpressionError('syntax', `invalid syntax: ${unplace(message)}`);
 }
 
-/** Evaluates Harness expressions; see the module comment. */
+/**
+ * Evaluates Harness expressions; see the module comment.
+ *
+ * @public
+ */
 export class ExpressionEngine {
   /** `strict` or `lenient`, see {@link ExpressionEngineOptions.mode}. */
   readonly mode: 'strict' | 'lenient';

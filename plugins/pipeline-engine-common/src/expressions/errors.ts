@@ -12,6 +12,8 @@ import type { Problem } from '../validation/problem';
  * - `secret`: a secret reference could not be resolved
  * - `limit`: the template exceeds a safety limit (nesting depth, length)
  * - `internal`: an unexpected failure inside the evaluator, reported instead of leaking
+ *
+ * @public
  */
 export type ExpressionErrorCode =
   | 'unterminated'
@@ -25,7 +27,11 @@ export type ExpressionErrorCode =
   | 'limit'
   | 'internal';
 
-/** Where an error was found in the template (all 1-based except `offset`). */
+/**
+ * Where an error was found in the template (all 1-based except `offset`).
+ *
+ * @public
+ */
 export interface ExpressionErrorLocation {
   /** 0-based offset into the template. */
   offset: number;
@@ -33,7 +39,11 @@ export interface ExpressionErrorLocation {
   column: number;
 }
 
-/** Options for {@link ExpressionError}. */
+/**
+ * Options for {@link ExpressionError}.
+ *
+ * @public
+ */
 export interface ExpressionErrorOptions {
   /** The `<+...>` expression as written, when known. */
   expression?: string;
@@ -49,6 +59,8 @@ export interface ExpressionErrorOptions {
 /**
  * The only error type the expression module throws. The message reads
  * `<+expression>: detail`, so it is useful without further formatting.
+ *
+ * @public
  */
 export class ExpressionError extends Error {
   /** Machine-readable category. */

@@ -7,7 +7,11 @@ import { fail } from './errors';
 import { javaMatches, javaReplaceAll, javaSplit } from './javaRegex';
 import { renderText, typeName } from './values';
 
-/** One callable method: arity bounds and the implementation. */
+/**
+ * One callable method: arity bounds and the implementation.
+ *
+ * @public
+ */
 export interface MethodSpec<T> {
   minArgs: number;
   maxArgs: number;
@@ -65,7 +69,11 @@ const m = <T>(
   call: (receiver: T, args: readonly unknown[]) => unknown,
 ): MethodSpec<T> => ({ minArgs, maxArgs, call });
 
-/** The supported java.lang.String methods by name. */
+/**
+ * The supported java.lang.String methods by name.
+ *
+ * @public
+ */
 export const JAVA_STRING_METHODS: Readonly<Record<string, MethodSpec<string>>> =
   {
     toLowerCase: m(0, 0, s => s.toLowerCase()),

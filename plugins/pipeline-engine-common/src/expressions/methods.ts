@@ -62,7 +62,11 @@ const MAP_METHODS: Readonly<
   toString: spec(0, 0, o => javaToString(o)),
 };
 
-/** Every method name any receiver supports; others fail at compile time. */
+/**
+ * Every method name any receiver supports; others fail at compile time.
+ *
+ * @public
+ */
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   ...Object.keys(JAVA_STRING_METHODS),
   ...Object.keys(LIST_METHODS),

@@ -30,7 +30,11 @@ import type { BodyPart, ExpressionNode } from './scan';
 import type { Token } from './tokenize';
 import { tokenize } from './tokenize';
 
-/** A body as jexl source plus the values its placeholders stand for. */
+/**
+ * A body as jexl source plus the values its placeholders stand for.
+ *
+ * @public
+ */
 export interface JexlSource {
   /** jexl source; `$sN` = `strings[N]`, `$hN` = `holes[N]`. */
   source: string;
@@ -56,9 +60,15 @@ const JEXL_KEYWORDS = new Set(['true', 'false', 'in']);
 /**
  * Size limits: real expressions are far smaller, and jexl's parser is
  * quadratic in nesting depth and chain length.
+ *
+ * @public
  */
 export const MAX_TOKENS = 512;
-/** Deepest nesting of parentheses / brackets accepted. */
+/**
+ * Deepest nesting of parentheses / brackets accepted.
+ *
+ * @public
+ */
 export const MAX_DEPTH = 32;
 
 /** Prefix of internal transform names; user names can never start with `$`. */
@@ -70,6 +80,8 @@ const isOp = (t: Token | undefined, value: string): boolean =>
 /**
  * Rewrites a body (or a condition: text and expressions) to jexl.
  * @throws ExpressionError `syntax`, `unknown-method`, `forbidden`, `unterminated`, `limit`
+ *
+ * @public
  */
 export function rewriteToJexl(parts: readonly BodyPart[]): JexlSource {
   const tokens = tokenize(parts);

@@ -12,10 +12,18 @@
  */
 import { ExpressionError, locate } from './errors';
 
-/** Nested `<+` deeper than this is rejected, keeping recursion bounded. */
+/**
+ * Nested `<+` deeper than this is rejected, keeping recursion bounded.
+ *
+ * @public
+ */
 export const MAX_NESTING = 16;
 
-/** One `<+...>` occurrence, with its nested expressions. */
+/**
+ * One `<+...>` occurrence, with its nested expressions.
+ *
+ * @public
+ */
 export interface ExpressionNode {
   /** The expression as written, `<+...>` included. */
   source: string;
@@ -29,14 +37,26 @@ export interface ExpressionNode {
   parts: BodyPart[];
 }
 
-/** A piece of a body: code as written, or a nested expression. */
+/**
+ * A piece of a body: code as written, or a nested expression.
+ *
+ * @public
+ */
 export type BodyPart = string | ExpressionNode;
 
-/** A piece of a template: literal text or an expression. */
+/**
+ * A piece of a template: literal text or an expression.
+ *
+ * @public
+ */
 export type TemplateSegment =
   { kind: 'text'; text: string } | { kind: 'expression'; node: ExpressionNode };
 
-/** True when `text` contains something that looks like an expression. */
+/**
+ * True when `text` contains something that looks like an expression.
+ *
+ * @public
+ */
 export function hasExpressions(text: string): boolean {
   return text.includes('<+');
 }
@@ -44,6 +64,8 @@ export function hasExpressions(text: string): boolean {
 /**
  * Splits a template into text and expressions.
  * @throws ExpressionError `unterminated` (with the column of the `<+`) or `limit`
+ *
+ * @public
  */
 export function scanTemplate(template: string): TemplateSegment[] {
   const segments: TemplateSegment[] = [];

@@ -6,6 +6,8 @@
 /**
  * Marks a value in an {@link ExpressionContext} as a secret: reading it
  * resolves `ref` through `getSecret` and reports the value as a secret.
+ *
+ * @public
  */
 export class SecretReference {
   /** Scoped secret id: `x`, `org.x` or `account.x`. */
@@ -17,7 +19,11 @@ export class SecretReference {
   }
 }
 
-/** Shorthand for `new SecretReference(ref)`. */
+/**
+ * Shorthand for `new SecretReference(ref)`.
+ *
+ * @public
+ */
 export function secretRef(ref: string): SecretReference {
   return new SecretReference(ref);
 }
@@ -45,7 +51,11 @@ export class JsonFunctor {
   static readonly instance = new JsonFunctor();
 }
 
-/** A JSON-compatible value, what expressions read and return. */
+/**
+ * A JSON-compatible value, what expressions read and return.
+ *
+ * @public
+ */
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -78,6 +88,8 @@ export function typeName(value: unknown): string {
  * Text of a value as Harness renders it into a string: numbers as written
  * (integers without `.0`), booleans `true`/`false`, null as `null`, lists and
  * maps as JSON. Expects finalized values (see `toPlain`).
+ *
+ * @public
  */
 export function renderText(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -9,7 +9,11 @@ import {
   splitSelection,
 } from './runtimeInput';
 
-/** A checked value, or the problems that stop it being used. */
+/**
+ * A checked value, or the problems that stop it being used.
+ *
+ * @public
+ */
 export interface CheckedValue {
   value?: YamlValue;
   problems: Problem[];
@@ -90,6 +94,8 @@ function matchesChoice(
  * allowed values (each part of a `selectManyFrom` list) and the regex as a
  * full match. Values holding `<+...>` expressions are passed through with a
  * warning because only the expression engine can know what they become.
+ *
+ * @public
  */
 export function checkInputValue(
   info: RuntimeInputInfo,

@@ -7,10 +7,18 @@ import {
   RuntimeInput,
 } from './runtimeInput';
 
-/** Harness variable types. */
+/**
+ * Harness variable types.
+ *
+ * @public
+ */
 export type VariableType = 'String' | 'Number' | 'Secret';
 
-/** One `<+input>` found in a pipeline. */
+/**
+ * One `<+input>` found in a pipeline.
+ *
+ * @public
+ */
 export interface RuntimeInputInfo {
   /** Harness fully-qualified name; the key of this input in an input set. */
   fqn: string;
@@ -40,7 +48,11 @@ export interface RuntimeInputInfo {
 
 const VARIABLE_TYPES: readonly string[] = ['String', 'Number', 'Secret'];
 
-/** Numbers as Harness accepts them in Number variables. */
+/**
+ * Numbers as Harness accepts them in Number variables.
+ *
+ * @public
+ */
 export function parseNumber(text: string): number | undefined {
   const trimmed = text.trim();
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(trimmed))
@@ -53,6 +65,8 @@ export function parseNumber(text: string): number | undefined {
  * Finds every runtime input of a parsed pipeline document
  * (`{ pipeline: {...} }`), in document order. Never throws; a document that
  * is not a pipeline has no inputs.
+ *
+ * @public
  */
 export function collectRuntimeInputs(pipelineDoc: unknown): RuntimeInputInfo[] {
   const inputs: RuntimeInputInfo[] = [];

@@ -19,11 +19,19 @@ import { formatYamlPath, type PathSegment } from '../parser/yamlPath';
 
 export type { PathSegment };
 
-/** Where a variable's `value` field belongs. */
+/**
+ * Where a variable's `value` field belongs.
+ *
+ * @public
+ */
 export type VariableScope =
   'pipeline' | 'stage' | 'stepGroup' | 'step' | 'other';
 
-/** The variable a field is the `value` of. */
+/**
+ * The variable a field is the `value` of.
+ *
+ * @public
+ */
 export interface VariableContext {
   name: string;
   /** Declared type as written; Harness uses String, Number or Secret. */
@@ -36,7 +44,11 @@ export interface VariableContext {
   scope: VariableScope;
 }
 
-/** A scalar field of a pipeline with its two addresses. */
+/**
+ * A scalar field of a pipeline with its two addresses.
+ *
+ * @public
+ */
 export interface PipelineField {
   /** Harness fully-qualified name, e.g. `pipeline.stages.s.variables.v`. */
   fqn: string;
@@ -257,6 +269,8 @@ class FieldWalker {
  * Calls `visit` for every scalar field under `doc.pipeline`, in document
  * order, with its FQN and YAML path. Anything that is not `{ pipeline: {...} }`
  * has no fields.
+ *
+ * @public
  */
 export function walkPipelineFields(
   doc: unknown,
@@ -270,7 +284,11 @@ export function walkPipelineFields(
   );
 }
 
-/** Every scalar field of the pipeline; see {@link walkPipelineFields}. */
+/**
+ * Every scalar field of the pipeline; see {@link walkPipelineFields}.
+ *
+ * @public
+ */
 export function listPipelineFields(doc: unknown): PipelineField[] {
   const fields: PipelineField[] = [];
   walkPipelineFields(doc, field => fields.push(field));

@@ -11,7 +11,11 @@ import { tokenize, type Token } from '../expressions/tokenize';
 import type { RuntimeInputInfo } from './collectInputs';
 import { normalizeInputSet } from './inputSet';
 
-/** One secret an input value would read. */
+/**
+ * One secret an input value would read.
+ *
+ * @public
+ */
 export interface InputSecretUse {
   /** The input's key as the caller wrote it (short name or FQN). */
   input: string;
@@ -32,7 +36,11 @@ export interface InputSecretUse {
   kind: 'expression' | 'secretVariable' | 'variableReference';
 }
 
-/** Secret-type variables of a pipeline by name, with the secret each names (undefined when it cannot be known). */
+/**
+ * Secret-type variables of a pipeline by name, with the secret each names (undefined when it cannot be known).
+ *
+ * @public
+ */
 export type SecretVariables = ReadonlyMap<string, string | undefined>;
 
 /** The secret a Secret variable's value names: `account.x`, `x` or `<+secrets.getValue("x")>`. */
@@ -50,6 +58,8 @@ function secretIdOfValue(value: unknown): string | undefined {
  * Every Secret-type variable of a (resolved) pipeline document, at any
  * scope (pipeline, stage, step group), by name. Names are not told apart
  * by scope: a reference to any variable of that name counts as a read.
+ *
+ * @public
  */
 export function collectSecretVariables(
   pipelineDoc: unknown,
@@ -89,7 +99,11 @@ export function collectSecretVariables(
   return found;
 }
 
-/** `account.x` and `org.x` name secret `x`, as the engine resolves them. */
+/**
+ * `account.x` and `org.x` name secret `x`, as the engine resolves them.
+ *
+ * @public
+ */
 export function normalizeSecretId(id: string): string {
   return id.trim().replace(/^(account|org)\./, '');
 }
@@ -170,7 +184,11 @@ function secretsInExpression(
   });
 }
 
-/** Secret references in every `<+...>` of a text. */
+/**
+ * Secret references in every `<+...>` of a text.
+ *
+ * @public
+ */
 export function findSecretReferences(
   text: string,
   secretVariables: SecretVariables = new Map(),
@@ -207,6 +225,8 @@ function strings(value: YamlValue, out: string[] = []): string[] {
  * Secret-type variable names (`account.x`, `x`), and references to Secret
  * variables (`secretVariables`, see {@link collectSecretVariables}).
  * `runtimeInputs` tells which inputs are Secret variables.
+ *
+ * @public
  */
 export function findInputSecretUses(
   inputSet: unknown,

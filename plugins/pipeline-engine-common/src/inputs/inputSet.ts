@@ -9,13 +9,25 @@ import type { Problem } from '../validation/problem';
 import { PathSegment, walkPipelineFields } from './fqn';
 import { isRuntimeInput } from './runtimeInput';
 
-/** A value supplied for a runtime input: scaffolder values are usually strings, numbers or booleans. */
+/**
+ * A value supplied for a runtime input: scaffolder values are usually strings, numbers or booleans.
+ *
+ * @public
+ */
 export type InputValue = YamlValue;
 
-/** How an input-set key was written. */
+/**
+ * How an input-set key was written.
+ *
+ * @public
+ */
 export type InputKeyForm = 'short' | 'fqn' | 'structured';
 
-/** One value of an input set, addressed by FQN. */
+/**
+ * One value of an input set, addressed by FQN.
+ *
+ * @public
+ */
 export interface InputSetEntry {
   /** The key as written; structured entries use their FQN. */
   key: string;
@@ -25,7 +37,11 @@ export interface InputSetEntry {
   value: InputValue;
 }
 
-/** An input set flattened to FQN-addressed entries. */
+/**
+ * An input set flattened to FQN-addressed entries.
+ *
+ * @public
+ */
 export interface NormalizedInputSet {
   entries: InputSetEntry[];
   /** `pipeline.identifier` of a structured input set, to check it targets this pipeline. */
@@ -152,6 +168,8 @@ function addFlatEntry(
  *   `{ pipeline: {...} }`, flattened with the same FQN rules as pipelines;
  * - either of these as YAML text.
  * Never throws; unusable input is reported in `problems`.
+ *
+ * @public
  */
 export function normalizeInputSet(inputSet: unknown): NormalizedInputSet {
   const result: NormalizedInputSet = { entries: [], problems: [] };

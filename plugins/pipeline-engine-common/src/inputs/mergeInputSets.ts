@@ -5,6 +5,8 @@ import { normalizeInputSet } from './inputSet';
  * Merges several input sets (flat maps, structured Harness input sets or
  * YAML text) by fully-qualified name, later ones winning — as Harness
  * applies a list of input sets. Keys keep the form they were written in.
+ *
+ * @public
  */
 export function mergeInputSets(sources: readonly unknown[]): {
   inputSet: Record<string, unknown>;

@@ -11,13 +11,21 @@ import { listPipelineFields, PathSegment, PipelineField } from './fqn';
 import { InputSetEntry, InputValue, normalizeInputSet } from './inputSet';
 import { choicesOf } from './runtimeInput';
 
-/** A parsed pipeline document: `{ pipeline: {...} }`. */
+/**
+ * A parsed pipeline document: `{ pipeline: {...} }`.
+ *
+ * @public
+ */
 export interface PipelineDocument {
   pipeline: { [key: string]: YamlValue };
   [key: string]: YamlValue;
 }
 
-/** Options for {@link resolveRuntimeInputs}. */
+/**
+ * Options for {@link resolveRuntimeInputs}.
+ *
+ * @public
+ */
 export interface ResolveOptions {
   /**
    * Report input-set keys that match nothing as warnings instead of errors,
@@ -31,7 +39,11 @@ export interface ResolveOptions {
   runtimeInputs?: RuntimeInputInfo[];
 }
 
-/** Outcome of {@link resolveRuntimeInputs}. */
+/**
+ * Outcome of {@link resolveRuntimeInputs}.
+ *
+ * @public
+ */
 export type ResolveResult =
   | {
       ok: true;
@@ -303,6 +315,8 @@ class Resolver {
  * - `.executionInput()` inputs are ordinary runtime inputs here: this engine
  *   cannot pause mid-run for a form, so they are supplied up front;
  * - `<+...>` expression values are passed through unchecked, with a warning.
+ *
+ * @public
  */
 export function resolveRuntimeInputs(
   pipelineDoc: unknown,

@@ -7,7 +7,11 @@ import {
   ScanResult,
 } from './argumentScanner';
 
-/** The modifiers Harness allows after `<+input>`. */
+/**
+ * The modifiers Harness allows after `<+input>`.
+ *
+ * @public
+ */
 export const RUNTIME_INPUT_MODIFIERS = [
   'default',
   'allowedValues',
@@ -17,10 +21,18 @@ export const RUNTIME_INPUT_MODIFIERS = [
   'executionInput',
 ] as const;
 
-/** Name of one `<+input>` modifier. */
+/**
+ * Name of one `<+input>` modifier.
+ *
+ * @public
+ */
 export type RuntimeInputModifierName = (typeof RUNTIME_INPUT_MODIFIERS)[number];
 
-/** A parsed `<+input>` string. */
+/**
+ * A parsed `<+input>` string.
+ *
+ * @public
+ */
 export interface RuntimeInput {
   /** The text as written, trimmed. */
   raw: string;
@@ -40,14 +52,22 @@ export interface RuntimeInput {
   executionInput: boolean;
 }
 
-/** Result of {@link parseRuntimeInput}; `input` is best effort when not ok. */
+/**
+ * Result of {@link parseRuntimeInput}; `input` is best effort when not ok.
+ *
+ * @public
+ */
 export interface RuntimeInputParseResult {
   ok: boolean;
   input: RuntimeInput;
   problems: Problem[];
 }
 
-/** What a value must be chosen from, if anything. */
+/**
+ * What a value must be chosen from, if anything.
+ *
+ * @public
+ */
 export interface RuntimeInputChoices {
   values: string[];
   /** True for `selectManyFrom`: a comma-separated list of choices. */
@@ -63,12 +83,20 @@ const CHOICE_MODIFIERS = [
   'selectManyFrom',
 ] as const;
 
-/** True when `value` is a runtime input: a string that starts with `<+input>`. */
+/**
+ * True when `value` is a runtime input: a string that starts with `<+input>`.
+ *
+ * @public
+ */
 export function isRuntimeInput(value: unknown): value is string {
   return typeof value === 'string' && value.trimStart().startsWith(PREFIX);
 }
 
-/** The choices a value must come from (allowedValues, selectOneFrom or selectManyFrom). */
+/**
+ * The choices a value must come from (allowedValues, selectOneFrom or selectManyFrom).
+ *
+ * @public
+ */
 export function choicesOf(
   input: RuntimeInput,
 ): RuntimeInputChoices | undefined {
@@ -101,7 +129,11 @@ export function compileInputRegex(pattern: string): InputRegex | Error {
   }
 }
 
-/** True when text contains a `<+...>` expression that only Harness can evaluate. */
+/**
+ * True when text contains a `<+...>` expression that only Harness can evaluate.
+ *
+ * @public
+ */
 export function hasExpression(text: string): boolean {
   return text.includes('<+');
 }
@@ -114,6 +146,8 @@ function isModifierName(name: string): name is RuntimeInputModifierName {
  * Parses one `<+input>` string and its chained modifiers. Never throws:
  * malformed text yields error problems (each with a hint) next to a
  * best-effort `input`. `path` is copied into every problem.
+ *
+ * @public
  */
 export function parseRuntimeInput(
   text: string,
@@ -322,7 +356,11 @@ function checkConsistency(input: RuntimeInput, error: ReportError): void {
   }
 }
 
-/** Splits a `selectManyFrom` value (`a,b`) into trimmed, non-empty parts. */
+/**
+ * Splits a `selectManyFrom` value (`a,b`) into trimmed, non-empty parts.
+ *
+ * @public
+ */
 export function splitSelection(value: string): string[] {
   return value
     .split(',')

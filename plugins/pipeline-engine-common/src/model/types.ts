@@ -8,10 +8,18 @@
  * pipeline copied from Harness round-trips without loss.
  */
 
-/** A value that may be given literally or as a `<+...>` expression / runtime input string. */
+/**
+ * A value that may be given literally or as a `<+...>` expression / runtime input string.
+ *
+ * @public
+ */
 export type Dynamic<T> = T | string;
 
-/** JSON-like value as found in YAML. */
+/**
+ * JSON-like value as found in YAML.
+ *
+ * @public
+ */
 export type YamlValue =
   | string
   | number
@@ -20,7 +28,11 @@ export type YamlValue =
   | YamlValue[]
   | { [key: string]: YamlValue };
 
-/** A pipeline, stage or step-group variable. */
+/**
+ * A pipeline, stage or step-group variable.
+ *
+ * @public
+ */
 export interface PipelineVariable {
   name: string;
   type: 'String' | 'Number' | 'Secret';
@@ -31,19 +43,31 @@ export interface PipelineVariable {
   default?: YamlValue;
 }
 
-/** `when` on a stage. */
+/**
+ * `when` on a stage.
+ *
+ * @public
+ */
 export interface StageWhen {
   pipelineStatus: 'Success' | 'Failure' | 'All';
   condition?: string;
 }
 
-/** `when` on a step or step group. */
+/**
+ * `when` on a step or step group.
+ *
+ * @public
+ */
 export interface StepWhen {
   stageStatus: 'Success' | 'Failure' | 'All';
   condition?: string;
 }
 
-/** Harness failure error types. */
+/**
+ * Harness failure error types.
+ *
+ * @public
+ */
 export const FAILURE_ERROR_TYPES = [
   'AllErrors',
   'Unknown',
@@ -59,10 +83,18 @@ export const FAILURE_ERROR_TYPES = [
   'DelegateRestart',
   'UserMarkedFailure',
 ] as const;
-/** A Harness failure error type. */
+/**
+ * A Harness failure error type.
+ *
+ * @public
+ */
 export type FailureErrorType = (typeof FAILURE_ERROR_TYPES)[number];
 
-/** Harness failure actions. */
+/**
+ * Harness failure actions.
+ *
+ * @public
+ */
 export const FAILURE_ACTION_TYPES = [
   'Ignore',
   'Retry',
@@ -75,10 +107,18 @@ export const FAILURE_ACTION_TYPES = [
   'RetryStepGroup',
   'ProceedWithDefaultValues',
 ] as const;
-/** A Harness failure action type. */
+/**
+ * A Harness failure action type.
+ *
+ * @public
+ */
 export type FailureActionType = (typeof FAILURE_ACTION_TYPES)[number];
 
-/** The action taken when a failure strategy matches. */
+/**
+ * The action taken when a failure strategy matches.
+ *
+ * @public
+ */
 export interface FailureAction {
   type: FailureActionType;
   spec?: {
@@ -95,7 +135,11 @@ export interface FailureAction {
   };
 }
 
-/** One entry of `failureStrategies`. */
+/**
+ * One entry of `failureStrategies`.
+ *
+ * @public
+ */
 export interface FailureStrategy {
   onFailure: {
     errors: FailureErrorType[];
@@ -103,7 +147,11 @@ export interface FailureStrategy {
   };
 }
 
-/** Looping strategy on a stage, step group or step. */
+/**
+ * Looping strategy on a stage, step group or step.
+ *
+ * @public
+ */
 export interface LoopingStrategy {
   matrix?: {
     /** Axis name → values. */
@@ -121,8 +169,12 @@ export interface LoopingStrategy {
   parallelism?: Dynamic<number>;
 }
 
-/** Fields shared by steps and step groups. */
-interface ExecutionNodeBase {
+/**
+ * Fields shared by steps and step groups.
+ *
+ * @public
+ */
+export interface ExecutionNodeBase {
   name: string;
   identifier: string;
   description?: string;
@@ -134,7 +186,11 @@ interface ExecutionNodeBase {
   extra?: Record<string, YamlValue>;
 }
 
-/** A `- step:` element. */
+/**
+ * A `- step:` element.
+ *
+ * @public
+ */
 export interface StepNode extends ExecutionNodeBase {
   kind: 'step';
   /** Harness step type, e.g. `CreateRepo`. */
@@ -143,7 +199,11 @@ export interface StepNode extends ExecutionNodeBase {
   spec: Record<string, YamlValue>;
 }
 
-/** A `- stepGroup:` element. */
+/**
+ * A `- stepGroup:` element.
+ *
+ * @public
+ */
 export interface StepGroupNode extends ExecutionNodeBase {
   kind: 'stepGroup';
   steps: ExecutionElement[];
@@ -152,21 +212,41 @@ export interface StepGroupNode extends ExecutionNodeBase {
   stepGroupInfra?: Record<string, YamlValue>;
 }
 
-/** A `- parallel:` element: its children run concurrently. */
+/**
+ * A `- parallel:` element: its children run concurrently.
+ *
+ * @public
+ */
 export interface ParallelNode {
   kind: 'parallel';
   elements: Array<StepNode | StepGroupNode>;
 }
 
-/** Any element of an execution's `steps` list. */
+/**
+ * Any element of an execution's `steps` list.
+ *
+ * @public
+ */
 export type ExecutionElement = StepNode | StepGroupNode | ParallelNode;
 
-/** Stage types this engine runs. */
+/**
+ * Stage types this engine runs.
+ *
+ * @public
+ */
 export const STAGE_TYPES = ['IDP', 'Custom', 'CI'] as const;
-/** A stage type. */
+/**
+ * A stage type.
+ *
+ * @public
+ */
 export type StageType = (typeof STAGE_TYPES)[number];
 
-/** A `- stage:` element. */
+/**
+ * A `- stage:` element.
+ *
+ * @public
+ */
 export interface StageNode {
   kind: 'stage';
   name: string;
@@ -197,13 +277,21 @@ export interface StageNode {
   extra?: Record<string, YamlValue>;
 }
 
-/** Stages in a `- parallel:` block of a pipeline's stages. */
+/**
+ * Stages in a `- parallel:` block of a pipeline's stages.
+ *
+ * @public
+ */
 export interface ParallelStagesNode {
   kind: 'parallel';
   stages: StageNode[];
 }
 
-/** The validated pipeline. */
+/**
+ * The validated pipeline.
+ *
+ * @public
+ */
 export interface Pipeline {
   name: string;
   identifier: string;

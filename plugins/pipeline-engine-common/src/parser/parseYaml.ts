@@ -19,13 +19,21 @@ import {
   yamlFlowNestingExceeds,
 } from './nesting';
 
-/** A 1-based source position. */
+/**
+ * A 1-based source position.
+ *
+ * @public
+ */
 export interface SourcePosition {
   line: number;
   column: number;
 }
 
-/** A parsed YAML text that can map paths back to source positions. */
+/**
+ * A parsed YAML text that can map paths back to source positions.
+ *
+ * @public
+ */
 export interface ParsedYaml {
   /** The plain value (maps, lists, scalars); `undefined` for an empty document. */
   value: YamlValue | undefined;
@@ -38,7 +46,11 @@ export interface ParsedYaml {
   locate(path: YamlPath, which?: 'key' | 'value'): SourcePosition | undefined;
 }
 
-/** Parses YAML text, keeping what is needed to report line:column positions. */
+/**
+ * Parses YAML text, keeping what is needed to report line:column positions.
+ *
+ * @public
+ */
 export function parseYaml(text: string): ParsedYaml {
   if (yamlFlowNestingExceeds(text)) return tooDeep();
   const lineCounter = new LineCounter();

@@ -1,12 +1,22 @@
-/** One segment of a path into a YAML document: a map key or a list index. */
+/**
+ * One segment of a path into a YAML document: a map key or a list index.
+ *
+ * @public
+ */
 export type PathSegment = string | number;
 
-/** A path into a YAML document, from the root. */
+/**
+ * A path into a YAML document, from the root.
+ *
+ * @public
+ */
 export type YamlPath = readonly PathSegment[];
 
 /**
  * Renders a path the way problems show it:
  * `pipeline.stages[0].stage.spec.execution.steps[2].step.identifier`.
+ *
+ * @public
  */
 export function formatYamlPath(path: YamlPath): string {
   let out = '';
@@ -22,7 +32,11 @@ export function formatYamlPath(path: YamlPath): string {
   return out || '(document)';
 }
 
-/** Parses a path rendered by {@link formatYamlPath} back into segments. */
+/**
+ * Parses a path rendered by {@link formatYamlPath} back into segments.
+ *
+ * @public
+ */
 export function parseYamlPath(text: string): PathSegment[] {
   const segments: PathSegment[] = [];
   const re = /([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;

@@ -35,7 +35,12 @@ export interface TemplateVersionText {
   location?: string;
 }
 
-type MaybePromise<T> = T | Promise<T>;
+/**
+ * A value returned directly or through a promise.
+ *
+ * @public
+ */
+export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * Where templates come from: the engine's store, or a folder of files for

@@ -18,6 +18,7 @@ export { expandTemplates, hasTemplateReferences } from './expandTemplates';
 export type {
   ExpandTemplatesOptions,
   ExpandTemplatesResult,
+  MaybePromise,
   TemplateSource,
   TemplateUse,
   TemplateVersionList,

@@ -21,8 +21,9 @@ export const TEMPLATE_TYPES: readonly TemplateType[] = [
 export const VERSION_LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
- * One version of a Harness v0 template (`template: {name, identifier,
- * versionLabel, type, spec, orgIdentifier?, projectIdentifier?}`).
+ * One version of a Harness v0 template: a `template:` mapping with `name`,
+ * `identifier`, `versionLabel`, `type`, `spec` and optional
+ * `orgIdentifier` / `projectIdentifier`.
  *
  * @public
  */

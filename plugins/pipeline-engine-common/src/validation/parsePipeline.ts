@@ -18,7 +18,11 @@ import {
   type TemplateUse,
 } from '../templates/expandTemplates';
 
-/** Options of {@link parsePipeline}. */
+/**
+ * Options of {@link parsePipeline}.
+ *
+ * @public
+ */
 export interface ParsePipelineOptions {
   /** Step types to accept; the built-in ones by default. */
   registry?: StepSpecRegistry;
@@ -30,10 +34,18 @@ export interface ParsePipelineOptions {
   advisoryChecks?: boolean;
 }
 
-/** What a YAML document turned out to be. */
+/**
+ * What a YAML document turned out to be.
+ *
+ * @public
+ */
 export type DocumentKind = 'pipeline' | 'steps' | 'unknown';
 
-/** Result of parsing and validating a pipeline document. */
+/**
+ * Result of parsing and validating a pipeline document.
+ *
+ * @public
+ */
 export interface ParsePipelineResult {
   /** True when there are no errors (warnings are fine). */
   ok: boolean;
@@ -48,13 +60,21 @@ export interface ParsePipelineResult {
   problems: Problem[];
 }
 
-/** Options of {@link parsePipelineWithTemplates}. */
+/**
+ * Options of {@link parsePipelineWithTemplates}.
+ *
+ * @public
+ */
 export interface ParsePipelineWithTemplatesOptions extends ParsePipelineOptions {
   /** Where `template: {templateRef}` references are looked up. */
   templates?: TemplateSource;
 }
 
-/** Result of {@link parsePipelineWithTemplates}. */
+/**
+ * Result of {@link parsePipelineWithTemplates}.
+ *
+ * @public
+ */
 export interface ParsePipelineWithTemplatesResult extends ParsePipelineResult {
   /**
    * The template versions the pipeline was expanded with; `document` and
@@ -70,6 +90,8 @@ let defaultRegistry: StepSpecRegistry | undefined;
  * a list of `- step:` entries (as the product document's snippets are).
  * Never throws on bad input: every problem comes back with its YAML path,
  * line:column and a hint.
+ *
+ * @public
  */
 export function parsePipeline(
   text: string,
@@ -88,6 +110,8 @@ export function parsePipeline(
  * a stage, step group or step) by the templates from `options.templates`,
  * then validates the expanded pipeline. Problems of the using document keep
  * their line:column; those inside a template name its document.
+ *
+ * @public
  */
 export async function parsePipelineWithTemplates(
   text: string,
@@ -142,6 +166,8 @@ function sortProblems(problems: Problem[]): Problem[] {
 /**
  * Validates an already-parsed pipeline document (e.g. one the engine stored
  * as JSON). Like {@link parsePipeline}, but problems carry no positions.
+ *
+ * @public
  */
 export function validatePipelineValue(
   value: YamlValue | undefined,

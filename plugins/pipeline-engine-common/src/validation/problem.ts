@@ -1,10 +1,16 @@
-/** How bad a problem is: errors reject the pipeline, warnings do not. */
+/**
+ * How bad a problem is: errors reject the pipeline, warnings do not.
+ *
+ * @public
+ */
 export type ProblemSeverity = 'error' | 'warning';
 
 /**
  * One problem found in a pipeline, an input set or an expression.
  * `path` is the YAML path (`pipeline.stages[0].stage.identifier`) or, for
  * input sets, the fully-qualified input name.
+ *
+ * @public
  */
 export interface Problem {
   severity: ProblemSeverity;
@@ -24,7 +30,11 @@ export interface Problem {
   document?: string;
 }
 
-/** Renders a problem as one line: `path: message (line L, col C). hint`. */
+/**
+ * Renders a problem as one line: `path: message (line L, col C). hint`.
+ *
+ * @public
+ */
 export function formatProblem(problem: Problem): string {
   const inDocument = problem.document ? ` in ${problem.document}` : '';
   const where =
@@ -35,7 +45,11 @@ export function formatProblem(problem: Problem): string {
   return `${problem.path}: ${problem.message}${where}${hint}`;
 }
 
-/** True when any problem is an error. */
+/**
+ * True when any problem is an error.
+ *
+ * @public
+ */
 export function hasErrors(problems: readonly Problem[]): boolean {
   return problems.some(p => p.severity === 'error');
 }

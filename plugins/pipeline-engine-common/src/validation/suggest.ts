@@ -1,4 +1,8 @@
-/** Levenshtein edit distance, small and allocation-light (two rows). */
+/**
+ * Levenshtein edit distance, small and allocation-light (two rows).
+ *
+ * @public
+ */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   if (!a.length) return b.length;
@@ -20,6 +24,8 @@ export function editDistance(a: string, b: string): number {
 /**
  * The candidate closest to `name` (case-insensitive edit distance), or
  * undefined when nothing is close enough to be a plausible typo.
+ *
+ * @public
  */
 export function nearest(
   name: string,
@@ -43,7 +49,11 @@ export function nearest(
   return best;
 }
 
-/** `did you mean "x"?` or an empty string. */
+/**
+ * `did you mean "x"?` or an empty string.
+ *
+ * @public
+ */
 export function didYouMean(
   name: string,
   candidates: Iterable<string>,

@@ -12,7 +12,11 @@ import { HarnessTarget } from '../harness/harnessTarget';
 import type { PipelineTarget } from '../run/types';
 import type { ParsedPipelineUrl } from '../url/parsePipelineUrl';
 
-/** What both actions need to reach a pipeline. */
+/**
+ * What both actions need to reach a pipeline.
+ *
+ * @public
+ */
 export interface TargetDependencies {
   config: HarnessActionsConfig;
   pipelineEngine: PipelineEngineService;

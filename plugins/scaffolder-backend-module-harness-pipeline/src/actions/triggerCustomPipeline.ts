@@ -8,13 +8,21 @@ import { customPipelineExamples } from './examples';
 import { resolveTarget, type TargetDependencies } from './resolveTarget';
 import { withoutStackTrace } from '../run/withoutStackTrace';
 
-/** Options of {@link createTriggerHarnessCustomPipelineAction}. */
+/**
+ * Options of {@link createTriggerHarnessCustomPipelineAction}.
+ *
+ * @public
+ */
 export interface TriggerCustomPipelineActionOptions extends TargetDependencies {
   /** Overrides of the follow timing, e.g. in tests. */
   follow?: Partial<FollowOptions>;
 }
 
-/** The checkpoint key: one execution per step, URL and `each` item. */
+/**
+ * The checkpoint key: one execution per step, URL and `each` item.
+ *
+ * @public
+ */
 export function triggerCheckpointKey(
   url: string,
   each?: { key?: unknown },

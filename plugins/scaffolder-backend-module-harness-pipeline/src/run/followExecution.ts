@@ -8,7 +8,11 @@ import {
 } from './progress';
 import type { PipelineTarget, RunState, TrackedNode } from './types';
 
-/** Timing of {@link followExecution}. */
+/**
+ * Timing of `followExecution`.
+ *
+ * @public
+ */
 export interface FollowOptions {
   /** How often to read the execution when its status stream is unavailable. */
   pollIntervalMs: number;

@@ -1,10 +1,18 @@
 import { InputError } from '@backstage/errors';
 import type { PipelineRef } from '@idp-pipelines/plugin-pipeline-engine-common';
 
-/** Which kind of pipeline URL was given. */
+/**
+ * Which kind of pipeline URL was given.
+ *
+ * @public
+ */
 export type PipelineUrlForm = 'harness' | 'engine-api' | 'engine-ui';
 
-/** A pipeline URL, taken apart. */
+/**
+ * A pipeline URL, taken apart.
+ *
+ * @public
+ */
 export interface ParsedPipelineUrl extends PipelineRef {
   form: PipelineUrlForm;
   /** `https://app.harness.io`; absent for a path without a host. */
@@ -31,7 +39,11 @@ export interface ParsedPipelineUrl extends PipelineRef {
   connectorRef?: string;
 }
 
-/** The shapes {@link parsePipelineUrl} accepts, for error messages and docs. */
+/**
+ * The shapes {@link parsePipelineUrl} accepts, for error messages and docs.
+ *
+ * @public
+ */
 export const ACCEPTED_PIPELINE_URL_SHAPES: readonly string[] = [
   'https://app.harness.io/ng/account/<account>/module/idp/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE',
   'https://app.harness.io/ng/account/<account>/idp-admin/orgs/<org>/projects/<project>/pipelines/<pipeline>/pipeline-studio/?storeType=INLINE (any bare module: /cd/, /ci/, ...)',
@@ -260,6 +272,8 @@ function parseEngine(
  * app's `.../pipelines/<org>/<project>/<pipeline>`). A path without a host
  * (`/pipelines/default/p/x`) is an engine link. Anything else is an
  * InputError listing the accepted shapes.
+ *
+ * @public
  */
 export function parsePipelineUrl(url: string): ParsedPipelineUrl {
   const trimmed = url.trim();
