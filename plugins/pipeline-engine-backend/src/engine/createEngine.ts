@@ -116,6 +116,7 @@ export function createPipelineEngine(
   });
   const service = new PipelineEngineService({
     stores: s.stores,
+    secrets: s.secrets,
     registry,
     handlers: s.handlers,
     worker,

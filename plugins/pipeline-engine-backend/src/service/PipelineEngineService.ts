@@ -29,6 +29,7 @@ import type {
   ExecutionEvent,
   ExecutionEvents,
 } from '../engine/executionEvents';
+import { SecretMasker } from '../engine/secretMasker';
 import type { ExecutionWorker } from '../engine/worker';
 import { checkCallerSecretUse } from './inputSecretCheck';
 import { ProblemsError, toApiProblem } from './problems';
@@ -64,6 +65,8 @@ export interface PipelineEngineServiceOptions {
   events: ExecutionEvents;
   /** Base URL of execution links, e.g. `http://localhost:7007/api/pipeline-engine`. */
   baseUrl?: string;
+  /** Configured secret values: masked wherever a caller's inputs are shown back. */
+  secrets?: Record<string, string>;
 }
 
 /**
@@ -375,7 +378,21 @@ export class PipelineEngineService implements PipelineEngineApi {
       nodes,
       url,
     );
+    // An input may hold a configured secret's value (typed by a caller):
+    // shown back masked, as step logs and outputs are.
+    if (detail.inputs) detail.inputs = this.inputMasker().maskDeep(detail.inputs);
     return execution.templateVersions?.length ? { ...detail, templates: execution.templateVersions } : detail;
+  }
+
+  private inputMaskerCache: SecretMasker | undefined;
+
+  private inputMasker(): SecretMasker {
+    if (!this.inputMaskerCache) {
+      this.inputMaskerCache = new SecretMasker();
+      for (const value of Object.values(this.o.secrets ?? {}))
+        this.inputMaskerCache.add(value);
+    }
+    return this.inputMaskerCache;
   }
 
   async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {

@@ -17,9 +17,11 @@ describe('createBuiltinSteps', () => {
       expect(definition).toBeDefined();
       // The same schema object: no second, drifting copy in the handler.
       expect(step.spec).toBe(definition!.spec);
-      expect({ ...step, handler: undefined }).toEqual({
+      // Besides the declaration, a handler adds only its run-time parts.
+      expect({ ...step, handler: undefined, preflight: undefined }).toEqual({
         ...definition,
         handler: undefined,
+        preflight: undefined,
       });
     }
     // Every declared type has a handler, except IdpAction (validated only).

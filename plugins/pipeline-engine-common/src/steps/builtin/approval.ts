@@ -12,7 +12,7 @@ const approvalSpec = z.object({
   includePipelineExecutionHistory: booleanish.optional(),
   approvers: z.object({
     userGroups: z.union([
-      z.array(z.string().min(1)).min(1),
+      z.array(z.string().min(1)).min(1, 'name at least one user group'),
       z
         .string()
         .min(1)

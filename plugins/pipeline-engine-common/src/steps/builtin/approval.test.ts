@@ -1,5 +1,5 @@
-import { parsePipeline } from '../validation/parsePipeline';
-import { formatProblem } from '../validation/problem';
+import { parsePipeline } from '../../validation/parsePipeline';
+import { formatProblem } from '../../validation/problem';
 
 function approvalPipeline(approvers: string): string {
   return `pipeline:
