@@ -11,13 +11,31 @@
  * Prints, per run and as medians: the wall time from the execute request to
  * the terminal status, each step's duration, and the engine's share (wall
  * time not spent inside a step: queueing, planning, persistence, expression
- * rendering between steps). `--stitch-ms` sets the catalog's
+ * rendering between steps), and the processes the backend spawned per run
+ * (child_process.spawn, by command; git's own children are not counted).
+ * `--stitch-ms` sets the catalog's
  * `catalog.stitchingStrategy.pollingInterval` (default 100 ms, as in the
  * repository's app-config.yaml; Backstage's default is 1 s). Asserts nothing.
  */
 'use strict';
 
 require('@backstage/cli/config/nodeTransform.cjs');
+
+// Counts the processes the backend spawns (runGit and the git host use spawn).
+const childProcess = require('node:child_process');
+
+const spawned = [];
+const originalSpawn = childProcess.spawn;
+childProcess.spawn = function countedSpawn(command, args, ...rest) {
+  const words = Array.isArray(args) ? args : [];
+  const sub = words.find(
+    (w, i) =>
+      !w.startsWith('-') &&
+      !['--git-dir', '--work-tree', '-c', '-C'].includes(words[i - 1]),
+  );
+  spawned.push(command === 'git' && sub ? `git ${sub}` : String(command));
+  return originalSpawn.call(this, command, args, ...rest);
+};
 
 const fs = require('node:fs');
 const http = require('node:http');
@@ -170,6 +188,7 @@ async function main() {
       direct_push_branch: 'main',
       email_id: 'jane@example.com',
     };
+    const spawnedBefore = spawned.length;
     const t0 = performance.now();
     const { id } = await call(
       'POST',
@@ -189,7 +208,8 @@ async function main() {
           id: n.identifier,
           ms: Date.parse(n.endedAt) - Date.parse(n.startedAt),
         }));
-        return { wallMs, steps };
+        // Reads the catalog makes after the run (its processing loop) are not waited for.
+        return { wallMs, steps, spawned: spawned.slice(spawnedBefore) };
       }
       await new Promise(r => setTimeout(r, 5));
     }
@@ -206,7 +226,7 @@ async function main() {
       const inSteps = r.steps.reduce((sum, s) => sum + s.ms, 0);
       results.push({ ...r, engineMs: r.wallMs - inSteps });
       console.log(
-        `  run ${i}: ${r.wallMs.toFixed(0)} ms (engine ${(r.wallMs - inSteps).toFixed(0)} ms; ${r.steps.map(s => `${s.id} ${s.ms}`).join(', ')})`,
+        `  run ${i}: ${r.wallMs.toFixed(0)} ms (engine ${(r.wallMs - inSteps).toFixed(0)} ms; ${r.steps.map(s => `${s.id} ${s.ms}`).join(', ')}; ${r.spawned.length} processes spawned)`,
       );
     }
     const wall = median(results.map(r => r.wallMs));
@@ -223,6 +243,13 @@ async function main() {
     console.log(
       `median per step: ${perStep.map(([stepId, ms]) => `${stepId} ${ms} ms`).join(', ')}`,
     );
+    const counts = new Map();
+    for (const name of results[results.length - 1].spawned)
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    console.log(
+      `processes spawned in the last run: ${[...counts].map(([name, n]) => `${name} ×${n}`).join(', ')}`,
+    );
+    console.log(`load average: ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
   } finally {
     await backend.stop();
     slack.close();

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalGitProvider } from './local';
 import { createBareRepo, git, tempDir } from './__testUtils__/gitFixtures';
@@ -66,5 +66,16 @@ describe('LocalGitProvider', () => {
     const dir = join(root, 'acme', 'pushed.git');
     await provider.afterPush({ organization: 'acme', repository: 'pushed' }, 'feature');
     expect(git(['--git-dir', dir, 'symbolic-ref', 'HEAD'])).toBe('refs/heads/feature');
+  });
+
+  it('leaves HEAD alone when the branch it names exists, loose or packed', async () => {
+    createBareRepo(root, 'acme', 'packed', { main: [{ files: { a: 'a' } }], other: [{ files: { b: 'b' } }] }, 'main');
+    const dir = join(root, 'acme', 'packed.git');
+    await provider.afterPush({ organization: 'acme', repository: 'packed' }, 'other');
+    expect(git(['--git-dir', dir, 'symbolic-ref', 'HEAD'])).toBe('refs/heads/main');
+    git(['--git-dir', dir, 'pack-refs', '--all']);
+    expect(existsSync(join(dir, 'refs', 'heads', 'main'))).toBe(false);
+    await provider.afterPush({ organization: 'acme', repository: 'packed' }, 'other');
+    expect(git(['--git-dir', dir, 'symbolic-ref', 'HEAD'])).toBe('refs/heads/main');
   });
 });

@@ -1,5 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConflictError } from '@backstage/errors';
 import { encodePath, joinUrl, repositoryNotEmptyError } from './common';
@@ -71,10 +71,7 @@ export class LocalGitProvider implements ScmProvider {
 
   async afterPush(ref: ScmRepositoryRef, branch: string): Promise<void> {
     const dir = this.repoDir(ref);
-    const head = await runGit(['--git-dir', dir, 'symbolic-ref', 'HEAD'], { allowFailure: true });
-    const target = head.stdout.trim();
-    const exists = target && (await runGit(['--git-dir', dir, 'rev-parse', '--verify', '--quiet', target], { allowFailure: true })).code === 0;
-    if (!exists) await runGit(['--git-dir', dir, 'symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+    if (!(await headTargetExists(dir))) await runGit(['--git-dir', dir, 'symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
   }
 
   repositoryUrl(ref: ScmRepositoryRef): string {
@@ -108,4 +105,18 @@ export class LocalGitProvider implements ScmProvider {
     if (clean.length < 2) return clean.length ? { repository: stripGitSuffix(clean[0]) } : {};
     return { organization: clean[clean.length - 2], repository: stripGitSuffix(clean[clean.length - 1]) };
   }
+}
+
+/**
+ * Whether HEAD names a branch that exists, read from the repository's files (HEAD, the loose ref, packed-refs)
+ * as git stores them, which spares two git processes on every push. A detached or unreadable HEAD counts as missing.
+ */
+async function headTargetExists(dir: string): Promise<boolean> {
+  const head = await readFile(join(dir, 'HEAD'), 'utf8').catch(() => '');
+  const target = /^ref: (refs\/\S+)\s*$/.exec(head)?.[1];
+  if (!target || target.split('/').some(segment => segment === '..' || segment === '.')) return false;
+  const loose = await stat(join(dir, target)).catch(() => undefined);
+  if (loose?.isFile()) return true;
+  const packed = await readFile(join(dir, 'packed-refs'), 'utf8').catch(() => '');
+  return packed.split('\n').some(line => /^[0-9a-f]{40} /.test(line) && line.slice(41) === target);
 }

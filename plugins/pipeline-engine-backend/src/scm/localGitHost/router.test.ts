@@ -79,6 +79,23 @@ describe('createLocalGitRouter', () => {
     expect(readTree(dir)).toEqual({ 'catalog-info.yaml': 'kind: Secret\n' });
   });
 
+  it('follows a changed visibility on the next read, and serves empty files', async () => {
+    createBareRepo(root, 'acme', 'flip', { main: [{ files: { 'README.md': 'flip\n', 'empty.txt': '' } }] });
+    const dir = join(root, 'acme', 'flip.git');
+    const readme = `${server.gitBaseUrl}/acme/flip/raw/main/README.md`;
+    expect((await fetch(readme)).status).toBe(200);
+    git(['--git-dir', dir, 'config', 'pipelineEngine.visibility', 'private']);
+    expect((await fetch(readme)).status).toBe(401);
+    git(['--git-dir', dir, 'config', 'pipelineEngine.visibility', 'public']);
+    const again = await fetch(readme);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('flip\n');
+    const empty = await fetch(`${server.gitBaseUrl}/acme/flip/raw/main/empty.txt`);
+    expect(empty.status).toBe(200);
+    expect(empty.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(await empty.text()).toBe('');
+  });
+
   it('serves git clone over smart HTTP to plain git, with all history', async () => {
     const dir = join(tempDir(), 'clone');
     await plainGit(['clone', '--quiet', `${server.gitBaseUrl}/acme/service.git`, dir]);

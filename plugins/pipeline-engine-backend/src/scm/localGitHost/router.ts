@@ -234,27 +234,49 @@ async function serveTree(dir: string, name: string, refAndPath: string[], res: R
 
 async function serveFile(dir: string, refAndPath: string[], res: Response): Promise<void> {
   const spec = await objectSpec(dir, refAndPath);
-  const type = spec ? await runGit(['--git-dir', dir, 'cat-file', '-t', spec], { allowFailure: true }) : undefined;
-  if (!spec || type?.code !== 0 || type.stdout.trim() !== 'blob') {
+  if (!spec) {
     notFound(res);
     return;
   }
-  // Repository content is untrusted: never let a browser render it as active content on this origin.
-  res.status(200).set({
-    'Content-Type': 'text/plain; charset=utf-8',
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cache-Control': 'no-cache',
-  });
-  // Streamed as bytes: files need not be UTF-8 text.
+  // One process: `cat-file blob` prints nothing and fails when the spec names no blob (a folder, a missing path).
   const child = spawn('git', ['--git-dir', dir, 'cat-file', 'blob', spec], { env: baseGitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
   res.on('close', () => {
     if (child.exitCode === null) child.kill();
   });
+  let started = false;
+  const start = () => {
+    if (started) return;
+    started = true;
+    // Repository content is untrusted: never let a browser render it as active content on this origin.
+    res.status(200).set({
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'no-cache',
+    });
+  };
   await new Promise<void>((done, fail) => {
     child.on('error', fail);
-    child.stdout.pipe(res);
-    child.on('close', () => done());
+    // Streamed as bytes: files need not be UTF-8 text.
+    child.stdout.on('data', (chunk: Buffer) => {
+      start();
+      if (!res.write(chunk)) {
+        child.stdout.pause();
+        res.once('drain', () => child.stdout.resume());
+      }
+    });
+    child.on('close', code => {
+      if (code === 0) {
+        start();
+        res.end();
+      } else if (started) {
+        // A blob cut short must not look complete.
+        res.destroy();
+      } else {
+        notFound(res);
+      }
+      done();
+    });
   });
 }
 

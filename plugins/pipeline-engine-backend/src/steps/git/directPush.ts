@@ -1,9 +1,11 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { directPushStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { LocalGitProvider } from '../../scm/local';
+import { isBareRepo } from '../../scm/localGitHost/paths';
 import {
   describeGitFailure,
   GitCommandError,
@@ -74,11 +76,15 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
         runtime.options.commitMessage ??
         `Push from pipeline ${ctx.execution.pipelineIdentifier} (execution ${ctx.execution.id})`;
 
-      // The repository metadata lives outside the workspace so the pushed directory stays untouched.
-      const gitDir = join(
-        await mkdtemp(join(tmpdir(), 'pipeline-engine-push-')),
-        'repo.git',
-      );
+      // The built-in host's repositories are on this machine: the commit's objects go straight into the bare
+      // repository and the branch moves with `update-ref` (no push, no pack). Other hosts get a push from a
+      // scratch repository. Either way the metadata lives outside the workspace so the pushed directory stays untouched.
+      const localDir = provider instanceof LocalGitProvider ? provider.repoDir(ref) : undefined;
+      if (localDir && !(await isBareRepo(localDir))) {
+        throw new NotFoundError(`push to ${repositoryUrl} failed: the repository does not exist on the local git host (create it with CreateRepo first)`);
+      }
+      const scratch = await mkdtemp(join(tmpdir(), 'pipeline-engine-push-'));
+      const gitDir = localDir ?? join(scratch, 'repo.git');
       try {
         const commit = await withGitEnvironment(auth, async env => {
           const git = (args: string[], input?: string) =>
@@ -92,12 +98,11 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
                 GIT_AUTHOR_EMAIL: author.email,
                 GIT_COMMITTER_NAME: author.name,
                 GIT_COMMITTER_EMAIL: author.email,
+                // The index is this push's own, never the repository's.
+                GIT_INDEX_FILE: join(scratch, 'index'),
               },
             });
-          await runGit(['init', '--quiet', '--bare', gitDir], {
-            env,
-            signal: ctx.signal,
-          });
+          if (!localDir) await runGit(['init', '--quiet', '--bare', gitDir], { env, signal: ctx.signal });
           // .gitignore files of the directory apply, as they would to a fresh repository.
           await git(['add', '--all', '--', '.']);
           const files = (await git(['ls-files', '--stage'])).stdout
@@ -126,16 +131,9 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
           ctx.logger.info(
             `Pushing ${files.length} file(s) from ${relative(ctx.workspace, codeDir) || '.'} to ${repositoryUrl} branch ${spec.branch}${spec.forcePush ? ' (force)' : ''} as commit ${sha}`,
           );
-          await push(
-            env,
-            gitDir,
-            remote,
-            sha,
-            spec.branch,
-            spec.forcePush ?? false,
-            repositoryUrl,
-            ctx.signal,
-          );
+          const target = { commit: sha, branch: spec.branch, force: spec.forcePush ?? false, repositoryUrl };
+          if (localDir) await updateLocalBranch(localDir, target, ctx.signal);
+          else await push(env, gitDir, remote, target, ctx.signal);
           return sha;
         });
         await provider.afterPush?.(ref, spec.branch);
@@ -146,40 +144,47 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
         ctx.output('commitId', commit);
         ctx.output('branch', spec.branch);
       } finally {
-        await rm(join(gitDir, '..'), { recursive: true, force: true });
+        await rm(scratch, { recursive: true, force: true });
       }
     },
   });
 }
 
-async function push(
-  env: GitEnv,
-  gitDir: string,
-  remote: string,
-  commit: string,
-  branch: string,
-  force: boolean,
-  repositoryUrl: string,
-  signal: AbortSignal,
-): Promise<void> {
-  const args = [
-    '--git-dir',
-    gitDir,
-    'push',
-    '--porcelain',
-    ...(force ? ['--force'] : []),
-    remote,
-    `${commit}:refs/heads/${branch}`,
-  ];
+/** Where a push goes: a new root commit for `branch`, replacing it only with `force`. */
+interface PushTarget {
+  commit: string;
+  branch: string;
+  force: boolean;
+  repositoryUrl: string;
+}
+
+function nonFastForward({ branch, repositoryUrl }: PushTarget): ConflictError {
+  return new ConflictError(
+    `branch ${branch} of ${repositoryUrl} already has commits that this push would discard (non-fast-forward); set forcePush: true to overwrite it`,
+  );
+}
+
+/**
+ * Moves a built-in host repository's branch to the commit, whose objects are already there. As a push of a
+ * root commit would: creates the branch, refuses to replace existing commits without `force` (the expected
+ * old value is "no branch", checked under git's ref lock), replaces them with it.
+ */
+async function updateLocalBranch(dir: string, target: PushTarget, signal: AbortSignal): Promise<void> {
+  const args = ['--git-dir', dir, 'update-ref', `refs/heads/${target.branch}`, target.commit, ...(target.force ? [] : ['0'.repeat(40)])];
+  const result = await runGit(args, { signal, allowFailure: true });
+  if (result.code === 0) return;
+  if (/reference already exists/.test(result.stderr)) throw nonFastForward(target);
+  throw describeGitFailure(new GitCommandError(args, result.code, result.stderr), `push to ${target.repositoryUrl} failed`);
+}
+
+async function push(env: GitEnv, gitDir: string, remote: string, target: PushTarget, signal: AbortSignal): Promise<void> {
+  const { commit, branch, force, repositoryUrl } = target;
+  const args = ['--git-dir', gitDir, 'push', '--porcelain', ...(force ? ['--force'] : []), remote, `${commit}:refs/heads/${branch}`];
   const result = await runGit(args, { env, signal, allowFailure: true });
   if (result.code === 0) return;
   // Porcelain: "!<TAB>src:dst<TAB>[rejected] (reason)" for each refused ref.
   const rejected = result.stdout.split('\n').find(line => line.startsWith('!'));
-  if (rejected && /non-fast-forward|fetch first|stale info/.test(rejected)) {
-    throw new ConflictError(
-      `branch ${branch} of ${repositoryUrl} already has commits that this push would discard (non-fast-forward); set forcePush: true to overwrite it`,
-    );
-  }
+  if (rejected && /non-fast-forward|fetch first|stale info/.test(rejected)) throw nonFastForward(target);
   if (rejected) {
     const reason = rejected.split('\t').slice(2).join(' ').trim();
     throw new Error(

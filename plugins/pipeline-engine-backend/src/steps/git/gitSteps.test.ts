@@ -225,7 +225,12 @@ describe('CreateRepo and DirectPush on the local git host', () => {
       '.gitignore': 'ignored.log\n',
     };
     writeFiles(join(workspace, 'app'), { ...content, 'ignored.log': 'noise' });
+    writeFileSync(argvLog, '');
     const { outputs, logs } = await run('DirectPush', { connectorRef: 'local', organization: 'team', repository: 'pushed', codeDirectory: 'app', branch: 'develop' }, workspace);
+    // The built-in host's repository is written in place (its objects, then update-ref): no scratch repository, no push.
+    const argv = readFileSync(argvLog, 'utf8').split('\n');
+    expect(argv.filter(line => /(^| )(push|init)( |$)/.test(line))).toEqual([]);
+    expect(argv).toContainEqual(expect.stringMatching(/ update-ref refs\/heads\/develop [0-9a-f]{40} 0{40}$/));
     expect(outputs).toEqual({ repositoryUrl: `${server.gitBaseUrl}/team/pushed`, commitId: expect.stringMatching(/^[0-9a-f]{40}$/), branch: 'develop' });
     expect(logs.at(-1)).toBe(`info: Pushed commit ${outputs.commitId} to ${server.gitBaseUrl}/team/pushed branch develop`);
 
