@@ -72,10 +72,23 @@ async function clientSchema() {
   });
   // openapi-typescript emits `export interface paths` etc.; the public-API
   // rules of this repo want a release tag on each export.
-  const text = astToString(ast).replace(
-    /^export (interface|type) /gm,
-    '/** Generated from openapi.yaml. @public */\nexport $1 ',
-  );
+  const text = astToString(ast)
+    .replace(
+      /^export (interface|type) /gm,
+      '/** Generated from openapi.yaml. @public */\nexport $1 ',
+    )
+    // TSDoc has no @description tag (API Extractor warns): the text itself is
+    // the description.
+    .replace(/@description /g, '')
+    // Nor @enum/@example/@default/@format: keep their text as plain words.
+    .replace(/^\s*\/\*\* @enum \{[^}]*\} \*\/\n/gm, '')
+    .replace(/@enum \{[^}]*\}/g, '')
+    .replace(
+      /@(example|default|format|constant)\b/g,
+      (_tag, name) => `${name[0].toUpperCase()}${name.slice(1)}:`,
+    )
+    // Braces in comments read as TSDoc inline tags: escape them.
+    .replace(/^(\s*\*.*)$/gm, line => line.replace(/([{}])/g, '\\$1'));
   return `${HEADER}${text}`;
 }
 

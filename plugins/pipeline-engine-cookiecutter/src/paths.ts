@@ -46,6 +46,8 @@ async function deepestExisting(p: string): Promise<string> {
  * Resolves `p` against `base` (absolute `p` must already be inside it) and
  * checks the result stays inside `base`, also after following symlinks of
  * the part that exists. `where` names `base` in errors.
+ *
+ * @public
  */
 export async function resolveInside(base: string, p: string, what: string, where = 'the stage workspace'): Promise<string> {
   const abs = resolve(base, p);
@@ -107,7 +109,7 @@ export async function scanSymlinks(root: string): Promise<TemplateSymlink[]> {
   return found.map(({ path, isDir }) => ({ path, isDir }));
 }
 
-/** `a/b` from segments, for messages and file lists. */
+/** `a/b` from segments, for messages and file lists. @public */
 export function toPosix(p: string): string {
   return p.split(sep).join(posix.sep);
 }

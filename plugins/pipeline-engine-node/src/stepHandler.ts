@@ -106,7 +106,7 @@ export interface StepContext<TSpec> {
 }
 
 /**
- * One step type: its declaration ({@link StepDefinition}, made with
+ * One step type: its declaration (`StepDefinition`, made with
  * `defineStep`) and how it runs. Backend modules add step types through
  * `pipelineEngineStepsExtensionPoint`.
  *

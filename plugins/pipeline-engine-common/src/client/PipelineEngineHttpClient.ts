@@ -9,10 +9,20 @@ import type { operations } from './generated/schema';
  */
 export type PipelineEngineOperationId = keyof typeof pipelineEngineOperations;
 
-type ParametersOf<Id extends PipelineEngineOperationId> =
+/**
+ * The generated parameters of an operation.
+ *
+ * @public
+ */
+export type ParametersOf<Id extends PipelineEngineOperationId> =
   operations[Id]['parameters'];
 
-type Defined<T> = Exclude<T, undefined>;
+/**
+ * `T` without `undefined`.
+ *
+ * @public
+ */
+export type Defined<T> = Exclude<T, undefined>;
 
 /**
  * The path parameters of an operation, as openapi.yaml names them.
@@ -31,10 +41,20 @@ export type PipelineEngineQuery<Id extends PipelineEngineOperationId> = Defined<
   ParametersOf<Id>['query']
 >;
 
-type ResponsesOf<Id extends PipelineEngineOperationId> =
+/**
+ * The generated responses of an operation.
+ *
+ * @public
+ */
+export type ResponsesOf<Id extends PipelineEngineOperationId> =
   operations[Id]['responses'];
 
-type JsonContent<R> = R extends { content: { 'application/json': infer Body } }
+/**
+ * The JSON body type of a generated response.
+ *
+ * @public
+ */
+export type JsonContent<R> = R extends { content: { 'application/json': infer Body } }
   ? Body
   : void;
 

@@ -3,6 +3,10 @@ export { EventStreamParser, readServerSentEvents } from './eventStream';
 export type { ServerSentEvent } from './eventStream';
 export { PipelineEngineHttpClient } from './PipelineEngineHttpClient';
 export type {
+  Defined,
+  JsonContent,
+  ParametersOf,
+  ResponsesOf,
   PipelineEngineHttpClientOptions,
   PipelineEngineOperationId,
   PipelineEnginePathParams,

@@ -53,6 +53,8 @@ async function preflight(templateDir: string): Promise<void> {
 /**
  * The in-process engine: cookiecutter 1.7's generation with an emulation of
  * Jinja2, no Python needed. It refuses what it cannot reproduce exactly.
+ *
+ * @public
  */
 export function createBuiltinEngine(): CookiecutterEngine {
   return {

@@ -29,7 +29,7 @@ import type {
  * the builtin's.
  */
 
-/** Options of {@link createCliEngine}. */
+/** Options of {@link createCliEngine}. @public */
 export interface CliEngineOptions {
   /** The cookiecutter program; default `cookiecutter` (looked up on PATH). */
   command?: string;
@@ -177,7 +177,7 @@ async function checkOutputLinks(dir: string): Promise<void> {
   await walk(dir);
 }
 
-/** The engine that runs the real cookiecutter program. */
+/** The engine that runs the real cookiecutter program. @public */
 export function createCliEngine(
   options: CliEngineOptions = {},
 ): CookiecutterEngine {

@@ -113,7 +113,7 @@ export interface RunTriggerOptions extends PipelineEngineRequestOptions {
 /**
  * Typed access to the pipeline engine's REST API for other backend plugins
  * (e.g. scaffolder actions). Errors are `ResponseError`s from
- * `@backstage/errors`; use {@link problemsOfError} for pipeline and input
+ * `@backstage/errors`; use `problemsOfError` for pipeline and input
  * set problems.
  *
  * @public

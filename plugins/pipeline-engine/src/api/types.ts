@@ -66,7 +66,7 @@ export type ExecutionStreamEvent =
  * The pipeline engine's REST API as the browser uses it: the same calls as
  * the backend's `PipelineEngineService`, authenticated as the signed-in
  * user by the app's fetch API. Errors are `ResponseError`s of
- * `@backstage/errors`; {@link problemsOfError} reads their problems.
+ * `@backstage/errors`; `problemsOfError` reads their problems.
  * @public
  */
 export interface PipelineEngineApi {

@@ -15,14 +15,14 @@ export interface paths {
     };
     /**
      * Lists pipelines the caller may read.
-     * @description Needs `pipeline-engine.pipeline.read`; with a conditional decision
+     * Needs `pipeline-engine.pipeline.read`; with a conditional decision
      *     only the matching pipelines are listed and counted.
      */
     get: operations['listPipelines'];
     put?: never;
     /**
      * Creates an INLINE pipeline from its YAML.
-     * @description Needs `pipeline-engine.pipeline.create`. Org, project and
+     * Needs `pipeline-engine.pipeline.create`. Org, project and
      *     identifier come from the YAML.
      */
     post: operations['createPipeline'];
@@ -43,7 +43,7 @@ export interface paths {
     put?: never;
     /**
      * Validates pipeline YAML without storing it.
-     * @description Needs `pipeline-engine.pipeline.create`.
+     * Needs `pipeline-engine.pipeline.create`.
      */
     post: operations['validatePipeline'];
     delete?: never;
@@ -57,23 +57,23 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     /**
      * Reads a pipeline with its YAML.
-     * @description Needs `pipeline-engine.pipeline.read` on the pipeline.
+     * Needs `pipeline-engine.pipeline.read` on the pipeline.
      */
     get: operations['getPipeline'];
     /**
      * Replaces a pipeline's YAML.
-     * @description Needs `pipeline-engine.pipeline.update`. Give the version you edited
+     * Needs `pipeline-engine.pipeline.update`. Give the version you edited
      *     as JSON `expectedVersion` or an `If-Match` header to get 409 when
      *     someone else changed it meanwhile.
      */
@@ -81,7 +81,7 @@ export interface paths {
     post?: never;
     /**
      * Deletes a pipeline.
-     * @description Needs `pipeline-engine.pipeline.delete` on the pipeline.
+     * Needs `pipeline-engine.pipeline.delete` on the pipeline.
      */
     delete: operations['deletePipeline'];
     options?: never;
@@ -94,11 +94,11 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
@@ -107,7 +107,7 @@ export interface paths {
     put?: never;
     /**
      * Starts an execution.
-     * @description Needs `pipeline-engine.pipeline.execute`. The body is an
+     * Needs `pipeline-engine.pipeline.execute`. The body is an
      *     `ExecuteRequest`, or an input set by itself: a flat map (short or
      *     fully-qualified keys), Harness's structured input set, or input-set
      *     YAML. Returns at once with status Queued. Runtime-input problems are
@@ -134,11 +134,11 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
@@ -147,7 +147,7 @@ export interface paths {
     put?: never;
     /**
      * Checks an input set and reports what would run, running nothing.
-     * @description Needs `pipeline-engine.pipeline.read` on the pipeline, since nothing
+     * Needs `pipeline-engine.pipeline.read` on the pipeline, since nothing
      *     runs. Takes the same body as `executePipeline`. Pipeline and
      *     runtime-input problems are data here: the answer is 200 with
      *     `ok: false` and every problem, so callers such as the scaffolder's
@@ -165,24 +165,24 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     /**
      * Lists the input sets of a pipeline.
-     * @description Needs `pipeline-engine.pipeline.read` on the pipeline.
+     * Needs `pipeline-engine.pipeline.read` on the pipeline.
      */
     get: operations['listInputSets'];
     put?: never;
     /**
      * Saves an input set (Harness `inputSet:` YAML).
-     * @description Needs `pipeline-engine.pipeline.update` on the pipeline.
+     * Needs `pipeline-engine.pipeline.update` on the pipeline.
      */
     post: operations['createInputSet'];
     delete?: never;
@@ -196,11 +196,11 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         inputSetId: string;
       };
@@ -223,11 +223,11 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
@@ -237,7 +237,7 @@ export interface paths {
     put?: never;
     /**
      * Saves a trigger (Harness `trigger:` YAML).
-     * @description Needs `pipeline-engine.pipeline.update`. Webhook and custom triggers
+     * Needs `pipeline-engine.pipeline.update`. Webhook and custom triggers
      *     get a generated webhook token, returned in this response only.
      */
     post: operations['createTrigger'];
@@ -252,11 +252,11 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         triggerId: components['parameters']['triggerId'];
       };
@@ -279,11 +279,11 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         triggerId: components['parameters']['triggerId'];
       };
@@ -293,7 +293,7 @@ export interface paths {
     put?: never;
     /**
      * Replaces the trigger's webhook token.
-     * @description Needs `pipeline-engine.pipeline.update`. The old token stops working.
+     * Needs `pipeline-engine.pipeline.update`. The old token stops working.
      */
     post: operations['rotateWebhookToken'];
     delete?: never;
@@ -307,11 +307,11 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         triggerId: components['parameters']['triggerId'];
       };
@@ -321,7 +321,7 @@ export interface paths {
     put?: never;
     /**
      * Fires a custom webhook trigger.
-     * @description Authenticated by the trigger's webhook token in `X-Api-Key` (or
+     * Authenticated by the trigger's webhook token in `X-Api-Key` (or
      *     `X-Webhook-Token`), or by a Backstage token with
      *     `pipeline-engine.pipeline.execute`. Applies the trigger's input sets,
      *     then its `inputYaml`, then the body's input sets and values. Values
@@ -364,7 +364,7 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
@@ -384,7 +384,7 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
@@ -393,7 +393,7 @@ export interface paths {
     put?: never;
     /**
      * Requests an abort.
-     * @description Needs `pipeline-engine.execution.abort` on the execution's pipeline.
+     * Needs `pipeline-engine.execution.abort` on the execution's pipeline.
      */
     post: operations['abortExecution'];
     delete?: never;
@@ -411,7 +411,7 @@ export interface paths {
     };
     /**
      * Lists the open approvals the caller may act on.
-     * @description For a signed-in user (403 for service tokens): open HarnessApproval
+     * For a signed-in user (403 for service tokens): open HarnessApproval
      *     steps whose approver groups hold the user (`_account_all_users`: any
      *     user), on pipelines where the user has
      *     `pipeline-engine.approval.respond`, without those the user started
@@ -439,7 +439,7 @@ export interface paths {
     put?: never;
     /**
      * Approves or rejects.
-     * @description Needs a signed-in user with `pipeline-engine.approval.respond` on
+     * Needs a signed-in user with `pipeline-engine.approval.respond` on
      *     the pipeline who is a member of one of the step's approver groups
      *     (catalog `memberOf`); the pipeline's executor is refused when the
      *     step sets `disallowPipelineExecutor` (403). One rejection rejects;
@@ -461,14 +461,14 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     /**
      * The approvals of an execution, decided or not.
-     * @description Needs `pipeline-engine.pipeline.read` on the execution's pipeline.
+     * Needs `pipeline-engine.pipeline.read` on the execution's pipeline.
      */
     get: operations['listExecutionApprovals'];
     put?: never;
@@ -484,9 +484,9 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
-        /** @description The waiting step's fully-qualified name or node id. */
+        /** The waiting step's fully-qualified name or node id. */
         nodeId: string;
       };
       cookie?: never;
@@ -495,7 +495,7 @@ export interface paths {
     put?: never;
     /**
      * Chooses the action for a step waiting for manual intervention.
-     * @description Needs `pipeline-engine.pipeline.execute` on the execution's
+     * Needs `pipeline-engine.pipeline.execute` on the execution's
      *     pipeline. A step whose failure strategy is `ManualIntervention`
      *     waits (`InterventionWaiting`, the execution parked) until an action
      *     is chosen here or its `timeout` passes (then `onTimeout` applies,
@@ -515,7 +515,7 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
@@ -524,7 +524,7 @@ export interface paths {
     put?: never;
     /**
      * Re-runs an ended execution from a stage.
-     * @description Needs `pipeline-engine.pipeline.execute` on the execution's pipeline.
+     * Needs `pipeline-engine.pipeline.execute` on the execution's pipeline.
      *     Queues a new execution of the pipeline's stored version (Harness's
      *     "re-run from stage" / "retry failed pipeline"): the stages before
      *     `fromStage` (default: the original's first stage that did not
@@ -552,7 +552,7 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
@@ -572,18 +572,18 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     /**
      * Follows the log as Server-Sent Events.
-     * @description One event per line: `id:` the line's `seq`, `data:` the LogLine as
+     * One event per line: `id:` the line's `seq`, `data:` the LogLine as
      *     JSON. A reconnecting client's `Last-Event-ID` wins over `after`.
      *     Comments (`: keep-alive`) keep idle connections open. When the
      *     execution is over and every line was sent, an `event: end` with
-     *     `data: {"cursor": n}` closes the stream.
+     *     `data: \{"cursor": n\}` closes the stream.
      */
     get: operations['streamLogs'];
     put?: never;
@@ -599,14 +599,14 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     /**
      * Follows the execution's status as Server-Sent Events.
-     * @description `event: execution` with the ExecutionSummary first and whenever it
+     * `event: execution` with the ExecutionSummary first and whenever it
      *     changes; `event: node` with a NodeExecution without `children`
      *     (`parentFqn` says where it belongs) for every node that appeared or
      *     changed, parents before children; once the execution has ended,
@@ -633,7 +633,7 @@ export interface paths {
     };
     /**
      * The built-in image of every step kind.
-     * @description Needs `pipeline-engine.execution-config.read`.
+     * Needs `pipeline-engine.execution-config.read`.
      */
     get: operations['getDefaultExecutionConfig'];
     put?: never;
@@ -653,7 +653,7 @@ export interface paths {
     };
     /**
      * The images in use.
-     * @description Needs `pipeline-engine.execution-config.read`.
+     * Needs `pipeline-engine.execution-config.read`.
      */
     get: operations['getCustomerExecutionConfig'];
     put?: never;
@@ -675,7 +675,7 @@ export interface paths {
     put?: never;
     /**
      * Overrides images.
-     * @description Needs `pipeline-engine.execution-config.update`. Unknown fields are a 400 naming the allowed ones.
+     * Needs `pipeline-engine.execution-config.update`. Unknown fields are a 400 naming the allowed ones.
      */
     post: operations['updateExecutionConfig'];
     delete?: never;
@@ -695,7 +695,7 @@ export interface paths {
     put?: never;
     /**
      * Restores images to their defaults.
-     * @description Needs `pipeline-engine.execution-config.update`.
+     * Needs `pipeline-engine.execution-config.update`.
      */
     post: operations['resetExecutionConfig'];
     delete?: never;
@@ -713,14 +713,14 @@ export interface paths {
     };
     /**
      * Lists template versions.
-     * @description Needs `pipeline-engine.template.read`.
+     * Needs `pipeline-engine.template.read`.
      */
     get: operations['listTemplates'];
     put?: never;
     /**
      * Saves a new template version.
-     * @description Needs `pipeline-engine.template.create`. The body is the template
-     *     document (`template: {name, identifier, versionLabel, type, spec}`);
+     * Needs `pipeline-engine.template.create`. The body is the template
+     *     document (`template: \{name, identifier, versionLabel, type, spec\}`);
      *     its `orgIdentifier`/`projectIdentifier` give the scope. The first
      *     version of a template is its stable version.
      */
@@ -736,7 +736,7 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description `account`, `<org>` or `<org>.<project>`. */
+        /** `account`, `<org>` or `<org>.<project>`. */
         scope: components['parameters']['templateScope'];
         identifier: components['parameters']['templateIdentifier'];
       };
@@ -744,7 +744,7 @@ export interface paths {
     };
     /**
      * Lists the versions of a template and which one is stable.
-     * @description Needs `pipeline-engine.template.read`.
+     * Needs `pipeline-engine.template.read`.
      */
     get: operations['getTemplateVersions'];
     put?: never;
@@ -760,7 +760,7 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description `account`, `<org>` or `<org>.<project>`. */
+        /** `account`, `<org>` or `<org>.<project>`. */
         scope: components['parameters']['templateScope'];
         identifier: components['parameters']['templateIdentifier'];
         versionLabel: components['parameters']['versionLabel'];
@@ -769,12 +769,12 @@ export interface paths {
     };
     /**
      * Reads one template version with its document.
-     * @description Needs `pipeline-engine.template.read`.
+     * Needs `pipeline-engine.template.read`.
      */
     get: operations['getTemplate'];
     /**
      * Replaces the document of a template version.
-     * @description Needs `pipeline-engine.template.update`. Scope, identifier and
+     * Needs `pipeline-engine.template.update`. Scope, identifier and
      *     versionLabel of the document must be the URL's. Executions already
      *     queued keep the pipeline they were expanded to.
      */
@@ -782,7 +782,7 @@ export interface paths {
     post?: never;
     /**
      * Deletes a template version.
-     * @description Needs `pipeline-engine.template.delete`. The stable version cannot
+     * Needs `pipeline-engine.template.delete`. The stable version cannot
      *     be deleted while other versions remain (409).
      */
     delete: operations['deleteTemplate'];
@@ -796,7 +796,7 @@ export interface paths {
       query?: never;
       header?: never;
       path: {
-        /** @description `account`, `<org>` or `<org>.<project>`. */
+        /** `account`, `<org>` or `<org>.<project>`. */
         scope: components['parameters']['templateScope'];
         identifier: components['parameters']['templateIdentifier'];
         versionLabel: components['parameters']['versionLabel'];
@@ -806,7 +806,7 @@ export interface paths {
     get?: never;
     /**
      * Marks a version as the template's stable version.
-     * @description Needs `pipeline-engine.template.update`. References without
+     * Needs `pipeline-engine.template.update`. References without
      *     versionLabel use it from the next execute on; running executions
      *     are not affected.
      */
@@ -826,7 +826,7 @@ export interface components {
   schemas: {
     ErrorResponse: {
       error: {
-        /** @example InputError */
+        /** Example: InputError */
         name: string;
         message: string;
       };
@@ -840,17 +840,16 @@ export interface components {
       problems?: components['schemas']['ApiProblem'][];
     };
     ApiProblem: {
-      /** @enum {string} */
       severity: 'error' | 'warning';
-      /** @example input-required */
+      /** Example: input-required */
       code: string;
-      /** @example pipeline.variables.repo */
+      /** Example: pipeline.variables.repo */
       path: string;
       message: string;
       hint?: string;
       line?: number;
       column?: number;
-      /** @description The template whose document line and column point into. */
+      /** The template whose document line and column point into. */
       document?: string;
     };
     ValidationResponse: {
@@ -866,7 +865,6 @@ export interface components {
       name: string;
       description?: string;
       version: number;
-      /** @enum {string} */
       storeType: 'INLINE' | 'REMOTE';
       source?: string;
       /** Format: date-time */
@@ -874,7 +872,7 @@ export interface components {
     };
     PipelineDetail: components['schemas']['PipelineSummary'] & {
       yaml: string;
-      /** @description Warnings of the YAML just created or updated (create and update responses only, when there are any), e.g. a script that pastes a runtime input into its text. */
+      /** Warnings of the YAML just created or updated (create and update responses only, when there are any), e.g. a script that pastes a runtime input into its text. */
       warnings?: components['schemas']['ApiProblem'][];
     };
     PipelineList: {
@@ -882,24 +880,24 @@ export interface components {
       totalCount: number;
     };
     /**
-     * @description Runtime input values: short keys (`project_name`), fully-qualified
+     * Runtime input values: short keys (`project_name`), fully-qualified
      *     keys (`pipeline.stages.s.variables.v`), or Harness's structured
-     *     input set (`{ pipeline: {...} }` or `{ inputSet: { pipeline: {...} } }`).
+     *     input set (`\{ pipeline: \{...\} \}` or `\{ inputSet: \{ pipeline: \{...\} \} \}`).
      */
     InputValues: {
       [key: string]: unknown;
     };
     ExecuteRequest: {
       inputSet?: components['schemas']['InputValues'] | string;
-      /** @description Stored input sets applied first, in order. */
+      /** Stored input sets applied first, in order. */
       inputSetRefs?: string[];
-      /** @description Keys that match no runtime input are warnings instead of errors (as Harness treats the scaffolder action's inputset). */
+      /** Keys that match no runtime input are warnings instead of errors (as Harness treats the scaffolder action's inputset). */
       allowUnknownKeys?: boolean;
     };
     RerunRequest: {
-      /** @description Identifier of the first stage to run again; default the original's first stage that did not succeed (the first stage when all did). */
+      /** Identifier of the first stage to run again; default the original's first stage that did not succeed (the first stage when all did). */
       fromStage?: string;
-      /** @description `same` (default): the original's runtime input values; or new inputs, as the execute body takes them. */
+      /** `same` (default): the original's runtime input values; or new inputs, as the execute body takes them. */
       inputs?:
         | 'same'
         | components['schemas']['ExecuteRequest']
@@ -908,35 +906,33 @@ export interface components {
     PlannedNode: {
       identifier: string;
       name: string;
-      /** @description Step or stage type; absent for step groups. */
+      /** Step or stage type; absent for step groups. */
       type?: string;
-      /** @enum {string} */
       strategy?: 'matrix' | 'repeat' | 'parallelism';
-      /** @description The `when` condition. */
+      /** The `when` condition. */
       condition?: string;
       children?: components['schemas']['PlannedNode'][];
     };
     DryRunResponse: {
       ok: boolean;
-      /** @description Runtime-input and pipeline problems (warnings only when ok). */
+      /** Runtime-input and pipeline problems (warnings only when ok). */
       problems: components['schemas']['ApiProblem'][];
-      /** @description Resolved runtime input values by fully-qualified name. */
+      /** Resolved runtime input values by fully-qualified name. */
       inputs: {
         [key: string]: unknown;
       };
-      /** @description The stages that would run, with their steps as children. */
+      /** The stages that would run, with their steps as children. */
       stages: (components['schemas']['PlannedNode'] & {
-        /** @description Stage type. */
+        /** Stage type. */
         type: string;
       })[];
     };
     TriggeredBy: {
-      /** @example user:default/jane */
+      /** Example: user:default/jane */
       identity: string;
       name?: string;
       email?: string;
     };
-    /** @enum {string} */
     ExecutionStatus:
       | 'Queued'
       | 'Running'
@@ -958,7 +954,6 @@ export interface components {
       pipelineName: string;
       status: components['schemas']['ExecutionStatus'];
       triggeredBy: components['schemas']['TriggeredBy'];
-      /** @enum {string} */
       triggerType: 'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
       /** Format: date-time */
       createdAt: string;
@@ -967,20 +962,18 @@ export interface components {
       /** Format: date-time */
       endedAt?: string;
       errorMessage?: string;
-      /** @description Id of the execution this one re-runs. */
+      /** Id of the execution this one re-runs. */
       rerunOf?: string;
-      /** @description First stage the re-run ran again; the stages before it were reused. */
+      /** First stage the re-run ran again; the stages before it were reused. */
       rerunFromStage?: string;
     };
     NodeExecution: {
       fqn: string;
       parentFqn?: string;
-      /** @enum {string} */
       nodeType: 'stage' | 'step' | 'stepGroup' | 'parallel' | 'strategy';
       identifier: string;
       name: string;
       stepType?: string;
-      /** @enum {string} */
       status:
         | 'NotStarted'
         | 'Queued'
@@ -1010,43 +1003,42 @@ export interface components {
       secretOutputs: string[];
       errorMessage?: string;
       failureType?: string;
-      /** @description Set when a re-run reused this node (a stage before `rerunFromStage`); id of the execution that ran it. */
+      /** Set when a re-run reused this node (a stage before `rerunFromStage`); id of the execution that ran it. */
       reusedFrom?: string;
       children: components['schemas']['NodeExecution'][];
     };
     ExecutionDetail: components['schemas']['ExecutionSummary'] & {
-      /** @description Identifier of the trigger that started it (webhook and schedule runs). */
+      /** Identifier of the trigger that started it (webhook and schedule runs). */
       triggerIdentifier?: string;
-      /** @description Runtime input values by fully-qualified name; secrets only as references. */
+      /** Runtime input values by fully-qualified name; secrets only as references. */
       inputs?: {
         [key: string]: unknown;
       };
       nodes: components['schemas']['NodeExecution'][];
-      /** @description Non-secret output variables by fully-qualified name. */
+      /** Non-secret output variables by fully-qualified name. */
       outputs: {
         [key: string]: string;
       };
       url?: string;
-      /** @description The template versions the pipeline was expanded with when it was queued. */
+      /** The template versions the pipeline was expanded with when it was queued. */
       templates?: components['schemas']['TemplateUse'][];
     };
-    /** @enum {string} */
     TemplateType: 'Pipeline' | 'Stage' | 'StepGroup' | 'Step';
     TemplateUse: {
       scope: string;
       identifier: string;
       versionLabel: string;
-      /** @description The reference gave no versionLabel. */
+      /** The reference gave no versionLabel. */
       stable: boolean;
-      /** @description `pipeline`, or the template that nests it. */
+      /** `pipeline`, or the template that nests it. */
       usedBy: string;
       yamlPath: string;
     };
     TemplateSummary: {
-      /** @example account */
+      /** Example: account */
       scope: string;
       identifier: string;
-      /** @example v1 */
+      /** Example: v1 */
       versionLabel: string;
       name: string;
       type: components['schemas']['TemplateType'];
@@ -1080,7 +1072,6 @@ export interface components {
     LogLine: {
       seq: number;
       nodeFqn: string;
-      /** @enum {string} */
       stream: 'info' | 'stdout' | 'stderr';
       line: string;
       /** Format: date-time */
@@ -1089,7 +1080,7 @@ export interface components {
     LogPage: {
       lines: components['schemas']['LogLine'][];
       nextCursor: number;
-      /** @description The execution is over and every line was read. */
+      /** The execution is over and every line was read. */
       complete: boolean;
     };
     InputSet: components['schemas']['PipelineRef'] & {
@@ -1116,7 +1107,6 @@ export interface components {
       identifier: string;
       name: string;
       description?: string;
-      /** @enum {string} */
       type: 'Webhook' | 'Custom' | 'Scheduled';
       enabled: boolean;
       inputSetRefs: string[];
@@ -1124,7 +1114,7 @@ export interface components {
       hasWebhookToken: boolean;
       /**
        * Format: date-time
-       * @description When an enabled Scheduled trigger fires next; absent when it never will.
+       * When an enabled Scheduled trigger fires next; absent when it never will.
        */
       nextFireAt?: string;
       version: number;
@@ -1136,7 +1126,7 @@ export interface components {
       updatedAt: string;
     };
     TriggerWithToken: components['schemas']['Trigger'] & {
-      /** @description The clear webhook token; not readable later. */
+      /** The clear webhook token; not readable later. */
       webhookToken?: string;
     };
     TriggerList: {
@@ -1146,15 +1136,14 @@ export interface components {
     TriggerRunRequest: {
       inputSetRefs?: string[];
       inputSet?: components['schemas']['InputValues'] | string;
-      /** @description Harness-style single input set. */
+      /** Harness-style single input set. */
       inputSetName?: string;
       inputSetIdentifiers?: string[];
-      /** @description Harness-style input-set YAML. */
+      /** Harness-style input-set YAML. */
       inputYaml?: string;
     } & {
       [key: string]: unknown;
     };
-    /** @enum {string} */
     ExecutionConfigField:
       | 'cookieCutter'
       | 'createRepo'
@@ -1167,14 +1156,13 @@ export interface components {
       | 'createResource'
       | 'updateCatalogProperty';
     ExecutionConfigResponse: {
-      /** @enum {string} */
       status: 'SUCCESS';
       /**
-       * @description Image by step kind.
-       * @example {
+       * Image by step kind.
+       * Example: \{
        *       "cookieCutter": "harness/cookiecutter:1.9.1",
        *       "createRepo": "harness/createrepo:1.9.0"
-       *     }
+       *     \}
        */
       data: {
         [key: string]: string;
@@ -1184,18 +1172,16 @@ export interface components {
       correlationId: string;
     };
     ApprovalActivityRequest: {
-      /** @enum {string} */
       action: 'APPROVE' | 'REJECT';
       comments?: string;
-      /** @description Values of the step's approverInputs, by name. */
+      /** Values of the step's approverInputs, by name. */
       approverInputs?: {
         [key: string]: string;
       };
     };
     ApprovalActivity: {
-      /** @description Entity ref of the user. */
+      /** Entity ref of the user. */
       user: string;
-      /** @enum {string} */
       action: 'APPROVE' | 'REJECT';
       comments?: string;
       approverInputs: {
@@ -1215,10 +1201,9 @@ export interface components {
       nodeFqn: string;
       stepIdentifier: string;
       stepName: string;
-      /** @enum {string} */
       status: 'WAITING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
       approvalMessage: string;
-      /** @description Catalog group refs; `_account_all_users` is any signed-in user. */
+      /** Catalog group refs; `_account_all_users` is any signed-in user. */
       userGroups: string[];
       minimumCount: number;
       disallowPipelineExecutor: boolean;
@@ -1231,7 +1216,7 @@ export interface components {
       /** Format: date-time */
       deadlineAt?: string;
       activities: components['schemas']['ApprovalActivity'][];
-      /** @description The page where it is given. */
+      /** The page where it is given. */
       link?: string;
     };
     ApprovalList: {
@@ -1240,7 +1225,7 @@ export interface components {
     };
   };
   responses: {
-    /** @description Invalid request; pipeline and input-set errors list every problem. */
+    /** Invalid request; pipeline and input-set errors list every problem. */
     BadRequest: {
       headers: {
         [name: string]: unknown;
@@ -1249,7 +1234,7 @@ export interface components {
         'application/json': components['schemas']['ErrorResponse'];
       };
     };
-    /** @description No Backstage user or service credentials (or a wrong webhook token). */
+    /** No Backstage user or service credentials (or a wrong webhook token). */
     Unauthorized: {
       headers: {
         [name: string]: unknown;
@@ -1258,7 +1243,7 @@ export interface components {
         'application/json': components['schemas']['ErrorResponse'];
       };
     };
-    /** @description The permission policy denies this. */
+    /** The permission policy denies this. */
     Forbidden: {
       headers: {
         [name: string]: unknown;
@@ -1267,7 +1252,7 @@ export interface components {
         'application/json': components['schemas']['ErrorResponse'];
       };
     };
-    /** @description No such pipeline, execution, input set or trigger. */
+    /** No such pipeline, execution, input set or trigger. */
     NotFound: {
       headers: {
         [name: string]: unknown;
@@ -1276,7 +1261,7 @@ export interface components {
         'application/json': components['schemas']['ErrorResponse'];
       };
     };
-    /** @description Already exists, or changed since the version given. */
+    /** Already exists, or changed since the version given. */
     Conflict: {
       headers: {
         [name: string]: unknown;
@@ -1287,37 +1272,37 @@ export interface components {
     };
   };
   parameters: {
-    /** @description `account`, `<org>` or `<org>.<project>`. */
+    /** `account`, `<org>` or `<org>.<project>`. */
     templateScope: string;
     templateIdentifier: string;
     versionLabel: string;
     /**
-     * @description 1 to 255 visible ASCII characters without spaces, e.g. a UUID the
+     * 1 to 255 visible ASCII characters without spaces, e.g. a UUID the
      *     client generates per intended run; anything else is a 400. A repeated
      *     key from the same caller for the same pipeline returns the first
      *     execution instead of starting another.
      */
     idempotencyKey: string;
-    /** @description Organization identifier. */
+    /** Organization identifier. */
     org: string;
-    /** @description Project identifier. */
+    /** Project identifier. */
     project: string;
-    /** @description Pipeline identifier. */
+    /** Pipeline identifier. */
     pipelineId: string;
     triggerId: string;
-    /** @description Execution id. */
+    /** Execution id. */
     executionId: string;
     limit: number;
     offset: number;
-    /** @description The version being replaced; 409 if it is no longer current. */
+    /** The version being replaced; 409 if it is no longer current. */
     ifMatch: string;
     infra: 'K8' | 'VM';
-    /** @description Accepted for Harness compatibility and ignored. */
+    /** Accepted for Harness compatibility and ignored. */
     accountIdentifier: string;
   };
   requestBodies: {
     /**
-     * @description The YAML document as text, as JSON `{ "yaml": "..." }` (with an
+     * The YAML document as text, as JSON `\{ "yaml": "..." \}` (with an
      *     optional `expectedVersion` on updates), or the document itself as
      *     JSON.
      */
@@ -1357,7 +1342,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page of pipelines. */
+      /** A page of pipelines. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1380,7 +1365,7 @@ export interface operations {
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description The stored pipeline. */
+      /** The stored pipeline. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1404,7 +1389,7 @@ export interface operations {
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description Whether the pipeline is valid, with every problem. */
+      /** Whether the pipeline is valid, with every problem. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1423,18 +1408,18 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The pipeline. */
+      /** The pipeline. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1452,22 +1437,22 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The version being replaced; 409 if it is no longer current. */
+        /** The version being replaced; 409 if it is no longer current. */
         'If-Match'?: components['parameters']['ifMatch'];
       };
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description The updated pipeline. */
+      /** The updated pipeline. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1488,18 +1473,18 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description Deleted. */
+      /** Deleted. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -1516,7 +1501,7 @@ export interface operations {
       query?: never;
       header?: {
         /**
-         * @description 1 to 255 visible ASCII characters without spaces, e.g. a UUID the
+         * 1 to 255 visible ASCII characters without spaces, e.g. a UUID the
          *     client generates per intended run; anything else is a 400. A repeated
          *     key from the same caller for the same pipeline returns the first
          *     execution instead of starting another.
@@ -1524,11 +1509,11 @@ export interface operations {
         'Idempotency-Key'?: components['parameters']['idempotencyKey'];
       };
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
@@ -1542,7 +1527,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The queued execution, or for a repeated `Idempotency-Key` the first one. */
+      /** The queued execution, or for a repeated `Idempotency-Key` the first one. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1562,11 +1547,11 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
@@ -1580,7 +1565,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description What would run, or the problems that stop it. */
+      /** What would run, or the problems that stop it. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1603,18 +1588,18 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description A page of input sets. */
+      /** A page of input sets. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1632,18 +1617,18 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description The stored input set. */
+      /** The stored input set. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1664,11 +1649,11 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         inputSetId: string;
       };
@@ -1676,7 +1661,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The input set. */
+      /** The input set. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1694,15 +1679,15 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The version being replaced; 409 if it is no longer current. */
+        /** The version being replaced; 409 if it is no longer current. */
         'If-Match'?: components['parameters']['ifMatch'];
       };
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         inputSetId: string;
       };
@@ -1710,7 +1695,7 @@ export interface operations {
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description The updated input set. */
+      /** The updated input set. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1731,11 +1716,11 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         inputSetId: string;
       };
@@ -1743,7 +1728,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Deleted. */
+      /** Deleted. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -1763,18 +1748,18 @@ export interface operations {
       };
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description A page of triggers. */
+      /** A page of triggers. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1792,18 +1777,18 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
       };
       cookie?: never;
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description The stored trigger with its webhook token. */
+      /** The stored trigger with its webhook token. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1824,11 +1809,11 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         triggerId: components['parameters']['triggerId'];
       };
@@ -1836,7 +1821,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The trigger. */
+      /** The trigger. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1854,15 +1839,15 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description The version being replaced; 409 if it is no longer current. */
+        /** The version being replaced; 409 if it is no longer current. */
         'If-Match'?: components['parameters']['ifMatch'];
       };
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         triggerId: components['parameters']['triggerId'];
       };
@@ -1870,7 +1855,7 @@ export interface operations {
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description The updated trigger. */
+      /** The updated trigger. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1891,11 +1876,11 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         triggerId: components['parameters']['triggerId'];
       };
@@ -1903,7 +1888,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Deleted. */
+      /** Deleted. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -1920,11 +1905,11 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         triggerId: components['parameters']['triggerId'];
       };
@@ -1932,7 +1917,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The trigger with its new token, shown this once. */
+      /** The trigger with its new token, shown this once. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -1951,7 +1936,7 @@ export interface operations {
       query?: never;
       header?: {
         /**
-         * @description 1 to 255 visible ASCII characters without spaces, e.g. a UUID the
+         * 1 to 255 visible ASCII characters without spaces, e.g. a UUID the
          *     client generates per intended run; anything else is a 400. A repeated
          *     key from the same caller for the same pipeline returns the first
          *     execution instead of starting another.
@@ -1959,11 +1944,11 @@ export interface operations {
         'Idempotency-Key'?: components['parameters']['idempotencyKey'];
       };
       path: {
-        /** @description Organization identifier. */
+        /** Organization identifier. */
         org: components['parameters']['org'];
-        /** @description Project identifier. */
+        /** Project identifier. */
         project: components['parameters']['project'];
-        /** @description Pipeline identifier. */
+        /** Pipeline identifier. */
         pipelineId: components['parameters']['pipelineId'];
         triggerId: components['parameters']['triggerId'];
       };
@@ -1976,7 +1961,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The queued execution. */
+      /** The queued execution. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -1989,7 +1974,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
-      /** @description The trigger is disabled. */
+      /** The trigger is disabled. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2006,7 +1991,7 @@ export interface operations {
         org?: string;
         project?: string;
         pipeline?: string;
-        /** @description One status or several separated by commas. */
+        /** One status or several separated by commas. */
         status?: string;
         limit?: components['parameters']['limit'];
         offset?: components['parameters']['offset'];
@@ -2017,7 +2002,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description A page of executions, newest first. */
+      /** A page of executions, newest first. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2036,14 +2021,14 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The execution. */
+      /** The execution. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2062,14 +2047,14 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The execution as it is now. */
+      /** The execution as it is now. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2087,7 +2072,7 @@ export interface operations {
   listApprovals: {
     parameters: {
       query?: {
-        /** @description Only `waiting` (the default). */
+        /** Only `waiting` (the default). */
         status?: 'waiting';
       };
       header?: never;
@@ -2096,7 +2081,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The approvals, oldest first. */
+      /** The approvals, oldest first. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2125,7 +2110,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The approval after the activity. */
+      /** The approval after the activity. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2146,14 +2131,14 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The approvals, oldest first, with their activities. */
+      /** The approvals, oldest first, with their activities. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2172,9 +2157,9 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
-        /** @description The waiting step's fully-qualified name or node id. */
+        /** The waiting step's fully-qualified name or node id. */
         nodeId: string;
       };
       cookie?: never;
@@ -2182,7 +2167,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @enum {string} */
           action:
             | 'Retry'
             | 'MarkAsSuccess'
@@ -2194,7 +2178,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The intervention as decided. */
+      /** The intervention as decided. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2221,7 +2205,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
@@ -2232,7 +2216,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The queued re-run. */
+      /** The queued re-run. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -2251,22 +2235,22 @@ export interface operations {
   readLogs: {
     parameters: {
       query?: {
-        /** @description Sequence number to read after (exclusive). */
+        /** Sequence number to read after (exclusive). */
         after?: number;
         limit?: components['parameters']['limit'];
-        /** @description Only lines of this node. */
+        /** Only lines of this node. */
         nodeFqn?: string;
       };
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description Log lines and the cursor to read on. */
+      /** Log lines and the cursor to read on. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2290,14 +2274,14 @@ export interface operations {
         'Last-Event-ID'?: string;
       };
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The event stream. */
+      /** The event stream. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2317,14 +2301,14 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description Execution id. */
+        /** Execution id. */
         id: components['parameters']['executionId'];
       };
       cookie?: never;
     };
     requestBody?: never;
     responses: {
-      /** @description The event stream. */
+      /** The event stream. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2342,7 +2326,7 @@ export interface operations {
     parameters: {
       query: {
         infra: components['parameters']['infra'];
-        /** @description Accepted for Harness compatibility and ignored. */
+        /** Accepted for Harness compatibility and ignored. */
         accountIdentifier?: components['parameters']['accountIdentifier'];
       };
       header?: never;
@@ -2351,7 +2335,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Default images. */
+      /** Default images. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2369,9 +2353,9 @@ export interface operations {
     parameters: {
       query: {
         infra: components['parameters']['infra'];
-        /** @description Accepted for Harness compatibility and ignored. */
+        /** Accepted for Harness compatibility and ignored. */
         accountIdentifier?: components['parameters']['accountIdentifier'];
-        /** @description Only the overridden fields (default), or all with overrides applied. */
+        /** Only the overridden fields (default), or all with overrides applied. */
         overridesOnly?: boolean;
       };
       header?: never;
@@ -2380,7 +2364,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Images; `data` is `{}` when nothing is overridden. */
+      /** Images; `data` is `{}` when nothing is overridden. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2398,7 +2382,7 @@ export interface operations {
     parameters: {
       query: {
         infra: components['parameters']['infra'];
-        /** @description Accepted for Harness compatibility and ignored. */
+        /** Accepted for Harness compatibility and ignored. */
         accountIdentifier?: components['parameters']['accountIdentifier'];
       };
       header?: never;
@@ -2409,13 +2393,13 @@ export interface operations {
       content: {
         'application/json': {
           field: components['schemas']['ExecutionConfigField'];
-          /** @example harness/registercatalog:1.9.0 */
+          /** Example: harness/registercatalog:1.9.0 */
           value: string;
         }[];
       };
     };
     responses: {
-      /** @description The overrides now in place. */
+      /** The overrides now in place. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2433,7 +2417,7 @@ export interface operations {
     parameters: {
       query: {
         infra: components['parameters']['infra'];
-        /** @description Accepted for Harness compatibility and ignored. */
+        /** Accepted for Harness compatibility and ignored. */
         accountIdentifier?: components['parameters']['accountIdentifier'];
       };
       header?: never;
@@ -2448,7 +2432,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description The overrides that remain. */
+      /** The overrides that remain. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2465,10 +2449,10 @@ export interface operations {
   listTemplates: {
     parameters: {
       query?: {
-        /** @description account, <org> or <org>.<project> */
+        /** account, <org> or <org>.<project> */
         scope?: string;
         type?: components['schemas']['TemplateType'];
-        /** @description Substring of the name or identifier. */
+        /** Substring of the name or identifier. */
         search?: string;
         limit?: components['parameters']['limit'];
         offset?: components['parameters']['offset'];
@@ -2479,7 +2463,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description One page of template versions. */
+      /** One page of template versions. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2502,7 +2486,7 @@ export interface operations {
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description The saved version. */
+      /** The saved version. */
       201: {
         headers: {
           [name: string]: unknown;
@@ -2522,7 +2506,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description `account`, `<org>` or `<org>.<project>`. */
+        /** `account`, `<org>` or `<org>.<project>`. */
         scope: components['parameters']['templateScope'];
         identifier: components['parameters']['templateIdentifier'];
       };
@@ -2530,7 +2514,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The versions. */
+      /** The versions. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2550,7 +2534,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description `account`, `<org>` or `<org>.<project>`. */
+        /** `account`, `<org>` or `<org>.<project>`. */
         scope: components['parameters']['templateScope'];
         identifier: components['parameters']['templateIdentifier'];
         versionLabel: components['parameters']['versionLabel'];
@@ -2559,7 +2543,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The version. */
+      /** The version. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2579,7 +2563,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description `account`, `<org>` or `<org>.<project>`. */
+        /** `account`, `<org>` or `<org>.<project>`. */
         scope: components['parameters']['templateScope'];
         identifier: components['parameters']['templateIdentifier'];
         versionLabel: components['parameters']['versionLabel'];
@@ -2588,7 +2572,7 @@ export interface operations {
     };
     requestBody: components['requestBodies']['YamlDocument'];
     responses: {
-      /** @description The updated version. */
+      /** The updated version. */
       200: {
         headers: {
           [name: string]: unknown;
@@ -2608,7 +2592,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description `account`, `<org>` or `<org>.<project>`. */
+        /** `account`, `<org>` or `<org>.<project>`. */
         scope: components['parameters']['templateScope'];
         identifier: components['parameters']['templateIdentifier'];
         versionLabel: components['parameters']['versionLabel'];
@@ -2617,7 +2601,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Deleted. */
+      /** Deleted. */
       204: {
         headers: {
           [name: string]: unknown;
@@ -2636,7 +2620,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /** @description `account`, `<org>` or `<org>.<project>`. */
+        /** `account`, `<org>` or `<org>.<project>`. */
         scope: components['parameters']['templateScope'];
         identifier: components['parameters']['templateIdentifier'];
         versionLabel: components['parameters']['versionLabel'];
@@ -2645,7 +2629,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The version, now stable. */
+      /** The version, now stable. */
       200: {
         headers: {
           [name: string]: unknown;

@@ -43,6 +43,8 @@ const approvalSpec = z.object({
  * execution waits, without a worker slot, until enough members of the user
  * groups approve. Approver inputs become outputs
  * (`output.approverInputs.NAME`).
+ *
+ * @public
  */
 export const harnessApprovalStepDefinition = defineStep({
   type: 'HarnessApproval',

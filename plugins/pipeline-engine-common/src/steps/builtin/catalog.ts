@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineStep } from '../defineStep';
 import { booleanValue, jsonList, textValue } from '../fields';
 
-/** `CreateCatalog`: validates entities and writes a catalog-info.yaml into the workspace. */
+/** `CreateCatalog`: validates entities and writes a catalog-info.yaml into the workspace. @public */
 export const createCatalogStepDefinition = defineStep({
   type: 'CreateCatalog',
   description: 'writes a validated catalog-info.yaml into the workspace',
@@ -15,7 +15,7 @@ export const createCatalogStepDefinition = defineStep({
   outputs: () => ['registeredCatalogUrl'],
 });
 
-/** `RegisterCatalog`: registers a catalog-info.yaml location in the Backstage catalog. */
+/** `RegisterCatalog`: registers a catalog-info.yaml location in the Backstage catalog. @public */
 export const registerCatalogStepDefinition = defineStep({
   type: 'RegisterCatalog',
   description:
@@ -40,7 +40,7 @@ export const registerCatalogStepDefinition = defineStep({
 
 const mode = z.enum(['replace', 'append']);
 
-/** `UpdateCatalogProperty`: updates properties of catalog entities. */
+/** `UpdateCatalogProperty`: updates properties of catalog entities. @public */
 export const updateCatalogPropertyStepDefinition = defineStep({
   type: 'UpdateCatalogProperty',
   description: 'updates properties of catalog entities',

@@ -8,7 +8,7 @@ const variableValue = z
   .transform(v => (v === null ? '' : String(v)));
 const variableMap = z.record(z.string(), variableValue);
 
-/** `CookieCutter`: renders a cookiecutter template into the workspace. */
+/** `CookieCutter`: renders a cookiecutter template into the workspace. @public */
 export const cookieCutterStepDefinition = defineStep({
   type: 'CookieCutter',
   description: 'renders a cookiecutter template into the workspace',

@@ -68,7 +68,7 @@ const build = z
     }
   });
 
-/** `GitClone`: clones a git repository into the stage workspace. */
+/** `GitClone`: clones a git repository into the stage workspace. @public */
 export const gitCloneStepDefinition = defineStep({
   type: 'GitClone',
   description: 'clones a git repository into the stage workspace',
@@ -87,7 +87,7 @@ export const gitCloneStepDefinition = defineStep({
   outputs: () => [],
 });
 
-/** `CreateRepo`: creates a repository in a git provider. */
+/** `CreateRepo`: creates a repository in a git provider. @public */
 export const createRepoStepDefinition = defineStep({
   type: 'CreateRepo',
   description: 'creates a repository in a git provider',
@@ -106,7 +106,7 @@ export const createRepoStepDefinition = defineStep({
   outputs: () => ['repositoryUrl'],
 });
 
-/** `DirectPush`: pushes a workspace directory to a repository. */
+/** `DirectPush`: pushes a workspace directory to a repository. @public */
 export const directPushStepDefinition = defineStep({
   type: 'DirectPush',
   description: 'pushes a workspace directory to a repository',

@@ -5,6 +5,8 @@ import { textValue } from '../fields';
 /**
  * `IdpAction`: runs a scaffolder action. Validated only: no handler ships
  * with the engine, so a pipeline using it needs a module that adds one.
+ *
+ * @public
  */
 export const idpActionStepDefinition = defineStep({
   type: 'IdpAction',

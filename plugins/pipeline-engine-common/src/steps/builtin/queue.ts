@@ -5,6 +5,8 @@ import { defineStep } from '../defineStep';
  * `Queue` (Harness flow control): executions whose resolved `key` is equal
  * run the rest of the stage or pipeline (`scope`) one at a time, in arrival
  * order, across replicas.
+ *
+ * @public
  */
 export const queueStepDefinition = defineStep({
   type: 'Queue',

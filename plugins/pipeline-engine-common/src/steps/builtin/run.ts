@@ -29,7 +29,7 @@ const containerFields = {
     .optional(),
 };
 
-/** `Run`: runs a shell script (IDP and CI stages). */
+/** `Run`: runs a shell script (IDP and CI stages). @public */
 export const runStepDefinition = defineStep({
   type: 'Run',
   description: 'runs a shell script',
@@ -62,7 +62,7 @@ export const runStepDefinition = defineStep({
   outputs: declaredOutputs,
 });
 
-/** `Plugin`: runs a Drone-style plugin container. */
+/** `Plugin`: runs a Drone-style plugin container. @public */
 export const pluginStepDefinition = defineStep({
   type: 'Plugin',
   description: 'runs a Drone-style plugin container',
@@ -81,7 +81,7 @@ export const pluginStepDefinition = defineStep({
   outputs: () => undefined,
 });
 
-/** `ShellScript`: runs a shell script (Custom stage). */
+/** `ShellScript`: runs a shell script (Custom stage). @public */
 export const shellScriptStepDefinition = defineStep({
   type: 'ShellScript',
   description: 'runs a shell script (Custom stage)',
@@ -115,7 +115,7 @@ export const shellScriptStepDefinition = defineStep({
   outputs: declaredOutputs,
 });
 
-/** `Http`: calls an HTTP endpoint (Custom stage). */
+/** `Http`: calls an HTTP endpoint (Custom stage). @public */
 export const httpStepDefinition = defineStep({
   type: 'Http',
   description: 'calls an HTTP endpoint (Custom stage)',
@@ -151,7 +151,7 @@ export const httpStepDefinition = defineStep({
   outputs: declaredOutputs,
 });
 
-/** `CreateResource`: applies an OpenTofu resource definition. */
+/** `CreateResource`: applies an OpenTofu resource definition. @public */
 export const createResourceStepDefinition = defineStep({
   type: 'CreateResource',
   description: 'applies an OpenTofu resource definition',

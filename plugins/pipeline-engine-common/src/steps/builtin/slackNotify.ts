@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineStep } from '../defineStep';
 import { booleanValue, textValue } from '../fields';
 
-/** `SlackNotify`: sends a Slack message. */
+/** `SlackNotify`: sends a Slack message. @public */
 export const slackNotifyStepDefinition = defineStep({
   type: 'SlackNotify',
   description: 'sends a Slack message',

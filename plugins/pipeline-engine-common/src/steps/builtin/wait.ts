@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineStep } from '../defineStep';
 
-/** `Wait`: waits for `duration` (`30s`, `10m`, `1h 30m`). */
+/** `Wait`: waits for `duration` (`30s`, `10m`, `1h 30m`). @public */
 export const waitStepDefinition = defineStep({
   type: 'Wait',
   description: 'waits for a duration',
