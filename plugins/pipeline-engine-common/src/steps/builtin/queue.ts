@@ -13,11 +13,15 @@ export const queueStepDefinition = defineStep({
   description: 'runs the stage or pipeline one execution at a time per key',
   idempotent: true,
   spec: z.object({
-    key: z.coerce
-      .string()
-      .trim()
-      .min(1, 'the resource key must not be empty')
-      .max(512, 'the resource key is at most 512 characters'),
+    // Not z.coerce: a missing key must not become the text "undefined".
+    key: z
+      .union([z.string(), z.number()])
+      .transform(value => String(value).trim())
+      .refine(value => value.length > 0, 'the resource key must not be empty')
+      .refine(
+        value => value.length <= 512,
+        'the resource key is at most 512 characters',
+      ),
     scope: z.enum(['Pipeline', 'Stage']),
   }),
   outputs: () => [],
