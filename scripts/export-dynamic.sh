@@ -55,7 +55,9 @@ for dir in "${plugins[@]}"; do
     exit 1
   fi
   rm -f "$log"
-  cp -r "$dir/dist-dynamic" "$out/$folder"
+  # dist-dynamic/ is only the exporter's work folder: keep it out of the
+  # checkout, where linters and test runners would find its copies.
+  mv "$dir/dist-dynamic" "$out/$folder"
   # npm pack keeps the private node_modules (bundleDependencies: true).
   tarball="$(cd "$out" && npm pack --silent "./$folder")"
   echo "$tarball $(node -e '

@@ -213,17 +213,27 @@ async function main() {
       failures.push(
         'the output does not carry the output variables (no repository URL naming the project)',
       );
-    const entity = await fetch(
-      `${base}/api/catalog/entities/by-name/component/default/${values.project_name}`,
-      { headers },
-    );
-    if (!entity.ok)
-      failures.push(
-        `component:default/${values.project_name} is not in the catalog (${entity.status})`,
+    // The catalog processes the registered location on its own loop.
+    const entityRef = `component:default/${values.project_name}`;
+    try {
+      await waitFor(
+        async () =>
+          (
+            await fetch(
+              `${base}/api/catalog/entities/by-name/component/default/${values.project_name}`,
+              { headers },
+            )
+          ).ok,
+        60_000,
+        `${entityRef} in the catalog`,
+        log,
       );
+    } catch (error) {
+      failures.push(error.message);
+    }
     if (failures.length) throw new Error(failures.join('; '));
     console.log(
-      `\ndynamic plugins test: template completed, output variables shown, component:default/${values.project_name} in the catalog`,
+      `\ndynamic plugins test: template completed, output variables shown, ${entityRef} in the catalog`,
     );
   } finally {
     try {
