@@ -39,6 +39,29 @@ function freePort() {
   });
 }
 
+/**
+ * Stops the backend's process group: SIGTERM, then SIGKILL when it has not
+ * ended within a grace period (the backend's graceful shutdown can take a
+ * minute, which the test need not wait for).
+ */
+async function stopProcessGroup(pid) {
+  const signal = name => {
+    try {
+      process.kill(-pid, name);
+      return true;
+    } catch {
+      return false; // the group is gone
+    }
+  };
+  if (!signal('SIGTERM')) return;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 200));
+    if (!signal(0)) return;
+  }
+  signal('SIGKILL');
+}
+
 /** The app-config of the test backend: absolute paths, nothing under the repository's .data. */
 function appConfig({ base, port, pluginsRoot, work, slackPort }) {
   const example = path => JSON.stringify(join(ROOT, 'examples', path));
@@ -236,11 +259,7 @@ async function main() {
       `\ndynamic plugins test: template completed, output variables shown, ${entityRef} in the catalog`,
     );
   } finally {
-    try {
-      process.kill(-backend.pid, 'SIGTERM');
-    } catch {
-      /* gone */
-    }
+    await stopProcessGroup(backend.pid);
     slack.close();
   }
 }
