@@ -9,8 +9,12 @@
  *    step tree's first row), time until the status stream's 1,000 updates
  *    are on screen, frame rate and longest frame while they arrive and
  *    durations tick, and the delay of a click on a step;
+ *  - the same execution opened from within the portal (chunks loaded);
  *  - a 100,000-line log: time until it is loaded, and the frame rate while
  *    it is scrolled top to bottom;
+ *  - with each frame rate, Chromium's main-thread time per frame (script,
+ *    layout, style, over CDP) and the rows in the DOM: CPU-side figures
+ *    that a busy machine disturbs less than frame rates;
  *  - lazy loading: which script chunks the plugin's pages load only when
  *    they are opened.
  *
@@ -136,9 +140,29 @@ async function routeEngine(page) {
   );
 }
 
-/** Counts animation frames and long tasks in the page from now on. */
-const startFrameProbe = page =>
-  page.evaluate(() => {
+/** Chromium's cumulative main-thread times (seconds) and counters, over CDP. */
+const cdpSessions = new WeakMap();
+const metricsAtStart = new WeakMap();
+
+async function mainThreadMetrics(page) {
+  if (!cdpSessions.has(page)) {
+    const session = await page.context().newCDPSession(page);
+    await session.send('Performance.enable');
+    cdpSessions.set(page, session);
+  }
+  const { metrics } = await cdpSessions
+    .get(page)
+    .send('Performance.getMetrics');
+  return Object.fromEntries(metrics.map(({ name, value }) => [name, value]));
+}
+
+/**
+ * Counts animation frames and long tasks in the page from now on, and
+ * notes Chromium's main-thread times to report per frame at the end.
+ */
+const startFrameProbe = async page => {
+  metricsAtStart.set(page, await mainThreadMetrics(page));
+  await page.evaluate(() => {
     const probe = {
       frames: 0,
       maxGap: 0,
@@ -162,9 +186,10 @@ const startFrameProbe = page =>
     requestAnimationFrame(tick);
     probe.start = performance.now();
   });
+};
 
-const stopFrameProbe = page =>
-  page.evaluate(() => {
+const stopFrameProbe = async page => {
+  const frames = await page.evaluate(() => {
     const probe = window.__probe;
     probe.stopped = true;
     const seconds = (performance.now() - probe.start) / 1000;
@@ -174,8 +199,25 @@ const stopFrameProbe = page =>
       longTasks: probe.longTasks,
       longTaskMs: probe.longTaskMs,
       seconds,
+      count: probe.frames,
     };
   });
+  const end = await mainThreadMetrics(page);
+  const perFrame = name =>
+    ((end[name] - metricsAtStart.get(page)[name]) * 1000) /
+    Math.max(1, frames.count);
+  return {
+    ...frames,
+    scriptMsPerFrame: perFrame('ScriptDuration'),
+    layoutMsPerFrame: perFrame('LayoutDuration'),
+    styleMsPerFrame: perFrame('RecalcStyleDuration'),
+    taskMsPerFrame: perFrame('TaskDuration'),
+  };
+};
+
+/** Main-thread cost per frame: CPU-side, less noisy than fps on a busy machine. */
+const cpuPerFrame = frames =>
+  `main thread per frame: ${frames.taskMsPerFrame.toFixed(1)} ms (script ${frames.scriptMsPerFrame.toFixed(1)}, layout ${frames.layoutMsPerFrame.toFixed(1)}, style ${frames.styleMsPerFrame.toFixed(1)})`;
 
 const ms = value => `${Math.round(value)} ms`;
 
@@ -220,6 +262,48 @@ async function benchSteps(page) {
   console.log(
     `  while they arrive and durations tick: ${frames.fps.toFixed(1)} fps, longest frame ${ms(frames.maxFrameMs)}, ${frames.longTasks} long tasks (${ms(frames.longTaskMs)})`,
   );
+  console.log(`    ${cpuPerFrame(frames)}`);
+  const treeRows = await page.evaluate(
+    () =>
+      document.querySelectorAll(
+        'nav[aria-label="Execution steps"] [role="button"]',
+      ).length,
+  );
+  console.log(`  step rows in the DOM: ${treeRows} of ${STEPS + 1}`);
+}
+
+/**
+ * First meaningful content when the execution is opened from within the
+ * portal (a link click: the app and the plugin's chunks are already loaded),
+ * with the main thread's work until then.
+ */
+async function benchStepsInApp(page) {
+  await page.goto(`${BASE}/pipelines`);
+  await page.getByRole('heading', { name: 'Pipelines', exact: true }).waitFor();
+  const before = await mainThreadMetrics(page);
+  const elapsed = await page.evaluate(
+    () =>
+      new Promise(resolveShown => {
+        const start = performance.now();
+        window.history.pushState({}, '', '/pipelines/executions/bench-steps');
+        window.dispatchEvent(new PopStateEvent('popstate'));
+        const poll = () => {
+          if (
+            document.querySelector(
+              'nav[aria-label="Execution steps"] [role="button"]',
+            )
+          ) {
+            resolveShown(performance.now() - start);
+          } else requestAnimationFrame(poll);
+        };
+        requestAnimationFrame(poll);
+      }),
+  );
+  const after = await mainThreadMetrics(page);
+  const spent = name => ms((after[name] - before[name]) * 1000);
+  console.log(
+    `  first meaningful content, opened from within the portal: ${ms(elapsed)} (main thread ${spent('TaskDuration')}, script ${spent('ScriptDuration')})`,
+  );
 }
 
 /** The delay of a click on a step row until its log card shows. */
@@ -254,6 +338,9 @@ async function benchLog(page) {
   await log.evaluate(element => {
     element.scrollTop = 0;
   });
+  const logRows = await log.evaluate(
+    element => element.querySelectorAll('[role="listitem"]').length,
+  );
   await startFrameProbe(page);
   // Scrolls top to bottom in 5 s, one step per frame.
   await log.evaluate(
@@ -277,6 +364,10 @@ async function benchLog(page) {
   );
   console.log(
     `  scrolling top to bottom in 5 s: ${frames.fps.toFixed(1)} fps, longest frame ${ms(frames.maxFrameMs)}, ${frames.longTasks} long tasks`,
+  );
+  console.log(`    ${cpuPerFrame(frames)}`);
+  console.log(
+    `  log rows in the DOM: ${logRows} of ${LOG_LINES.toLocaleString('en')}`,
   );
 }
 
@@ -337,6 +428,7 @@ async function main() {
         `  click on a step: not measured (${error.message.split('\n')[0]})`,
       ),
     );
+    await benchStepsInApp(page);
     await benchLog(page);
   } finally {
     await browser.close();

@@ -113,6 +113,23 @@ describe('pipeline-engine plugin through startTestBackend', () => {
     expect(detail.body.nodes[0].children.map((n: { identifier: string; status: string }) => `${n.identifier}:${n.status}`)).toEqual(['first:Success', 'second:Skipped']);
     expect(JSON.stringify(detail.body)).not.toContain('tok-very-secret-1234');
   });
+
+  it('keeps the scaffolder task that started an execution with who triggered it', async () => {
+    const server = await start();
+    await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE).expect(201);
+    const execute = `${api}/pipelines/default/default/api_demo/execute`;
+    const scaffolderTask = { taskId: 'c0ffee-task', templateRef: 'template:default/self-service' };
+    const started = await request(server).post(execute).set('Authorization', user).send({ inputSet: {}, scaffolderTask }).expect(201);
+    const detail = await request(server).get(`${api}/executions/${started.body.id}`).set('Authorization', user).expect(200);
+    expect(detail.body.triggeredBy).toEqual({ identity: 'user:default/mock', scaffolderTask });
+
+    const bad = await request(server).post(execute).set('Authorization', user).send({ scaffolderTask: { taskId: 'x', templateRef: 'self-service' } }).expect(400);
+    expect(bad.body.error).toMatchObject({ name: 'InputError', message: expect.stringContaining('scaffolderTask.templateRef "self-service" is not an entity ref') });
+    const noTask = await request(server).post(execute).set('Authorization', user).send({ scaffolderTask: { templateRef: 'template:default/x' } }).expect(400);
+    expect(noTask.body.error.message).toMatch(/^scaffolderTask\.taskId must be a non-empty string/);
+    const extra = await request(server).post(execute).set('Authorization', user).send({ scaffolderTask: { taskId: 'x', by: 'me' } }).expect(400);
+    expect(extra.body.error.message).toContain('scaffolderTask has unknown key(s) by');
+  });
 });
 
 describe('Scheduled triggers through startTestBackend', () => {

@@ -198,7 +198,10 @@ describe('trigger:harness-custom-pipeline through the scaffolder', () => {
     return res.body.items as Array<{
       id: string;
       status: string;
-      triggeredBy: { identity: string };
+      triggeredBy: {
+        identity: string;
+        scaffolderTask?: { taskId: string; templateRef?: string };
+      };
     }>;
   }
 
@@ -227,7 +230,11 @@ describe('trigger:harness-custom-pipeline through the scaffolder', () => {
 
     const [execution] = await executionsOf('hello');
     expect(execution.status).toBe('Success');
-    expect(execution.triggeredBy.identity).toBe('user:default/jane');
+    // The action sends its task, so the execution page links back to it.
+    expect(execution.triggeredBy).toEqual({
+      identity: 'user:default/jane',
+      scaffolderTask: { taskId, templateRef: 'template:default/hello' },
+    });
     expect(done.output?.links?.[0].url).toMatch(
       new RegExp(`/api/pipeline-engine/executions/${execution.id}$`),
     );

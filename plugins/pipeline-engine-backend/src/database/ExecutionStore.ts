@@ -821,5 +821,8 @@ function triggeredByJson(by: TriggeredBy): JsonObject {
   if (by.email !== undefined) {
     json.email = by.email;
   }
+  if (by.scaffolderTask !== undefined) {
+    json.scaffolderTask = { ...by.scaffolderTask };
+  }
   return json;
 }

@@ -4,6 +4,8 @@
  * 8601 strings.
  */
 
+import type { ScaffolderTaskRef } from '@idp-pipelines/plugin-pipeline-engine-common';
+
 /** A JSON value as stored in JSON columns. */
 export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -44,6 +46,8 @@ export interface TriggeredBy {
   identity: string;
   name?: string;
   email?: string;
+  /** The scaffolder task whose action started the execution. */
+  scaffolderTask?: ScaffolderTaskRef;
 }
 
 /** Paging for list calls. */

@@ -204,7 +204,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       // JSON is YAML too, and an order of magnitude faster to read back at run time.
       pipelineYaml: JSON.stringify(resolved.pipeline),
       inputs: resolved.values as Record<string, never>,
-      triggeredBy: actor,
+      triggeredBy: request.scaffolderTask ? { ...actor, scaffolderTask: request.scaffolderTask } : actor,
       triggerType: options.triggerType ?? 'MANUAL',
       ...(options.triggerIdentifier ? { triggerIdentifier: options.triggerIdentifier } : {}),
       ...(options.triggerPayload ? { triggerPayload: options.triggerPayload } : {}),

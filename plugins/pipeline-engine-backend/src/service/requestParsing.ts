@@ -1,7 +1,9 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import type {
   ExecuteRequest,
   PipelineRef,
+  ScaffolderTaskRef,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { TriggerRunRequest } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type { Request } from 'express';
@@ -166,7 +168,59 @@ function withoutInputSetHeader(
 }
 
 /** The keys of an ExecuteRequest; any other key makes the body an input set itself. */
-const EXECUTE_REQUEST_KEYS = ['inputSet', 'inputSetRefs', 'allowUnknownKeys'];
+const EXECUTE_REQUEST_KEYS = [
+  'inputSet',
+  'inputSetRefs',
+  'allowUnknownKeys',
+  'scaffolderTask',
+];
+
+/** Longest scaffolder task id or template ref kept with an execution. */
+const MAX_SCAFFOLDER_TASK_FIELD = 512;
+
+function scaffolderTaskField(value: unknown, field: string): string {
+  if (
+    typeof value !== 'string' ||
+    value.trim() === '' ||
+    value.length > MAX_SCAFFOLDER_TASK_FIELD
+  ) {
+    throw new InputError(
+      `${field} must be a non-empty string of at most ${MAX_SCAFFOLDER_TASK_FIELD} characters`,
+    );
+  }
+  return value;
+}
+
+/** `scaffolderTask` of an execute body: `{taskId, templateRef?}`, nothing else. */
+function scaffolderTaskOf(value: unknown): ScaffolderTaskRef {
+  if (!isPlain(value)) {
+    throw new InputError(
+      'scaffolderTask must be an object {taskId, templateRef}',
+    );
+  }
+  const unknownKeys = Object.keys(value).filter(
+    key => key !== 'taskId' && key !== 'templateRef',
+  );
+  if (unknownKeys.length > 0) {
+    throw new InputError(
+      `scaffolderTask has unknown key(s) ${unknownKeys.join(', ')}; it takes taskId and templateRef only`,
+    );
+  }
+  const taskId = scaffolderTaskField(value.taskId, 'scaffolderTask.taskId');
+  if (value.templateRef === undefined) return { taskId };
+  const templateRef = scaffolderTaskField(
+    value.templateRef,
+    'scaffolderTask.templateRef',
+  );
+  try {
+    parseEntityRef(templateRef);
+  } catch {
+    throw new InputError(
+      `scaffolderTask.templateRef "${templateRef}" is not an entity ref; write it as kind:namespace/name, e.g. template:default/my-template`,
+    );
+  }
+  return { taskId, templateRef };
+}
 
 /**
  * The execute body: an {@link ExecuteRequest} as JSON, or an input set by
@@ -202,6 +256,9 @@ export function executeRequestOf(req: Request): ExecuteRequest {
       : {}),
     ...(body.allowUnknownKeys !== undefined
       ? { allowUnknownKeys: body.allowUnknownKeys === true }
+      : {}),
+    ...(body.scaffolderTask !== undefined
+      ? { scaffolderTask: scaffolderTaskOf(body.scaffolderTask) }
       : {}),
   };
 }

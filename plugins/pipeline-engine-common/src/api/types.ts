@@ -176,6 +176,21 @@ export interface ExecuteRequest {
    * pass values a pipeline does not use). Default false.
    */
   allowUnknownKeys?: boolean;
+  /** The scaffolder task whose action starts the execution; kept with who triggered it. */
+  scaffolderTask?: ScaffolderTaskRef;
+}
+
+/**
+ * The scaffolder task (and its template) whose `trigger:*` action started an
+ * execution, so the portal can link the execution back to the task.
+ *
+ * @public
+ */
+export interface ScaffolderTaskRef {
+  /** Id of the scaffolder task; its page is `/create/tasks/<taskId>`. */
+  taskId: string;
+  /** Entity ref of the task's template, e.g. `template:default/self-service`. */
+  templateRef?: string;
 }
 
 /**
@@ -200,6 +215,8 @@ export interface TriggeredByView {
   identity: string;
   name?: string;
   email?: string;
+  /** Set when a scaffolder task's action started the execution. */
+  scaffolderTask?: ScaffolderTaskRef;
 }
 
 /**

@@ -121,6 +121,8 @@ export async function resolveTarget(
   ctx: {
     logger: LoggerService;
     getInitiatorCredentials(): Promise<BackstageCredentials>;
+    task?: { id: string };
+    templateInfo?: { entityRef: string };
   },
 ): Promise<PipelineTarget> {
   if (isHarnessHosted(deps.config, parsed)) {
@@ -138,5 +140,15 @@ export async function resolveTarget(
     ref: parsed,
     engineBaseUrl: await deps.discovery.getExternalBaseUrl('pipeline-engine'),
     portalBaseUrl: deps.portalBaseUrl,
+    ...(ctx.task?.id
+      ? {
+          scaffolderTask: {
+            taskId: ctx.task.id,
+            ...(ctx.templateInfo?.entityRef
+              ? { templateRef: ctx.templateInfo.entityRef }
+              : {}),
+          },
+        }
+      : {}),
   });
 }

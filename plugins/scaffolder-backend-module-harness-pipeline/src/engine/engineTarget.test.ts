@@ -217,6 +217,23 @@ describe('EngineTarget', () => {
       { inputSet: { a: 1 }, allowUnknownKeys: true },
       { credentials },
     );
+    const fromTask = new EngineTarget({
+      client,
+      credentials,
+      ref: REF,
+      engineBaseUrl: 'http://backstage/api/pipeline-engine',
+      scaffolderTask: { taskId: 't1', templateRef: 'template:default/hello' },
+    });
+    await fromTask.start({ a: 1 });
+    expect(client.execute).toHaveBeenLastCalledWith(
+      REF,
+      {
+        inputSet: { a: 1 },
+        allowUnknownKeys: true,
+        scaffolderTask: { taskId: 't1', templateRef: 'template:default/hello' },
+      },
+      { credentials },
+    );
     const state = await target.read('e1');
     expect(state).toMatchObject({
       terminal: true,

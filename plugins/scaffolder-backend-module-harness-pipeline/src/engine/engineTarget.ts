@@ -11,6 +11,7 @@ import {
   type NodeExecutionView,
   type PipelineRef,
   type PlannedNodeView,
+  type ScaffolderTaskRef,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import {
   problemsOfError,
@@ -39,6 +40,8 @@ export interface EngineTargetOptions {
   engineBaseUrl: string;
   /** `app.baseUrl`: links then open the portal's pages instead of the API. */
   portalBaseUrl?: string;
+  /** The scaffolder task running the action: the execution links back to it. */
+  scaffolderTask?: ScaffolderTaskRef;
 }
 
 const segment = encodeURIComponent;
@@ -247,7 +250,13 @@ export class EngineTarget implements PipelineTarget {
         this.o.ref,
         // Harness ignores inputset keys the pipeline does not use; so do we
         // (the dry run in the template editor lists them as warnings).
-        { inputSet: inputs, allowUnknownKeys: true },
+        {
+          inputSet: inputs,
+          allowUnknownKeys: true,
+          ...(this.o.scaffolderTask
+            ? { scaffolderTask: this.o.scaffolderTask }
+            : {}),
+        },
         this.auth,
       );
       return { executionId: execution.id };

@@ -893,6 +893,17 @@ export interface components {
       inputSetRefs?: string[];
       /** Keys that match no runtime input are warnings instead of errors (as Harness treats the scaffolder action's inputset). */
       allowUnknownKeys?: boolean;
+      scaffolderTask?: components['schemas']['ScaffolderTaskRef'];
+    };
+    /** The scaffolder task (and its template) whose action started the execution; the trigger:* actions send it, the portal links to the task. */
+    ScaffolderTaskRef: {
+      /** Id of the scaffolder task. */
+      taskId: string;
+      /**
+       * Entity ref of the task's template.
+       * Example: template:default/self-service
+       */
+      templateRef?: string;
     };
     RerunRequest: {
       /** Identifier of the first stage to run again; default the original's first stage that did not succeed (the first stage when all did). */
@@ -932,6 +943,7 @@ export interface components {
       identity: string;
       name?: string;
       email?: string;
+      scaffolderTask?: components['schemas']['ScaffolderTaskRef'];
     };
     ExecutionStatus:
       | 'Queued'

@@ -316,6 +316,33 @@ describe('ExecutionPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('links an execution a template started to its scaffolder task', async () => {
+    const fromTemplate = executionDetail({
+      triggeredBy: {
+        identity: 'user:default/jane',
+        name: 'Jane',
+        scaffolderTask: {
+          taskId: 'task 42',
+          templateRef: 'template:default/self-service',
+        },
+      },
+    });
+    await renderPage(apiFor(fromTemplate), AuthorizeResult.ALLOW);
+    const summary = await screen.findByRole('table', {
+      name: 'Execution summary',
+    });
+    expect(
+      within(summary).getByText(
+        /^Jane \(user:default\/jane\) from template task/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(summary).getByRole('link', {
+        name: 'template:default/self-service',
+      }),
+    ).toHaveAttribute('href', '/create/tasks/task%2042');
+  });
+
   it('re-runs through the re-run route, with the same inputs or from a stage', async () => {
     const api = apiFor({
       ...failedRun,

@@ -81,6 +81,7 @@ function Summary(props: { execution: ExecutionDetail }) {
   const who = execution.triggeredBy.name
     ? `${execution.triggeredBy.name} (${execution.triggeredBy.identity})`
     : execution.triggeredBy.identity;
+  const task = execution.triggeredBy.scaffolderTask;
   const rerunRows: Array<[string, React.ReactNode]> = execution.rerunOf
     ? [
         [
@@ -114,7 +115,19 @@ function Summary(props: { execution: ExecutionDetail }) {
         {execution.pipelineIdentifier}
       </Link>,
     ],
-    ['Triggered by', who],
+    [
+      'Triggered by',
+      task ? (
+        <span>
+          {who} from template task{' '}
+          <Link to={`/create/tasks/${encodeURIComponent(task.taskId)}`}>
+            {task.templateRef ?? task.taskId}
+          </Link>
+        </span>
+      ) : (
+        who
+      ),
+    ],
     [
       'Trigger',
       `${TRIGGER_TYPES[execution.triggerType] ?? execution.triggerType}${
@@ -203,7 +216,8 @@ function ExecutionOutputs(props: { outputs: Record<string, string> }) {
 export function ExecutionPage() {
   const { executionId = '' } = useParams();
   const { execution, error, reload } = useExecution(executionId);
-  const logs = useExecutionLogs(executionId);
+  // The log follows once the execution (and so its step tree) is in.
+  const logs = useExecutionLogs(executionId, !!execution);
   const [selectedFqn, setSelectedFqn] = useState<string>();
   const running = !!execution && !isTerminalExecutionStatus(execution.status);
   const now = useNow(running);

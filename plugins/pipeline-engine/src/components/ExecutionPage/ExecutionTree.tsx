@@ -176,7 +176,8 @@ export function ExecutionTree(props: TreeProps) {
       dense
       disablePadding
       aria-label="Execution steps"
-      style={{ height, overflowY: 'auto' }}
+      // Its size never depends on its rows: scrolling relayouts only inside.
+      style={{ height, overflowY: 'auto', contain: 'strict' }}
       onScroll={(event: UIEvent<HTMLElement>) =>
         setScrollTop(event.currentTarget.scrollTop)
       }

@@ -115,46 +115,91 @@ export function applyStreamEvents(
 }
 
 /**
- * Every log line of an execution, followed live over the event stream. The
- * lines live in one growing array; `version` changes when it grew.
+ * Every log line of an execution, followed live over the event stream once
+ * `enabled` (the page reads the execution first, so its step tree is not
+ * held up by a long log). The lines live in one growing array; `version`
+ * changes when it grew, at most once per {@link STREAM_BATCH_MS}.
  */
-export function useExecutionLogs(executionId: string) {
+export function useExecutionLogs(executionId: string, enabled = true) {
   const api = useApi(pipelineEngineApiRef);
   const lines = useRef<LogLineView[]>([]);
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<Error>();
 
   useEffect(() => {
-    const controller = new AbortController();
     lines.current = [];
     setVersion(0);
     setError(undefined);
+    if (!enabled) return undefined;
+    const controller = new AbortController();
+    let flush: ReturnType<typeof setTimeout> | undefined;
+    const bump = () => {
+      flush = undefined;
+      setVersion(count => count + 1);
+    };
     api
       .followLogs(executionId, { signal: controller.signal }, batch => {
         for (const line of batch) lines.current.push(line);
-        setVersion(count => count + 1);
+        flush ??= setTimeout(bump, STREAM_BATCH_MS);
+      })
+      .then(() => {
+        // The last lines at once when the log ended.
+        if (flush !== undefined && !controller.signal.aborted) {
+          clearTimeout(flush);
+          bump();
+        }
       })
       .catch(followError => {
         if (!controller.signal.aborted) setError(followError as Error);
       });
-    return () => controller.abort();
-  }, [api, executionId]);
+    return () => {
+      controller.abort();
+      clearTimeout(flush);
+    };
+  }, [api, executionId, enabled]);
 
   return { lines, version, error };
 }
 
-/** The lines of a node and of the nodes below it. */
+/** What {@link useNodeLines} filtered so far, to scan only new lines next time. */
+interface NodeLinesScan {
+  source: LogLineView[];
+  fqn: string;
+  scanned: number;
+  matches: LogLineView[];
+}
+
+/**
+ * The lines of a node and of the nodes below it. As the log grows only the
+ * new lines are scanned, so following a 100,000-line log stays linear.
+ */
 export function useNodeLines(
   logs: ReturnType<typeof useExecutionLogs>,
   fqn: string | undefined,
 ): LogLineView[] {
   const { lines, version } = logs;
+  const scan = useRef<NodeLinesScan>();
   return useMemo(() => {
     // `version` says the array grew; read it so the memo follows it.
     if (!fqn || version < 0) return [];
+    const source = lines.current;
+    const previous = scan.current;
+    const resume =
+      previous &&
+      previous.source === source &&
+      previous.fqn === fqn &&
+      previous.scanned <= source.length
+        ? previous
+        : undefined;
     const prefix = `${fqn}.`;
-    return lines.current.filter(
-      line => line.nodeFqn === fqn || line.nodeFqn.startsWith(prefix),
-    );
+    const added = source
+      .slice(resume?.scanned ?? 0)
+      .filter(line => line.nodeFqn === fqn || line.nodeFqn.startsWith(prefix));
+    const matches =
+      resume && added.length === 0
+        ? resume.matches
+        : (resume?.matches ?? []).concat(added);
+    scan.current = { source, fqn, scanned: source.length, matches };
+    return matches;
   }, [lines, version, fqn]);
 }

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -37,6 +37,10 @@ export function LogPanel(props: LogPanelProps) {
   const { lines, fileName } = props;
   const [search, setSearch] = useState('');
   const [follow, setFollow] = useState(true);
+  // Drawn right after the first paint of the page: the step tree, the
+  // page's first meaningful content, does not wait for the log's controls.
+  const [drawn, setDrawn] = useState(false);
+  useEffect(() => setDrawn(true), []);
   const searchId = useId();
   const shown = useMemo(() => {
     const term = search.trim().toLowerCase();
@@ -45,6 +49,8 @@ export function LogPanel(props: LogPanelProps) {
       stripAnsi(line.line).toLowerCase().includes(term),
     );
   }, [lines, search]);
+
+  if (!drawn) return <Box style={{ minHeight: (props.height ?? 480) + 48 }} />;
 
   return (
     <Box>

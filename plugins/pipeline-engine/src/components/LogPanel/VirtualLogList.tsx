@@ -1,12 +1,17 @@
 import { memo, useLayoutEffect, useRef, useState, type UIEvent } from 'react';
 import { makeStyles } from '@material-ui/core/styles';
 import type { LogLineView } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { parseAnsi } from './ansi';
+import { parseAnsi, type AnsiSegment } from './ansi';
 
 const useStyles = makeStyles(theme => ({
   viewport: {
     overflow: 'auto',
     position: 'relative',
+    // The viewport's size never depends on its rows: a scroll relayouts and
+    // repaints only inside it, not the page around it, and the scroller
+    // gets its own compositing layer.
+    contain: 'strict',
+    willChange: 'transform',
     backgroundColor: '#1e1e1e',
     color: '#e5e5e5',
     fontFamily: 'monospace',
@@ -17,6 +22,8 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'pre',
     overflow: 'hidden',
     paddingRight: theme.spacing(1),
+    // Fixed height: a row's text never changes the size of anything else.
+    contain: 'strict',
   },
   number: {
     display: 'inline-block',
@@ -29,8 +36,11 @@ const useStyles = makeStyles(theme => ({
   stderr: { color: '#f48771' },
 }));
 
-/** Rows rendered above and below the visible ones, for smooth scrolling. */
-const OVERSCAN = 20;
+/**
+ * Rows rendered above and below the visible ones. Few: a fast scroll jumps
+ * past any overscan anyway, and every extra row is laid out on every frame.
+ */
+const OVERSCAN = 5;
 
 /** Props of {@link VirtualLogList}. */
 export interface VirtualLogListProps {
@@ -45,6 +55,18 @@ export interface VirtualLogListProps {
 }
 
 type LogRowClasses = ReturnType<typeof useStyles>;
+
+/** Parsed ANSI segments per line object: scrolling back parses nothing again. */
+const segmentsOfLine = new WeakMap<LogLineView, AnsiSegment[]>();
+
+function segmentsOf(line: LogLineView): AnsiSegment[] {
+  let segments = segmentsOfLine.get(line);
+  if (!segments) {
+    segments = parseAnsi(line.line);
+    segmentsOfLine.set(line, segments);
+  }
+  return segments;
+}
 
 interface LogRowProps {
   line: LogLineView;
@@ -67,7 +89,7 @@ function LogRowView(props: LogRowProps) {
     <div role="listitem" className={className} style={{ height }}>
       <span className={classes.number}>{number}</span>
       {text.includes('\u001b')
-        ? parseAnsi(text).map((segment, position) => (
+        ? segmentsOf(line).map((segment, position) => (
             <span key={position} style={segment.style}>
               {segment.text}
             </span>
@@ -117,7 +139,9 @@ export function VirtualLogList(props: VirtualLogListProps) {
     const line = lines[index];
     rows.push(
       <LogRow
-        key={line.seq}
+        // Keyed by slot, not by line: scrolling reuses the row elements
+        // and changes their text instead of creating and removing elements.
+        key={index % (last - first)}
         line={line}
         number={index + 1}
         height={rowHeight}
