@@ -22,6 +22,7 @@ import {
   UNAUTHENTICATED_PATHS,
 } from './service';
 import { catalogGroupMembership } from './service/approvals';
+import { createApproverGroupCheck } from './service/approverGroupCheck';
 import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
 import { loadConfiguredPipelines, type PipelineSourceConfig } from './sources/loadConfiguredPipelines';
@@ -95,6 +96,10 @@ export const pipelineEnginePlugin = createBackendPlugin({
           // Approvers are the catalog groups' members (memberOf relations).
           membership: catalogGroupMembership(async userRef =>
             deps.catalog.getEntityByRef(userRef, { credentials: await deps.auth.getOwnServiceCredentials() }),
+          ),
+          // Unknown approver groups are warnings when a pipeline is saved or validated.
+          checkApproverGroups: createApproverGroupCheck(async groupRef =>
+            Boolean(await deps.catalog.getEntityByRef(groupRef, { credentials: await deps.auth.getOwnServiceCredentials() })),
           ),
           approvalLink: id => `${portalUrl ? `${portalUrl}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
         });
