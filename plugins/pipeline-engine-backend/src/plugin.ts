@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { coreServices, createBackendPlugin, type LoggerService, type SchedulerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
@@ -23,6 +24,7 @@ import {
 } from './service';
 import { catalogGroupMembership } from './service/approvals';
 import { createApproverGroupCheck } from './service/approverGroupCheck';
+import { createApproverNotifier } from './steps/approval/approverNotifications';
 import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
 import { loadConfiguredPipelines, type PipelineSourceConfig } from './sources/loadConfiguredPipelines';
@@ -58,6 +60,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, discovery, httpRouter, permissionsRegistry } = deps;
@@ -81,6 +84,9 @@ export const pipelineEnginePlugin = createBackendPlugin({
           logger,
           processTracker,
           urlReader: deps.urlReader,
+          ...(engineConfig?.getOptionalBoolean('approvals.notifications.enabled') ?? true
+            ? { notifyApprovers: createApproverNotifier({ notifications: deps.notifications, logger }) }
+            : {}),
         });
         handlers.add(...steps);
         await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });
