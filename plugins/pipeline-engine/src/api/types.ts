@@ -68,8 +68,8 @@ export type ExecutionStreamEvent =
   | { type: 'end'; execution: ExecutionDetail };
 
 /**
- * Harness's ManualIntervention actions, as `POST
- * /executions/{id}/interventions/{nodeId}` accepts them.
+ * Harness's ManualIntervention actions, as the execution interventions
+ * route accepts them.
  * @public
  */
 export type InterventionAction =
