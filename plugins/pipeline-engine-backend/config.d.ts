@@ -275,6 +275,18 @@ export interface Config {
       propertyTimeout?: string | number;
     };
 
+    /** HarnessApproval steps. */
+    approvals?: {
+      notifications?: {
+        /**
+         * Notify the approvers through Backstage's notifications service
+         * (`@backstage/plugin-notifications-backend`) when an approval starts
+         * waiting; default true. Without that backend, sends fail, a warning
+         * is logged once and approvals work as before.
+         */
+        enabled?: boolean;
+      };
+    };
     /** The SlackNotify step. */
     slack?: {
       /** Slack Web API base URL (Slack-compatible servers, tests); default `https://slack.com/api/`. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { coreServices, createBackendPlugin, type LoggerService, type SchedulerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
@@ -22,6 +23,8 @@ import {
   UNAUTHENTICATED_PATHS,
 } from './service';
 import { catalogGroupMembership } from './service/approvals';
+import { createApproverGroupCheck } from './service/approverGroupCheck';
+import { createApproverNotifier } from './steps/approval/approverNotifications';
 import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
 import { loadConfiguredPipelines, type PipelineSourceConfig } from './sources/loadConfiguredPipelines';
@@ -57,6 +60,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, discovery, httpRouter, permissionsRegistry } = deps;
@@ -80,6 +84,9 @@ export const pipelineEnginePlugin = createBackendPlugin({
           logger,
           processTracker,
           urlReader: deps.urlReader,
+          ...(engineConfig?.getOptionalBoolean('approvals.notifications.enabled') ?? true
+            ? { notifyApprovers: createApproverNotifier({ notifications: deps.notifications, logger }) }
+            : {}),
         });
         handlers.add(...steps);
         await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });
@@ -95,6 +102,10 @@ export const pipelineEnginePlugin = createBackendPlugin({
           // Approvers are the catalog groups' members (memberOf relations).
           membership: catalogGroupMembership(async userRef =>
             deps.catalog.getEntityByRef(userRef, { credentials: await deps.auth.getOwnServiceCredentials() }),
+          ),
+          // Unknown approver groups are warnings when a pipeline is saved or validated.
+          checkApproverGroups: createApproverGroupCheck(async groupRef =>
+            Boolean(await deps.catalog.getEntityByRef(groupRef, { credentials: await deps.auth.getOwnServiceCredentials() })),
           ),
           approvalLink: id => `${portalUrl ? `${portalUrl}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
         });

@@ -16,7 +16,12 @@ import {
 import AccountTreeIcon from '@material-ui/icons/AccountTree';
 import { PipelineEngineClient, pipelineEngineApiRef } from './api';
 import { isPipelineEngineAvailable } from './annotations';
-import { executionRouteRef, pipelineRouteRef, rootRouteRef } from './routes';
+import {
+  approvalsRouteRef,
+  executionRouteRef,
+  pipelineRouteRef,
+  rootRouteRef,
+} from './routes';
 
 /** The API client, built on the app's discovery and fetch APIs. */
 const pipelineEngineApi = ApiBlueprint.make({
@@ -84,6 +89,7 @@ export const pipelineEngineFrontendPlugin = createFrontendPlugin({
     root: rootRouteRef,
     pipeline: pipelineRouteRef,
     execution: executionRouteRef,
+    approvals: approvalsRouteRef,
   }),
   extensions: [
     pipelineEngineApi,

@@ -19,7 +19,12 @@ export {
   EntityPipelinesCard,
 } from './plugin';
 export * from './api';
-export { rootRouteRef, pipelineRouteRef, executionRouteRef } from './routes';
+export {
+  rootRouteRef,
+  pipelineRouteRef,
+  executionRouteRef,
+  approvalsRouteRef,
+} from './routes';
 export {
   PIPELINE_EXECUTION_ANNOTATION,
   PIPELINES_ANNOTATION,

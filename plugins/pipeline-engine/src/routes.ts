@@ -25,3 +25,13 @@ export const executionRouteRef = createSubRouteRef({
   parent: rootRouteRef,
   path: '/executions/:executionId',
 });
+
+/**
+ * The approvals the signed-in user may act on.
+ * @public
+ */
+export const approvalsRouteRef = createSubRouteRef({
+  id: 'pipeline-engine/approvals',
+  parent: rootRouteRef,
+  path: '/approvals',
+});

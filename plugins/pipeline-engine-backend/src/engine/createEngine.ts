@@ -16,6 +16,7 @@ import { ExecutionEvents } from './executionEvents';
 import { createExecutionHandler } from './runExecution';
 import type { StepHandlerRegistry } from './stepHandlerRegistry';
 import { ExecutionWorker } from './worker';
+import type { ApproverGroupCheck } from '../service/approverGroupCheck';
 
 /** Settings of one engine instance (one per backend replica). */
 export interface PipelineEngineSettings {
@@ -46,6 +47,8 @@ export interface PipelineEngineSettings {
   membership?: GroupMembership;
   /** The page where an approval is given (default: the execution's API URL). */
   approvalLink?: (executionId: string) => string;
+  /** Warns of approver groups missing from the catalog when a pipeline is saved or validated. */
+  checkApproverGroups?: ApproverGroupCheck;
 }
 
 /** An engine instance: the API service and the worker that runs executions. */
@@ -123,6 +126,7 @@ export function createPipelineEngine(
     admission,
     events,
     baseUrl: s.baseUrl,
+    checkApproverGroups: s.checkApproverGroups,
   });
   const approvals = new ApprovalService({
     executions: s.stores.executions,

@@ -20,6 +20,8 @@ import {
   type RerunRequest,
   type StepSpecRegistry,
   type ValidationResponse,
+  type Problem,
+  type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { ExecutionStatus, Pipeline, PipelineEngineStores } from '../database';
 import { SharedReads } from '../database/sharedReads';
@@ -31,6 +33,7 @@ import type {
 } from '../engine/executionEvents';
 import { SecretMasker } from '../engine/secretMasker';
 import type { ExecutionWorker } from '../engine/worker';
+import type { ApproverGroupCheck } from './approverGroupCheck';
 import { checkCallerSecretUse } from './inputSecretCheck';
 import { ProblemsError, toApiProblem } from './problems';
 import { describePlan } from './planView';
@@ -67,6 +70,8 @@ export interface PipelineEngineServiceOptions {
   baseUrl?: string;
   /** Configured secret values: masked wherever a caller's inputs are shown back. */
   secrets?: Record<string, string>;
+  /** Warns of HarnessApproval approver groups missing from the catalog. */
+  checkApproverGroups?: ApproverGroupCheck;
 }
 
 /**
@@ -161,6 +166,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     if (parsed.ok && parsed.pipeline) {
       const planned = planExecution(parsed.pipeline, this.o.handlers);
       if (!planned.ok) problems.push(...planned.problems);
+      problems.push(...(await this.approverGroupWarnings(yaml, parsed.document)));
     }
     return {
       ok: !problems.some(p => p.severity === 'error'),
@@ -479,7 +485,12 @@ export class PipelineEngineService implements PipelineEngineApi {
         parsed.problems,
       );
     }
-    return { pipeline: parsed.pipeline, warnings: parsed.problems.map(toApiProblem) };
+    const problems = [...parsed.problems, ...(await this.approverGroupWarnings(yaml, parsed.document))];
+    return { pipeline: parsed.pipeline, warnings: problems.map(toApiProblem) };
+  }
+
+  private async approverGroupWarnings(yaml: string, document: YamlValue | undefined): Promise<Problem[]> {
+    return this.o.checkApproverGroups ? this.o.checkApproverGroups(yaml, document) : [];
   }
 
   private async pipelineName(

@@ -12,6 +12,7 @@ import { createRunSteps } from './run';
 import { createSlackNotifyStep } from './slack';
 import { waitStep } from './wait';
 import { createHarnessApprovalStep } from './approval/harnessApproval';
+import type { ApproverNotifier } from './approval/approverNotifications';
 import { createQueueStep } from './queue/queueStep';
 
 /** What the built-in steps need from the backend. */
@@ -26,6 +27,8 @@ export interface BuiltinStepsOptions {
   logger?: LoggerService;
   /** The backend's URL readers (RegisterCatalog checks the catalog may read its URL). */
   urlReader?: UrlReaderService;
+  /** Tells approvers when a HarnessApproval step starts waiting. */
+  notifyApprovers?: ApproverNotifier;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
   const steps: Array<StepHandler<any>> = [
     waitStep,
     createHarnessApprovalStep({
+      notifyApprovers: options.notifyApprovers,
       approvalLink: id => `${portal ? `${portal}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
     }),
     createQueueStep(),

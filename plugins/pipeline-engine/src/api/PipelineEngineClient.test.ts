@@ -168,6 +168,45 @@ describe('PipelineEngineClient', () => {
     expect(result.complete).toBe(true);
   });
 
+  it('lists waiting approvals and posts an approval activity', async () => {
+    const requests: string[] = [];
+    let body: unknown;
+    server.use(
+      http.get(`${BASE}/approvals`, ({ request }) => {
+        requests.push(`GET ${new URL(request.url).search}`);
+        return HttpResponse.json({ items: [], totalCount: 0 });
+      }),
+      http.post(`${BASE}/approvals/a-1/activity`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json({ id: 'a-1', status: 'APPROVED' });
+      }),
+      http.post(
+        `${BASE}/executions/e-1/interventions/pipeline.stages.s`,
+        async ({ request }) => {
+          requests.push(`POST ${JSON.stringify(await request.json())}`);
+          return HttpResponse.json({ nodeFqn: 'x', status: 'Resolved' });
+        },
+      ),
+    );
+    await client().listWaitingApprovals();
+    const approval = await client().addApprovalActivity('a-1', {
+      action: 'APPROVE',
+      comments: 'ok',
+      approverInputs: { env: 'prod' },
+    });
+    await client().interveneInExecution('e-1', 'pipeline.stages.s', 'Retry');
+    expect(approval.status).toBe('APPROVED');
+    expect(body).toEqual({
+      action: 'APPROVE',
+      comments: 'ok',
+      approverInputs: { env: 'prod' },
+    });
+    expect(requests).toEqual([
+      'GET ?status=waiting',
+      'POST {"action":"Retry"}',
+    ]);
+  });
+
   it('re-runs through POST /executions/{id}/rerun', async () => {
     let body: unknown;
     server.use(

@@ -3,6 +3,8 @@ import {
   followLogStream,
   PipelineEngineHttpClient,
   readServerSentEvents,
+  type ApprovalActivityRequest,
+  type ApprovalView,
   type DryRunResponse,
   type ExecuteRequest,
   type ExecutionDetail,
@@ -21,6 +23,7 @@ import type {
   FollowLogsOptions,
   FollowLogsResult,
   InputSetView,
+  InterventionAction,
   ListResponse,
   LogQuery,
   PageQuery,
@@ -190,6 +193,34 @@ export class PipelineEngineClient implements PipelineEngineApi {
     });
   }
 
+  listWaitingApprovals(): Promise<ListResponse<ApprovalView>> {
+    return this.http.call('listApprovals', { query: { status: 'waiting' } });
+  }
+
+  listExecutionApprovals(id: string): Promise<ListResponse<ApprovalView>> {
+    return this.http.call('listExecutionApprovals', { path: { id } });
+  }
+
+  addApprovalActivity(
+    approvalId: string,
+    request: ApprovalActivityRequest,
+  ): Promise<ApprovalView> {
+    return this.http.call('addApprovalActivity', {
+      path: { approvalId },
+      json: request,
+    });
+  }
+
+  async interveneInExecution(
+    id: string,
+    nodeId: string,
+    action: InterventionAction,
+  ): Promise<void> {
+    await this.http.call('interveneInExecution', {
+      path: { id, nodeId },
+      json: { action },
+    });
+  }
 
   listInputSets(
     ref: PipelineRef,

@@ -1,4 +1,6 @@
 import type {
+  ApprovalActivityRequest,
+  ApprovalView,
   DryRunResponse,
   ExecuteRequest,
   ExecutionDetail,
@@ -27,6 +29,9 @@ import type {
  * client shares; re-exported for this package's callers.
  */
 export type {
+  ApprovalActivityRequest,
+  ApprovalActivityView,
+  ApprovalView,
   ExecutionListQuery,
   FollowLogsResult,
   InputSetView,
@@ -61,6 +66,19 @@ export type ExecutionStreamEvent =
   | { type: 'execution'; execution: ExecutionSummary }
   | { type: 'node'; node: Omit<NodeExecutionView, 'children'> }
   | { type: 'end'; execution: ExecutionDetail };
+
+/**
+ * Harness's ManualIntervention actions, as the execution interventions
+ * route accepts them.
+ * @public
+ */
+export type InterventionAction =
+  | 'Retry'
+  | 'MarkAsSuccess'
+  | 'Ignore'
+  | 'Abort'
+  | 'StageRollback'
+  | 'MarkAsFailure';
 
 /**
  * The pipeline engine's REST API as the browser uses it: the same calls as
@@ -101,6 +119,21 @@ export interface PipelineEngineApi {
     onEvent: (event: ExecutionStreamEvent) => void,
   ): Promise<void>;
   readLogs(id: string, query?: LogQuery): Promise<LogPageView>;
+  /** Open approvals the signed-in user may act on (`GET /approvals?status=waiting`). */
+  listWaitingApprovals(): Promise<ListResponse<ApprovalView>>;
+  /** Every approval of an execution, decided or not, with its activities. */
+  listExecutionApprovals(id: string): Promise<ListResponse<ApprovalView>>;
+  /** Approves or rejects; resolves with the approval after the activity. */
+  addApprovalActivity(
+    approvalId: string,
+    request: ApprovalActivityRequest,
+  ): Promise<ApprovalView>;
+  /** Chooses the action of a step waiting for a manual intervention. */
+  interveneInExecution(
+    id: string,
+    nodeId: string,
+    action: InterventionAction,
+  ): Promise<void>;
   /**
    * Follows the log event stream, calling `onLines` with each batch of
    * lines in order, until the execution is over or `signal` aborts.

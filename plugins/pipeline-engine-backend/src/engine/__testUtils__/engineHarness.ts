@@ -11,6 +11,7 @@ import { createPipelineEngine, type PipelineEngine, type PipelineEngineSettings 
 import { StepHandlerRegistry } from '../stepHandlerRegistry';
 import { testSteps } from './testSteps';
 import type { GroupMembership } from '../../service/approvals';
+import type { ApproverGroupCheck } from '../../service/approverGroupCheck';
 
 /** An engine on a test database, with the test step types installed. */
 export interface EngineHarness {
@@ -38,6 +39,8 @@ export async function createEngineHarness(
     defaultStepTimeoutMs?: number;
     /** Catalog groups of users, for HarnessApproval. */
     membership?: GroupMembership;
+    /** Approver group check of saved and validated pipelines. */
+    checkApproverGroups?: ApproverGroupCheck;
   } = {},
 ): Promise<EngineHarness> {
   const { knex, stores } = await initStores(databases, id);
@@ -55,6 +58,7 @@ export async function createEngineHarness(
       expressionMode: 'strict',
       accountIdentifier: 'acc',
       membership: options.membership,
+      checkApproverGroups: options.checkApproverGroups,
       worker: { concurrency: 4, leaseMs: 2000, pollMs: 50, abortPollMs: 100, ...options.worker, ...overrides },
     });
     engine.worker.start();

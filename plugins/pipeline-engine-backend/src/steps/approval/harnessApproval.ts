@@ -5,6 +5,7 @@ import {
 import { harnessApprovalStepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { StepTimeoutError } from '../../engine/stepAttempt';
 import { approverGroupRef } from './approverGroups';
+import type { ApproverNotifier } from './approverNotifications';
 
 /** A rejected approval: classified `ApprovalRejection` for failure strategies. */
 export class ApprovalRejectedError extends Error {
@@ -36,6 +37,8 @@ export interface ApprovalPayload {
 export interface HarnessApprovalStepOptions {
   /** The page where the approval is given, for the log line. */
   approvalLink?: (executionId: string) => string;
+  /** Tells the approvers when the step starts waiting (with `approvalLink`). */
+  notifyApprovers?: ApproverNotifier;
 }
 
 /**
@@ -103,6 +106,18 @@ export function createHarnessApprovalStep(
         ctx.logger.info(
           `waiting for approval by ${payload.userGroups.join(', ')} (${payload.minimumCount} needed)${link ? `: ${link}` : ''}`,
         );
+        // Not awaited: parking does not wait for the notifications service.
+        if (link && options.notifyApprovers) {
+          void options.notifyApprovers({
+            executionId: ctx.execution.id,
+            pipelineIdentifier: payload.pipelineIdentifier,
+            stepName: payload.stepName,
+            approvalMessage: payload.approvalMessage,
+            userGroups: payload.userGroups,
+            minimumCount: payload.minimumCount,
+            link,
+          });
+        }
       }
       throw new StepParkRequest('ApprovalWaiting', 'approval', payload);
     },

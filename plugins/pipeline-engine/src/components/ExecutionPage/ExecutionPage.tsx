@@ -22,6 +22,7 @@ import {
   type ExecutionDetail,
   type NodeExecutionView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { ExecutionApprovalsPanel } from '../Approvals/ExecutionApprovalsPanel';
 import { LogPanel } from '../LogPanel';
 import {
   StatusLabel,
@@ -286,6 +287,7 @@ export function ExecutionPage() {
             </Box>
           </Grid>
           <Grid item xs={12} md={8}>
+            <ExecutionApprovalsPanel execution={execution} onChange={reload} />
             {selected && (
               <InfoCard title="Step">
                 <NodeDetails node={selected} />

@@ -158,7 +158,9 @@ export function PipelineListPage() {
       <Header
         title="Pipelines"
         subtitle="Harness-style pipelines run by the pipeline engine"
-      />
+      >
+        <Link to={links.approvals()}>Approvals waiting for me</Link>
+      </Header>
       <Content>
         {error ? (
           <ResponseErrorPanel error={error} />

@@ -10,12 +10,15 @@ const PipelineListPage = lazy(() =>
 const PipelinePage = lazy(() =>
   import('../PipelinePage').then(m => ({ default: m.PipelinePage })),
 );
+const ApprovalsPage = lazy(() =>
+  import('../Approvals').then(m => ({ default: m.ApprovalsPage })),
+);
 const ExecutionPage = lazy(() =>
   import('../ExecutionPage').then(m => ({ default: m.ExecutionPage })),
 );
 
 /**
- * The plugin's pages under its mount point: the list at `/`, executions at
+ * The plugin's pages under its mount point: the list at `/`, approvals at `/approvals`, executions at
  * `/executions/:executionId`, pipelines at `/:org/:project/:pipelineId`.
  * @public
  */
@@ -24,6 +27,7 @@ export function PipelineEngineRouter() {
     <Suspense fallback={<Progress />}>
       <Routes>
         <Route path="/" element={<PipelineListPage />} />
+        <Route path="/approvals" element={<ApprovalsPage />} />
         <Route path="/executions/:executionId" element={<ExecutionPage />} />
         <Route path="/:org/:project/:pipelineId" element={<PipelinePage />} />
       </Routes>

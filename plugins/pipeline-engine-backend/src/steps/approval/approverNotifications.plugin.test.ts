@@ -1,0 +1,116 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  notificationService,
+  type NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { pipelineEnginePlugin } from '../../plugin';
+
+jest.setTimeout(60_000);
+
+const PIPELINE = `pipeline:
+  name: gated
+  identifier: gated
+  orgIdentifier: default
+  projectIdentifier: default
+  stages:
+    - stage:
+        name: main
+        identifier: main
+        type: Custom
+        spec:
+          execution:
+            steps:
+              - step:
+                  type: HarnessApproval
+                  name: approve
+                  identifier: approve
+                  timeout: 1d
+                  spec:
+                    approvalMessage: Ship <+pipeline.name>?
+                    approvers:
+                      userGroups:
+                        - _account_all_users
+                      minimumCount: 1
+                      disallowPipelineExecutor: false
+`;
+
+const user = mockCredentials.user.header();
+const api = '/api/pipeline-engine';
+
+describe('approver notifications through startTestBackend', () => {
+  it('sends a notification with the portal link when an approval starts waiting, and the approval still works when sending fails', async () => {
+    const sent: NotificationSendOptions[] = [];
+    const { server } = await startTestBackend({
+      features: [
+        pipelineEnginePlugin,
+        mockServices.rootConfig.factory({
+          data: {
+            app: { baseUrl: 'http://portal.test' },
+            pipelineEngine: { worker: { pollIntervalMs: 50 } },
+          },
+        }),
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+        catalogServiceMock.factory({ entities: [] }),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            async send(options: NotificationSendOptions) {
+              sent.push(options);
+              // As without a notifications backend: the approval must not care.
+              throw new Error('Request failed with 404 Not Found');
+            },
+          }),
+        }),
+      ],
+    });
+    await request(server)
+      .post(`${api}/pipelines`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(PIPELINE)
+      .expect(201);
+    const started = await request(server)
+      .post(`${api}/pipelines/default/default/gated/execute`)
+      .set('Authorization', user)
+      .send({})
+      .expect(201);
+    const id = started.body.id;
+    for (let i = 0; i < 400 && sent.length === 0; i++)
+      await new Promise(r => setTimeout(r, 25));
+    expect(sent).toEqual([
+      {
+        recipients: { type: 'broadcast' },
+        payload: expect.objectContaining({
+          title: 'Approval needed: gated — approve',
+          description: 'Ship gated?',
+          link: `http://portal.test/pipelines/executions/${id}`,
+        }),
+      },
+    ]);
+    let approvals: Array<{ id: string }> = [];
+    for (let i = 0; i < 400 && approvals.length === 0; i++) {
+      approvals = (
+        await request(server)
+          .get(`${api}/approvals?status=waiting`)
+          .set('Authorization', user)
+          .expect(200)
+      ).body.items;
+      if (!approvals.length) await new Promise(r => setTimeout(r, 25));
+    }
+    const approved = await request(server)
+      .post(`${api}/approvals/${approvals[0].id}/activity`)
+      .set('Authorization', user)
+      .send({ action: 'APPROVE' })
+      .expect(200);
+    expect(approved.body.status).toBe('APPROVED');
+  });
+});
