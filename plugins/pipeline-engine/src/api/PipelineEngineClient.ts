@@ -1,11 +1,12 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
+  followExecutionStream,
   followLogStream,
   PipelineEngineHttpClient,
-  readServerSentEvents,
   type DryRunResponse,
   type ExecuteRequest,
   type ExecutionDetail,
+  type ExecutionStreamEvent,
   type ExecutionSummary,
   type LogLineView,
   type LogPageView,
@@ -17,7 +18,6 @@ import {
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
   ExecutionListQuery,
-  ExecutionStreamEvent,
   FollowLogsOptions,
   FollowLogsResult,
   InputSetView,
@@ -130,44 +130,17 @@ export class PipelineEngineClient implements PipelineEngineApi {
     return this.http.call('rerunExecution', { path: { id }, json: request });
   }
 
-  async followExecution(
+  followExecution(
     id: string,
     options: { signal?: AbortSignal },
     onEvent: (event: ExecutionStreamEvent) => void,
   ): Promise<void> {
-    const { signal } = options;
-    const response = await this.http.send('streamExecutionEvents', {
-      path: { id },
-      headers: { Accept: 'text/event-stream' },
-      signal,
+    return followExecutionStream({
+      http: this.http,
+      executionId: id,
+      signal: options.signal,
+      onEvent,
     });
-    const ended = await readServerSentEvents(
-      response,
-      events => {
-        for (const event of events) {
-          const data = JSON.parse(event.data);
-          if (event.event === 'execution') {
-            onEvent({ type: 'execution', execution: data });
-          } else if (event.event === 'node') {
-            onEvent({ type: 'node', node: data });
-          } else if (event.event === 'end') {
-            onEvent({ type: 'end', execution: data });
-            return 'end';
-          } else if (event.event === 'error') {
-            throw new Error(
-              `The status stream failed: ${data.message ?? event.data}`,
-            );
-          }
-        }
-        return undefined;
-      },
-      signal,
-    );
-    if (ended !== 'end' && !signal?.aborted) {
-      throw new Error(
-        `The status stream of execution ${id} closed before it ended`,
-      );
-    }
   }
 
   readLogs(id: string, query: LogQuery = {}): Promise<LogPageView> {
@@ -189,7 +162,6 @@ export class PipelineEngineClient implements PipelineEngineApi {
       onLines,
     });
   }
-
 
   listInputSets(
     ref: PipelineRef,

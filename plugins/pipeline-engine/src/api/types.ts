@@ -5,13 +5,13 @@ import type {
   ExecutionSummary,
   LogLineView,
   LogPageView,
-  NodeExecutionView,
   PipelineDetail,
   PipelineRef,
   PipelineSummary,
   RerunRequest,
   ValidationResponse,
   ExecutionListQuery,
+  ExecutionStreamEvent,
   FollowLogsResult,
   InputSetView,
   ListResponse,
@@ -28,6 +28,7 @@ import type {
  */
 export type {
   ExecutionListQuery,
+  ExecutionStreamEvent,
   FollowLogsResult,
   InputSetView,
   ListResponse,
@@ -50,18 +51,6 @@ export interface FollowLogsOptions {
 }
 
 /**
-/**
- * One event of {@link PipelineEngineApi.followExecution}: the execution's
- * summary changed, a node appeared or changed (without its children;
- * `parentFqn` says where it belongs), or the execution ended (with its
- * whole detail, outputs included).
- * @public
- */
-export type ExecutionStreamEvent =
-  | { type: 'execution'; execution: ExecutionSummary }
-  | { type: 'node'; node: Omit<NodeExecutionView, 'children'> }
-  | { type: 'end'; execution: ExecutionDetail };
-
 /**
  * The pipeline engine's REST API as the browser uses it: the same calls as
  * the backend's `PipelineEngineService`, authenticated as the signed-in
