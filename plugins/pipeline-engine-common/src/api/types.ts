@@ -10,36 +10,35 @@ import type { components } from '../client/generated/schema';
  * Each shape is the generated type of openapi.yaml, the contract's source;
  * the names stay for callers.
  */
-type Schemas = components['schemas'];
-
 /**
  * Statuses of a pipeline execution. `IgnoreFailed`: it ended after failures
  * that `Ignore` failure strategies handled (and nothing else failed).
  *
  * @public
  */
-export type ExecutionStatus = Schemas['ExecutionStatus'];
+export type ExecutionStatus = components['schemas']['ExecutionStatus'];
 
 /**
  * Statuses of a stage, step group or step.
  *
  * @public
  */
-export type NodeStatus = Schemas['NodeExecution']['status'];
+export type NodeStatus = components['schemas']['NodeExecution']['status'];
 
 /**
  * Kinds of execution-tree nodes.
  *
  * @public
  */
-export type NodeType = Schemas['NodeExecution']['nodeType'];
+export type NodeType = components['schemas']['NodeExecution']['nodeType'];
 
 /**
  * How an execution was started (Harness trigger types).
  *
  * @public
  */
-export type ExecutionTriggerType = Schemas['ExecutionSummary']['triggerType'];
+export type ExecutionTriggerType =
+  components['schemas']['ExecutionSummary']['triggerType'];
 
 /**
  * Terminal execution statuses: the execution never changes again.
@@ -70,42 +69,42 @@ export function isTerminalExecutionStatus(status: ExecutionStatus): boolean {
  *
  * @public
  */
-export type PipelineRef = Schemas['PipelineRef'];
+export type PipelineRef = components['schemas']['PipelineRef'];
 
 /**
  * A stored pipeline as listed.
  *
  * @public
  */
-export type PipelineSummary = Schemas['PipelineSummary'];
+export type PipelineSummary = components['schemas']['PipelineSummary'];
 
 /**
  * A stored pipeline with its YAML.
  *
  * @public
  */
-export type PipelineDetail = Schemas['PipelineDetail'];
+export type PipelineDetail = components['schemas']['PipelineDetail'];
 
 /**
  * One problem of a pipeline or input set, as the API reports it.
  *
  * @public
  */
-export type ApiProblem = Schemas['ApiProblem'];
+export type ApiProblem = components['schemas']['ApiProblem'];
 
 /**
  * `POST .../validate` response.
  *
  * @public
  */
-export type ValidationResponse = Schemas['ValidationResponse'];
+export type ValidationResponse = components['schemas']['ValidationResponse'];
 
 /**
  * `POST .../execute` request body.
  *
  * @public
  */
-export type ExecuteRequest = Schemas['ExecuteRequest'];
+export type ExecuteRequest = components['schemas']['ExecuteRequest'];
 
 /**
  * `POST /executions/{id}/rerun` request body. Stages before `fromStage` are
@@ -113,81 +112,81 @@ export type ExecuteRequest = Schemas['ExecuteRequest'];
  *
  * @public
  */
-export type RerunRequest = Schemas['RerunRequest'];
+export type RerunRequest = components['schemas']['RerunRequest'];
 
 /**
  * Who started an execution.
  *
  * @public
  */
-export type TriggeredByView = Schemas['TriggeredBy'];
+export type TriggeredByView = components['schemas']['TriggeredBy'];
 
 /**
  * An execution as listed.
  *
  * @public
  */
-export type ExecutionSummary = Schemas['ExecutionSummary'];
+export type ExecutionSummary = components['schemas']['ExecutionSummary'];
 
 /**
  * A node of the execution tree.
  *
  * @public
  */
-export type NodeExecutionView = Schemas['NodeExecution'];
+export type NodeExecutionView = components['schemas']['NodeExecution'];
 
 /**
  * An execution with its node tree and output variables.
  *
  * @public
  */
-export type ExecutionDetail = Schemas['ExecutionDetail'];
+export type ExecutionDetail = components['schemas']['ExecutionDetail'];
 
 /**
  * One template version as listed by `GET /templates`.
  *
  * @public
  */
-export type TemplateSummary = Schemas['TemplateSummary'];
+export type TemplateSummary = components['schemas']['TemplateSummary'];
 
 /**
  * One template version with its document.
  *
  * @public
  */
-export type TemplateDetail = Schemas['TemplateDetail'];
+export type TemplateDetail = components['schemas']['TemplateDetail'];
 
 /**
  * The versions of one template (`GET /templates/{scope}/{identifier}`).
  *
  * @public
  */
-export type TemplateVersionsView = Schemas['TemplateVersions'];
+export type TemplateVersionsView = components['schemas']['TemplateVersions'];
 
 /**
  * One stored log line.
  *
  * @public
  */
-export type LogLineView = Schemas['LogLine'];
+export type LogLineView = components['schemas']['LogLine'];
 
 /**
  * A page of log lines.
  *
  * @public
  */
-export type LogPageView = Schemas['LogPage'];
+export type LogPageView = components['schemas']['LogPage'];
 
 /**
  * A step or group that would run, for dry runs.
  *
  * @public
  */
-export type PlannedNodeView = Schemas['PlannedNode'];
+export type PlannedNodeView = components['schemas']['PlannedNode'];
 
 /**
  * `POST .../execute/dry-run` response: what would run, without running it.
  *
  * @public
  */
-export type DryRunResponse = Schemas['DryRunResponse'];
+export type DryRunResponse = components['schemas']['DryRunResponse'];

@@ -8,8 +8,6 @@ import type { components } from './generated/schema';
  * generated types of openapi.yaml.
  */
 
-type Schemas = components['schemas'];
-
 /**
  * A page of a list route, with the count of all matches.
  *
@@ -83,21 +81,21 @@ export interface FollowLogsResult {
  *
  * @public
  */
-export type InputSetView = Schemas['InputSet'];
+export type InputSetView = components['schemas']['InputSet'];
 
 /**
  * Kinds of trigger: Harness's `source.type`, with custom webhooks apart.
  *
  * @public
  */
-export type TriggerTypeView = Schemas['Trigger']['type'];
+export type TriggerTypeView = components['schemas']['Trigger']['type'];
 
 /**
  * A trigger of a pipeline; its webhook token is never readable.
  *
  * @public
  */
-export type TriggerView = Schemas['Trigger'];
+export type TriggerView = components['schemas']['Trigger'];
 
 /**
  * A trigger as returned when it was created or its token rotated: the
@@ -105,14 +103,14 @@ export type TriggerView = Schemas['Trigger'];
  *
  * @public
  */
-export type TriggerWithTokenView = Schemas['TriggerWithToken'];
+export type TriggerWithTokenView = components['schemas']['TriggerWithToken'];
 
 /**
  * Body of `POST .../triggers/:id/run`.
  *
  * @public
  */
-export type TriggerRunRequest = Schemas['TriggerRunRequest'];
+export type TriggerRunRequest = components['schemas']['TriggerRunRequest'];
 
 /**
  * Infrastructure kinds of the execution-config API.
@@ -171,18 +169,19 @@ export interface ExecutionConfigResponse {
  *
  * @public
  */
-export type ApprovalActivityView = Schemas['ApprovalActivity'];
+export type ApprovalActivityView = components['schemas']['ApprovalActivity'];
 
 /**
  * A HarnessApproval step waiting for (or decided by) people.
  *
  * @public
  */
-export type ApprovalView = Schemas['Approval'];
+export type ApprovalView = components['schemas']['Approval'];
 
 /**
  * Body of an approve or reject.
  *
  * @public
  */
-export type ApprovalActivityRequest = Schemas['ApprovalActivityRequest'];
+export type ApprovalActivityRequest =
+  components['schemas']['ApprovalActivityRequest'];
