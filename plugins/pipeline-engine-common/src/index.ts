@@ -60,6 +60,7 @@ export {
   requiredText,
   textValue,
 } from './steps/fields';
+export type { FieldSchema, NamedVariable } from './steps/fields';
 export * from './steps/builtin';
 export * from './inputs';
 export * from './api/types';

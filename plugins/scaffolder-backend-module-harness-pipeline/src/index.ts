@@ -11,8 +11,16 @@ export {
   createTriggerHarnessCustomPipelineAction,
   triggerCheckpointKey,
 } from './actions/triggerCustomPipeline';
-export type { TriggerCustomPipelineActionOptions } from './actions/triggerCustomPipeline';
+export type {
+  TriggerCustomPipelineActionOptions,
+  TriggerCustomPipelineInput,
+  TriggerCustomPipelineOutput,
+} from './actions/triggerCustomPipeline';
 export { createTriggerPipelineWithWebhookAction } from './actions/triggerPipelineWithWebhook';
+export type {
+  TriggerPipelineWithWebhookInput,
+  TriggerPipelineWithWebhookOutput,
+} from './actions/triggerPipelineWithWebhook';
 export type { TargetDependencies } from './actions/resolveTarget';
 export type { HarnessWebhookActionOptions } from './actions/harnessWebhookRun';
 export { readHarnessActionsConfig } from './config';

@@ -11,7 +11,7 @@ import {
   mockApprovals,
   USER,
 } from './__testUtils__/routerHarness';
-import type { ApprovalView } from './approvals';
+import type { ApprovalView } from '@idp-pipelines/plugin-pipeline-engine-common';
 
 const APPROVAL_ID = '6f1c1d9e-2b9a-4c1e-8f53-0d6c2b7d4a11';
 const PIPELINE = {

@@ -3,9 +3,10 @@ import {
   approvalRespondPermission,
   pipelineExecutePermission,
   pipelineReadPermission,
+  type ApprovalActivityRequest,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Router } from 'express';
-import type { ApprovalActivityRequest, ApprovalService } from './approvals';
+import type { ApprovalService } from './approvals';
 import type { InterventionService } from './interventions';
 import { actorOf, type CallerCredentials } from './requestAuth';
 import { queryString } from './requestParsing';

@@ -1,5 +1,9 @@
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import type { PipelineRef } from '@idp-pipelines/plugin-pipeline-engine-common';
+import type {
+  ApprovalActivityRequest,
+  ApprovalView,
+  PipelineRef,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
   ActivityDecision,
   ApprovalActivity,
@@ -11,43 +15,6 @@ import type { ApprovalPayload } from '../steps/approval/harnessApproval';
 
 /** The catalog groups (entity refs) a user is a member of. */
 export type GroupMembership = (userRef: string) => Promise<string[]>;
-
-/** One approval as the API shows it. */
-export interface ApprovalView {
-  id: string;
-  executionId: string;
-  orgIdentifier: string;
-  projectIdentifier: string;
-  pipelineIdentifier: string;
-  nodeFqn: string;
-  stepIdentifier: string;
-  stepName: string;
-  /** `WAITING`, `APPROVED`, `REJECTED` or `EXPIRED` (Harness's names). */
-  status: 'WAITING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
-  approvalMessage: string;
-  userGroups: string[];
-  minimumCount: number;
-  disallowPipelineExecutor: boolean;
-  approverInputs: Array<{ name: string; defaultValue: string }>;
-  createdAt: string;
-  deadlineAt?: string;
-  activities: Array<{
-    user: string;
-    action: 'APPROVE' | 'REJECT';
-    comments?: string;
-    approverInputs: Record<string, string>;
-    createdAt: string;
-  }>;
-  /** The page where it is given. */
-  link?: string;
-}
-
-/** Body of `POST /approvals/{approvalId}/activity`. */
-export interface ApprovalActivityRequest {
-  action: 'APPROVE' | 'REJECT';
-  comments?: string;
-  approverInputs?: Record<string, string>;
-}
 
 /** Options of {@link ApprovalService}. */
 export interface ApprovalServiceOptions {

@@ -1,13 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyError } from '@backstage/errors';
 import {
   isTerminalExecutionStatus,
   type ExecutionDetail,
   type NodeExecutionView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Response } from 'express';
-import { openEventStream } from './eventStreamResponse';
+import type { EventStreamResponse } from './eventStreamResponse';
 import type { LogStreamOptions } from './logStream';
+import { pumpEventStream } from './pumpEventStream';
 import type { PipelineEngineApi } from './types';
 
 /** A node of an `event: node`: the node without its children. */
@@ -43,27 +43,15 @@ export async function streamExecutionEvents(options: {
   logger: LoggerService;
   stream?: LogStreamOptions;
 }): Promise<void> {
-  const { api, id, res, logger } = options;
+  const { api, id } = options;
   const sentNodes = new Map<string, string>();
   let sentSummary = '';
-  let reading = false;
-  let wokenWhileReading = false;
-
-  const unsubscribe = api.onExecutionChanges(id, () => void pump());
-  const poll = setInterval(
-    () => void pump(),
-    options.stream?.pollIntervalMs ?? 1000,
-  );
-  const stream = openEventStream(res, {
-    keepAliveMs: options.stream?.keepAliveMs ?? 15_000,
-    onClose: () => {
-      unsubscribe();
-      clearInterval(poll);
-    },
-  });
 
   /** Sends what changed since the last read; true once the execution ended. */
-  const sendChanges = (detail: ExecutionDetail): boolean => {
+  const sendChanges = (
+    stream: EventStreamResponse,
+    detail: ExecutionDetail,
+  ): boolean => {
     const summary = JSON.stringify(summaryOf(detail));
     if (summary !== sentSummary) {
       sentSummary = summary;
@@ -82,35 +70,20 @@ export async function streamExecutionEvents(options: {
     return true;
   };
 
-  async function pump(): Promise<void> {
-    if (reading) {
-      wokenWhileReading = true;
-      return;
-    }
-    reading = true;
-    try {
-      do {
-        wokenWhileReading = false;
-        const detail = await api.getExecution(id);
-        if (stream.closed) return;
-        if (sendChanges(detail)) {
-          stream.end();
-          return;
-        }
-      } while (wokenWhileReading && !stream.closed);
-    } catch (error) {
-      logger.warn(
-        `Event stream of execution ${id} failed: ${stringifyError(error)}`,
-      );
-      stream.send({
-        event: 'error',
-        data: { message: 'reading the execution failed' },
-      });
-      stream.end();
-    } finally {
-      reading = false;
-    }
-  }
-
-  await pump();
+  await pumpEventStream({
+    res: options.res,
+    logger: options.logger,
+    subscribe: wake => api.onExecutionChanges(id, wake),
+    pollIntervalMs: options.stream?.pollIntervalMs ?? 1000,
+    keepAliveMs: options.stream?.keepAliveMs ?? 15_000,
+    failure: {
+      logMessage: `Event stream of execution ${id} failed`,
+      clientMessage: 'reading the execution failed',
+    },
+    async read(stream) {
+      const detail = await api.getExecution(id);
+      if (stream.closed) return undefined;
+      return sendChanges(stream, detail) ? 'end' : undefined;
+    },
+  });
 }

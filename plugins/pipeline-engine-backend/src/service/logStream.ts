@@ -1,8 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { stringifyError } from '@backstage/errors';
 import type { LogLineView } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Response } from 'express';
-import { openEventStream } from './eventStreamResponse';
+import { pumpEventStream } from './pumpEventStream';
 import type { PipelineEngineApi } from './types';
 
 /** Timing of the log event stream. */
@@ -33,67 +32,35 @@ export async function streamExecutionLogs(options: {
   logger: LoggerService;
   stream?: LogStreamOptions;
 }): Promise<void> {
-  const { api, id, res, logger } = options;
+  const { api, id } = options;
   const pageSize = options.stream?.pageSize ?? 500;
   let cursor = options.after;
-  let reading = false;
-  let wokenWhileReading = false;
 
-  const unsubscribe = api.onLogs(id, () => void pump());
-  const poll = setInterval(
-    () => void pump(),
-    options.stream?.pollIntervalMs ?? 5000,
-  );
-  const stream = openEventStream(res, {
+  await pumpEventStream({
+    res: options.res,
+    logger: options.logger,
+    subscribe: wake => api.onLogs(id, wake),
+    pollIntervalMs: options.stream?.pollIntervalMs ?? 5000,
     keepAliveMs: options.stream?.keepAliveMs ?? 15_000,
-    onClose: () => {
-      unsubscribe();
-      clearInterval(poll);
+    failure: {
+      logMessage: `Log stream of execution ${id} failed`,
+      clientMessage: 'reading the log failed',
+    },
+    async read(stream) {
+      for (;;) {
+        const page = await api.readLogs(id, { after: cursor, limit: pageSize });
+        if (stream.closed) return undefined;
+        for (const line of page.lines) {
+          stream.send({ id: line.seq, data: line });
+          cursor = line.seq;
+        }
+        cursor = Math.max(cursor, page.nextCursor);
+        if (page.complete) {
+          stream.send({ event: 'end', data: { cursor } });
+          return 'end';
+        }
+        if (page.lines.length < pageSize) return undefined; // caught up
+      }
     },
   });
-  const finish = () => stream.end();
-
-  async function pump(): Promise<void> {
-    if (reading) {
-      wokenWhileReading = true;
-      return;
-    }
-    reading = true;
-    try {
-      do {
-        wokenWhileReading = false;
-        for (;;) {
-          const page = await api.readLogs(id, {
-            after: cursor,
-            limit: pageSize,
-          });
-          if (stream.closed) return;
-          for (const line of page.lines) {
-            stream.send({ id: line.seq, data: line });
-            cursor = line.seq;
-          }
-          cursor = Math.max(cursor, page.nextCursor);
-          if (page.complete) {
-            stream.send({ event: 'end', data: { cursor } });
-            finish();
-            return;
-          }
-          if (page.lines.length < pageSize) break; // caught up
-        }
-      } while (wokenWhileReading && !stream.closed);
-    } catch (error) {
-      logger.warn(
-        `Log stream of execution ${id} failed: ${stringifyError(error)}`,
-      );
-      stream.send({
-        event: 'error',
-        data: { message: 'reading the log failed' },
-      });
-      finish();
-    } finally {
-      reading = false;
-    }
-  }
-
-  await pump();
 }

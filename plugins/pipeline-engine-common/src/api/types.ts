@@ -4,61 +4,33 @@
  * so API responses need no translation for Harness users.
  */
 
-import type { TemplateUse } from '../templates/expandTemplates';
-import type { TemplateType } from '../templates/templateDocument';
+import type { components } from '../client/generated/schema';
 
+/*
+ * Each shape is the generated type of openapi.yaml, the contract's source;
+ * the names stay for callers.
+ */
 /**
  * Statuses of a pipeline execution. `IgnoreFailed`: it ended after failures
  * that `Ignore` failure strategies handled (and nothing else failed).
  *
  * @public
  */
-export type ExecutionStatus =
-  | 'Queued'
-  | 'Running'
-  | 'Paused'
-  | 'InterventionWaiting'
-  | 'ApprovalWaiting'
-  | 'ResourceWaiting'
-  | 'InputWaiting'
-  | 'Success'
-  | 'IgnoreFailed'
-  | 'Failed'
-  | 'Errored'
-  | 'Aborted'
-  | 'Expired'
-  | 'ApprovalRejected';
+export type ExecutionStatus = components['schemas']['ExecutionStatus'];
 
 /**
  * Statuses of a stage, step group or step.
  *
  * @public
  */
-export type NodeStatus =
-  | 'NotStarted'
-  | 'Queued'
-  | 'Running'
-  | 'AsyncWaiting'
-  | 'Paused'
-  | 'InterventionWaiting'
-  | 'ApprovalWaiting'
-  | 'ResourceWaiting'
-  | 'InputWaiting'
-  | 'Success'
-  | 'Failed'
-  | 'Errored'
-  | 'IgnoreFailed'
-  | 'Skipped'
-  | 'Aborted'
-  | 'Expired'
-  | 'ApprovalRejected';
+export type NodeStatus = components['schemas']['NodeExecution']['status'];
 
 /**
  * Kinds of execution-tree nodes.
  *
  * @public
  */
-export type NodeType = 'stage' | 'step' | 'stepGroup' | 'parallel' | 'strategy';
+export type NodeType = components['schemas']['NodeExecution']['nodeType'];
 
 /**
  * How an execution was started (Harness trigger types).
@@ -66,7 +38,7 @@ export type NodeType = 'stage' | 'step' | 'stepGroup' | 'parallel' | 'strategy';
  * @public
  */
 export type ExecutionTriggerType =
-  'MANUAL' | 'WEBHOOK' | 'WEBHOOK_CUSTOM' | 'SCHEDULER_CRON';
+  components['schemas']['ExecutionSummary']['triggerType'];
 
 /**
  * Terminal execution statuses: the execution never changes again.
@@ -97,88 +69,42 @@ export function isTerminalExecutionStatus(status: ExecutionStatus): boolean {
  *
  * @public
  */
-export interface PipelineRef {
-  orgIdentifier: string;
-  projectIdentifier: string;
-  pipelineIdentifier: string;
-}
+export type PipelineRef = components['schemas']['PipelineRef'];
 
 /**
  * A stored pipeline as listed.
  *
  * @public
  */
-export interface PipelineSummary extends PipelineRef {
-  name: string;
-  description?: string;
-  version: number;
-  /** INLINE: stored through the API; REMOTE: read from a file or URL in app-config. */
-  storeType: 'INLINE' | 'REMOTE';
-  /** For REMOTE pipelines: where the YAML is read from. */
-  source?: string;
-  updatedAt: string;
-}
+export type PipelineSummary = components['schemas']['PipelineSummary'];
 
 /**
  * A stored pipeline with its YAML.
  *
  * @public
  */
-export interface PipelineDetail extends PipelineSummary {
-  yaml: string;
-  /**
-   * Warnings of the YAML just created or updated (e.g. a script that pastes
-   * a runtime input); only on create and update responses, when there are any.
-   */
-  warnings?: ApiProblem[];
-}
+export type PipelineDetail = components['schemas']['PipelineDetail'];
 
 /**
  * One problem of a pipeline or input set, as the API reports it.
  *
  * @public
  */
-export interface ApiProblem {
-  severity: 'error' | 'warning';
-  code: string;
-  path: string;
-  message: string;
-  hint?: string;
-  line?: number;
-  column?: number;
-  /** The template whose document `line`/`column` point into, when not the one sent. */
-  document?: string;
-}
+export type ApiProblem = components['schemas']['ApiProblem'];
 
 /**
  * `POST .../validate` response.
  *
  * @public
  */
-export interface ValidationResponse {
-  ok: boolean;
-  problems: ApiProblem[];
-}
+export type ValidationResponse = components['schemas']['ValidationResponse'];
 
 /**
  * `POST .../execute` request body.
  *
  * @public
  */
-export interface ExecuteRequest {
-  /** Input set: flat map (short or fully-qualified keys) or YAML text. */
-  inputSet?: Record<string, unknown> | string;
-  /** Stored input sets to apply first, by identifier. */
-  inputSetRefs?: string[];
-  /**
-   * Treat keys that match no runtime input as warnings instead of errors,
-   * as Harness does for the scaffolder action's `inputset` (templates often
-   * pass values a pipeline does not use). Default false.
-   */
-  allowUnknownKeys?: boolean;
-  /** The scaffolder task whose action starts the execution; kept with who triggered it. */
-  scaffolderTask?: ScaffolderTaskRef;
-}
+export type ExecuteRequest = components['schemas']['ExecuteRequest'];
 
 /**
  * The scaffolder task (and its template) whose `trigger:*` action started an
@@ -186,12 +112,7 @@ export interface ExecuteRequest {
  *
  * @public
  */
-export interface ScaffolderTaskRef {
-  /** Id of the scaffolder task; its page is `/create/tasks/<taskId>`. */
-  taskId: string;
-  /** Entity ref of the task's template, e.g. `template:default/self-service`. */
-  templateRef?: string;
-}
+export type ScaffolderTaskRef = components['schemas']['ScaffolderTaskRef'];
 
 /**
  * `POST /executions/{id}/rerun` request body. Stages before `fromStage` are
@@ -199,199 +120,81 @@ export interface ScaffolderTaskRef {
  *
  * @public
  */
-export interface RerunRequest {
-  /** Identifier of the first stage to run again; default the original's first failed stage. */
-  fromStage?: string;
-  /** `same` (default): the original's runtime inputs; or a new execute request. */
-  inputs?: 'same' | ExecuteRequest;
-}
+export type RerunRequest = components['schemas']['RerunRequest'];
 
 /**
  * Who started an execution.
  *
  * @public
  */
-export interface TriggeredByView {
-  identity: string;
-  name?: string;
-  email?: string;
-  /** Set when a scaffolder task's action started the execution. */
-  scaffolderTask?: ScaffolderTaskRef;
-}
+export type TriggeredByView = components['schemas']['TriggeredBy'];
 
 /**
  * An execution as listed.
  *
  * @public
  */
-export interface ExecutionSummary extends PipelineRef {
-  id: string;
-  sequenceId: number;
-  pipelineName: string;
-  status: ExecutionStatus;
-  triggeredBy: TriggeredByView;
-  triggerType: ExecutionTriggerType;
-  createdAt: string;
-  startedAt?: string;
-  endedAt?: string;
-  errorMessage?: string;
-  /** Id of the execution this one re-runs. */
-  rerunOf?: string;
-  /** First stage the re-run ran again; the stages before it were reused. */
-  rerunFromStage?: string;
-}
+export type ExecutionSummary = components['schemas']['ExecutionSummary'];
 
 /**
  * A node of the execution tree.
  *
  * @public
  */
-export interface NodeExecutionView {
-  fqn: string;
-  parentFqn?: string;
-  nodeType: NodeType;
-  identifier: string;
-  name: string;
-  stepType?: string;
-  status: NodeStatus;
-  /** 1 for the first try. */
-  attempt: number;
-  startedAt?: string;
-  endedAt?: string;
-  /** Non-secret output variables; secret ones are listed by name only in `secretOutputs`. */
-  outputs: Record<string, string>;
-  secretOutputs: string[];
-  errorMessage?: string;
-  failureType?: string;
-  /** Set when a re-run reused this node: id of the execution that ran it. */
-  reusedFrom?: string;
-  children: NodeExecutionView[];
-}
+export type NodeExecutionView = components['schemas']['NodeExecution'];
 
 /**
  * An execution with its node tree and output variables.
  *
  * @public
  */
-export interface ExecutionDetail extends ExecutionSummary {
-  /** Identifier of the trigger that started it (webhook and schedule runs). */
-  triggerIdentifier?: string;
-  /**
-   * The runtime input values it ran with, by fully-qualified name; secrets
-   * appear as references (`<+secrets.getValue("x")>`), never as values.
-   */
-  inputs?: Record<string, unknown>;
-  /** Stages at the top, steps below. */
-  nodes: NodeExecutionView[];
-  /**
-   * Every non-secret output variable by fully-qualified name
-   * (`pipeline.stages.s.spec.execution.steps.x.output.outputVariables.v`).
-   */
-  outputs: Record<string, string>;
-  /** Link to the execution in the Backstage app or API. */
-  url?: string;
-  /** The template versions the pipeline was expanded with when the execution was queued. */
-  templates?: TemplateUse[];
-}
+export type ExecutionDetail = components['schemas']['ExecutionDetail'];
 
 /**
  * One template version as listed by `GET /templates`.
  *
  * @public
  */
-export interface TemplateSummary {
-  /** `account`, `<org>` or `<org>.<project>`. */
-  scope: string;
-  identifier: string;
-  versionLabel: string;
-  name: string;
-  type: TemplateType;
-  description?: string;
-  /** Used by references that give no versionLabel. */
-  stable: boolean;
-  createdAt: string;
-  updatedAt: string;
-  createdBy?: string;
-  updatedBy?: string;
-}
+export type TemplateSummary = components['schemas']['TemplateSummary'];
 
 /**
  * One template version with its document.
  *
  * @public
  */
-export interface TemplateDetail extends TemplateSummary {
-  yaml: string;
-  /** Warnings found in the document when it was saved. */
-  warnings?: ApiProblem[];
-}
+export type TemplateDetail = components['schemas']['TemplateDetail'];
 
 /**
  * The versions of one template (`GET /templates/{scope}/{identifier}`).
  *
  * @public
  */
-export interface TemplateVersionsView {
-  scope: string;
-  identifier: string;
-  stableVersionLabel?: string;
-  versions: TemplateSummary[];
-}
+export type TemplateVersionsView = components['schemas']['TemplateVersions'];
 
 /**
  * One stored log line.
  *
  * @public
  */
-export interface LogLineView {
-  /** Increasing per execution; use as cursor. */
-  seq: number;
-  nodeFqn: string;
-  stream: 'info' | 'stdout' | 'stderr';
-  line: string;
-  createdAt: string;
-}
+export type LogLineView = components['schemas']['LogLine'];
 
 /**
  * A page of log lines.
  *
  * @public
  */
-export interface LogPageView {
-  lines: LogLineView[];
-  /** Pass as `after` to read on. */
-  nextCursor: number;
-  /** True when the execution is over and every line was read. */
-  complete: boolean;
-}
+export type LogPageView = components['schemas']['LogPage'];
 
 /**
  * A step or group that would run, for dry runs.
  *
  * @public
  */
-export interface PlannedNodeView {
-  identifier: string;
-  name: string;
-  /** Step type; absent for step groups. */
-  type?: string;
-  /** Looping strategy kind, when the node loops. */
-  strategy?: 'matrix' | 'repeat' | 'parallelism';
-  /** `when` condition, when the node has one. */
-  condition?: string;
-  children?: PlannedNodeView[];
-}
+export type PlannedNodeView = components['schemas']['PlannedNode'];
 
 /**
  * `POST .../execute/dry-run` response: what would run, without running it.
  *
  * @public
  */
-export interface DryRunResponse {
-  ok: boolean;
-  /** Runtime-input and pipeline problems; empty when `ok`. */
-  problems: ApiProblem[];
-  /** Resolved runtime input values by fully-qualified name. */
-  inputs: Record<string, unknown>;
-  stages: Array<PlannedNodeView & { type: string }>;
-}
+export type DryRunResponse = components['schemas']['DryRunResponse'];

@@ -16,6 +16,11 @@ export type {
 } from './PipelineEngineHttpClient';
 export { followLogStream } from './followLogStream';
 export type { FollowLogStreamOptions } from './followLogStream';
+export { followExecutionStream } from './followExecutionStream';
+export type {
+  ExecutionStreamEvent,
+  FollowExecutionStreamOptions,
+} from './followExecutionStream';
 export { problemsOfError } from './problems';
 export { pipelineEngineOperations } from './generated/operations';
 export type { components, operations, paths } from './generated/schema';

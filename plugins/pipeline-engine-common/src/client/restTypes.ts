@@ -1,10 +1,11 @@
-import type { PipelineRef } from '../api/types';
+import type { components } from './generated/schema';
 
 /*
  * JSON shapes of the REST routes that `api/types.ts` does not cover: lists,
- * input sets, triggers, execution config, and the queries of the list and
- * log routes. The backend router produces exactly these; the node and
- * browser clients both use them.
+ * input sets, triggers, execution config, approvals, and the queries of the
+ * list and log routes. The backend router produces exactly these; the node
+ * and browser clients both use them. Response and body shapes are the
+ * generated types of openapi.yaml.
  */
 
 /**
@@ -80,51 +81,21 @@ export interface FollowLogsResult {
  *
  * @public
  */
-export interface InputSetView extends PipelineRef {
-  identifier: string;
-  name: string;
-  description?: string;
-  tags: Record<string, string>;
-  /** The input set YAML (`inputSet: { pipeline: ... }`) as written. */
-  yaml: string;
-  version: number;
-  createdBy?: string;
-  updatedBy?: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type InputSetView = components['schemas']['InputSet'];
 
 /**
  * Kinds of trigger: Harness's `source.type`, with custom webhooks apart.
  *
  * @public
  */
-export type TriggerTypeView = 'Webhook' | 'Custom' | 'Scheduled';
+export type TriggerTypeView = components['schemas']['Trigger']['type'];
 
 /**
  * A trigger of a pipeline; its webhook token is never readable.
  *
  * @public
  */
-export interface TriggerView extends PipelineRef {
-  identifier: string;
-  name: string;
-  description?: string;
-  type: TriggerTypeView;
-  enabled: boolean;
-  /** Input sets applied, in order, before the caller's values. */
-  inputSetRefs: string[];
-  /** The trigger YAML as written. */
-  yaml?: string;
-  hasWebhookToken: boolean;
-  /** When an enabled Scheduled trigger fires next (ISO 8601); absent when it never will. */
-  nextFireAt?: string;
-  version: number;
-  createdBy?: string;
-  updatedBy?: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type TriggerView = components['schemas']['Trigger'];
 
 /**
  * A trigger as returned when it was created or its token rotated: the
@@ -132,28 +103,21 @@ export interface TriggerView extends PipelineRef {
  *
  * @public
  */
-export interface TriggerWithTokenView extends TriggerView {
-  webhookToken?: string;
-}
+export type TriggerWithTokenView = components['schemas']['TriggerWithToken'];
 
 /**
  * Body of `POST .../triggers/:id/run`.
  *
  * @public
  */
-export interface TriggerRunRequest {
-  /** Stored input sets applied after the trigger's own, in order. */
-  inputSetRefs?: string[];
-  /** Values applied last: flat map (short or FQN keys) or input-set YAML. */
-  inputSet?: Record<string, unknown> | string;
-}
+export type TriggerRunRequest = components['schemas']['TriggerRunRequest'];
 
 /**
  * Infrastructure kinds of the execution-config API.
  *
  * @public
  */
-export type ExecutionConfigInfra = 'K8' | 'VM';
+export type ExecutionConfigInfra = components['parameters']['infra'];
 
 /**
  * Step kinds whose container image the execution-config API sets.
@@ -205,51 +169,19 @@ export interface ExecutionConfigResponse {
  *
  * @public
  */
-export interface ApprovalActivityView {
-  /** Entity ref of the user. */
-  user: string;
-  action: 'APPROVE' | 'REJECT';
-  comments?: string;
-  approverInputs: Record<string, string>;
-  createdAt: string;
-}
+export type ApprovalActivityView = components['schemas']['ApprovalActivity'];
 
 /**
  * A HarnessApproval step waiting for (or decided by) people.
  *
  * @public
  */
-export interface ApprovalView {
-  id: string;
-  executionId: string;
-  orgIdentifier: string;
-  projectIdentifier: string;
-  pipelineIdentifier: string;
-  nodeFqn: string;
-  stepIdentifier: string;
-  stepName: string;
-  status: 'WAITING' | 'APPROVED' | 'REJECTED' | 'EXPIRED';
-  approvalMessage: string;
-  /** Catalog group refs; `_account_all_users` is any signed-in user. */
-  userGroups: string[];
-  minimumCount: number;
-  disallowPipelineExecutor: boolean;
-  approverInputs: Array<{ name: string; defaultValue: string }>;
-  createdAt: string;
-  deadlineAt?: string;
-  activities: ApprovalActivityView[];
-  /** The page where it is given. */
-  link?: string;
-}
+export type ApprovalView = components['schemas']['Approval'];
 
 /**
  * Body of an approve or reject.
  *
  * @public
  */
-export interface ApprovalActivityRequest {
-  action: 'APPROVE' | 'REJECT';
-  comments?: string;
-  /** Values of the step's approverInputs, by name. */
-  approverInputs?: Record<string, string>;
-}
+export type ApprovalActivityRequest =
+  components['schemas']['ApprovalActivityRequest'];

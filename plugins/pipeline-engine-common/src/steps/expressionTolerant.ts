@@ -29,7 +29,9 @@ export function isExpression(value: unknown): value is string {
  *
  * @public
  */
-export function orExpression<T extends z.ZodTypeAny>(schema: T) {
+export function orExpression<T extends z.ZodTypeAny>(
+  schema: T,
+): z.ZodEffects<z.ZodUnknown, z.output<T> | string, unknown> {
   return z.unknown().transform((value, ctx): z.output<T> | string => {
     if (isExpression(value)) return value;
     const result = schema.safeParse(value);

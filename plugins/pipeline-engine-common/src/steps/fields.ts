@@ -9,11 +9,32 @@ import { z } from 'zod';
  */
 
 /**
+ * The schema of one field of a resolved step spec: what it produces after
+ * parsing, whatever it accepts. Declared rather than inferred so that the
+ * public API does not print zod's inferred input types.
+ *
+ * @public
+ */
+export type FieldSchema<TOutput> = z.ZodType<TOutput, z.ZodTypeDef, unknown>;
+
+/**
+ * One item of a Harness `{name, type, value}` list, value as text.
+ *
+ * @public
+ */
+export interface NamedVariable {
+  name: string;
+  type?: string;
+  value?: string;
+  [key: string]: unknown;
+}
+
+/**
  * Text that YAML or an expression may have turned into a number or boolean.
  *
  * @public
  */
-export const textValue = z
+export const textValue: FieldSchema<string> = z
   .union([z.string(), z.number(), z.boolean()])
   .transform(String);
 
@@ -22,7 +43,7 @@ export const textValue = z
  *
  * @public
  */
-export const optionalText = z
+export const optionalText: FieldSchema<string | undefined> = z
   .union([z.string(), z.number(), z.boolean()])
   .nullish()
   .transform(v =>
@@ -36,7 +57,7 @@ export const optionalText = z
  *
  * @public
  */
-export const requiredText = z
+export const requiredText: FieldSchema<string> = z
   .union([z.string(), z.number(), z.boolean()])
   .transform(v => String(v).trim())
   .refine(v => v.length > 0, 'must not be empty');
@@ -46,7 +67,7 @@ export const requiredText = z
  *
  * @public
  */
-export const booleanValue = z
+export const booleanValue: FieldSchema<boolean> = z
   .union([z.boolean(), z.enum(['true', 'false'])])
   .transform(v => v === true || v === 'true');
 
@@ -55,7 +76,7 @@ export const booleanValue = z
  *
  * @public
  */
-export const optionalFlag = z
+export const optionalFlag: FieldSchema<boolean | undefined> = z
   .union([z.boolean(), z.string()])
   .nullish()
   .transform((v, ctx) => {
@@ -75,7 +96,7 @@ export const optionalFlag = z
  *
  * @public
  */
-export const integerValue = z
+export const integerValue: FieldSchema<number> = z
   .union([z.number().int(), z.string().regex(/^\d+$/)])
   .transform(Number);
 
@@ -84,7 +105,7 @@ export const integerValue = z
  *
  * @public
  */
-export const envMap = z
+export const envMap: FieldSchema<Record<string, string>> = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .transform(map =>
     Object.fromEntries(
@@ -97,7 +118,7 @@ export const envMap = z
  *
  * @public
  */
-export const namedVariableList = z.array(
+export const namedVariableList: FieldSchema<NamedVariable[]> = z.array(
   z
     .object({
       name: z.string().min(1),
@@ -117,7 +138,9 @@ export const namedVariableList = z.array(
  *
  * @public
  */
-export function jsonList<T extends z.ZodTypeAny>(item: T) {
+export function jsonList<T extends z.ZodTypeAny>(
+  item: T,
+): FieldSchema<Array<z.output<T>>> {
   return z.preprocess(value => {
     if (typeof value !== 'string') return value;
     try {

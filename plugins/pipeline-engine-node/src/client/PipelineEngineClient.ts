@@ -4,9 +4,9 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import {
+  followExecutionStream,
   followLogStream,
   PipelineEngineHttpClient,
-  readServerSentEvents,
   type DryRunResponse,
   type ExecuteRequest,
   type ExecutionConfigData,
@@ -15,6 +15,7 @@ import {
   type ExecutionConfigResponse,
   type ExecutionDetail,
   type ExecutionListQuery,
+  type ExecutionStreamEvent,
   type ExecutionSummary,
   type FollowLogsResult,
   type InputSetView,
@@ -39,7 +40,6 @@ import {
   type ValidationResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
-  ExecutionStatusEvent,
   FollowExecutionOptions,
   FollowLogsOptions,
   PipelineEngineRequestOptions,
@@ -289,40 +289,14 @@ export class PipelineEngineClient implements PipelineEngineService {
   async followExecution(
     id: string,
     options: FollowExecutionOptions,
-    onEvent: (event: ExecutionStatusEvent) => void,
+    onEvent: (event: ExecutionStreamEvent) => void,
   ): Promise<void> {
-    const { signal } = options;
-    const response = await this.http(options.credentials).send(
-      'streamExecutionEvents',
-      { path: { id }, headers: { Accept: 'text/event-stream' }, signal },
-    );
-    const ended = await readServerSentEvents(
-      response,
-      events => {
-        for (const event of events) {
-          const data = JSON.parse(event.data);
-          if (event.event === 'execution') {
-            onEvent({ type: 'execution', execution: data });
-          } else if (event.event === 'node') {
-            onEvent({ type: 'node', node: data });
-          } else if (event.event === 'end') {
-            onEvent({ type: 'end', execution: data });
-            return 'end';
-          } else if (event.event === 'error') {
-            throw new Error(
-              `The status stream failed: ${data.message ?? event.data}`,
-            );
-          }
-        }
-        return undefined;
-      },
-      signal,
-    );
-    if (ended !== 'end' && !signal?.aborted) {
-      throw new Error(
-        `The status stream of execution ${id} closed before it ended`,
-      );
-    }
+    await followExecutionStream({
+      http: this.http(options.credentials),
+      executionId: id,
+      signal: options.signal,
+      onEvent,
+    });
   }
 
   async listInputSets(

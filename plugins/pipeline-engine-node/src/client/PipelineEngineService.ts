@@ -7,7 +7,6 @@ import type {
   ExecutionSummary,
   LogLineView,
   LogPageView,
-  NodeExecutionView,
   PipelineDetail,
   PipelineRef,
   PipelineSummary,
@@ -22,6 +21,7 @@ import type {
   ExecutionConfigField,
   ExecutionConfigInfra,
   ExecutionListQuery,
+  ExecutionStreamEvent,
   FollowLogsResult,
   InputSetView,
   ListResponse,
@@ -65,18 +65,6 @@ export interface TemplateListQuery extends PageQuery {
   /** Substring of the name or identifier. */
   search?: string;
 }
-
-/**
- * One event of an execution's status stream: the execution's summary
- * changed, a node appeared or changed (without its children; `parentFqn`
- * says where it belongs), or the execution ended (with its whole detail).
- *
- * @public
- */
-export type ExecutionStatusEvent =
-  | { type: 'execution'; execution: ExecutionSummary }
-  | { type: 'node'; node: Omit<NodeExecutionView, 'children'> }
-  | { type: 'end'; execution: ExecutionDetail };
 
 /**
  * Options of {@link PipelineEngineService.followExecution}.
@@ -213,7 +201,7 @@ export interface PipelineEngineService {
   followExecution(
     id: string,
     options: FollowExecutionOptions,
-    onEvent: (event: ExecutionStatusEvent) => void,
+    onEvent: (event: ExecutionStreamEvent) => void,
   ): Promise<void>;
   /**
    * Follows the log event stream, calling `onLine` for each line in order,

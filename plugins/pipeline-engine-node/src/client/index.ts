@@ -15,6 +15,7 @@ export type {
   ExecutionConfigInfra,
   ExecutionConfigResponse,
   ExecutionListQuery,
+  ExecutionStreamEvent,
   FollowLogsResult,
   InputSetView,
   ListResponse,

@@ -1,13 +1,14 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
+  followExecutionStream,
   followLogStream,
   PipelineEngineHttpClient,
-  readServerSentEvents,
   type ApprovalActivityRequest,
   type ApprovalView,
   type DryRunResponse,
   type ExecuteRequest,
   type ExecutionDetail,
+  type ExecutionStreamEvent,
   type ExecutionSummary,
   type LogLineView,
   type LogPageView,
@@ -19,7 +20,6 @@ import {
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
   ExecutionListQuery,
-  ExecutionStreamEvent,
   FollowLogsOptions,
   FollowLogsResult,
   InputSetView,
@@ -133,44 +133,17 @@ export class PipelineEngineClient implements PipelineEngineApi {
     return this.http.call('rerunExecution', { path: { id }, json: request });
   }
 
-  async followExecution(
+  followExecution(
     id: string,
     options: { signal?: AbortSignal },
     onEvent: (event: ExecutionStreamEvent) => void,
   ): Promise<void> {
-    const { signal } = options;
-    const response = await this.http.send('streamExecutionEvents', {
-      path: { id },
-      headers: { Accept: 'text/event-stream' },
-      signal,
+    return followExecutionStream({
+      http: this.http,
+      executionId: id,
+      signal: options.signal,
+      onEvent,
     });
-    const ended = await readServerSentEvents(
-      response,
-      events => {
-        for (const event of events) {
-          const data = JSON.parse(event.data);
-          if (event.event === 'execution') {
-            onEvent({ type: 'execution', execution: data });
-          } else if (event.event === 'node') {
-            onEvent({ type: 'node', node: data });
-          } else if (event.event === 'end') {
-            onEvent({ type: 'end', execution: data });
-            return 'end';
-          } else if (event.event === 'error') {
-            throw new Error(
-              `The status stream failed: ${data.message ?? event.data}`,
-            );
-          }
-        }
-        return undefined;
-      },
-      signal,
-    );
-    if (ended !== 'end' && !signal?.aborted) {
-      throw new Error(
-        `The status stream of execution ${id} closed before it ended`,
-      );
-    }
   }
 
   readLogs(id: string, query: LogQuery = {}): Promise<LogPageView> {

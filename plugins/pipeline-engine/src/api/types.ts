@@ -7,13 +7,13 @@ import type {
   ExecutionSummary,
   LogLineView,
   LogPageView,
-  NodeExecutionView,
   PipelineDetail,
   PipelineRef,
   PipelineSummary,
   RerunRequest,
   ValidationResponse,
   ExecutionListQuery,
+  ExecutionStreamEvent,
   FollowLogsResult,
   InputSetView,
   ListResponse,
@@ -33,6 +33,7 @@ export type {
   ApprovalActivityView,
   ApprovalView,
   ExecutionListQuery,
+  ExecutionStreamEvent,
   FollowLogsResult,
   InputSetView,
   ListResponse,
@@ -53,19 +54,6 @@ export interface FollowLogsOptions {
   /** Stops following; the call then resolves with `complete: false`. */
   signal?: AbortSignal;
 }
-
-/**
-/**
- * One event of {@link PipelineEngineApi.followExecution}: the execution's
- * summary changed, a node appeared or changed (without its children;
- * `parentFqn` says where it belongs), or the execution ended (with its
- * whole detail, outputs included).
- * @public
- */
-export type ExecutionStreamEvent =
-  | { type: 'execution'; execution: ExecutionSummary }
-  | { type: 'node'; node: Omit<NodeExecutionView, 'children'> }
-  | { type: 'end'; execution: ExecutionDetail };
 
 /**
  * Harness's ManualIntervention actions, as the execution interventions

@@ -1,4 +1,8 @@
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type { JsonObject } from '@backstage/types';
 import { HarnessTarget } from '../harness/harnessTarget';
 import { triggerPipeline } from '../run/triggerPipeline';
 import type { FollowOptions } from '../run/followExecution';
@@ -17,6 +21,35 @@ export interface TriggerCustomPipelineActionOptions extends TargetDependencies {
   /** Overrides of the follow timing, e.g. in tests. */
   follow?: Partial<FollowOptions>;
 }
+
+/**
+ * Input of `trigger:harness-custom-pipeline` (declared, so the public API
+ * does not print zod's inferred types).
+ *
+ * @public
+ */
+export type TriggerCustomPipelineInput = {
+  url: string;
+  timeout?: string;
+  inputset?: JsonObject;
+  apikey?: string;
+  apiKeySecret?: string;
+  hidePipelineURLLog?: boolean;
+  showOutputVariables?: boolean;
+};
+
+/**
+ * Output of `trigger:harness-custom-pipeline`: links, and with
+ * showOutputVariables the output variables by short and fully-qualified name.
+ *
+ * @public
+ */
+export type TriggerCustomPipelineOutput = {
+  title: string;
+  url: string;
+  PipelineUrl: string;
+  [outputVariable: string]: string;
+};
 
 /**
  * The checkpoint key: one execution per step, URL and `each` item.
@@ -43,7 +76,11 @@ export function triggerCheckpointKey(
  */
 export function createTriggerHarnessCustomPipelineAction(
   options: TriggerCustomPipelineActionOptions,
-) {
+): TemplateAction<
+  TriggerCustomPipelineInput,
+  TriggerCustomPipelineOutput,
+  'v2'
+> {
   return createTemplateAction({
     id: 'trigger:harness-custom-pipeline',
     description:

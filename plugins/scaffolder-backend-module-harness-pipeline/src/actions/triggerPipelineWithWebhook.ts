@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import {
   enginePipelineUrl,
   explainEngineError,
@@ -16,6 +19,41 @@ import { isHarnessHosted } from './resolveTarget';
 import { parseTimeoutInput } from './timeoutInput';
 
 /**
+ * Input of `trigger:trigger-pipeline-with-webhook` (declared, so the public
+ * API does not print zod's inferred types).
+ *
+ * @public
+ */
+export type TriggerPipelineWithWebhookInput = {
+  url: string;
+  inputSetName: string;
+  triggerName?: string;
+  apikey?: string;
+  apiKey?: string;
+  apiKeySecret?: string;
+  hidePipelineURLLog?: boolean;
+  showOutputVariables?: boolean;
+  timeout?: string;
+};
+
+/**
+ * Output of `trigger:trigger-pipeline-with-webhook`: links to the trigger
+ * route, the pipeline and the execution; on Harness also `title` (the
+ * pipeline's name), `PipelineUrl` (the older name of url) and, with
+ * showOutputVariables, the output variables by name.
+ *
+ * @public
+ */
+export type TriggerPipelineWithWebhookOutput = {
+  apiUrl: string;
+  pipelineUrl: string;
+  executionsUrl: string;
+  url: string;
+  executionId: string;
+  [outputVariable: string]: string;
+};
+
+/**
  * `trigger:trigger-pipeline-with-webhook`: fires a pipeline's custom
  * webhook trigger with one of its stored input sets, as Harness IDP's
  * action of that name does. In the pipeline engine it returns at once with
@@ -30,7 +68,11 @@ import { parseTimeoutInput } from './timeoutInput';
  */
 export function createTriggerPipelineWithWebhookAction(
   options: HarnessWebhookActionOptions,
-) {
+): TemplateAction<
+  TriggerPipelineWithWebhookInput,
+  TriggerPipelineWithWebhookOutput,
+  'v2'
+> {
   return createTemplateAction({
     id: 'trigger:trigger-pipeline-with-webhook',
     description:

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineStep } from '../defineStep';
+import { defineStep, type StepDefinition } from '../defineStep';
 
 const booleanish = z.union([
   z.boolean(),
@@ -38,6 +38,20 @@ const approvalSpec = z.object({
   autoApproval: z.unknown().optional(),
 });
 
+/** Resolved spec of {@link harnessApprovalStepDefinition}. @public */
+export interface HarnessApprovalStepSpec {
+  approvalMessage?: string;
+  includePipelineExecutionHistory?: boolean;
+  approvers: {
+    userGroups: string[];
+    minimumCount: number;
+    disallowPipelineExecutor: boolean;
+  };
+  approverInputs?: Array<{ name: string; defaultValue?: string }>;
+  isAutoRejectEnabled?: boolean;
+  autoApproval?: unknown;
+}
+
 /**
  * `HarnessApproval` (Custom and IDP stages), as Harness writes it: the
  * execution waits, without a worker slot, until enough members of the user
@@ -46,17 +60,21 @@ const approvalSpec = z.object({
  *
  * @public
  */
-export const harnessApprovalStepDefinition = defineStep({
-  type: 'HarnessApproval',
-  description: 'waits for approval by members of catalog groups',
-  idempotent: true,
-  spec: approvalSpec,
-  outputs: spec =>
-    Array.isArray(spec.approverInputs)
-      ? spec.approverInputs.flatMap(input =>
-          input && typeof input === 'object' && !Array.isArray(input) && 'name' in input
-            ? [String(input.name)]
-            : [],
-        )
-      : undefined,
-});
+export const harnessApprovalStepDefinition: StepDefinition<HarnessApprovalStepSpec> =
+  defineStep({
+    type: 'HarnessApproval',
+    description: 'waits for approval by members of catalog groups',
+    idempotent: true,
+    spec: approvalSpec,
+    outputs: spec =>
+      Array.isArray(spec.approverInputs)
+        ? spec.approverInputs.flatMap(input =>
+            input &&
+            typeof input === 'object' &&
+            !Array.isArray(input) &&
+            'name' in input
+              ? [String(input.name)]
+              : [],
+          )
+        : undefined,
+  });

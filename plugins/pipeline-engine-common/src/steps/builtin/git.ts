@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineStep } from '../defineStep';
+import { defineStep, type StepDefinition } from '../defineStep';
 import {
   integerValue,
   optionalFlag,
@@ -68,56 +68,103 @@ const build = z
     }
   });
 
+/** Fields naming a repository of an SCM connector, resolved. @public */
+export interface ScmRepositoryFields {
+  connectorRef?: string;
+  connectorType?: string;
+  organization?: string;
+  repository?: string;
+  /** Bitbucket workspace. */
+  workspace?: string;
+  /** Bitbucket or Azure project. */
+  project?: string;
+}
+
+/** Resolved spec of {@link gitCloneStepDefinition}. @public */
+export interface GitCloneStepSpec {
+  connectorRef?: string;
+  repoName?: string;
+  build?: {
+    type: 'branch' | 'tag';
+    spec: { branch?: string; tag?: string; [key: string]: unknown };
+  } | null;
+  cloneDirectory?: string;
+  depth: number;
+  sslVerify?: boolean;
+  resources?: unknown;
+  runAsUser?: number;
+}
+
 /** `GitClone`: clones a git repository into the stage workspace. @public */
-export const gitCloneStepDefinition = defineStep({
-  type: 'GitClone',
-  description: 'clones a git repository into the stage workspace',
-  idempotent: true,
-  spec: z.object({
-    connectorRef: optionalText,
-    repoName: optionalText,
-    build: build.nullish(),
-    cloneDirectory: optionalText,
-    depth,
-    // Harness fields with no effect here (the clone runs on the backend).
-    sslVerify: optionalFlag,
-    resources: z.unknown().optional(),
-    runAsUser: integerValue.optional(),
-  }),
-  outputs: () => [],
-});
+export const gitCloneStepDefinition: StepDefinition<GitCloneStepSpec> =
+  defineStep({
+    type: 'GitClone',
+    description: 'clones a git repository into the stage workspace',
+    idempotent: true,
+    spec: z.object({
+      connectorRef: optionalText,
+      repoName: optionalText,
+      build: build.nullish(),
+      cloneDirectory: optionalText,
+      depth,
+      // Harness fields with no effect here (the clone runs on the backend).
+      sslVerify: optionalFlag,
+      resources: z.unknown().optional(),
+      runAsUser: integerValue.optional(),
+    }),
+    outputs: () => [],
+  });
+
+/** Resolved spec of {@link createRepoStepDefinition}. @public */
+export interface CreateRepoStepSpec extends ScmRepositoryFields {
+  repoType: 'public' | 'private';
+  description?: string;
+  defaultBranch?: string;
+  personalAccount?: boolean;
+}
 
 /** `CreateRepo`: creates a repository in a git provider. @public */
-export const createRepoStepDefinition = defineStep({
-  type: 'CreateRepo',
-  description: 'creates a repository in a git provider',
-  idempotent: true,
-  spec: z.object({
-    ...repositoryFields,
-    // Harness accepts any case (`Private`); so does an expression's value.
-    repoType: z
-      .string()
-      .transform(v => v.trim().toLowerCase())
-      .pipe(z.enum(['public', 'private'])),
-    description: optionalText,
-    defaultBranch: optionalText,
-    personalAccount: optionalFlag,
-  }),
-  outputs: () => ['repositoryUrl'],
-});
+export const createRepoStepDefinition: StepDefinition<CreateRepoStepSpec> =
+  defineStep({
+    type: 'CreateRepo',
+    description: 'creates a repository in a git provider',
+    idempotent: true,
+    spec: z.object({
+      ...repositoryFields,
+      // Harness accepts any case (`Private`); so does an expression's value.
+      repoType: z
+        .string()
+        .transform(v => v.trim().toLowerCase())
+        .pipe(z.enum(['public', 'private'])),
+      description: optionalText,
+      defaultBranch: optionalText,
+      personalAccount: optionalFlag,
+    }),
+    outputs: () => ['repositoryUrl'],
+  });
+
+/** Resolved spec of {@link directPushStepDefinition}. @public */
+export interface DirectPushStepSpec extends ScmRepositoryFields {
+  codeDirectory: string;
+  /** Directory inside the repository that receives the content; default the repository root. */
+  codeOutputDirectory?: string;
+  branch: string;
+  forcePush?: boolean;
+}
 
 /** `DirectPush`: pushes a workspace directory to a repository. @public */
-export const directPushStepDefinition = defineStep({
-  type: 'DirectPush',
-  description: 'pushes a workspace directory to a repository',
-  idempotent: false,
-  spec: z.object({
-    ...repositoryFields,
-    codeDirectory: requiredText,
-    /** Directory inside the repository that receives the content; default the repository root. */
-    codeOutputDirectory: optionalText,
-    branch: requiredText,
-    forcePush: optionalFlag,
-  }),
-  outputs: () => ['repositoryUrl', 'commitId', 'branch'],
-});
+export const directPushStepDefinition: StepDefinition<DirectPushStepSpec> =
+  defineStep({
+    type: 'DirectPush',
+    description: 'pushes a workspace directory to a repository',
+    idempotent: false,
+    spec: z.object({
+      ...repositoryFields,
+      codeDirectory: requiredText,
+      /** Directory inside the repository that receives the content; default the repository root. */
+      codeOutputDirectory: optionalText,
+      branch: requiredText,
+      forcePush: optionalFlag,
+    }),
+    outputs: () => ['repositoryUrl', 'commitId', 'branch'],
+  });

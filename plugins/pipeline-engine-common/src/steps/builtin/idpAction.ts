@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { defineStep } from '../defineStep';
+import { defineStep, type StepDefinition } from '../defineStep';
 import { textValue } from '../fields';
+
+/** Resolved spec of {@link idpActionStepDefinition}. @public */
+export interface IdpActionStepSpec {
+  actionRef: string;
+  actionVersion?: string;
+  inputs?: unknown;
+}
 
 /**
  * `IdpAction`: runs a scaffolder action. Validated only: no handler ships
@@ -8,14 +15,15 @@ import { textValue } from '../fields';
  *
  * @public
  */
-export const idpActionStepDefinition = defineStep({
-  type: 'IdpAction',
-  description: 'runs a scaffolder action',
-  idempotent: false,
-  spec: z.object({
-    actionRef: textValue,
-    actionVersion: textValue.optional(),
-    inputs: z.unknown().optional(),
-  }),
-  outputs: () => undefined,
-});
+export const idpActionStepDefinition: StepDefinition<IdpActionStepSpec> =
+  defineStep({
+    type: 'IdpAction',
+    description: 'runs a scaffolder action',
+    idempotent: false,
+    spec: z.object({
+      actionRef: textValue,
+      actionVersion: textValue.optional(),
+      inputs: z.unknown().optional(),
+    }),
+    outputs: () => undefined,
+  });

@@ -23,6 +23,33 @@ import {
 import { slackNotifyStepDefinition } from './slackNotify';
 import { waitStepDefinition } from './wait';
 
+export type { HarnessApprovalStepSpec } from './approval';
+export type { QueueStepSpec } from './queue';
+export type {
+  CatalogPropertyMode,
+  CreateCatalogStepSpec,
+  RegisterCatalogStepSpec,
+  UpdateCatalogPropertyStepSpec,
+} from './catalog';
+export type { CookieCutterStepSpec } from './cookieCutter';
+export type {
+  CreateRepoStepSpec,
+  DirectPushStepSpec,
+  GitCloneStepSpec,
+  ScmRepositoryFields,
+} from './git';
+export type { IdpActionStepSpec } from './idpAction';
+export type {
+  ContainerStepFields,
+  CreateResourceStepSpec,
+  HttpStepSpec,
+  PluginStepSpec,
+  RunStepSpec,
+  ShellScriptStepSpec,
+} from './run';
+export type { SlackNotifyStepSpec } from './slackNotify';
+export type { WaitStepSpec } from './wait';
+
 export {
   harnessApprovalStepDefinition,
   queueStepDefinition,

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { defineStep } from '../defineStep';
+import { defineStep, type StepDefinition } from '../defineStep';
+
+/** Resolved spec of {@link queueStepDefinition}. @public */
+export interface QueueStepSpec {
+  key: string;
+  scope: 'Pipeline' | 'Stage';
+}
 
 /**
  * `Queue` (Harness flow control): executions whose resolved `key` is equal
@@ -8,7 +14,7 @@ import { defineStep } from '../defineStep';
  *
  * @public
  */
-export const queueStepDefinition = defineStep({
+export const queueStepDefinition: StepDefinition<QueueStepSpec> = defineStep({
   type: 'Queue',
   description: 'runs the stage or pipeline one execution at a time per key',
   idempotent: true,

@@ -1,8 +1,13 @@
 import { z } from 'zod';
-import { defineStep } from '../defineStep';
+import { defineStep, type StepDefinition } from '../defineStep';
+
+/** Resolved spec of {@link waitStepDefinition}. @public */
+export interface WaitStepSpec {
+  duration: string;
+}
 
 /** `Wait`: waits for `duration` (`30s`, `10m`, `1h 30m`). @public */
-export const waitStepDefinition = defineStep({
+export const waitStepDefinition: StepDefinition<WaitStepSpec> = defineStep({
   type: 'Wait',
   description: 'waits for a duration',
   idempotent: true,
