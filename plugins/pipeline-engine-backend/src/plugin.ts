@@ -1,13 +1,26 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { coreServices, createBackendPlugin, type LoggerService, type SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+  type LoggerService,
+  type SchedulerService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
+import { createPipelineEngineExtensions } from './extensions';
+import {
+  createAesGcmSecretCipher,
+  createPipelineEngineStores,
+  type PipelineEngineStores,
+} from './database';
 import { scheduleExecutionRetention } from './database/executionRetention';
-import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
+import {
+  createPipelineEngine,
+  StepHandlerRegistry,
+  type PipelineEngineSettings,
+} from './engine';
 import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
 import { createStepProcessTracker, readRunnerSettings } from './runners';
 import { createLocalGitRouter } from './scm';
@@ -33,9 +46,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
   pluginId: 'pipeline-engine',
   register(env) {
     const handlers = new StepHandlerRegistry();
-    env.registerExtensionPoint(pipelineEngineStepsExtensionPoint, {
-      addStepHandlers: (...added) => handlers.add(...added),
-    });
+    const extensions = createPipelineEngineExtensions(env, handlers);
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -53,12 +64,17 @@ export const pipelineEnginePlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { config, logger, discovery, httpRouter, permissionsRegistry } = deps;
+        const { config, logger, discovery, httpRouter, permissionsRegistry } =
+          deps;
         const engineConfig = config.getOptionalConfig('pipelineEngine');
-        const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
+        const encryptionKey = engineConfig?.getOptionalString(
+          'secretsEncryptionKey',
+        );
         const stores = await createPipelineEngineStores({
           database: deps.database,
-          ...(encryptionKey ? { secretCipher: createAesGcmSecretCipher(encryptionKey) } : {}),
+          ...(encryptionKey
+            ? { secretCipher: createAesGcmSecretCipher(encryptionKey) }
+            : {}),
         });
         const settings = readEngineSettings(engineConfig);
         const processTracker = createStepProcessTracker({
@@ -73,6 +89,11 @@ export const pipelineEnginePlugin = createBackendPlugin({
           catalog: deps.catalog,
           logger,
           processTracker,
+          extensions: {
+            containerRunner: extensions.containerRunner,
+            cookiecutterEngine: extensions.cookiecutterEngine,
+            scmProviders: extensions.scmProviders,
+          },
         });
         handlers.add(...steps);
 
@@ -81,10 +102,13 @@ export const pipelineEnginePlugin = createBackendPlugin({
           handlers,
           logger,
           ...settings,
+          secretSources: extensions.secretSources,
           baseUrl: await discovery.getExternalBaseUrl('pipeline-engine'),
         });
         await loadConfiguredPipelines({
-          sources: (engineConfig?.getOptionalConfigArray('pipelines') ?? []).map(c =>
+          sources: (
+            engineConfig?.getOptionalConfigArray('pipelines') ?? []
+          ).map(c =>
             c.has('target')
               ? { target: c.getString('target') }
               : {
@@ -99,13 +123,31 @@ export const pipelineEnginePlugin = createBackendPlugin({
           registry,
           urlReader: deps.urlReader,
           logger,
-          readGitFile: createGitExperienceReader({ resolveFileUrls, localGit, urlReader: deps.urlReader }),
+          readGitFile: createGitExperienceReader({
+            resolveFileUrls,
+            localGit,
+            urlReader: deps.urlReader,
+          }),
         });
 
-        registerPipelinePermissions(permissionsRegistry, createPipelineResourceLoader(service));
+        registerPipelinePermissions(
+          permissionsRegistry,
+          createPipelineResourceLoader(service),
+        );
         const admin = new PipelineAdminService({ stores, engine: service });
-        await scheduleTriggerFiring(deps.scheduler, engineConfig, admin, stores, logger);
-        await scheduleExecutionRetention({ scheduler: deps.scheduler, database: deps.database, config: engineConfig, logger });
+        await scheduleTriggerFiring(
+          deps.scheduler,
+          engineConfig,
+          admin,
+          stores,
+          logger,
+        );
+        await scheduleExecutionRetention({
+          scheduler: deps.scheduler,
+          database: deps.database,
+          config: engineConfig,
+          logger,
+        });
         httpRouter.use(
           await createRouter({
             api: service,
@@ -114,14 +156,22 @@ export const pipelineEnginePlugin = createBackendPlugin({
             permissions: deps.permissions,
             logger,
             config,
-            permissionRuleset: permissionsRegistry.getPermissionRuleset(pipelinePermissionResourceRef),
+            permissionRuleset: permissionsRegistry.getPermissionRuleset(
+              pipelinePermissionResourceRef,
+            ),
           }),
         );
         // The local git host: read-only clone/fetch and raw files, for people
         // and the catalog (writes happen only through the steps). The route is
         // open so public repositories can be read anonymously; the router
         // itself asks for a Backstage token for private ones.
-        httpRouter.use(createLocalGitRouter({ root: localGit.root, logger, httpAuth: deps.httpAuth }));
+        httpRouter.use(
+          createLocalGitRouter({
+            root: localGit.root,
+            logger,
+            httpAuth: deps.httpAuth,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/git', allow: 'unauthenticated' });
         for (const path of UNAUTHENTICATED_PATHS) {
           // The trigger route checks the trigger's webhook token itself.
@@ -134,7 +184,9 @@ export const pipelineEnginePlugin = createBackendPlugin({
             await worker.stop();
             // Step processes get SIGTERM, then SIGKILL after the grace period:
             // wait for them, so a clean shutdown leaves nothing to clean up.
-            await processTracker.whenIdle?.(readRunnerSettings(config).killGraceMs + 2000);
+            await processTracker.whenIdle?.(
+              readRunnerSettings(config).killGraceMs + 2000,
+            );
           });
         }
       },
@@ -156,8 +208,12 @@ async function scheduleTriggerFiring(
 ): Promise<void> {
   const settings = engineConfig?.getOptionalConfig('triggers.scheduled');
   if (!(settings?.getOptionalBoolean('enabled') ?? true)) return;
-  const intervalSeconds = settings?.getOptionalNumber('checkIntervalSeconds') ?? 10;
-  const missedAfterSeconds = Math.max(settings?.getOptionalNumber('missedAfterSeconds') ?? 60, 3 * intervalSeconds);
+  const intervalSeconds =
+    settings?.getOptionalNumber('checkIntervalSeconds') ?? 10;
+  const missedAfterSeconds = Math.max(
+    settings?.getOptionalNumber('missedAfterSeconds') ?? 60,
+    3 * intervalSeconds,
+  );
   const firer = new ScheduledTriggerFirer({
     triggers: stores.triggers,
     fire: trigger => admin.fireScheduledTrigger(trigger),
@@ -175,27 +231,40 @@ async function scheduleTriggerFiring(
   });
 }
 
-type EngineSettingsFromConfig = Omit<PipelineEngineSettings, 'stores' | 'handlers' | 'logger' | 'baseUrl'>;
+type EngineSettingsFromConfig = Omit<
+  PipelineEngineSettings,
+  'stores' | 'handlers' | 'logger' | 'baseUrl'
+>;
 
 /** `pipelineEngine.*` settings of the engine itself, with their defaults. */
 function readEngineSettings(c: Config | undefined): EngineSettingsFromConfig {
   const stepTimeout = c?.getOptionalString('defaults.stepTimeout') ?? '1h';
   const defaultStepTimeoutMs = parseDuration(stepTimeout);
   if (defaultStepTimeoutMs === undefined) {
-    throw new Error(`pipelineEngine.defaults.stepTimeout "${stepTimeout}" is not a duration such as 1h or 30m`);
+    throw new Error(
+      `pipelineEngine.defaults.stepTimeout "${stepTimeout}" is not a duration such as 1h or 30m`,
+    );
   }
   const secrets: Record<string, string> = {};
-  for (const [id, value] of Object.entries(c?.getOptionalConfig('secrets')?.get<Record<string, unknown>>() ?? {})) {
+  for (const [id, value] of Object.entries(
+    c?.getOptionalConfig('secrets')?.get<Record<string, unknown>>() ?? {},
+  )) {
     if (value !== undefined && value !== null) secrets[id] = String(value);
   }
-  const workspaceRoot = c?.getOptionalString('workspace.root') ?? join(tmpdir(), 'pipeline-engine');
-  const instanceId = c?.getOptionalString('worker.instanceId') ?? defaultInstanceId(workspaceRoot);
+  const workspaceRoot =
+    c?.getOptionalString('workspace.root') ?? join(tmpdir(), 'pipeline-engine');
+  const instanceId =
+    c?.getOptionalString('worker.instanceId') ??
+    defaultInstanceId(workspaceRoot);
   assertInstanceId(instanceId);
   return {
     secrets,
     workspaceRoot,
     defaultStepTimeoutMs,
-    expressionMode: c?.getOptionalString('expressions.mode') === 'lenient' ? 'lenient' : 'strict',
+    expressionMode:
+      c?.getOptionalString('expressions.mode') === 'lenient'
+        ? 'lenient'
+        : 'strict',
     accountIdentifier: c?.getOptionalString('accountIdentifier') ?? 'default',
     worker: {
       concurrency: c?.getOptionalNumber('worker.concurrency') ?? 4,

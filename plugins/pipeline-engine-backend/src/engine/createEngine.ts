@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { PipelineSecretSource } from '@idp-pipelines/plugin-pipeline-engine-node';
 import {
   createDefaultStepSpecRegistry,
   ExpressionEngine,
@@ -18,6 +19,8 @@ export interface PipelineEngineSettings {
   handlers: StepHandlerRegistry;
   logger: LoggerService;
   secrets: Record<string, string>;
+  /** Secret sources of backend modules; config (`secrets`) is asked first. */
+  secretSources?: readonly PipelineSecretSource[];
   workspaceRoot: string;
   defaultStepTimeoutMs: number;
   expressionMode: 'strict' | 'lenient';
@@ -79,6 +82,7 @@ export function createPipelineEngine(
       handlers: s.handlers,
       expressions: new ExpressionEngine({ mode: s.expressionMode }),
       secrets: s.secrets,
+      secretSources: s.secretSources,
       workspaceRoot: s.workspaceRoot,
       defaultStepTimeoutMs: s.defaultStepTimeoutMs,
       accountIdentifier: s.accountIdentifier,

@@ -18,6 +18,7 @@ import {
   type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
+  PipelineSecretSource,
   StepContext,
   StepLogger,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
@@ -107,8 +108,10 @@ export interface ExecutionRunnerOptions {
   recorder: NodeRecorder;
   logs: LogSink;
   masker: SecretMasker;
-  /** Configured secrets by id (`x`, `org.x`, `account.x`). */
+  /** Configured secrets by id (`x`, `org.x`, `account.x`), plus those the sources gave for this execution. */
   secrets: Record<string, string>;
+  /** Asked by steps for secrets `secrets` lacks. */
+  secretSources?: readonly PipelineSecretSource[];
   workspaceRoot: string;
   defaultStepTimeoutMs: number;
   /** Fires on user abort or lost lease; the runner stops as soon as it can. */
@@ -593,7 +596,11 @@ export class ExecutionRunner {
           context,
           masker: this.o.masker,
           logger,
-          secrets: new StepSecretResolver(this.o.secrets, this.o.masker),
+          secrets: new StepSecretResolver(
+            this.o.secrets,
+            this.o.masker,
+            this.o.secretSources,
+          ),
           signal: this.abort.signal,
           timeoutMs,
           workspace: scope.stage.ensureWorkspace,

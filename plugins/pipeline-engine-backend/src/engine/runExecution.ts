@@ -1,5 +1,6 @@
-import { stringifyError } from '@backstage/errors';
+import { isError, stringifyError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { PipelineSecretSource } from '@idp-pipelines/plugin-pipeline-engine-node';
 import {
   ExpressionEngine,
   formatProblem,
@@ -15,6 +16,7 @@ import { LogSink } from './runtime/logSink';
 import { StateWriter } from './runtime/stateWriter';
 import { NodeRecorder } from './runtime/nodeRecorder';
 import { SecretMasker } from './secretMasker';
+import { referencedSecretIds, withSourcedSecrets } from './secretSources';
 import type { ExecutionHandler } from './worker';
 
 /** What running an execution needs; built once by the plugin. */
@@ -25,6 +27,8 @@ export interface RunExecutionDeps {
   handlers: StepHandlerLookup;
   expressions: ExpressionEngine;
   secrets: Record<string, string>;
+  /** Secret sources of backend modules, asked for what `secrets` lacks. */
+  secretSources?: readonly PipelineSecretSource[];
   workspaceRoot: string;
   defaultStepTimeoutMs: number;
   accountIdentifier?: string;
@@ -91,6 +95,17 @@ export function createExecutionHandler(
     const previous = hasStoredNodes
       ? await deps.executions.listNodes(execution.id)
       : [];
+    let secrets: Record<string, string>;
+    try {
+      secrets = await withSourcedSecrets(
+        deps.secrets,
+        deps.secretSources ?? [],
+        referencedSecretIds(execution.pipelineYaml, parsed.pipeline),
+      );
+    } catch (error) {
+      await fail(isError(error) ? error.message : String(error));
+      return;
+    }
     const recorder = new NodeRecorder(writer, masker, previous);
     const runner = new ExecutionRunner({
       execution,
@@ -99,7 +114,8 @@ export function createExecutionHandler(
       recorder,
       logs,
       masker,
-      secrets: deps.secrets,
+      secrets,
+      secretSources: deps.secretSources,
       workspaceRoot: deps.workspaceRoot,
       defaultStepTimeoutMs: deps.defaultStepTimeoutMs,
       signal: lease.signal,

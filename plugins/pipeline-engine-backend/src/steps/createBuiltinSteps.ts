@@ -1,13 +1,26 @@
-import type { AuthService, DiscoveryService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { CookiecutterEngine } from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
+import type {
+  StepHandler,
+  StepRunner,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
 import { ConnectorResolver } from '../connectors';
 import type { StepProcessTracker } from '../runners';
+import type { ScmProviderFactories } from '../scm/providers';
 import { readNetworkPolicy } from '../network';
 import { createCatalogSteps } from './catalog';
 import { createCookieCutterStep } from './cookiecutter';
-import { createFileUrlResolver, createGitSteps, readGitStepsConfig } from './git';
+import {
+  createFileUrlResolver,
+  createGitSteps,
+  readGitStepsConfig,
+} from './git';
 import { createRunSteps } from './run';
 import { createSlackNotifyStep } from './slack';
 import { waitStep } from './wait';
@@ -22,6 +35,12 @@ export interface BuiltinStepsOptions {
   processTracker?: StepProcessTracker;
   /** Warns about deprecated settings. */
   logger?: LoggerService;
+  /** What backend modules replaced through the extension points; the built-ins otherwise. */
+  extensions?: {
+    containerRunner?: StepRunner;
+    cookiecutterEngine?: CookiecutterEngine;
+    scmProviders?: ScmProviderFactories;
+  };
 }
 
 /**
@@ -29,32 +48,64 @@ export interface BuiltinStepsOptions {
  * from app-config; also returns the local git host's settings, which the
  * plugin serves over HTTP.
  */
-export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<{
+export async function createBuiltinSteps(
+  options: BuiltinStepsOptions,
+): Promise<{
   steps: Array<StepHandler<any>>;
   localGit: { root: string; baseUrl: string };
   /** File URLs in repositories, by connector (Git Experience sources use it too). */
   resolveFileUrls: ReturnType<typeof createFileUrlResolver>;
 }> {
-  const { config, discovery, auth, catalog } = options;
+  const { config, discovery, auth, catalog, extensions = {} } = options;
   const gitConfig = readGitStepsConfig(config);
   const connectors = ConnectorResolver.fromConfig(config);
   const localGit = {
     root: gitConfig.localGit.root,
     baseUrl: `${await discovery.getExternalBaseUrl('pipeline-engine')}/git`,
   };
-  const resolveFileUrls = createFileUrlResolver({ connectors, localGit });
+  const resolveFileUrls = createFileUrlResolver({
+    connectors,
+    localGit,
+    providers: extensions.scmProviders,
+  });
   // One allow list for every URL a pipeline chooses (Http, CookieCutter, GitClone, RegisterCatalog).
-  const network = readNetworkPolicy(config, { logger: options.logger, ownUrls: [localGit.baseUrl] });
+  const network = readNetworkPolicy(config, {
+    logger: options.logger,
+    ownUrls: [localGit.baseUrl],
+  });
   const steps: Array<StepHandler<any>> = [
     waitStep,
-    ...createRunSteps({ config, network, processTracker: options.processTracker }),
-    ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage, network }),
+    ...createRunSteps({
+      config,
+      network,
+      processTracker: options.processTracker,
+      containerRunner: extensions.containerRunner,
+    }),
+    ...createGitSteps({
+      connectors,
+      localGit,
+      author: gitConfig.author,
+      commitMessage: gitConfig.commitMessage,
+      network,
+      providers: extensions.scmProviders,
+    }),
     createCookieCutterStep({
-      engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',
+      engine:
+        config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli'
+          ? 'cli'
+          : 'builtin',
       command: config.getOptionalString('pipelineEngine.cookiecutter.command'),
       network,
+      renderer: extensions.cookiecutterEngine,
     }),
-    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls, network }),
+    ...createCatalogSteps({
+      catalog,
+      auth,
+      discovery,
+      config,
+      resolveFileUrls,
+      network,
+    }),
     createSlackNotifyStep({ config }),
   ];
   return { steps, localGit, resolveFileUrls };
