@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@backstage/errors';
@@ -44,7 +44,11 @@ export interface MockStepRecord {
 export interface MockStepContextOptions<TSpec> {
   /** The resolved spec, as the handler receives it. */
   spec: TSpec;
-  /** The stage workspace; a fresh temporary directory when omitted. */
+  /**
+   * The stage workspace; when omitted, a fresh `main` directory inside a
+   * temporary execution directory, as the engine lays them out (steps put
+   * scratch directories beside the workspace).
+   */
   workspace?: string;
   /** Secrets `secrets.get` answers, by bare id (`x` for `account.x` and `org.x`) or as written. */
   secrets?: Record<string, string>;
@@ -64,6 +68,15 @@ export interface MockStepContextOptions<TSpec> {
  */
 export interface MockStepContext<TSpec> extends MockStepRecord {
   ctx: StepContext<TSpec>;
+}
+
+function temporaryWorkspace(): string {
+  const workspace = join(
+    mkdtempSync(join(tmpdir(), 'pipeline-execution-')),
+    'main',
+  );
+  mkdirSync(workspace);
+  return workspace;
 }
 
 /**
@@ -88,8 +101,7 @@ export function createMockStepContext<TSpec>(
   const identifier = options.step?.identifier ?? 'step';
   const ctx: StepContext<TSpec> = {
     spec: options.spec,
-    workspace:
-      options.workspace ?? mkdtempSync(join(tmpdir(), 'pipeline-step-')),
+    workspace: options.workspace ?? temporaryWorkspace(),
     logger: {
       info: text => record.log.push({ stream: 'info', text }),
       warn: text => record.log.push({ stream: 'warn', text }),

@@ -8,7 +8,7 @@ import { ConfigReader } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { NetworkPolicy } from '../../network';
 import { createRegisterCatalogStep } from './registerCatalog';
-import { runStep } from './__testUtils__/stepContext';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
 import {
   componentYaml,
   startFileServer,
@@ -64,7 +64,7 @@ describe.each(databases.eachSupportedId())(
         'acme/orders/main/catalog-info.yaml',
         componentYaml('orders'),
       );
-      const result = await runStep(step, specFor('orders'));
+      const result = await runMockStep(step, specFor('orders'));
       expect(result.error).toBeUndefined();
       expect(result.outputs).toEqual({
         catalogInfoUrl:
@@ -79,7 +79,7 @@ describe.each(databases.eachSupportedId())(
           'backstage.io/managed-by-origin-location'
         ],
       ).toBe(`url:${files.url('acme/orders/main/catalog-info.yaml')}`);
-      expect(result.logs).toContain(
+      expect(result.logLines()).toContain(
         `info: registering ${files.url('acme/orders/main/catalog-info.yaml')} in the catalog`,
       );
     });
@@ -89,9 +89,9 @@ describe.each(databases.eachSupportedId())(
         'acme/orders/main/catalog-info.yaml',
         componentYaml('orders', { description: 'second version' }),
       );
-      const result = await runStep(step, specFor('orders'));
+      const result = await runMockStep(step, specFor('orders'));
       expect(result.error).toBeUndefined();
-      expect(result.logs).toContain(
+      expect(result.logLines()).toContain(
         `info: ${files.url('acme/orders/main/catalog-info.yaml')} is already registered; refreshing it`,
       );
       expect(
@@ -114,7 +114,7 @@ describe.each(databases.eachSupportedId())(
           spec: '  owner: team-a\n  lifecycle: experimental\n',
         }),
       );
-      const result = await runStep(step, specFor('broken'));
+      const result = await runMockStep(step, specFor('broken'));
       expect(result.error?.message).toMatch(
         new RegExp(
           `^the catalog cannot process ${files.url('acme/broken/main/catalog-info.yaml').replace(/[.?]/g, '\\$&')}: InputError: .*must have required property 'type'`,
@@ -128,12 +128,12 @@ describe.each(databases.eachSupportedId())(
         'acme/people/main/catalog-info.yaml',
         'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: people\nspec:\n  type: team\n  children: []\n',
       );
-      const rules = await runStep(step, specFor('people'));
+      const rules = await runMockStep(step, specFor('people'));
       expect(rules.error?.message).toMatch(
         /^the catalog cannot process .*: .*group:default\/people.* is not of an allowed kind/,
       );
 
-      const missing = await runStep(step, specFor('nothing-here'));
+      const missing = await runMockStep(step, specFor('nothing-here'));
       expect(missing.error?.message).toMatch(
         /^the catalog cannot process .*nothing-here.*: .*NotFoundError/,
       );
@@ -148,8 +148,8 @@ describe.each(databases.eachSupportedId())(
         'acme/second/main/catalog-info.yaml',
         componentYaml('shared'),
       );
-      expect((await runStep(step, specFor('first'))).error).toBeUndefined();
-      const result = await runStep(step, specFor('second'));
+      expect((await runMockStep(step, specFor('first'))).error).toBeUndefined();
+      const result = await runMockStep(step, specFor('second'));
       expect(result.error?.message).toBe(
         `component:default/shared is already in the catalog, registered from url:${files.url('acme/first/main/catalog-info.yaml')}; unregister that location or give the entity another metadata.name`,
       );
@@ -161,19 +161,22 @@ describe.each(databases.eachSupportedId())(
         componentYaml('keyed'),
       );
       const token = mockCredentials.user.token('user:default/ci');
-      const result = await runStep(step, specFor('keyed', { xApiKey: token }));
+      const result = await runMockStep(
+        step,
+        specFor('keyed', { xApiKey: token }),
+      );
       expect(result.error).toBeUndefined();
       expect(result.masked).toContain(token);
       expect(await catalog.entity('component:default/keyed')).toBeDefined();
 
-      const viaSecret = await runStep(
+      const viaSecret = await runMockStep(
         step,
         specFor('keyed', { xApiKey: 'account.ci_key' }),
         { secrets: { ci_key: token } },
       );
       expect(viaSecret.error).toBeUndefined();
 
-      const unknown = await runStep(
+      const unknown = await runMockStep(
         step,
         specFor('keyed', { xApiKey: 'account.nokey' }),
       );
@@ -181,7 +184,7 @@ describe.each(databases.eachSupportedId())(
         'secret "account.nokey" is not configured',
       );
 
-      const invalid = await runStep(
+      const invalid = await runMockStep(
         step,
         specFor('keyed', { xApiKey: mockCredentials.user.invalidToken() }),
       );
@@ -243,7 +246,7 @@ describe('RegisterCatalog without a real catalog', () => {
       getEntityByRef: async () => undefined,
     });
     const started = Date.now();
-    const result = await runStep(step, specFor('slow'));
+    const result = await runMockStep(step, specFor('slow'));
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(result.error?.message).toBe(
       "component:default/slow did not appear in the catalog within 1s after registering https://git.example.com/b; the catalog may be busy (raise pipelineEngine.catalog.registerTimeout) or its processing failed (see the catalog's logs)",
@@ -287,14 +290,14 @@ describe('RegisterCatalog without a real catalog', () => {
       getEntityByRef: async () => failing,
       refreshEntity: async () => {},
     });
-    const result = await runStep(step, specFor('slow'));
+    const result = await runMockStep(step, specFor('slow'));
     expect(result.error?.message).toBe(
       'the catalog failed to process https://git.example.com/b:\n  - component:default/slow: InputError: Policy check failed',
     );
   });
 
   it('needs the repository coordinates', async () => {
-    const result = await runStep(stepWith({}), {
+    const result = await runMockStep(stepWith({}), {
       filePath: 'catalog-info.yaml',
       connectorRef: 'c',
       branch: 'main',
