@@ -1,4 +1,4 @@
-import type { BackendPluginRegistrationPoints } from '@backstage/backend-plugin-api';
+import type { ExtensionPoint } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import type { CookiecutterEngine } from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
 import {
@@ -26,7 +26,9 @@ export interface PipelineEngineExtensions {
  * startup error: two modules would otherwise silently override each other.
  */
 export function createPipelineEngineExtensions(
-  env: Pick<BackendPluginRegistrationPoints, 'registerExtensionPoint'>,
+  env: {
+    registerExtensionPoint<T>(ref: ExtensionPoint<T>, impl: T): void;
+  },
   handlers: StepHandlerRegistry,
 ): PipelineEngineExtensions {
   const extensions: PipelineEngineExtensions = {
