@@ -4,7 +4,7 @@ import { coreServices, createBackendPlugin, type LoggerService, type SchedulerSe
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { createPipelineEngineExtensions } from './extensions';
 import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
 import { scheduleExecutionRetention } from './database/executionRetention';
 import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
@@ -39,9 +39,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
   pluginId: 'pipeline-engine',
   register(env) {
     const handlers = new StepHandlerRegistry();
-    env.registerExtensionPoint(pipelineEngineStepsExtensionPoint, {
-      addStepHandlers: (...added) => handlers.add(...added),
-    });
+    const extensions = createPipelineEngineExtensions(env, handlers);
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -80,6 +78,11 @@ export const pipelineEnginePlugin = createBackendPlugin({
           logger,
           processTracker,
           urlReader: deps.urlReader,
+          extensions: {
+            containerRunner: extensions.containerRunner,
+            cookiecutterEngine: extensions.cookiecutterEngine,
+            scmProviders: extensions.scmProviders,
+          },
         });
         handlers.add(...steps);
         await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });
@@ -91,6 +94,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
           handlers,
           logger,
           ...settings,
+          secretSources: extensions.secretSources,
           baseUrl: engineUrl,
           // Approvers are the catalog groups' members (memberOf relations).
           membership: catalogGroupMembership(async userRef =>

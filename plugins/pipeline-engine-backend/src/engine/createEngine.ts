@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { PipelineSecretSource } from '@idp-pipelines/plugin-pipeline-engine-node';
 import {
   createDefaultStepSpecRegistry,
   ExpressionEngine,
@@ -23,6 +24,8 @@ export interface PipelineEngineSettings {
   handlers: StepHandlerRegistry;
   logger: LoggerService;
   secrets: Record<string, string>;
+  /** Secret sources of backend modules; config (`secrets`) is asked first. */
+  secretSources?: readonly PipelineSecretSource[];
   workspaceRoot: string;
   defaultStepTimeoutMs: number;
   expressionMode: 'strict' | 'lenient';
@@ -103,6 +106,7 @@ export function createPipelineEngine(
       handlers: s.handlers,
       expressions: new ExpressionEngine({ mode: s.expressionMode }),
       secrets: s.secrets,
+      secretSources: s.secretSources,
       workspaceRoot: s.workspaceRoot,
       defaultStepTimeoutMs: s.defaultStepTimeoutMs,
       accountIdentifier: s.accountIdentifier,

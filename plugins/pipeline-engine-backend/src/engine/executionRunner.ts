@@ -19,6 +19,7 @@ import {
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import {
   StepParkRequest,
+  type PipelineSecretSource,
   type StepContext,
   type StepLogger,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
@@ -119,8 +120,10 @@ export interface ExecutionRunnerOptions {
   recorder: NodeRecorder;
   logs: LogSink;
   masker: SecretMasker;
-  /** Configured secrets by id (`x`, `org.x`, `account.x`). */
+  /** Configured secrets by id (`x`, `org.x`, `account.x`), plus those the sources gave for this execution. */
   secrets: Record<string, string>;
+  /** Asked by steps for secrets `secrets` lacks. */
+  secretSources?: readonly PipelineSecretSource[];
   workspaceRoot: string;
   defaultStepTimeoutMs: number;
   /** Fires on user abort or lost lease; the runner stops as soon as it can. */
@@ -721,7 +724,11 @@ export class ExecutionRunner {
           context,
           masker: this.o.masker,
           logger,
-          secrets: new StepSecretResolver(this.o.secrets, this.o.masker),
+          secrets: new StepSecretResolver(
+            this.o.secrets,
+            this.o.masker,
+            this.o.secretSources,
+          ),
           signal: this.abort.signal,
           timeoutMs,
           workspace: scope.stage.ensureWorkspace,

@@ -34,6 +34,7 @@ export async function createEngineHarness(
   id: TestDatabaseId,
   options: {
     secrets?: Record<string, string>;
+    secretSources?: PipelineEngineSettings['secretSources'];
     worker?: Partial<PipelineEngineSettings['worker']>;
     defaultStepTimeoutMs?: number;
     /** Catalog groups of users, for HarnessApproval. */
@@ -50,6 +51,7 @@ export async function createEngineHarness(
       handlers,
       logger: mockServices.logger.mock(),
       secrets: options.secrets ?? {},
+      secretSources: options.secretSources,
       workspaceRoot: mkdtempSync(join(tmpdir(), 'engine-test-')),
       defaultStepTimeoutMs: options.defaultStepTimeoutMs ?? 60_000,
       expressionMode: 'strict',
