@@ -7,7 +7,8 @@ import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createPipelineEngineExtensions } from './extensions';
 import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
 import { scheduleExecutionRetention } from './database/executionRetention';
-import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
+import { createPipelineEngine, type PipelineEngineSettings } from './createPipelineEngine';
+import { StepHandlerRegistry } from './engine';
 import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
 import { createStepProcessTracker, readRunnerSettings } from './runners';
 import { createLocalGitRouter } from './scm';
@@ -21,6 +22,7 @@ import {
   TemplateService,
   UNAUTHENTICATED_PATHS,
 } from './service';
+import { readTriggerSchedule } from './service/adminDocuments';
 import { catalogGroupMembership } from './service/approvals';
 import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
@@ -193,6 +195,7 @@ async function scheduleTriggerFiring(
   const firer = new ScheduledTriggerFirer({
     triggers: stores.triggers,
     fire: trigger => admin.fireScheduledTrigger(trigger),
+    readSchedule: readTriggerSchedule,
     logger: logger.child({ task: 'scheduled-triggers' }),
     missedAfterMs: missedAfterSeconds * 1000,
   });

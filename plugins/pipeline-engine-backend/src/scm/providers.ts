@@ -1,4 +1,3 @@
-import type { ResolvedConnector } from '../connectors/types';
 import { AzureProvider } from './azure';
 import { BitbucketCloudProvider } from './bitbucketCloud';
 import { BitbucketServerProvider } from './bitbucketServer';
@@ -6,7 +5,7 @@ import { GenericGitProvider } from './genericGit';
 import { GithubProvider } from './github';
 import { GitlabProvider } from './gitlab';
 import { LocalGitProvider } from './local';
-import type { ScmProviderFactory } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { ResolvedConnector, ScmProviderFactory } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type { ScmProviderKind } from './types';
 
 export type { ScmProviderFactory } from '@idp-pipelines/plugin-pipeline-engine-node';

@@ -7,7 +7,7 @@ import { isTerminalExecutionStatus, type ExecutionDetail } from '@idp-pipelines/
 import { initStores } from '../../database/__testUtils__/testDatabases';
 import type { PipelineEngineStores } from '../../database';
 import { builtinStepHandlers } from '../../steps';
-import { createPipelineEngine, type PipelineEngine, type PipelineEngineSettings } from '../createEngine';
+import { createPipelineEngine, type PipelineEngine, type PipelineEngineSettings } from '../../createPipelineEngine';
 import { StepHandlerRegistry } from '../stepHandlerRegistry';
 import { testSteps } from './testSteps';
 import type { GroupMembership } from '../../service/approvals';

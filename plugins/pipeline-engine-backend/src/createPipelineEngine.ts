@@ -5,18 +5,18 @@ import {
   ExpressionEngine,
   type StepSpecRegistry,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { PipelineEngineStores } from '../database';
-import { killLeftoverStepProcesses } from '../runners';
-import { PipelineEngineService } from '../service/PipelineEngineService';
-import { ApprovalService, type GroupMembership } from '../service/approvals';
-import { InterventionService } from '../service/interventions';
-import { inProcessChannel } from '../database/notificationChannel';
-import { AdmissionGate } from './admissionGate';
-import { createEngineMetrics } from '../metrics/engineMetrics';
-import { ExecutionEvents } from './executionEvents';
-import { createExecutionHandler } from './runExecution';
-import type { StepHandlerRegistry } from './stepHandlerRegistry';
-import { ExecutionWorker } from './worker';
+import type { PipelineEngineStores } from './database';
+import { killLeftoverStepProcesses } from './runners';
+import { PipelineEngineService } from './service/PipelineEngineService';
+import { ApprovalService, type GroupMembership } from './service/approvals';
+import { InterventionService } from './service/interventions';
+import { inProcessChannel } from './database/notificationChannel';
+import { AdmissionGate } from './engine/admissionGate';
+import { createEngineMetrics } from './metrics/engineMetrics';
+import { ExecutionEvents } from './engine/executionEvents';
+import { createExecutionHandler } from './engine/runExecution';
+import type { StepHandlerRegistry } from './engine/stepHandlerRegistry';
+import { ExecutionWorker } from './engine/worker';
 
 /** Settings of one engine instance (one per backend replica). */
 export interface PipelineEngineSettings {
@@ -65,52 +65,56 @@ export interface PipelineEngine {
   interventions: InterventionService;
 }
 
-/** Wires stores, handlers, expressions, worker and service together. */
+/**
+ * Wires stores, handlers, expressions, worker and service together: the one
+ * place that knows both `engine/` (running executions) and `service/` (the
+ * API over them), so neither folder imports the other's wiring.
+ */
 export function createPipelineEngine(
-  s: PipelineEngineSettings,
+  settings: PipelineEngineSettings,
 ): PipelineEngine {
-  const registry = s.handlers.extend(createDefaultStepSpecRegistry());
+  const registry = settings.handlers.extend(createDefaultStepSpecRegistry());
   const admission = new AdmissionGate();
   const metrics = createEngineMetrics({
-    countQueuedExecutions: () => s.stores.executions.countQueued(),
+    countQueuedExecutions: () => settings.stores.executions.countQueued(),
   });
   const events = new ExecutionEvents(
-    s.stores.notifications ?? inProcessChannel(),
-    s.logger,
+    settings.stores.notifications ?? inProcessChannel(),
+    settings.logger,
   );
   const worker = new ExecutionWorker({
-    store: s.stores.executions,
-    logger: s.logger,
-    concurrency: s.worker.concurrency,
-    leaseMs: s.worker.leaseMs,
-    pollMs: s.worker.pollMs,
-    abortPollMs: s.worker.abortPollMs,
-    ownerId: s.worker.ownerId,
-    instanceId: s.worker.instanceId,
+    store: settings.stores.executions,
+    logger: settings.logger,
+    concurrency: settings.worker.concurrency,
+    leaseMs: settings.worker.leaseMs,
+    pollMs: settings.worker.pollMs,
+    abortPollMs: settings.worker.abortPollMs,
+    ownerId: settings.worker.ownerId,
+    instanceId: settings.worker.instanceId,
     admission,
     events,
     metrics,
-    beforeFirstClaim: s.worker.instanceId
+    beforeFirstClaim: settings.worker.instanceId
       ? async () => {
           await killLeftoverStepProcesses({
-            store: s.stores.stepProcesses,
-            instanceId: s.worker.instanceId!,
-            logger: s.logger,
+            store: settings.stores.stepProcesses,
+            instanceId: settings.worker.instanceId!,
+            logger: settings.logger,
           });
         }
       : undefined,
     run: createExecutionHandler({
-      executions: s.stores.executions,
-      logs: s.stores.logs,
+      executions: settings.stores.executions,
+      logs: settings.stores.logs,
       registry,
-      handlers: s.handlers,
-      expressions: new ExpressionEngine({ mode: s.expressionMode }),
-      secrets: s.secrets,
-      secretSources: s.secretSources,
-      workspaceRoot: s.workspaceRoot,
-      defaultStepTimeoutMs: s.defaultStepTimeoutMs,
-      accountIdentifier: s.accountIdentifier,
-      logger: s.logger,
+      handlers: settings.handlers,
+      expressions: new ExpressionEngine({ mode: settings.expressionMode }),
+      secrets: settings.secrets,
+      secretSources: settings.secretSources,
+      workspaceRoot: settings.workspaceRoot,
+      defaultStepTimeoutMs: settings.defaultStepTimeoutMs,
+      accountIdentifier: settings.accountIdentifier,
+      logger: settings.logger,
       admission,
       events,
       metrics,
@@ -119,25 +123,27 @@ export function createPipelineEngine(
     }),
   });
   const service = new PipelineEngineService({
-    stores: s.stores,
-    secrets: s.secrets,
+    stores: settings.stores,
+    secrets: settings.secrets,
     registry,
-    handlers: s.handlers,
+    handlers: settings.handlers,
     worker,
     admission,
     events,
-    baseUrl: s.baseUrl,
+    baseUrl: settings.baseUrl,
   });
   const approvals = new ApprovalService({
-    executions: s.stores.executions,
-    membership: s.membership,
+    executions: settings.stores.executions,
+    membership: settings.membership,
     wakeParked: () => worker.wakeParked(),
     link:
-      s.approvalLink ??
-      (s.baseUrl ? id => `${s.baseUrl}/executions/${id}` : undefined),
+      settings.approvalLink ??
+      (settings.baseUrl
+        ? id => `${settings.baseUrl}/executions/${id}`
+        : undefined),
   });
   const interventions = new InterventionService({
-    executions: s.stores.executions,
+    executions: settings.stores.executions,
     wakeParked: () => worker.wakeParked(),
   });
   return { service, worker, registry, events, approvals, interventions };
