@@ -84,9 +84,9 @@ export class PipelineEngineService implements PipelineEngineApi {
   /** Stored pipelines as executes read them: concurrent executes share one read. */
   private readonly storedPipelines: SharedReads<PipelineRef, Pipeline>;
 
-  constructor(private readonly o: PipelineEngineServiceOptions) {
+  constructor(private readonly options: PipelineEngineServiceOptions) {
     this.storedPipelines = new SharedReads(
-      ref => o.stores.pipelines.get(ref),
+      ref => options.stores.pipelines.get(ref),
       ref => JSON.stringify([ref.orgIdentifier, ref.projectIdentifier, ref.pipelineIdentifier]),
     );
   }
@@ -94,7 +94,7 @@ export class PipelineEngineService implements PipelineEngineApi {
   async listPipelines(
     filter: PipelineFilter,
   ): Promise<ListResult<PipelineSummary>> {
-    const page = await this.o.stores.pipelines.list(
+    const page = await this.options.stores.pipelines.list(
       filter as Parameters<PipelineEngineStores['pipelines']['list']>[0],
     );
     return {
@@ -104,12 +104,12 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async getPipeline(ref: PipelineRef): Promise<PipelineDetail> {
-    return toPipelineDetail(await this.o.stores.pipelines.get(ref));
+    return toPipelineDetail(await this.options.stores.pipelines.get(ref));
   }
 
   async createPipeline(yaml: string, actor: Actor): Promise<PipelineDetail> {
     const { pipeline, warnings } = await this.parseForStore(yaml);
-    const created = await this.o.stores.pipelines.create({
+    const created = await this.options.stores.pipelines.create({
       orgIdentifier: pipeline.orgIdentifier ?? 'default',
       projectIdentifier: pipeline.projectIdentifier ?? 'default',
       identifier: pipeline.identifier,
@@ -135,7 +135,7 @@ export class PipelineEngineService implements PipelineEngineApi {
         `the YAML's pipeline.identifier "${pipeline.identifier}" differs from "${ref.pipelineIdentifier}" in the URL; identifiers cannot change`,
       );
     }
-    const updated = await this.o.stores.pipelines.update(
+    const updated = await this.options.stores.pipelines.update(
       ref,
       {
         yaml,
@@ -152,14 +152,14 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async deletePipeline(ref: PipelineRef): Promise<void> {
-    await this.o.stores.pipelines.delete(ref);
+    await this.options.stores.pipelines.delete(ref);
   }
 
   async validatePipeline(yaml: string): Promise<ValidationResponse> {
     const parsed = await this.parse(yaml);
     const problems = [...parsed.problems];
     if (parsed.ok && parsed.pipeline) {
-      const planned = planExecution(parsed.pipeline, this.o.handlers);
+      const planned = planExecution(parsed.pipeline, this.options.handlers);
       if (!planned.ok) problems.push(...planned.problems);
     }
     return {
@@ -174,7 +174,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     actor: Actor,
     options: ExecuteOptions = {},
   ): Promise<ExecutionSummary> {
-    const leave = this.o.admission?.enter();
+    const leave = this.options.admission?.enter();
     try {
       return await this.admit(ref, request, actor, options);
     } finally {
@@ -189,8 +189,8 @@ export class PipelineEngineService implements PipelineEngineApi {
     options: ExecuteOptions,
   ): Promise<ExecutionSummary> {
     if (options.idempotencyKey) {
-      const first = await this.o.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
-      if (first) return toExecutionSummary(first, (await this.o.stores.pipelines.get(ref)).name);
+      const first = await this.options.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
+      if (first) return toExecutionSummary(first, (await this.options.stores.pipelines.get(ref)).name);
     }
     const { stored, resolved, runtimeInputs, templates } = await this.prepare(ref, request);
     await checkCallerSecretUse(
@@ -198,7 +198,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       { runtimeInputs, resolvedDocument: resolved.pipeline },
       options.deniedSecrets,
     );
-    const execution = await this.o.stores.executions.enqueue({
+    const execution = await this.options.stores.executions.enqueue({
       ...ref,
       pipelineVersion: stored.version,
       // JSON is YAML too, and an order of magnitude faster to read back at run time.
@@ -211,13 +211,13 @@ export class PipelineEngineService implements PipelineEngineApi {
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
       ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
     });
-    this.o.events.publish({ type: 'queued', executionId: execution.id });
-    this.o.worker.wake();
+    this.options.events.publish({ type: 'queued', executionId: execution.id });
+    this.options.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
 
   async rerunExecution(id: string, request: RerunRequest, actor: Actor): Promise<ExecutionSummary> {
-    const original = await this.o.stores.executions.get(id);
+    const original = await this.options.stores.executions.get(id);
     const label = `#${original.sequenceId} (${original.id})`;
     if (!isTerminalExecutionStatus(original.status)) {
       throw new ConflictError(
@@ -235,7 +235,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     const executeRequest: ExecuteRequest =
       inputs === 'same' ? { inputSet: original.inputs, allowUnknownKeys: true } : inputs;
     const { stored, resolved, templates } = await this.prepare(ref, executeRequest);
-    const nodes = await this.o.stores.executions.listNodes(original.id);
+    const nodes = await this.options.stores.executions.listNodes(original.id);
     const decision = decideRerun({
       next: stageGroupsOf(resolved.pipeline),
       original: frozenStageGroups(original.pipelineYaml),
@@ -243,7 +243,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       originalLabel: label,
       ...(request.fromStage !== undefined ? { fromStage: request.fromStage } : {}),
     });
-    const execution = await this.o.stores.executions.enqueue({
+    const execution = await this.options.stores.executions.enqueue({
       ...ref,
       pipelineVersion: stored.version,
       pipelineYaml: JSON.stringify(resolved.pipeline),
@@ -256,8 +256,8 @@ export class PipelineEngineService implements PipelineEngineApi {
       rerun: { of: original.id, ...decision },
       ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
     });
-    this.o.events.publish({ type: 'queued', executionId: execution.id });
-    this.o.worker.wake();
+    this.options.events.publish({ type: 'queued', executionId: execution.id });
+    this.options.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
 
@@ -285,7 +285,7 @@ export class PipelineEngineService implements PipelineEngineApi {
   private async prepare(ref: PipelineRef, request: ExecuteRequest) {
     const stored = await this.storedPipelines.get(ref);
     const { parsed, plan, runtimeInputs, templates } = await this.parsedVersion(stored);
-    const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
+    const storedSets = request.inputSetRefs?.length ? await this.options.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
     const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
     if (merged.problems.some(p => p.severity === 'error')) {
       throw new ProblemsError('the input set is invalid', merged.problems);
@@ -324,7 +324,7 @@ export class PipelineEngineService implements PipelineEngineApi {
         parsed.problems,
       );
     }
-    const planned = planExecution(parsed.pipeline, this.o.handlers);
+    const planned = planExecution(parsed.pipeline, this.options.handlers);
     if (!planned.ok) {
       throw new ProblemsError(`the pipeline cannot run in this engine`, planned.problems);
     }
@@ -346,7 +346,7 @@ export class PipelineEngineService implements PipelineEngineApi {
         'list executions needs orgIdentifier and projectIdentifier',
       );
     }
-    const page = await this.o.stores.executions.list({
+    const page = await this.options.stores.executions.list({
       orgIdentifier: filter.orgIdentifier,
       projectIdentifier: filter.projectIdentifier,
       ...(filter.pipelineIdentifier
@@ -367,10 +367,10 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async getExecution(id: string): Promise<ExecutionDetail> {
-    const execution = await this.o.stores.executions.get(id);
-    const nodes = await this.o.stores.executions.listNodes(id);
-    const url = this.o.baseUrl
-      ? `${this.o.baseUrl}/executions/${id}`
+    const execution = await this.options.stores.executions.get(id);
+    const nodes = await this.options.stores.executions.listNodes(id);
+    const url = this.options.baseUrl
+      ? `${this.options.baseUrl}/executions/${id}`
       : undefined;
     const detail = toExecutionDetail(
       execution,
@@ -389,18 +389,18 @@ export class PipelineEngineService implements PipelineEngineApi {
   private inputMasker(): SecretMasker {
     if (!this.inputMaskerCache) {
       this.inputMaskerCache = new SecretMasker();
-      for (const value of Object.values(this.o.secrets ?? {}))
+      for (const value of Object.values(this.options.secrets ?? {}))
         this.inputMaskerCache.add(value);
     }
     return this.inputMaskerCache;
   }
 
   async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {
-    const execution = await this.o.stores.executions.requestAbort(id);
+    const execution = await this.options.stores.executions.requestAbort(id);
     // A parked execution has no runner here: it ends at its next claim.
-    if (!this.o.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`))
-      this.o.worker.wakeParked();
-    this.o.events.publish({
+    if (!this.options.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`))
+      this.options.worker.wakeParked();
+    this.options.events.publish({
       type: isTerminalExecutionStatus(execution.status)
         ? 'finished'
         : 'abortRequested',
@@ -416,8 +416,8 @@ export class PipelineEngineService implements PipelineEngineApi {
     id: string,
     options: { after?: number; limit?: number; nodeFqn?: string },
   ): Promise<LogPageView> {
-    const execution = await this.o.stores.executions.get(id);
-    const page = await this.o.stores.logs.read(id, {
+    const execution = await this.options.stores.executions.get(id);
+    const page = await this.options.stores.logs.read(id, {
       afterSeq: options.after ?? 0,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.nodeFqn ? { nodeFqn: options.nodeFqn } : {}),
@@ -436,14 +436,14 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   onLogs(id: string, listener: () => void): () => void {
-    return this.o.events.subscribe(id, event => {
+    return this.options.events.subscribe(id, event => {
       if (event.type === 'logsAppended' || event.type === 'finished')
         listener();
     });
   }
 
   onExecutionChanges(id: string, listener: () => void): () => void {
-    return this.o.events.subscribe(id, event => {
+    return this.options.events.subscribe(id, event => {
       if (event.type !== 'queued') listener();
     });
   }
@@ -457,14 +457,14 @@ export class PipelineEngineService implements PipelineEngineApi {
     id: string,
     listener: (event: ExecutionEvent) => void,
   ): () => void {
-    return this.o.events.subscribe(id, listener);
+    return this.options.events.subscribe(id, listener);
   }
 
   /** Parses and validates a pipeline, its template references expanded from the template store. */
   private parse(yaml: string) {
     return parsePipelineWithTemplates(yaml, {
-      registry: this.o.registry,
-      templates: this.o.stores.templates.asTemplateSource(),
+      registry: this.options.registry,
+      templates: this.options.stores.templates.asTemplateSource(),
     });
   }
 
@@ -489,7 +489,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     const key = `${e.orgIdentifier}/${e.projectIdentifier}/${e.pipelineIdentifier}`;
     let name = cache.get(key);
     if (name === undefined) {
-      name = await this.o.stores.pipelines.get(e).then(
+      name = await this.options.stores.pipelines.get(e).then(
         p => p.name,
         () => e.pipelineIdentifier,
       );
