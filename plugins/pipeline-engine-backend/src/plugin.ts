@@ -5,10 +5,11 @@ import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineStepsExtensionPoint } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { createPipelineEngineExtensions } from './extensions';
 import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
 import { scheduleExecutionRetention } from './database/executionRetention';
-import { createPipelineEngine, StepHandlerRegistry, type PipelineEngineSettings } from './engine';
+import { createPipelineEngine, type PipelineEngineSettings } from './createPipelineEngine';
+import { StepHandlerRegistry } from './engine';
 import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
 import { createStepProcessTracker, readRunnerSettings } from './runners';
 import { createLocalGitRouter } from './scm';
@@ -22,6 +23,7 @@ import {
   TemplateService,
   UNAUTHENTICATED_PATHS,
 } from './service';
+import { readTriggerSchedule } from './service/adminDocuments';
 import { catalogGroupMembership } from './service/approvals';
 import { createApproverGroupCheck } from './service/approverGroupCheck';
 import { createApproverNotifier } from './steps/approval/approverNotifications';
@@ -42,9 +44,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
   pluginId: 'pipeline-engine',
   register(env) {
     const handlers = new StepHandlerRegistry();
-    env.registerExtensionPoint(pipelineEngineStepsExtensionPoint, {
-      addStepHandlers: (...added) => handlers.add(...added),
-    });
+    const extensions = createPipelineEngineExtensions(env, handlers);
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -87,6 +87,11 @@ export const pipelineEnginePlugin = createBackendPlugin({
           ...(engineConfig?.getOptionalBoolean('approvals.notifications.enabled') ?? true
             ? { notifyApprovers: createApproverNotifier({ notifications: deps.notifications, logger }) }
             : {}),
+          extensions: {
+            containerRunner: extensions.containerRunner,
+            cookiecutterEngine: extensions.cookiecutterEngine,
+            scmProviders: extensions.scmProviders,
+          },
         });
         handlers.add(...steps);
         await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });
@@ -98,6 +103,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
           handlers,
           logger,
           ...settings,
+          secretSources: extensions.secretSources,
           baseUrl: engineUrl,
           // Approvers are the catalog groups' members (memberOf relations).
           membership: catalogGroupMembership(async userRef =>
@@ -200,6 +206,7 @@ async function scheduleTriggerFiring(
   const firer = new ScheduledTriggerFirer({
     triggers: stores.triggers,
     fire: trigger => admin.fireScheduledTrigger(trigger),
+    readSchedule: readTriggerSchedule,
     logger: logger.child({ task: 'scheduled-triggers' }),
     missedAfterMs: missedAfterSeconds * 1000,
   });

@@ -1,6 +1,7 @@
 /**
  * Node library of the pipeline engine: the step-handler contract, the
- * extension point for step types, and the typed engine client.
+ * extension points (steps, secret sources, runners, SCM providers, the
+ * cookiecutter engine), and the typed engine client.
  *
  * @packageDocumentation
  */
@@ -19,6 +20,42 @@ export type {
   StepSecrets,
   StepTriggeredBy,
 } from './stepHandler';
-export { pipelineEngineStepsExtensionPoint } from './extensions';
-export type { PipelineEngineStepsExtensionPoint } from './extensions';
+export {
+  pipelineEngineCookiecutterExtensionPoint,
+  pipelineEngineRunnersExtensionPoint,
+  pipelineEngineScmExtensionPoint,
+  pipelineEngineSecretsExtensionPoint,
+  pipelineEngineStepsExtensionPoint,
+} from './extensions';
+export type {
+  PipelineEngineCookiecutterExtensionPoint,
+  PipelineEngineRunnersExtensionPoint,
+  PipelineEngineScmExtensionPoint,
+  PipelineEngineSecretsExtensionPoint,
+  PipelineEngineStepsExtensionPoint,
+  PipelineSecretSource,
+} from './extensions';
+export type {
+  ContainerOptions,
+  ProcessIo,
+  ProcessPaths,
+  ProcessRequest,
+  ProcessResult,
+  StepRunner,
+} from './runners';
+export type {
+  ConnectorAuth,
+  ConnectorType,
+  ConnectorUrlType,
+  CreateRepositoryRequest,
+  CreateRepositoryResult,
+  GitAuth,
+  ResolvedConnector,
+  ScmCredentials,
+  ScmProvider,
+  ScmProviderFactory,
+  ScmProviderKind,
+  ScmRepositoryRef,
+  ScmRequestContext,
+} from './scm';
 export * from './client';

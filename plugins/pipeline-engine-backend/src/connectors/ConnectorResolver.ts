@@ -12,8 +12,12 @@ import {
   type ScmIntegrationRegistry,
 } from '@backstage/integration';
 import { didYouMean } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { StepSecrets } from '@idp-pipelines/plugin-pipeline-engine-node';
-import type { ScmCredentials, ScmProviderKind, ScmRepositoryRef } from '../scm/types';
+import type {
+  ScmCredentials,
+  ScmProviderKind,
+  ScmRepositoryRef,
+  StepSecrets,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
 import { GithubAppTokenMinter } from './githubApp';
 import {
   CONNECTOR_TYPES,

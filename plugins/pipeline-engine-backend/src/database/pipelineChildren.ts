@@ -110,7 +110,7 @@ export interface PipelineChildTableOptions<Row extends ChildRow, T> {
 export class PipelineChildTable<Row extends ChildRow, T> {
   constructor(
     private readonly db: Knex,
-    private readonly o: PipelineChildTableOptions<Row, T>,
+    private readonly options: PipelineChildTableOptions<Row, T>,
   ) {}
 
   /**
@@ -128,7 +128,7 @@ export class PipelineChildTable<Row extends ChildRow, T> {
       return await this.db.transaction(async tx => {
         await assertPipelineExists(tx, key);
         const now = dbNow(tx);
-        const [row] = await tx(this.o.table)
+        const [row] = await tx(this.options.table)
           .insert({
             id: randomUUID(),
             ...childWhere(key, identifier),
@@ -140,7 +140,7 @@ export class PipelineChildTable<Row extends ChildRow, T> {
             updated_at: now,
           })
           .returning('*');
-        return this.o.toModel(row as Row);
+        return this.options.toModel(row as Row);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw await this.uniqueConflict(key, identifier);
@@ -154,25 +154,25 @@ export class PipelineChildTable<Row extends ChildRow, T> {
 
   /** One child; NotFoundError if missing. */
   async get(key: PipelineKey, identifier: string): Promise<T> {
-    const row: Row | undefined = await this.db(this.o.table).where(childWhere(key, identifier)).first();
+    const row: Row | undefined = await this.db(this.options.table).where(childWhere(key, identifier)).first();
     if (!row) throw this.notFound(key, identifier);
-    return this.o.toModel(row);
+    return this.options.toModel(row);
   }
 
   /** Rows of these identifiers (any order; missing ones are left out). */
   async rows(key: PipelineKey, identifiers: string[]): Promise<Row[]> {
-    return (await this.db(this.o.table).where(childrenOf(key)).whereIn('identifier', identifiers)) as Row[];
+    return (await this.db(this.options.table).where(childrenOf(key)).whereIn('identifier', identifiers)) as Row[];
   }
 
   /** The children of a pipeline by identifier. */
   async list(key: PipelineKey, page?: PageOptions): Promise<Page<T>> {
     const { limit, offset } = resolvePage(page);
-    const query = this.db(this.o.table).where(childrenOf(key));
+    const query = this.db(this.options.table).where(childrenOf(key));
     const [rows, [count]] = await Promise.all([
       query.clone().orderBy('identifier').limit(limit).offset(offset),
       query.clone().count({ count: '*' }),
     ]);
-    return { items: (rows as Row[]).map(row => this.o.toModel(row)), totalCount: toCount(count) };
+    return { items: (rows as Row[]).map(row => this.options.toModel(row)), totalCount: toCount(count) };
   }
 
   /**
@@ -186,7 +186,7 @@ export class PipelineChildTable<Row extends ChildRow, T> {
     changes: Record<string, unknown>,
     options: UpdateOptions,
   ): Promise<T> {
-    const query = this.db(this.o.table)
+    const query = this.db(this.options.table)
       .where(childWhere(key, identifier))
       .update({
         ...changes,
@@ -203,31 +203,31 @@ export class PipelineChildTable<Row extends ChildRow, T> {
       if (isUniqueViolation(error)) throw await this.uniqueConflict(key, identifier);
       throw error;
     }
-    if (row) return this.o.toModel(row);
-    const current: Pick<ChildRow, 'version'> | undefined = await this.db(this.o.table).where(childWhere(key, identifier)).first('version');
+    if (row) return this.options.toModel(row);
+    const current: Pick<ChildRow, 'version'> | undefined = await this.db(this.options.table).where(childWhere(key, identifier)).first('version');
     if (!current) throw this.notFound(key, identifier);
     throw new ConflictError(
-      `${this.o.noun} '${identifier}' is at version ${Number(current.version)}, not ${options.expectedVersion}`,
+      `${this.options.noun} '${identifier}' is at version ${Number(current.version)}, not ${options.expectedVersion}`,
     );
   }
 
   /** Deletes a child; NotFoundError if missing. */
   async delete(key: PipelineKey, identifier: string): Promise<void> {
-    const deleted = await this.db(this.o.table).where(childWhere(key, identifier)).delete();
+    const deleted = await this.db(this.options.table).where(childWhere(key, identifier)).delete();
     if (deleted === 0) throw this.notFound(key, identifier);
   }
 
   /** The NotFoundError for a missing child. */
   notFound(key: PipelineKey, identifier: string): NotFoundError {
     return new NotFoundError(
-      `${this.o.noun} '${identifier}' not found for pipeline '${key.pipelineIdentifier}' in ${key.orgIdentifier}/${key.projectIdentifier}`,
+      `${this.options.noun} '${identifier}' not found for pipeline '${key.pipelineIdentifier}' in ${key.orgIdentifier}/${key.projectIdentifier}`,
     );
   }
 
   private async uniqueConflict(key: PipelineKey, identifier: string): Promise<Error> {
-    if (this.o.uniqueConflict) return this.o.uniqueConflict(key, identifier);
+    if (this.options.uniqueConflict) return this.options.uniqueConflict(key, identifier);
     return new ConflictError(
-      `${this.o.noun} '${identifier}' already exists for pipeline '${key.pipelineIdentifier}'`,
+      `${this.options.noun} '${identifier}' already exists for pipeline '${key.pipelineIdentifier}'`,
     );
   }
 }

@@ -12,7 +12,7 @@ import {
 import { builtinStepHandlers } from '../steps';
 import { pipelineYaml } from './__testUtils__/engineHarness';
 import { testSteps } from './__testUtils__/testSteps';
-import { createPipelineEngine } from './createEngine';
+import { createPipelineEngine } from '../createPipelineEngine';
 import type { ExecutionEvent } from './executionEvents';
 import { StepHandlerRegistry } from './stepHandlerRegistry';
 

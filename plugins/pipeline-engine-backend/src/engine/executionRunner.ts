@@ -19,6 +19,7 @@ import {
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import {
   StepParkRequest,
+  type PipelineSecretSource,
   type StepContext,
   type StepLogger,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
@@ -119,8 +120,10 @@ export interface ExecutionRunnerOptions {
   recorder: NodeRecorder;
   logs: LogSink;
   masker: SecretMasker;
-  /** Configured secrets by id (`x`, `org.x`, `account.x`). */
+  /** Configured secrets by id (`x`, `org.x`, `account.x`), plus those the sources gave for this execution. */
   secrets: Record<string, string>;
+  /** Asked by steps for secrets `secrets` lacks. */
+  secretSources?: readonly PipelineSecretSource[];
   workspaceRoot: string;
   defaultStepTimeoutMs: number;
   /** Fires on user abort or lost lease; the runner stops as soon as it can. */
@@ -173,14 +176,14 @@ export class ExecutionRunner {
   private parkStatus: ExecutionStatus | undefined;
   private readonly waits: Map<string, ExecutionWait>;
 
-  constructor(private readonly o: ExecutionRunnerOptions) {
-    const e = o.execution;
-    this.sleep = o.sleep ?? abortableSleep;
-    this.waits = new Map((o.waits ?? []).map(w => [w.nodeFqn, w]));
+  constructor(private readonly options: ExecutionRunnerOptions) {
+    const e = options.execution;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.waits = new Map((options.waits ?? []).map(w => [w.nodeFqn, w]));
     this.snapshot = {
       pipeline: {
-        name: o.plan.pipeline.name,
-        identifier: o.plan.pipeline.identifier,
+        name: options.plan.pipeline.name,
+        identifier: options.plan.pipeline.identifier,
         executionId: e.id,
         sequenceId: e.sequenceId,
         startTs: Date.parse(e.startedAt ?? e.createdAt),
@@ -194,46 +197,50 @@ export class ExecutionRunner {
         variables: {},
         stages: {},
       },
-      accountIdentifier: o.accountIdentifier,
+      accountIdentifier: options.accountIdentifier,
       ...(e.triggerType !== 'MANUAL' ? { trigger: triggerRoot(e) } : {}),
-      secrets: withScopes(o.secrets),
+      secrets: withScopes(options.secrets),
       secretVariables: {
-        pipeline: secretNames(o.plan.pipeline.variables),
+        pipeline: secretNames(options.plan.pipeline.variables),
         stages: {},
       },
     };
-    o.signal.addEventListener(
+    options.signal.addEventListener(
       'abort',
-      () => this.stop(String(o.signal.reason ?? 'aborted')),
+      () => this.stop(String(options.signal.reason ?? 'aborted')),
       { once: true },
     );
     // Configured secrets are masked from the start: scripts may print them
     // through paths no expression shows.
-    for (const value of Object.values(o.secrets)) o.masker.add(value);
+    for (const value of Object.values(options.secrets))
+      options.masker.add(value);
   }
 
   /** Runs the execution to its end. */
   async run(): Promise<ExecutionOutcome> {
-    const workspace = join(this.o.workspaceRoot, this.o.execution.id);
+    const workspace = join(
+      this.options.workspaceRoot,
+      this.options.execution.id,
+    );
     try {
       this.restoreFinishedNodes();
       this.snapshot.pipeline.variables = this.renderVariables(
-        this.o.plan.pipeline.variables,
+        this.options.plan.pipeline.variables,
         {},
       );
       // A first start (not a resumption) checks what it can before any step.
       if (
-        this.o.execution.attempt === 1 &&
-        this.o.execution.recoveryCount === 0
+        this.options.execution.attempt === 1 &&
+        this.options.execution.recoveryCount === 0
       ) {
         await runPreflightChecks({
-          plan: this.o.plan,
+          plan: this.options.plan,
           snapshot: this.snapshot,
-          expressions: this.o.expressions,
+          expressions: this.options.expressions,
         });
       }
       const stagesSoFar = new StatusSoFar();
-      for (const entry of this.o.plan.stages) {
+      for (const entry of this.options.plan.stages) {
         if (this.halted) break;
         const stages = entry.kind === 'parallel' ? entry.stages : [entry];
         const before = stagesSoFar.copy();
@@ -249,7 +256,7 @@ export class ExecutionRunner {
           parks: this.parks,
         };
       if (this.abortReason !== undefined)
-        await this.o.recorder.endUntouched('Aborted', this.abortReason);
+        await this.options.recorder.endUntouched('Aborted', this.abortReason);
       let status: ExecutionStatus;
       if (this.abortReason !== undefined) status = 'Aborted';
       else status = executionStatusOf(stagesSoFar.outcome());
@@ -262,21 +269,24 @@ export class ExecutionRunner {
         outputs: this.outputs,
       };
     } catch (error) {
-      const message = this.o.masker.mask(
+      const message = this.options.masker.mask(
         error instanceof InterruptedError
           ? error.message
           : `execution failed: ${errorMessage(error)}`,
       );
-      await this.o.recorder.failOpen(message);
+      await this.options.recorder.failOpen(message);
       return { status: 'Failed', errorMessage: message, outputs: this.outputs };
     } finally {
-      await this.o.logs.flush();
+      await this.options.logs.flush();
     }
   }
 
   /** Removes the stage workspaces; called once the execution's end is stored. */
   async cleanup(): Promise<void> {
-    const workspace = join(this.o.workspaceRoot, this.o.execution.id);
+    const workspace = join(
+      this.options.workspaceRoot,
+      this.options.execution.id,
+    );
     // Most executions never create one; a failed rm costs an error and its stack.
     if (!existsSync(workspace)) return;
     await rm(workspace, {
@@ -343,7 +353,7 @@ export class ExecutionRunner {
   ): Promise<Outcome> {
     const node = plan.node;
     const fqn = `pipeline.stages.${id}`;
-    const done = this.o.recorder.finished(fqn);
+    const done = this.options.recorder.finished(fqn);
     if (done) return this.reuseStage(node, id, name, loop, done.status);
     const base = {
       fqn,
@@ -370,7 +380,7 @@ export class ExecutionRunner {
         `skipped: when ${describeWhen(node.when?.pipelineStatus, node.when?.condition)} did not hold`,
       );
     }
-    await this.o.recorder.start({ ...base, status: 'Running' });
+    await this.options.recorder.start({ ...base, status: 'Running' });
     const workspace = join(root, id);
     let created = false;
     const state: StageState = {
@@ -398,7 +408,7 @@ export class ExecutionRunner {
         parentFqn: fqn,
         failureChain: [
           node.failureStrategies,
-          this.o.plan.pipeline.failureStrategies,
+          this.options.plan.pipeline.failureStrategies,
         ],
         groupPath: [],
         section: steps,
@@ -408,7 +418,7 @@ export class ExecutionRunner {
       if (steps.broken && state.rollback) {
         rollback = new StatusSoFar();
         if (plan.rollbackSteps.length) {
-          this.o.logs.lines(
+          this.options.logs.lines(
             fqn,
             'info',
             `running rollback steps of stage ${id}`,
@@ -426,7 +436,7 @@ export class ExecutionRunner {
       if (error instanceof InterruptedError) throw error;
       steps.note('Failed');
       this.noteError(`stage ${id}: ${stringifyError(error)}`);
-      this.o.logs.lines(fqn, 'stderr', stringifyError(error));
+      this.options.logs.lines(fqn, 'stderr', stringifyError(error));
     }
     // Parked inside: the stage resumes later, its status stays Running.
     if (this.parking) return PARKED;
@@ -437,9 +447,9 @@ export class ExecutionRunner {
         : steps.outcome();
     if (this.abort.signal.aborted) outcome = 'Aborted';
     const status = statusOfOutcome(outcome);
-    await this.o.recorder.update(fqn, { status });
+    await this.options.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
-    if (this.heldStageQueue(fqn)) await this.o.onQueueStageEnd?.(fqn);
+    if (this.heldStageQueue(fqn)) await this.options.onQueueStageEnd?.(fqn);
     return outcome;
   }
 
@@ -524,8 +534,8 @@ export class ExecutionRunner {
   ): Promise<Outcome> {
     const node: StepGroupNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
-    if (this.o.admission?.busy) await this.o.admission.clear();
-    const done = this.o.recorder.finished(fqn);
+    if (this.options.admission?.busy) await this.options.admission.clear();
+    const done = this.options.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
     const base = {
       fqn,
@@ -553,7 +563,7 @@ export class ExecutionRunner {
         `skipped: when ${describeWhen(node.when?.stageStatus, node.when?.condition)} did not hold`,
       );
     }
-    await this.o.recorder.start({ ...base, status: 'Running' });
+    await this.options.recorder.start({ ...base, status: 'Running' });
     const group = new StatusSoFar();
     try {
       setAtFqn(this.snapshot, fqn, {
@@ -577,7 +587,7 @@ export class ExecutionRunner {
       ? 'Aborted'
       : group.outcome();
     const status = statusOfOutcome(outcome);
-    await this.o.recorder.update(fqn, { status });
+    await this.options.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
     return outcome;
   }
@@ -598,9 +608,9 @@ export class ExecutionRunner {
       this.stepsSinceYield = 0;
       await new Promise(resolve => setImmediate(resolve));
     }
-    const done = this.o.recorder.finished(fqn);
+    const done = this.options.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
-    const interrupted = this.o.recorder.interrupted(fqn);
+    const interrupted = this.options.recorder.interrupted(fqn);
     const intervention =
       interrupted?.status === 'InterventionWaiting'
         ? this.waits.get(fqn)
@@ -632,7 +642,7 @@ export class ExecutionRunner {
     }
     if (interrupted && !plan.handler.idempotent && !resumed) {
       const error = new InterruptedError(fqn);
-      await this.o.recorder.update(fqn, {
+      await this.options.recorder.update(fqn, {
         status: 'Failed',
         errorMessage: error.message,
         failureType: 'Unknown',
@@ -667,13 +677,13 @@ export class ExecutionRunner {
     }
     const storedWait = this.waits.get(fqn);
     if (resumed)
-      this.o.logs.lines(
+      this.options.logs.lines(
         fqn,
         'info',
         `manual intervention: ${describeIntervention(intervention!)}`,
       );
     else if (interrupted && !storedWait)
-      this.o.logs.lines(
+      this.options.logs.lines(
         fqn,
         'info',
         'the engine restarted during this step; running it again (it is idempotent)',
@@ -682,7 +692,7 @@ export class ExecutionRunner {
     const started = Date.now();
     // A Retry chosen by a person counts on from the failed attempt.
     let attempt = resumed ? Number(intervention!.payload.attempt ?? 1) + 1 : 1;
-    await this.o.recorder.start({
+    await this.options.recorder.start({
       ...base,
       status: 'Running',
       attempt,
@@ -691,7 +701,7 @@ export class ExecutionRunner {
     });
     // Transitions are written in batches; a step that must never run twice
     // starts only once everything before it, and its Running state, is stored.
-    if (!plan.handler.idempotent) await this.o.recorder.barrier();
+    if (!plan.handler.idempotent) await this.options.recorder.barrier();
     // The strategy chosen at the first failure (undefined: none matched).
     let action: FailureAction | undefined;
     let selected = false;
@@ -703,7 +713,7 @@ export class ExecutionRunner {
       let attemptStarted: number | undefined;
       const recordAttempt = (status: string) => {
         if (attemptStarted !== undefined)
-          this.o.metrics?.stepFinished({
+          this.options.metrics?.stepFinished({
             stepType: node.type,
             status,
             durationMs: Date.now() - attemptStarted,
@@ -712,16 +722,20 @@ export class ExecutionRunner {
       try {
         timeoutMs = this.timeoutOf(node.timeout, exprScope);
         if (attempt > 1 && !plan.handler.idempotent)
-          await this.o.recorder.barrier();
+          await this.options.recorder.barrier();
         attemptStarted = Date.now();
         const result = await runStepAttempt({
           step: node,
           handler: plan.handler,
-          expressions: this.o.expressions,
+          expressions: this.options.expressions,
           context,
-          masker: this.o.masker,
+          masker: this.options.masker,
           logger,
-          secrets: new StepSecretResolver(this.o.secrets, this.o.masker),
+          secrets: new StepSecretResolver(
+            this.options.secrets,
+            this.options.masker,
+            this.options.secretSources,
+          ),
           signal: this.abort.signal,
           timeoutMs,
           workspace: scope.stage.ensureWorkspace,
@@ -743,8 +757,8 @@ export class ExecutionRunner {
           },
         });
         recordAttempt('Success');
-        const outputs = this.o.masker.maskDeep(result.outputs);
-        await this.o.recorder.update(fqn, {
+        const outputs = this.options.masker.maskDeep(result.outputs);
+        await this.options.recorder.update(fqn, {
           status: 'Success',
           attempt,
           outputs,
@@ -772,7 +786,7 @@ export class ExecutionRunner {
             : 'Failed',
         );
         if (this.abort.signal.aborted && !(error instanceof StepTimeoutError)) {
-          await this.o.recorder.update(fqn, {
+          await this.options.recorder.update(fqn, {
             status: 'Aborted',
             attempt,
             errorMessage: this.abortReason ?? 'aborted',
@@ -780,7 +794,7 @@ export class ExecutionRunner {
           setAtFqn(this.snapshot, fqn, { status: 'Aborted' });
           return 'Aborted';
         }
-        const message = this.o.masker.mask(errorMessage(error));
+        const message = this.options.masker.mask(errorMessage(error));
         const errorType = classifyError(
           error,
           error instanceof StepTimeoutError,
@@ -807,7 +821,7 @@ export class ExecutionRunner {
           retriesLeft--;
           attempt++;
           logger.info(`retrying in ${formatMs(wait)} (attempt ${attempt})`);
-          await this.o.recorder.update(fqn, {
+          await this.options.recorder.update(fqn, {
             status: 'Running',
             attempt,
             errorMessage: message,
@@ -841,7 +855,7 @@ export class ExecutionRunner {
     logger: StepLogger,
   ): Promise<Outcome> {
     if (!this.waits.has(fqn)) logger.info(request.message);
-    await this.o.recorder.update(fqn, { status: request.waitStatus });
+    await this.options.recorder.update(fqn, { status: request.waitStatus });
     setAtFqn(this.snapshot, fqn, { status: request.waitStatus });
     this.parks.push({
       nodeFqn: fqn,
@@ -870,7 +884,7 @@ export class ExecutionRunner {
       f.logger.warn(
         `waiting for manual intervention (Retry, MarkAsSuccess, Ignore, Abort, StageRollback, MarkAsFailure)${payload.timeout ? `; after ${payload.timeout} ${onTimeoutOf(payload).type} applies` : ''}`,
       );
-    await this.o.recorder.update(f.fqn, {
+    await this.options.recorder.update(f.fqn, {
       status: 'InterventionWaiting',
       attempt: f.attempt,
       errorMessage: f.message,
@@ -911,7 +925,7 @@ export class ExecutionRunner {
     f: StepFailure,
     status: NodeStatus,
   ): Promise<void> {
-    await this.o.recorder.update(f.fqn, {
+    await this.options.recorder.update(f.fqn, {
       status,
       attempt: f.attempt,
       errorMessage: f.message,
@@ -977,9 +991,9 @@ export class ExecutionRunner {
     exprScope: ExpressionScope,
     runIteration: (it: Iteration, loop: Scope['loop']) => Promise<Outcome>,
   ): Promise<Outcome> {
-    const done = this.o.recorder.finished(fqn);
+    const done = this.options.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
-    await this.o.recorder.start({
+    await this.options.recorder.start({
       fqn,
       parentFqn,
       nodeType: 'strategy',
@@ -996,15 +1010,15 @@ export class ExecutionRunner {
           ...(it ? loopVariables(it) : {}),
         };
         return typeof value === 'string'
-          ? this.o.expressions.render(
+          ? this.options.expressions.render(
               value,
               createExpressionContext(this.snapshot, scope),
             ).value
           : value;
       });
     } catch (error) {
-      const message = this.o.masker.mask(errorMessage(error));
-      await this.o.recorder.update(fqn, {
+      const message = this.options.masker.mask(errorMessage(error));
+      await this.options.recorder.update(fqn, {
         status: 'Failed',
         errorMessage: message,
       });
@@ -1026,7 +1040,7 @@ export class ExecutionRunner {
       ? 'Aborted'
       : iterations.outcome();
     const status = statusOfOutcome(outcome);
-    await this.o.recorder.update(fqn, { status });
+    await this.options.recorder.update(fqn, { status });
     setAtFqn(this.snapshot, fqn, { status });
     return outcome;
   }
@@ -1035,7 +1049,7 @@ export class ExecutionRunner {
 
   /** What every step is told about the execution (one frozen object for all). */
   private get executionInfo(): StepContext<unknown>['execution'] {
-    const e = this.o.execution;
+    const e = this.options.execution;
     this.#executionInfo ??= Object.freeze({
       id: e.id,
       orgIdentifier: e.orgIdentifier,
@@ -1075,13 +1089,13 @@ export class ExecutionRunner {
     fqn: string,
   ): boolean {
     if (condition === undefined || condition.trim() === '') return true;
-    const outcome = this.o.expressions.tryEvaluateCondition(
+    const outcome = this.options.expressions.tryEvaluateCondition(
       condition,
       createExpressionContext(this.snapshot, scope),
     );
     if (outcome.ok) return outcome.value;
     // An unevaluable condition is a pipeline bug: say so and do not run the node.
-    this.o.logs.lines(
+    this.options.logs.lines(
       fqn,
       'stderr',
       `when.condition could not be evaluated: ${outcome.error.message}`,
@@ -1097,11 +1111,11 @@ export class ExecutionRunner {
     for (const v of variables ?? []) {
       let value: unknown = v.value ?? v.default ?? '';
       if (typeof value === 'string' && v.type !== 'Secret') {
-        const rendered = this.o.expressions.render(
+        const rendered = this.options.expressions.render(
           value,
           createExpressionContext(this.snapshot, scope),
         );
-        for (const s of rendered.secrets) this.o.masker.add(s);
+        for (const s of rendered.secrets) this.options.masker.add(s);
         value = rendered.value;
       }
       if (
@@ -1131,10 +1145,10 @@ export class ExecutionRunner {
     timeout: string | undefined,
     scope: ExpressionScope,
   ): number {
-    if (!timeout) return this.o.defaultStepTimeoutMs;
+    if (!timeout) return this.options.defaultStepTimeoutMs;
     const text = timeout.includes('<+')
       ? String(
-          this.o.expressions.render(
+          this.options.expressions.render(
             timeout,
             createExpressionContext(this.snapshot, scope),
           ).value,
@@ -1159,13 +1173,13 @@ export class ExecutionRunner {
     },
     reason: string,
   ): Promise<Outcome> {
-    await this.o.recorder.start({
+    await this.options.recorder.start({
       ...base,
       status: 'Skipped',
       errorMessage: reason,
     });
     setAtFqn(this.snapshot, base.fqn, { status: 'Skipped' });
-    this.o.logs.lines(base.fqn, 'info', reason);
+    this.options.logs.lines(base.fqn, 'info', reason);
     return 'Skipped';
   }
 
@@ -1216,13 +1230,14 @@ export class ExecutionRunner {
 
   /** Puts outputs of nodes an earlier run finished back into the snapshot. */
   private restoreFinishedNodes(): void {
-    for (const node of this.o.recorder.allFinished()) {
+    for (const node of this.options.recorder.allFinished()) {
       const secretValues = Object.fromEntries(
         Object.entries(node.secretOutputs).flatMap(([k, v]) =>
           v.value !== undefined ? [[k, v.value]] : [],
         ),
       );
-      for (const value of Object.values(secretValues)) this.o.masker.add(value);
+      for (const value of Object.values(secretValues))
+        this.options.masker.add(value);
       this.recordOutputs(
         node.fqn,
         { ...node.outputs, ...secretValues },
@@ -1247,7 +1262,7 @@ export class ExecutionRunner {
   }
 
   private stepLogger(fqn: string): StepLogger {
-    const logs = this.o.logs;
+    const logs = this.options.logs;
     return {
       info: m => logs.lines(fqn, 'info', m),
       warn: m => logs.lines(fqn, 'info', `warning: ${m}`),
@@ -1257,7 +1272,7 @@ export class ExecutionRunner {
   }
 
   private noteError(message: string): void {
-    this.firstError ??= this.o.masker.mask(message);
+    this.firstError ??= this.options.masker.mask(message);
   }
 }
 

@@ -511,6 +511,64 @@ ${echo('read', 'message: "<+pipeline.stages.build_1.spec.execution.steps.make.ou
     }
   });
 
+  it('asks secret sources for what config lacks, config first, and masks their values', async () => {
+    await h.stop();
+    const asked: string[] = [];
+    h = await createEngineHarness(databases, databaseId, {
+      secrets: { shared: 'from-config-value' },
+      secretSources: [
+        {
+          name: 'vault',
+          async getSecret(id) {
+            asked.push(id);
+            return ['shared', 'vault_token', 'step_only', 'quoted'].includes(id)
+              ? `vault-${id}-value`
+              : undefined;
+          },
+        },
+      ],
+    });
+    const detail = await h.run(
+      pipelineYaml(
+        echo(
+          'a',
+          `message: "t=<+secrets.getValue('account.vault_token')> s=<+secrets.getValue('shared')> u=<+secrets.getValue('vault_token').length()> q=<+secrets.getValue(\\"quoted\\").length()>"\nsecretRef: org.step_only`,
+        ),
+      ),
+    );
+    expect(detail.errorMessage).toBeUndefined();
+    expect(detail.status).toBe('Success');
+    const lines = await h.logLines(detail.id);
+    expect(lines).toContain('t=************** s=************** u=23 q=18');
+    expect(lines).toContain('secret is **************');
+    // Config holds "shared": the source is never asked for it.
+    expect(asked.sort()).toEqual(['quoted', 'step_only', 'vault_token']);
+    const dump = JSON.stringify(await h.knex('execution_logs').select());
+    expect(dump).not.toContain('vault-vault_token-value');
+    expect(dump).not.toContain('vault-step_only-value');
+  });
+
+  it('fails the execution naming the source when a secret source throws', async () => {
+    await h.stop();
+    h = await createEngineHarness(databases, databaseId, {
+      secretSources: [
+        {
+          name: 'broken',
+          async getSecret() {
+            throw new Error('connection refused');
+          },
+        },
+      ],
+    });
+    const detail = await h.run(
+      pipelineYaml(echo('a', `message: "<+secrets.getValue('x')>"`)),
+    );
+    expect(detail.status).toBe('Failed');
+    expect(detail.errorMessage).toBe(
+      'secret source "broken" could not read secret "x": Error: connection refused',
+    );
+  });
+
   it('rejects bad input sets listing every field, before anything runs', async () => {
     const yaml = pipelineYaml(echo('a'), {
       identifier: 'inputs',

@@ -6,7 +6,5 @@ export { StepHandlerRegistry } from './stepHandlerRegistry';
 export { planExecution } from './plan';
 export type { ExecutionPlan, StepHandlerLookup } from './plan';
 export { SecretMasker, MASK } from './secretMasker';
-export { createPipelineEngine } from './createEngine';
-export type { PipelineEngine, PipelineEngineSettings } from './createEngine';
 export { ExecutionEvents } from './executionEvents';
 export type { ExecutionEvent, ExecutionEventType } from './executionEvents';

@@ -1,5 +1,6 @@
-import { stringifyError } from '@backstage/errors';
+import { isError, stringifyError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { PipelineSecretSource } from '@idp-pipelines/plugin-pipeline-engine-node';
 import {
   ExpressionEngine,
   formatProblem,
@@ -18,6 +19,7 @@ import { SecretMasker } from './secretMasker';
 import type { AdmissionGate } from './admissionGate';
 import type { ExecutionEvents } from './executionEvents';
 import type { EngineMetrics } from '../metrics/engineMetrics';
+import { referencedSecretIds, withSourcedSecrets } from './secretSources';
 import type { ExecutionHandler } from './worker';
 
 /** What running an execution needs; built once by the plugin. */
@@ -28,6 +30,8 @@ export interface RunExecutionDeps {
   handlers: StepHandlerLookup;
   expressions: ExpressionEngine;
   secrets: Record<string, string>;
+  /** Secret sources of backend modules, asked for what `secrets` lacks. */
+  secretSources?: readonly PipelineSecretSource[];
   workspaceRoot: string;
   defaultStepTimeoutMs: number;
   accountIdentifier?: string;
@@ -128,6 +132,22 @@ export function createExecutionHandler(
         });
       if (granted) deps.wakeParked?.();
     };
+    // Expressions read secrets synchronously: those the sources hold are
+    // fetched now (nothing to do, and no pipeline walk, without sources).
+    let secrets = deps.secrets;
+    if (deps.secretSources?.length) {
+      try {
+        secrets = await withSourcedSecrets(
+          deps.secrets,
+          deps.secretSources,
+          referencedSecretIds(parsed.pipeline),
+        );
+      } catch (error) {
+        await fail(isError(error) ? error.message : String(error));
+        if (holdsQueue) await releaseQueue();
+        return;
+      }
+    }
     const runner = new ExecutionRunner({
       execution,
       plan: planned.plan,
@@ -135,7 +155,8 @@ export function createExecutionHandler(
       recorder,
       logs,
       masker,
-      secrets: deps.secrets,
+      secrets,
+      secretSources: deps.secretSources,
       workspaceRoot: deps.workspaceRoot,
       defaultStepTimeoutMs: deps.defaultStepTimeoutMs,
       signal: lease.signal,

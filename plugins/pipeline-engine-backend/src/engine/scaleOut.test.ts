@@ -3,7 +3,7 @@ import { createTestDatabases, replicaClients } from '../database/__testUtils__/t
 import { mockServices } from '@backstage/backend-test-utils';
 import { createEngineHarness, pipelineYaml } from './__testUtils__/engineHarness';
 import { calls, resetTestSteps } from './__testUtils__/testSteps';
-import { createPipelineEngine } from './createEngine';
+import { createPipelineEngine } from '../createPipelineEngine';
 import { StepHandlerRegistry } from './stepHandlerRegistry';
 import { builtinStepHandlers } from '../steps';
 import { testSteps } from './__testUtils__/testSteps';

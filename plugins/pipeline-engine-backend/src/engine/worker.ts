@@ -85,11 +85,11 @@ export class ExecutionWorker {
   #prepared: Promise<void> | undefined;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly o: ExecutionWorkerOptions) {
+  constructor(private readonly options: ExecutionWorkerOptions) {
     this.ownerId =
-      o.ownerId ??
-      (o.instanceId
-        ? leaseOwnerId(o.instanceId)
+      options.ownerId ??
+      (options.instanceId
+        ? leaseOwnerId(options.instanceId)
         : `pipeline-engine-${randomUUID()}`);
   }
 
@@ -97,7 +97,7 @@ export class ExecutionWorker {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    const events = this.o.events;
+    const events = this.options.events;
     if (events) {
       void events.start();
       this.#unsubscribe = events.subscribeAll(event => {
@@ -155,16 +155,16 @@ export class ExecutionWorker {
     for (const run of running) run.release('the engine is shutting down');
     await Promise.allSettled(running.map(r => r.done));
     try {
-      await this.o.store.releaseLeasesOf(this.ownerId);
+      await this.options.store.releaseLeasesOf(this.ownerId);
     } catch (error) {
-      this.o.logger.warn(
+      this.options.logger.warn(
         `pipeline engine could not release its leases at shutdown: ${stringifyError(error)}`,
       );
     }
     // Another replica may take the released executions over at once.
     if (running.length > 0)
-      this.o.events?.publish({ type: 'queued', executionId: '' });
-    await this.o.events?.stop();
+      this.options.events?.publish({ type: 'queued', executionId: '' });
+    await this.options.events?.stop();
   }
 
   /** Executions this replica ran to their end (or gave up) since it started. */
@@ -192,17 +192,17 @@ export class ExecutionWorker {
     let claimed = false;
     try {
       await this.prepare();
-      await this.o.admission?.clear();
-      while (!this.#stopped && this.#running.size < this.o.concurrency) {
+      await this.options.admission?.clear();
+      while (!this.#stopped && this.#running.size < this.options.concurrency) {
         // Orphans first (they were running when a replica died or shut
         // down), then queued work, each time as many as there are free
         // slots in one round trip.
-        const free = this.o.concurrency - this.#running.size;
+        const free = this.options.concurrency - this.#running.size;
         const scan = this.orphanScanDue();
         let batch = scan
-          ? await this.o.store.claimExpiredBatch(
+          ? await this.options.store.claimExpiredBatch(
               this.ownerId,
-              this.o.leaseMs,
+              this.options.leaseMs,
               free,
             )
           : [];
@@ -210,17 +210,17 @@ export class ExecutionWorker {
         // slot while parked, so they are looked for on the same cadence.
         if (!batch.length && (scan || this.#wokenDue)) {
           this.#wokenDue = false;
-          batch = await this.o.store.claimWoken(
+          batch = await this.options.store.claimWoken(
             this.ownerId,
-            this.o.leaseMs,
+            this.options.leaseMs,
             free,
           );
           if (batch.length) this.#wokenDue = true;
         }
         if (!batch.length)
-          batch = await this.o.store.claimQueued(
+          batch = await this.options.store.claimQueued(
             this.ownerId,
-            this.o.leaseMs,
+            this.options.leaseMs,
             free,
           );
         if (!batch.length) break;
@@ -231,7 +231,7 @@ export class ExecutionWorker {
         for (const execution of batch) this.launch(execution);
       }
     } catch (error) {
-      this.o.logger.warn(
+      this.options.logger.warn(
         `pipeline engine could not claim executions: ${stringifyError(error)}`,
       );
     } finally {
@@ -239,9 +239,9 @@ export class ExecutionWorker {
     }
     if (this.#stopped) return;
     const again =
-      this.#again || (claimed && this.#running.size < this.o.concurrency);
+      this.#again || (claimed && this.#running.size < this.options.concurrency);
     this.#again = false;
-    this.schedule(again ? 0 : this.o.pollMs);
+    this.schedule(again ? 0 : this.options.pollMs);
   }
 
   /**
@@ -253,7 +253,7 @@ export class ExecutionWorker {
     const now = Date.now();
     if (
       this.#lastOrphanScan !== 0 &&
-      now - this.#lastOrphanScan < this.o.pollMs
+      now - this.#lastOrphanScan < this.options.pollMs
     )
       return false;
     this.#lastOrphanScan = now;
@@ -267,19 +267,19 @@ export class ExecutionWorker {
   private prepare(): Promise<void> {
     this.#prepared ??= (async () => {
       try {
-        await this.o.beforeFirstClaim?.();
+        await this.options.beforeFirstClaim?.();
       } catch (error) {
-        this.o.logger.warn(
+        this.options.logger.warn(
           `pipeline engine start-up clean-up failed: ${stringifyError(error)}`,
         );
       }
-      if (!this.o.instanceId) return;
-      const freed = await this.o.store.expireLeasesOfOwners(
-        instanceOwnerPrefix(this.o.instanceId),
+      if (!this.options.instanceId) return;
+      const freed = await this.options.store.expireLeasesOfOwners(
+        instanceOwnerPrefix(this.options.instanceId),
         this.ownerId,
       );
       if (freed)
-        this.o.logger.info(
+        this.options.logger.info(
           `pipeline engine resumes ${freed} execution(s) of its previous run`,
         );
     })().catch(error => {
@@ -290,14 +290,14 @@ export class ExecutionWorker {
   }
 
   private launch(execution: Execution): void {
-    this.o.metrics?.executionStarted({
+    this.options.metrics?.executionStarted({
       triggerType: execution.triggerType,
       takeover: execution.recoveryCount > 0,
     });
     // Queue wait of a first claim; later claims (takeovers, parked
     // executions woken) waited for other reasons.
     if (execution.attempt === 1)
-      this.o.metrics?.claimLatency(
+      this.options.metrics?.claimLatency(
         Date.now() - Date.parse(execution.createdAt),
       );
     const controller = new AbortController();
@@ -311,41 +311,41 @@ export class ExecutionWorker {
     const heartbeat = setInterval(
       async () => {
         try {
-          const held = await this.o.store.heartbeat(
+          const held = await this.options.store.heartbeat(
             execution.id,
             this.ownerId,
-            this.o.leaseMs,
+            this.options.leaseMs,
           );
           if (!held) loseLease(`lost the lease on execution ${execution.id}`);
         } catch (error) {
-          this.o.logger.warn(
+          this.options.logger.warn(
             `heartbeat of execution ${execution.id} failed: ${stringifyError(error)}`,
           );
         }
       },
-      Math.max(50, Math.floor(this.o.leaseMs / 3)),
+      Math.max(50, Math.floor(this.options.leaseMs / 3)),
     );
     const abortPoll = setInterval(
       async () => {
         try {
-          const current = await this.o.store.get(execution.id);
+          const current = await this.options.store.get(execution.id);
           if (current.abortRequested) requestAbort('aborted by request');
         } catch {
           // Next poll tries again.
         }
       },
-      this.o.abortPollMs ?? (this.o.events ? 5000 : 1000),
+      this.options.abortPollMs ?? (this.options.events ? 5000 : 1000),
     );
     if (execution.abortRequested)
       setImmediate(() => requestAbort('aborted by request'));
-    const done = this.o
+    const done = this.options
       .run(execution, {
         ownerId: this.ownerId,
         signal: controller.signal,
         onAbortRequested: listener => abortListeners.push(listener),
       })
       .catch(error => {
-        this.o.logger.error(
+        this.options.logger.error(
           `execution ${execution.id} crashed: ${stringifyError(error)}`,
         );
       })

@@ -15,7 +15,8 @@ import { createRegisterCatalogStep } from '../steps/catalog/registerCatalog';
 import { createCookieCutterStep } from '../steps/cookiecutter';
 import { createGitSteps } from '../steps/git';
 import { createHttpStep } from '../steps/run/http';
-import { runStep, workspaceDir } from '../steps/run/__testUtils__/stepTestKit';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
+import { workspaceDir } from '../steps/run/__testUtils__/stepTestKit';
 
 /*
  * Finding 6 of the security review: CookieCutter's publicTemplateUrl and
@@ -81,14 +82,14 @@ describe('one network allow list for every URL a pipeline chooses', () => {
 
   describe('CookieCutter publicTemplateUrl', () => {
     const render = (url: string, network: NetworkPolicy) =>
-      runStep(
+      runMockStep(
         createCookieCutterStep({ engine: 'builtin', network }),
         {
           templateType: 'public',
           publicTemplateUrl: url,
           cookieCutterVariables: { name: 'svc' },
         },
-        { identifier: 'render' },
+        { step: { identifier: 'render' } },
       );
 
     it('refuses file:// URLs and local paths unless allowLocalPaths', async () => {
@@ -137,7 +138,7 @@ describe('one network allow list for every URL a pipeline chooses', () => {
 
     it('clones an allowed host from the address it checked (git.test exists only in the fake DNS)', async () => {
       const workspace = workspaceDir();
-      const run = await runStep(
+      const run = await runMockStep(
         createCookieCutterStep({
           engine: 'builtin',
           network: new NetworkPolicy({ allow: ['git.test:*'], lookup: dns }),
@@ -147,7 +148,7 @@ describe('one network allow list for every URL a pipeline chooses', () => {
           publicTemplateUrl: templateUrl('git.test'),
           cookieCutterVariables: { name: 'svc' },
         },
-        { identifier: 'render', workspace },
+        { step: { identifier: 'render' }, workspace },
       );
       expect(run.error).toBeUndefined();
       expect(readFileSync(join(workspace, 'svc', 'README.md'), 'utf8')).toBe(
@@ -177,14 +178,14 @@ describe('one network allow list for every URL a pipeline chooses', () => {
         network,
       }).find(s => s.type === 'GitClone')!;
       const workspace = workspaceDir();
-      const run = await runStep(
+      const run = await runMockStep(
         gitClone,
         {
           connectorRef: 'remote',
           repoName: 'templates/service.git',
           cloneDirectory: 'out',
         },
-        { identifier: 'clone', workspace },
+        { step: { identifier: 'clone' }, workspace },
       );
       return { run, workspace };
     };
@@ -207,10 +208,10 @@ describe('one network allow list for every URL a pipeline chooses', () => {
 
   describe('Http', () => {
     const call = (url: string, allow: string[]) =>
-      runStep(
+      runMockStep(
         createHttpStep({ network: new NetworkPolicy({ allow, lookup: dns }) }),
         { url, method: 'GET' },
-        { identifier: 'ping' },
+        { step: { identifier: 'ping' } },
       );
 
     it('connects to the address the policy resolved', async () => {
@@ -246,7 +247,7 @@ describe('one network allow list for every URL a pipeline chooses', () => {
         }),
         network: new NetworkPolicy({ allow: ['metadata.test'], lookup: dns }),
       });
-      const run = await runStep(
+      const run = await runMockStep(
         step,
         {
           connectorRef: 'x',
@@ -254,7 +255,7 @@ describe('one network allow list for every URL a pipeline chooses', () => {
           branch: 'main',
           filePath: 'catalog-info.yaml',
         },
-        { identifier: 'register' },
+        { step: { identifier: 'register' } },
       );
       expect(run.error?.message).toContain('RegisterCatalog step "register"');
       expect(run.error?.message).toContain('resolves to 169.254.169.254');

@@ -89,9 +89,9 @@ export class PipelineEngineService implements PipelineEngineApi {
   /** Stored pipelines as executes read them: concurrent executes share one read. */
   private readonly storedPipelines: SharedReads<PipelineRef, Pipeline>;
 
-  constructor(private readonly o: PipelineEngineServiceOptions) {
+  constructor(private readonly options: PipelineEngineServiceOptions) {
     this.storedPipelines = new SharedReads(
-      ref => o.stores.pipelines.get(ref),
+      ref => options.stores.pipelines.get(ref),
       ref => JSON.stringify([ref.orgIdentifier, ref.projectIdentifier, ref.pipelineIdentifier]),
     );
   }
@@ -99,7 +99,7 @@ export class PipelineEngineService implements PipelineEngineApi {
   async listPipelines(
     filter: PipelineFilter,
   ): Promise<ListResult<PipelineSummary>> {
-    const page = await this.o.stores.pipelines.list(
+    const page = await this.options.stores.pipelines.list(
       filter as Parameters<PipelineEngineStores['pipelines']['list']>[0],
     );
     return {
@@ -109,12 +109,12 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async getPipeline(ref: PipelineRef): Promise<PipelineDetail> {
-    return toPipelineDetail(await this.o.stores.pipelines.get(ref));
+    return toPipelineDetail(await this.options.stores.pipelines.get(ref));
   }
 
   async createPipeline(yaml: string, actor: Actor): Promise<PipelineDetail> {
     const { pipeline, warnings } = await this.parseForStore(yaml);
-    const created = await this.o.stores.pipelines.create({
+    const created = await this.options.stores.pipelines.create({
       orgIdentifier: pipeline.orgIdentifier ?? 'default',
       projectIdentifier: pipeline.projectIdentifier ?? 'default',
       identifier: pipeline.identifier,
@@ -140,7 +140,7 @@ export class PipelineEngineService implements PipelineEngineApi {
         `the YAML's pipeline.identifier "${pipeline.identifier}" differs from "${ref.pipelineIdentifier}" in the URL; identifiers cannot change`,
       );
     }
-    const updated = await this.o.stores.pipelines.update(
+    const updated = await this.options.stores.pipelines.update(
       ref,
       {
         yaml,
@@ -157,14 +157,14 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async deletePipeline(ref: PipelineRef): Promise<void> {
-    await this.o.stores.pipelines.delete(ref);
+    await this.options.stores.pipelines.delete(ref);
   }
 
   async validatePipeline(yaml: string): Promise<ValidationResponse> {
     const parsed = await this.parse(yaml);
     const problems = [...parsed.problems];
     if (parsed.ok && parsed.pipeline) {
-      const planned = planExecution(parsed.pipeline, this.o.handlers);
+      const planned = planExecution(parsed.pipeline, this.options.handlers);
       if (!planned.ok) problems.push(...planned.problems);
       problems.push(...(await this.approverGroupWarnings(yaml, parsed.document)));
     }
@@ -180,7 +180,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     actor: Actor,
     options: ExecuteOptions = {},
   ): Promise<ExecutionSummary> {
-    const leave = this.o.admission?.enter();
+    const leave = this.options.admission?.enter();
     try {
       return await this.admit(ref, request, actor, options);
     } finally {
@@ -195,8 +195,8 @@ export class PipelineEngineService implements PipelineEngineApi {
     options: ExecuteOptions,
   ): Promise<ExecutionSummary> {
     if (options.idempotencyKey) {
-      const first = await this.o.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
-      if (first) return toExecutionSummary(first, (await this.o.stores.pipelines.get(ref)).name);
+      const first = await this.options.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
+      if (first) return toExecutionSummary(first, (await this.options.stores.pipelines.get(ref)).name);
     }
     const { stored, resolved, runtimeInputs, templates } = await this.prepare(ref, request);
     await checkCallerSecretUse(
@@ -204,7 +204,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       { runtimeInputs, resolvedDocument: resolved.pipeline },
       options.deniedSecrets,
     );
-    const execution = await this.o.stores.executions.enqueue({
+    const execution = await this.options.stores.executions.enqueue({
       ...ref,
       pipelineVersion: stored.version,
       // JSON is YAML too, and an order of magnitude faster to read back at run time.
@@ -217,13 +217,13 @@ export class PipelineEngineService implements PipelineEngineApi {
       ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
       ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
     });
-    this.o.events.publish({ type: 'queued', executionId: execution.id });
-    this.o.worker.wake();
+    this.options.events.publish({ type: 'queued', executionId: execution.id });
+    this.options.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
 
   async rerunExecution(id: string, request: RerunRequest, actor: Actor): Promise<ExecutionSummary> {
-    const original = await this.o.stores.executions.get(id);
+    const original = await this.options.stores.executions.get(id);
     const label = `#${original.sequenceId} (${original.id})`;
     if (!isTerminalExecutionStatus(original.status)) {
       throw new ConflictError(
@@ -241,7 +241,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     const executeRequest: ExecuteRequest =
       inputs === 'same' ? { inputSet: original.inputs, allowUnknownKeys: true } : inputs;
     const { stored, resolved, templates } = await this.prepare(ref, executeRequest);
-    const nodes = await this.o.stores.executions.listNodes(original.id);
+    const nodes = await this.options.stores.executions.listNodes(original.id);
     const decision = decideRerun({
       next: stageGroupsOf(resolved.pipeline),
       original: frozenStageGroups(original.pipelineYaml),
@@ -249,7 +249,7 @@ export class PipelineEngineService implements PipelineEngineApi {
       originalLabel: label,
       ...(request.fromStage !== undefined ? { fromStage: request.fromStage } : {}),
     });
-    const execution = await this.o.stores.executions.enqueue({
+    const execution = await this.options.stores.executions.enqueue({
       ...ref,
       pipelineVersion: stored.version,
       pipelineYaml: JSON.stringify(resolved.pipeline),
@@ -262,8 +262,8 @@ export class PipelineEngineService implements PipelineEngineApi {
       rerun: { of: original.id, ...decision },
       ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
     });
-    this.o.events.publish({ type: 'queued', executionId: execution.id });
-    this.o.worker.wake();
+    this.options.events.publish({ type: 'queued', executionId: execution.id });
+    this.options.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
 
@@ -291,7 +291,7 @@ export class PipelineEngineService implements PipelineEngineApi {
   private async prepare(ref: PipelineRef, request: ExecuteRequest) {
     const stored = await this.storedPipelines.get(ref);
     const { parsed, plan, runtimeInputs, templates } = await this.parsedVersion(stored);
-    const storedSets = request.inputSetRefs?.length ? await this.o.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
+    const storedSets = request.inputSetRefs?.length ? await this.options.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
     const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
     if (merged.problems.some(p => p.severity === 'error')) {
       throw new ProblemsError('the input set is invalid', merged.problems);
@@ -330,7 +330,7 @@ export class PipelineEngineService implements PipelineEngineApi {
         parsed.problems,
       );
     }
-    const planned = planExecution(parsed.pipeline, this.o.handlers);
+    const planned = planExecution(parsed.pipeline, this.options.handlers);
     if (!planned.ok) {
       throw new ProblemsError(`the pipeline cannot run in this engine`, planned.problems);
     }
@@ -352,7 +352,7 @@ export class PipelineEngineService implements PipelineEngineApi {
         'list executions needs orgIdentifier and projectIdentifier',
       );
     }
-    const page = await this.o.stores.executions.list({
+    const page = await this.options.stores.executions.list({
       orgIdentifier: filter.orgIdentifier,
       projectIdentifier: filter.projectIdentifier,
       ...(filter.pipelineIdentifier
@@ -373,10 +373,10 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   async getExecution(id: string): Promise<ExecutionDetail> {
-    const execution = await this.o.stores.executions.get(id);
-    const nodes = await this.o.stores.executions.listNodes(id);
-    const url = this.o.baseUrl
-      ? `${this.o.baseUrl}/executions/${id}`
+    const execution = await this.options.stores.executions.get(id);
+    const nodes = await this.options.stores.executions.listNodes(id);
+    const url = this.options.baseUrl
+      ? `${this.options.baseUrl}/executions/${id}`
       : undefined;
     const detail = toExecutionDetail(
       execution,
@@ -395,18 +395,18 @@ export class PipelineEngineService implements PipelineEngineApi {
   private inputMasker(): SecretMasker {
     if (!this.inputMaskerCache) {
       this.inputMaskerCache = new SecretMasker();
-      for (const value of Object.values(this.o.secrets ?? {}))
+      for (const value of Object.values(this.options.secrets ?? {}))
         this.inputMaskerCache.add(value);
     }
     return this.inputMaskerCache;
   }
 
   async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {
-    const execution = await this.o.stores.executions.requestAbort(id);
+    const execution = await this.options.stores.executions.requestAbort(id);
     // A parked execution has no runner here: it ends at its next claim.
-    if (!this.o.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`))
-      this.o.worker.wakeParked();
-    this.o.events.publish({
+    if (!this.options.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`))
+      this.options.worker.wakeParked();
+    this.options.events.publish({
       type: isTerminalExecutionStatus(execution.status)
         ? 'finished'
         : 'abortRequested',
@@ -422,8 +422,8 @@ export class PipelineEngineService implements PipelineEngineApi {
     id: string,
     options: { after?: number; limit?: number; nodeFqn?: string },
   ): Promise<LogPageView> {
-    const execution = await this.o.stores.executions.get(id);
-    const page = await this.o.stores.logs.read(id, {
+    const execution = await this.options.stores.executions.get(id);
+    const page = await this.options.stores.logs.read(id, {
       afterSeq: options.after ?? 0,
       ...(options.limit !== undefined ? { limit: options.limit } : {}),
       ...(options.nodeFqn ? { nodeFqn: options.nodeFqn } : {}),
@@ -442,14 +442,14 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   onLogs(id: string, listener: () => void): () => void {
-    return this.o.events.subscribe(id, event => {
+    return this.options.events.subscribe(id, event => {
       if (event.type === 'logsAppended' || event.type === 'finished')
         listener();
     });
   }
 
   onExecutionChanges(id: string, listener: () => void): () => void {
-    return this.o.events.subscribe(id, event => {
+    return this.options.events.subscribe(id, event => {
       if (event.type !== 'queued') listener();
     });
   }
@@ -463,14 +463,14 @@ export class PipelineEngineService implements PipelineEngineApi {
     id: string,
     listener: (event: ExecutionEvent) => void,
   ): () => void {
-    return this.o.events.subscribe(id, listener);
+    return this.options.events.subscribe(id, listener);
   }
 
   /** Parses and validates a pipeline, its template references expanded from the template store. */
   private parse(yaml: string) {
     return parsePipelineWithTemplates(yaml, {
-      registry: this.o.registry,
-      templates: this.o.stores.templates.asTemplateSource(),
+      registry: this.options.registry,
+      templates: this.options.stores.templates.asTemplateSource(),
     });
   }
 
@@ -500,7 +500,7 @@ export class PipelineEngineService implements PipelineEngineApi {
     const key = `${e.orgIdentifier}/${e.projectIdentifier}/${e.pipelineIdentifier}`;
     let name = cache.get(key);
     if (name === undefined) {
-      name = await this.o.stores.pipelines.get(e).then(
+      name = await this.options.stores.pipelines.get(e).then(
         p => p.name,
         () => e.pipelineIdentifier,
       );

@@ -8,7 +8,7 @@ import {
   type SourcePosition,
   type YamlPath,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { TriggerType } from '../database';
+import type { Trigger, TriggerType } from '../database';
 import {
   CronScheduleError,
   parseCronSchedule,
@@ -389,4 +389,15 @@ export function readTriggerDocument(
     ...(inputYaml !== undefined ? { inputYaml } : {}),
     ...(schedule ? { schedule } : {}),
   };
+}
+
+/** The schedule of a stored Scheduled trigger; throws when its YAML no longer reads. */
+export function readTriggerSchedule(
+  trigger: Trigger,
+): CronSchedule | undefined {
+  return readTriggerDocument(trigger.yaml ?? '', {
+    orgIdentifier: trigger.orgIdentifier,
+    projectIdentifier: trigger.projectIdentifier,
+    pipelineIdentifier: trigger.pipelineIdentifier,
+  }).schedule;
 }

@@ -35,7 +35,7 @@ const MAX_COMMENT_CHARS = 4000;
  * or one rejection) resolves the step's wait and wakes the execution.
  */
 export class ApprovalService {
-  constructor(private readonly o: ApprovalServiceOptions) {}
+  constructor(private readonly options: ApprovalServiceOptions) {}
 
   /** Open approvals `userRef` may act on; `mayRespond` checks the permission per pipeline. */
   async listWaiting(
@@ -43,7 +43,7 @@ export class ApprovalService {
     mayRespond: (ref: PipelineRef) => Promise<boolean>,
   ): Promise<ApprovalView[]> {
     const waits = (
-      await this.o.executions.listWaitsByKind('approval', 'Waiting')
+      await this.options.executions.listWaitsByKind('approval', 'Waiting')
     ).filter(w => !w.expired);
     if (!waits.length) return [];
     const groups = await this.membershipOf(userRef);
@@ -63,7 +63,7 @@ export class ApprovalService {
 
   /** Every approval of an execution, oldest first. */
   async listForExecution(executionId: string): Promise<ApprovalView[]> {
-    const waits = (await this.o.executions.listWaits(executionId)).filter(
+    const waits = (await this.options.executions.listWaits(executionId)).filter(
       w => w.kind === 'approval',
     );
     return this.views(waits);
@@ -97,7 +97,7 @@ export class ApprovalService {
         `${userRef} is not a member of the approver groups ${payload.userGroups.join(', ')}`,
       );
     }
-    const { wait: after } = await this.o.executions.addActivity(
+    const { wait: after } = await this.options.executions.addActivity(
       approvalId,
       {
         userRef,
@@ -108,7 +108,7 @@ export class ApprovalService {
       (_, activities) => decide(payload, activities),
     );
     if (after.status !== 'Waiting') {
-      this.o.wakeParked?.();
+      this.options.wakeParked?.();
       if (after.status === 'Approved' && payload.isAutoRejectEnabled)
         await this.autoRejectOlder(after, payload);
     }
@@ -122,7 +122,7 @@ export class ApprovalService {
     payload: ApprovalPayload,
   ): Promise<void> {
     const older = (
-      await this.o.executions.listWaitsByKind('approval', 'Waiting')
+      await this.options.executions.listWaitsByKind('approval', 'Waiting')
     ).filter(w => {
       const p = payloadOf(w);
       return (
@@ -134,7 +134,7 @@ export class ApprovalService {
       );
     });
     for (const wait of older) {
-      await this.o.executions
+      await this.options.executions
         .resolveWait(wait.id, {
           status: 'Rejected',
           resolution: {
@@ -144,11 +144,11 @@ export class ApprovalService {
         })
         .catch(() => undefined); // decided meanwhile: nothing to do
     }
-    if (older.length) this.o.wakeParked?.();
+    if (older.length) this.options.wakeParked?.();
   }
 
   private async approval(approvalId: string): Promise<ExecutionWait> {
-    const wait = await this.o.executions
+    const wait = await this.options.executions
       .getWait(approvalId)
       .catch(() => undefined);
     if (!wait || wait.kind !== 'approval')
@@ -157,18 +157,18 @@ export class ApprovalService {
   }
 
   private async membershipOf(userRef: string): Promise<string[]> {
-    return this.o.membership ? this.o.membership(userRef) : [];
+    return this.options.membership ? this.options.membership(userRef) : [];
   }
 
   private async views(waits: ExecutionWait[]): Promise<ApprovalView[]> {
-    const activities = await this.o.executions.listActivities(
+    const activities = await this.options.executions.listActivities(
       waits.map(w => w.id),
     );
     return waits.map(wait =>
       toView(
         wait,
         activities.filter(a => a.waitId === wait.id),
-        this.o.link,
+        this.options.link,
       ),
     );
   }

@@ -17,7 +17,7 @@ export interface InterventionServiceOptions {
  * waits (InterventionWaiting); the execution resumes on any replica.
  */
 export class InterventionService {
-  constructor(private readonly o: InterventionServiceOptions) {}
+  constructor(private readonly options: InterventionServiceOptions) {}
 
   /**
    * Resolves the open intervention of node `nodeId` (its FQN or node id)
@@ -35,10 +35,10 @@ export class InterventionService {
         `action must be one of ${INTERVENTION_ACTIONS.join(', ')} (got ${JSON.stringify(action)})`,
       );
     }
-    const waits = await this.o.executions.listWaits(executionId);
+    const waits = await this.options.executions.listWaits(executionId);
     let fqn = nodeId;
     if (!waits.some(w => w.nodeFqn === nodeId)) {
-      const node = (await this.o.executions.listNodes(executionId)).find(
+      const node = (await this.options.executions.listNodes(executionId)).find(
         n => n.id === nodeId,
       );
       if (node) fqn = node.fqn;
@@ -54,11 +54,11 @@ export class InterventionService {
       throw new ConflictError(
         `The intervention on '${fqn}' was already decided`,
       );
-    const resolved = await this.o.executions.resolveWait(wait.id, {
+    const resolved = await this.options.executions.resolveWait(wait.id, {
       status: 'Resolved',
       resolution: { action, by: userRef },
     });
-    this.o.wakeParked?.();
+    this.options.wakeParked?.();
     return resolved;
   }
 }

@@ -1,9 +1,11 @@
 import type { AuthService, DiscoveryService, LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
-import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type { CookiecutterEngine } from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
+import type { StepHandler, StepRunner } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { ConnectorResolver } from '../connectors';
 import type { StepProcessTracker } from '../runners';
+import type { ScmProviderFactories } from '../scm/providers';
 import { readNetworkPolicy } from '../network';
 import { createCatalogSteps } from './catalog';
 import { createCookieCutterStep } from './cookiecutter';
@@ -29,6 +31,12 @@ export interface BuiltinStepsOptions {
   urlReader?: UrlReaderService;
   /** Tells approvers when a HarnessApproval step starts waiting. */
   notifyApprovers?: ApproverNotifier;
+  /** What backend modules replaced through the extension points; the built-ins otherwise. */
+  extensions?: {
+    containerRunner?: StepRunner;
+    cookiecutterEngine?: CookiecutterEngine;
+    scmProviders?: ScmProviderFactories;
+  };
 }
 
 /**
@@ -42,14 +50,14 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
   /** File URLs in repositories, by connector (Git Experience sources use it too). */
   resolveFileUrls: ReturnType<typeof createFileUrlResolver>;
 }> {
-  const { config, discovery, auth, catalog } = options;
+  const { config, discovery, auth, catalog, extensions = {} } = options;
   const gitConfig = readGitStepsConfig(config);
   const connectors = ConnectorResolver.fromConfig(config);
   const localGit = {
     root: gitConfig.localGit.root,
     baseUrl: `${await discovery.getExternalBaseUrl('pipeline-engine')}/git`,
   };
-  const resolveFileUrls = createFileUrlResolver({ connectors, localGit });
+  const resolveFileUrls = createFileUrlResolver({ connectors, localGit, providers: extensions.scmProviders });
   // One allow list for every URL a pipeline chooses (Http, CookieCutter, GitClone, RegisterCatalog).
   const network = readNetworkPolicy(config, { logger: options.logger, ownUrls: [localGit.baseUrl] });
   // Approvers open the portal's execution page (app.baseUrl), else the API.
@@ -62,13 +70,26 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
       approvalLink: id => `${portal ? `${portal}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
     }),
     createQueueStep(),
-    ...createRunSteps({ config, network, processTracker: options.processTracker }),
-    ...createGitSteps({ connectors, localGit, author: gitConfig.author, commitMessage: gitConfig.commitMessage, network }),
+    ...createRunSteps({
+      config,
+      network,
+      processTracker: options.processTracker,
+      containerRunner: extensions.containerRunner,
+    }),
+    ...createGitSteps({
+      connectors,
+      localGit,
+      author: gitConfig.author,
+      commitMessage: gitConfig.commitMessage,
+      network,
+      providers: extensions.scmProviders,
+    }),
     createCookieCutterStep({
       engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',
       command: config.getOptionalString('pipelineEngine.cookiecutter.command'),
       network,
       localGit: { root: localGit.root, baseUrl: localGit.baseUrl },
+      renderer: extensions.cookiecutterEngine,
     }),
     ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls, network, urlReader: options.urlReader }),
     createSlackNotifyStep({ config }),

@@ -12,6 +12,7 @@ import {
 } from '../database/__testUtils__/testDatabases';
 import { createPipelineEngineStores } from '../database';
 import { PipelineAdminService } from '../service/PipelineAdminService';
+import { readTriggerSchedule } from '../service/adminDocuments';
 import { ProblemsError } from '../service/problems';
 import { ScheduledTriggerFirer } from './ScheduledTriggerFirer';
 
@@ -64,6 +65,7 @@ async function replica(
   const firer = new ScheduledTriggerFirer({
     triggers: stores.triggers,
     fire: trigger => admin.fireScheduledTrigger(trigger),
+    readSchedule: readTriggerSchedule,
     logger: mockServices.logger.mock(),
     missedAfterMs: 60_000,
   });

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { ExecutionSummary } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Trigger, TriggerStore } from '../database';
-import { readTriggerDocument } from '../service/adminDocuments';
+import type { CronSchedule } from './cronSchedule';
 
 /** What {@link ScheduledTriggerFirer} needs. */
 export interface ScheduledTriggerFirerOptions {
@@ -9,6 +9,11 @@ export interface ScheduledTriggerFirerOptions {
   /** Starts the execution of a claimed occurrence. */
   fire(trigger: Trigger): Promise<ExecutionSummary>;
   logger: LoggerService;
+  /**
+   * The trigger's schedule, read from its stored YAML (the admin service's
+   * reader); throws when the YAML no longer reads.
+   */
+  readSchedule(trigger: Trigger): CronSchedule | undefined;
   /**
    * How late an occurrence may still fire. Older ones were missed while no
    * replica was up and are skipped: the next occurrence fires instead.
@@ -48,11 +53,7 @@ export class ScheduledTriggerFirer {
     const due = new Date(trigger.nextFireAt!);
     let schedule;
     try {
-      schedule = readTriggerDocument(trigger.yaml ?? '', {
-        orgIdentifier: trigger.orgIdentifier,
-        projectIdentifier: trigger.projectIdentifier,
-        pipelineIdentifier: trigger.pipelineIdentifier,
-      }).schedule;
+      schedule = this.options.readSchedule(trigger);
     } catch (error) {
       logger.warn(
         `Scheduled trigger ${name} no longer reads: ${String(error)}`,

@@ -200,32 +200,34 @@ export class EngineTarget implements PipelineTarget {
   readonly pipelineUrl: string;
   private readonly links: PipelineLinks;
 
-  constructor(private readonly o: EngineTargetOptions) {
-    this.description = `pipeline ${refLabel(o.ref)} in the pipeline engine`;
-    this.links = pipelineLinks(o.engineBaseUrl, o.portalBaseUrl);
-    this.pipelineUrl = this.links.pipeline(o.ref);
+  constructor(private readonly options: EngineTargetOptions) {
+    this.description = `pipeline ${refLabel(options.ref)} in the pipeline engine`;
+    this.links = pipelineLinks(options.engineBaseUrl, options.portalBaseUrl);
+    this.pipelineUrl = this.links.pipeline(options.ref);
   }
 
   private get auth() {
-    return { credentials: this.o.credentials };
+    return { credentials: this.options.credentials };
   }
 
   async dryRun(inputs: InputValues): Promise<DryRunReport> {
     let response: DryRunResponse;
-    let title = this.o.ref.pipelineIdentifier;
+    let title = this.options.ref.pipelineIdentifier;
     try {
-      title = (await this.o.client.getPipeline(this.o.ref, this.auth)).name;
-      response = await this.o.client.dryRun(
-        this.o.ref,
+      title = (
+        await this.options.client.getPipeline(this.options.ref, this.auth)
+      ).name;
+      response = await this.options.client.dryRun(
+        this.options.ref,
         { inputSet: inputs, allowUnknownKeys: true },
         this.auth,
       );
     } catch (error) {
-      throw explainEngineError(error, this.o.ref, 'read');
+      throw explainEngineError(error, this.options.ref, 'read');
     }
     if (!response.ok) {
       throw inputSetProblemsError(
-        `pipeline ${refLabel(this.o.ref)}`,
+        `pipeline ${refLabel(this.options.ref)}`,
         response.problems,
       );
     }
@@ -246,8 +248,8 @@ export class EngineTarget implements PipelineTarget {
 
   async start(inputs: InputValues): Promise<{ executionId: string }> {
     try {
-      const execution = await this.o.client.execute(
-        this.o.ref,
+      const execution = await this.options.client.execute(
+        this.options.ref,
         // Harness ignores inputset keys the pipeline does not use; so do we
         // (the dry run in the template editor lists them as warnings).
         {
@@ -261,7 +263,7 @@ export class EngineTarget implements PipelineTarget {
       );
       return { executionId: execution.id };
     } catch (error) {
-      throw explainEngineError(error, this.o.ref, 'execute');
+      throw explainEngineError(error, this.options.ref, 'execute');
     }
   }
 
@@ -270,7 +272,10 @@ export class EngineTarget implements PipelineTarget {
   }
 
   async read(executionId: string): Promise<RunState> {
-    const detail = await this.o.client.getExecution(executionId, this.auth);
+    const detail = await this.options.client.getExecution(
+      executionId,
+      this.auth,
+    );
     return toRunState(detail, this.links.execution(executionId));
   }
 
@@ -279,7 +284,7 @@ export class EngineTarget implements PipelineTarget {
     signal: AbortSignal,
     onLine: (line: StreamedLogLine) => void,
   ): Promise<void> {
-    await this.o.client.followLogs(
+    await this.options.client.followLogs(
       executionId,
       { ...this.auth, signal },
       line => onLine(line),
@@ -292,7 +297,7 @@ export class EngineTarget implements PipelineTarget {
     onUpdate: (update: RunUpdate) => void,
   ): Promise<void> {
     const url = this.links.execution(executionId);
-    await this.o.client.followExecution(
+    await this.options.client.followExecution(
       executionId,
       { ...this.auth, signal },
       event => {
@@ -313,6 +318,6 @@ export class EngineTarget implements PipelineTarget {
   }
 
   async abort(executionId: string): Promise<void> {
-    await this.o.client.abortExecution(executionId, this.auth);
+    await this.options.client.abortExecution(executionId, this.auth);
   }
 }

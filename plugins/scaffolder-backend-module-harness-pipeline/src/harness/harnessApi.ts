@@ -176,37 +176,39 @@ export class HarnessPipelineApi {
   private readonly fetch: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(private readonly o: HarnessPipelineApiOptions) {
-    this.fetch = o.fetch ?? ((...args) => globalThis.fetch(...args));
-    this.sleep = o.sleep ?? realSleep;
+  constructor(private readonly options: HarnessPipelineApiOptions) {
+    this.fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
+    this.sleep = options.sleep ?? realSleep;
   }
 
   private redact(text: string): string {
-    return this.o.apiKey ? text.split(this.o.apiKey).join('***') : text;
+    return this.options.apiKey
+      ? text.split(this.options.apiKey).join('***')
+      : text;
   }
 
   private authHeaders(optional?: boolean): Record<string, string> {
-    if (!this.o.apiKey && optional) return {};
+    if (!this.options.apiKey && optional) return {};
     // Harness API keys and service-account tokens go in x-api-key; anything
     // else is a user session token (Harness IDP's HarnessAuthToken field).
-    return /^(pat|sat)\./.test(this.o.apiKey)
-      ? { 'x-api-key': this.o.apiKey }
-      : { Authorization: `Bearer ${this.o.apiKey}` };
+    return /^(pat|sat)\./.test(this.options.apiKey)
+      ? { 'x-api-key': this.options.apiKey }
+      : { Authorization: `Bearer ${this.options.apiKey}` };
   }
 
   private url(call: CallOptions): string {
     const params = new URLSearchParams({
-      accountIdentifier: this.o.accountIdentifier,
+      accountIdentifier: this.options.accountIdentifier,
     });
     for (const [name, value] of Object.entries(call.query)) {
       if (value !== undefined) params.set(name, value);
     }
-    return `${this.o.origin}/gateway/pipeline/api${call.path}?${params}`;
+    return `${this.options.origin}/gateway/pipeline/api${call.path}?${params}`;
   }
 
   private async call<T>(call: CallOptions): Promise<T | undefined> {
-    const attempts = call.retry ? (this.o.readAttempts ?? 4) : 1;
-    const base = this.o.retryBaseMs ?? 1000;
+    const attempts = call.retry ? (this.options.readAttempts ?? 4) : 1;
+    const base = this.options.retryBaseMs ?? 1000;
     for (let attempt = 1; ; attempt++) {
       let response: Response;
       try {
@@ -218,10 +220,10 @@ export class HarnessPipelineApi {
             ...(call.body ? { 'Content-Type': call.body.contentType } : {}),
           },
           body: call.body?.text,
-          signal: AbortSignal.timeout(this.o.timeoutMs ?? 30_000),
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
         });
       } catch (error) {
-        const message = `Could not reach Harness at ${this.o.origin} while ${call.doing}: ${(error as Error).message}`;
+        const message = `Could not reach Harness at ${this.options.origin} while ${call.doing}: ${(error as Error).message}`;
         if (attempt < attempts) {
           await this.sleep(Math.min(base * 2 ** (attempt - 1), MAX_BACKOFF_MS));
           continue;

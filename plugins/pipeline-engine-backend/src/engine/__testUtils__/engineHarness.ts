@@ -7,7 +7,7 @@ import { isTerminalExecutionStatus, type ExecutionDetail } from '@idp-pipelines/
 import { initStores } from '../../database/__testUtils__/testDatabases';
 import type { PipelineEngineStores } from '../../database';
 import { builtinStepHandlers } from '../../steps';
-import { createPipelineEngine, type PipelineEngine, type PipelineEngineSettings } from '../createEngine';
+import { createPipelineEngine, type PipelineEngine, type PipelineEngineSettings } from '../../createPipelineEngine';
 import { StepHandlerRegistry } from '../stepHandlerRegistry';
 import { testSteps } from './testSteps';
 import type { GroupMembership } from '../../service/approvals';
@@ -35,6 +35,7 @@ export async function createEngineHarness(
   id: TestDatabaseId,
   options: {
     secrets?: Record<string, string>;
+    secretSources?: PipelineEngineSettings['secretSources'];
     worker?: Partial<PipelineEngineSettings['worker']>;
     defaultStepTimeoutMs?: number;
     /** Catalog groups of users, for HarnessApproval. */
@@ -53,6 +54,7 @@ export async function createEngineHarness(
       handlers,
       logger: mockServices.logger.mock(),
       secrets: options.secrets ?? {},
+      secretSources: options.secretSources,
       workspaceRoot: mkdtempSync(join(tmpdir(), 'engine-test-')),
       defaultStepTimeoutMs: options.defaultStepTimeoutMs ?? 60_000,
       expressionMode: 'strict',

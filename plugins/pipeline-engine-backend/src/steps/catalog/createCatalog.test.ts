@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { createCreateCatalogStep } from './createCatalog';
-import { runStep } from './__testUtils__/stepContext';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
 
 const step = createCreateCatalogStep({
   config: new ConfigReader({
@@ -47,7 +47,7 @@ function workspace() {
 describe('CreateCatalog', () => {
   it('writes the file under filePath and outputs the entity page', async () => {
     const ws = workspace();
-    const result = await runStep(
+    const result = await runMockStep(
       step,
       {
         fileName: 'catalog-info.yaml',
@@ -64,7 +64,7 @@ describe('CreateCatalog', () => {
       registeredCatalogUrl:
         'https://backstage.example.com/catalog/default/component/my-service',
     });
-    expect(result.logs).toContain(
+    expect(result.logLines()).toContain(
       'info: wrote my-service/catalog-info.yaml with component:default/my-service (annotation idp-pipelines.io/execution: exec-1)',
     );
   });
@@ -75,8 +75,8 @@ describe('CreateCatalog', () => {
       fileName: 'catalog-info.yaml',
       fileContent: component('svc'),
     };
-    const first = await runStep(step, spec, { workspace: ws });
-    const second = await runStep(step, spec, { workspace: ws });
+    const first = await runMockStep(step, spec, { workspace: ws });
+    const second = await runMockStep(step, spec, { workspace: ws });
     expect(first.error).toBeUndefined();
     expect(second.error).toBeUndefined();
     expect(second.outputs).toEqual(first.outputs);
@@ -104,7 +104,7 @@ describe('CreateCatalog', () => {
       'spec: { owner: test }',
       '',
     ].join('\n');
-    const result = await runStep(
+    const result = await runMockStep(
       step,
       { fileName: 'catalog-info.yaml', fileContent },
       { workspace: ws },
@@ -147,7 +147,7 @@ spec:
   definition: "openapi: 3.0.0"
 ---
 ${component('orders')}`;
-    const result = await runStep(step, {
+    const result = await runMockStep(step, {
       fileName: 'catalog-info.yaml',
       fileContent: content,
     });
@@ -212,7 +212,7 @@ ${component('orders')}`;
     'rejects %s, naming the document and the field',
     async (_, content, message) => {
       const ws = workspace();
-      const result = await runStep(
+      const result = await runMockStep(
         step,
         { fileName: 'catalog-info.yaml', fileContent: content },
         { workspace: ws },
@@ -232,7 +232,7 @@ kind: Component
 metadata:
   name: [unclosed
 `;
-    const result = await runStep(step, {
+    const result = await runMockStep(step, {
       fileName: 'catalog-info.yaml',
       fileContent: content,
     });
@@ -257,12 +257,12 @@ metadata:
 spec:
   type: service
 `;
-    const result = await runStep(step, {
+    const result = await runMockStep(step, {
       fileName: 'template.yaml',
       fileContent: template,
     });
     expect(result.error).toBeUndefined();
-    expect(result.logs).toContain(
+    expect(result.logLines()).toContain(
       'warn: document 1 (line 1): Template of scaffolder.backstage.io/v1beta3 is not a built-in kind; the catalog accepts it only if a processor for it is installed',
     );
   });
@@ -270,7 +270,7 @@ spec:
   test.each([['../outside'], ['/etc'], ['a/../../outside']])(
     'refuses filePath %j outside the workspace',
     async filePath => {
-      const result = await runStep(step, {
+      const result = await runMockStep(step, {
         fileName: 'catalog-info.yaml',
         filePath,
         fileContent: component('svc'),
@@ -285,7 +285,7 @@ spec:
     const ws = workspace();
     const outside = mkdtempSync(join(tmpdir(), 'outside-'));
     symlinkSync(outside, join(ws, 'link'));
-    const result = await runStep(
+    const result = await runMockStep(
       step,
       {
         fileName: 'catalog-info.yaml',
@@ -301,7 +301,7 @@ spec:
 
     mkdirSync(join(ws, 'dir'));
     symlinkSync(join(outside, 'x.yaml'), join(ws, 'dir', 'catalog-info.yaml'));
-    const viaFile = await runStep(
+    const viaFile = await runMockStep(
       step,
       {
         fileName: 'catalog-info.yaml',
@@ -316,20 +316,20 @@ spec:
   });
 
   it('needs fileName and fileContent', async () => {
-    const result = await runStep(step, { filePath: 'x' });
+    const result = await runMockStep(step, { filePath: 'x' });
     expect(result.error?.message).toMatch(/spec\.fileName/);
     expect(result.error?.message).toMatch(/spec\.fileContent/);
   });
 
   it('skips the output, with a warning, without app.baseUrl', async () => {
     const bare = createCreateCatalogStep({ config: new ConfigReader({}) });
-    const result = await runStep(bare, {
+    const result = await runMockStep(bare, {
       fileName: 'c.yaml',
       fileContent: component('svc'),
     });
     expect(result.error).toBeUndefined();
     expect(result.outputs).toEqual({});
-    expect(result.logs).toContain(
+    expect(result.logLines()).toContain(
       'warn: app.baseUrl is not configured, so registeredCatalogUrl is not set',
     );
   });

@@ -14,7 +14,7 @@ import { initStores } from '../../database/__testUtils__/testDatabases';
 import {
   createPipelineEngine,
   type PipelineEngine,
-} from '../../engine/createEngine';
+} from '../../createPipelineEngine';
 import { StepHandlerRegistry } from '../../engine/stepHandlerRegistry';
 import { createSlackNotifyStep } from '../slack';
 import { createCatalogSteps } from '.';

@@ -9,7 +9,7 @@ import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { NetworkPolicy } from '../../network';
 import { createRegisterCatalogStep } from './registerCatalog';
-import { runStep } from './__testUtils__/stepContext';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
 import {
   componentYaml,
   startFileServer,
@@ -65,14 +65,14 @@ describe.each(databases.eachSupportedId())(
         'acme/quick/main/catalog-info.yaml',
         componentYaml('quick'),
       );
-      const result = await runStep(step, specFor('quick'));
+      const result = await runMockStep(step, specFor('quick'));
       expect(result.error).toBeUndefined();
       expect(result.outputs).toEqual({
         catalogInfoUrl:
           'https://git.example.com/acme/quick/blob/main/catalog-info.yaml',
         entityRef: 'component:default/quick',
       });
-      expect(result.logs).toContain(
+      expect(result.logLines()).toContain(
         `info: registered ${files.url('acme/quick/main/catalog-info.yaml')}; the catalog makes component:default/quick readable on its next processing pass (waitForEntities: true waits for it)`,
       );
       const entity = await catalog.waitForEntity('component:default/quick');
@@ -84,7 +84,7 @@ describe.each(databases.eachSupportedId())(
         'acme/orders/main/catalog-info.yaml',
         componentYaml('orders'),
       );
-      const result = await runStep(
+      const result = await runMockStep(
         step,
         specFor('orders', { waitForEntities: true }),
       );
@@ -102,7 +102,7 @@ describe.each(databases.eachSupportedId())(
           'backstage.io/managed-by-origin-location'
         ],
       ).toBe(`url:${files.url('acme/orders/main/catalog-info.yaml')}`);
-      expect(result.logs).toContain(
+      expect(result.logLines()).toContain(
         `info: registering ${files.url('acme/orders/main/catalog-info.yaml')} in the catalog`,
       );
     });
@@ -112,12 +112,12 @@ describe.each(databases.eachSupportedId())(
         'acme/orders/main/catalog-info.yaml',
         componentYaml('orders', { description: 'second version' }),
       );
-      const result = await runStep(
+      const result = await runMockStep(
         step,
         specFor('orders', { waitForEntities: 'true' }),
       );
       expect(result.error).toBeUndefined();
-      expect(result.logs).toContain(
+      expect(result.logLines()).toContain(
         `info: ${files.url('acme/orders/main/catalog-info.yaml')} is already registered; refreshing it`,
       );
       expect(
@@ -140,7 +140,7 @@ describe.each(databases.eachSupportedId())(
           spec: '  owner: team-a\n  lifecycle: experimental\n',
         }),
       );
-      const result = await runStep(step, specFor('broken'));
+      const result = await runMockStep(step, specFor('broken'));
       expect(result.error?.message).toMatch(
         new RegExp(
           `^the catalog cannot process ${files.url('acme/broken/main/catalog-info.yaml').replace(/[.?]/g, '\\$&')}: InputError: .*must have required property 'type'`,
@@ -154,12 +154,12 @@ describe.each(databases.eachSupportedId())(
         'acme/people/main/catalog-info.yaml',
         'apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: people\nspec:\n  type: team\n  children: []\n',
       );
-      const rules = await runStep(step, specFor('people'));
+      const rules = await runMockStep(step, specFor('people'));
       expect(rules.error?.message).toMatch(
         /^the catalog cannot process .*: .*group:default\/people.* is not of an allowed kind/,
       );
 
-      const missing = await runStep(step, specFor('nothing-here'));
+      const missing = await runMockStep(step, specFor('nothing-here'));
       expect(missing.error?.message).toMatch(
         /^the catalog cannot process .*nothing-here.*: .*NotFoundError/,
       );
@@ -175,10 +175,10 @@ describe.each(databases.eachSupportedId())(
         componentYaml('shared'),
       );
       expect(
-        (await runStep(step, specFor('first', { waitForEntities: true })))
+        (await runMockStep(step, specFor('first', { waitForEntities: true })))
           .error,
       ).toBeUndefined();
-      const result = await runStep(step, specFor('second'));
+      const result = await runMockStep(step, specFor('second'));
       expect(result.error?.message).toBe(
         `component:default/shared is already in the catalog, registered from url:${files.url('acme/first/main/catalog-info.yaml')}; unregister that location or give the entity another metadata.name`,
       );
@@ -190,7 +190,7 @@ describe.each(databases.eachSupportedId())(
         componentYaml('keyed'),
       );
       const token = mockCredentials.user.token('user:default/ci');
-      const result = await runStep(
+      const result = await runMockStep(
         step,
         specFor('keyed', { xApiKey: token, waitForEntities: true }),
       );
@@ -198,14 +198,14 @@ describe.each(databases.eachSupportedId())(
       expect(result.masked).toContain(token);
       expect(await catalog.entity('component:default/keyed')).toBeDefined();
 
-      const viaSecret = await runStep(
+      const viaSecret = await runMockStep(
         step,
         specFor('keyed', { xApiKey: 'account.ci_key' }),
         { secrets: { ci_key: token } },
       );
       expect(viaSecret.error).toBeUndefined();
 
-      const unknown = await runStep(
+      const unknown = await runMockStep(
         step,
         specFor('keyed', { xApiKey: 'account.nokey' }),
       );
@@ -213,7 +213,7 @@ describe.each(databases.eachSupportedId())(
         'secret "account.nokey" is not configured',
       );
 
-      const invalid = await runStep(
+      const invalid = await runMockStep(
         step,
         specFor('keyed', { xApiKey: mockCredentials.user.invalidToken() }),
       );
@@ -275,7 +275,7 @@ describe('RegisterCatalog without a real catalog', () => {
       getEntityByRef: async () => undefined,
     });
     const started = Date.now();
-    const result = await runStep(
+    const result = await runMockStep(
       step,
       specFor('slow', { waitForEntities: true }),
     );
@@ -322,7 +322,7 @@ describe('RegisterCatalog without a real catalog', () => {
       getEntityByRef: async () => failing,
       refreshEntity: async () => {},
     });
-    const result = await runStep(
+    const result = await runMockStep(
       step,
       specFor('slow', { waitForEntities: true }),
     );
@@ -369,7 +369,7 @@ describe('RegisterCatalog without a real catalog', () => {
   });
 
   it('needs the repository coordinates', async () => {
-    const result = await runStep(stepWith({}), {
+    const result = await runMockStep(stepWith({}), {
       filePath: 'catalog-info.yaml',
       connectorRef: 'c',
       branch: 'main',

@@ -9,7 +9,7 @@ import {
   createUpdateCatalogPropertyStep,
   updatesOf,
 } from './updateCatalogProperty';
-import { runStep } from './__testUtils__/stepContext';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
 import {
   componentYaml,
   DENIED_USER,
@@ -65,7 +65,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('sets one property of one entity; the catalog serves it when the step ends, and the execution soon after', async () => {
-      const result = await runStep(step, {
+      const result = await runMockStep(step, {
         type: 'Entity',
         entityRef: 'component:default/alpha',
         property: '<+metadata.testCoverage>',
@@ -76,7 +76,7 @@ describe.each(databases.eachSupportedId())(
         (await catalog.entity('component:default/alpha'))?.metadata
           .testCoverage,
       ).toBe(85);
-      expect(result.logs).toContain(
+      expect(result.logLines()).toContain(
         'info: set metadata.testCoverage of component:default/alpha: 85',
       );
 
@@ -110,7 +110,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('sets a properties list with replace and append on one entity', async () => {
-      const result = await runStep(step, {
+      const result = await runMockStep(step, {
         type: 'Entity',
         entityRef: 'alpha',
         properties: [
@@ -138,7 +138,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('sets one property on several entities, with per-entity values and a default', async () => {
-      const result = await runStep(step, {
+      const result = await runMockStep(step, {
         type: 'Property',
         property: 'metadata.releaseVersion',
         value: '1.5.0',
@@ -157,7 +157,7 @@ describe.each(databases.eachSupportedId())(
           .releaseVersion,
       ).toBe('1.5.0');
 
-      const appended = await runStep(step, {
+      const appended = await runMockStep(step, {
         type: 'Property',
         property: 'metadata.tags',
         mode: 'append',
@@ -177,7 +177,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses to append to a scalar', async () => {
-      const result = await runStep(step, {
+      const result = await runMockStep(step, {
         type: 'Entity',
         entityRef: 'component:default/beta',
         property: 'metadata.description',
@@ -199,7 +199,7 @@ describe.each(databases.eachSupportedId())(
           pipelineEngine: { catalog: { propertyTimeout: '1s' } },
         }),
       });
-      const result = await runStep(impatient, {
+      const result = await runMockStep(impatient, {
         type: 'Property',
         property: 'metadata.releaseVersion',
         value: '1',
@@ -214,7 +214,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('reports a denied permission, for the engine and for an API key', async () => {
-      const locked = await runStep(step, {
+      const locked = await runMockStep(step, {
         type: 'Entity',
         entityRef: 'component:default/locked',
         property: 'metadata.x',
@@ -224,7 +224,7 @@ describe.each(databases.eachSupportedId())(
         'the catalog refused the update: not allowed to update properties of "component:default/locked": permission catalog.entity.property.update is denied',
       );
 
-      const mallory = await runStep(step, {
+      const mallory = await runMockStep(step, {
         type: 'Entity',
         entityRef: 'component:default/gamma',
         property: 'metadata.x',
@@ -237,7 +237,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it("acts as the API key's user when xApiKey is given", async () => {
-      const result = await runStep(
+      const result = await runMockStep(
         step,
         {
           type: 'Entity',
@@ -268,7 +268,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses values the catalog would reject', async () => {
-      const result = await runStep(step, {
+      const result = await runMockStep(step, {
         type: 'Entity',
         entityRef: 'component:default/gamma',
         property: 'spec.owner',
@@ -404,7 +404,7 @@ describe('UpdateCatalogProperty spec', () => {
       },
       config: new ConfigReader({}),
     });
-    const result = await runStep(step, {
+    const result = await runMockStep(step, {
       type: 'Entity',
       entityRef: 'a',
       property: 'metadata.a',

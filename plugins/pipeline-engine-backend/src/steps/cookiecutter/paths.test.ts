@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PathEscapeError } from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
-import { runStep } from './__testUtils__/runStep';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
 import { createCookieCutterStep } from './step';
 
 /* The step's directories (pathForTemplate, outputDirectory) stay in the workspace. */
@@ -26,13 +26,10 @@ afterAll(async () => {
   await Promise.all(dirs.map(d => rm(d, { recursive: true, force: true })));
 });
 
-async function errorOf(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
+async function errorOf(run: ReturnType<typeof runMockStep>): Promise<Error> {
+  const { error } = await run;
+  if (!error) throw new Error('expected the step to fail');
+  return error;
 }
 
 describe('CookieCutter step confines its directories to the workspace', () => {
@@ -75,7 +72,7 @@ describe('CookieCutter step confines its directories to the workspace', () => {
       cookieCutterVariables: {},
       ...override,
     };
-    const e = await errorOf(runStep(step, spec, ws));
+    const e = await errorOf(runMockStep(step, spec, { workspace: ws }));
     expect(e).toBeInstanceOf(PathEscapeError);
     expect(e.message).toMatch(message);
   });
@@ -85,7 +82,7 @@ describe('CookieCutter step confines its directories to the workspace', () => {
     const elsewhere = await track(tempDir('elsewhere'));
     await symlink(elsewhere, join(ws, 'link'));
     const e = await errorOf(
-      runStep(
+      runMockStep(
         step,
         {
           templateType: 'private',
@@ -93,7 +90,7 @@ describe('CookieCutter step confines its directories to the workspace', () => {
           outputDirectory: 'link/sub',
           cookieCutterVariables: {},
         },
-        ws,
+        { workspace: ws },
       ),
     );
     expect(e.message).toMatch(
@@ -104,7 +101,7 @@ describe('CookieCutter step confines its directories to the workspace', () => {
 
   it('accepts an absolute path inside the workspace', async () => {
     const ws = await workspaceWithTemplate();
-    await runStep(
+    const run = await runMockStep(
       step,
       {
         templateType: 'private',
@@ -112,8 +109,9 @@ describe('CookieCutter step confines its directories to the workspace', () => {
         outputDirectory: join(ws, 'out'),
         cookieCutterVariables: {},
       },
-      ws,
+      { workspace: ws },
     );
+    expect(run.error).toBeUndefined();
     expect((await lstat(join(ws, 'out', 'svc', 'f.txt'))).isFile()).toBe(true);
   });
 });

@@ -14,7 +14,7 @@ import {
 import {
   createPipelineEngine,
   type PipelineEngine,
-} from '../../engine/createEngine';
+} from '../../createPipelineEngine';
 import { StepHandlerRegistry } from '../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '..';
 import { NetworkPolicy } from '../../network';

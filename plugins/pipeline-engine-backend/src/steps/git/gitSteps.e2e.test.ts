@@ -9,7 +9,7 @@ import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
 import { ConnectorResolver } from '../../connectors';
 import { initStores } from '../../database/__testUtils__/testDatabases';
-import { createPipelineEngine, type PipelineEngine } from '../../engine/createEngine';
+import { createPipelineEngine, type PipelineEngine } from '../../createPipelineEngine';
 import { StepHandlerRegistry } from '../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '../../steps';
 import { git, readTree, startLocalGitServer, tempDir, type LocalGitServer } from '../../scm/__testUtils__/gitFixtures';

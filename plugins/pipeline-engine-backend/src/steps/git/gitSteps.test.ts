@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
+import { createMockStepContext } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
 import { ConnectorResolver } from '../../connectors';
 import { baseGitEnv } from '../../scm/git';
 import {
@@ -16,7 +17,6 @@ import {
   writeFiles,
   type LocalGitServer,
 } from '../../scm/__testUtils__/gitFixtures';
-import { createTestStepContext } from './__testUtils__/stepContext';
 import { NetworkPolicy } from '../../network';
 import { createFileUrlResolver, createGitSteps, type GitStepsOptions } from './index';
 
@@ -76,12 +76,19 @@ afterAll(async () => {
 });
 
 /** Validates `spec` with the step's schema and runs its handler, as the engine does. */
+const JANE = { identity: 'user:default/jane', name: 'Jane Doe', email: 'jane@example.com' };
+
 async function run(type: string, spec: Record<string, unknown>, workspace = tempDir('ws-'), extra: { triggeredBy?: { identity: string; name?: string; email?: string } } = {}) {
   const step = steps[type];
   const parsed = step.spec.parse(spec);
-  const t = createTestStepContext(parsed, { workspace, secrets: { git_token: TOKEN }, ...extra });
+  const t = createMockStepContext({
+    spec: parsed,
+    workspace,
+    secrets: { git_token: TOKEN },
+    execution: { triggeredBy: extra.triggeredBy ?? JANE },
+  });
   await step.handler(t.ctx);
-  return { ...t, workspace };
+  return { ...t, logs: t.logLines(), workspace };
 }
 
 async function runError(type: string, spec: Record<string, unknown>, workspace?: string) {
@@ -273,10 +280,11 @@ describe('CreateRepo and DirectPush on the local git host', () => {
     const workspace = tempDir('ws-');
     writeFiles(join(workspace, 'out'), { 'x.txt': 'x\n' });
     const step = withAuthor.DirectPush;
-    const t = createTestStepContext(
-      step.spec.parse({ connectorRef: 'local', organization: 'team', repository: 'prefixed', codeDirectory: 'out', codeOutputDirectory: 'services/x', branch: 'main' }),
-      { workspace },
-    );
+    const t = createMockStepContext({
+      spec: step.spec.parse({ connectorRef: 'local', organization: 'team', repository: 'prefixed', codeDirectory: 'out', codeOutputDirectory: 'services/x', branch: 'main' }),
+      workspace,
+      execution: { triggeredBy: JANE },
+    });
     await step.handler(t.ctx);
     const dir = await cloneOverHttp('team/prefixed');
     expect(readTree(dir)).toEqual({ 'services/x/x.txt': 'x\n' });
@@ -307,9 +315,11 @@ describe('CreateRepo and DirectPush on the local git host', () => {
     const workspace = tempDir('ws-');
     writeFiles(join(workspace, 'app'), { 'a.txt': 'a' });
     const step = steps.DirectPush;
-    const t = createTestStepContext(step.spec.parse({ connectorRef: 'overHttp', organization: 'acme', repository: 'seed.git', codeDirectory: 'app', branch: 'main' }), {
+    const t = createMockStepContext({
+      spec: step.spec.parse({ connectorRef: 'overHttp', organization: 'acme', repository: 'seed.git', codeDirectory: 'app', branch: 'main' }),
       workspace,
       secrets: { git_token: TOKEN },
+      execution: { triggeredBy: JANE },
     });
     writeFileSync(argvLog, '');
     const error = await step.handler(t.ctx).then(() => undefined, (e: Error) => e);
@@ -319,7 +329,7 @@ describe('CreateRepo and DirectPush on the local git host', () => {
     expect(argv).not.toContain(BASIC);
     expect(error?.message).toContain(`push to ${server.gitBaseUrl}/acme/seed.git failed`);
     expect(error?.name).toBe('NotAllowedError');
-    expect(`${error?.message}\n${t.logs.join('\n')}`).not.toContain(TOKEN);
+    expect(`${error?.message}\n${t.logText()}`).not.toContain(TOKEN);
   });
 });
 

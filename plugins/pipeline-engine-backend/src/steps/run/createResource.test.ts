@@ -1,8 +1,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findProgram } from '../../runners';
-import { accountOfApiKey, createCreateResourceStep, needsHarnessProvider } from './createResource';
-import { cleanupTemp, runnersFor, runStep, standIn, workspaceDir } from './__testUtils__/stepTestKit';
+import {
+  accountOfApiKey,
+  createCreateResourceStep,
+  needsHarnessProvider,
+} from './createResource';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
+import {
+  cleanupTemp,
+  runnersFor,
+  standIn,
+  workspaceDir,
+} from './__testUtils__/stepTestKit';
 
 jest.setTimeout(120_000);
 
@@ -45,8 +55,13 @@ describe('CreateResource step', () => {
     process.env.PATH = `${tofu.bin}:${originalPath}`;
     process.env.BACKEND_ONLY_SECRET = 'backend-password';
     const workspace = workspaceDir();
-    const r = await runStep(
-      createCreateResourceStep(runnersFor({ local: { enabled: true }, createResource: { endpoint: 'https://harness.example.com/gateway' } })),
+    const r = await runMockStep(
+      createCreateResourceStep(
+        runnersFor({
+          local: { enabled: true },
+          createResource: { endpoint: 'https://harness.example.com/gateway' },
+        }),
+      ),
       { resourceDefinition: PIPELINE_DEFINITION, xApiKey: API_KEY },
       { workspace },
     );
@@ -54,12 +69,24 @@ describe('CreateResource step', () => {
     const calls = tofu.calls();
     expect(calls).toHaveLength(2);
     const chdir = calls[0][0];
-    expect(chdir).toMatch(new RegExp(`^-chdir=${workspace}/\\.create-resource-`));
+    expect(chdir).toMatch(
+      new RegExp(`^-chdir=${workspace}/\\.create-resource-`),
+    );
     expect(calls[0]).toEqual([chdir, 'init', '-input=false', '-no-color']);
-    expect(calls[1]).toEqual([chdir, 'apply', '-auto-approve', '-input=false', '-no-color']);
+    expect(calls[1]).toEqual([
+      chdir,
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      '-no-color',
+    ]);
     // Written, then removed with the state.
-    expect(readFileSync(join(tofu.bin, 'main.tf'), 'utf8')).toBe(PIPELINE_DEFINITION);
-    expect(readFileSync(join(tofu.bin, 'providers.tf'), 'utf8')).toContain('source = "harness/harness"');
+    expect(readFileSync(join(tofu.bin, 'main.tf'), 'utf8')).toBe(
+      PIPELINE_DEFINITION,
+    );
+    expect(readFileSync(join(tofu.bin, 'providers.tf'), 'utf8')).toContain(
+      'source = "harness/harness"',
+    );
     expect(existsSync(chdir.slice('-chdir='.length))).toBe(false);
     expect(readdirSync(workspace)).toEqual([]);
     const [env] = tofu.envs();
@@ -71,28 +98,40 @@ describe('CreateResource step', () => {
     });
     expect(env.BACKEND_ONLY_SECRET).toBeUndefined();
     expect(r.masked).toContain(API_KEY);
-    expect(r.text()).toContain('tofu init -input=false -no-color');
-    expect(r.text()).toContain('tofu ran');
+    expect(r.logText()).toContain('tofu init -input=false -no-color');
+    expect(r.logText()).toContain('tofu ran');
     standInRan = true;
   });
 
-  it('fails with the tool\'s message', async () => {
+  it("fails with the tool's message", async () => {
     const tofu = toolStandIn('tofu', { failOn: 'apply' });
     process.env.PATH = `${tofu.bin}:${originalPath}`;
-    const r = await runStep(
+    const r = await runMockStep(
       createCreateResourceStep(runnersFor({ local: { enabled: true } })),
       { resourceDefinition: PIPELINE_DEFINITION, xApiKey: 'plain-key-value' },
     );
-    expect(r.error?.message).toMatch(/^tofu apply exited with code 1; last \d+ lines of output:\n/);
-    expect(r.error?.message).toContain('Error: Invalid credentials: 401 Unauthorized');
+    expect(r.error?.message).toMatch(
+      /^tofu apply exited with code 1; last \d+ lines of output:\n/,
+    );
+    expect(r.error?.message).toContain(
+      'Error: Invalid credentials: 401 Unauthorized',
+    );
     expect(tofu.envs()[0].HARNESS_ACCOUNT_ID).toBeUndefined();
   });
 
   it('uses terraform when configured', async () => {
     const terraform = toolStandIn('terraform');
-    const r = await runStep(
-      createCreateResourceStep(runnersFor({ local: { enabled: true }, createResource: { command: terraform.path } })),
-      { resourceDefinition: 'resource "null_resource" "x" {}', xApiKey: API_KEY },
+    const r = await runMockStep(
+      createCreateResourceStep(
+        runnersFor({
+          local: { enabled: true },
+          createResource: { command: terraform.path },
+        }),
+      ),
+      {
+        resourceDefinition: 'resource "null_resource" "x" {}',
+        xApiKey: API_KEY,
+      },
     );
     expect(r.error).toBeUndefined();
     expect(terraform.calls().map(c => c[1])).toEqual(['init', 'apply']);
@@ -101,22 +140,37 @@ describe('CreateResource step', () => {
 
   it('says which tool is missing and how to switch', async () => {
     process.env.PATH = '/nonexistent-bin';
-    const step = createCreateResourceStep(runnersFor({ local: { enabled: true } }));
-    const r = await runStep(step, { resourceDefinition: PIPELINE_DEFINITION, xApiKey: API_KEY });
+    const step = createCreateResourceStep(
+      runnersFor({ local: { enabled: true } }),
+    );
+    const r = await runMockStep(step, {
+      resourceDefinition: PIPELINE_DEFINITION,
+      xApiKey: API_KEY,
+    });
     expect(r.error?.message).toBe(
       'CreateResource needs OpenTofu ("tofu"), which was not found on the backend\'s PATH; ' +
-      'install OpenTofu, or set pipelineEngine.runners.createResource.command: terraform to use Terraform',
+        'install OpenTofu, or set pipelineEngine.runners.createResource.command: terraform to use Terraform',
     );
-    const tf = await runStep(
-      createCreateResourceStep(runnersFor({ local: { enabled: true }, createResource: { command: 'terraform' } })),
+    const tf = await runMockStep(
+      createCreateResourceStep(
+        runnersFor({
+          local: { enabled: true },
+          createResource: { command: 'terraform' },
+        }),
+      ),
       { resourceDefinition: PIPELINE_DEFINITION, xApiKey: API_KEY },
     );
     expect(tf.error?.message).toMatch(/needs Terraform \("terraform"\)/);
   });
 
   it('needs the local runner', async () => {
-    const r = await runStep(createCreateResourceStep(runnersFor({})), { resourceDefinition: PIPELINE_DEFINITION, xApiKey: API_KEY });
-    expect(r.error?.message).toMatch(/^CreateResource runs tofu on the backend host, but running processes on the backend host is disabled; set pipelineEngine\.runners\.local\.enabled: true/);
+    const r = await runMockStep(createCreateResourceStep(runnersFor({})), {
+      resourceDefinition: PIPELINE_DEFINITION,
+      xApiKey: API_KEY,
+    });
+    expect(r.error?.message).toMatch(
+      /^CreateResource runs tofu on the backend host, but running processes on the backend host is disabled; set pipelineEngine\.runners\.local\.enabled: true/,
+    );
     expect(r.masked).toContain(API_KEY);
   });
 
@@ -137,30 +191,46 @@ async function installedTool(): Promise<string | undefined> {
 
 function standInOnly(): void {
   // eslint-disable-next-line no-console
-  console.warn('CreateResource real run NOT performed: neither tofu nor terraform is installed; only the stand-in path was tested');
+  console.warn(
+    'CreateResource real run NOT performed: neither tofu nor terraform is installed; only the stand-in path was tested',
+  );
   expect(standInRan).toBe(true);
 }
 
 async function realRun(tool: string): Promise<void> {
-  const r = await runStep(
-    createCreateResourceStep(runnersFor({ local: { enabled: true }, createResource: { command: tool } })),
+  const r = await runMockStep(
+    createCreateResourceStep(
+      runnersFor({
+        local: { enabled: true },
+        createResource: { command: tool },
+      }),
+    ),
     {
       // Built-in resources only: no provider download.
-      resourceDefinition: 'resource "terraform_data" "example" {\n  input = "created by CreateResource"\n}\noutput "value" {\n  value = terraform_data.example.output\n}\n',
+      resourceDefinition:
+        'resource "terraform_data" "example" {\n  input = "created by CreateResource"\n}\noutput "value" {\n  value = terraform_data.example.output\n}\n',
       xApiKey: API_KEY,
     },
   );
   expect(r.error).toBeUndefined();
-  expect(r.text()).toContain('Apply complete! Resources: 1 added');
-  expect(r.text()).toContain('value = "created by CreateResource"');
+  expect(r.logText()).toContain('Apply complete! Resources: 1 added');
+  expect(r.logText()).toContain('value = "created by CreateResource"');
 }
 
 describe('CreateResource helpers', () => {
   it('declares the Harness provider only when the definition uses it without required_providers', () => {
     expect(needsHarnessProvider(PIPELINE_DEFINITION)).toBe(true);
-    expect(needsHarnessProvider('data "harness_platform_organization" "o" {}')).toBe(true);
-    expect(needsHarnessProvider(`terraform {\n  required_providers {\n    harness = { source = "harness/harness" }\n  }\n}\n${PIPELINE_DEFINITION}`)).toBe(false);
-    expect(needsHarnessProvider('resource "terraform_data" "x" {}')).toBe(false);
+    expect(
+      needsHarnessProvider('data "harness_platform_organization" "o" {}'),
+    ).toBe(true);
+    expect(
+      needsHarnessProvider(
+        `terraform {\n  required_providers {\n    harness = { source = "harness/harness" }\n  }\n}\n${PIPELINE_DEFINITION}`,
+      ),
+    ).toBe(false);
+    expect(needsHarnessProvider('resource "terraform_data" "x" {}')).toBe(
+      false,
+    );
   });
 
   it('reads the account from a Harness token', () => {

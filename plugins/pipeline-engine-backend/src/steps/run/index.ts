@@ -2,7 +2,12 @@ import type { Config } from '@backstage/config';
 import type { StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { readNetworkPolicy, type NetworkPolicy } from '../../network';
-import { readRunnerSettings, StepRunners, type StepProcessTracker } from '../../runners';
+import {
+  readRunnerSettings,
+  StepRunners,
+  type StepProcessTracker,
+  type StepRunner,
+} from '../../runners';
 import { createCreateResourceStep } from './createResource';
 import { createHttpStep } from './http';
 import { createPluginStep } from './plugin';
@@ -13,7 +18,11 @@ export { createCreateResourceStep } from './createResource';
 export type { CreateResourceSpec } from './createResource';
 export { createHttpStep } from './http';
 export type { HttpSpec } from './http';
-export { createPluginStep, encodePluginSetting, pluginVariableName } from './plugin';
+export {
+  createPluginStep,
+  encodePluginSetting,
+  pluginVariableName,
+} from './plugin';
 export type { PluginSpec } from './plugin';
 export { createRunStep } from './run';
 export type { RunSpec } from './run';
@@ -30,6 +39,8 @@ export interface RunStepsOptions {
   network?: NetworkPolicy;
   /** Warns about deprecated settings. */
   logger?: LoggerService;
+  /** Replaces the docker runner (a module's, through pipelineEngineRunnersExtensionPoint). */
+  containerRunner?: StepRunner;
 }
 
 /**
@@ -38,8 +49,14 @@ export interface RunStepsOptions {
  * the config is malformed (a bad grace period or allow-list pattern).
  */
 export function createRunSteps(options: RunStepsOptions): StepHandler[] {
-  const runners = new StepRunners(readRunnerSettings(options.config), options.processTracker);
-  const network = options.network ?? readNetworkPolicy(options.config, { logger: options.logger });
+  const runners = new StepRunners(
+    readRunnerSettings(options.config),
+    options.processTracker,
+    options.containerRunner,
+  );
+  const network =
+    options.network ??
+    readNetworkPolicy(options.config, { logger: options.logger });
   return [
     createRunStep(runners),
     createShellScriptStep(runners),

@@ -2,7 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRunStep } from './run';
-import { cleanupTemp, runnersFor, runStep, standIn, workspaceDir, type ConfigData } from './__testUtils__/stepTestKit';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
+import {
+  cleanupTemp,
+  runnersFor,
+  standIn,
+  workspaceDir,
+  type ConfigData,
+} from './__testUtils__/stepTestKit';
 
 jest.setTimeout(30_000);
 
@@ -23,47 +30,61 @@ const TRICKY = {
 };
 
 describe('Run step', () => {
-  it.each(['Sh', 'Bash'])('captures %s variables from the final shell state, byte for byte', async shell => {
-    const r = await runStep(run(), {
-      shell,
-      command: [
-        `SPACES='${TRICKY.spaces}'`,
-        `NEWLINES='${TRICKY.newlines}'`,
-        `EQUALS='${TRICKY.equals}'`,
-        `QUOTES='it'"'"'s "quoted" $HOME \\n'`,
-        'export EXPORTED=yes',
-        'RENAMED=by-value',
-        'echo "running in $(pwd)"',
-      ].join('\n'),
-      outputVariables: [
-        { name: 'SPACES' }, { name: 'NEWLINES' }, { name: 'EQUALS' }, { name: 'QUOTES' },
-        { name: 'EXPORTED', type: 'String' }, { name: 'alias', value: 'RENAMED' }, { name: 'UNSET' },
-      ],
-    });
-    expect(r.error).toBeUndefined();
-    expect(r.outputs).toEqual({
-      SPACES: { value: TRICKY.spaces, secret: false },
-      NEWLINES: { value: TRICKY.newlines, secret: false },
-      EQUALS: { value: TRICKY.equals, secret: false },
-      QUOTES: { value: TRICKY.quotes, secret: false },
-      EXPORTED: { value: 'yes', secret: false },
-      alias: { value: 'by-value', secret: false },
-      UNSET: { value: '', secret: false },
-    });
-    expect(r.text()).toContain('output variable UNSET: the script did not set UNSET');
-    expect(r.text()).toContain("+ export EXPORTED=yes"); // traced, as Harness does
-    expect(r.text()).not.toContain('__harness');
-    expect(r.text()).not.toContain('printf');
-  });
+  it.each(['Sh', 'Bash'])(
+    'captures %s variables from the final shell state, byte for byte',
+    async shell => {
+      const r = await runMockStep(run(), {
+        shell,
+        command: [
+          `SPACES='${TRICKY.spaces}'`,
+          `NEWLINES='${TRICKY.newlines}'`,
+          `EQUALS='${TRICKY.equals}'`,
+          `QUOTES='it'"'"'s "quoted" $HOME \\n'`,
+          'export EXPORTED=yes',
+          'RENAMED=by-value',
+          'echo "running in $(pwd)"',
+        ].join('\n'),
+        outputVariables: [
+          { name: 'SPACES' },
+          { name: 'NEWLINES' },
+          { name: 'EQUALS' },
+          { name: 'QUOTES' },
+          { name: 'EXPORTED', type: 'String' },
+          { name: 'alias', value: 'RENAMED' },
+          { name: 'UNSET' },
+        ],
+      });
+      expect(r.error).toBeUndefined();
+      expect(r.outputs).toEqual({
+        SPACES: TRICKY.spaces,
+        NEWLINES: TRICKY.newlines,
+        EQUALS: TRICKY.equals,
+        QUOTES: TRICKY.quotes,
+        EXPORTED: 'yes',
+        alias: 'by-value',
+        UNSET: '',
+      });
+      expect(r.logText()).toContain(
+        'output variable UNSET: the script did not set UNSET',
+      );
+      expect(r.logText()).toContain('+ export EXPORTED=yes'); // traced, as Harness does
+      expect(r.logText()).not.toContain('__harness');
+      expect(r.logText()).not.toContain('printf');
+    },
+  );
 
   it('captures outputs when the script ends with exit 0', async () => {
-    const r = await runStep(run(), { shell: 'Bash', command: 'A=1\nexit 0\nA=2', outputVariables: [{ name: 'A' }] });
+    const r = await runMockStep(run(), {
+      shell: 'Bash',
+      command: 'A=1\nexit 0\nA=2',
+      outputVariables: [{ name: 'A' }],
+    });
     expect(r.error).toBeUndefined();
-    expect(r.outputs.A.value).toBe('1');
+    expect(r.outputs.A).toBe('1');
   });
 
   it('captures Python globals and os.environ, also after sys.exit(0)', async () => {
-    const r = await runStep(run(), {
+    const r = await runMockStep(run(), {
       shell: 'Python',
       command: [
         'import os, sys',
@@ -74,54 +95,64 @@ describe('Run step', () => {
         'sys.exit(0)',
         'MULTI = "never"',
       ].join('\n'),
-      outputVariables: [{ name: 'MULTI' }, { name: 'FROM_ENV' }, { name: 'COUNT' }, { name: 'NOPE' }],
+      outputVariables: [
+        { name: 'MULTI' },
+        { name: 'FROM_ENV' },
+        { name: 'COUNT' },
+        { name: 'NOPE' },
+      ],
     });
     expect(r.error).toBeUndefined();
-    expect(r.text()).toContain('hello from python');
+    expect(r.logText()).toContain('hello from python');
     expect(r.outputs).toEqual({
-      MULTI: { value: TRICKY.newlines, secret: false },
-      FROM_ENV: { value: TRICKY.equals, secret: false },
-      COUNT: { value: '3', secret: false },
-      NOPE: { value: '', secret: false },
+      MULTI: TRICKY.newlines,
+      FROM_ENV: TRICKY.equals,
+      COUNT: '3',
+      NOPE: '',
     });
   });
 
-  it('shows a Python traceback from the user\'s code and fails', async () => {
-    const r = await runStep(run(), { shell: 'Python', command: 'def f():\n    raise ValueError("bad input")\nf()' });
+  it("shows a Python traceback from the user's code and fails", async () => {
+    const r = await runMockStep(run(), {
+      shell: 'Python',
+      command: 'def f():\n    raise ValueError("bad input")\nf()',
+    });
     expect(r.error?.message).toMatch(/exited with code 1/);
     expect(r.error?.message).toContain('ValueError: bad input');
     expect(r.error?.message).not.toContain('_harness_main');
   });
 
   it('publishes Secret-typed outputs as secret', async () => {
-    const r = await runStep(run(), {
+    const r = await runMockStep(run(), {
       command: 'TOKEN=$(echo generated-token)',
       outputVariables: [{ name: 'TOKEN', type: 'Secret' }],
     });
-    expect(r.outputs.TOKEN).toEqual({ value: 'generated-token', secret: true });
+    expect(r.outputs.TOKEN).toBe('generated-token');
+    expect(r.secretOutputs).toContain('TOKEN');
     // No command trace with Secret outputs: it would log the value unmasked.
-    expect(r.text()).not.toContain('generated-token');
+    expect(r.logText()).not.toContain('generated-token');
   });
 
   it('passes envVariables and nothing of the backend environment', async () => {
     process.env.BACKEND_ONLY_SECRET = 'backend-password';
-    const r = await runStep(run(), {
+    const r = await runMockStep(run(), {
       shell: 'Bash',
       command: 'echo "greeting=$GREETING"; echo "count=$COUNT"; env',
       envVariables: { GREETING: 'hello world', COUNT: 3, EMPTY: null },
     });
     expect(r.error).toBeUndefined();
-    expect(r.text()).toContain('greeting=hello world');
-    expect(r.text()).toContain('count=3');
-    expect(r.text()).not.toContain('backend-password');
+    expect(r.logText()).toContain('greeting=hello world');
+    expect(r.logText()).toContain('count=3');
+    expect(r.logText()).not.toContain('backend-password');
   });
 
   it('fails on a non-zero exit code and shows the last 20 lines', async () => {
     // Everything goes to stderr (the script's output and set -x's trace), so
     // the order of the lines is fixed: no stdout/stderr interleaving.
-    const r = await runStep(run(), {
+    const r = await runMockStep(run(), {
       shell: 'Bash',
-      command: "exec 1>&2\nseq -f 'output line %g' 1 40\necho 'fatal: it broke'\nexit 3",
+      command:
+        "exec 1>&2\nseq -f 'output line %g' 1 40\necho 'fatal: it broke'\nexit 3",
     });
     const lines = (r.error?.message ?? '').split('\n');
     expect(lines).toEqual([
@@ -135,23 +166,29 @@ describe('Run step', () => {
 
   it('runs as runners.local.user and still captures outputs and workspace files', async () => {
     const workspace = workspaceDir();
-    const r = await runStep(
+    const r = await runMockStep(
       run({ local: { enabled: true, user: 'nobody' } }),
-      { shell: 'Bash', command: 'WHO=$(id -un)\necho made > made.txt', outputVariables: [{ name: 'WHO' }] },
+      {
+        shell: 'Bash',
+        command: 'WHO=$(id -un)\necho made > made.txt',
+        outputVariables: [{ name: 'WHO' }],
+      },
       { workspace },
     );
     expect(r.error).toBeUndefined();
     // As root (CI) the step runs as nobody; otherwise as the backend's user.
     const expected = process.getuid?.() === 0 ? 'nobody' : userInfo().username;
-    expect(r.outputs).toEqual({ WHO: { value: expected, secret: false } });
+    expect(r.outputs).toEqual({ WHO: expected });
     expect(readFileSync(join(workspace, 'made.txt'), 'utf8')).toBe('made\n');
   });
 
   it('stops at the first failing command (set -e, as Harness CI)', async () => {
-    const r = await runStep(run(), { command: 'echo before\nfalse\necho after' });
+    const r = await runMockStep(run(), {
+      command: 'echo before\nfalse\necho after',
+    });
     expect(r.error?.message).toMatch(/exited with code 1/);
-    expect(r.text()).toContain('before');
-    expect(r.text()).not.toMatch(/^after$/m);
+    expect(r.logText()).toContain('before');
+    expect(r.logText()).not.toMatch(/^after$/m);
   });
 
   it.each([
@@ -159,23 +196,38 @@ describe('Run step', () => {
     ['Python', 'python3'],
     ['Pwsh', 'pwsh'],
   ])('names the missing interpreter of shell %s', async (shell, program) => {
-    const r = await runStep(run(), { shell, command: 'echo hi', envVariables: { PATH: '/nonexistent-bin' } });
-    expect(r.error?.message).toContain(`shell ${shell} needs "${program}", which is not installed on the backend host`);
+    const r = await runMockStep(run(), {
+      shell,
+      command: 'echo hi',
+      envVariables: { PATH: '/nonexistent-bin' },
+    });
+    expect(r.error?.message).toContain(
+      `shell ${shell} needs "${program}", which is not installed on the backend host`,
+    );
   });
 
   it('says how to enable the local runner when it is off', async () => {
-    const r = await runStep(run({}), { command: 'echo hi' });
-    expect(r.error?.message).toMatch(/set pipelineEngine\.runners\.local\.enabled: true/);
+    const r = await runMockStep(run({}), { command: 'echo hi' });
+    expect(r.error?.message).toMatch(
+      /set pipelineEngine\.runners\.local\.enabled: true/,
+    );
   });
 
   it('refuses output names that are not variable names', async () => {
-    const r = await runStep(run(), { command: 'true', outputVariables: [{ name: 'my-var' }] });
+    const r = await runMockStep(run(), {
+      command: 'true',
+      outputVariables: [{ name: 'my-var' }],
+    });
     expect(r.error?.message).toContain('"my-var" is not a valid variable name');
   });
 
   it('removes its scratch directory and leaves the workspace alone', async () => {
     const workspace = workspaceDir();
-    const r = await runStep(run(), { command: 'echo data > file.txt' }, { workspace });
+    const r = await runMockStep(
+      run(),
+      { command: 'echo data > file.txt' },
+      { workspace },
+    );
     expect(r.error).toBeUndefined();
     expect(readdirSync(workspace)).toEqual(['file.txt']);
     expect(readdirSync(dirname(workspace))).toEqual(['main']);
@@ -184,7 +236,7 @@ describe('Run step', () => {
   it('runs steps with an image in a container', async () => {
     const docker = standIn('docker', { output: 'ran in container' });
     const workspace = workspaceDir();
-    const r = await runStep(
+    const r = await runMockStep(
       run({ docker: { command: docker.path, allowPrivileged: true } }),
       {
         image: 'node:20',
@@ -201,25 +253,54 @@ describe('Run step', () => {
       { workspace },
     );
     expect(r.error).toBeUndefined();
-    expect(r.text()).toContain('ran in container');
-    expect(r.text()).toContain('connectorRef account.dockerhub is not used');
+    expect(r.logText()).toContain('ran in container');
+    expect(r.logText()).toContain('connectorRef account.dockerhub is not used');
     const [args] = docker.calls();
-    expect(args.slice(-3)).toEqual(['node:20', 'bash', '/harness-step/script.sh']);
-    expect(args).toEqual(expect.arrayContaining(['-e', 'FOO', '--pull', 'always', '--privileged', '--user', '1000', '--memory', '500m', '--cpus', '0.5']));
+    expect(args.slice(-3)).toEqual([
+      'node:20',
+      'bash',
+      '/harness-step/script.sh',
+    ]);
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '-e',
+        'FOO',
+        '--pull',
+        'always',
+        '--privileged',
+        '--user',
+        '1000',
+        '--memory',
+        '500m',
+        '--cpus',
+        '0.5',
+      ]),
+    );
     expect(args).toContain(`${workspace}:/harness`);
     const scratchMount = args.find(a => a.endsWith(':/harness-step'))!;
     expect(existsSync(scratchMount.split(':')[0])).toBe(false);
   });
 
   it('hints at the image when a container exits with 127', async () => {
-    const docker = standIn('docker', { output: 'exec: "bash": executable file not found', exitCode: 127 });
-    const r = await runStep(run({ docker: { command: docker.path } }), { image: 'busybox', shell: 'Bash', command: 'true' });
-    expect(r.error?.message).toMatch(/the script \(does image busybox have bash\?\) exited with code 127 \(command not found\)/);
+    const docker = standIn('docker', {
+      output: 'exec: "bash": executable file not found',
+      exitCode: 127,
+    });
+    const r = await runMockStep(run({ docker: { command: docker.path } }), {
+      image: 'busybox',
+      shell: 'Bash',
+      command: 'true',
+    });
+    expect(r.error?.message).toMatch(
+      /the script \(does image busybox have bash\?\) exited with code 127 \(command not found\)/,
+    );
     expect(r.error?.message).toContain('executable file not found');
   });
 
   it('explains the missing container runner for a step with an image', async () => {
-    const r = await runStep(run(), { image: 'node:20', command: 'true' });
-    expect(r.error?.message).toContain('set pipelineEngine.runners.docker.command to docker or podman');
+    const r = await runMockStep(run(), { image: 'node:20', command: 'true' });
+    expect(r.error?.message).toContain(
+      'set pipelineEngine.runners.docker.command to docker or podman',
+    );
   });
 });

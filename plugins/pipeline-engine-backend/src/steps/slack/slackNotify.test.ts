@@ -1,7 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { runStep } from '../catalog/__testUtils__/stepContext';
+import { runMockStep } from '@idp-pipelines/plugin-pipeline-engine-node/testUtils';
 import { createSlackNotifyStep, slackText } from './slackNotify';
 
 const TOKEN = 'xoxb-1234-5678-secretvalue';
@@ -78,7 +78,7 @@ const seedMessage =
 describe('SlackNotify', () => {
   it('looks the user up by email and sends the direct message', async () => {
     okReplies();
-    const result = await runStep(
+    const result = await runMockStep(
       step,
       {
         email: 'jane@example.com',
@@ -113,12 +113,12 @@ describe('SlackNotify', () => {
       channel: 'D0DM',
     });
     expect(result.masked).toEqual([TOKEN]);
-    expect(result.logs.join('\n')).not.toContain(TOKEN);
+    expect(result.logText()).not.toContain(TOKEN);
   });
 
   it("accepts the document's emailId spelling", async () => {
     okReplies();
-    const result = await runStep(
+    const result = await runMockStep(
       step,
       { emailId: 'jane@example.com', messageContent: 'hi', token: 's' },
       { secrets: { s: TOKEN } },
@@ -135,7 +135,7 @@ describe('SlackNotify', () => {
     const blocks = [
       { type: 'section', text: { type: 'mrkdwn', text: '*done*' } },
     ];
-    const result = await runStep(step, {
+    const result = await runMockStep(step, {
       channel: '#releases',
       messageContent: 'fallback',
       blocks: JSON.stringify({ blocks }),
@@ -204,20 +204,20 @@ describe('SlackNotify', () => {
           : { ok: false, error: code },
       'chat.postMessage': { ok: false, error: code },
     };
-    const result = await runStep(
+    const result = await runMockStep(
       step,
       { ...fields, token: 'slack' },
       { secrets: { slack: TOKEN } },
     );
     expect(result.error?.message).toBe(message);
     expect(calls.map(c => c.path)).toEqual(paths);
-    expect(result.logs.join('\n')).not.toContain(TOKEN);
+    expect(result.logText()).not.toContain(TOKEN);
     expect(result.error?.message).not.toContain(TOKEN);
   });
 
   it('reports HTTP failures after retrying', async () => {
     httpStatus = 503;
-    const result = await runStep(step, {
+    const result = await runMockStep(step, {
       channel: '#general',
       messageContent: 'hi',
       token: TOKEN,
@@ -229,7 +229,7 @@ describe('SlackNotify', () => {
   });
 
   it('names a secret that is not configured', async () => {
-    const result = await runStep(step, {
+    const result = await runMockStep(step, {
       channel: '#general',
       messageContent: 'hi',
       token: 'account.slacksecret',
@@ -242,7 +242,7 @@ describe('SlackNotify', () => {
 
   it('leaves a mention it cannot resolve as written', async () => {
     okReplies();
-    const result = await runStep(step, {
+    const result = await runMockStep(step, {
       channel: '#general',
       messageContent: 'cc <@ghost@example.com> <@U0OTHER>',
       token: TOKEN,
@@ -253,7 +253,7 @@ describe('SlackNotify', () => {
       '/api/chat.postMessage',
     ]);
     expect(calls[1].body.text).toBe('cc <@ghost@example.com> <@U0OTHER>');
-    expect(result.logs).toContain(
+    expect(result.logLines()).toContain(
       'warn: left <@ghost@example.com> as written: Slack users.lookupByEmail failed: users_not_found (no Slack user has the email ghost@example.com)',
     );
   });
@@ -273,7 +273,7 @@ describe('SlackNotify', () => {
     ],
     [{ channel: '#c', token: 't' }, /needs messageContent or blocks/],
   ])('rejects a bad spec: %j', async (spec, message) => {
-    const result = await runStep(step, spec, { secrets: { t: TOKEN } });
+    const result = await runMockStep(step, spec, { secrets: { t: TOKEN } });
     expect(result.error?.message).toMatch(message);
     expect(calls).toHaveLength(0);
   });

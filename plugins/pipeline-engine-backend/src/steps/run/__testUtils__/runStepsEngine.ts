@@ -5,7 +5,7 @@ import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { isTerminalExecutionStatus, type ExecutionDetail } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { initStores } from '../../../database/__testUtils__/testDatabases';
-import { createPipelineEngine, type PipelineEngine } from '../../../engine/createEngine';
+import { createPipelineEngine, type PipelineEngine } from '../../../createPipelineEngine';
 import { StepHandlerRegistry } from '../../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '../../index';
 import { createRunSteps } from '../index';

@@ -1,23 +1,21 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import type { StepContext, StepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { readRunnerSettings, StepRunners } from '../../../runners';
 
 /** Config data as ConfigReader takes it. */
-export type ConfigData = NonNullable<ConstructorParameters<typeof ConfigReader>[0]>;
-
-/** Everything a handler did through its context. */
-export interface StepRecord {
-  /** Log lines: `info`/`warn`/`error` messages and raw `stdout`/`stderr` text. */
-  log: Array<{ stream: string; text: string }>;
-  outputs: Record<string, { value: string; secret: boolean }>;
-  /** Values passed to `ctx.secrets.mask`. */
-  masked: string[];
-  /** All log text joined. */
-  text(): string;
-}
+export type ConfigData = NonNullable<
+  ConstructorParameters<typeof ConfigReader>[0]
+>;
 
 /** Temporary directories removed by {@link cleanupTemp}. */
 const temps: string[] = [];
@@ -31,7 +29,8 @@ export function tempDir(prefix = 'run-steps-'): string {
 
 /** Removes every directory made by {@link tempDir}. */
 export function cleanupTemp(): void {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of temps.splice(0))
+    rmSync(dir, { recursive: true, force: true });
 }
 
 /** A stage workspace inside its own execution directory (scratch dirs go beside it). */
@@ -43,73 +42,9 @@ export function workspaceDir(): string {
 
 /** Runners from a `pipelineEngine.runners` config object. */
 export function runnersFor(runners: ConfigData): StepRunners {
-  return new StepRunners(readRunnerSettings(new ConfigReader({ pipelineEngine: { runners } })));
-}
-
-/** What {@link runStep} returns: the record, and the error the handler threw, if any. */
-export interface StepRun extends StepRecord {
-  error?: Error;
-}
-
-/**
- * Validates `spec` with the handler's schema (as the engine does after
- * resolving expressions) and runs the handler with a recording context.
- * Never throws: a failure is in `error`.
- */
-export async function runStep<T>(
-  handler: StepHandler<T>,
-  spec: unknown,
-  options: { workspace?: string; signal?: AbortSignal; secrets?: Record<string, string>; identifier?: string } = {},
-): Promise<StepRun> {
-  const run: StepRun = {
-    log: [],
-    outputs: {},
-    masked: [],
-    text: () => run.log.map(l => l.text).join('\n'),
-  };
-  const parsed = handler.spec.safeParse(spec);
-  if (!parsed.success) {
-    run.error = new Error(`invalid spec: ${parsed.error.message}`);
-    return run;
-  }
-  const identifier = options.identifier ?? 'step1';
-  const ctx: StepContext<T> = {
-    spec: parsed.data,
-    workspace: options.workspace ?? workspaceDir(),
-    logger: {
-      info: text => run.log.push({ stream: 'info', text }),
-      warn: text => run.log.push({ stream: 'warn', text }),
-      error: text => run.log.push({ stream: 'error', text }),
-      write: (stream, text) => run.log.push({ stream, text }),
-    },
-    secrets: {
-      async get(reference) {
-        const value = options.secrets?.[reference];
-        if (value === undefined) throw new Error(`secret ${reference} not found`);
-        return value;
-      },
-      mask: value => run.masked.push(value),
-    },
-    signal: options.signal ?? new AbortController().signal,
-    output: (name, value, o) => {
-      run.outputs[name] = { value, secret: Boolean(o?.secret) };
-    },
-    step: { identifier, name: identifier, type: handler.type, fqn: `pipeline.stages.main.spec.execution.steps.${identifier}`, retryCount: 0 },
-    stage: { identifier: 'main', name: 'main', type: 'Custom' },
-    execution: {
-      id: 'exec-1',
-      orgIdentifier: 'default',
-      projectIdentifier: 'default',
-      pipelineIdentifier: 'test',
-      triggeredBy: { identity: 'user:default/jane' },
-    },
-  };
-  try {
-    await handler.handler(ctx);
-  } catch (error) {
-    run.error = error as Error;
-  }
-  return run;
+  return new StepRunners(
+    readRunnerSettings(new ConfigReader({ pipelineEngine: { runners } })),
+  );
 }
 
 /**
@@ -117,7 +52,10 @@ export async function runStep<T>(
  * its arguments and environment (NUL-separated) in `recordDir`, runs
  * `script`, prints `output` and exits with `exitCode`.
  */
-export function standIn(name: string, options: { output?: string; exitCode?: number; script?: string } = {}): {
+export function standIn(
+  name: string,
+  options: { output?: string; exitCode?: number; script?: string } = {},
+): {
   bin: string;
   path: string;
   recordDir: string;
@@ -141,15 +79,24 @@ exit ${options.exitCode ?? 0}
 `,
   );
   chmodSync(path, 0o755);
-  const count = () => readdirSync(recordDir).filter(f => f.startsWith('args-')).length;
+  const count = () =>
+    readdirSync(recordDir).filter(f => f.startsWith('args-')).length;
   return {
     bin,
     path,
     recordDir,
-    calls: () => Array.from({ length: count() }, (_, i) => split0(readFileSync(join(recordDir, `args-${i}`), 'utf8'))),
+    calls: () =>
+      Array.from({ length: count() }, (_, i) =>
+        split0(readFileSync(join(recordDir, `args-${i}`), 'utf8')),
+      ),
     envs: () =>
       Array.from({ length: count() }, (_, i) =>
-        Object.fromEntries(split0(readFileSync(join(recordDir, `env-${i}`), 'utf8')).map(kv => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
+        Object.fromEntries(
+          split0(readFileSync(join(recordDir, `env-${i}`), 'utf8')).map(kv => [
+            kv.slice(0, kv.indexOf('=')),
+            kv.slice(kv.indexOf('=') + 1),
+          ]),
+        ),
       ),
   };
 }
