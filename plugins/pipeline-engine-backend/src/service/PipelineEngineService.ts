@@ -490,7 +490,7 @@ export class PipelineEngineService implements PipelineEngineApi {
   }
 
   private async approverGroupWarnings(yaml: string, document: YamlValue | undefined): Promise<Problem[]> {
-    return this.o.checkApproverGroups ? this.o.checkApproverGroups(yaml, document) : [];
+    return this.options.checkApproverGroups ? this.options.checkApproverGroups(yaml, document) : [];
   }
 
   private async pipelineName(

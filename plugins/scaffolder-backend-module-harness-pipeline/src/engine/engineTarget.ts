@@ -255,8 +255,8 @@ export class EngineTarget implements PipelineTarget {
         {
           inputSet: inputs,
           allowUnknownKeys: true,
-          ...(this.o.scaffolderTask
-            ? { scaffolderTask: this.o.scaffolderTask }
+          ...(this.options.scaffolderTask
+            ? { scaffolderTask: this.options.scaffolderTask }
             : {}),
         },
         this.auth,
