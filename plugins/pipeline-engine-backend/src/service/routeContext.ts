@@ -1,10 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { TypedRouter } from '@backstage/backend-openapi-utils';
-import type { Request } from 'express';
 import type { EndpointMap } from '../schema/openapi/generated/router';
 import type { PipelineAdminApi } from './adminTypes';
 import type { LogStreamOptions } from './logStream';
-import type { RequestAuth } from './requestAuth';
+import type { AnyRequest, RequestAuth } from './requestAuth';
 import type { TemplateApi } from './TemplateService';
 import type { PipelineEngineApi } from './types';
 
@@ -23,7 +22,7 @@ export interface RouteContext {
    * naming each field otherwise); routes call it once the caller is
    * authorized, before reading params, query or body.
    */
-  validate(req: Request): void;
+  validate(req: AnyRequest): void;
   /** Harness templates; the template routes answer 404 without it. */
   templates?: TemplateApi;
 }

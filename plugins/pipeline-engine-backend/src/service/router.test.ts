@@ -567,10 +567,13 @@ describe('createRouter', () => {
       });
 
       it.each([
-        [{ fromStage: 3 }, 'fromStage must be a stage identifier (a string)'],
+        [
+          { fromStage: 3 },
+          'Field fromStage of the request body must be a string (got an integer)',
+        ],
         [
           { inputs: 'other' },
-          'inputs must be "same" or an execute request {inputSet, inputSetRefs, allowUnknownKeys}',
+          `Field inputs of the request body must be "same", an object {inputSet, inputSetRefs, allowUnknownKeys} or a map of values (got 'other')`,
         ],
         [
           { inputs: { inputSetRefs: [1] } },
@@ -578,9 +581,9 @@ describe('createRouter', () => {
         ],
         [
           { from: 'x' },
-          'Unknown field(s) from in the re-run body; it takes fromStage and inputs',
+          'The request body has an unknown field from; it takes fromStage and inputs',
         ],
-        [['x'], expect.stringMatching(/^Expected a JSON body/)],
+        [['x'], 'The request body must be an object (got a list)'],
       ])('answers 400 for the body %j', async (body, message) => {
         const api = seeded();
         const execution = api.addExecution(WEB, 'Failed');

@@ -25,7 +25,7 @@ import {
   type PipelinePermissionRuleset,
 } from './permissionRules';
 import { addPipelineRoutes } from './pipelineRoutes';
-import { RequestAuth } from './requestAuth';
+import { RequestAuth, type AnyRequest } from './requestAuth';
 import { limitBodyNesting, requireKnownMediaType } from './requestGuards';
 import { YAML_MEDIA_TYPES } from './requestParsing';
 import { RequestValidator } from './requestValidation';
@@ -76,6 +76,14 @@ const API_PATH_PREFIXES = [
   '/approvals',
 ];
 
+let sharedValidator: RequestValidator | undefined;
+
+/** One validator per process: compiling the spec's schemas takes a while. */
+function requestValidator(): RequestValidator {
+  sharedValidator ??= new RequestValidator(spec);
+  return sharedValidator;
+}
+
 /** Reads and guards request bodies before any route sees them. */
 function bodyMiddleware(limit: string): express.Router {
   const bodies = Router();
@@ -116,7 +124,7 @@ export async function createRouter(
     },
   });
   router.use(bodyMiddleware(limit));
-  const validator = new RequestValidator(spec);
+  const validator = requestValidator();
 
   const ctx = {
     api: options.api,
@@ -128,7 +136,7 @@ export async function createRouter(
     ),
     logger: options.logger,
     logStream: options.logStream,
-    validate: (req: express.Request) => validator.validate(req),
+    validate: (req: AnyRequest) => validator.validate(req),
     ...(options.templates ? { templates: options.templates } : {}),
   };
   addPipelineRoutes(router, ctx);

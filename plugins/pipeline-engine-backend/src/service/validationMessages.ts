@@ -53,7 +53,7 @@ function kindOf(value: unknown): string {
 /** An enum value as sent: short identifiers quoted, anything else by kind. */
 function sentValue(value: unknown): string {
   return typeof value === 'string' && /^[\w.-]{0,40}$/.test(value)
-    ? JSON.stringify(value)
+    ? `'${value}'`
     : kindOf(value);
 }
 
@@ -62,13 +62,13 @@ function typeWords(type: unknown): string {
   return types.map(t => ARTICLE_TYPES[String(t)] ?? String(t)).join(' or ');
 }
 
-function listOf(values: readonly unknown[]): string {
+function listOf(values: readonly unknown[], conjunction = 'or'): string {
   const words = values.map(v =>
     typeof v === 'string' ? v : JSON.stringify(v),
   );
   return words.length <= 1
     ? words.join('')
-    : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+    : `${words.slice(0, -1).join(', ')} ${conjunction} ${words[words.length - 1]}`;
 }
 
 /** One alternative of an anyOf/oneOf, in words. */
@@ -106,10 +106,10 @@ function describeError(
       const allowed = isObject(parent.properties)
         ? Object.keys(parent.properties)
         : [];
-      return `${where} has an unknown field ${String(params.additionalProperty)}; it takes ${allowed.length > 0 ? listOf(allowed) : 'no fields'}`;
+      return `${where} has an unknown field ${String(params.additionalProperty)}; it takes ${allowed.length > 0 ? listOf(allowed, 'and') : 'no fields'}`;
     }
     case 'enum':
-      return `${where} must be ${listOf((params.allowedValues as unknown[]) ?? [])} (got ${sentValue(error.data)})`;
+      return `${where} must be one of: ${((params.allowedValues as unknown[]) ?? []).join(', ')} (got ${sentValue(error.data)})`;
     case 'anyOf':
     case 'oneOf': {
       const parent = isObject(error.parentSchema) ? error.parentSchema : {};
