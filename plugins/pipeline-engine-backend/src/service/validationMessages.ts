@@ -19,15 +19,10 @@ function fieldPathOf(instancePath: string): string {
     .split('/')
     .slice(1)
     .map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce(
-      (path, segment) =>
-        /^\d+$/.test(segment)
-          ? `${path}[${segment}]`
-          : path
-            ? `${path}.${segment}`
-            : segment,
-      '',
-    );
+    .reduce((path, segment) => {
+      if (/^\d+$/.test(segment)) return `${path}[${segment}]`;
+      return path ? `${path}.${segment}` : segment;
+    }, '');
 }
 
 const ARTICLE_TYPES: Record<string, string> = {
@@ -141,6 +136,13 @@ function describeError(
   }
 }
 
+/** The value an error is about: the whole `where`, or a field inside it. */
+function subjectOf(field: string, where: string): string {
+  if (field === '') return where;
+  if (where === 'The request body') return `Field ${field} of the request body`;
+  return `${where}: field ${field}`;
+}
+
 /**
  * Messages for ajv's errors about one value (`where`: "The request body",
  * "Query parameter 'limit'"). The alternatives of a failed anyOf/oneOf are
@@ -165,13 +167,7 @@ export function describeValidationErrors(
     .filter(error => !insideUnion(error))
     .map(error => {
       const field = fieldPathOf(error.instancePath);
-      const subject =
-        field === ''
-          ? where
-          : where === 'The request body'
-            ? `Field ${field} of the request body`
-            : `${where}: field ${field}`;
-      return describeError(error, subject, resolve);
+      return describeError(error, subjectOf(field, where), resolve);
     });
   return [...new Set(messages)];
 }
