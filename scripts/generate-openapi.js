@@ -3,7 +3,10 @@
  * Regenerates everything derived from the REST contract,
  * plugins/pipeline-engine-backend/openapi.yaml: the isomorphic client's
  * types (`schema.ts`) and operation table (`operations.ts`) in
- * pipeline-engine-common, which the node and browser clients wrap.
+ * pipeline-engine-common, which the node and browser clients wrap, and the
+ * backend's spec module (`src/schema/openapi/generated/router.ts`: the spec
+ * as a constant, its `EndpointMap` and `createOpenApiRouter`), which types
+ * the router's handlers and drives its request validation.
  *
  *   yarn generate:openapi           write the generated files
  *   yarn generate:openapi --check   fail when a generated file is stale
@@ -37,6 +40,55 @@ const HEADER = `// *************************************************************
 `;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+const backendSchemaDir = path.join(
+  root,
+  'plugins/pipeline-engine-backend/src/schema/openapi/generated',
+);
+
+/**
+ * The backend's spec module, the shape `backstage-repo-tools package schema
+ * openapi generate --server` writes, with the `EndpointMap` derived from the
+ * client schema's operation types instead of openapi-generator models.
+ */
+function serverSpecModule(spec) {
+  const entries = [];
+  for (const [route, item] of Object.entries(spec.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method];
+      if (operation?.operationId) {
+        // backend-openapi-utils keys DELETE routes as `_delete`.
+        const key = method === 'delete' ? '_delete' : method;
+        entries.push(
+          `  '#${key}|${route}': Endpoint<'${operation.operationId}'>;`,
+        );
+      }
+    }
+  }
+  return `${HEADER}
+import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
+import type { Endpoint } from '../endpoint';
+
+/** openapi.yaml as a constant. */
+export const spec = ${JSON.stringify(spec, null, 2)} as const;
+
+/** Params, query, body and response of every operation, by method and path. */
+export type EndpointMap = {
+${entries.join('\n')}
+};
+
+/** An express router typed by {@link EndpointMap}. */
+export const createOpenApiRouter = async (
+  options?: Parameters<
+    typeof createValidatedOpenApiRouterFromGeneratedEndpointMap
+  >['1'],
+) =>
+  createValidatedOpenApiRouterFromGeneratedEndpointMap<EndpointMap>(
+    spec,
+    options,
+  );
+`;
+}
 
 /** operationId -> method and path template, for the generic client. */
 function operationTable(spec) {
@@ -103,6 +155,7 @@ async function main() {
   const outputs = [
     [path.join(clientDir, 'operations.ts'), operationTable(spec)],
     [path.join(clientDir, 'schema.ts'), await clientSchema()],
+    [path.join(backendSchemaDir, 'router.ts'), serverSpecModule(spec)],
   ];
   const stale = [];
   for (const [file, text] of outputs) {

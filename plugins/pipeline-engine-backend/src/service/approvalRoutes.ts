@@ -1,16 +1,14 @@
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import {
   approvalRespondPermission,
   pipelineExecutePermission,
   pipelineReadPermission,
   type ApprovalActivityRequest,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { Router } from 'express';
 import type { ApprovalService } from './approvals';
 import type { InterventionService } from './interventions';
 import { actorOf, type CallerCredentials } from './requestAuth';
-import { queryString } from './requestParsing';
-import type { RouteContext } from './routeContext';
+import type { ApiRouter, RouteContext } from './routeContext';
 
 /** The signed-in user's entity ref; approvals are given by people, not services. */
 function userOf(credentials: CallerCredentials): string {
@@ -24,20 +22,17 @@ function userOf(credentials: CallerCredentials): string {
 
 /** HarnessApproval: what the caller may act on, an execution's approvals, approve/reject. */
 export function addApprovalRoutes(
-  router: Router,
+  router: ApiRouter,
   ctx: RouteContext,
   approvals: ApprovalService,
 ): void {
-  const { api, auth } = ctx;
+  const { api, auth, validate } = ctx;
 
   router.get('/approvals', async (req, res) => {
     const credentials = await auth.credentials(req);
-    const status = queryString(req, 'status') ?? 'waiting';
-    if (status !== 'waiting')
-      throw new InputError(
-        `status must be waiting (got ${JSON.stringify(status)})`,
-      );
     const user = userOf(credentials);
+    // `status` can only be `waiting` (the default).
+    validate(req);
     const items = await approvals.listWaiting(user, ref =>
       auth.requirePipeline(approvalRespondPermission, ref, credentials).then(
         () => true,
@@ -51,6 +46,7 @@ export function addApprovalRoutes(
     const credentials = await auth.credentials(req);
     const execution = await api.getExecution(req.params.id);
     await auth.requirePipeline(pipelineReadPermission, execution, credentials);
+    validate(req);
     const items = await approvals.listForExecution(execution.id);
     res.json({ items, totalCount: items.length });
   });
@@ -64,10 +60,8 @@ export function addApprovalRoutes(
       pipeline,
       credentials,
     );
-    const body = (req.body ?? {}) as ApprovalActivityRequest;
-    if (typeof body !== 'object' || Array.isArray(body))
-      throw new InputError('the body must be a JSON object');
-    res.json(await approvals.act(req.params.approvalId, user, body));
+    validate(req);
+    res.json(await approvals.act(req.params.approvalId, user, req.body));
   });
 }
 
@@ -76,11 +70,11 @@ export function addApprovalRoutes(
  * `pipeline-engine.pipeline.execute` (the action runs or skips steps).
  */
 export function addInterventionRoute(
-  router: Router,
+  router: ApiRouter,
   ctx: RouteContext,
   interventions: InterventionService,
 ): void {
-  const { api, auth } = ctx;
+  const { api, auth, validate } = ctx;
   router.post('/executions/:id/interventions/:nodeId', async (req, res) => {
     const credentials = await auth.credentials(req);
     const execution = await api.getExecution(req.params.id);
@@ -89,16 +83,11 @@ export function addInterventionRoute(
       execution,
       credentials,
     );
-    const body = (req.body ?? {}) as { action?: unknown };
-    if (typeof body.action !== 'string') {
-      throw new InputError(
-        'the body must be {"action": "Retry" | "MarkAsSuccess" | "Ignore" | "Abort" | "StageRollback" | "MarkAsFailure"}',
-      );
-    }
+    validate(req);
     const wait = await interventions.act(
       execution.id,
       req.params.nodeId,
-      body.action,
+      req.body.action,
       actorOf(credentials).identity,
     );
     res.json({

@@ -1,4 +1,3 @@
-import { InputError } from '@backstage/errors';
 import {
   executionConfigReadPermission,
   executionConfigUpdatePermission,
@@ -7,33 +6,10 @@ import type {
   ExecutionConfigData,
   ExecutionConfigResponse,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
-import type { Request, Response, Router } from 'express';
+import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { actorOf } from './requestAuth';
-import { queryBoolean, queryString } from './requestParsing';
-import type { RouteContext } from './routeContext';
-
-const updateBody = z.array(
-  z.object({ field: z.string(), value: z.string() }).strict(),
-);
-const resetBody = z.array(z.object({ field: z.string() }).passthrough());
-
-function infraOf(req: Request): string {
-  const infra = queryString(req, 'infra');
-  if (!infra) {
-    throw new InputError('Query parameter infra is required: K8 or VM');
-  }
-  return infra;
-}
-
-function parseBody<T>(schema: z.ZodType<T>, req: Request, shape: string): T {
-  const parsed = schema.safeParse(req.body);
-  if (!parsed.success) {
-    throw new InputError(`Expected a JSON body ${shape}`);
-  }
-  return parsed.data;
-}
+import type { ApiRouter, RouteContext } from './routeContext';
 
 /** Harness's envelope: clients written for Harness read `data`. */
 function sendWrapped(res: Response, data: ExecutionConfigData): void {
@@ -51,17 +27,18 @@ function sendWrapped(res: Response, data: ExecutionConfigData): void {
  * `accountIdentifier`, which Harness requires, is accepted and ignored.
  */
 export function addExecutionConfigRoutes(
-  router: Router,
+  router: ApiRouter,
   ctx: RouteContext,
 ): void {
-  const { admin, auth } = ctx;
+  const { admin, auth, validate } = ctx;
 
   router.get('/execution-config/get-default-config', async (req, res) => {
     await auth.require(
       executionConfigReadPermission,
       await auth.credentials(req),
     );
-    sendWrapped(res, await admin.getDefaultExecutionConfig(infraOf(req)));
+    validate(req);
+    sendWrapped(res, await admin.getDefaultExecutionConfig(req.query.infra));
   });
 
   router.get('/execution-config/get-customer-config', async (req, res) => {
@@ -69,9 +46,10 @@ export function addExecutionConfigRoutes(
       executionConfigReadPermission,
       await auth.credentials(req),
     );
+    validate(req);
     const data = await admin.getCustomerExecutionConfig(
-      infraOf(req),
-      queryBoolean(req, 'overridesOnly', true),
+      req.query.infra,
+      req.query.overridesOnly ?? true,
     );
     sendWrapped(res, data);
   });
@@ -79,16 +57,12 @@ export function addExecutionConfigRoutes(
   router.post('/execution-config/update-config', async (req, res) => {
     const credentials = await auth.credentials(req);
     await auth.require(executionConfigUpdatePermission, credentials);
-    const updates = parseBody(
-      updateBody,
-      req,
-      '[{"field": ..., "value": ...}]',
-    );
+    validate(req);
     sendWrapped(
       res,
       await admin.updateExecutionConfig(
-        infraOf(req),
-        updates,
+        req.query.infra,
+        req.body,
         actorOf(credentials),
       ),
     );
@@ -97,12 +71,12 @@ export function addExecutionConfigRoutes(
   router.post('/execution-config/reset-config', async (req, res) => {
     const credentials = await auth.credentials(req);
     await auth.require(executionConfigUpdatePermission, credentials);
-    const fields = parseBody(resetBody, req, '[{"field": ...}]');
+    validate(req);
     sendWrapped(
       res,
       await admin.resetExecutionConfig(
-        infraOf(req),
-        fields.map(f => f.field),
+        req.query.infra,
+        req.body.map(entry => entry.field),
       ),
     );
   });

@@ -6,13 +6,13 @@ import {
   stringifyPipelineResourceRef,
   type PipelineRef,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { Request, Router } from 'express';
+import type { Request } from 'express';
 import { streamExecutionEvents } from './executionEventStream';
 import { streamExecutionLogs } from './logStream';
 import { actorOf, type CallerCredentials } from './requestAuth';
-import { pageOf, queryInteger, queryString } from './requestParsing';
+import { pageOf } from './requestParsing';
 import { rerunRequestOf } from './rerunRequest';
-import type { RouteContext } from './routeContext';
+import type { ApiRouter, RouteContext } from './routeContext';
 import type { ExecutionFilter } from './types';
 import { listVisible } from './visibleList';
 
@@ -25,7 +25,10 @@ function refOf(execution: PipelineRef): PipelineRef {
 }
 
 /** The log cursor: `Last-Event-ID` of a reconnecting EventSource wins. */
-function streamCursorOf(req: Request): number {
+function streamCursorOf(
+  req: Pick<Request, 'header'>,
+  after: number | undefined,
+): number {
   const lastEventId = req.header('last-event-id');
   if (lastEventId !== undefined && lastEventId !== '') {
     if (!/^\d{1,15}$/.test(lastEventId)) {
@@ -33,12 +36,12 @@ function streamCursorOf(req: Request): number {
     }
     return Number(lastEventId);
   }
-  return queryInteger(req, 'after') ?? 0;
+  return after ?? 0;
 }
 
 /** Executions: list, detail, abort, re-run, log pages and the log and status event streams. */
-export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
-  const { api, auth } = ctx;
+export function addExecutionRoutes(router: ApiRouter, ctx: RouteContext): void {
+  const { api, auth, validate } = ctx;
 
   /** Loads the execution and checks `permission` on its pipeline. */
   const authorizedExecution = async (
@@ -57,11 +60,12 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
       pipelineReadPermission,
       credentials,
     );
+    validate(req);
     const filter: ExecutionFilter = {
-      orgIdentifier: queryString(req, 'org'),
-      projectIdentifier: queryString(req, 'project'),
-      pipelineIdentifier: queryString(req, 'pipeline'),
-      status: queryString(req, 'status'),
+      orgIdentifier: req.query.org,
+      projectIdentifier: req.query.project,
+      pipelineIdentifier: req.query.pipeline,
+      status: req.query.status,
     };
     const { orgIdentifier, projectIdentifier, pipelineIdentifier } = filter;
     // One named pipeline: a single decision instead of scanning.
@@ -77,14 +81,16 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
     const result = await listVisible(
       page => api.listExecutions({ ...filter, ...page }),
       single ? undefined : visibility,
-      pageOf(req),
+      pageOf(req.query),
     );
     res.json(result);
   });
 
   router.get('/executions/:id', async (req, res) => {
     const credentials = await auth.credentials(req);
-    res.json(await authorizedExecution(req.params.id, credentials));
+    const execution = await authorizedExecution(req.params.id, credentials);
+    validate(req);
+    res.json(execution);
   });
 
   router.post('/executions/:id/abort', async (req, res) => {
@@ -94,6 +100,7 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
       credentials,
       executionAbortPermission,
     );
+    validate(req);
     res.json(await api.abortExecution(req.params.id, actorOf(credentials)));
   });
 
@@ -105,7 +112,8 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
       credentials,
       pipelineExecutePermission,
     );
-    const request = rerunRequestOf(req);
+    validate(req);
+    const request = rerunRequestOf(req.body);
     res
       .status(201)
       .json(
@@ -116,9 +124,8 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
   router.get('/executions/:id/logs', async (req, res) => {
     const credentials = await auth.credentials(req);
     await authorizedExecution(req.params.id, credentials);
-    const after = queryInteger(req, 'after');
-    const limit = queryInteger(req, 'limit');
-    const nodeFqn = queryString(req, 'nodeFqn');
+    validate(req);
+    const { after, limit, nodeFqn } = req.query;
     res.json(
       await api.readLogs(req.params.id, {
         ...(after !== undefined ? { after } : {}),
@@ -131,10 +138,11 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
   router.get('/executions/:id/logs/stream', async (req, res) => {
     const credentials = await auth.credentials(req);
     await authorizedExecution(req.params.id, credentials);
+    validate(req);
     await streamExecutionLogs({
       api,
       id: req.params.id,
-      after: streamCursorOf(req),
+      after: streamCursorOf(req, req.query.after),
       res,
       logger: ctx.logger,
       stream: ctx.logStream,
@@ -144,6 +152,7 @@ export function addExecutionRoutes(router: Router, ctx: RouteContext): void {
   router.get('/executions/:id/events', async (req, res) => {
     const credentials = await auth.credentials(req);
     await authorizedExecution(req.params.id, credentials);
+    validate(req);
     await streamExecutionEvents({
       api,
       id: req.params.id,

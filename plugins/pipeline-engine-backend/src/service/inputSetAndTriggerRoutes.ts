@@ -3,7 +3,7 @@ import {
   pipelineReadPermission,
   pipelineUpdatePermission,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { Request, Router } from 'express';
+import type { Request } from 'express';
 import { assertIdempotencyKey } from '../database/idempotencyKey';
 import { PIPELINE_PATH } from './pipelineRoutes';
 import { actorOf } from './requestAuth';
@@ -15,23 +15,24 @@ import {
   triggerRunRequestOf,
   yamlDocumentOf,
 } from './requestParsing';
-import type { RouteContext } from './routeContext';
+import type { AnyRequest } from './requestAuth';
+import type { ApiRouter, RouteContext } from './routeContext';
 import type { Actor } from './types';
 
-const INPUT_SETS = `${PIPELINE_PATH}/input-sets`;
-const TRIGGERS = `${PIPELINE_PATH}/triggers`;
+const INPUT_SETS = `${PIPELINE_PATH}/input-sets` as const;
+const TRIGGERS = `${PIPELINE_PATH}/triggers` as const;
 
 /**
  * Path of the trigger run route. Webhook callers have no Backstage token,
  * so the plugin must register it with `allow: 'unauthenticated'`; the
  * route itself then requires a webhook token or Backstage credentials.
  */
-export const TRIGGER_RUN_PATH = `${TRIGGERS}/:triggerId/run`;
+export const TRIGGER_RUN_PATH = `${TRIGGERS}/:triggerId/run` as const;
 
 /** Header names a webhook token may arrive in (Harness uses X-Api-Key). */
 const WEBHOOK_TOKEN_HEADERS = ['x-api-key', 'x-webhook-token'];
 
-function webhookTokenOf(req: Request): string | undefined {
+function webhookTokenOf(req: Pick<Request, 'header'>): string | undefined {
   for (const header of WEBHOOK_TOKEN_HEADERS) {
     const value = req.header(header);
     if (value) return value;
@@ -41,25 +42,29 @@ function webhookTokenOf(req: Request): string | undefined {
 
 /** Input sets and triggers of a pipeline, and running a trigger. */
 export function addInputSetAndTriggerRoutes(
-  router: Router,
+  router: ApiRouter,
   ctx: RouteContext,
 ): void {
-  const { admin, auth } = ctx;
+  const { admin, auth, validate } = ctx;
 
   /** The pipeline of the request, once `permission` on it is checked. */
+  /** Then validates the request against openapi.yaml. */
   const authorized = async (
-    req: Request,
+    req: AnyRequest & {
+      params: { org: string; project: string; pipelineId: string };
+    },
     permission: typeof pipelineReadPermission,
   ) => {
     const credentials = await auth.credentials(req);
-    const ref = pipelineRefOf(req);
+    const ref = pipelineRefOf(req.params);
     await auth.requirePipeline(permission, ref, credentials);
+    validate(req);
     return { ref, actor: actorOf(credentials) };
   };
 
   router.get(INPUT_SETS, async (req, res) => {
     const { ref } = await authorized(req, pipelineReadPermission);
-    res.json(await admin.listInputSets(ref, pageOf(req)));
+    res.json(await admin.listInputSets(ref, pageOf(req.query)));
   });
 
   router.post(INPUT_SETS, async (req, res) => {
@@ -95,7 +100,7 @@ export function addInputSetAndTriggerRoutes(
 
   router.get(TRIGGERS, async (req, res) => {
     const { ref } = await authorized(req, pipelineReadPermission);
-    res.json(await admin.listTriggers(ref, pageOf(req)));
+    res.json(await admin.listTriggers(ref, pageOf(req.query)));
   });
 
   router.post(TRIGGERS, async (req, res) => {
@@ -135,7 +140,7 @@ export function addInputSetAndTriggerRoutes(
   });
 
   router.post(TRIGGER_RUN_PATH, async (req, res) => {
-    const ref = pipelineRefOf(req);
+    const ref = pipelineRefOf(req.params);
     const { triggerId } = req.params;
     const token = webhookTokenOf(req);
     let actor: Actor;
@@ -150,6 +155,7 @@ export function addInputSetAndTriggerRoutes(
       actor = actorOf(credentials);
       deniedSecrets = ids => auth.deniedSecrets(ids, credentials);
     }
+    validate(req);
     const idempotencyKey = req.get('Idempotency-Key');
     if (idempotencyKey !== undefined) assertIdempotencyKey(idempotencyKey);
     const execution = await admin.runTrigger(

@@ -20,6 +20,10 @@ async function setup() {
   api.addPipeline(REF);
   const execution = api.addExecution(REF);
   const { app } = await createTestApp({ api });
+  // The router's spec matcher loads openapi.yaml on its first request.
+  await request(app)
+    .get(`/executions/${execution.id}`)
+    .set('Authorization', USER);
   const stream = (options: { after?: number; lastEventId?: string } = {}) => {
     let test = request(app)
       .get(

@@ -5,7 +5,6 @@ import {
   pipelineReadPermission,
   pipelineUpdatePermission,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { Router } from 'express';
 import { assertIdempotencyKey } from '../database/idempotencyKey';
 import { actorOf } from './requestAuth';
 import {
@@ -13,18 +12,17 @@ import {
   expectedVersionOf,
   pageOf,
   pipelineRefOf,
-  queryString,
   yamlDocumentOf,
 } from './requestParsing';
-import type { RouteContext } from './routeContext';
+import type { ApiRouter, RouteContext } from './routeContext';
 import { listVisible } from './visibleList';
 
 /** Path of one pipeline; input sets and triggers hang below it. */
-export const PIPELINE_PATH = '/pipelines/:org/:project/:pipelineId';
+export const PIPELINE_PATH = '/pipelines/:org/:project/:pipelineId' as const;
 
 /** Pipelines: list, CRUD, validation, execution and dry runs. */
-export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
-  const { api, auth } = ctx;
+export function addPipelineRoutes(router: ApiRouter, ctx: RouteContext): void {
+  const { api, auth, validate } = ctx;
 
   router.get('/pipelines', async (req, res) => {
     const credentials = await auth.credentials(req);
@@ -32,12 +30,12 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
       pipelineReadPermission,
       credentials,
     );
-    const orgIdentifier = queryString(req, 'orgIdentifier');
-    const projectIdentifier = queryString(req, 'projectIdentifier');
+    validate(req);
+    const { orgIdentifier, projectIdentifier } = req.query;
     const result = await listVisible(
       page => api.listPipelines({ orgIdentifier, projectIdentifier, ...page }),
       visibility,
-      pageOf(req),
+      pageOf(req.query),
     );
     res.json(result);
   });
@@ -45,6 +43,7 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
   router.post('/pipelines', async (req, res) => {
     const credentials = await auth.credentials(req);
     await auth.require(pipelineCreatePermission, credentials);
+    validate(req);
     const created = await api.createPipeline(
       yamlDocumentOf(req),
       actorOf(credentials),
@@ -56,20 +55,23 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
   // needs what writing a pipeline needs: the create permission.
   router.post('/pipelines/validate', async (req, res) => {
     await auth.require(pipelineCreatePermission, await auth.credentials(req));
+    validate(req);
     res.json(await api.validatePipeline(yamlDocumentOf(req)));
   });
 
   router.get(PIPELINE_PATH, async (req, res) => {
     const credentials = await auth.credentials(req);
-    const ref = pipelineRefOf(req);
+    const ref = pipelineRefOf(req.params);
     await auth.requirePipeline(pipelineReadPermission, ref, credentials);
+    validate(req);
     res.json(await api.getPipeline(ref));
   });
 
   router.put(PIPELINE_PATH, async (req, res) => {
     const credentials = await auth.credentials(req);
-    const ref = pipelineRefOf(req);
+    const ref = pipelineRefOf(req.params);
     await auth.requirePipeline(pipelineUpdatePermission, ref, credentials);
+    validate(req);
     const updated = await api.updatePipeline(
       ref,
       yamlDocumentOf(req),
@@ -81,16 +83,18 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
 
   router.delete(PIPELINE_PATH, async (req, res) => {
     const credentials = await auth.credentials(req);
-    const ref = pipelineRefOf(req);
+    const ref = pipelineRefOf(req.params);
     await auth.requirePipeline(pipelineDeletePermission, ref, credentials);
+    validate(req);
     await api.deletePipeline(ref);
     res.status(204).end();
   });
 
   router.post(`${PIPELINE_PATH}/execute`, async (req, res) => {
     const credentials = await auth.credentials(req);
-    const ref = pipelineRefOf(req);
+    const ref = pipelineRefOf(req.params);
     await auth.requirePipeline(pipelineExecutePermission, ref, credentials);
+    validate(req);
     const idempotencyKey = req.get('Idempotency-Key');
     if (idempotencyKey !== undefined) assertIdempotencyKey(idempotencyKey);
     const execution = await api.execute(
@@ -108,8 +112,9 @@ export function addPipelineRoutes(router: Router, ctx: RouteContext): void {
   // Runs nothing, so reading the pipeline is enough; problems are data (200).
   router.post(`${PIPELINE_PATH}/execute/dry-run`, async (req, res) => {
     const credentials = await auth.credentials(req);
-    const ref = pipelineRefOf(req);
+    const ref = pipelineRefOf(req.params);
     await auth.requirePipeline(pipelineReadPermission, ref, credentials);
+    validate(req);
     res.json(await api.dryRun(ref, executeRequestOf(req)));
   });
 }

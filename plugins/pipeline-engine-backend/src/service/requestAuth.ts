@@ -22,6 +22,10 @@ import { createPipelinePredicate } from './conditionFilter';
 import type { PipelinePermissionRuleset } from './permissionRules';
 import type { Actor } from './types';
 
+/** Any route's request, whatever its typed params, query and body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRequest = Request<any, any, any, any, any>;
+
 /** Credentials of a signed-in user or a calling backend service. */
 export type CallerCredentials = BackstageCredentials<
   BackstageUserPrincipal | BackstageServicePrincipal
@@ -42,7 +46,7 @@ export class RequestAuth {
   ) {}
 
   /** The caller; AuthenticationError (401) without a user or service token. */
-  credentials(req: Request): Promise<CallerCredentials> {
+  credentials(req: AnyRequest): Promise<CallerCredentials> {
     return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 

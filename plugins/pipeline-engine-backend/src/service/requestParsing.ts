@@ -30,71 +30,38 @@ function isPlain(value: unknown): value is Plain {
 }
 
 /** The pipeline named by the `:org/:project/:pipelineId` path parameters. */
-export function pipelineRefOf(req: Request): PipelineRef {
+export function pipelineRefOf(params: {
+  org: string;
+  project: string;
+  pipelineId: string;
+}): PipelineRef {
   return {
-    orgIdentifier: req.params.org,
-    projectIdentifier: req.params.project,
-    pipelineIdentifier: req.params.pipelineId,
+    orgIdentifier: params.org,
+    projectIdentifier: params.project,
+    pipelineIdentifier: params.pipelineId,
   };
 }
 
-/** A single-valued query parameter; InputError when repeated. */
-export function queryString(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  if (value === undefined || value === '') {
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    throw new InputError(`Query parameter '${name}' must be given once`);
-  }
-  return value;
-}
-
-/** A non-negative integer query parameter. */
-export function queryInteger(req: Request, name: string): number | undefined {
-  const value = queryString(req, name);
-  if (value === undefined) {
-    return undefined;
-  }
-  if (!/^\d{1,9}$/.test(value)) {
-    throw new InputError(
-      `Query parameter '${name}' must be a non-negative integer`,
-    );
-  }
-  return Number(value);
-}
-
-/** A `true`/`false` query parameter. */
-export function queryBoolean(
-  req: Request,
-  name: string,
-  defaultValue: boolean,
-): boolean {
-  const value = queryString(req, name);
-  if (value === undefined) {
-    return defaultValue;
-  }
-  if (value !== 'true' && value !== 'false') {
-    throw new InputError(`Query parameter '${name}' must be true or false`);
-  }
-  return value === 'true';
-}
-
-/** `limit` and `offset` of list routes. */
-export function pageOf(req: Request): { limit?: number; offset?: number } {
-  const limit = queryInteger(req, 'limit');
-  const offset = queryInteger(req, 'offset');
+/** `limit` and `offset` of list routes, as the request validator converted them. */
+export function pageOf(query: { limit?: number; offset?: number }): {
+  limit?: number;
+  offset?: number;
+} {
+  const { limit, offset } = query;
   return {
     ...(limit !== undefined ? { limit } : {}),
     ...(offset !== undefined ? { offset } : {}),
   };
 }
 
+/** A request's body as sent: parsed JSON, YAML text, or nothing. */
+type BodyOf = { body?: unknown };
+
 /**
  * The YAML document of a create/update body: YAML text, JSON `{ yaml }`, or
  * the document itself as JSON (`{ pipeline: ... }`, `{ inputSet: ... }`).
  */
-export function yamlDocumentOf(req: Request): string {
+export function yamlDocumentOf(req: BodyOf): string {
   const body: unknown = req.body;
   if (typeof body === 'string' && body.trim() !== '') {
     return body;
@@ -119,7 +86,9 @@ export function yamlDocumentOf(req: Request): string {
  * The version an update expects: JSON `expectedVersion` or an `If-Match`
  * header (`3` or `"3"`). Undefined updates unconditionally.
  */
-export function expectedVersionOf(req: Request): number | undefined {
+export function expectedVersionOf(
+  req: BodyOf & Pick<Request, 'header'>,
+): number | undefined {
   const body: unknown = req.body;
   if (isPlain(body) && body.expectedVersion !== undefined) {
     if (!Number.isInteger(body.expectedVersion)) {
@@ -226,7 +195,7 @@ function scaffolderTaskOf(value: unknown): ScaffolderTaskRef {
  * The execute body: an {@link ExecuteRequest} as JSON, or an input set by
  * itself (YAML text, a flat JSON map, or Harness's structured form).
  */
-export function executeRequestOf(req: Request): ExecuteRequest {
+export function executeRequestOf(req: BodyOf): ExecuteRequest {
   const body: unknown = req.body;
   if (typeof body === 'string') {
     return body.trim() === '' ? {} : { inputSet: body };
@@ -263,7 +232,6 @@ export function executeRequestOf(req: Request): ExecuteRequest {
   };
 }
 
-
 /**
  * The body of a trigger run. Ours is `{ inputSetRefs, inputSet }`; Harness
  * callers send `inputSetName`/`inputSetIdentifiers` and `inputYaml`. Other
@@ -273,11 +241,13 @@ export function executeRequestOf(req: Request): ExecuteRequest {
  * The body of a trigger run call as the pipeline sees it, `<+trigger.payload>`:
  * the whole JSON object, as Harness exposes a custom webhook's payload.
  */
-export function triggerPayloadOf(req: Request): Record<string, unknown> | undefined {
+export function triggerPayloadOf(
+  req: BodyOf,
+): Record<string, unknown> | undefined {
   return isPlain(req.body) ? req.body : undefined;
 }
 
-export function triggerRunRequestOf(req: Request): TriggerRunRequest {
+export function triggerRunRequestOf(req: BodyOf): TriggerRunRequest {
   const body: unknown = req.body;
   if (typeof body === 'string') {
     return body.trim() === '' ? {} : { inputSet: body };

@@ -97,6 +97,49 @@ describe('createRouter', () => {
       expect(admin.runTrigger).not.toHaveBeenCalled();
     });
 
+    it('answers 401 before validating: an invalid query and body change nothing', async () => {
+      const { app, router } = await createTestApp({ api: seeded() });
+      for (const route of listRegisteredRoutes(router)) {
+        const path = route.path
+          .replace(':org', 'default')
+          .replace(':project', 'web')
+          .replace(':pipelineId', 'build')
+          .replace(/:\w+/g, 'x');
+        const res = await request(app)
+          [route.method](`${path}?limit=-1&infra=nope&status=all`)
+          .set('Content-Type', 'application/json')
+          .send(route.method === 'get' ? undefined : '[1, {"from": 2}]');
+        expect({
+          route: `${route.method} ${path}`,
+          status: res.status,
+        }).toEqual({ route: `${route.method} ${path}`, status: 401 });
+      }
+    });
+
+    it('answers 403 before validating a request the caller may not make', async () => {
+      const { app } = await createTestApp({
+        api: seeded(),
+        policy: denyOnly('pipeline-engine.execution-config.update'),
+      });
+      const res = await request(app)
+        .post('/execution-config/update-config?infra=nope')
+        .set('Authorization', USER)
+        .send({ not: 'a list' });
+      expect(res.status).toBe(403);
+    });
+
+    it('validates against openapi.yaml once authorized, naming the field and what it must be', async () => {
+      const { app } = await createTestApp({ api: seeded() });
+      const res = await request(app)
+        .post('/execution-config/update-config?infra=nope')
+        .set('Authorization', USER)
+        .send({ not: 'a list' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        "Query parameter 'infra' must be one of: K8, VM (got 'nope'); The request body must be a list (got an object)",
+      );
+    });
+
     it('accepts service principals and records them as the actor', async () => {
       const { app, api } = await createTestApp({ api: seeded() });
       const res = await request(app)
@@ -567,10 +610,13 @@ describe('createRouter', () => {
       });
 
       it.each([
-        [{ fromStage: 3 }, 'fromStage must be a stage identifier (a string)'],
+        [
+          { fromStage: 3 },
+          'Field fromStage of the request body must be a string (got an integer)',
+        ],
         [
           { inputs: 'other' },
-          'inputs must be "same" or an execute request {inputSet, inputSetRefs, allowUnknownKeys}',
+          `Field inputs of the request body must be "same", an object {inputSet, inputSetRefs, allowUnknownKeys} or a map of values (got 'other')`,
         ],
         [
           { inputs: { inputSetRefs: [1] } },
@@ -578,9 +624,9 @@ describe('createRouter', () => {
         ],
         [
           { from: 'x' },
-          'Unknown field(s) from in the re-run body; it takes fromStage and inputs',
+          'The request body has an unknown field from; it takes fromStage and inputs',
         ],
-        [['x'], expect.stringMatching(/^Expected a JSON body/)],
+        [['x'], 'The request body must be an object (got a list)'],
       ])('answers 400 for the body %j', async (body, message) => {
         const api = seeded();
         const execution = api.addExecution(WEB, 'Failed');

@@ -5,25 +5,20 @@ import {
   templateReadPermission,
   templateUpdatePermission,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { Request, Router } from 'express';
 import { actorOf } from './requestAuth';
-import { pageOf, queryString, yamlDocumentOf } from './requestParsing';
-import type { RouteContext } from './routeContext';
+import { pageOf, yamlDocumentOf } from './requestParsing';
+import type { ApiRouter, RouteContext } from './routeContext';
 import type { TemplateApi } from './TemplateService';
 
 /** Path of one template version. */
-const VERSION_PATH = '/templates/:scope/:identifier/:versionLabel';
-
-function param(req: Request, name: string): string {
-  return String(req.params[name]);
-}
+const VERSION_PATH = '/templates/:scope/:identifier/:versionLabel' as const;
 
 /**
  * Templates: `POST /templates`, `GET /templates`, the versions of a template,
  * one version (read, replace, delete) and which version is stable.
  */
-export function addTemplateRoutes(router: Router, ctx: RouteContext): void {
-  const { auth } = ctx;
+export function addTemplateRoutes(router: ApiRouter, ctx: RouteContext): void {
+  const { auth, validate } = ctx;
   const templates = (): TemplateApi => {
     if (!ctx.templates)
       throw new NotFoundError('templates are not enabled on this engine');
@@ -32,15 +27,14 @@ export function addTemplateRoutes(router: Router, ctx: RouteContext): void {
 
   router.get('/templates', async (req, res) => {
     await auth.require(templateReadPermission, await auth.credentials(req));
-    const scope = queryString(req, 'scope');
-    const type = queryString(req, 'type');
-    const search = queryString(req, 'search');
+    validate(req);
+    const { scope, type, search } = req.query;
     res.json(
       await templates().listTemplates({
         ...(scope !== undefined ? { scope } : {}),
         ...(type !== undefined ? { type } : {}),
         ...(search !== undefined ? { search } : {}),
-        ...pageOf(req),
+        ...pageOf(req.query),
       }),
     );
   });
@@ -48,6 +42,7 @@ export function addTemplateRoutes(router: Router, ctx: RouteContext): void {
   router.post('/templates', async (req, res) => {
     const credentials = await auth.credentials(req);
     await auth.require(templateCreatePermission, credentials);
+    validate(req);
     res
       .status(201)
       .json(
@@ -60,21 +55,23 @@ export function addTemplateRoutes(router: Router, ctx: RouteContext): void {
 
   router.get('/templates/:scope/:identifier', async (req, res) => {
     await auth.require(templateReadPermission, await auth.credentials(req));
+    validate(req);
     res.json(
       await templates().getTemplateVersions(
-        param(req, 'scope'),
-        param(req, 'identifier'),
+        req.params.scope,
+        req.params.identifier,
       ),
     );
   });
 
   router.get(VERSION_PATH, async (req, res) => {
     await auth.require(templateReadPermission, await auth.credentials(req));
+    validate(req);
     res.json(
       await templates().getTemplate(
-        param(req, 'scope'),
-        param(req, 'identifier'),
-        param(req, 'versionLabel'),
+        req.params.scope,
+        req.params.identifier,
+        req.params.versionLabel,
       ),
     );
   });
@@ -82,11 +79,12 @@ export function addTemplateRoutes(router: Router, ctx: RouteContext): void {
   router.put(VERSION_PATH, async (req, res) => {
     const credentials = await auth.credentials(req);
     await auth.require(templateUpdatePermission, credentials);
+    validate(req);
     res.json(
       await templates().updateTemplate(
-        param(req, 'scope'),
-        param(req, 'identifier'),
-        param(req, 'versionLabel'),
+        req.params.scope,
+        req.params.identifier,
+        req.params.versionLabel,
         yamlDocumentOf(req),
         actorOf(credentials),
       ),
@@ -95,10 +93,11 @@ export function addTemplateRoutes(router: Router, ctx: RouteContext): void {
 
   router.delete(VERSION_PATH, async (req, res) => {
     await auth.require(templateDeletePermission, await auth.credentials(req));
+    validate(req);
     await templates().deleteTemplate(
-      param(req, 'scope'),
-      param(req, 'identifier'),
-      param(req, 'versionLabel'),
+      req.params.scope,
+      req.params.identifier,
+      req.params.versionLabel,
     );
     res.status(204).end();
   });
@@ -106,11 +105,12 @@ export function addTemplateRoutes(router: Router, ctx: RouteContext): void {
   router.put(`${VERSION_PATH}/stable`, async (req, res) => {
     const credentials = await auth.credentials(req);
     await auth.require(templateUpdatePermission, credentials);
+    validate(req);
     res.json(
       await templates().setStableTemplate(
-        param(req, 'scope'),
-        param(req, 'identifier'),
-        param(req, 'versionLabel'),
+        req.params.scope,
+        req.params.identifier,
+        req.params.versionLabel,
         actorOf(credentials),
       ),
     );

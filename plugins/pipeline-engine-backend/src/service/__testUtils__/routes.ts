@@ -14,11 +14,17 @@ interface Layer {
   route?: { path: string; methods: Record<string, boolean> };
 }
 
-/** Lists the routes of a router, in registration order. */
+/**
+ * The spec route backend-openapi-utils adds to every router it creates; the
+ * plugin's httpRouter requires credentials for it like for any other route.
+ */
+export const OPENAPI_SPEC_ROUTE = '/openapi.json';
+
+/** Lists the API routes of a router, in registration order. */
 export function listRegisteredRoutes(router: Router): RegisteredRoute[] {
   const stack = (router as unknown as { stack: Layer[] }).stack;
   return stack.flatMap(layer =>
-    layer.route
+    layer.route && layer.route.path !== OPENAPI_SPEC_ROUTE
       ? Object.keys(layer.route.methods)
           .filter(method => layer.route!.methods[method])
           .map(method => ({
