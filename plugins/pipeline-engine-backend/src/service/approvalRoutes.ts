@@ -3,7 +3,6 @@ import {
   approvalRespondPermission,
   pipelineExecutePermission,
   pipelineReadPermission,
-  type ApprovalActivityRequest,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { ApprovalService } from './approvals';
 import type { InterventionService } from './interventions';

@@ -2417,6 +2417,27 @@ export const spec = {
             description:
               "Keys that match no runtime input are warnings instead of errors (as Harness treats the scaffolder action's inputset).",
           },
+          scaffolderTask: {
+            $ref: '#/components/schemas/ScaffolderTaskRef',
+          },
+        },
+      },
+      ScaffolderTaskRef: {
+        type: 'object',
+        description:
+          'The scaffolder task (and its template) whose action started the execution; the trigger:* actions send it, the portal links to the task.',
+        additionalProperties: false,
+        required: ['taskId'],
+        properties: {
+          taskId: {
+            type: 'string',
+            description: 'Id of the scaffolder task.',
+          },
+          templateRef: {
+            type: 'string',
+            description: "Entity ref of the task's template.",
+            example: 'template:default/self-service',
+          },
         },
       },
       RerunRequest: {
@@ -2534,6 +2555,9 @@ export const spec = {
           },
           email: {
             type: 'string',
+          },
+          scaffolderTask: {
+            $ref: '#/components/schemas/ScaffolderTaskRef',
           },
         },
       },
