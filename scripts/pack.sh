@@ -8,7 +8,7 @@
 # node_modules is newer than yarn.lock and every package.json (as right after
 # `.ci/run`'s install), and tsc is incremental (dist-types/tsconfig.tsbuildinfo),
 # so after `.ci/run`'s type-check it only confirms nothing changed.
-# Each stage's time goes to stderr; stdout lists the tarballs.
+# Progress and each stage's time go to stderr; stdout lists the tarballs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out="$(mkdir -p "${1:-packs}" && cd "${1:-packs}" && pwd)"
@@ -23,9 +23,9 @@ if [ ! -f "$installed" ] ||
 fi
 # The two halves of `yarn build:packages`, timed apart.
 stage "type declarations into dist-types (tsc)"
-bash scripts/yarn.sh tsc
+bash scripts/yarn.sh tsc >&2
 stage "building the packages (backstage-cli repo build)"
-bash scripts/yarn.sh backstage-cli repo build
+bash scripts/yarn.sh backstage-cli repo build >&2
 stage "packing"
 rm -f "$out"/*.tgz
 # One Yarn process packs every workspace that is not private (the published
