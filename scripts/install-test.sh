@@ -3,8 +3,9 @@
 # the README's install section applied to it block by block, its backend
 # started, and the example template run through the scaffolder REST API.
 # Everything it downloads or builds stays under .install-test/ in this clone
-# (the app's Yarn cache too, so every run installs from the registry as CI
-# does). The backend listens on a free port, so it runs beside other things.
+# (the app's Yarn cache too: it starts with hard links to the archives the
+# checkout's own install fetched, the rest comes from the registry as for a
+# user). The backend listens on a free port, so it runs beside other things.
 # Usage: bash scripts/install-test.sh   (INSTALL_TEST_KEEP=1 keeps the app)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -13,6 +14,8 @@ work="$repo/.install-test"
 CREATE_APP_VERSION=0.9.2
 NODE_FOR_APP=22
 rm -rf "$work" && mkdir -p "$work/bin"
+# Asked before the app's Yarn settings below replace it.
+checkout_cache="$(bash scripts/yarn.sh config get cacheFolder)"
 # The app's Yarn (cache and registry metadata) and npx keep their caches
 # here, not in the machine's (applyReadme.js gives blocks run in the
 # checkout the checkout's own).
@@ -58,16 +61,35 @@ node -e '
   }
 ' "$work/app/package.json" "$work/app"/packages/*/package.json
 
+# Test-only speed-ups a user does not need (their `yarn install` is slower,
+# not different in what the backend runs):
+# - The app's cache starts with the archives the checkout already fetched.
+# - Of the app's build scripts only better-sqlite3's runs (the backend's
+#   database). The others compile native code nothing the test runs loads
+#   (tree-sitter and its grammars for the CLI, ssh2's cpu-features, keytar)
+#   or only check or advertise (esbuild, @swc/core, core-js, protobufjs,
+#   @scarf/scarf). YARN_ENABLE_SCRIPTS=false turns builds off; a
+#   dependenciesMeta `built: true` turns one back on.
+step "seeding the app's Yarn cache from the checkout's; builds: better-sqlite3 only"
+node scripts/install-test/seedYarnCache.js yarn.lock "$checkout_cache" "$YARN_GLOBAL_FOLDER/cache"
+node -e '
+  const fs = require("fs");
+  const file = process.argv[1];
+  const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
+  pkg.dependenciesMeta = { ...pkg.dependenciesMeta, "better-sqlite3": { built: true } };
+  fs.writeFileSync(file, JSON.stringify(pkg, null, 2) + "\n");
+' "$work/app/package.json"
+export YARN_ENABLE_SCRIPTS=false
+# Under CI=true Yarn refuses to write a lockfile (immutable installs); the
+# README's `yarn install` in a fresh app has to.
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
+
 step "applying README.md's install section"
 REPO_PATH="$PATH" PATH="$app_path" IDP_REPO="$repo" npm_config_nodedir="${node_dir%/bin}" \
   node scripts/install-test/applyReadme.js README.md "$work/app"
 
-# Not `ls node_modules/@idp-pipelines/*/node_modules`: the pinning above
-# splits the app's own copies (its backend's pinned config 1.3.9, its
-# plugins' ^1.3.9 → 1.3.11), so copies nested under ours can be ones the app
-# already has. `yarn why` tells them apart.
-step "checking for duplicate @backstage packages (yarn why)"
-PATH="$app_path" node scripts/install-test/checkDuplicates.js "$work/app"
+step "checking for duplicate @backstage packages (the app's yarn.lock)"
+node scripts/install-test/checkDuplicates.js "$work/app"
 
 step "running the example template in the app"
 PATH="$app_path" node scripts/install-test/runInApp.js "$work/app"

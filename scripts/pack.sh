@@ -4,24 +4,35 @@
 # Internal dependencies (`workspace:^`) become version ranges of each other,
 # so `yarn add ./packs/*.tgz` (or a `resolutions` entry per tarball) installs
 # them without any path of this checkout leaking into the user's lockfile.
+# What is already done costs little: the install is skipped when
+# node_modules is newer than yarn.lock and every package.json (as right after
+# `.ci/run`'s install), and tsc is incremental (dist-types/tsconfig.tsbuildinfo),
+# so after `.ci/run`'s type-check it only confirms nothing changed.
+# Progress and each stage's time go to stderr; stdout lists the tarballs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out="$(mkdir -p "${1:-packs}" && cd "${1:-packs}" && pwd)"
-bash scripts/install.sh
-bash scripts/yarn.sh build:packages
+t0=$SECONDS
+stage() { echo "== pack: $* ($((SECONDS - t0)) s)" >&2; }
+
+installed=node_modules/.yarn-state.yml
+if [ ! -f "$installed" ] ||
+  [ -n "$(find yarn.lock .yarnrc.yml package.json plugins/*/package.json packages/*/package.json -newer "$installed" | head -n 1)" ]; then
+  stage "installing"
+  bash scripts/install.sh
+fi
+# The two halves of `yarn build:packages`, timed apart.
+stage "type declarations into dist-types (tsc)"
+bash scripts/yarn.sh tsc >&2
+stage "building the packages (backstage-cli repo build)"
+bash scripts/yarn.sh backstage-cli repo build >&2
+stage "packing"
 rm -f "$out"/*.tgz
-# Every workspace that is not private is published.
-node -e '
-  const { execFileSync } = require("child_process");
-  const lines = execFileSync(process.execPath, [".yarn/releases/yarn-4.18.1.cjs", "workspaces", "list", "--json"], { encoding: "utf8" });
-  for (const line of lines.trim().split("\n")) {
-    const { location, name } = JSON.parse(line);
-    if (location === ".") continue;
-    const pkg = require(`./${location}/package.json`);
-    if (!pkg.private) console.log(name);
-  }
-' | while read -r name; do
-  file="$out/$(echo "$name" | sed 's|^@||; s|/|-|').tgz"
-  bash scripts/yarn.sh workspace "$name" pack --out "$file" >/dev/null
-  echo "$file"
+# One Yarn process packs every workspace that is not private (the published
+# ones); %s is the slug `@scope-name`, renamed to the npm-style `scope-name`.
+bash scripts/yarn.sh workspaces foreach --all --no-private pack --out "$out/%s.tgz" >/dev/null
+for file in "$out"/@*.tgz; do
+  mv "$file" "$out/${file##*/@}"
+  echo "$out/${file##*/@}"
 done
+stage "packed"

@@ -42,8 +42,9 @@ function deepMerge(into, from) {
 
 /**
  * The environment of blocks run in the checkout: its own Node (REPO_PATH)
- * and its own caches, not the app's (YARN_GLOBAL_FOLDER and
- * npm_config_cache point the app's at the test folder).
+ * and its own caches and build settings, not the app's (YARN_GLOBAL_FOLDER
+ * and npm_config_cache point the app's at the test folder;
+ * YARN_ENABLE_SCRIPTS and YARN_ENABLE_IMMUTABLE_INSTALLS are the app's).
  */
 function repoEnv() {
   const env = {
@@ -52,6 +53,8 @@ function repoEnv() {
   };
   delete env.YARN_GLOBAL_FOLDER;
   delete env.npm_config_cache;
+  delete env.YARN_ENABLE_SCRIPTS; // the checkout's install builds what it needs
+  delete env.YARN_ENABLE_IMMUTABLE_INSTALLS;
   delete env.npm_config_nodedir; // the app's Node headers would rebuild the checkout's native modules for the wrong Node
   return env;
 }

@@ -113,14 +113,26 @@ async function main() {
       failures.push(
         'the output does not carry the output variables (no repository URL naming the project)',
       );
-    const entity = await fetch(
-      `${BASE}/api/catalog/entities/by-name/component/default/${values.project_name}`,
-      { headers },
-    );
-    if (!entity.ok)
-      failures.push(
-        `component:default/${values.project_name} is not in the catalog (${entity.status})`,
+    // RegisterCatalog returns once the location is registered; the catalog
+    // makes the entity readable on its next processing pass (as a user
+    // sees it appear shortly after the task).
+    const entityRef = `component:default/${values.project_name}`;
+    try {
+      await waitFor(
+        async () =>
+          (
+            await fetch(
+              `${BASE}/api/catalog/entities/by-name/component/default/${values.project_name}`,
+              { headers },
+            )
+          ).ok,
+        60_000,
+        `${entityRef} in the catalog`,
+        log,
       );
+    } catch (error) {
+      failures.push(`${entityRef} is not in the catalog: ${error.message}`);
+    }
     if (failures.length) throw new Error(failures.join('; '));
     console.log(
       `\ninstall test: template completed, output variables shown, component:default/${values.project_name} in the catalog`,
