@@ -1,8 +1,13 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import Database from 'better-sqlite3';
 import knexFactory, { Knex } from 'knex';
 import { createPipelineEngineStores } from './createStores';
 import { cacheSqliteStatements } from './sqliteStatementCache';
+
+// better-sqlite3 ships no types; only its compile method is spied on here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Database: {
+  prototype: { prepare(sql: string): unknown };
+} = require('better-sqlite3');
 
 describe('cacheSqliteStatements', () => {
   let db: Knex;
