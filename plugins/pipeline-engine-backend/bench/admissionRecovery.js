@@ -24,6 +24,7 @@ const crypto = require('node:crypto');
 const { performance } = require('node:perf_hooks');
 const knexFactory = require('knex');
 const {
+  childBackendStats,
   freePort,
   startChildBackend,
 } = require('../src/e2e/__testUtils__/childBackendProcess');
@@ -170,6 +171,7 @@ async function benchAdmission({ count, concurrency, pollMs }) {
     while ((await unfinished()) > 0) await sleep(20);
     const before = memoryOf(backend.process.pid);
     const peakReset = resetPeak(backend.process.pid);
+    const statsBefore = await childBackendStats(backend);
     const latencies = [];
     const t0 = now();
     const ids = await Promise.all(
@@ -181,8 +183,15 @@ async function benchAdmission({ count, concurrency, pollMs }) {
       }),
     );
     const answeredMs = now() - t0;
+    const statsAnswered = await childBackendStats(backend);
     while ((await unfinished()) > 0) await sleep(50);
     const totalMs = now() - t0;
+    const statsEnded = await childBackendStats(backend);
+    const spent = stats => ({
+      cpuMs: stats.cpuMs - statsBefore.cpuMs,
+      executed: stats.executed - statsBefore.executed,
+      prepared: stats.prepared - statsBefore.prepared,
+    });
     const memory = memoryOf(backend.process.pid);
     let failed = 0;
     for (const id of ids) {
@@ -202,11 +211,20 @@ async function benchAdmission({ count, concurrency, pollMs }) {
       failed,
       rssBeforeMb: before.rssMb,
       peakMb: peakReset ? memory.peakMb : undefined,
+      untilAnswered: spent(statsAnswered),
+      untilEnded: spent(statsEnded),
     };
+    const describeSpent = (what, used) =>
+      `${what}: CPU ${fmt(used.cpuMs)} ms (${fmt(used.cpuMs / count, 2)} ms per execute), ` +
+      `${used.executed} SQL statements run (${fmt(used.executed / count, 1)} per execute), ${used.prepared} compiled`;
     console.log(
       `  ${count} concurrent executes: request p50 ${fmt(result.p50)} ms, p95 ${fmt(result.p95)} ms, p99 ${fmt(result.p99)} ms, max ${fmt(result.max)} ms; ` +
         `all answered after ${fmt(answeredMs)} ms, all ended after ${fmt(totalMs)} ms (${failed} not Success); ` +
         `backend RSS before ${fmt(before.rssMb)} MB, peak ${peakReset ? `${fmt(memory.peakMb)} MB` : 'unknown (clear_refs not writable)'}`,
+    );
+    // CPU and statement counts vary far less with machine load than latency.
+    console.log(
+      `  backend ${describeSpent('until all answered', result.untilAnswered)}; ${describeSpent('until all ended (5 steps each)', result.untilEnded)}`,
     );
     return result;
   } finally {

@@ -679,8 +679,13 @@ async function measurePerStep(
   timeoutMs,
 ) {
   const runs = [];
+  // CPU time of this process (both systems live in it) varies far less
+  // with machine load than wall-clock time.
+  let cpuMs = 0;
   for (let i = 0; i < SIZES.stepRuns; i++) {
+    const usage = usageStart();
     const r = await timedSingleRun(api, target, countTarget, timeoutMs);
+    cpuMs += usageSince(usage).cpuMs;
     // Untimed: make sure every step really ran.
     const completed = await api.completedSteps(r.id);
     if (completed !== steps)
@@ -702,9 +707,15 @@ async function measurePerStep(
   }
   console.log(
     `  ${label}: ${steps} steps in ${fmt(totalMs, 0)} ms = ${fmt(perStep, 3)} ms/step ` +
-      `(median of ${runs.length} [${totals.map(t => fmt(t, 0)).join(', ')}]; request answered after ${fmt(median(runs.map(r => r.acceptedMs)), 0)} ms${extra})`,
+      `(median of ${runs.length} [${totals.map(t => fmt(t, 0)).join(', ')}]; request answered after ${fmt(median(runs.map(r => r.acceptedMs)), 0)} ms${extra}; ` +
+      `process CPU ${fmt(cpuMs / (runs.length * steps), 3)} ms/step)`,
   );
-  return { perStep, totalMs, runs: totals };
+  return {
+    perStep,
+    totalMs,
+    runs: totals,
+    cpuMsPerStep: cpuMs / (runs.length * steps),
+  };
 }
 
 async function measureLatency(label, api, target, timeoutMs) {

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { dialectOf } from './dialect';
+import { cacheSqliteStatements } from './sqliteStatementCache';
 
 /** Directory holding this plugin's Knex migrations. */
 export const MIGRATIONS_DIRECTORY = resolvePackagePath(
@@ -31,7 +32,8 @@ export function applyMigrations(db: Knex): Promise<void> {
 
 /**
  * Gets the plugin's Knex client and brings the schema up to date, unless the
- * deployment manages migrations itself (`database.migrations.skip`).
+ * deployment manages migrations itself (`database.migrations.skip`); on
+ * better-sqlite3 its connections reuse compiled statements.
  */
 export async function connectDatabase(
   database: DatabaseService,
@@ -40,5 +42,6 @@ export async function connectDatabase(
   if (!database.migrations?.skip) {
     await applyMigrations(db);
   }
+  cacheSqliteStatements(db);
   return db;
 }

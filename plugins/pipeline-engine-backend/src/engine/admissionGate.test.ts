@@ -34,9 +34,33 @@ describe('AdmissionGate', () => {
     expect(gate.busy).toBe(false);
   });
 
-  it('keeps work waiting when an admission starts within the quiet period', async () => {
+  it('lets work through right after a lone admission', async () => {
+    const gate = new AdmissionGate(1000, 10);
+    const leave = gate.enter();
+    const waiting = gate.clear();
+    expect(await settled(waiting)).toBe(false);
+    leave();
+    // Nothing else came within the quiet period: no burst to wait for.
+    expect(await settled(waiting)).toBe(true);
+    expect(gate.busy).toBe(false);
+  });
+
+  it('treats admissions a few ms apart as a burst', async () => {
     const gate = new AdmissionGate(1000, 10);
     gate.enter()();
+    await jest.advanceTimersByTimeAsync(3);
+    gate.enter()();
+    const waiting = gate.clear();
+    expect(await settled(waiting)).toBe(false);
+    await jest.advanceTimersByTimeAsync(10);
+    expect(await settled(waiting)).toBe(true);
+  });
+
+  it('keeps work waiting when an admission starts within the quiet period', async () => {
+    const gate = new AdmissionGate(1000, 10);
+    const first = gate.enter();
+    gate.enter()();
+    first();
     const waiting = gate.clear();
     await jest.advanceTimersByTimeAsync(5);
     const leave = gate.enter();

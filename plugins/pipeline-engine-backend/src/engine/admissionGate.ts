@@ -4,15 +4,21 @@
  * executions already running share one event loop and, on SQLite, one
  * database connection; left alone, every request waits behind step work.
  * While admissions are in flight, and for a short quiet period after the
- * last one (requests of a burst arrive a few milliseconds apart), the
- * worker claims nothing new and running executions pause before their next
- * step, each wait bounded so that sustained admission traffic slows
- * execution down without starving it.
+ * last one of a burst (requests of a burst arrive a few milliseconds
+ * apart), the worker claims nothing new and running executions pause
+ * before their next step, each wait bounded so that sustained admission
+ * traffic slows execution down without starving it. A lone admission (none
+ * other in flight or within the quiet period) has no quiet period: its
+ * execution is claimed as soon as it is answered.
  */
 export class AdmissionGate {
   #inFlight = 0;
   #quiet: NodeJS.Timeout | undefined;
   #waiters = new Set<() => void>();
+  /** When the latest admission started (ms since the epoch). */
+  #lastEnteredAt = Number.NEGATIVE_INFINITY;
+  /** Whether the admissions since the gate was last clear came as a burst. */
+  #burst = false;
 
   /**
    * @param maxWaitMs - the longest one {@link AdmissionGate.clear} waits:
@@ -26,6 +32,14 @@ export class AdmissionGate {
 
   /** Marks an admission as started; call the returned function when it ends. */
   enter(): () => void {
+    const now = Date.now();
+    if (
+      this.#inFlight > 0 ||
+      this.#quiet !== undefined ||
+      now - this.#lastEnteredAt <= this.quietMs
+    )
+      this.#burst = true;
+    this.#lastEnteredAt = now;
     this.#inFlight++;
     if (this.#quiet) {
       clearTimeout(this.#quiet);
@@ -36,13 +50,21 @@ export class AdmissionGate {
       if (left) return;
       left = true;
       this.#inFlight--;
-      if (this.#inFlight === 0) {
-        this.#quiet = setTimeout(() => {
-          this.#quiet = undefined;
-          for (const wake of [...this.#waiters]) wake();
-        }, this.quietMs);
+      if (this.#inFlight > 0) return;
+      if (!this.#burst) {
+        this.wakeAll();
+        return;
       }
+      this.#quiet = setTimeout(() => {
+        this.#quiet = undefined;
+        this.#burst = false;
+        this.wakeAll();
+      }, this.quietMs);
     };
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.#waiters]) wake();
   }
 
   /** Whether work should wait now: admissions in flight or just ended. */

@@ -3,15 +3,12 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { PipelineSecretSource } from '@idp-pipelines/plugin-pipeline-engine-node';
 import {
   ExpressionEngine,
-  formatProblem,
-  parsePipeline,
-  validatePipelineValue,
   type StepSpecRegistry,
-  type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { ExecutionStore, LogStore } from '../database';
 import { ExecutionRunner } from './executionRunner';
-import { planExecution, type StepHandlerLookup } from './plan';
+import { FrozenPipelines } from './frozenPipelines';
+import type { StepHandlerLookup } from './plan';
 import { LogSink } from './runtime/logSink';
 import { StateWriter } from './runtime/stateWriter';
 import { NodeRecorder } from './runtime/nodeRecorder';
@@ -54,6 +51,7 @@ export interface RunExecutionDeps {
 export function createExecutionHandler(
   deps: RunExecutionDeps,
 ): ExecutionHandler {
+  const frozenPipelines = new FrozenPipelines(deps.registry, deps.handlers);
   return async (execution, lease) => {
     const masker = new SecretMasker();
     const writer = new StateWriter(
@@ -87,19 +85,9 @@ export function createExecutionHandler(
       });
       deps.events?.publish({ type: 'finished', executionId: execution.id });
     };
-    const parsed = readFrozenPipeline(execution.pipelineYaml, deps.registry);
-    if (!parsed.ok || !parsed.pipeline) {
-      const errors = parsed.problems
-        .filter(p => p.severity === 'error')
-        .map(formatProblem);
-      await fail(`the pipeline is invalid:\n${errors.join('\n')}`);
-      return;
-    }
-    const planned = planExecution(parsed.pipeline, deps.handlers);
+    const planned = frozenPipelines.plan(execution.pipelineYaml);
     if (!planned.ok) {
-      await fail(
-        `the pipeline cannot run here:\n${planned.problems.map(formatProblem).join('\n')}`,
-      );
+      await fail(planned.message);
       return;
     }
     // A first claim has no stored nodes yet, unless it is a re-run (whose
@@ -229,22 +217,4 @@ export function createExecutionHandler(
         ),
       );
   };
-}
-
-/**
- * The execution's frozen pipeline: stored as JSON by the engine (validated
- * then, so the advisory checks are skipped), or YAML from older rows.
- */
-function readFrozenPipeline(text: string, registry: StepSpecRegistry) {
-  if (text.startsWith('{')) {
-    try {
-      return validatePipelineValue(JSON.parse(text) as YamlValue, {
-        registry,
-        advisoryChecks: false,
-      });
-    } catch {
-      // Not JSON after all: read it as YAML.
-    }
-  }
-  return parsePipeline(text, { registry, advisoryChecks: false });
 }

@@ -72,3 +72,33 @@ export async function startChildBackend(
   });
   return { process: child, exited };
 }
+
+/** CPU time and SQL statement counts of a child backend since it started. */
+export interface ChildBackendStats {
+  cpuMs: number;
+  /** Statements executed (SQLite: run/get/all/iterate; PostgreSQL: queries). */
+  executed: number;
+  /** SQLite statements compiled. */
+  prepared: number;
+}
+
+/** Asks a child backend for its {@link ChildBackendStats}. */
+export function childBackendStats(
+  backend: ChildBackend,
+): Promise<ChildBackendStats> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      backend.process.off('message', onMessage);
+      reject(new Error('the child backend did not report its stats'));
+    }, 10_000);
+    function onMessage(message: unknown) {
+      const stats = (message as { stats?: ChildBackendStats } | null)?.stats;
+      if (!stats || typeof stats !== 'object') return;
+      clearTimeout(timer);
+      backend.process.off('message', onMessage);
+      resolve(stats);
+    }
+    backend.process.on('message', onMessage);
+    backend.process.send({ stats: true });
+  });
+}
