@@ -128,7 +128,7 @@ export function createExecutionHandler(
         secrets = await withSourcedSecrets(
           deps.secrets,
           deps.secretSources,
-          referencedSecretIds(parsed.pipeline),
+          referencedSecretIds(planned.plan.pipeline),
         );
       } catch (error) {
         await fail(isError(error) ? error.message : String(error));
