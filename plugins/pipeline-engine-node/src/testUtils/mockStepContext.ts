@@ -2,7 +2,11 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@backstage/errors';
-import type { StepContext, StepHandler, StepLogStream } from '../stepHandler';
+import type {
+  StepContext,
+  StepHandler,
+  StepLogStream,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
 
 /**
  * One line a handler logged: `info`, `warn`, `error`, or raw `stdout` /
