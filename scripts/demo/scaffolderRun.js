@@ -14,7 +14,9 @@ async function waitFor(check, timeoutMs, what, log = []) {
       // not up yet
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}; backend log:\n${log.slice(-40).join('\n')}`);
+      throw new Error(
+        `timed out waiting for ${what}; backend log:\n${log.slice(-40).join('\n')}`,
+      );
     }
     await new Promise(r => setTimeout(r, 500));
   }
@@ -22,8 +24,11 @@ async function waitFor(check, timeoutMs, what, log = []) {
 
 /** A guest user's Backstage token (guest sign-in needs NODE_ENV=development). */
 async function guestToken(base) {
-  const res = await fetch(`${base}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
-  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
+  const res = await fetch(`${base}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok)
+    throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
   return (await res.json()).backstageIdentity.token;
 }
 
@@ -35,12 +40,24 @@ function stripAnsi(text) {
 /** Starts `templateRef` with `values`; prints the task's log until it ends and returns its status and output. */
 async function runTemplateTask(base, headers, templateRef, givenValues) {
   // As the form does: parameters left out take the template's defaults.
-  const values = { ...(await templateDefaults(base, headers, templateRef)), ...givenValues };
-  const created = await fetch(`${base}/api/scaffolder/v2/tasks`, { method: 'POST', headers, body: JSON.stringify({ templateRef, values }) });
-  if (!created.ok) throw new Error(`scaffolder refused the task: ${created.status} ${await created.text()}`);
+  const values = {
+    ...(await templateDefaults(base, headers, templateRef)),
+    ...givenValues,
+  };
+  const created = await fetch(`${base}/api/scaffolder/v2/tasks`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ templateRef, values }),
+  });
+  if (!created.ok)
+    throw new Error(
+      `scaffolder refused the task: ${created.status} ${await created.text()}`,
+    );
   const { id } = await created.json();
   console.log(`scaffolder task ${id}\n`);
-  const res = await fetch(`${base}/api/scaffolder/v2/tasks/${id}/eventstream`, { headers: { ...headers, Accept: 'text/event-stream' } });
+  const res = await fetch(`${base}/api/scaffolder/v2/tasks/${id}/eventstream`, {
+    headers: { ...headers, Accept: 'text/event-stream' },
+  });
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of res.body) {
@@ -49,12 +66,26 @@ async function runTemplateTask(base, headers, templateRef, givenValues) {
     while ((cut = buffer.indexOf('\n\n')) >= 0) {
       const event = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      const data = event.split('\n').filter(l => l.startsWith('data:')).map(l => l.slice(5)).join('\n');
+      const data = event
+        .split('\n')
+        .filter(l => l.startsWith('data:'))
+        .map(l => l.slice(5))
+        .join('\n');
       if (!data) continue;
       const parsed = JSON.parse(data);
-      if (parsed.type === 'log') console.log(stripAnsi(`${parsed.body.stepId ? `[${parsed.body.stepId}] ` : ''}${parsed.body.message}`));
+      if (parsed.type === 'log')
+        console.log(
+          stripAnsi(
+            `${parsed.body.stepId ? `[${parsed.body.stepId}] ` : ''}${parsed.body.message}`,
+          ),
+        );
       if (parsed.type === 'completion') {
-        return { id, status: parsed.body.status ?? (parsed.body.error ? 'failed' : 'completed'), output: parsed.body.output ?? {} };
+        return {
+          id,
+          status:
+            parsed.body.status ?? (parsed.body.error ? 'failed' : 'completed'),
+          output: parsed.body.output ?? {},
+        };
       }
     }
   }
@@ -65,12 +96,19 @@ async function runTemplateTask(base, headers, templateRef, givenValues) {
 async function templateDefaults(base, headers, templateRef) {
   const [kind, rest] = templateRef.split(':');
   const [namespace, name] = rest.split('/');
-  const res = await fetch(`${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`, { headers });
-  if (!res.ok) throw new Error(`cannot read ${templateRef} from the catalog: ${res.status} ${await res.text()}`);
+  const res = await fetch(
+    `${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
+    { headers },
+  );
+  if (!res.ok)
+    throw new Error(
+      `cannot read ${templateRef} from the catalog: ${res.status} ${await res.text()}`,
+    );
   const defaults = {};
   for (const step of [(await res.json()).spec?.parameters ?? []].flat()) {
     for (const [field, schema] of Object.entries(step.properties ?? {})) {
-      if (schema && schema.default !== undefined) defaults[field] = schema.default;
+      if (schema && schema.default !== undefined)
+        defaults[field] = schema.default;
     }
   }
   return defaults;
@@ -78,7 +116,8 @@ async function templateDefaults(base, headers, templateRef) {
 
 /** Prints a template's rendered `output` section. */
 function printOutput(output) {
-  for (const link of output.links ?? []) console.log(`link: ${link.title ?? ''} ${link.url ?? ''}`);
+  for (const link of output.links ?? [])
+    console.log(`link: ${link.title ?? ''} ${link.url ?? ''}`);
   for (const text of output.text ?? []) {
     console.log(`\n## ${text.title ?? ''}\n${text.content ?? ''}`);
   }

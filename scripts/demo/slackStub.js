@@ -19,8 +19,17 @@ function startSlackStub({ onMessage }) {
         res.end(JSON.stringify(payload));
       };
       if (method === 'users.lookupByEmail') {
-        const email = params.email || new URL(req.url, 'http://x').searchParams.get('email');
-        send({ ok: true, user: { id: 'U0DEMO', name: String(email).split('@')[0], profile: { email } } });
+        const email =
+          params.email ||
+          new URL(req.url, 'http://x').searchParams.get('email');
+        send({
+          ok: true,
+          user: {
+            id: 'U0DEMO',
+            name: String(email).split('@')[0],
+            profile: { email },
+          },
+        });
       } else if (method === 'chat.postMessage') {
         onMessage(params);
         send({ ok: true, channel: params.channel, ts: `${Date.now() / 1000}` });
@@ -29,7 +38,9 @@ function startSlackStub({ onMessage }) {
       }
     });
   });
-  return new Promise(resolve => server.listen(0, '127.0.0.1', () => resolve(server)));
+  return new Promise(resolve =>
+    server.listen(0, '127.0.0.1', () => resolve(server)),
+  );
 }
 
 module.exports = { startSlackStub };

@@ -249,7 +249,12 @@ async function main() {
     console.log(
       `processes spawned in the last run: ${[...counts].map(([name, n]) => `${name} ×${n}`).join(', ')}`,
     );
-    console.log(`load average: ${os.loadavg().map(l => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `load average: ${os
+        .loadavg()
+        .map(l => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await backend.stop();
     slack.close();

@@ -55,14 +55,33 @@ describe('createPipelineEngineExtensions', () => {
     const { point } = register();
     point(pipelineEngineRunnersExtensionPoint).setContainerRunner(podRunner);
     expect(() =>
-      point(pipelineEngineRunnersExtensionPoint).setContainerRunner({ ...podRunner, kind: 'nomad' }),
-    ).toThrow("two modules set the pipeline engine's container runner (kubernetes and nomad); install only one");
-    point(pipelineEngineScmExtensionPoint).setProviderFactory('gitlab', jest.fn());
-    expect(() => point(pipelineEngineScmExtensionPoint).setProviderFactory('gitlab', jest.fn())).toThrow(
+      point(pipelineEngineRunnersExtensionPoint).setContainerRunner({
+        ...podRunner,
+        kind: 'nomad',
+      }),
+    ).toThrow(
+      "two modules set the pipeline engine's container runner (kubernetes and nomad); install only one",
+    );
+    point(pipelineEngineScmExtensionPoint).setProviderFactory(
+      'gitlab',
+      jest.fn(),
+    );
+    expect(() =>
+      point(pipelineEngineScmExtensionPoint).setProviderFactory(
+        'gitlab',
+        jest.fn(),
+      ),
+    ).toThrow(
       "two modules set the pipeline engine's SCM provider for gitlab; install only one",
     );
-    point(pipelineEngineCookiecutterExtensionPoint).setEngine(createBuiltinEngine());
-    expect(() => point(pipelineEngineCookiecutterExtensionPoint).setEngine(createBuiltinEngine())).toThrow(
+    point(pipelineEngineCookiecutterExtensionPoint).setEngine(
+      createBuiltinEngine(),
+    );
+    expect(() =>
+      point(pipelineEngineCookiecutterExtensionPoint).setEngine(
+        createBuiltinEngine(),
+      ),
+    ).toThrow(
       "two modules set the pipeline engine's cookiecutter engine (builtin and builtin); install only one",
     );
   });
@@ -70,9 +89,24 @@ describe('createPipelineEngineExtensions', () => {
 
 describe('StepRunners with a module container runner', () => {
   it('runs image steps with it instead of docker', () => {
-    const runners = new StepRunners(readRunnerSettings(new ConfigReader({})), undefined, podRunner);
-    const logger = { info: jest.fn(), warn: jest.fn(), error: jest.fn(), write: jest.fn() };
-    expect(runners.select({ container: { image: 'alpine' }, useDefaultImage: false, logger })).toEqual({
+    const runners = new StepRunners(
+      readRunnerSettings(new ConfigReader({})),
+      undefined,
+      podRunner,
+    );
+    const logger = {
+      info: jest.fn(),
+      warn: jest.fn(),
+      error: jest.fn(),
+      write: jest.fn(),
+    };
+    expect(
+      runners.select({
+        container: { image: 'alpine' },
+        useDefaultImage: false,
+        logger,
+      }),
+    ).toEqual({
       runner: podRunner,
       container: { image: 'alpine' },
     });

@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { pipelineEnginePlugin } from './plugin';
@@ -46,14 +50,19 @@ const config = {
   },
 };
 
-async function start(permission: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW) {
+async function start(
+  permission:
+    AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   const { server } = await startTestBackend({
     features: [
       pipelineEnginePlugin,
       mockServices.rootConfig.factory({ data: config }),
       mockServices.permissions.factory({ result: permission }),
       // Requests without an Authorization header are anonymous, as in production.
-      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
     ],
   });
   return server;
@@ -67,32 +76,66 @@ describe('pipeline-engine plugin through startTestBackend', () => {
     const server = await start();
     const anonymous = await request(server).get(`${api}/pipelines`);
     expect(anonymous.status).toBe(401);
-    const res = await request(server).get(`${api}/pipelines`).set('Authorization', user).expect(200);
+    const res = await request(server)
+      .get(`${api}/pipelines`)
+      .set('Authorization', user)
+      .expect(200);
     expect(res.body).toMatchObject({ items: [], totalCount: 0 });
   });
 
   it('answers 403 when the permission policy denies', async () => {
     const server = await start(AuthorizeResult.DENY);
-    const res = await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE);
+    const res = await request(server)
+      .post(`${api}/pipelines`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(PIPELINE);
     expect(res.status).toBe(403);
     expect(res.body.error.name).toBe('NotAllowedError');
   });
 
   it('answers 400 with every line:col problem for a broken pipeline', async () => {
     const server = await start();
-    const broken = PIPELINE.replace('identifier: first', 'identifier: first-step').replace('type: Custom', 'type: Deploy');
-    const res = await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(broken).expect(400);
-    const errors = res.body.problems.filter((p: { severity: string }) => p.severity === 'error');
+    const broken = PIPELINE.replace(
+      'identifier: first',
+      'identifier: first-step',
+    ).replace('type: Custom', 'type: Deploy');
+    const res = await request(server)
+      .post(`${api}/pipelines`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(broken)
+      .expect(400);
+    const errors = res.body.problems.filter(
+      (p: { severity: string }) => p.severity === 'error',
+    );
     expect(errors).toEqual([
-      expect.objectContaining({ path: 'pipeline.stages[0].stage.type', line: 14, column: 15 }),
-      expect.objectContaining({ path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.identifier', line: 21, column: 31 }),
+      expect.objectContaining({
+        path: 'pipeline.stages[0].stage.type',
+        line: 14,
+        column: 15,
+      }),
+      expect.objectContaining({
+        path: 'pipeline.stages[0].stage.spec.execution.steps[0].step.identifier',
+        line: 21,
+        column: 31,
+      }),
     ]);
   });
 
   it('runs an execution, streams its logs in order over SSE and masks secrets', async () => {
     const server = await start();
-    await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE).expect(201);
-    const bad = await request(server).post(`${api}/pipelines/default/default/api_demo/execute`).set('Authorization', user).send({ inputSet: { whoo: 'x' } }).expect(400);
+    await request(server)
+      .post(`${api}/pipelines`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(PIPELINE)
+      .expect(201);
+    const bad = await request(server)
+      .post(`${api}/pipelines/default/default/api_demo/execute`)
+      .set('Authorization', user)
+      .send({ inputSet: { whoo: 'x' } })
+      .expect(400);
     expect(bad.body.problems[0].message).toContain('did you mean "who"?');
     const started = await request(server)
       .post(`${api}/pipelines/default/default/api_demo/execute`)
@@ -100,35 +143,94 @@ describe('pipeline-engine plugin through startTestBackend', () => {
       .send({ inputSet: { who: 'tok-very-secret-1234' } })
       .expect(201);
     const id = started.body.id;
-    const stream = await request(server).get(`${api}/executions/${id}/logs/stream`).set('Authorization', user).expect(200);
+    const stream = await request(server)
+      .get(`${api}/executions/${id}/logs/stream`)
+      .set('Authorization', user)
+      .expect(200);
     expect(stream.headers['content-type']).toContain('text/event-stream');
     const events = stream.text.split('\n\n').filter(e => e.includes('data:'));
-    const lines = events.filter(e => !e.includes('event: end')).map(e => JSON.parse(e.split('\n').find(l => l.startsWith('data:'))!.slice(5)));
+    const lines = events
+      .filter(e => !e.includes('event: end'))
+      .map(e =>
+        JSON.parse(
+          e
+            .split('\n')
+            .find(l => l.startsWith('data:'))!
+            .slice(5),
+        ),
+      );
     expect(lines.map(l => l.seq)).toEqual(lines.map((_, i) => i + 1));
     expect(lines.map(l => l.line)).toContain('waiting 0s');
     expect(stream.text).toContain('event: end');
     expect(stream.text).not.toContain('tok-very-secret-1234');
-    const detail = await request(server).get(`${api}/executions/${id}`).set('Authorization', user).expect(200);
+    const detail = await request(server)
+      .get(`${api}/executions/${id}`)
+      .set('Authorization', user)
+      .expect(200);
     expect(detail.body.status).toBe('Success');
-    expect(detail.body.nodes[0].children.map((n: { identifier: string; status: string }) => `${n.identifier}:${n.status}`)).toEqual(['first:Success', 'second:Skipped']);
+    expect(
+      detail.body.nodes[0].children.map(
+        (n: { identifier: string; status: string }) =>
+          `${n.identifier}:${n.status}`,
+      ),
+    ).toEqual(['first:Success', 'second:Skipped']);
     expect(JSON.stringify(detail.body)).not.toContain('tok-very-secret-1234');
   });
 
   it('keeps the scaffolder task that started an execution with who triggered it', async () => {
     const server = await start();
-    await request(server).post(`${api}/pipelines`).set('Authorization', user).set('Content-Type', 'application/yaml').send(PIPELINE).expect(201);
+    await request(server)
+      .post(`${api}/pipelines`)
+      .set('Authorization', user)
+      .set('Content-Type', 'application/yaml')
+      .send(PIPELINE)
+      .expect(201);
     const execute = `${api}/pipelines/default/default/api_demo/execute`;
-    const scaffolderTask = { taskId: 'c0ffee-task', templateRef: 'template:default/self-service' };
-    const started = await request(server).post(execute).set('Authorization', user).send({ inputSet: {}, scaffolderTask }).expect(201);
-    const detail = await request(server).get(`${api}/executions/${started.body.id}`).set('Authorization', user).expect(200);
-    expect(detail.body.triggeredBy).toEqual({ identity: 'user:default/mock', scaffolderTask });
+    const scaffolderTask = {
+      taskId: 'c0ffee-task',
+      templateRef: 'template:default/self-service',
+    };
+    const started = await request(server)
+      .post(execute)
+      .set('Authorization', user)
+      .send({ inputSet: {}, scaffolderTask })
+      .expect(201);
+    const detail = await request(server)
+      .get(`${api}/executions/${started.body.id}`)
+      .set('Authorization', user)
+      .expect(200);
+    expect(detail.body.triggeredBy).toEqual({
+      identity: 'user:default/mock',
+      scaffolderTask,
+    });
 
-    const bad = await request(server).post(execute).set('Authorization', user).send({ scaffolderTask: { taskId: 'x', templateRef: 'self-service' } }).expect(400);
-    expect(bad.body.error).toMatchObject({ name: 'InputError', message: expect.stringContaining('scaffolderTask.templateRef "self-service" is not an entity ref') });
-    const noTask = await request(server).post(execute).set('Authorization', user).send({ scaffolderTask: { templateRef: 'template:default/x' } }).expect(400);
-    expect(noTask.body.error.message).toMatch(/^scaffolderTask\.taskId must be a non-empty string/);
-    const extra = await request(server).post(execute).set('Authorization', user).send({ scaffolderTask: { taskId: 'x', by: 'me' } }).expect(400);
-    expect(extra.body.error.message).toContain('scaffolderTask has unknown key(s) by');
+    const bad = await request(server)
+      .post(execute)
+      .set('Authorization', user)
+      .send({ scaffolderTask: { taskId: 'x', templateRef: 'self-service' } })
+      .expect(400);
+    expect(bad.body.error).toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining(
+        'scaffolderTask.templateRef "self-service" is not an entity ref',
+      ),
+    });
+    const noTask = await request(server)
+      .post(execute)
+      .set('Authorization', user)
+      .send({ scaffolderTask: { templateRef: 'template:default/x' } })
+      .expect(400);
+    expect(noTask.body.error.message).toMatch(
+      /^scaffolderTask\.taskId must be a non-empty string/,
+    );
+    const extra = await request(server)
+      .post(execute)
+      .set('Authorization', user)
+      .send({ scaffolderTask: { taskId: 'x', by: 'me' } })
+      .expect(400);
+    expect(extra.body.error.message).toContain(
+      'scaffolderTask has unknown key(s) by',
+    );
   });
 });
 

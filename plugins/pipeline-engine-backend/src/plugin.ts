@@ -1,19 +1,34 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { coreServices, createBackendPlugin, type LoggerService, type SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendPlugin,
+  type LoggerService,
+  type SchedulerService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { parseDuration } from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createPipelineEngineExtensions } from './extensions';
-import { createAesGcmSecretCipher, createPipelineEngineStores, type PipelineEngineStores } from './database';
+import {
+  createAesGcmSecretCipher,
+  createPipelineEngineStores,
+  type PipelineEngineStores,
+} from './database';
 import { scheduleExecutionRetention } from './database/executionRetention';
-import { createPipelineEngine, type PipelineEngineSettings } from './createPipelineEngine';
+import {
+  createPipelineEngine,
+  type PipelineEngineSettings,
+} from './createPipelineEngine';
 import { StepHandlerRegistry } from './engine';
 import { assertInstanceId, defaultInstanceId } from './engine/instanceIdentity';
 import { createStepProcessTracker, readRunnerSettings } from './runners';
 import { createLocalGitRouter } from './scm';
-import { readLocalGitSeeds, seedLocalRepositories } from './scm/localGitHost/seedRepositories';
+import {
+  readLocalGitSeeds,
+  seedLocalRepositories,
+} from './scm/localGitHost/seedRepositories';
 import {
   createPipelineResourceLoader,
   createRouter,
@@ -29,7 +44,10 @@ import { createApproverGroupCheck } from './service/approverGroupCheck';
 import { createApproverNotifier } from './steps/approval/approverNotifications';
 import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
-import { loadConfiguredPipelines, type PipelineSourceConfig } from './sources/loadConfiguredPipelines';
+import {
+  loadConfiguredPipelines,
+  type PipelineSourceConfig,
+} from './sources/loadConfiguredPipelines';
 import { loadConfiguredTemplates } from './sources/loadConfiguredTemplates';
 import { createBuiltinSteps } from './steps/createBuiltinSteps';
 
@@ -63,12 +81,17 @@ export const pipelineEnginePlugin = createBackendPlugin({
         notifications: notificationService,
       },
       async init(deps) {
-        const { config, logger, discovery, httpRouter, permissionsRegistry } = deps;
+        const { config, logger, discovery, httpRouter, permissionsRegistry } =
+          deps;
         const engineConfig = config.getOptionalConfig('pipelineEngine');
-        const encryptionKey = engineConfig?.getOptionalString('secretsEncryptionKey');
+        const encryptionKey = engineConfig?.getOptionalString(
+          'secretsEncryptionKey',
+        );
         const stores = await createPipelineEngineStores({
           database: deps.database,
-          ...(encryptionKey ? { secretCipher: createAesGcmSecretCipher(encryptionKey) } : {}),
+          ...(encryptionKey
+            ? { secretCipher: createAesGcmSecretCipher(encryptionKey) }
+            : {}),
         });
         const settings = readEngineSettings(engineConfig);
         const processTracker = createStepProcessTracker({
@@ -84,8 +107,15 @@ export const pipelineEnginePlugin = createBackendPlugin({
           logger,
           processTracker,
           urlReader: deps.urlReader,
-          ...(engineConfig?.getOptionalBoolean('approvals.notifications.enabled') ?? true
-            ? { notifyApprovers: createApproverNotifier({ notifications: deps.notifications, logger }) }
+          ...((engineConfig?.getOptionalBoolean(
+            'approvals.notifications.enabled',
+          ) ?? true)
+            ? {
+                notifyApprovers: createApproverNotifier({
+                  notifications: deps.notifications,
+                  logger,
+                }),
+              }
             : {}),
           extensions: {
             containerRunner: extensions.containerRunner,
@@ -94,31 +124,51 @@ export const pipelineEnginePlugin = createBackendPlugin({
           },
         });
         handlers.add(...steps);
-        await seedLocalRepositories({ root: localGit.root, seeds: readLocalGitSeeds(config), logger });
+        await seedLocalRepositories({
+          root: localGit.root,
+          seeds: readLocalGitSeeds(config),
+          logger,
+        });
 
         const engineUrl = await discovery.getExternalBaseUrl('pipeline-engine');
-        const portalUrl = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
-        const { service, worker, registry, events, approvals, interventions } = createPipelineEngine({
-          stores,
-          handlers,
-          logger,
-          ...settings,
-          secretSources: extensions.secretSources,
-          baseUrl: engineUrl,
-          // Approvers are the catalog groups' members (memberOf relations).
-          membership: catalogGroupMembership(async userRef =>
-            deps.catalog.getEntityByRef(userRef, { credentials: await deps.auth.getOwnServiceCredentials() }),
-          ),
-          // Unknown approver groups are warnings when a pipeline is saved or validated.
-          checkApproverGroups: createApproverGroupCheck(async groupRef =>
-            Boolean(await deps.catalog.getEntityByRef(groupRef, { credentials: await deps.auth.getOwnServiceCredentials() })),
-          ),
-          approvalLink: id => `${portalUrl ? `${portalUrl}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
+        const portalUrl = config
+          .getOptionalString('app.baseUrl')
+          ?.replace(/\/+$/, '');
+        const { service, worker, registry, events, approvals, interventions } =
+          createPipelineEngine({
+            stores,
+            handlers,
+            logger,
+            ...settings,
+            secretSources: extensions.secretSources,
+            baseUrl: engineUrl,
+            // Approvers are the catalog groups' members (memberOf relations).
+            membership: catalogGroupMembership(async userRef =>
+              deps.catalog.getEntityByRef(userRef, {
+                credentials: await deps.auth.getOwnServiceCredentials(),
+              }),
+            ),
+            // Unknown approver groups are warnings when a pipeline is saved or validated.
+            checkApproverGroups: createApproverGroupCheck(async groupRef =>
+              Boolean(
+                await deps.catalog.getEntityByRef(groupRef, {
+                  credentials: await deps.auth.getOwnServiceCredentials(),
+                }),
+              ),
+            ),
+            approvalLink: id =>
+              `${portalUrl ? `${portalUrl}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
+          });
+        const readGitFile = createGitExperienceReader({
+          resolveFileUrls,
+          localGit,
+          urlReader: deps.urlReader,
         });
-        const readGitFile = createGitExperienceReader({ resolveFileUrls, localGit, urlReader: deps.urlReader });
         // Templates first: the configured pipelines may use them.
         await loadConfiguredTemplates({
-          sources: (engineConfig?.getOptionalConfigArray('templates') ?? []).map(c => ({
+          sources: (
+            engineConfig?.getOptionalConfigArray('templates') ?? []
+          ).map(c => ({
             ...readSourceConfig(c),
             ...(c.getOptionalBoolean('stable') ? { stable: true } : {}),
           })),
@@ -128,7 +178,9 @@ export const pipelineEnginePlugin = createBackendPlugin({
           readGitFile,
         });
         await loadConfiguredPipelines({
-          sources: (engineConfig?.getOptionalConfigArray('pipelines') ?? []).map(readSourceConfig),
+          sources: (
+            engineConfig?.getOptionalConfigArray('pipelines') ?? []
+          ).map(readSourceConfig),
           store: stores.pipelines,
           registry,
           urlReader: deps.urlReader,
@@ -137,11 +189,25 @@ export const pipelineEnginePlugin = createBackendPlugin({
           templates: stores.templates.asTemplateSource(),
         });
 
-        registerPipelinePermissions(permissionsRegistry, createPipelineResourceLoader(service));
+        registerPipelinePermissions(
+          permissionsRegistry,
+          createPipelineResourceLoader(service),
+        );
         const admin = new PipelineAdminService({ stores, engine: service });
         const templates = new TemplateService(stores.templates);
-        await scheduleTriggerFiring(deps.scheduler, engineConfig, admin, stores, logger);
-        await scheduleExecutionRetention({ scheduler: deps.scheduler, database: deps.database, config: engineConfig, logger });
+        await scheduleTriggerFiring(
+          deps.scheduler,
+          engineConfig,
+          admin,
+          stores,
+          logger,
+        );
+        await scheduleExecutionRetention({
+          scheduler: deps.scheduler,
+          database: deps.database,
+          config: engineConfig,
+          logger,
+        });
         httpRouter.use(
           await createRouter({
             api: service,
@@ -162,7 +228,13 @@ export const pipelineEnginePlugin = createBackendPlugin({
         // and the catalog (writes happen only through the steps). The route is
         // open so public repositories can be read anonymously; the router
         // itself asks for a Backstage token for private ones.
-        httpRouter.use(createLocalGitRouter({ root: localGit.root, logger, httpAuth: deps.httpAuth }));
+        httpRouter.use(
+          createLocalGitRouter({
+            root: localGit.root,
+            logger,
+            httpAuth: deps.httpAuth,
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/git', allow: 'unauthenticated' });
         for (const path of UNAUTHENTICATED_PATHS) {
           // The trigger route checks the trigger's webhook token itself.
@@ -175,7 +247,9 @@ export const pipelineEnginePlugin = createBackendPlugin({
             await worker.stop();
             // Step processes get SIGTERM, then SIGKILL after the grace period:
             // wait for them, so a clean shutdown leaves nothing to clean up.
-            await processTracker.whenIdle?.(readRunnerSettings(config).killGraceMs + 2000);
+            await processTracker.whenIdle?.(
+              readRunnerSettings(config).killGraceMs + 2000,
+            );
           });
         } else {
           // Log streams here still hear lines and ends from the other replicas.
@@ -201,8 +275,12 @@ async function scheduleTriggerFiring(
 ): Promise<void> {
   const settings = engineConfig?.getOptionalConfig('triggers.scheduled');
   if (!(settings?.getOptionalBoolean('enabled') ?? true)) return;
-  const intervalSeconds = settings?.getOptionalNumber('checkIntervalSeconds') ?? 10;
-  const missedAfterSeconds = Math.max(settings?.getOptionalNumber('missedAfterSeconds') ?? 60, 3 * intervalSeconds);
+  const intervalSeconds =
+    settings?.getOptionalNumber('checkIntervalSeconds') ?? 10;
+  const missedAfterSeconds = Math.max(
+    settings?.getOptionalNumber('missedAfterSeconds') ?? 60,
+    3 * intervalSeconds,
+  );
   const firer = new ScheduledTriggerFirer({
     triggers: stores.triggers,
     fire: trigger => admin.fireScheduledTrigger(trigger),
@@ -221,27 +299,40 @@ async function scheduleTriggerFiring(
   });
 }
 
-type EngineSettingsFromConfig = Omit<PipelineEngineSettings, 'stores' | 'handlers' | 'logger' | 'baseUrl'>;
+type EngineSettingsFromConfig = Omit<
+  PipelineEngineSettings,
+  'stores' | 'handlers' | 'logger' | 'baseUrl'
+>;
 
 /** `pipelineEngine.*` settings of the engine itself, with their defaults. */
 function readEngineSettings(c: Config | undefined): EngineSettingsFromConfig {
   const stepTimeout = c?.getOptionalString('defaults.stepTimeout') ?? '1h';
   const defaultStepTimeoutMs = parseDuration(stepTimeout);
   if (defaultStepTimeoutMs === undefined) {
-    throw new Error(`pipelineEngine.defaults.stepTimeout "${stepTimeout}" is not a duration such as 1h or 30m`);
+    throw new Error(
+      `pipelineEngine.defaults.stepTimeout "${stepTimeout}" is not a duration such as 1h or 30m`,
+    );
   }
   const secrets: Record<string, string> = {};
-  for (const [id, value] of Object.entries(c?.getOptionalConfig('secrets')?.get<Record<string, unknown>>() ?? {})) {
+  for (const [id, value] of Object.entries(
+    c?.getOptionalConfig('secrets')?.get<Record<string, unknown>>() ?? {},
+  )) {
     if (value !== undefined && value !== null) secrets[id] = String(value);
   }
-  const workspaceRoot = c?.getOptionalString('workspace.root') ?? join(tmpdir(), 'pipeline-engine');
-  const instanceId = c?.getOptionalString('worker.instanceId') ?? defaultInstanceId(workspaceRoot);
+  const workspaceRoot =
+    c?.getOptionalString('workspace.root') ?? join(tmpdir(), 'pipeline-engine');
+  const instanceId =
+    c?.getOptionalString('worker.instanceId') ??
+    defaultInstanceId(workspaceRoot);
   assertInstanceId(instanceId);
   return {
     secrets,
     workspaceRoot,
     defaultStepTimeoutMs,
-    expressionMode: c?.getOptionalString('expressions.mode') === 'lenient' ? 'lenient' : 'strict',
+    expressionMode:
+      c?.getOptionalString('expressions.mode') === 'lenient'
+        ? 'lenient'
+        : 'strict',
     accountIdentifier: c?.getOptionalString('accountIdentifier') ?? 'default',
     worker: {
       concurrency: c?.getOptionalNumber('worker.concurrency') ?? 4,

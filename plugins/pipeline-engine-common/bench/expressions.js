@@ -24,7 +24,12 @@ const snapshot = {
     orgIdentifier: 'default',
     projectIdentifier: 'projctidp',
     triggeredBy: { name: 'Jane', email: 'jane@example.com' },
-    variables: { project_name: 'My-App', email_id: 'jane@example.com', notify: 'true', count: 3 },
+    variables: {
+      project_name: 'My-App',
+      email_id: 'jane@example.com',
+      notify: 'true',
+      count: 3,
+    },
     stages: {
       serviceonboarding: {
         identifier: 'serviceonboarding',
@@ -33,8 +38,17 @@ const snapshot = {
         spec: {
           execution: {
             steps: {
-              createrepo: { status: 'Success', output: { outputVariables: { repositoryUrl: 'https://git.example/org/my-app' } } },
-              group: { steps: { inner: { output: { outputVariables: { v: 'x' } } } } },
+              createrepo: {
+                status: 'Success',
+                output: {
+                  outputVariables: {
+                    repositoryUrl: 'https://git.example/org/my-app',
+                  },
+                },
+              },
+              group: {
+                steps: { inner: { output: { outputVariables: { v: 'x' } } } },
+              },
             },
           },
         },
@@ -43,7 +57,13 @@ const snapshot = {
   },
   secrets: { slack_token: 'xoxb-secret' },
 };
-const scope = { stageId: 'serviceonboarding', stepGroupPath: ['group'], stepId: 'inner', matrix: { os: 'linux' }, strategy: { iteration: 1, iterations: 3 } };
+const scope = {
+  stageId: 'serviceonboarding',
+  stepGroupPath: ['group'],
+  stepId: 'inner',
+  matrix: { os: 'linux' },
+  strategy: { iteration: 1, iterations: 3 },
+};
 
 const SHAPES = [
   '<+pipeline.variables.project_name>',
@@ -83,7 +103,13 @@ function median(values) {
 const cached = measure(new ExpressionEngine({ cacheSize: 1000 }), 3);
 const uncached = measure(new ExpressionEngine({ cacheSize: 0 }), 3);
 
-const seed = readFileSync(join(__dirname, '../../../examples/pipelines/self-service-flow.pipeline.yaml'), 'utf8');
+const seed = readFileSync(
+  join(
+    __dirname,
+    '../../../examples/pipelines/self-service-flow.pipeline.yaml',
+  ),
+  'utf8',
+);
 for (let i = 0; i < 200; i++) parsePipeline(seed);
 const times = [];
 for (let i = 0; i < 1000; i++) {
@@ -97,4 +123,6 @@ console.log(`expression shapes: ${SHAPES.length}`);
 console.log(`cached evaluations/s:    ${fmt(cached)}   (target >= 200,000)`);
 console.log(`uncached evaluations/s:  ${fmt(uncached)}`);
 console.log(`cache speed-up:          ${(cached / uncached).toFixed(1)}x`);
-console.log(`seed parse+validate:     median ${median(times).toFixed(3)} ms, p95 ${[...times].sort((a, b) => a - b)[949].toFixed(3)} ms   (target <= 2 ms median)`);
+console.log(
+  `seed parse+validate:     median ${median(times).toFixed(3)} ms, p95 ${[...times].sort((a, b) => a - b)[949].toFixed(3)} ms   (target <= 2 ms median)`,
+);

@@ -1,4 +1,15 @@
-import { chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, realpath, rename, stat } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rename,
+  stat,
+} from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { ConflictError } from '@backstage/errors';
 import { PathEscapeError } from './errors';
@@ -29,12 +40,20 @@ export async function listFiles(dir: string): Promise<string[]> {
 }
 
 async function sameTree(a: string, b: string): Promise<boolean> {
-  const [ea, eb] = await Promise.all([readdir(a, { withFileTypes: true }), readdir(b, { withFileTypes: true })]);
+  const [ea, eb] = await Promise.all([
+    readdir(a, { withFileTypes: true }),
+    readdir(b, { withFileTypes: true }),
+  ]);
   if (ea.length !== eb.length) return false;
   const byName = new Map(eb.map(e => [e.name, e]));
   for (const x of ea) {
     const y = byName.get(x.name);
-    if (!y || x.isDirectory() !== y.isDirectory() || x.isSymbolicLink() !== y.isSymbolicLink()) return false;
+    if (
+      !y ||
+      x.isDirectory() !== y.isDirectory() ||
+      x.isSymbolicLink() !== y.isSymbolicLink()
+    )
+      return false;
     const pa = join(a, x.name);
     const pb = join(b, x.name);
     if (x.isDirectory()) {
@@ -43,7 +62,8 @@ async function sameTree(a: string, b: string): Promise<boolean> {
       if ((await readlink(pa)) !== (await readlink(pb))) return false;
     } else {
       const [sa, sb] = await Promise.all([stat(pa), stat(pb)]);
-      if ((sa.mode & 0o7777) !== (sb.mode & 0o7777) || sa.size !== sb.size) return false;
+      if ((sa.mode & 0o7777) !== (sb.mode & 0o7777) || sa.size !== sb.size)
+        return false;
       if (!(await readFile(pa)).equals(await readFile(pb))) return false;
     }
   }
@@ -55,7 +75,10 @@ async function checkLink(path: string, root: string): Promise<void> {
   const real = await realpath(path).catch(() => undefined);
   const realRoot = await realpath(root);
   if (!real || !isInside(realRoot, real)) {
-    throw new PathEscapeError(`refusing to write through "${path}": it is a symbolic link leading outside the output directory`, path);
+    throw new PathEscapeError(
+      `refusing to write through "${path}": it is a symbolic link leading outside the output directory`,
+      path,
+    );
   }
 }
 
@@ -70,7 +93,9 @@ async function merge(from: string, to: string, root: string): Promise<void> {
         await mkdir(dst);
         await chmod(dst, (await stat(src)).mode & 0o7777);
       } else if (!(await stat(dst)).isDirectory()) {
-        throw new ConflictError(`cannot merge directory "${dst}": a file of that name exists`);
+        throw new ConflictError(
+          `cannot merge directory "${dst}": a file of that name exists`,
+        );
       }
       await merge(src, dst, root);
     } else {
@@ -85,7 +110,12 @@ async function merge(from: string, to: string, root: string): Promise<void> {
  * Installs `staged` (a rendered project directory) at `target`, which must be
  * inside `outputRoot`.
  */
-export async function installProject(staged: string, target: string, overwrite: boolean, outputRoot: string): Promise<InstallOutcome> {
+export async function installProject(
+  staged: string,
+  target: string,
+  overwrite: boolean,
+  outputRoot: string,
+): Promise<InstallOutcome> {
   const existing = await lstat(target).catch(() => undefined);
   if (!existing) {
     await mkdir(dirname(target), { recursive: true });
@@ -95,11 +125,15 @@ export async function installProject(staged: string, target: string, overwrite: 
   }
   if (existing.isSymbolicLink()) await checkLink(target, outputRoot);
   if (!(await stat(target)).isDirectory()) {
-    throw new ConflictError(`"${target}" already exists and is not a directory`);
+    throw new ConflictError(
+      `"${target}" already exists and is not a directory`,
+    );
   }
   if (!overwrite) {
     if (await sameTree(staged, target)) return 'unchanged';
-    throw new ConflictError(`"${target}" directory already exists; set overwriteIfExists: true to render into it`);
+    throw new ConflictError(
+      `"${target}" directory already exists; set overwriteIfExists: true to render into it`,
+    );
   }
   await merge(staged, target, outputRoot);
   return 'merged';

@@ -17,13 +17,23 @@ export function isInside(parent: string, child: string): boolean {
  * `..` segments and NUL bytes are refused.
  */
 export function safeRelativePath(rendered: string, what: string): string {
-  if (rendered.includes('\0')) throw new PathEscapeError(`${what} "${rendered}" contains a NUL byte`, rendered);
+  if (rendered.includes('\0'))
+    throw new PathEscapeError(
+      `${what} "${rendered}" contains a NUL byte`,
+      rendered,
+    );
   if (rendered.startsWith('/')) {
-    throw new PathEscapeError(`${what} "${rendered}" is an absolute path; rendered paths must stay inside the output directory`, rendered);
+    throw new PathEscapeError(
+      `${what} "${rendered}" is an absolute path; rendered paths must stay inside the output directory`,
+      rendered,
+    );
   }
   const segments = rendered.split('/');
   if (segments.includes('..')) {
-    throw new PathEscapeError(`${what} "${rendered}" contains "..", which could leave the output directory`, rendered);
+    throw new PathEscapeError(
+      `${what} "${rendered}" contains "..", which could leave the output directory`,
+      rendered,
+    );
   }
   return segments.filter(s => s !== '' && s !== '.').join('/');
 }
@@ -49,7 +59,12 @@ async function deepestExisting(p: string): Promise<string> {
  *
  * @public
  */
-export async function resolveInside(base: string, p: string, what: string, where = 'the stage workspace'): Promise<string> {
+export async function resolveInside(
+  base: string,
+  p: string,
+  what: string,
+  where = 'the stage workspace',
+): Promise<string> {
   const abs = resolve(base, p);
   if (!isInside(resolve(base), abs)) {
     throw new PathEscapeError(`${what} "${p}" is outside ${where}`, p);
@@ -58,7 +73,10 @@ export async function resolveInside(base: string, p: string, what: string, where
   const existing = await deepestExisting(abs);
   const realExisting = await realpath(existing).catch(() => existing);
   if (!isInside(realBase, realExisting)) {
-    throw new PathEscapeError(`${what} "${p}" leads outside ${where} through a symbolic link`, p);
+    throw new PathEscapeError(
+      `${what} "${p}" leads outside ${where} through a symbolic link`,
+      p,
+    );
   }
   return abs;
 }
@@ -92,7 +110,11 @@ export async function scanSymlinks(root: string): Promise<TemplateSymlink[]> {
         } catch {
           target = undefined;
         }
-        found.push({ path: relPath, isDir: target ? statSync(abs).isDirectory() : false, target });
+        found.push({
+          path: relPath,
+          isDir: target ? statSync(abs).isDirectory() : false,
+          target,
+        });
       } else if (entry.isDirectory()) {
         walk(abs, relPath);
       }
@@ -101,9 +123,16 @@ export async function scanSymlinks(root: string): Promise<TemplateSymlink[]> {
   walk(root, '');
   found.sort((a, b) => (a.path < b.path ? -1 : 1));
   for (const link of found) {
-    if (!link.target) throw new PathEscapeError(`template symlink "${link.path}" points nowhere`, link.path);
+    if (!link.target)
+      throw new PathEscapeError(
+        `template symlink "${link.path}" points nowhere`,
+        link.path,
+      );
     if (!isInside(realRoot, link.target)) {
-      throw new PathEscapeError(`template symlink "${link.path}" points outside the template (${link.target})`, link.path);
+      throw new PathEscapeError(
+        `template symlink "${link.path}" points outside the template (${link.target})`,
+        link.path,
+      );
     }
   }
   return found.map(({ path, isDir }) => ({ path, isDir }));

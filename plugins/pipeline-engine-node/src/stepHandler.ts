@@ -119,7 +119,10 @@ export interface StepHandler<TSpec = unknown> extends StepDefinition<TSpec> {
    * variables and identifiers). Throwing fails the execution before
    * anything was created; the message should name the setting to change.
    */
-  preflight?(spec: TSpec, step: { identifier: string; type: string }): Promise<void>;
+  preflight?(
+    spec: TSpec,
+    step: { identifier: string; type: string },
+  ): Promise<void>;
   /** Runs the step with its parsed spec. Throwing fails it; the error's message is shown. */
   handler(ctx: StepContext<TSpec>): Promise<void>;
 }

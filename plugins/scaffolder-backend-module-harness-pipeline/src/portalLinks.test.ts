@@ -30,8 +30,8 @@ const PORTAL = 'http://portal.example:3000';
 
 function completionLinks(events: TaskEvent[]) {
   const done = events.find(e => e.type === 'completion');
-  return (done?.body as { output?: { links?: Array<{ url: string }> } })
-    ?.output?.links;
+  return (done?.body as { output?: { links?: Array<{ url: string }> } })?.output
+    ?.links;
 }
 
 describe('links to the portal (app.baseUrl)', () => {

@@ -321,33 +321,61 @@ describe('ExecutionStore queue and leases', () => {
         queued.push(await stores.executions.enqueue(newExecution()));
         await sleep(2);
       }
-      const firstThree = await stores.executions.claimQueued('replica-a', LONG_LEASE, 3);
+      const firstThree = await stores.executions.claimQueued(
+        'replica-a',
+        LONG_LEASE,
+        3,
+      );
       // Oldest first, all moved to Running under the claimer's lease.
-      expect(firstThree.map(e => e.id)).toEqual(queued.slice(0, 3).map(e => e.id));
-      expect(firstThree.every(e => e.status === 'Running' && e.leaseOwner === 'replica-a')).toBe(true);
+      expect(firstThree.map(e => e.id)).toEqual(
+        queued.slice(0, 3).map(e => e.id),
+      );
+      expect(
+        firstThree.every(
+          e => e.status === 'Running' && e.leaseOwner === 'replica-a',
+        ),
+      ).toBe(true);
 
       const replicas = replicaClients(knex, 2);
       try {
         const [b, c] = await Promise.all(
           ['replica-b', 'replica-c'].map((owner, i) =>
-            new ExecutionStore(replicas.clients[i]).claimQueued(owner, LONG_LEASE, 8),
+            new ExecutionStore(replicas.clients[i]).claimQueued(
+              owner,
+              LONG_LEASE,
+              8,
+            ),
           ),
         );
         const ids = [...b, ...c].map(e => e.id);
         expect(ids).toHaveLength(9);
         expect(new Set(ids)).toEqual(new Set(queued.slice(3).map(e => e.id)));
-        const rows = await knex('executions').select('id', 'lease_owner', 'status');
+        const rows = await knex('executions').select(
+          'id',
+          'lease_owner',
+          'status',
+        );
         for (const row of rows) {
           expect(row.status).toBe('Running');
-          const claimers = { 'replica-a': firstThree, 'replica-b': b, 'replica-c': c };
-          const owners = Object.entries(claimers).filter(([, got]) => got.some(e => e.id === row.id));
+          const claimers = {
+            'replica-a': firstThree,
+            'replica-b': b,
+            'replica-c': c,
+          };
+          const owners = Object.entries(claimers).filter(([, got]) =>
+            got.some(e => e.id === row.id),
+          );
           expect(owners.map(([owner]) => owner)).toEqual([row.lease_owner]);
         }
       } finally {
         await replicas.destroy();
       }
-      expect(await stores.executions.claimQueued('replica-a', LONG_LEASE, 5)).toEqual([]);
-      await expect(stores.executions.claimQueued('replica-a', LONG_LEASE, 0)).rejects.toThrow(InputError);
+      expect(
+        await stores.executions.claimQueued('replica-a', LONG_LEASE, 5),
+      ).toEqual([]);
+      await expect(
+        stores.executions.claimQueued('replica-a', LONG_LEASE, 0),
+      ).rejects.toThrow(InputError);
     },
   );
 });

@@ -37,7 +37,11 @@ describe('ExecutionStore executions', () => {
           },
           triggerType: 'WEBHOOK',
           triggerIdentifier: 'on_push',
-          triggerPayload: { ref: 'refs/heads/main', commits: [{ id: 'abc' }], nul: 'a\u0000b' },
+          triggerPayload: {
+            ref: 'refs/heads/main',
+            commits: [{ id: 'abc' }],
+            nul: 'a\u0000b',
+          },
           pipelineVersion: 7,
         }),
       );
@@ -54,7 +58,11 @@ describe('ExecutionStore executions', () => {
         },
         triggerType: 'WEBHOOK',
         triggerIdentifier: 'on_push',
-        triggerPayload: { ref: 'refs/heads/main', commits: [{ id: 'abc' }], nul: 'a\u0000b' },
+        triggerPayload: {
+          ref: 'refs/heads/main',
+          commits: [{ id: 'abc' }],
+          nul: 'a\u0000b',
+        },
         abortRequested: false,
         attempt: 0,
         recoveryCount: 0,
@@ -69,10 +77,15 @@ describe('ExecutionStore executions', () => {
         stores.executions.getBySequenceId(PIPELINE, 1),
       ).resolves.toEqual(execution);
       // A manual run has no payload; an oversized one is refused whole.
-      expect((await stores.executions.enqueue(newExecution())).triggerPayload).toBeUndefined();
+      expect(
+        (await stores.executions.enqueue(newExecution())).triggerPayload,
+      ).toBeUndefined();
       await expect(
         stores.executions.enqueue(
-          newExecution({ triggerType: 'WEBHOOK', triggerPayload: { blob: 'x'.repeat(600 * 1024) } }),
+          newExecution({
+            triggerType: 'WEBHOOK',
+            triggerPayload: { blob: 'x'.repeat(600 * 1024) },
+          }),
         ),
       ).rejects.toThrow(/trigger payload is \d+ bytes; at most 524288/);
     },

@@ -21,7 +21,12 @@ import {
   expireLeasesOfOwners,
   heldBy,
 } from './executionQueue';
-import { Execution, ExecutionRow, ExecutionTemplateVersion, toExecution } from './executionRows';
+import {
+  Execution,
+  ExecutionRow,
+  ExecutionTemplateVersion,
+  toExecution,
+} from './executionRows';
 import { toJsonColumn } from './jsonColumns';
 import { assertLeaseRequest, leaseLost } from './leases';
 import { connectDatabase } from './migrations';

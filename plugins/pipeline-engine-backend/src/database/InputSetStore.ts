@@ -3,7 +3,12 @@ import { NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
 import { connectDatabase } from './migrations';
-import { assertPipelineKey, childFields, PipelineChildTable, type ChildRow } from './pipelineChildren';
+import {
+  assertPipelineKey,
+  childFields,
+  PipelineChildTable,
+  type ChildRow,
+} from './pipelineChildren';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
 
@@ -59,7 +64,11 @@ export class InputSetStore {
 
   /** Wraps an already migrated Knex client. */
   constructor(db: Knex) {
-    this.#table = new PipelineChildTable(db, { table: 'input_sets', noun: 'Input set', toModel: toInputSet });
+    this.#table = new PipelineChildTable(db, {
+      table: 'input_sets',
+      noun: 'Input set',
+      toModel: toInputSet,
+    });
   }
 
   /**

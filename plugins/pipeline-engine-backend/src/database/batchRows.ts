@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import type { LogLineInput } from './LogStore';
-import { assertNodeStatus, resultColumns, type NodeExecutionInput } from './nodeExecutions';
+import {
+  assertNodeStatus,
+  resultColumns,
+  type NodeExecutionInput,
+} from './nodeExecutions';
 import type { SecretCipher } from './secretCipher';
 import { isTerminalNodeStatus, PENDING_NODE_STATUSES } from './statuses';
 
@@ -34,7 +38,10 @@ export type ExecutionBatchWriter = (
  * stamps `started_at` (kept once set) and `ended_at`. Throws InputError for
  * an invalid status or attempt.
  */
-export function nodeBatchRow(node: NodeExecutionInput, cipher: SecretCipher | undefined) {
+export function nodeBatchRow(
+  node: NodeExecutionInput,
+  cipher: SecretCipher | undefined,
+) {
   assertNodeStatus(node.status);
   const result = resultColumns(node, cipher);
   return {
@@ -50,7 +57,10 @@ export function nodeBatchRow(node: NodeExecutionInput, cipher: SecretCipher | un
     outputs: result.outputs ?? '{}',
     secret_outputs: result.secret_outputs ?? '{}',
     // PostgreSQL text cannot hold NUL (step output may); same on every database.
-    error_message: typeof result.error_message === 'string' ? result.error_message.replaceAll('\u0000', '\uFFFD') : null,
+    error_message:
+      typeof result.error_message === 'string'
+        ? result.error_message.replaceAll('\u0000', '\uFFFD')
+        : null,
     failure_type: result.failure_type ?? null,
     started: !PENDING_NODE_STATUSES.includes(node.status),
     ended: isTerminalNodeStatus(node.status),

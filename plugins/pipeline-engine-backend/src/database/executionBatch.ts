@@ -13,9 +13,18 @@ const NODE_TABLE = 'node_executions';
 const NODE_CHUNK = 400;
 
 /** {@link writeExecutionBatch} with portable Knex queries. */
-export const writeBatchWithKnex: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
+export const writeBatchWithKnex: ExecutionBatchWriter = async (
+  db,
+  executionId,
+  ownerId,
+  batch,
+  cipher,
+) => {
   if (!batch.nodes.length && !batch.logs.length) return {};
-  const lines = batch.logs.map(l => ({ nodeFqn: l.nodeFqn, ...prepareLine(l) }));
+  const lines = batch.logs.map(l => ({
+    nodeFqn: l.nodeFqn,
+    ...prepareLine(l),
+  }));
   return db.transaction(async tx => {
     await assertLeaseHolder(tx, executionId, ownerId);
     const now = dbNow(tx);
@@ -32,7 +41,12 @@ export const writeBatchWithKnex: ExecutionBatchWriter = async (db, executionId, 
           updated_at: now,
         };
       });
-      const merged = Object.keys(rows[0]).filter(c => !['id', 'execution_id', 'fqn', 'created_at', 'started_at'].includes(c));
+      const merged = Object.keys(rows[0]).filter(
+        c =>
+          !['id', 'execution_id', 'fqn', 'created_at', 'started_at'].includes(
+            c,
+          ),
+      );
       // ~20 bound values a row: 400 rows stay far below SQLite's and
       // PostgreSQL's parameter limits, in few statements.
       for (let i = 0; i < rows.length; i += NODE_CHUNK) {
@@ -40,9 +54,14 @@ export const writeBatchWithKnex: ExecutionBatchWriter = async (db, executionId, 
           .insert(rows.slice(i, i + NODE_CHUNK))
           .onConflict(['execution_id', 'fqn'])
           .merge({
-            ...Object.fromEntries(merged.map(c => [c, tx.raw('??', [`excluded.${c}`])])),
+            ...Object.fromEntries(
+              merged.map(c => [c, tx.raw('??', [`excluded.${c}`])]),
+            ),
             // A retry or a resumed node keeps the time it first started.
-            started_at: tx.raw('COALESCE(??, ??)', [`${NODE_TABLE}.started_at`, 'excluded.started_at']),
+            started_at: tx.raw('COALESCE(??, ??)', [
+              `${NODE_TABLE}.started_at`,
+              'excluded.started_at',
+            ]),
           });
       }
     }
@@ -80,9 +99,17 @@ export const writeBatchWithKnex: ExecutionBatchWriter = async (db, executionId, 
  * prepared statements); {@link writeBatchWithKnex} serves other drivers
  * (the `sqlite3` client).
  */
-export const writeExecutionBatch: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
+export const writeExecutionBatch: ExecutionBatchWriter = async (
+  db,
+  executionId,
+  ownerId,
+  batch,
+  cipher,
+) => {
   if (!batch.nodes.length && !batch.logs.length) return {};
-  if (usesBetterSqlite(db)) return writeBatchOnSqlite(db, executionId, ownerId, batch, cipher);
-  if (isPostgres(db)) return writeBatchOnPostgres(db, executionId, ownerId, batch, cipher);
+  if (usesBetterSqlite(db))
+    return writeBatchOnSqlite(db, executionId, ownerId, batch, cipher);
+  if (isPostgres(db))
+    return writeBatchOnPostgres(db, executionId, ownerId, batch, cipher);
   return writeBatchWithKnex(db, executionId, ownerId, batch, cipher);
 };

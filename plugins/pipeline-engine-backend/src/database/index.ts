@@ -29,7 +29,11 @@ export type {
 } from './PipelineStore';
 
 export { TemplateStore } from './TemplateStore';
-export type { NewTemplateVersion, TemplateListOptions, TemplateVersion } from './TemplateStore';
+export type {
+  NewTemplateVersion,
+  TemplateListOptions,
+  TemplateVersion,
+} from './TemplateStore';
 
 export { InputSetStore } from './InputSetStore';
 export type { InputSet, InputSetPatch, NewInputSet } from './InputSetStore';

@@ -63,7 +63,10 @@ export function checkLeaseRow(
 }
 
 /** The error for a write by a replica that does not hold the lease. */
-export function leaseLost(executionId: string, ownerId: string): LeaseLostError {
+export function leaseLost(
+  executionId: string,
+  ownerId: string,
+): LeaseLostError {
   return new LeaseLostError(
     `'${ownerId}' no longer holds the lease of execution '${executionId}'`,
   );

@@ -101,7 +101,9 @@ export function resultColumns(
   return columns;
 }
 
-export function assertNodeStatus(status: unknown): asserts status is NodeStatus {
+export function assertNodeStatus(
+  status: unknown,
+): asserts status is NodeStatus {
   if (!NODE_STATUSES.includes(status as NodeStatus)) {
     throw new InputError(`Invalid node status '${String(status)}'`);
   }

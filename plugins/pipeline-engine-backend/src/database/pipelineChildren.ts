@@ -143,10 +143,13 @@ export class PipelineChildTable<Row extends ChildRow, T> {
         return this.options.toModel(row as Row);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw await this.uniqueConflict(key, identifier);
+      if (isUniqueViolation(error))
+        throw await this.uniqueConflict(key, identifier);
       if (isForeignKeyViolation(error)) {
         // The pipeline was deleted between the check and the insert.
-        throw new NotFoundError(`Pipeline '${key.pipelineIdentifier}' not found`);
+        throw new NotFoundError(
+          `Pipeline '${key.pipelineIdentifier}' not found`,
+        );
       }
       throw error;
     }
@@ -154,14 +157,18 @@ export class PipelineChildTable<Row extends ChildRow, T> {
 
   /** One child; NotFoundError if missing. */
   async get(key: PipelineKey, identifier: string): Promise<T> {
-    const row: Row | undefined = await this.db(this.options.table).where(childWhere(key, identifier)).first();
+    const row: Row | undefined = await this.db(this.options.table)
+      .where(childWhere(key, identifier))
+      .first();
     if (!row) throw this.notFound(key, identifier);
     return this.options.toModel(row);
   }
 
   /** Rows of these identifiers (any order; missing ones are left out). */
   async rows(key: PipelineKey, identifiers: string[]): Promise<Row[]> {
-    return (await this.db(this.options.table).where(childrenOf(key)).whereIn('identifier', identifiers)) as Row[];
+    return (await this.db(this.options.table)
+      .where(childrenOf(key))
+      .whereIn('identifier', identifiers)) as Row[];
   }
 
   /** The children of a pipeline by identifier. */
@@ -172,7 +179,10 @@ export class PipelineChildTable<Row extends ChildRow, T> {
       query.clone().orderBy('identifier').limit(limit).offset(offset),
       query.clone().count({ count: '*' }),
     ]);
-    return { items: (rows as Row[]).map(row => this.options.toModel(row)), totalCount: toCount(count) };
+    return {
+      items: (rows as Row[]).map(row => this.options.toModel(row)),
+      totalCount: toCount(count),
+    };
   }
 
   /**
@@ -195,16 +205,22 @@ export class PipelineChildTable<Row extends ChildRow, T> {
         updated_at: dbNow(this.db),
       })
       .returning('*');
-    if (options.expectedVersion !== undefined) query.andWhere('version', options.expectedVersion);
+    if (options.expectedVersion !== undefined)
+      query.andWhere('version', options.expectedVersion);
     let row: Row | undefined;
     try {
       [row] = (await query) as Row[];
     } catch (error) {
-      if (isUniqueViolation(error)) throw await this.uniqueConflict(key, identifier);
+      if (isUniqueViolation(error))
+        throw await this.uniqueConflict(key, identifier);
       throw error;
     }
     if (row) return this.options.toModel(row);
-    const current: Pick<ChildRow, 'version'> | undefined = await this.db(this.options.table).where(childWhere(key, identifier)).first('version');
+    const current: Pick<ChildRow, 'version'> | undefined = await this.db(
+      this.options.table,
+    )
+      .where(childWhere(key, identifier))
+      .first('version');
     if (!current) throw this.notFound(key, identifier);
     throw new ConflictError(
       `${this.options.noun} '${identifier}' is at version ${Number(current.version)}, not ${options.expectedVersion}`,
@@ -213,7 +229,9 @@ export class PipelineChildTable<Row extends ChildRow, T> {
 
   /** Deletes a child; NotFoundError if missing. */
   async delete(key: PipelineKey, identifier: string): Promise<void> {
-    const deleted = await this.db(this.options.table).where(childWhere(key, identifier)).delete();
+    const deleted = await this.db(this.options.table)
+      .where(childWhere(key, identifier))
+      .delete();
     if (deleted === 0) throw this.notFound(key, identifier);
   }
 
@@ -224,8 +242,12 @@ export class PipelineChildTable<Row extends ChildRow, T> {
     );
   }
 
-  private async uniqueConflict(key: PipelineKey, identifier: string): Promise<Error> {
-    if (this.options.uniqueConflict) return this.options.uniqueConflict(key, identifier);
+  private async uniqueConflict(
+    key: PipelineKey,
+    identifier: string,
+  ): Promise<Error> {
+    if (this.options.uniqueConflict)
+      return this.options.uniqueConflict(key, identifier);
     return new ConflictError(
       `${this.options.noun} '${identifier}' already exists for pipeline '${key.pipelineIdentifier}'`,
     );

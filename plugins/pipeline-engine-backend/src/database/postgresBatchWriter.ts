@@ -16,8 +16,20 @@ import { LEASED_EXECUTION_STATUSES } from './statuses';
  */
 
 const NODE_COLUMNS = [
-  'parent_fqn', 'node_type', 'identifier', 'name', 'step_type', 'idempotent', 'status',
-  'attempt', 'outputs', 'secret_outputs', 'error_message', 'failure_type', 'ended_at', 'updated_at',
+  'parent_fqn',
+  'node_type',
+  'identifier',
+  'name',
+  'step_type',
+  'idempotent',
+  'status',
+  'attempt',
+  'outputs',
+  'secret_outputs',
+  'error_message',
+  'failure_type',
+  'ended_at',
+  'updated_at',
 ] as const;
 
 const BATCH_SQL = `
@@ -52,20 +64,45 @@ SELECT (SELECT log_seq FROM lease) AS log_seq,
  * Writes nodes and log lines in one statement after checking that
  * `ownerId` holds the lease; same contract as {@link writeExecutionBatch}.
  */
-export const writeBatchOnPostgres: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
+export const writeBatchOnPostgres: ExecutionBatchWriter = async (
+  db,
+  executionId,
+  ownerId,
+  batch,
+  cipher,
+) => {
   // Invalid input fails before anything is written.
-  const nodes = batch.nodes.map(node => ({ id: randomUUID(), ...nodeBatchRow(node, cipher) }));
-  const lines = batch.logs.map((l, i) => ({ i: i + 1, node_fqn: l.nodeFqn ?? null, ...prepareLine(l) }));
+  const nodes = batch.nodes.map(node => ({
+    id: randomUUID(),
+    ...nodeBatchRow(node, cipher),
+  }));
+  const lines = batch.logs.map((l, i) => ({
+    i: i + 1,
+    node_fqn: l.nodeFqn ?? null,
+    ...prepareLine(l),
+  }));
   const n = lines.length;
   const result = await db.raw(BATCH_SQL, [
-    n, executionId, ownerId, [...LEASED_EXECUTION_STATUSES] as string[],
-    executionId, JSON.stringify(nodes),
-    executionId, n, JSON.stringify(lines),
+    n,
+    executionId,
+    ownerId,
+    [...LEASED_EXECUTION_STATUSES] as string[],
+    executionId,
+    JSON.stringify(nodes),
+    executionId,
+    n,
+    JSON.stringify(lines),
   ]);
   const row = result.rows[0] as { log_seq: string | number | null };
   if (row.log_seq === null) {
     // Nothing was written; say why (gone, or held by another replica).
-    checkLeaseRow(await db('executions').where({ id: executionId }).first('lease_owner', 'status'), executionId, ownerId);
+    checkLeaseRow(
+      await db('executions')
+        .where({ id: executionId })
+        .first('lease_owner', 'status'),
+      executionId,
+      ownerId,
+    );
     throw leaseLost(executionId, ownerId);
   }
   return n ? { lastLogSeq: Number(row.log_seq) } : {};

@@ -40,10 +40,21 @@ export function usesBetterSqlite(db: Knex): boolean {
   return (db.client as PooledClient).driverName === 'better-sqlite3';
 }
 
-
 const NODE_COLUMNS = [
-  'parent_fqn', 'node_type', 'identifier', 'name', 'step_type', 'idempotent', 'status',
-  'attempt', 'outputs', 'secret_outputs', 'error_message', 'failure_type', 'ended_at', 'updated_at',
+  'parent_fqn',
+  'node_type',
+  'identifier',
+  'name',
+  'step_type',
+  'idempotent',
+  'status',
+  'attempt',
+  'outputs',
+  'secret_outputs',
+  'error_message',
+  'failure_type',
+  'ended_at',
+  'updated_at',
 ] as const;
 
 const SQL = {
@@ -55,7 +66,8 @@ const SQL = {
     ON CONFLICT (execution_id, fqn) DO UPDATE SET
       ${NODE_COLUMNS.map(c => `${c} = excluded.${c}`).join(', ')},
       started_at = COALESCE(node_executions.started_at, excluded.started_at)`,
-  bumpLogSeq: 'UPDATE executions SET log_seq = log_seq + ? WHERE id = ? RETURNING log_seq',
+  bumpLogSeq:
+    'UPDATE executions SET log_seq = log_seq + ? WHERE id = ? RETURNING log_seq',
   insertLog: `INSERT INTO execution_logs (execution_id, seq, node_fqn, stream, line, created_at)
     VALUES (?, ?, ?, ?, ?, ?)`,
 };
@@ -81,7 +93,13 @@ function statementsFor(connection: SqliteConnection): Statements {
  * that `ownerId` holds the lease; same contract as the Knex path
  * ({@link writeExecutionBatch}). Rows are bound straight from the inputs.
  */
-export const writeBatchOnSqlite: ExecutionBatchWriter = async (db, executionId, ownerId, batch, cipher) => {
+export const writeBatchOnSqlite: ExecutionBatchWriter = async (
+  db,
+  executionId,
+  ownerId,
+  batch,
+  cipher,
+) => {
   // Invalid input fails before anything is written.
   const nodes = batch.nodes.map(node => nodeBatchRow(node, cipher));
   const lines = batch.logs.map(prepareLine);
@@ -92,26 +110,51 @@ export const writeBatchOnSqlite: ExecutionBatchWriter = async (db, executionId, 
     return connection
       .transaction(() => {
         checkLeaseRow(
-          s.lease.get(executionId) as { lease_owner: string | null; status: ExecutionStatus } | undefined,
+          s.lease.get(executionId) as
+            { lease_owner: string | null; status: ExecutionStatus } | undefined,
           executionId,
           ownerId,
         );
         const { now } = s.now.get() as { now: number };
         for (const n of nodes) {
           s.upsertNode.run(
-            randomUUID(), executionId, n.fqn,
-            n.parent_fqn, n.node_type, n.identifier, n.name, n.step_type, n.idempotent ? 1 : 0, n.status,
-            n.attempt, n.outputs, n.secret_outputs, n.error_message, n.failure_type,
-            n.ended ? now : null, now,
-            n.started ? now : null, now,
+            randomUUID(),
+            executionId,
+            n.fqn,
+            n.parent_fqn,
+            n.node_type,
+            n.identifier,
+            n.name,
+            n.step_type,
+            n.idempotent ? 1 : 0,
+            n.status,
+            n.attempt,
+            n.outputs,
+            n.secret_outputs,
+            n.error_message,
+            n.failure_type,
+            n.ended ? now : null,
+            now,
+            n.started ? now : null,
+            now,
           );
         }
         if (!lines.length) return {};
-        const { log_seq: last } = s.bumpLogSeq.get(lines.length, executionId) as { log_seq: number | bigint };
+        const { log_seq: last } = s.bumpLogSeq.get(
+          lines.length,
+          executionId,
+        ) as { log_seq: number | bigint };
         const lastLogSeq = Number(last);
         let seq = lastLogSeq - lines.length;
         lines.forEach((l, i) => {
-          s.insertLog.run(executionId, ++seq, batch.logs[i].nodeFqn ?? null, l.stream, l.line, now);
+          s.insertLog.run(
+            executionId,
+            ++seq,
+            batch.logs[i].nodeFqn ?? null,
+            l.stream,
+            l.line,
+            now,
+          );
         });
         return { lastLogSeq };
       })

@@ -35,8 +35,12 @@ export interface ScopeFilter {
 /** The WHERE clause of a {@link ScopeFilter}. */
 export function scopeWhere(filter: ScopeFilter): Record<string, string> {
   return {
-    ...(filter.orgIdentifier !== undefined ? { org_identifier: filter.orgIdentifier } : {}),
-    ...(filter.projectIdentifier !== undefined ? { project_identifier: filter.projectIdentifier } : {}),
+    ...(filter.orgIdentifier !== undefined
+      ? { org_identifier: filter.orgIdentifier }
+      : {}),
+    ...(filter.projectIdentifier !== undefined
+      ? { project_identifier: filter.projectIdentifier }
+      : {}),
   };
 }
 

@@ -14,7 +14,10 @@ describe('splitDeferred', () => {
     expect(split.rest).toEqual({
       url: '<+pipeline.variables.url>',
       assertion: null,
-      outputVariables: [{ name: 'id', value: null }, { name: 'code', value: null }],
+      outputVariables: [
+        { name: 'id', value: null },
+        { name: 'code', value: null },
+      ],
     });
     const rendered = { ...(split.rest as object), url: 'https://x' };
     expect(split.restore(rendered)).toEqual({ ...spec, url: 'https://x' });

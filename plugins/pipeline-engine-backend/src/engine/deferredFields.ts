@@ -11,7 +11,10 @@ export interface SplitSpec {
  * out of a spec so the engine renders everything else, then puts them back
  * unrendered for the handler to evaluate itself.
  */
-export function splitDeferred(spec: unknown, patterns: readonly string[] | undefined): SplitSpec {
+export function splitDeferred(
+  spec: unknown,
+  patterns: readonly string[] | undefined,
+): SplitSpec {
   if (!patterns?.length) return { rest: spec, restore: r => r };
   const taken: Array<{ path: Array<string | number>; value: unknown }> = [];
   // Specs are plain JSON from YAML; a JSON copy keeps plain prototypes
@@ -27,7 +30,12 @@ export function splitDeferred(spec: unknown, patterns: readonly string[] | undef
   };
 }
 
-function collect(node: unknown, pattern: string[], at: Array<string | number>, out: Array<{ path: Array<string | number>; value: unknown }>): void {
+function collect(
+  node: unknown,
+  pattern: string[],
+  at: Array<string | number>,
+  out: Array<{ path: Array<string | number>; value: unknown }>,
+): void {
   if (node === null || typeof node !== 'object') return;
   const [head, ...tail] = pattern;
   const container = node as Record<string | number, unknown>;
@@ -45,7 +53,11 @@ function collect(node: unknown, pattern: string[], at: Array<string | number>, o
   }
 }
 
-function setAt(node: unknown, path: Array<string | number>, value: unknown): void {
+function setAt(
+  node: unknown,
+  path: Array<string | number>,
+  value: unknown,
+): void {
   let current = node as Record<string | number, unknown>;
   for (const key of path.slice(0, -1)) {
     if (current[key] === null || typeof current[key] !== 'object') return;

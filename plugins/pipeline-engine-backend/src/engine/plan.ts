@@ -67,9 +67,16 @@ export function planExecution(
   handlers: StepHandlerLookup,
 ): { ok: true; plan: ExecutionPlan } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
-  function planOne(el: StepNode | StepGroupNode, path: string): PlanStep | PlanGroup | undefined {
+  function planOne(
+    el: StepNode | StepGroupNode,
+    path: string,
+  ): PlanStep | PlanGroup | undefined {
     if (el.kind === 'stepGroup') {
-      return { kind: 'stepGroup', node: el, children: planElements(el.steps, `${path}.stepGroup.steps`) };
+      return {
+        kind: 'stepGroup',
+        node: el,
+        children: planElements(el.steps, `${path}.stepGroup.steps`),
+      };
     }
     const handler = handlers.get(el.type);
     if (!handler) {
@@ -85,7 +92,10 @@ export function planExecution(
     }
     return { kind: 'step', node: el, handler };
   }
-  function planElements(elements: ExecutionElement[], path: string): PlanElement[] {
+  function planElements(
+    elements: ExecutionElement[],
+    path: string,
+  ): PlanElement[] {
     return elements.flatMap((el, i): PlanElement[] => {
       if (el.kind === 'parallel') {
         const children = el.elements
@@ -100,13 +110,27 @@ export function planExecution(
   const planStage = (stage: StageNode, path: string): PlanStage => ({
     kind: 'stage',
     node: stage,
-    steps: planElements(stage.spec.execution.steps, `${path}.stage.spec.execution.steps`),
-    rollbackSteps: planElements(stage.spec.execution.rollbackSteps ?? [], `${path}.stage.spec.execution.rollbackSteps`),
+    steps: planElements(
+      stage.spec.execution.steps,
+      `${path}.stage.spec.execution.steps`,
+    ),
+    rollbackSteps: planElements(
+      stage.spec.execution.rollbackSteps ?? [],
+      `${path}.stage.spec.execution.rollbackSteps`,
+    ),
   });
-  const stages = pipeline.stages.map((entry, i): PlanStage | PlanParallelStages =>
-    entry.kind === 'parallel'
-      ? { kind: 'parallel', stages: entry.stages.map((s, j) => planStage(s, `pipeline.stages[${i}].parallel[${j}]`)) }
-      : planStage(entry, `pipeline.stages[${i}]`),
+  const stages = pipeline.stages.map(
+    (entry, i): PlanStage | PlanParallelStages =>
+      entry.kind === 'parallel'
+        ? {
+            kind: 'parallel',
+            stages: entry.stages.map((s, j) =>
+              planStage(s, `pipeline.stages[${i}].parallel[${j}]`),
+            ),
+          }
+        : planStage(entry, `pipeline.stages[${i}]`),
   );
-  return problems.length ? { ok: false, problems } : { ok: true, plan: { pipeline, stages } };
+  return problems.length
+    ? { ok: false, problems }
+    : { ok: true, plan: { pipeline, stages } };
 }

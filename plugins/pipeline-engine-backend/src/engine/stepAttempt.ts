@@ -4,7 +4,11 @@ import type {
   ExpressionEngine,
   StepNode,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { StepContext, StepHandler, StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type {
+  StepContext,
+  StepHandler,
+  StepLogger,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
 import { splitDeferred } from './deferredFields';
 import type { SecretMasker } from './secretMasker';
 
@@ -36,7 +40,10 @@ export interface AttemptInput {
   timeoutMs: number;
   /** The stage workspace, created on first access of `ctx.workspace`. */
   workspace: () => string;
-  base: Omit<StepContext<unknown>, 'spec' | 'logger' | 'secrets' | 'signal' | 'output' | 'workspace'>;
+  base: Omit<
+    StepContext<unknown>,
+    'spec' | 'logger' | 'secrets' | 'signal' | 'output' | 'workspace'
+  >;
 }
 
 /**
@@ -45,14 +52,20 @@ export interface AttemptInput {
  * fires on abort or timeout. Resolves with the outputs; rejects with the
  * handler's error, an InputError for a bad spec, or StepTimeoutError.
  */
-export async function runStepAttempt(input: AttemptInput): Promise<AttemptOutputs> {
+export async function runStepAttempt(
+  input: AttemptInput,
+): Promise<AttemptOutputs> {
   const split = splitDeferred(input.step.spec, input.handler.deferredFields);
   const rendered = input.expressions.renderDeep(split.rest, input.context);
   for (const secret of rendered.secrets) input.masker.add(secret);
   const parsed = input.handler.spec.safeParse(split.restore(rendered.value));
   if (!parsed.success) {
-    const fields = parsed.error.issues.map(i => `spec.${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new InputError(`invalid spec for ${input.step.type} step "${input.step.identifier}" after resolving expressions: ${fields.join('; ')}`);
+    const fields = parsed.error.issues.map(
+      i => `spec.${i.path.join('.') || '(root)'}: ${i.message}`,
+    );
+    throw new InputError(
+      `invalid spec for ${input.step.type} step "${input.step.identifier}" after resolving expressions: ${fields.join('; ')}`,
+    );
   }
   // Fired by the execution's abort or the timeout. The handler's signal is
   // made on first use (cheaper than AbortSignal.any, and most quick steps
@@ -131,7 +144,11 @@ export function formatMs(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
   const parts: string[] = [];
   let s = Math.round(ms / 1000);
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
     if (s >= size) {
       parts.push(`${Math.floor(s / size)}${unit}`);
       s %= size;

@@ -10,7 +10,13 @@ import {
 import { runProcessGroup } from './processGroup';
 import type { RunnerSettings } from './settings';
 import type { StepProcessTracker } from './stepProcessTracker';
-import type { ContainerOptions, ProcessIo, ProcessRequest, ProcessResult, StepRunner } from './types';
+import type {
+  ContainerOptions,
+  ProcessIo,
+  ProcessRequest,
+  ProcessResult,
+  StepRunner,
+} from './types';
 
 /** Where containers see the stage workspace (Harness CI's path). */
 export const CONTAINER_WORKSPACE = '/harness';
@@ -29,8 +35,11 @@ const PULL: Record<NonNullable<ContainerOptions['pullPolicy']>, string> = {
 
 /** Names the container CLI itself reads: a step must not redirect the client through them. */
 function clientReads(name: string): boolean {
-  return BASIC_VARIABLES.includes(name) || CONTAINER_CLIENT_VARIABLES.includes(name) ||
-    /^(DOCKER|PODMAN|CONTAINERS|BUILDAH)_/.test(name);
+  return (
+    BASIC_VARIABLES.includes(name) ||
+    CONTAINER_CLIENT_VARIABLES.includes(name) ||
+    /^(DOCKER|PODMAN|CONTAINERS|BUILDAH)_/.test(name)
+  );
 }
 
 /** A unique, valid container name for a step. */
@@ -58,10 +67,16 @@ export class DockerRunner implements StepRunner {
   ) {}
 
   /** The `run` arguments and the client environment for a request; exposed for tests and logs. */
-  buildInvocation(request: ProcessRequest, io: Pick<ProcessIo, 'workspace' | 'label'>): { name: string; args: string[]; env: Record<string, string> } {
+  buildInvocation(
+    request: ProcessRequest,
+    io: Pick<ProcessIo, 'workspace' | 'label'>,
+  ): { name: string; args: string[]; env: Record<string, string> } {
     const docker = this.docker();
     const container = request.container;
-    if (!container) throw new Error(`${request.purpose}: the container runner needs an image`);
+    if (!container)
+      throw new Error(
+        `${request.purpose}: the container runner needs an image`,
+      );
     checkEnvironmentNames(request.env, 'environment');
     if (container.privileged && !docker.allowPrivileged) {
       throw new Error(
@@ -70,8 +85,16 @@ export class DockerRunner implements StepRunner {
     }
     const env = scrubbedEnvironment(CONTAINER_CLIENT_VARIABLES);
     const name = containerName(io.label);
-    const args = ['run', '--rm', '--name', name, '-v', `${io.workspace}:${CONTAINER_WORKSPACE}`];
-    if (request.scratch) args.push('-v', `${request.scratch}:${CONTAINER_SCRATCH}`);
+    const args = [
+      'run',
+      '--rm',
+      '--name',
+      name,
+      '-v',
+      `${io.workspace}:${CONTAINER_WORKSPACE}`,
+    ];
+    if (request.scratch)
+      args.push('-v', `${request.scratch}:${CONTAINER_SCRATCH}`);
     args.push('-w', CONTAINER_WORKSPACE);
     for (const [key, value] of Object.entries(request.env)) {
       if (clientReads(key)) {
@@ -83,14 +106,20 @@ export class DockerRunner implements StepRunner {
     }
     if (container.pullPolicy) args.push('--pull', PULL[container.pullPolicy]);
     if (container.privileged) args.push('--privileged');
-    if (container.runAsUser !== undefined) args.push('--user', String(container.runAsUser));
+    if (container.runAsUser !== undefined)
+      args.push('--user', String(container.runAsUser));
     if (container.memory) args.push('--memory', container.memory);
     if (container.cpus) args.push('--cpus', container.cpus);
     args.push(...docker.runArgs);
     const [entrypoint, ...entrypointArgs] = container.entrypoint ?? [];
     if (entrypoint) args.push('--entrypoint', entrypoint);
     args.push(container.image, ...entrypointArgs);
-    args.push(...request.argv({ workspace: CONTAINER_WORKSPACE, scratch: request.scratch ? CONTAINER_SCRATCH : undefined }));
+    args.push(
+      ...request.argv({
+        workspace: CONTAINER_WORKSPACE,
+        scratch: request.scratch ? CONTAINER_SCRATCH : undefined,
+      }),
+    );
     return { name, args, env };
   }
 
@@ -103,10 +132,15 @@ export class DockerRunner implements StepRunner {
         `the container runner's command "${docker.command}" (pipelineEngine.runners.docker.command) was not found on PATH ${env.PATH ?? '(unset)'}`,
       );
     }
-    io.logger.info(`${docker.command} ${args.map(a => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+    io.logger.info(
+      `${docker.command} ${args.map(a => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`,
+    );
     // Recorded before it starts: killing the client (or the backend) does
     // not stop a container, so a restarted backend removes it by name.
-    const forgetContainer = await this.tracker?.containerStarting({ name, command: program });
+    const forgetContainer = await this.tracker?.containerStarting({
+      name,
+      command: program,
+    });
     const result = await runProcessGroup({
       program,
       args,
@@ -130,7 +164,11 @@ export class DockerRunner implements StepRunner {
 }
 
 /** Removes (and so kills) a container by name with the container CLI; never rejects. */
-export function removeContainer(program: string, name: string, env: Record<string, string>): Promise<void> {
+export function removeContainer(
+  program: string,
+  name: string,
+  env: Record<string, string>,
+): Promise<void> {
   return new Promise(resolve => {
     const child = spawn(program, ['rm', '-f', name], { env, stdio: 'ignore' });
     const timer = setTimeout(() => {

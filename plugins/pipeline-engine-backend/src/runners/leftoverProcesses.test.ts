@@ -183,35 +183,65 @@ describe.each(databases.eachSupportedId())(
       await expect(store.listForInstance('host-a')).resolves.toEqual([]);
     });
 
-  it('records a container before it starts, and a restart removes it by name', async () => {
-    const tracker = createStepProcessTracker({ store, instanceId: 'host-a', logger });
-    // A docker stand-in that reports what is recorded while the container "runs".
-    const seen: string[] = [];
-    const docker = standIn('docker');
-    const runner = new DockerRunner(
-      readRunnerSettings(new ConfigReader({ pipelineEngine: { runners: { docker: { command: docker.path } } } })),
-      {
-        processGroupStarted: tracker.processGroupStarted,
-        containerStarting: async container => {
-          const forget = await tracker.containerStarting(container);
-          seen.push(...(await store.listForInstance('host-a')).map(r => r.containerName ?? ''));
-          return forget;
+    it('records a container before it starts, and a restart removes it by name', async () => {
+      const tracker = createStepProcessTracker({
+        store,
+        instanceId: 'host-a',
+        logger,
+      });
+      // A docker stand-in that reports what is recorded while the container "runs".
+      const seen: string[] = [];
+      const docker = standIn('docker');
+      const runner = new DockerRunner(
+        readRunnerSettings(
+          new ConfigReader({
+            pipelineEngine: { runners: { docker: { command: docker.path } } },
+          }),
+        ),
+        {
+          processGroupStarted: tracker.processGroupStarted,
+          containerStarting: async container => {
+            const forget = await tracker.containerStarting(container);
+            seen.push(
+              ...(await store.listForInstance('host-a')).map(
+                r => r.containerName ?? '',
+              ),
+            );
+            return forget;
+          },
         },
-      },
-    );
-    await runner.run(
-      { argv: () => ['true'], env: {}, container: { image: 'alpine:3.20' }, purpose: 'test' },
-      { workspace: tmpdir(), logger: recordingLogger(), signal: new AbortController().signal, label: 'Run_1' },
-    );
-    const [runArgs] = docker.calls();
-    expect(seen).toEqual([runArgs[3]]);
-    await expect(store.listForInstance('host-a')).resolves.toEqual([]);
+      );
+      await runner.run(
+        {
+          argv: () => ['true'],
+          env: {},
+          container: { image: 'alpine:3.20' },
+          purpose: 'test',
+        },
+        {
+          workspace: tmpdir(),
+          logger: recordingLogger(),
+          signal: new AbortController().signal,
+          label: 'Run_1',
+        },
+      );
+      const [runArgs] = docker.calls();
+      expect(seen).toEqual([runArgs[3]]);
+      await expect(store.listForInstance('host-a')).resolves.toEqual([]);
 
-    // As if the backend had been killed while it ran.
-    await store.add({ instanceId: 'host-a', containerName: 'pipeline-Run_1-0123abcd', containerCommand: docker.path });
-    await killLeftoverStepProcesses({ store, instanceId: 'host-a', logger });
-    expect(docker.calls().at(-1)).toEqual(['rm', '-f', 'pipeline-Run_1-0123abcd']);
-    await expect(store.listForInstance('host-a')).resolves.toEqual([]);
-  });
+      // As if the backend had been killed while it ran.
+      await store.add({
+        instanceId: 'host-a',
+        containerName: 'pipeline-Run_1-0123abcd',
+        containerCommand: docker.path,
+      });
+      await killLeftoverStepProcesses({ store, instanceId: 'host-a', logger });
+      expect(docker.calls().at(-1)).toEqual([
+        'rm',
+        '-f',
+        'pipeline-Run_1-0123abcd',
+      ]);
+      await expect(store.listForInstance('host-a')).resolves.toEqual([]);
+    });
   },
 );

@@ -1,15 +1,29 @@
-import { checkEnvironmentNames, findProgram, scrubbedEnvironment } from './environment';
+import {
+  checkEnvironmentNames,
+  findProgram,
+  scrubbedEnvironment,
+} from './environment';
 import { runProcessGroup } from './processGroup';
-import { allowTraversal, chownTree, resolveRunnerIdentity, type RunnerIdentity } from './runnerUser';
+import {
+  allowTraversal,
+  chownTree,
+  resolveRunnerIdentity,
+  type RunnerIdentity,
+} from './runnerUser';
 import { dirname } from 'node:path';
 import type { RunnerSettings } from './settings';
 import type { StepProcessTracker } from './stepProcessTracker';
-import type { ProcessIo, ProcessRequest, ProcessResult, StepRunner } from './types';
+import type {
+  ProcessIo,
+  ProcessRequest,
+  ProcessResult,
+  StepRunner,
+} from './types';
 
 /** The message shown when a step needs the local runner and it is off. */
 export const LOCAL_RUNNER_DISABLED =
   'running processes on the backend host is disabled; set pipelineEngine.runners.local.enabled: true ' +
-  'in app-config to allow it (scripts then run with the rights of the backend\'s user), ' +
+  "in app-config to allow it (scripts then run with the rights of the backend's user), " +
   'or run the step in a container (spec.image with pipelineEngine.runners.docker.command)';
 
 /**
@@ -21,7 +35,10 @@ export const LOCAL_RUNNER_DISABLED =
 export class LocalRunner implements StepRunner {
   readonly kind = 'local' as const;
   #identity: Promise<RunnerIdentity | undefined> | undefined;
-  readonly #loans = new Map<string, { borrowers: number; ready: Promise<void> }>();
+  readonly #loans = new Map<
+    string,
+    { borrowers: number; ready: Promise<void> }
+  >();
 
   constructor(
     private readonly settings: RunnerSettings,
@@ -45,17 +62,25 @@ export class LocalRunner implements StepRunner {
   async run(request: ProcessRequest, io: ProcessIo): Promise<ProcessResult> {
     if (!this.settings.local.enabled) throw new Error(LOCAL_RUNNER_DISABLED);
     if (request.container) {
-      throw new Error(`the local runner cannot run image ${request.container.image}`);
+      throw new Error(
+        `the local runner cannot run image ${request.container.image}`,
+      );
     }
     checkEnvironmentNames(request.env, 'environment');
-    const env = { ...scrubbedEnvironment(this.settings.local.inheritEnv), ...request.env };
-    const [program, ...args] = request.argv({ workspace: io.workspace, scratch: request.scratch });
+    const env = {
+      ...scrubbedEnvironment(this.settings.local.inheritEnv),
+      ...request.env,
+    };
+    const [program, ...args] = request.argv({
+      workspace: io.workspace,
+      scratch: request.scratch,
+    });
     if (!program) throw new Error(`${request.purpose}: nothing to run`);
     const resolved = await findProgram(program, env.PATH);
     if (!resolved) {
       throw new Error(
         `${request.purpose} needs "${program}", which is not installed on the backend host ` +
-        `(not found on PATH ${env.PATH ?? '(unset)'}); install it, or run the step in a container image that has it`,
+          `(not found on PATH ${env.PATH ?? '(unset)'}); install it, or run the step in a container image that has it`,
       );
     }
     const identity = await this.identity();
@@ -63,7 +88,11 @@ export class LocalRunner implements StepRunner {
     const dirs = [io.workspace, ...(request.scratch ? [request.scratch] : [])];
     await Promise.all(dirs.map(dir => this.lend(dir, identity)));
     try {
-      Object.assign(env, { HOME: identity.home, USER: identity.name, LOGNAME: identity.name });
+      Object.assign(env, {
+        HOME: identity.home,
+        USER: identity.name,
+        LOGNAME: identity.name,
+      });
       return await this.spawn(resolved, args, env, io, identity);
     } finally {
       for (const dir of dirs) await this.takeBack(dir);
@@ -94,7 +123,12 @@ export class LocalRunner implements StepRunner {
     const loan = this.#loans.get(dir);
     if (loan && --loan.borrowers > 0) return;
     this.#loans.delete(dir);
-    await chownTree(dir, { name: '', home: '', uid: process.getuid!(), gid: process.getgid!() });
+    await chownTree(dir, {
+      name: '',
+      home: '',
+      uid: process.getuid!(),
+      gid: process.getgid!(),
+    });
   }
 
   private spawn(

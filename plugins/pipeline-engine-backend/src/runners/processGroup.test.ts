@@ -1,13 +1,22 @@
 import { tmpdir } from 'node:os';
 import { OutputTail, processGroupAlive, runProcessGroup } from './processGroup';
-import { alive, killLeftovers, pidsIn, recordingLogger, waitUntil } from './__testUtils__/processes';
+import {
+  alive,
+  killLeftovers,
+  pidsIn,
+  recordingLogger,
+  waitUntil,
+} from './__testUtils__/processes';
 
 jest.setTimeout(30_000);
 
 const leftovers: number[] = [];
 afterEach(() => killLeftovers(leftovers.splice(0)));
 
-function start(script: string, options: { graceMs?: number; signal?: AbortSignal } = {}) {
+function start(
+  script: string,
+  options: { graceMs?: number; signal?: AbortSignal } = {},
+) {
   const logger = recordingLogger();
   const result = runProcessGroup({
     program: '/bin/bash',
@@ -24,8 +33,15 @@ function start(script: string, options: { graceMs?: number; signal?: AbortSignal
 describe('runProcessGroup', () => {
   it('kills the whole process group on abort: no child survives', async () => {
     const abort = new AbortController();
-    const { logger, result } = start('echo main=$$; sleep 300 & echo child=$!; sleep 300', { signal: abort.signal });
-    await waitUntil(() => 'child' in pidsIn(logger.stdout()), 10_000, 'the script to start its child');
+    const { logger, result } = start(
+      'echo main=$$; sleep 300 & echo child=$!; sleep 300',
+      { signal: abort.signal },
+    );
+    await waitUntil(
+      () => 'child' in pidsIn(logger.stdout()),
+      10_000,
+      'the script to start its child',
+    );
     const { main, child } = pidsIn(logger.stdout());
     leftovers.push(main, child);
     expect(alive(main)).toBe(true);
@@ -43,10 +59,13 @@ describe('runProcessGroup', () => {
   it('escalates to SIGKILL after the grace period when processes ignore SIGTERM', async () => {
     const abort = new AbortController();
     // An ignored signal stays ignored in the children the shell starts.
-    const { logger, result } = start('trap "" TERM; echo main=$$; sleep 300 & echo child=$!; sleep 300; sleep 300', {
-      signal: abort.signal,
-      graceMs: 400,
-    });
+    const { logger, result } = start(
+      'trap "" TERM; echo main=$$; sleep 300 & echo child=$!; sleep 300; sleep 300',
+      {
+        signal: abort.signal,
+        graceMs: 400,
+      },
+    );
     await waitUntil(() => 'child' in pidsIn(logger.stdout()));
     const { main, child } = pidsIn(logger.stdout());
     leftovers.push(main, child);
@@ -61,7 +80,9 @@ describe('runProcessGroup', () => {
   });
 
   it('kills background processes left behind when the program exits', async () => {
-    const { logger, result } = start('sleep 300 & echo child=$!; echo done', { graceMs: 2000 });
+    const { logger, result } = start('sleep 300 & echo child=$!; echo done', {
+      graceMs: 2000,
+    });
     const ended = await result;
     const { child } = pidsIn(logger.stdout());
     leftovers.push(child);
@@ -80,7 +101,9 @@ describe('runProcessGroup', () => {
   });
 
   it('streams stdout and stderr and keeps the last lines for messages', async () => {
-    const { logger, result } = start('for i in $(seq 1 30); do echo "line $i"; done; echo oops >&2; exit 3');
+    const { logger, result } = start(
+      'for i in $(seq 1 30); do echo "line $i"; done; echo oops >&2; exit 3',
+    );
     const ended = await result;
     expect(ended.exitCode).toBe(3);
     expect(logger.stdout()).toContain('line 1\n');
@@ -93,7 +116,13 @@ describe('runProcessGroup', () => {
   it('rejects when the program cannot be started', async () => {
     await expect(
       runProcessGroup({
-        program: '/nonexistent/program', args: [], cwd: tmpdir(), env: {}, logger: recordingLogger(), signal: new AbortController().signal, graceMs: 100,
+        program: '/nonexistent/program',
+        args: [],
+        cwd: tmpdir(),
+        env: {},
+        logger: recordingLogger(),
+        signal: new AbortController().signal,
+        graceMs: 100,
       }),
     ).rejects.toThrow(/ENOENT/);
   });

@@ -57,7 +57,9 @@ export class OutputTail {
 }
 
 function clip(line: string): string {
-  return line.length > TAIL_LINE_CHARS ? `${line.slice(0, TAIL_LINE_CHARS)}…` : line;
+  return line.length > TAIL_LINE_CHARS
+    ? `${line.slice(0, TAIL_LINE_CHARS)}…`
+    : line;
 }
 
 /**
@@ -83,7 +85,12 @@ export function processGroupAlive(pgid: number): boolean {
         }
         // `pid (comm) state ppid pgrp ...`; comm may contain spaces and parentheses.
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+        if (
+          Number(fields[2]) === pgid &&
+          fields[0] !== 'Z' &&
+          fields[0] !== 'X'
+        )
+          return true;
       }
       return false;
     }
@@ -109,7 +116,9 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * Output is streamed to `logger.write` as it arrives. Rejects only when the
  * program cannot be started.
  */
-export function runProcessGroup(o: ProcessGroupOptions): Promise<ProcessResult> {
+export function runProcessGroup(
+  o: ProcessGroupOptions,
+): Promise<ProcessResult> {
   const groups = process.platform !== 'win32';
   return new Promise<ProcessResult>((resolve, reject) => {
     const child = spawn(o.program, o.args, {
@@ -124,7 +133,10 @@ export function runProcessGroup(o: ProcessGroupOptions): Promise<ProcessResult> 
     // Read at once, while the pid surely is this child's.
     const forget =
       groups && o.tracker && child.pid !== undefined
-        ? o.tracker.processGroupStarted({ pgid: child.pid, startTime: readProcessStat(child.pid)?.startTime })
+        ? o.tracker.processGroupStarted({
+            pgid: child.pid,
+            startTime: readProcessStat(child.pid)?.startTime,
+          })
         : undefined;
     const tail = new OutputTail();
     let aborted = false;
@@ -151,7 +163,10 @@ export function runProcessGroup(o: ProcessGroupOptions): Promise<ProcessResult> 
     const closed = [child.stdout, child.stderr].map(
       stream => new Promise<void>(done => stream.once('close', () => done())),
     );
-    for (const [stream, name] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {
+    for (const [stream, name] of [
+      [child.stdout, 'stdout'],
+      [child.stderr, 'stderr'],
+    ] as const) {
       stream.setEncoding('utf8');
       stream.on('data', (text: string) => {
         o.logger.write(name, text);
@@ -177,13 +192,20 @@ export function runProcessGroup(o: ProcessGroupOptions): Promise<ProcessResult> 
           // Leftover background processes: same treatment as on abort.
           if (!aborted) signalGroup('SIGTERM');
           const deadline = (aborted ? abortedAt : Date.now()) + o.graceMs;
-          while (processGroupAlive(pgid) && Date.now() < deadline) await sleep(POLL_MS);
+          while (processGroupAlive(pgid) && Date.now() < deadline)
+            await sleep(POLL_MS);
           if (processGroupAlive(pgid)) signalGroup('SIGKILL');
-          while (processGroupAlive(pgid) && Date.now() < deadline + 1000) await sleep(POLL_MS);
+          while (processGroupAlive(pgid) && Date.now() < deadline + 1000)
+            await sleep(POLL_MS);
         }
         clearTimeout(killTimer);
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([Promise.all(closed), new Promise(done => { timer = setTimeout(done, PIPE_CLOSE_MS); })]);
+        await Promise.race([
+          Promise.all(closed),
+          new Promise(done => {
+            timer = setTimeout(done, PIPE_CLOSE_MS);
+          }),
+        ]);
         clearTimeout(timer);
         child.stdout.destroy();
         child.stderr.destroy();

@@ -50,7 +50,9 @@ export function readRunnerSettings(config: Config): RunnerSettings {
   if (grace !== undefined) {
     const parsed = parseDuration(grace);
     if (parsed === undefined) {
-      throw new Error(`pipelineEngine.runners.killGracePeriod ${JSON.stringify(grace)} is not a duration such as 10s`);
+      throw new Error(
+        `pipelineEngine.runners.killGracePeriod ${JSON.stringify(grace)} is not a duration such as 10s`,
+      );
     }
     killGraceMs = parsed;
   }
@@ -58,7 +60,8 @@ export function readRunnerSettings(config: Config): RunnerSettings {
     local: {
       enabled: local?.getOptionalBoolean('enabled') ?? false,
       inheritEnv: local?.getOptionalStringArray('inheritEnv') ?? [],
-      runImageStepsLocally: local?.getOptionalBoolean('runImageStepsLocally') ?? false,
+      runImageStepsLocally:
+        local?.getOptionalBoolean('runImageStepsLocally') ?? false,
       user: local?.getOptionalString('user')?.trim() || undefined,
     },
     docker: dockerCommand
@@ -66,14 +69,16 @@ export function readRunnerSettings(config: Config): RunnerSettings {
           command: dockerCommand,
           defaultImage: docker?.getOptionalString('defaultImage') || undefined,
           runArgs: docker?.getOptionalStringArray('runArgs') ?? [],
-          allowPrivileged: docker?.getOptionalBoolean('allowPrivileged') ?? false,
+          allowPrivileged:
+            docker?.getOptionalBoolean('allowPrivileged') ?? false,
         }
       : undefined,
     killGraceMs,
     createResource: {
       command: createResource?.getOptionalString('command')?.trim() || 'tofu',
       endpoint: createResource?.getOptionalString('endpoint') || undefined,
-      pluginCacheDir: createResource?.getOptionalString('pluginCacheDir') || undefined,
+      pluginCacheDir:
+        createResource?.getOptionalString('pluginCacheDir') || undefined,
     },
   };
 }

@@ -44,7 +44,11 @@ describe('BitbucketCloudProvider.createRepository', () => {
         return HttpResponse.json(repoBody);
       }),
     );
-    await expect(provider.createRepository(request, { credentials: { type: 'basic', username: 'jane', password: 'app-pass' } })).resolves.toEqual({
+    await expect(
+      provider.createRepository(request, {
+        credentials: { type: 'basic', username: 'jane', password: 'app-pass' },
+      }),
+    ).resolves.toEqual({
       repositoryUrl: 'https://bitbucket.org/acme-ws/svc',
       cloneUrl: 'https://bitbucket.org/acme-ws/svc.git',
       created: true,
@@ -55,7 +59,12 @@ describe('BitbucketCloudProvider.createRepository', () => {
         path: '/2.0/repositories/acme-ws/svc',
         authorization: `Basic ${Buffer.from('jane:app-pass').toString('base64')}`,
         contentType: 'application/json',
-        body: { scm: 'git', is_private: true, description: 'A service', project: { key: 'PRJ' } },
+        body: {
+          scm: 'git',
+          is_private: true,
+          description: 'A service',
+          project: { key: 'PRJ' },
+        },
       },
     ]);
   });
@@ -68,13 +77,23 @@ describe('BitbucketCloudProvider.createRepository', () => {
         return HttpResponse.json(repoBody);
       }),
     );
-    await provider.createRepository(request, { credentials: { type: 'token', token: 'bb-token' } });
+    await provider.createRepository(request, {
+      credentials: { type: 'token', token: 'bb-token' },
+    });
     expect(authorization).toBe('Bearer bb-token');
   });
 
   const exists = () =>
     http.post(`${API}/repositories/:ws/:slug`, () =>
-      HttpResponse.json({ type: 'error', error: { message: 'Repository with this Slug and Owner already exists.' } }, { status: 400 }),
+      HttpResponse.json(
+        {
+          type: 'error',
+          error: {
+            message: 'Repository with this Slug and Owner already exists.',
+          },
+        },
+        { status: 400 },
+      ),
     );
 
   it('adopts an existing repository without branches', async () => {
@@ -85,45 +104,93 @@ describe('BitbucketCloudProvider.createRepository', () => {
         paths.push(new URL(req.url).pathname);
         return HttpResponse.json(repoBody);
       }),
-      http.get(`${API}/repositories/acme-ws/svc/refs/branches`, ({ request: req }) => {
-        const url = new URL(req.url);
-        paths.push(`${url.pathname}${url.search}`);
-        return HttpResponse.json({ values: [] });
-      }),
+      http.get(
+        `${API}/repositories/acme-ws/svc/refs/branches`,
+        ({ request: req }) => {
+          const url = new URL(req.url);
+          paths.push(`${url.pathname}${url.search}`);
+          return HttpResponse.json({ values: [] });
+        },
+      ),
     );
-    await expect(provider.createRepository(request, { credentials: { type: 'token', token: 't' } })).resolves.toMatchObject({ created: false });
-    expect(paths).toEqual(['/2.0/repositories/acme-ws/svc', '/2.0/repositories/acme-ws/svc/refs/branches?pagelen=1']);
+    await expect(
+      provider.createRepository(request, {
+        credentials: { type: 'token', token: 't' },
+      }),
+    ).resolves.toMatchObject({ created: false });
+    expect(paths).toEqual([
+      '/2.0/repositories/acme-ws/svc',
+      '/2.0/repositories/acme-ws/svc/refs/branches?pagelen=1',
+    ]);
   });
 
   it('refuses an existing repository with branches', async () => {
     server.use(
       exists(),
-      http.get(`${API}/repositories/acme-ws/svc`, () => HttpResponse.json(repoBody)),
-      http.get(`${API}/repositories/acme-ws/svc/refs/branches`, () => HttpResponse.json({ values: [{ name: 'main' }] })),
+      http.get(`${API}/repositories/acme-ws/svc`, () =>
+        HttpResponse.json(repoBody),
+      ),
+      http.get(`${API}/repositories/acme-ws/svc/refs/branches`, () =>
+        HttpResponse.json({ values: [{ name: 'main' }] }),
+      ),
     );
-    const error = await provider.createRepository(request, { credentials: { type: 'token', token: 't' } }).catch(e => e);
+    const error = await provider
+      .createRepository(request, { credentials: { type: 'token', token: 't' } })
+      .catch(e => e);
     expect(error.name).toBe('ConflictError');
-    expect(error.message).toContain('https://bitbucket.org/acme-ws/svc already exists on Bitbucket Cloud and is not empty');
+    expect(error.message).toContain(
+      'https://bitbucket.org/acme-ws/svc already exists on Bitbucket Cloud and is not empty',
+    );
   });
 
   it.each([
-    [401, 'AuthenticationError', "Bitbucket Cloud rejected the connector's credentials (401) while trying to create repository acme-ws/svc: denied"],
-    [403, 'NotAllowedError', "Bitbucket Cloud refused (403) to create repository acme-ws/svc; check the token's permissions/scopes: denied"],
-    [404, 'NotFoundError', 'Bitbucket Cloud could not create repository acme-ws/svc (404); workspace "acme-ws" or project "PRJ" does not exist or the credentials cannot see it: denied'],
+    [
+      401,
+      'AuthenticationError',
+      "Bitbucket Cloud rejected the connector's credentials (401) while trying to create repository acme-ws/svc: denied",
+    ],
+    [
+      403,
+      'NotAllowedError',
+      "Bitbucket Cloud refused (403) to create repository acme-ws/svc; check the token's permissions/scopes: denied",
+    ],
+    [
+      404,
+      'NotFoundError',
+      'Bitbucket Cloud could not create repository acme-ws/svc (404); workspace "acme-ws" or project "PRJ" does not exist or the credentials cannot see it: denied',
+    ],
   ])('turns HTTP %s into a %s', async (status, name, message) => {
-    server.use(http.post(`${API}/repositories/:ws/:slug`, () => HttpResponse.json({ type: 'error', error: { message: 'denied' } }, { status })));
-    const error = await provider.createRepository(request, { credentials: { type: 'token', token: 't' } }).catch(e => e);
-    expect({ name: error.name, message: error.message }).toEqual({ name, message });
+    server.use(
+      http.post(`${API}/repositories/:ws/:slug`, () =>
+        HttpResponse.json(
+          { type: 'error', error: { message: 'denied' } },
+          { status },
+        ),
+      ),
+    );
+    const error = await provider
+      .createRepository(request, { credentials: { type: 'token', token: 't' } })
+      .catch(e => e);
+    expect({ name: error.name, message: error.message }).toEqual({
+      name,
+      message,
+    });
   });
 });
 
 describe('BitbucketCloudProvider URLs and git auth', () => {
   const ref = { organization: 'acme-ws', repository: 'svc' };
   it('builds bitbucket.org URLs', () => {
-    expect(provider.blobUrl(ref, 'main', 'catalog-info.yaml')).toBe('https://bitbucket.org/acme-ws/svc/src/main/catalog-info.yaml');
-    expect(provider.rawUrl(ref, 'main', 'catalog-info.yaml')).toBe('https://bitbucket.org/acme-ws/svc/raw/main/catalog-info.yaml');
+    expect(provider.blobUrl(ref, 'main', 'catalog-info.yaml')).toBe(
+      'https://bitbucket.org/acme-ws/svc/src/main/catalog-info.yaml',
+    );
+    expect(provider.rawUrl(ref, 'main', 'catalog-info.yaml')).toBe(
+      'https://bitbucket.org/acme-ws/svc/raw/main/catalog-info.yaml',
+    );
   });
   it('authenticates git with access tokens as x-token-auth', () => {
-    expect(provider.gitAuth({ type: 'bearer', token: 'bb' }).authorization).toBe(`Basic ${Buffer.from('x-token-auth:bb').toString('base64')}`);
+    expect(
+      provider.gitAuth({ type: 'bearer', token: 'bb' }).authorization,
+    ).toBe(`Basic ${Buffer.from('x-token-auth:bb').toString('base64')}`);
   });
 });

@@ -7,7 +7,9 @@ import type { CreateRepositoryRequest } from './types';
 const server = setupServer();
 registerMswTestHooks(server);
 
-const provider = new BitbucketServerProvider({ baseUrl: 'https://bitbucket.example.com' });
+const provider = new BitbucketServerProvider({
+  baseUrl: 'https://bitbucket.example.com',
+});
 const API = 'https://bitbucket.example.com/rest/api/1.0';
 const request: CreateRepositoryRequest = {
   organization: 'PRJ',
@@ -24,7 +26,12 @@ describe('BitbucketServerProvider.createRepository', () => {
     const seen: unknown[] = [];
     server.use(
       http.post(`${API}/projects/:key/repos`, async ({ request: req }) => {
-        seen.push({ method: req.method, path: new URL(req.url).pathname, authorization: req.headers.get('authorization'), body: await req.json() });
+        seen.push({
+          method: req.method,
+          path: new URL(req.url).pathname,
+          authorization: req.headers.get('authorization'),
+          body: await req.json(),
+        });
         return HttpResponse.json({ slug: 'svc' }, { status: 201 });
       }),
     );
@@ -38,7 +45,13 @@ describe('BitbucketServerProvider.createRepository', () => {
         method: 'POST',
         path: '/rest/api/1.0/projects/PRJ/repos',
         authorization: 'Bearer bbs-token',
-        body: { name: 'svc', scmId: 'git', public: true, defaultBranch: 'main', description: 'A service' },
+        body: {
+          name: 'svc',
+          scmId: 'git',
+          public: true,
+          defaultBranch: 'main',
+          description: 'A service',
+        },
       },
     ]);
   });
@@ -46,12 +59,20 @@ describe('BitbucketServerProvider.createRepository', () => {
   it('adopts an existing empty repository on 409 and refuses a non-empty one', async () => {
     let branches: unknown[] = [];
     server.use(
-      http.post(`${API}/projects/:key/repos`, () => HttpResponse.json({ errors: [{ message: 'exists' }] }, { status: 409 })),
-      http.get(`${API}/projects/PRJ/repos/svc/branches`, () => HttpResponse.json({ values: branches })),
+      http.post(`${API}/projects/:key/repos`, () =>
+        HttpResponse.json({ errors: [{ message: 'exists' }] }, { status: 409 }),
+      ),
+      http.get(`${API}/projects/PRJ/repos/svc/branches`, () =>
+        HttpResponse.json({ values: branches }),
+      ),
     );
-    await expect(provider.createRepository(request, context)).resolves.toMatchObject({ created: false });
+    await expect(
+      provider.createRepository(request, context),
+    ).resolves.toMatchObject({ created: false });
     branches = [{ id: 'refs/heads/main' }];
-    await expect(provider.createRepository(request, context)).rejects.toThrow('already exists on Bitbucket Server and is not empty');
+    await expect(provider.createRepository(request, context)).rejects.toThrow(
+      'already exists on Bitbucket Server and is not empty',
+    );
   });
 
   it.each([
@@ -59,8 +80,14 @@ describe('BitbucketServerProvider.createRepository', () => {
     [403, 'NotAllowedError'],
     [404, 'NotFoundError'],
   ])('turns HTTP %s into a %s', async (status, name) => {
-    server.use(http.post(`${API}/projects/:key/repos`, () => HttpResponse.json({ errors: [{ message: 'denied' }] }, { status })));
-    const error = await provider.createRepository(request, context).catch(e => e);
+    server.use(
+      http.post(`${API}/projects/:key/repos`, () =>
+        HttpResponse.json({ errors: [{ message: 'denied' }] }, { status }),
+      ),
+    );
+    const error = await provider
+      .createRepository(request, context)
+      .catch(e => e);
     expect(error.name).toBe(name);
     expect(error.message).toContain('denied');
   });
@@ -73,6 +100,9 @@ describe('BitbucketServerProvider.createRepository', () => {
     expect(provider.rawUrl(ref, 'main', 'catalog-info.yaml')).toBe(
       'https://bitbucket.example.com/projects/PRJ/repos/svc/raw/catalog-info.yaml?at=refs%2Fheads%2Fmain',
     );
-    expect(provider.refFromPath(['scm', 'prj', 'svc.git'], 'repo')).toEqual({ organization: 'prj', repository: 'svc' });
+    expect(provider.refFromPath(['scm', 'prj', 'svc.git'], 'repo')).toEqual({
+      organization: 'prj',
+      repository: 'svc',
+    });
   });
 });

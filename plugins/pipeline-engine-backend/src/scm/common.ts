@@ -9,7 +9,10 @@ import type { GitAuth, ScmCredentials, ScmRepositoryRef } from './types';
 
 /** `base` + `/`-joined segments, each URI-encoded. */
 export function joinUrl(base: string, ...segments: string[]): string {
-  const parts = segments.flatMap(s => s.split('/')).filter(Boolean).map(encodeURIComponent);
+  const parts = segments
+    .flatMap(s => s.split('/'))
+    .filter(Boolean)
+    .map(encodeURIComponent);
   return [base.replace(/\/+$/, ''), ...parts].join('/');
 }
 
@@ -31,7 +34,11 @@ export function basicAuthorization(username: string, password: string): string {
  */
 export function restAuthHeaders(
   credentials: ScmCredentials,
-  options: { provider: string; needs: string; tokenScheme?: 'bearer' | 'basic' },
+  options: {
+    provider: string;
+    needs: string;
+    tokenScheme?: 'bearer' | 'basic';
+  },
 ): Record<string, string> {
   switch (credentials.type) {
     case 'token':
@@ -41,11 +48,20 @@ export function restAuthHeaders(
     case 'bearer':
       return { Authorization: `Bearer ${credentials.token}` };
     case 'basic':
-      return { Authorization: basicAuthorization(credentials.username, credentials.password) };
+      return {
+        Authorization: basicAuthorization(
+          credentials.username,
+          credentials.password,
+        ),
+      };
     case 'ssh':
-      throw new InputError(`${options.provider} repository creation needs ${options.needs} connector, not SSH`);
+      throw new InputError(
+        `${options.provider} repository creation needs ${options.needs} connector, not SSH`,
+      );
     default:
-      throw new AuthenticationError(`${options.provider} repository creation needs credentials; the connector has none`);
+      throw new AuthenticationError(
+        `${options.provider} repository creation needs credentials; the connector has none`,
+      );
   }
 }
 
@@ -53,16 +69,34 @@ export function restAuthHeaders(
  * git authentication over HTTPS for most providers: tokens travel as the
  * password of a Basic header with a provider-specific user name.
  */
-export function httpGitAuth(credentials: ScmCredentials, scope: string | undefined, tokenUser: string): GitAuth {
+export function httpGitAuth(
+  credentials: ScmCredentials,
+  scope: string | undefined,
+  tokenUser: string,
+): GitAuth {
   switch (credentials.type) {
     case 'token':
-      return { authorization: basicAuthorization(tokenUser, credentials.token), scope };
+      return {
+        authorization: basicAuthorization(tokenUser, credentials.token),
+        scope,
+      };
     case 'basic':
-      return { authorization: basicAuthorization(credentials.username, credentials.password), scope };
+      return {
+        authorization: basicAuthorization(
+          credentials.username,
+          credentials.password,
+        ),
+        scope,
+      };
     case 'bearer':
       return { authorization: `Bearer ${credentials.token}`, scope };
     case 'ssh':
-      return { ssh: { privateKey: credentials.privateKey, knownHosts: credentials.knownHosts } };
+      return {
+        ssh: {
+          privateKey: credentials.privateKey,
+          knownHosts: credentials.knownHosts,
+        },
+      };
     default:
       return {};
   }
@@ -81,9 +115,13 @@ export function headerScope(baseUrl: string): string {
 }
 
 /** Default split of a connector URL path: the last segment is the repository. */
-export function defaultRefFromPath(segments: string[], kind: 'account' | 'repo'): Partial<ScmRepositoryRef> {
+export function defaultRefFromPath(
+  segments: string[],
+  kind: 'account' | 'repo',
+): Partial<ScmRepositoryRef> {
   const clean = segments.filter(Boolean);
-  if (kind === 'account') return clean.length ? { organization: clean.join('/') } : {};
+  if (kind === 'account')
+    return clean.length ? { organization: clean.join('/') } : {};
   if (!clean.length) return {};
   const repository = clean[clean.length - 1].replace(/\.git$/, '');
   const organization = clean.slice(0, -1).join('/');
@@ -91,9 +129,14 @@ export function defaultRefFromPath(segments: string[], kind: 'account' | 'repo')
 }
 
 /** Fails when a reference lacks the organization the provider needs. */
-export function requireOrganization(ref: ScmRepositoryRef, provider: string): void {
+export function requireOrganization(
+  ref: ScmRepositoryRef,
+  provider: string,
+): void {
   if (!ref.organization) {
-    throw new InputError(`${provider} needs an organization for repository "${ref.repository}"`);
+    throw new InputError(
+      `${provider} needs an organization for repository "${ref.repository}"`,
+    );
   }
 }
 
@@ -123,14 +166,21 @@ export function providerHttpError(
         `${provider} could not ${what} (404)${hints.notFound ? `; ${hints.notFound}` : ''}${suffix}`,
       );
     case 409:
-      return new ConflictError(`${provider} could not ${what} (409)${hints.conflict ? `; ${hints.conflict}` : ''}${suffix}`);
+      return new ConflictError(
+        `${provider} could not ${what} (409)${hints.conflict ? `; ${hints.conflict}` : ''}${suffix}`,
+      );
     default:
-      return new Error(`${provider} could not ${what} (HTTP ${status})${suffix}`);
+      return new Error(
+        `${provider} could not ${what} (HTTP ${status})${suffix}`,
+      );
   }
 }
 
 /** The error for a repository that exists and already has commits. */
-export function repositoryNotEmptyError(provider: string, url: string): ConflictError {
+export function repositoryNotEmptyError(
+  provider: string,
+  url: string,
+): ConflictError {
   return new ConflictError(
     `repository ${url} already exists on ${provider} and is not empty; choose another repository name or delete it`,
   );
@@ -146,7 +196,9 @@ export async function responseDetail(response: Response): Promise<string> {
     const message =
       (typeof error?.message === 'string' && error.message) ||
       (typeof body.message === 'string' && body.message) ||
-      (Array.isArray(errors) && typeof errors[0]?.message === 'string' && errors[0].message) ||
+      (Array.isArray(errors) &&
+        typeof errors[0]?.message === 'string' &&
+        errors[0].message) ||
       '';
     return String(message);
   } catch {

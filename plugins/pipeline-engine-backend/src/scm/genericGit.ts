@@ -1,5 +1,10 @@
 import { InputError } from '@backstage/errors';
-import { defaultRefFromPath, headerScope, httpGitAuth, joinUrl } from './common';
+import {
+  defaultRefFromPath,
+  headerScope,
+  httpGitAuth,
+  joinUrl,
+} from './common';
 import type {
   CreateRepositoryResult,
   GitAuth,
@@ -40,7 +45,9 @@ export class GenericGitProvider implements ScmProvider {
   }
 
   blobUrl(): string {
-    throw new InputError('connector type Git has no file URLs; use a provider connector (Github, Gitlab, Bitbucket, AzureRepo, Local)');
+    throw new InputError(
+      'connector type Git has no file URLs; use a provider connector (Github, Gitlab, Bitbucket, AzureRepo, Local)',
+    );
   }
 
   rawUrl(): string {
@@ -53,13 +60,21 @@ export class GenericGitProvider implements ScmProvider {
 
   gitAuth(credentials: ScmCredentials): GitAuth {
     // Most servers (Gitea, GitHub, GitLab) take a token as the password of any user.
-    return httpGitAuth(credentials, headerScope(this.options.baseUrl), 'x-access-token');
+    return httpGitAuth(
+      credentials,
+      headerScope(this.options.baseUrl),
+      'x-access-token',
+    );
   }
 
-  refFromPath(segments: string[], kind: 'account' | 'repo'): Partial<ScmRepositoryRef> {
+  refFromPath(
+    segments: string[],
+    kind: 'account' | 'repo',
+  ): Partial<ScmRepositoryRef> {
     const ref = defaultRefFromPath(segments, kind);
     // Keep a `.git` suffix: it is part of the path on servers that use it.
-    if (kind === 'repo' && segments.length) ref.repository = segments[segments.length - 1];
+    if (kind === 'repo' && segments.length)
+      ref.repository = segments[segments.length - 1];
     return ref;
   }
 }

@@ -14,7 +14,11 @@ import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthenticationError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import type { StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
 import type { GitAuth } from './types';
 
@@ -62,10 +66,15 @@ const USERINFO_IN_HTTP_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s]*@/i;
  * Runs git. Refuses arguments that carry credentials in a URL, so a
  * mistake elsewhere cannot leak a token into `ps`, logs or `.git/config`.
  */
-export function runGit(args: string[], options: RunGitOptions = {}): Promise<RunGitResult> {
+export function runGit(
+  args: string[],
+  options: RunGitOptions = {},
+): Promise<RunGitResult> {
   for (const arg of args) {
     if (/^https?:/i.test(arg) && USERINFO_IN_HTTP_URL.test(arg)) {
-      return Promise.reject(new Error('refusing to run git with credentials in a URL argument'));
+      return Promise.reject(
+        new Error('refusing to run git with credentials in a URL argument'),
+      );
     }
   }
   const env = { ...(options.env ?? baseGitEnv()), ...options.extraEnv };
@@ -85,9 +94,17 @@ export function runGit(args: string[], options: RunGitOptions = {}): Promise<Run
     });
     child.on('error', error => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new Error('git is not installed or not on PATH; the pipeline engine needs the git CLI'));
+        reject(
+          new Error(
+            'git is not installed or not on PATH; the pipeline engine needs the git CLI',
+          ),
+        );
       } else {
-        reject(options.signal?.aborted && options.signal.reason instanceof Error ? options.signal.reason : error);
+        reject(
+          options.signal?.aborted && options.signal.reason instanceof Error
+            ? options.signal.reason
+            : error,
+        );
       }
     });
     child.on('close', code => {
@@ -137,9 +154,15 @@ export function baseGitEnv(): GitEnv {
 }
 
 /** `env` with git config entries appended through GIT_CONFIG_COUNT/KEY/VALUE. */
-export function withConfig(env: GitEnv, entries: Array<[string, string]>): GitEnv {
+export function withConfig(
+  env: GitEnv,
+  entries: Array<[string, string]>,
+): GitEnv {
   const start = Number(env.GIT_CONFIG_COUNT ?? 0);
-  const next: GitEnv = { ...env, GIT_CONFIG_COUNT: String(start + entries.length) };
+  const next: GitEnv = {
+    ...env,
+    GIT_CONFIG_COUNT: String(start + entries.length),
+  };
   entries.forEach(([key, value], i) => {
     next[`GIT_CONFIG_KEY_${start + i}`] = key;
     next[`GIT_CONFIG_VALUE_${start + i}`] = value;
@@ -160,7 +183,9 @@ export async function withGitEnvironment<T>(
   let sshDir: string | undefined;
   try {
     if (auth?.authorization) {
-      const key = auth.scope ? `http.${auth.scope}.extraHeader` : 'http.extraHeader';
+      const key = auth.scope
+        ? `http.${auth.scope}.extraHeader`
+        : 'http.extraHeader';
       env = withConfig(env, [[key, `Authorization: ${auth.authorization}`]]);
     }
     if (auth?.ssh) {
@@ -168,7 +193,9 @@ export async function withGitEnvironment<T>(
       await chmod(sshDir, 0o700);
       const keyFile = join(sshDir, 'id');
       const knownHosts = join(sshDir, 'known_hosts');
-      const key = auth.ssh.privateKey.endsWith('\n') ? auth.ssh.privateKey : `${auth.ssh.privateKey}\n`;
+      const key = auth.ssh.privateKey.endsWith('\n')
+        ? auth.ssh.privateKey
+        : `${auth.ssh.privateKey}\n`;
       await writeFile(keyFile, key, { mode: 0o600 });
       await writeFile(knownHosts, auth.ssh.knownHosts ?? '', { mode: 0o600 });
       // Without configured known hosts the first key seen is accepted (the
@@ -197,7 +224,11 @@ function summarizeStderr(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map(l => l.trim())
-    .filter(l => l && !/^(hint|remote: (Counting|Compressing|Total|Enumerating))/i.test(l));
+    .filter(
+      l =>
+        l &&
+        !/^(hint|remote: (Counting|Compressing|Total|Enumerating))/i.test(l),
+    );
   return lines.slice(-4).join(' | ') || 'no error output';
 }
 
@@ -207,21 +238,42 @@ function summarizeStderr(stderr: string): string {
  * which operation on which URL failed.
  */
 export function describeGitFailure(error: unknown, what: string): Error {
-  if (!(error instanceof GitCommandError)) return error instanceof Error ? error : new Error(String(error));
+  if (!(error instanceof GitCommandError))
+    return error instanceof Error ? error : new Error(String(error));
   const detail = summarizeStderr(error.stderr);
   const text = error.stderr;
-  if (/Authentication failed|could not read Username|could not read Password|terminal prompts disabled|returned error: 401|HTTP Basic: Access denied|Invalid username or password|Permission denied \(publickey/i.test(text)) {
-    return new AuthenticationError(`${what}: the git server rejected the connector's credentials (${detail})`);
+  if (
+    /Authentication failed|could not read Username|could not read Password|terminal prompts disabled|returned error: 401|HTTP Basic: Access denied|Invalid username or password|Permission denied \(publickey/i.test(
+      text,
+    )
+  ) {
+    return new AuthenticationError(
+      `${what}: the git server rejected the connector's credentials (${detail})`,
+    );
   }
-  if (/returned error: 403|Write access to repository not granted|Permission to .* denied|access denied/i.test(text)) {
-    return new NotAllowedError(`${what}: the connector's credentials are not allowed to do this (${detail})`);
+  if (
+    /returned error: 403|Write access to repository not granted|Permission to .* denied|access denied/i.test(
+      text,
+    )
+  ) {
+    return new NotAllowedError(
+      `${what}: the connector's credentials are not allowed to do this (${detail})`,
+    );
   }
-  if (/Repository not found|does not appear to be a git repository|returned error: 404|not found/i.test(text)) {
+  if (
+    /Repository not found|does not appear to be a git repository|returned error: 404|not found/i.test(
+      text,
+    )
+  ) {
     return new NotFoundError(`${what}: ${detail}`);
   }
   let network: string | undefined;
   if (/Could not resolve host/i.test(text)) network = 'ENOTFOUND';
-  else if (/Connection refused|Failed to connect|Couldn't connect/i.test(text)) network = 'ECONNREFUSED';
+  else if (/Connection refused|Failed to connect|Couldn't connect/i.test(text))
+    network = 'ECONNREFUSED';
   else if (/timed out/i.test(text)) network = 'ETIMEDOUT';
-  return Object.assign(new Error(`${what}: ${detail}`), network ? { code: network } : {});
+  return Object.assign(
+    new Error(`${what}: ${detail}`),
+    network ? { code: network } : {},
+  );
 }

@@ -36,7 +36,10 @@ export class GithubProvider implements ScmProvider {
 
   constructor(private readonly options: GithubProviderOptions) {}
 
-  async createRepository(request: CreateRepositoryRequest, context: ScmRequestContext): Promise<CreateRepositoryResult> {
+  async createRepository(
+    request: CreateRepositoryRequest,
+    context: ScmRequestContext,
+  ): Promise<CreateRepositoryResult> {
     const octokit = this.client(context);
     const { repository, organization, personalAccount } = request;
     const params = {
@@ -50,35 +53,68 @@ export class GithubProvider implements ScmProvider {
       const { data } = personalAccount
         ? await octokit.repos.createForAuthenticatedUser(params)
         : await octokit.repos.createInOrg({ org: organization, ...params });
-      return { repositoryUrl: data.html_url, cloneUrl: data.clone_url, created: true };
+      return {
+        repositoryUrl: data.html_url,
+        cloneUrl: data.clone_url,
+        created: true,
+      };
     } catch (error) {
       const { status, message } = octokitError(error);
-      const target = personalAccount ? `${organization || 'your account'}/${repository}` : `${organization}/${repository}`;
+      const target = personalAccount
+        ? `${organization || 'your account'}/${repository}`
+        : `${organization}/${repository}`;
       // GitHub answers 422 "name already exists on this account" for an existing repository.
-      if (status === 409 || (status === 422 && /already exists/i.test(message))) {
+      if (
+        status === 409 ||
+        (status === 422 && /already exists/i.test(message))
+      ) {
         return this.adopt(octokit, request);
       }
-      throw providerHttpError('GitHub', status, `create repository ${target}`, message, {
-        notFound: `organization "${organization}" does not exist or the credentials cannot see it (for a user account set personalAccount: true)`,
-      });
+      throw providerHttpError(
+        'GitHub',
+        status,
+        `create repository ${target}`,
+        message,
+        {
+          notFound: `organization "${organization}" does not exist or the credentials cannot see it (for a user account set personalAccount: true)`,
+        },
+      );
     }
   }
 
   /** An existing repository is reused when it has no branch yet. */
-  private async adopt(octokit: Octokit, request: CreateRepositoryRequest): Promise<CreateRepositoryResult> {
-    const owner = request.personalAccount && !request.organization
-      ? (await octokit.users.getAuthenticated()).data.login
-      : request.organization;
+  private async adopt(
+    octokit: Octokit,
+    request: CreateRepositoryRequest,
+  ): Promise<CreateRepositoryResult> {
+    const owner =
+      request.personalAccount && !request.organization
+        ? (await octokit.users.getAuthenticated()).data.login
+        : request.organization;
     const repo = request.repository;
     try {
       const { data } = await octokit.repos.get({ owner, repo });
-      const branches = await octokit.repos.listBranches({ owner, repo, per_page: 1 });
-      if (branches.data.length > 0) throw repositoryNotEmptyError('GitHub', data.html_url);
-      return { repositoryUrl: data.html_url, cloneUrl: data.clone_url, created: false };
+      const branches = await octokit.repos.listBranches({
+        owner,
+        repo,
+        per_page: 1,
+      });
+      if (branches.data.length > 0)
+        throw repositoryNotEmptyError('GitHub', data.html_url);
+      return {
+        repositoryUrl: data.html_url,
+        cloneUrl: data.clone_url,
+        created: false,
+      };
     } catch (error) {
       if (error instanceof Error && error.name === 'ConflictError') throw error;
       const { status, message } = octokitError(error);
-      throw providerHttpError('GitHub', status, `read existing repository ${owner}/${repo}`, message);
+      throw providerHttpError(
+        'GitHub',
+        status,
+        `read existing repository ${owner}/${repo}`,
+        message,
+      );
     }
   }
 
@@ -113,14 +149,23 @@ export class GithubProvider implements ScmProvider {
   }
 
   gitRemote(ref: ScmRepositoryRef, credentials: ScmCredentials): string {
-    return credentials.type === 'ssh' ? sshRemoteFromHttps(this.cloneUrl(ref)) : this.cloneUrl(ref);
+    return credentials.type === 'ssh'
+      ? sshRemoteFromHttps(this.cloneUrl(ref))
+      : this.cloneUrl(ref);
   }
 
   gitAuth(credentials: ScmCredentials): GitAuth {
-    return httpGitAuth(credentials, headerScope(this.options.baseUrl), 'x-access-token');
+    return httpGitAuth(
+      credentials,
+      headerScope(this.options.baseUrl),
+      'x-access-token',
+    );
   }
 
-  refFromPath(segments: string[], kind: 'account' | 'repo'): Partial<ScmRepositoryRef> {
+  refFromPath(
+    segments: string[],
+    kind: 'account' | 'repo',
+  ): Partial<ScmRepositoryRef> {
     return defaultRefFromPath(segments, kind);
   }
 }
@@ -133,9 +178,13 @@ function apiToken(credentials: ScmCredentials): string {
     case 'basic':
       return credentials.password;
     case 'ssh':
-      throw new InputError('GitHub repository creation needs a token or GitHub App connector, not SSH');
+      throw new InputError(
+        'GitHub repository creation needs a token or GitHub App connector, not SSH',
+      );
     default:
-      throw new AuthenticationError('GitHub repository creation needs credentials; the connector has none');
+      throw new AuthenticationError(
+        'GitHub repository creation needs credentials; the connector has none',
+      );
   }
 }
 
@@ -143,10 +192,17 @@ function octokitError(error: unknown): { status: number; message: string } {
   const e = error as {
     status?: number;
     message?: string;
-    response?: { data?: { message?: string; errors?: Array<{ message?: string }> } };
+    response?: {
+      data?: { message?: string; errors?: Array<{ message?: string }> };
+    };
   };
   if (typeof e?.status !== 'number') throw error;
   const data = e.response?.data;
   const details = (data?.errors ?? []).map(x => x.message).filter(Boolean);
-  return { status: e.status, message: [data?.message ?? e.message, ...details].filter(Boolean).join(': ') };
+  return {
+    status: e.status,
+    message: [data?.message ?? e.message, ...details]
+      .filter(Boolean)
+      .join(': '),
+  };
 }

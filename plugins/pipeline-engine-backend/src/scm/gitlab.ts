@@ -1,4 +1,8 @@
-import { AuthenticationError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  AuthenticationError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
 import { Gitlab } from '@gitbeaker/rest';
 import {
   defaultRefFromPath,
@@ -38,9 +42,14 @@ export class GitlabProvider implements ScmProvider {
 
   constructor(private readonly options: GitlabProviderOptions) {}
 
-  async createRepository(request: CreateRepositoryRequest, context: ScmRequestContext): Promise<CreateRepositoryResult> {
+  async createRepository(
+    request: CreateRepositoryRequest,
+    context: ScmRequestContext,
+  ): Promise<CreateRepositoryResult> {
     const api = this.client(context.credentials);
-    const namespaceId = request.personalAccount ? undefined : await this.namespaceId(api, request.organization);
+    const namespaceId = request.personalAccount
+      ? undefined
+      : await this.namespaceId(api, request.organization);
     try {
       const project = await api.Projects.create({
         name: request.repository,
@@ -51,18 +60,33 @@ export class GitlabProvider implements ScmProvider {
         defaultBranch: request.defaultBranch,
         initializeWithReadme: false,
       });
-      return { repositoryUrl: project.web_url, cloneUrl: project.http_url_to_repo, created: true };
+      return {
+        repositoryUrl: project.web_url,
+        cloneUrl: project.http_url_to_repo,
+        created: true,
+      };
     } catch (error) {
       const { status, message } = gitbeakerError(error);
       // GitLab answers 400 "has already been taken" for an existing project path.
-      if (status === 409 || (status === 400 && /already been taken/i.test(message))) {
+      if (
+        status === 409 ||
+        (status === 400 && /already been taken/i.test(message))
+      ) {
         return this.adopt(api, request);
       }
-      throw providerHttpError('GitLab', status, `create project ${request.organization}/${request.repository}`, message);
+      throw providerHttpError(
+        'GitLab',
+        status,
+        `create project ${request.organization}/${request.repository}`,
+        message,
+      );
     }
   }
 
-  private async namespaceId(api: GitlabClient, organization: string): Promise<number | undefined> {
+  private async namespaceId(
+    api: GitlabClient,
+    organization: string,
+  ): Promise<number | undefined> {
     if (!organization) return undefined;
     try {
       const namespace = await api.Namespaces.show(organization);
@@ -74,24 +98,43 @@ export class GitlabProvider implements ScmProvider {
           `GitLab group or namespace "${organization}" not found (or the credentials cannot see it); give the full group path in organization, or set personalAccount: true`,
         );
       }
-      throw providerHttpError('GitLab', status, `look up namespace ${organization}`, message);
+      throw providerHttpError(
+        'GitLab',
+        status,
+        `look up namespace ${organization}`,
+        message,
+      );
     }
   }
 
-  private async adopt(api: GitlabClient, request: CreateRepositoryRequest): Promise<CreateRepositoryResult> {
-    const namespace = request.personalAccount && !request.organization
-      ? (await api.Users.showCurrentUser()).username
-      : request.organization;
+  private async adopt(
+    api: GitlabClient,
+    request: CreateRepositoryRequest,
+  ): Promise<CreateRepositoryResult> {
+    const namespace =
+      request.personalAccount && !request.organization
+        ? (await api.Users.showCurrentUser()).username
+        : request.organization;
     const path = `${namespace}/${request.repository}`;
     let project;
     try {
       project = await api.Projects.show(path);
     } catch (error) {
       const { status, message } = gitbeakerError(error);
-      throw providerHttpError('GitLab', status, `read existing project ${path}`, message);
+      throw providerHttpError(
+        'GitLab',
+        status,
+        `read existing project ${path}`,
+        message,
+      );
     }
-    if (!project.empty_repo) throw repositoryNotEmptyError('GitLab', String(project.web_url));
-    return { repositoryUrl: String(project.web_url), cloneUrl: String(project.http_url_to_repo), created: false };
+    if (!project.empty_repo)
+      throw repositoryNotEmptyError('GitLab', String(project.web_url));
+    return {
+      repositoryUrl: String(project.web_url),
+      cloneUrl: String(project.http_url_to_repo),
+      created: false,
+    };
   }
 
   private client(credentials: ScmCredentials): GitlabClient {
@@ -104,9 +147,13 @@ export class GitlabProvider implements ScmProvider {
       case 'basic':
         return new Gitlab({ host, token: credentials.password });
       case 'ssh':
-        throw new InputError('GitLab project creation needs a token connector, not SSH');
+        throw new InputError(
+          'GitLab project creation needs a token connector, not SSH',
+        );
       default:
-        throw new AuthenticationError('GitLab project creation needs credentials; the connector has none');
+        throw new AuthenticationError(
+          'GitLab project creation needs credentials; the connector has none',
+        );
     }
   }
 
@@ -127,20 +174,31 @@ export class GitlabProvider implements ScmProvider {
   }
 
   gitRemote(ref: ScmRepositoryRef, credentials: ScmCredentials): string {
-    return credentials.type === 'ssh' ? sshRemoteFromHttps(this.cloneUrl(ref)) : this.cloneUrl(ref);
+    return credentials.type === 'ssh'
+      ? sshRemoteFromHttps(this.cloneUrl(ref))
+      : this.cloneUrl(ref);
   }
 
   gitAuth(credentials: ScmCredentials): GitAuth {
-    return httpGitAuth(credentials, headerScope(this.options.baseUrl), 'oauth2');
+    return httpGitAuth(
+      credentials,
+      headerScope(this.options.baseUrl),
+      'oauth2',
+    );
   }
 
-  refFromPath(segments: string[], kind: 'account' | 'repo'): Partial<ScmRepositoryRef> {
+  refFromPath(
+    segments: string[],
+    kind: 'account' | 'repo',
+  ): Partial<ScmRepositoryRef> {
     return defaultRefFromPath(segments, kind);
   }
 }
 
 function gitbeakerError(error: unknown): { status: number; message: string } {
-  const e = error as { cause?: { description?: string; response?: { status?: number } } };
+  const e = error as {
+    cause?: { description?: string; response?: { status?: number } };
+  };
   const status = e?.cause?.response?.status;
   if (typeof status !== 'number') throw error;
   return { status, message: e.cause?.description ?? '' };

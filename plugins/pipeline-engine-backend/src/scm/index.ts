@@ -9,7 +9,11 @@ export type {
   ScmRequestContext,
 } from './types';
 export { defaultScmProviderFactories } from './providers';
-export type { LocalGitHostConfig, ScmProviderFactories, ScmProviderFactory } from './providers';
+export type {
+  LocalGitHostConfig,
+  ScmProviderFactories,
+  ScmProviderFactory,
+} from './providers';
 export { GithubProvider } from './github';
 export type { GithubProviderOptions } from './github';
 export { GitlabProvider } from './gitlab';

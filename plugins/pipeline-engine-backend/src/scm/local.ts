@@ -45,37 +45,84 @@ export class LocalGitProvider implements ScmProvider {
     return localRepoDir(this.options.root, ref.organization, ref.repository);
   }
 
-  async createRepository(request: CreateRepositoryRequest, context: ScmRequestContext): Promise<CreateRepositoryResult> {
+  async createRepository(
+    request: CreateRepositoryRequest,
+    context: ScmRequestContext,
+  ): Promise<CreateRepositoryResult> {
     const dir = this.repoDir(request);
-    const urls = { repositoryUrl: this.repositoryUrl(request), cloneUrl: this.cloneUrl(request) };
-    const exists = await stat(dir).then(() => true, () => false);
+    const urls = {
+      repositoryUrl: this.repositoryUrl(request),
+      cloneUrl: this.cloneUrl(request),
+    };
+    const exists = await stat(dir).then(
+      () => true,
+      () => false,
+    );
     if (exists) {
       if (!(await isBareRepo(dir))) {
-        throw new ConflictError(`local git host: ${dir} exists but is not a bare git repository`);
+        throw new ConflictError(
+          `local git host: ${dir} exists but is not a bare git repository`,
+        );
       }
-      const refs = await runGit(['--git-dir', dir, 'for-each-ref', '--count=1', '--format=%(refname)'], { signal: context.signal });
-      if (refs.stdout.trim()) throw repositoryNotEmptyError('the local git host', urls.repositoryUrl);
-      await runGit(['--git-dir', dir, 'symbolic-ref', 'HEAD', `refs/heads/${request.defaultBranch}`], { signal: context.signal });
+      const refs = await runGit(
+        ['--git-dir', dir, 'for-each-ref', '--count=1', '--format=%(refname)'],
+        { signal: context.signal },
+      );
+      if (refs.stdout.trim())
+        throw repositoryNotEmptyError('the local git host', urls.repositoryUrl);
+      await runGit(
+        [
+          '--git-dir',
+          dir,
+          'symbolic-ref',
+          'HEAD',
+          `refs/heads/${request.defaultBranch}`,
+        ],
+        { signal: context.signal },
+      );
       await writeVisibility(dir, request.repoType, context.signal);
       return { ...urls, created: false };
     }
     await mkdir(dirname(dir), { recursive: true });
-    await runGit(['init', '--bare', '--quiet', `--initial-branch=${request.defaultBranch}`, dir], { signal: context.signal });
+    await runGit(
+      [
+        'init',
+        '--bare',
+        '--quiet',
+        `--initial-branch=${request.defaultBranch}`,
+        dir,
+      ],
+      { signal: context.signal },
+    );
     // The HTTP router serves private repositories only to Backstage callers.
     await writeVisibility(dir, request.repoType, context.signal);
     if (request.description) {
-      await runGit(['--git-dir', dir, 'config', 'gitweb.description', request.description], { signal: context.signal });
+      await runGit(
+        ['--git-dir', dir, 'config', 'gitweb.description', request.description],
+        { signal: context.signal },
+      );
     }
     return { ...urls, created: true };
   }
 
   async afterPush(ref: ScmRepositoryRef, branch: string): Promise<void> {
     const dir = this.repoDir(ref);
-    if (!(await headTargetExists(dir))) await runGit(['--git-dir', dir, 'symbolic-ref', 'HEAD', `refs/heads/${branch}`]);
+    if (!(await headTargetExists(dir)))
+      await runGit([
+        '--git-dir',
+        dir,
+        'symbolic-ref',
+        'HEAD',
+        `refs/heads/${branch}`,
+      ]);
   }
 
   repositoryUrl(ref: ScmRepositoryRef): string {
-    return joinUrl(this.baseUrl, ref.organization, stripGitSuffix(ref.repository));
+    return joinUrl(
+      this.baseUrl,
+      ref.organization,
+      stripGitSuffix(ref.repository),
+    );
   }
 
   cloneUrl(ref: ScmRepositoryRef): string {
@@ -99,11 +146,19 @@ export class LocalGitProvider implements ScmProvider {
     return {};
   }
 
-  refFromPath(segments: string[], kind: 'account' | 'repo'): Partial<ScmRepositoryRef> {
+  refFromPath(
+    segments: string[],
+    kind: 'account' | 'repo',
+  ): Partial<ScmRepositoryRef> {
     const clean = segments.filter(Boolean);
-    if (kind === 'account') return clean.length ? { organization: clean[clean.length - 1] } : {};
-    if (clean.length < 2) return clean.length ? { repository: stripGitSuffix(clean[0]) } : {};
-    return { organization: clean[clean.length - 2], repository: stripGitSuffix(clean[clean.length - 1]) };
+    if (kind === 'account')
+      return clean.length ? { organization: clean[clean.length - 1] } : {};
+    if (clean.length < 2)
+      return clean.length ? { repository: stripGitSuffix(clean[0]) } : {};
+    return {
+      organization: clean[clean.length - 2],
+      repository: stripGitSuffix(clean[clean.length - 1]),
+    };
   }
 }
 
@@ -114,9 +169,17 @@ export class LocalGitProvider implements ScmProvider {
 async function headTargetExists(dir: string): Promise<boolean> {
   const head = await readFile(join(dir, 'HEAD'), 'utf8').catch(() => '');
   const target = /^ref: (refs\/\S+)\s*$/.exec(head)?.[1];
-  if (!target || target.split('/').some(segment => segment === '..' || segment === '.')) return false;
+  if (
+    !target ||
+    target.split('/').some(segment => segment === '..' || segment === '.')
+  )
+    return false;
   const loose = await stat(join(dir, target)).catch(() => undefined);
   if (loose?.isFile()) return true;
-  const packed = await readFile(join(dir, 'packed-refs'), 'utf8').catch(() => '');
-  return packed.split('\n').some(line => /^[0-9a-f]{40} /.test(line) && line.slice(41) === target);
+  const packed = await readFile(join(dir, 'packed-refs'), 'utf8').catch(
+    () => '',
+  );
+  return packed
+    .split('\n')
+    .some(line => /^[0-9a-f]{40} /.test(line) && line.slice(41) === target);
 }

@@ -5,7 +5,10 @@ import { GenericGitProvider } from './genericGit';
 import { GithubProvider } from './github';
 import { GitlabProvider } from './gitlab';
 import { LocalGitProvider } from './local';
-import type { ResolvedConnector, ScmProviderFactory } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type {
+  ResolvedConnector,
+  ScmProviderFactory,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
 import type { ScmProviderKind } from './types';
 
 export type { ScmProviderFactory } from '@idp-pipelines/plugin-pipeline-engine-node';

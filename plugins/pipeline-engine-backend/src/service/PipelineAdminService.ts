@@ -318,11 +318,15 @@ export class PipelineAdminService implements PipelineAdminApi {
       {
         triggerType: options.triggerType,
         triggerIdentifier: identifier,
-        ...(options.payload ? { triggerPayload: options.payload as JsonObject } : {}),
+        ...(options.payload
+          ? { triggerPayload: options.payload as JsonObject }
+          : {}),
         // Only what the caller sent is its own; the trigger's stored inputs were
         // written by someone allowed to update the pipeline.
         callerInputSet: request.inputSet ?? {},
-        ...(options.deniedSecrets ? { deniedSecrets: options.deniedSecrets } : {}),
+        ...(options.deniedSecrets
+          ? { deniedSecrets: options.deniedSecrets }
+          : {}),
         ...(options.idempotencyKey
           ? { idempotencyKey: options.idempotencyKey }
           : {}),

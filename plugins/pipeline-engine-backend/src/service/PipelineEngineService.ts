@@ -23,9 +23,17 @@ import {
   type Problem,
   type YamlValue,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { ExecutionStatus, Pipeline, PipelineEngineStores } from '../database';
+import type {
+  ExecutionStatus,
+  Pipeline,
+  PipelineEngineStores,
+} from '../database';
 import { SharedReads } from '../database/sharedReads';
-import { planExecution, type ExecutionPlan, type StepHandlerLookup } from '../engine/plan';
+import {
+  planExecution,
+  type ExecutionPlan,
+  type StepHandlerLookup,
+} from '../engine/plan';
 import type { AdmissionGate } from '../engine/admissionGate';
 import type {
   ExecutionEvent,
@@ -83,7 +91,12 @@ export interface PipelineEngineServiceOptions {
 export class PipelineEngineService implements PipelineEngineApi {
   private readonly parsedCache = new Map<
     string,
-    { parsed: ParsePipelineResult; plan: ExecutionPlan; runtimeInputs: RuntimeInputInfo[] | undefined; templates: TemplateUse[] }
+    {
+      parsed: ParsePipelineResult;
+      plan: ExecutionPlan;
+      runtimeInputs: RuntimeInputInfo[] | undefined;
+      templates: TemplateUse[];
+    }
   >();
 
   /** Stored pipelines as executes read them: concurrent executes share one read. */
@@ -92,7 +105,12 @@ export class PipelineEngineService implements PipelineEngineApi {
   constructor(private readonly options: PipelineEngineServiceOptions) {
     this.storedPipelines = new SharedReads(
       ref => options.stores.pipelines.get(ref),
-      ref => JSON.stringify([ref.orgIdentifier, ref.projectIdentifier, ref.pipelineIdentifier]),
+      ref =>
+        JSON.stringify([
+          ref.orgIdentifier,
+          ref.projectIdentifier,
+          ref.pipelineIdentifier,
+        ]),
     );
   }
 
@@ -166,7 +184,9 @@ export class PipelineEngineService implements PipelineEngineApi {
     if (parsed.ok && parsed.pipeline) {
       const planned = planExecution(parsed.pipeline, this.options.handlers);
       if (!planned.ok) problems.push(...planned.problems);
-      problems.push(...(await this.approverGroupWarnings(yaml, parsed.document)));
+      problems.push(
+        ...(await this.approverGroupWarnings(yaml, parsed.document)),
+      );
     }
     return {
       ok: !problems.some(p => p.severity === 'error'),
@@ -195,10 +215,21 @@ export class PipelineEngineService implements PipelineEngineApi {
     options: ExecuteOptions,
   ): Promise<ExecutionSummary> {
     if (options.idempotencyKey) {
-      const first = await this.options.stores.executions.findByIdempotencyKey(ref, actor.identity, options.idempotencyKey);
-      if (first) return toExecutionSummary(first, (await this.options.stores.pipelines.get(ref)).name);
+      const first = await this.options.stores.executions.findByIdempotencyKey(
+        ref,
+        actor.identity,
+        options.idempotencyKey,
+      );
+      if (first)
+        return toExecutionSummary(
+          first,
+          (await this.options.stores.pipelines.get(ref)).name,
+        );
     }
-    const { stored, resolved, runtimeInputs, templates } = await this.prepare(ref, request);
+    const { stored, resolved, runtimeInputs, templates } = await this.prepare(
+      ref,
+      request,
+    );
     await checkCallerSecretUse(
       options.callerInputSet ?? request.inputSet,
       { runtimeInputs, resolvedDocument: resolved.pipeline },
@@ -210,19 +241,33 @@ export class PipelineEngineService implements PipelineEngineApi {
       // JSON is YAML too, and an order of magnitude faster to read back at run time.
       pipelineYaml: JSON.stringify(resolved.pipeline),
       inputs: resolved.values as Record<string, never>,
-      triggeredBy: request.scaffolderTask ? { ...actor, scaffolderTask: request.scaffolderTask } : actor,
+      triggeredBy: request.scaffolderTask
+        ? { ...actor, scaffolderTask: request.scaffolderTask }
+        : actor,
       triggerType: options.triggerType ?? 'MANUAL',
-      ...(options.triggerIdentifier ? { triggerIdentifier: options.triggerIdentifier } : {}),
-      ...(options.triggerPayload ? { triggerPayload: options.triggerPayload } : {}),
-      ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
-      ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
+      ...(options.triggerIdentifier
+        ? { triggerIdentifier: options.triggerIdentifier }
+        : {}),
+      ...(options.triggerPayload
+        ? { triggerPayload: options.triggerPayload }
+        : {}),
+      ...(options.idempotencyKey
+        ? { idempotencyKey: options.idempotencyKey }
+        : {}),
+      ...(templates.length
+        ? { templateVersions: templates.map(use => ({ ...use })) }
+        : {}),
     });
     this.options.events.publish({ type: 'queued', executionId: execution.id });
     this.options.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
 
-  async rerunExecution(id: string, request: RerunRequest, actor: Actor): Promise<ExecutionSummary> {
+  async rerunExecution(
+    id: string,
+    request: RerunRequest,
+    actor: Actor,
+  ): Promise<ExecutionSummary> {
     const original = await this.options.stores.executions.get(id);
     const label = `#${original.sequenceId} (${original.id})`;
     if (!isTerminalExecutionStatus(original.status)) {
@@ -239,15 +284,22 @@ export class PipelineEngineService implements PipelineEngineApi {
     // The original's resolved values are keyed by fully-qualified name; an
     // input the stored version no longer has is a warning, not an error.
     const executeRequest: ExecuteRequest =
-      inputs === 'same' ? { inputSet: original.inputs, allowUnknownKeys: true } : inputs;
-    const { stored, resolved, templates } = await this.prepare(ref, executeRequest);
+      inputs === 'same'
+        ? { inputSet: original.inputs, allowUnknownKeys: true }
+        : inputs;
+    const { stored, resolved, templates } = await this.prepare(
+      ref,
+      executeRequest,
+    );
     const nodes = await this.options.stores.executions.listNodes(original.id);
     const decision = decideRerun({
       next: stageGroupsOf(resolved.pipeline),
       original: frozenStageGroups(original.pipelineYaml),
       originalNodes: nodes.filter(n => n.parentFqn === 'pipeline'),
       originalLabel: label,
-      ...(request.fromStage !== undefined ? { fromStage: request.fromStage } : {}),
+      ...(request.fromStage !== undefined
+        ? { fromStage: request.fromStage }
+        : {}),
     });
     const execution = await this.options.stores.executions.enqueue({
       ...ref,
@@ -257,17 +309,26 @@ export class PipelineEngineService implements PipelineEngineApi {
       triggeredBy: actor,
       // Kept so `<+trigger.*>` reads the same in the stages that run again.
       triggerType: original.triggerType,
-      ...(original.triggerIdentifier ? { triggerIdentifier: original.triggerIdentifier } : {}),
-      ...(original.triggerPayload ? { triggerPayload: original.triggerPayload } : {}),
+      ...(original.triggerIdentifier
+        ? { triggerIdentifier: original.triggerIdentifier }
+        : {}),
+      ...(original.triggerPayload
+        ? { triggerPayload: original.triggerPayload }
+        : {}),
       rerun: { of: original.id, ...decision },
-      ...(templates.length ? { templateVersions: templates.map(use => ({ ...use })) } : {}),
+      ...(templates.length
+        ? { templateVersions: templates.map(use => ({ ...use })) }
+        : {}),
     });
     this.options.events.publish({ type: 'queued', executionId: execution.id });
     this.options.worker.wake();
     return toExecutionSummary(execution, stored.name);
   }
 
-  async dryRun(ref: PipelineRef, request: ExecuteRequest): Promise<DryRunResponse> {
+  async dryRun(
+    ref: PipelineRef,
+    request: ExecuteRequest,
+  ): Promise<DryRunResponse> {
     try {
       const { plan, resolved } = await this.prepare(ref, request);
       return {
@@ -290,9 +351,15 @@ export class PipelineEngineService implements PipelineEngineApi {
    */
   private async prepare(ref: PipelineRef, request: ExecuteRequest) {
     const stored = await this.storedPipelines.get(ref);
-    const { parsed, plan, runtimeInputs, templates } = await this.parsedVersion(stored);
-    const storedSets = request.inputSetRefs?.length ? await this.options.stores.inputSets.getMany(ref, request.inputSetRefs) : [];
-    const merged = mergeInputSets([...storedSets.map(s => s.yaml), request.inputSet ?? {}]);
+    const { parsed, plan, runtimeInputs, templates } =
+      await this.parsedVersion(stored);
+    const storedSets = request.inputSetRefs?.length
+      ? await this.options.stores.inputSets.getMany(ref, request.inputSetRefs)
+      : [];
+    const merged = mergeInputSets([
+      ...storedSets.map(s => s.yaml),
+      request.inputSet ?? {},
+    ]);
     if (merged.problems.some(p => p.severity === 'error')) {
       throw new ProblemsError('the input set is invalid', merged.problems);
     }
@@ -301,7 +368,10 @@ export class PipelineEngineService implements PipelineEngineApi {
       runtimeInputs,
     });
     if (!resolved.ok) {
-      throw new ProblemsError(`the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`, resolved.problems);
+      throw new ProblemsError(
+        `the input set does not fit the runtime inputs of ${ref.pipelineIdentifier}`,
+        resolved.problems,
+      );
     }
     return { stored, plan, resolved, runtimeInputs, templates };
   }
@@ -313,7 +383,11 @@ export class PipelineEngineService implements PipelineEngineApi {
    * expanded on every execute instead: its stable references follow the
    * template's stable version, and the execution freezes what it expanded to.
    */
-  private async parsedVersion(stored: { id: string; version: number; yaml: string }) {
+  private async parsedVersion(stored: {
+    id: string;
+    version: number;
+    yaml: string;
+  }) {
     const key = `${stored.id}@${stored.version}`;
     const usesTemplates = hasTemplateReferenceText(stored.yaml);
     const cached = usesTemplates ? undefined : this.parsedCache.get(key);
@@ -326,16 +400,28 @@ export class PipelineEngineService implements PipelineEngineApi {
     const parsed = await this.parse(stored.yaml);
     if (!parsed.ok || !parsed.pipeline) {
       throw new ProblemsError(
-        usesTemplates ? 'the stored pipeline is invalid with the templates it uses now' : 'the stored pipeline is invalid',
+        usesTemplates
+          ? 'the stored pipeline is invalid with the templates it uses now'
+          : 'the stored pipeline is invalid',
         parsed.problems,
       );
     }
     const planned = planExecution(parsed.pipeline, this.options.handlers);
     if (!planned.ok) {
-      throw new ProblemsError(`the pipeline cannot run in this engine`, planned.problems);
+      throw new ProblemsError(
+        `the pipeline cannot run in this engine`,
+        planned.problems,
+      );
     }
-    const runtimeInputs = parsed.document ? collectRuntimeInputs(parsed.document) : undefined;
-    const entry = { parsed, plan: planned.plan, runtimeInputs, templates: parsed.templates };
+    const runtimeInputs = parsed.document
+      ? collectRuntimeInputs(parsed.document)
+      : undefined;
+    const entry = {
+      parsed,
+      plan: planned.plan,
+      runtimeInputs,
+      templates: parsed.templates,
+    };
     if (usesTemplates) return entry;
     this.parsedCache.set(key, entry);
     if (this.parsedCache.size > PARSED_CACHE_SIZE) {
@@ -386,8 +472,11 @@ export class PipelineEngineService implements PipelineEngineApi {
     );
     // An input may hold a configured secret's value (typed by a caller):
     // shown back masked, as step logs and outputs are.
-    if (detail.inputs) detail.inputs = this.inputMasker().maskDeep(detail.inputs);
-    return execution.templateVersions?.length ? { ...detail, templates: execution.templateVersions } : detail;
+    if (detail.inputs)
+      detail.inputs = this.inputMasker().maskDeep(detail.inputs);
+    return execution.templateVersions?.length
+      ? { ...detail, templates: execution.templateVersions }
+      : detail;
   }
 
   private inputMaskerCache: SecretMasker | undefined;
@@ -404,7 +493,12 @@ export class PipelineEngineService implements PipelineEngineApi {
   async abortExecution(id: string, actor: Actor): Promise<ExecutionSummary> {
     const execution = await this.options.stores.executions.requestAbort(id);
     // A parked execution has no runner here: it ends at its next claim.
-    if (!this.options.worker.abortLocal(id, `aborted by ${actor.name ?? actor.identity}`))
+    if (
+      !this.options.worker.abortLocal(
+        id,
+        `aborted by ${actor.name ?? actor.identity}`,
+      )
+    )
       this.options.worker.wakeParked();
     this.options.events.publish({
       type: isTerminalExecutionStatus(execution.status)
@@ -485,12 +579,20 @@ export class PipelineEngineService implements PipelineEngineApi {
         parsed.problems,
       );
     }
-    const problems = [...parsed.problems, ...(await this.approverGroupWarnings(yaml, parsed.document))];
+    const problems = [
+      ...parsed.problems,
+      ...(await this.approverGroupWarnings(yaml, parsed.document)),
+    ];
     return { pipeline: parsed.pipeline, warnings: problems.map(toApiProblem) };
   }
 
-  private async approverGroupWarnings(yaml: string, document: YamlValue | undefined): Promise<Problem[]> {
-    return this.options.checkApproverGroups ? this.options.checkApproverGroups(yaml, document) : [];
+  private async approverGroupWarnings(
+    yaml: string,
+    document: YamlValue | undefined,
+  ): Promise<Problem[]> {
+    return this.options.checkApproverGroups
+      ? this.options.checkApproverGroups(yaml, document)
+      : [];
   }
 
   private async pipelineName(
@@ -516,6 +618,9 @@ function hasTemplateReferenceText(yaml: string): boolean {
 }
 
 /** The detail with the YAML's warnings, when there are any. */
-function withWarnings(detail: PipelineDetail, warnings: ApiProblem[]): PipelineDetail {
+function withWarnings(
+  detail: PipelineDetail,
+  warnings: ApiProblem[],
+): PipelineDetail {
   return warnings.length > 0 ? { ...detail, warnings } : detail;
 }

@@ -74,9 +74,7 @@ describe.each(TEST_DATABASE_IDS)('HarnessApproval on %s', databaseId => {
     );
     const execution = await h.engine.service.execute(created, {}, executor);
     for (let i = 0; i < 400; i++) {
-      const [waiting] = await h.engine.approvals.listForExecution(
-        execution.id,
-      );
+      const [waiting] = await h.engine.approvals.listForExecution(execution.id);
       const stored = await h.stores.executions.get(execution.id);
       if (waiting && stored.status === 'ApprovalWaiting')
         return { id: execution.id, approval: waiting };

@@ -39,7 +39,11 @@ const STATUS_BY_NAME: Record<string, number> = {
 function statusOf(error: Error): number {
   for (const field of ['statusCode', 'status'] as const) {
     const value = (error as unknown as Record<string, unknown>)[field];
-    if (Number.isInteger(value) && (value as number) >= 100 && (value as number) <= 599) {
+    if (
+      Number.isInteger(value) &&
+      (value as number) >= 100 &&
+      (value as number) <= 599
+    ) {
       return value as number;
     }
   }

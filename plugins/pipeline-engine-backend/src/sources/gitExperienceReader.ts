@@ -43,16 +43,30 @@ export function createGitExperienceReader(options: {
     });
     const localPrefix = `${options.localGit.baseUrl}/`;
     if (urls.repositoryUrl.startsWith(localPrefix)) {
-      const [organization, repository] = urls.repositoryUrl.slice(localPrefix.length).split('/');
-      const gitDir = localRepoDir(options.localGit.root, organization, repository);
+      const [organization, repository] = urls.repositoryUrl
+        .slice(localPrefix.length)
+        .split('/');
+      const gitDir = localRepoDir(
+        options.localGit.root,
+        organization,
+        repository,
+      );
       const { stdout } = await promisify(execFile)(
         'git',
-        ['--git-dir', gitDir, 'show', `${source.branch}:${source.filePath.replace(/^\/+/, '')}`],
+        [
+          '--git-dir',
+          gitDir,
+          'show',
+          `${source.branch}:${source.filePath.replace(/^\/+/, '')}`,
+        ],
         { encoding: 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
       );
       return { text: stdout, location: urls.blobUrl };
     }
     const response = await options.urlReader.readUrl(urls.blobUrl);
-    return { text: (await response.buffer()).toString('utf8'), location: urls.blobUrl };
+    return {
+      text: (await response.buffer()).toString('utf8'),
+      location: urls.blobUrl,
+    };
   };
 }

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import type {
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
 import {
   formatProblem,
@@ -28,7 +31,9 @@ export async function loadConfiguredPipelines(options: {
   /** Relative file targets resolve against this directory. */
   baseDir?: string;
   /** Reads Git Experience sources; without it such entries are errors. */
-  readGitFile?: (source: GitPipelineSource) => Promise<{ text: string; location: string }>;
+  readGitFile?: (
+    source: GitPipelineSource,
+  ) => Promise<{ text: string; location: string }>;
   /** Where the pipelines' template references resolve. */
   templates?: TemplateSource;
 }): Promise<number> {
@@ -42,11 +47,16 @@ export async function loadConfiguredPipelines(options: {
         ...(options.templates ? { templates: options.templates } : {}),
       });
       if (!parsed.ok || !parsed.pipeline) {
-        const errors = parsed.problems.filter(p => p.severity === 'error').map(p => `  ${target}: ${formatProblem(p)}`);
-        options.logger.error(`pipeline ${target} was not loaded, it has errors:\n${errors.join('\n')}`);
+        const errors = parsed.problems
+          .filter(p => p.severity === 'error')
+          .map(p => `  ${target}: ${formatProblem(p)}`);
+        options.logger.error(
+          `pipeline ${target} was not loaded, it has errors:\n${errors.join('\n')}`,
+        );
         continue;
       }
-      for (const w of parsed.problems) options.logger.warn(`${target}: ${formatProblem(w)}`);
+      for (const w of parsed.problems)
+        options.logger.warn(`${target}: ${formatProblem(w)}`);
       const p = parsed.pipeline;
       const key = {
         orgIdentifier: p.orgIdentifier ?? 'default',
@@ -67,11 +77,17 @@ export async function loadConfiguredPipelines(options: {
           createdBy: 'app-config',
         });
       } else if (existing.yaml !== yaml) {
-        await options.store.update(key, { yaml, name: p.name, storeType: 'REMOTE', source }, { updatedBy: 'app-config' });
+        await options.store.update(
+          key,
+          { yaml, name: p.name, storeType: 'REMOTE', source },
+          { updatedBy: 'app-config' },
+        );
       }
       loaded++;
     } catch (error) {
-      options.logger.error(`pipeline ${target} could not be read: ${stringifyError(error)}`);
+      options.logger.error(
+        `pipeline ${target} could not be read: ${stringifyError(error)}`,
+      );
     }
   }
   return loaded;
@@ -83,22 +99,35 @@ export async function readConfiguredDocument(
   options: {
     urlReader: UrlReaderService;
     baseDir?: string;
-    readGitFile?: (source: GitPipelineSource) => Promise<{ text: string; location: string }>;
+    readGitFile?: (
+      source: GitPipelineSource,
+    ) => Promise<{ text: string; location: string }>;
   },
 ): Promise<{ yaml: string; source: { type: string; location: string } }> {
   if ('target' in entry) {
     const isUrl = /^https?:\/\//.test(entry.target);
     const yaml = isUrl
-      ? (await (await options.urlReader.readUrl(entry.target)).buffer()).toString('utf8')
-      : await readFile(resolve(options.baseDir ?? process.cwd(), entry.target), 'utf8');
-    return { yaml, source: { type: isUrl ? 'url' : 'file', location: entry.target } };
+      ? (
+          await (await options.urlReader.readUrl(entry.target)).buffer()
+        ).toString('utf8')
+      : await readFile(
+          resolve(options.baseDir ?? process.cwd(), entry.target),
+          'utf8',
+        );
+    return {
+      yaml,
+      source: { type: isUrl ? 'url' : 'file', location: entry.target },
+    };
   }
-  if (!options.readGitFile) throw new Error('pipelines and templates from git need the git connectors');
+  if (!options.readGitFile)
+    throw new Error('pipelines and templates from git need the git connectors');
   const read = await options.readGitFile(entry);
   return { yaml: read.text, source: { type: 'git', location: read.location } };
 }
 
 /** Where a configured entry points, for log lines. */
 export function describeConfiguredEntry(entry: PipelineSourceConfig): string {
-  return 'target' in entry ? entry.target : `${entry.connectorRef}:${entry.repoName}@${entry.branch}/${entry.filePath}`;
+  return 'target' in entry
+    ? entry.target
+    : `${entry.connectorRef}:${entry.repoName}@${entry.branch}/${entry.filePath}`;
 }

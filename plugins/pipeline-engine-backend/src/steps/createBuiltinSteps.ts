@@ -1,15 +1,27 @@
-import type { AuthService, DiscoveryService, LoggerService, UrlReaderService } from '@backstage/backend-plugin-api';
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { CookiecutterEngine } from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
-import type { StepHandler, StepRunner } from '@idp-pipelines/plugin-pipeline-engine-node';
+import type {
+  StepHandler,
+  StepRunner,
+} from '@idp-pipelines/plugin-pipeline-engine-node';
 import { ConnectorResolver } from '../connectors';
 import type { StepProcessTracker } from '../runners';
 import type { ScmProviderFactories } from '../scm/providers';
 import { readNetworkPolicy } from '../network';
 import { createCatalogSteps } from './catalog';
 import { createCookieCutterStep } from './cookiecutter';
-import { createFileUrlResolver, createGitSteps, readGitStepsConfig } from './git';
+import {
+  createFileUrlResolver,
+  createGitSteps,
+  readGitStepsConfig,
+} from './git';
 import { createRunSteps } from './run';
 import { createSlackNotifyStep } from './slack';
 import { waitStep } from './wait';
@@ -44,7 +56,9 @@ export interface BuiltinStepsOptions {
  * from app-config; also returns the local git host's settings, which the
  * plugin serves over HTTP.
  */
-export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<{
+export async function createBuiltinSteps(
+  options: BuiltinStepsOptions,
+): Promise<{
   steps: Array<StepHandler<any>>;
   localGit: { root: string; baseUrl: string };
   /** File URLs in repositories, by connector (Git Experience sources use it too). */
@@ -57,9 +71,16 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
     root: gitConfig.localGit.root,
     baseUrl: `${await discovery.getExternalBaseUrl('pipeline-engine')}/git`,
   };
-  const resolveFileUrls = createFileUrlResolver({ connectors, localGit, providers: extensions.scmProviders });
+  const resolveFileUrls = createFileUrlResolver({
+    connectors,
+    localGit,
+    providers: extensions.scmProviders,
+  });
   // One allow list for every URL a pipeline chooses (Http, CookieCutter, GitClone, RegisterCatalog).
-  const network = readNetworkPolicy(config, { logger: options.logger, ownUrls: [localGit.baseUrl] });
+  const network = readNetworkPolicy(config, {
+    logger: options.logger,
+    ownUrls: [localGit.baseUrl],
+  });
   // Approvers open the portal's execution page (app.baseUrl), else the API.
   const portal = config.getOptionalString('app.baseUrl')?.replace(/\/+$/, '');
   const engineUrl = await discovery.getExternalBaseUrl('pipeline-engine');
@@ -67,7 +88,8 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
     waitStep,
     createHarnessApprovalStep({
       notifyApprovers: options.notifyApprovers,
-      approvalLink: id => `${portal ? `${portal}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
+      approvalLink: id =>
+        `${portal ? `${portal}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
     }),
     createQueueStep(),
     ...createRunSteps({
@@ -85,13 +107,24 @@ export async function createBuiltinSteps(options: BuiltinStepsOptions): Promise<
       providers: extensions.scmProviders,
     }),
     createCookieCutterStep({
-      engine: config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli' ? 'cli' : 'builtin',
+      engine:
+        config.getOptionalString('pipelineEngine.cookiecutter.engine') === 'cli'
+          ? 'cli'
+          : 'builtin',
       command: config.getOptionalString('pipelineEngine.cookiecutter.command'),
       network,
       localGit: { root: localGit.root, baseUrl: localGit.baseUrl },
       renderer: extensions.cookiecutterEngine,
     }),
-    ...createCatalogSteps({ catalog, auth, discovery, config, resolveFileUrls, network, urlReader: options.urlReader }),
+    ...createCatalogSteps({
+      catalog,
+      auth,
+      discovery,
+      config,
+      resolveFileUrls,
+      network,
+      urlReader: options.urlReader,
+    }),
     createSlackNotifyStep({ config }),
   ];
   return { steps, localGit, resolveFileUrls };

@@ -12,16 +12,26 @@ describe('catalogEntityProblem', () => {
     await expect(catalogEntityProblem(component)).resolves.toBeUndefined();
     // Kinds without a built-in validator are checked by the policies only.
     await expect(
-      catalogEntityProblem({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { anything: 1 } }),
+      catalogEntityProblem({
+        apiVersion: 'example.com/v1',
+        kind: 'Widget',
+        metadata: { name: 'w' },
+        spec: { anything: 1 },
+      }),
     ).resolves.toBeUndefined();
   });
 
   it('names what the catalog would reject', async () => {
     const { type, ...spec } = component.spec;
     expect(type).toBe('service');
-    await expect(catalogEntityProblem({ ...component, spec })).resolves.toMatch(/type/);
+    await expect(catalogEntityProblem({ ...component, spec })).resolves.toMatch(
+      /type/,
+    );
     await expect(
-      catalogEntityProblem({ ...component, metadata: { name: 'not a valid name!' } }),
+      catalogEntityProblem({
+        ...component,
+        metadata: { name: 'not a valid name!' },
+      }),
     ).resolves.toMatch(/metadata\.name/);
     await expect(
       catalogEntityProblem({ ...component, extra: true } as typeof component),

@@ -75,7 +75,9 @@ export const builtinKindValidators: readonly KindValidator[] = [
  *
  * @public
  */
-export async function catalogEntityProblem(entity: Entity): Promise<string | undefined> {
+export async function catalogEntityProblem(
+  entity: Entity,
+): Promise<string | undefined> {
   try {
     await catalogEntityPolicy.enforce(entity);
     for (const validator of builtinKindValidators) {

@@ -54,7 +54,9 @@ export type ResponsesOf<Id extends PipelineEngineOperationId> =
  *
  * @public
  */
-export type JsonContent<R> = R extends { content: { 'application/json': infer Body } }
+export type JsonContent<R> = R extends {
+  content: { 'application/json': infer Body };
+}
   ? Body
   : void;
 

@@ -257,7 +257,8 @@ export class ExpressionEngine {
     const evaluate = (node: ExpressionNode) => {
       const readsBefore = state.secretReads;
       const value = this.evaluateNode(node, state, template);
-      if (state.secretReads > readsBefore && typeof value === 'string') state.secrets.add(value);
+      if (state.secretReads > readsBefore && typeof value === 'string')
+        state.secrets.add(value);
       return value;
     };
     if (segments.length === 1 && segments[0].kind === 'expression') {
@@ -266,7 +267,10 @@ export class ExpressionEngine {
     }
     let text = '';
     for (const segment of segments) {
-      text += segment.kind === 'text' ? segment.text : renderText(evaluate(segment.node));
+      text +=
+        segment.kind === 'text'
+          ? segment.text
+          : renderText(evaluate(segment.node));
     }
     return { value: text, text, secrets: [...state.secrets] };
   }
@@ -420,7 +424,12 @@ export class ExpressionEngine {
   }
 
   private newState(ctx: ExpressionContext): EvalState {
-    return { ctx, strict: this.mode === 'strict', secrets: new Set(), secretReads: 0 };
+    return {
+      ctx,
+      strict: this.mode === 'strict',
+      secrets: new Set(),
+      secretReads: 0,
+    };
   }
 
   /** Compiles (cached) and evaluates one top-level expression of `template`. */

@@ -122,7 +122,9 @@ describe('sandbox', () => {
     ['deeply nested expressions', `${'<+'.repeat(40)}a${'>'.repeat(40)}`],
   ])('refuses %s quickly with a limit error', (_, template) => {
     let result: ReturnType<typeof engine.tryRender> | undefined;
-    expect(cpuMillis(() => (result = engine.tryRender(template, seedContext())))).toBeLessThan(100);
+    expect(
+      cpuMillis(() => (result = engine.tryRender(template, seedContext()))),
+    ).toBeLessThan(100);
     if (!result) throw new Error('no result');
     expect(!result.ok && result.error.code).toBe('limit');
   });

@@ -83,7 +83,6 @@ function isScalar(value: unknown): value is string | number | boolean | null {
   );
 }
 
-
 /** The name an element of a list goes by: identifier, else name. */
 function elementName(element: Plain): string | undefined {
   for (const key of ['identifier', 'name']) {

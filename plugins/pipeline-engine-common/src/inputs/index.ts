@@ -19,11 +19,7 @@ export type {
   RuntimeInputParseResult,
 } from './runtimeInput';
 export { listPipelineFields, walkPipelineFields } from './fqn';
-export type {
-  PipelineField,
-  VariableContext,
-  VariableScope,
-} from './fqn';
+export type { PipelineField, VariableContext, VariableScope } from './fqn';
 export { collectRuntimeInputs, parseNumber } from './collectInputs';
 export type { RuntimeInputInfo, VariableType } from './collectInputs';
 export { normalizeInputSet } from './inputSet';

@@ -22,7 +22,9 @@ export function mergeInputSets(sources: readonly unknown[]): {
     }
   }
   return {
-    inputSet: Object.fromEntries([...byFqn.values()].map(e => [e.key, e.value])),
+    inputSet: Object.fromEntries(
+      [...byFqn.values()].map(e => [e.key, e.value]),
+    ),
     problems,
   };
 }

@@ -64,14 +64,20 @@ const candidates = fc.oneof(
 describe('parseRuntimeInput properties', () => {
   // First calls pay for JIT compilation; the 100 ms bound is about the parser.
   beforeAll(() => {
-    for (let i = 0; i < 50; i++) parseRuntimeInput('<+input>.default(a).allowedValues(a,b).regex(^a$)', 'p');
+    for (let i = 0; i < 50; i++)
+      parseRuntimeInput(
+        '<+input>.default(a).allowedValues(a,b).regex(^a$)',
+        'p',
+      );
   });
 
   it('always returns a result value, quickly, and never throws', () => {
     fc.assert(
       fc.property(candidates, text => {
         let result = parseRuntimeInput(text, 'p');
-        expect(cpuMillis(() => (result = parseRuntimeInput(text, 'p')))).toBeLessThan(100);
+        expect(
+          cpuMillis(() => (result = parseRuntimeInput(text, 'p'))),
+        ).toBeLessThan(100);
         expect(typeof result.ok).toBe('boolean');
         expect(result.input.raw).toBe(text.trim());
         expect(result.ok).toBe(

@@ -21,12 +21,7 @@ export type Dynamic<T> = T | string;
  * @public
  */
 export type YamlValue =
-  | string
-  | number
-  | boolean
-  | null
-  | YamlValue[]
-  | { [key: string]: YamlValue };
+  string | number | boolean | null | YamlValue[] | { [key: string]: YamlValue };
 
 /**
  * A pipeline, stage or step-group variable.

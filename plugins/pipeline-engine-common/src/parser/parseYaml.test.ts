@@ -5,7 +5,10 @@ describe('parseYaml', () => {
     const parsed = parseYaml('a: *missing\n');
     expect(parsed.value).toBeUndefined();
     expect(parsed.problems).toEqual([
-      expect.objectContaining({ severity: 'error', code: expect.stringMatching(/^yaml-/) }),
+      expect.objectContaining({
+        severity: 'error',
+        code: expect.stringMatching(/^yaml-/),
+      }),
     ]);
   });
 

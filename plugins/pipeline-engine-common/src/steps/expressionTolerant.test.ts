@@ -105,12 +105,19 @@ describe('expressionTolerant', () => {
 });
 
 describe('a step declared as in the README', () => {
-  const greet = z.object({ name: textValue, times: z.number().int().min(1).default(1) });
+  const greet = z.object({
+    name: textValue,
+    times: z.number().int().min(1).default(1),
+  });
 
   it('validates expressions statically and literals with the resolved schema', () => {
-    expect(issuesOf(greet, { name: 'x', times: '<+pipeline.variables.n>' })).toEqual([]);
+    expect(
+      issuesOf(greet, { name: 'x', times: '<+pipeline.variables.n>' }),
+    ).toEqual([]);
     expect(issuesOf(greet, { name: 'x' })).toEqual([]);
-    expect(issuesOf(greet, { name: 'x', times: 'lots' })).toEqual(['times: Expected number, received string']);
+    expect(issuesOf(greet, { name: 'x', times: 'lots' })).toEqual([
+      'times: Expected number, received string',
+    ]);
     expect(greet.parse({ name: 1 })).toEqual({ name: '1', times: 1 });
   });
 });

@@ -15,12 +15,24 @@ export class ProblemCollector {
   readonly pending: PendingProblem[] = [];
 
   /** Records an error. */
-  error(path: YamlPath, code: string, message: string, hint?: string, at: 'key' | 'value' = 'value') {
+  error(
+    path: YamlPath,
+    code: string,
+    message: string,
+    hint?: string,
+    at: 'key' | 'value' = 'value',
+  ) {
     this.add('error', path, code, message, hint, at);
   }
 
   /** Records a warning. */
-  warn(path: YamlPath, code: string, message: string, hint?: string, at: 'key' | 'value' = 'value') {
+  warn(
+    path: YamlPath,
+    code: string,
+    message: string,
+    hint?: string,
+    at: 'key' | 'value' = 'value',
+  ) {
     this.add('warning', path, code, message, hint, at);
   }
 
@@ -33,7 +45,13 @@ export class ProblemCollector {
     at: 'key' | 'value',
   ) {
     this.pending.push({
-      problem: { severity, code, path: formatYamlPath(path), message, ...(hint ? { hint } : {}) },
+      problem: {
+        severity,
+        code,
+        path: formatYamlPath(path),
+        message,
+        ...(hint ? { hint } : {}),
+      },
       path,
       at,
     });

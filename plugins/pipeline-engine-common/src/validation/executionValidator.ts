@@ -8,7 +8,12 @@ import type {
 import type { YamlPath } from '../parser/yamlPath';
 import { knownKeys } from '../steps/fields';
 import type { StepSpecRegistry } from '../steps/registry';
-import { readFailureStrategies, readStepWhen, readStrategy, readVariables } from './blocks';
+import {
+  readFailureStrategies,
+  readStepWhen,
+  readStrategy,
+  readVariables,
+} from './blocks';
 import type { ProblemCollector } from './collector';
 import {
   checkUnique,
@@ -26,8 +31,35 @@ import {
 import { checkStepSpec } from './stepSpec';
 import { didYouMean } from './suggest';
 
-const STEP_KEYS = ['type', 'name', 'identifier', 'description', 'timeout', 'when', 'failureStrategies', 'strategy', 'spec', 'enforce', 'delegateSelectors', 'template'];
-const GROUP_KEYS = ['name', 'identifier', 'description', 'steps', 'when', 'failureStrategies', 'strategy', 'variables', 'sharedPaths', 'stepGroupInfra', 'timeout', 'delegateSelectors', 'template'];
+const STEP_KEYS = [
+  'type',
+  'name',
+  'identifier',
+  'description',
+  'timeout',
+  'when',
+  'failureStrategies',
+  'strategy',
+  'spec',
+  'enforce',
+  'delegateSelectors',
+  'template',
+];
+const GROUP_KEYS = [
+  'name',
+  'identifier',
+  'description',
+  'steps',
+  'when',
+  'failureStrategies',
+  'strategy',
+  'variables',
+  'sharedPaths',
+  'stepGroupInfra',
+  'timeout',
+  'delegateSelectors',
+  'template',
+];
 const ELEMENT_KEYS = ['step', 'parallel', 'stepGroup'];
 
 /** Validates an execution's `steps` list (also step groups' lists). */
@@ -40,7 +72,12 @@ export function readSteps(
   const list = expectList(value ?? null, path, c, 'steps');
   if (!list) return [];
   if (!list.length) {
-    c.error(path, 'empty-steps', 'steps is empty', 'add at least one "- step:" entry');
+    c.error(
+      path,
+      'empty-steps',
+      'steps is empty',
+      'add at least one "- step:" entry',
+    );
   }
   const elements: ExecutionElement[] = [];
   // parallel blocks are transparent in fully-qualified names, so their
@@ -68,10 +105,18 @@ function readElement(
   if (kinds.length !== 1) {
     if (!kinds.length) {
       const other = Object.keys(m);
-      c.error(path, 'element-kind', `expected "step", "stepGroup" or "parallel", found ${other.length ? other.map(k => `"${k}"`).join(', ') : 'an empty map'}`,
-        'start the entry with "- step:", "- stepGroup:" or "- parallel:"');
+      c.error(
+        path,
+        'element-kind',
+        `expected "step", "stepGroup" or "parallel", found ${other.length ? other.map(k => `"${k}"`).join(', ') : 'an empty map'}`,
+        'start the entry with "- step:", "- stepGroup:" or "- parallel:"',
+      );
     } else {
-      c.error(path, 'element-kind', `an entry holds ${kinds.join(' and ')}; use one per "- " entry`);
+      c.error(
+        path,
+        'element-kind',
+        `an entry holds ${kinds.join(' and ')}; use one per "- " entry`,
+      );
     }
     return undefined;
   }
@@ -83,49 +128,95 @@ function readElement(
     return step;
   }
   if (kind === 'stepGroup') {
-    const group = readStepGroup(m.stepGroup, [...path, 'stepGroup'], c, registry);
+    const group = readStepGroup(
+      m.stepGroup,
+      [...path, 'stepGroup'],
+      c,
+      registry,
+    );
     ids.push({ id: group?.identifier, path: [...path, 'stepGroup'] });
     return group;
   }
   if (!allowParallel) {
-    c.error([...path, 'parallel'], 'nested-parallel', 'a parallel block cannot directly contain another parallel block',
-      'list its steps in the outer parallel block, or wrap them in a stepGroup');
+    c.error(
+      [...path, 'parallel'],
+      'nested-parallel',
+      'a parallel block cannot directly contain another parallel block',
+      'list its steps in the outer parallel block, or wrap them in a stepGroup',
+    );
     return undefined;
   }
   const list = expectList(m.parallel, [...path, 'parallel'], c, 'parallel');
   if (!list) return undefined;
-  if (!list.length) c.error([...path, 'parallel'], 'empty-steps', 'parallel is empty', 'add the steps to run in parallel');
+  if (!list.length)
+    c.error(
+      [...path, 'parallel'],
+      'empty-steps',
+      'parallel is empty',
+      'add the steps to run in parallel',
+    );
   const node: ParallelNode = { kind: 'parallel', elements: [] };
   list.forEach((child, i) => {
-    const el = readElement(child, [...path, 'parallel', i], c, registry, ids, false);
+    const el = readElement(
+      child,
+      [...path, 'parallel', i],
+      c,
+      registry,
+      ids,
+      false,
+    );
     if (el && el.kind !== 'parallel') node.elements.push(el);
   });
   return node;
 }
 
-function readStep(value: YamlValue, path: YamlPath, c: ProblemCollector, registry: StepSpecRegistry): StepNode | undefined {
+function readStep(
+  value: YamlValue,
+  path: YamlPath,
+  c: ProblemCollector,
+  registry: StepSpecRegistry,
+): StepNode | undefined {
   const m = expectMap(value, path, c, 'step');
   if (!m) return undefined;
   const type = readString(m, 'type', path, c, { required: true });
   const definition = type !== undefined ? registry.get(type) : undefined;
   if (type !== undefined && !definition) {
     const suggestion = didYouMean(type, registry.types());
-    c.error([...path, 'type'], 'unknown-step-type', `unknown step type "${type}"${suggestion ? `; ${suggestion}` : ''}`,
-      `known step types: ${registry.types().join(', ')}`);
+    c.error(
+      [...path, 'type'],
+      'unknown-step-type',
+      `unknown step type "${type}"${suggestion ? `; ${suggestion}` : ''}`,
+      `known step types: ${registry.types().join(', ')}`,
+    );
   }
   // The document's snippets put spec fields beside an empty `spec:`.
   const specKeys = definition ? knownKeys(definition.spec) : [];
-  const misplaced = Object.keys(m).filter(k => !STEP_KEYS.includes(k) && specKeys.includes(k));
-  const specEmpty = m.spec === undefined || m.spec === null || (isMap(m.spec) && !Object.keys(m.spec).length);
-  const extra = warnUnknownKeys(m, path, STEP_KEYS, c, 'step', misplaced.length && specEmpty ? new Set(misplaced) : undefined);
+  const misplaced = Object.keys(m).filter(
+    k => !STEP_KEYS.includes(k) && specKeys.includes(k),
+  );
+  const specEmpty =
+    m.spec === undefined ||
+    m.spec === null ||
+    (isMap(m.spec) && !Object.keys(m.spec).length);
+  const extra = warnUnknownKeys(
+    m,
+    path,
+    STEP_KEYS,
+    c,
+    'step',
+    misplaced.length && specEmpty ? new Set(misplaced) : undefined,
+  );
   const name = readName(m, path, c);
   const identifier = readIdentifier(m, path, c);
   const timeout = readTimeout(m, path, c);
   let spec: YamlMap = {};
   if (misplaced.length && specEmpty) {
-    c.error([...path, 'spec'], 'spec-keys-misplaced',
+    c.error(
+      [...path, 'spec'],
+      'spec-keys-misplaced',
       `spec is empty while ${misplaced.join(', ')} sit beside it at the step's level`,
-      'these keys belong under spec: indent them two more spaces than "spec:"');
+      'these keys belong under spec: indent them two more spaces than "spec:"',
+    );
     for (const k of misplaced) spec[k] = m[k];
   } else if (m.spec === undefined || m.spec === null) {
     if (definition) checkStepSpec(definition, {}, [...path, 'spec'], c);
@@ -136,13 +227,16 @@ function readStep(value: YamlValue, path: YamlPath, c: ProblemCollector, registr
       if (definition) checkStepSpec(definition, s, [...path, 'spec'], c);
     }
   }
-  if (type === undefined || name === undefined || identifier === undefined) return undefined;
+  if (type === undefined || name === undefined || identifier === undefined)
+    return undefined;
   return {
     kind: 'step',
     type,
     name,
     identifier,
-    ...(typeof m.description === 'string' ? { description: m.description } : {}),
+    ...(typeof m.description === 'string'
+      ? { description: m.description }
+      : {}),
     ...(timeout !== undefined ? { timeout } : {}),
     ...optional('when', readStepWhen(m, path, c)),
     ...optional('failureStrategies', readFailureStrategies(m, path, c)),
@@ -152,7 +246,12 @@ function readStep(value: YamlValue, path: YamlPath, c: ProblemCollector, registr
   };
 }
 
-function readStepGroup(value: YamlValue, path: YamlPath, c: ProblemCollector, registry: StepSpecRegistry): StepGroupNode | undefined {
+function readStepGroup(
+  value: YamlValue,
+  path: YamlPath,
+  c: ProblemCollector,
+  registry: StepSpecRegistry,
+): StepGroupNode | undefined {
   const m = expectMap(value, path, c, 'stepGroup');
   if (!m) return undefined;
   const extra = warnUnknownKeys(m, path, GROUP_KEYS, c, 'stepGroup');
@@ -167,7 +266,9 @@ function readStepGroup(value: YamlValue, path: YamlPath, c: ProblemCollector, re
     name,
     identifier,
     steps,
-    ...(typeof m.description === 'string' ? { description: m.description } : {}),
+    ...(typeof m.description === 'string'
+      ? { description: m.description }
+      : {}),
     ...(timeout !== undefined ? { timeout } : {}),
     ...optional('when', readStepWhen(m, path, c)),
     ...optional('failureStrategies', readFailureStrategies(m, path, c)),
@@ -180,17 +281,33 @@ function readStepGroup(value: YamlValue, path: YamlPath, c: ProblemCollector, re
 }
 
 /** Reads `sharedPaths`: a list of strings. */
-export function readSharedPaths(m: YamlMap, path: YamlPath, c: ProblemCollector): string[] | undefined {
+export function readSharedPaths(
+  m: YamlMap,
+  path: YamlPath,
+  c: ProblemCollector,
+): string[] | undefined {
   if (m.sharedPaths === undefined || m.sharedPaths === null) return undefined;
-  const list = expectList(m.sharedPaths, [...path, 'sharedPaths'], c, 'sharedPaths');
+  const list = expectList(
+    m.sharedPaths,
+    [...path, 'sharedPaths'],
+    c,
+    'sharedPaths',
+  );
   return list?.flatMap((p, i) => {
     if (typeof p === 'string') return [p];
-    c.error([...path, 'sharedPaths', i], 'wrong-type', `a shared path must be a string, found ${describe(p)}`);
+    c.error(
+      [...path, 'sharedPaths', i],
+      'wrong-type',
+      `a shared path must be a string, found ${describe(p)}`,
+    );
     return [];
   });
 }
 
 /** `{ key: value }` when value is defined, else `{}` — keeps optional fields absent. */
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+export function optional<K extends string, V>(
+  key: K,
+  value: V | undefined,
+): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

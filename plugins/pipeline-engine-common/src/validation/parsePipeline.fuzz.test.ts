@@ -10,7 +10,10 @@ import { cpuMillis } from '../__testUtils__/cpuTime';
  */
 
 const SEED = readFileSync(
-  join(__dirname, '../../../../examples/pipelines/self-service-flow.pipeline.yaml'),
+  join(
+    __dirname,
+    '../../../../examples/pipelines/self-service-flow.pipeline.yaml',
+  ),
   'utf8',
 );
 const LINES = SEED.split('\n');
@@ -18,13 +21,48 @@ const LINES = SEED.split('\n');
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('duplicate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('indent' as const), at: fc.nat(), by: fc.integer({ min: -6, max: 6 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.string({ maxLength: 30 }) }),
-  fc.record({ kind: fc.constant('value' as const), at: fc.nat(), text: fc.oneof(
-    fc.string({ maxLength: 20 }),
-    fc.constantFrom('[]', '{}', 'null', '~', '- a', '<+input>', '<+input>.allowedValues(', '&a', '*a', '!!binary x', '"', "'", '|', '>-', '<+<+', 'true', '-1', '1e309'),
-  ) }),
-  fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), with: fc.nat() }),
+  fc.record({
+    kind: fc.constant('indent' as const),
+    at: fc.nat(),
+    by: fc.integer({ min: -6, max: 6 }),
+  }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.string({ maxLength: 30 }),
+  }),
+  fc.record({
+    kind: fc.constant('value' as const),
+    at: fc.nat(),
+    text: fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom(
+        '[]',
+        '{}',
+        'null',
+        '~',
+        '- a',
+        '<+input>',
+        '<+input>.allowedValues(',
+        '&a',
+        '*a',
+        '!!binary x',
+        '"',
+        "'",
+        '|',
+        '>-',
+        '<+<+',
+        'true',
+        '-1',
+        '1e309',
+      ),
+    ),
+  }),
+  fc.record({
+    kind: fc.constant('swap' as const),
+    at: fc.nat(),
+    with: fc.nat(),
+  }),
 );
 
 type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
@@ -47,7 +85,10 @@ function mutate(lines: string[], m: Mutation): string[] {
       break;
     case 'value': {
       const colon = out[i].indexOf(': ');
-      out[i] = colon >= 0 ? `${out[i].slice(0, colon + 2)}${m.text}` : `${out[i]}${m.text}`;
+      out[i] =
+        colon >= 0
+          ? `${out[i].slice(0, colon + 2)}${m.text}`
+          : `${out[i]}${m.text}`;
       break;
     }
     case 'swap': {
@@ -81,10 +122,13 @@ describe('parsePipeline fuzz', () => {
 
   it('survives mutated copies of the seed pipeline', () => {
     fc.assert(
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 5 }), mutations => {
-        const text = mutations.reduce(mutate, LINES).join('\n');
-        expect(parseTimed(text)).toBeLessThan(100);
-      }),
+      fc.property(
+        fc.array(mutation, { minLength: 1, maxLength: 5 }),
+        mutations => {
+          const text = mutations.reduce(mutate, LINES).join('\n');
+          expect(parseTimed(text)).toBeLessThan(100);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -94,8 +138,18 @@ describe('parsePipeline fuzz', () => {
       fc.property(
         fc.oneof(
           fc.string({ maxLength: 300 }),
-          fc.jsonValue({ maxDepth: 4 }).map(v => JSON.stringify({ pipeline: v })),
-          fc.jsonValue({ maxDepth: 4 }).map(v => JSON.stringify({ pipeline: { name: 'p', identifier: 'p', stages: [{ stage: v }] } })),
+          fc
+            .jsonValue({ maxDepth: 4 })
+            .map(v => JSON.stringify({ pipeline: v })),
+          fc.jsonValue({ maxDepth: 4 }).map(v =>
+            JSON.stringify({
+              pipeline: {
+                name: 'p',
+                identifier: 'p',
+                stages: [{ stage: v }],
+              },
+            }),
+          ),
           fc.jsonValue({ maxDepth: 4 }).map(v => JSON.stringify([{ step: v }])),
         ),
         text => {

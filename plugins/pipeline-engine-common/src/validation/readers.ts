@@ -1,7 +1,12 @@
 import type { YamlValue } from '../model/types';
 import type { YamlPath } from '../parser/yamlPath';
 import type { ProblemCollector } from './collector';
-import { IDENTIFIER_PATTERN, NAME_PATTERN, isDynamic, parseDuration } from './rules';
+import {
+  IDENTIFIER_PATTERN,
+  NAME_PATTERN,
+  isDynamic,
+  parseDuration,
+} from './rules';
 import { didYouMean, nearest } from './suggest';
 
 /*
@@ -35,8 +40,14 @@ export function expectMap(
   what: string,
 ): YamlMap | undefined {
   if (isMap(value)) return value;
-  c.error(path, 'wrong-type', `${what} must be a map, found ${describe(value)}`,
-    value === null || value === undefined ? 'add its fields, indented under this key' : undefined);
+  c.error(
+    path,
+    'wrong-type',
+    `${what} must be a map, found ${describe(value)}`,
+    value === null || value === undefined
+      ? 'add its fields, indented under this key'
+      : undefined,
+  );
   return undefined;
 }
 
@@ -48,8 +59,12 @@ export function expectList(
   what: string,
 ): YamlValue[] | undefined {
   if (Array.isArray(value)) return value;
-  c.error(path, 'wrong-type', `${what} must be a list, found ${describe(value)}`,
-    'write each entry on its own line starting with "- "');
+  c.error(
+    path,
+    'wrong-type',
+    `${what} must be a list, found ${describe(value)}`,
+    'write each entry on its own line starting with "- "',
+  );
   return undefined;
 }
 
@@ -106,8 +121,13 @@ export function readString(
   const at = [...path, key];
   if (value === undefined || value === null) {
     if (options.required) {
-      c.error(at, 'required', `${key} is required`, `add "${key}:" to ${path.length ? 'this block' : 'the document'}`,
-        value === null ? 'value' : 'value');
+      c.error(
+        at,
+        'required',
+        `${key} is required`,
+        `add "${key}:" to ${path.length ? 'this block' : 'the document'}`,
+        value === null ? 'value' : 'value',
+      );
     }
     return undefined;
   }
@@ -116,21 +136,43 @@ export function readString(
       // YAML turned it into a number/boolean; Harness treats it as text.
       const text = String(value);
       if (options.pattern && !options.pattern.test(text)) {
-        c.error(at, 'format', `${JSON.stringify(text)} must match ${options.pattern.source}`, options.hint);
+        c.error(
+          at,
+          'format',
+          `${JSON.stringify(text)} must match ${options.pattern.source}`,
+          options.hint,
+        );
       }
       return text;
     }
-    c.error(at, 'wrong-type', `${key} must be a string, found ${describe(value)}`);
+    c.error(
+      at,
+      'wrong-type',
+      `${key} must be a string, found ${describe(value)}`,
+    );
     return undefined;
   }
-  if (options.pattern && !(options.allowDynamic && isDynamic(value)) && !options.pattern.test(value)) {
-    c.error(at, 'format', `${JSON.stringify(value)} must match ${options.pattern.source}`, options.hint);
+  if (
+    options.pattern &&
+    !(options.allowDynamic && isDynamic(value)) &&
+    !options.pattern.test(value)
+  ) {
+    c.error(
+      at,
+      'format',
+      `${JSON.stringify(value)} must match ${options.pattern.source}`,
+      options.hint,
+    );
   }
   return value;
 }
 
 /** Reads a required `identifier`. */
-export function readIdentifier(map: YamlMap, path: YamlPath, c: ProblemCollector): string | undefined {
+export function readIdentifier(
+  map: YamlMap,
+  path: YamlPath,
+  c: ProblemCollector,
+): string | undefined {
   return readString(map, 'identifier', path, c, {
     required: true,
     pattern: IDENTIFIER_PATTERN,
@@ -139,7 +181,11 @@ export function readIdentifier(map: YamlMap, path: YamlPath, c: ProblemCollector
 }
 
 /** Reads a required `name`. */
-export function readName(map: YamlMap, path: YamlPath, c: ProblemCollector): string | undefined {
+export function readName(
+  map: YamlMap,
+  path: YamlPath,
+  c: ProblemCollector,
+): string | undefined {
   return readString(map, 'name', path, c, {
     required: true,
     pattern: NAME_PATTERN,
@@ -148,13 +194,22 @@ export function readName(map: YamlMap, path: YamlPath, c: ProblemCollector): str
 }
 
 /** Reads an optional `timeout` (`30s`, `10m`, `1h 30m`), or an expression. */
-export function readTimeout(map: YamlMap, path: YamlPath, c: ProblemCollector, key = 'timeout'): string | undefined {
+export function readTimeout(
+  map: YamlMap,
+  path: YamlPath,
+  c: ProblemCollector,
+  key = 'timeout',
+): string | undefined {
   const value = readString(map, key, path, c);
   if (value === undefined || isDynamic(value)) return value;
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0) {
-    c.error([...path, key], 'timeout-format', `${JSON.stringify(value)} is not a valid timeout`,
-      'write a positive duration such as 30s, 10m, 1h 30m, 1d or 1w');
+    c.error(
+      [...path, key],
+      'timeout-format',
+      `${JSON.stringify(value)} is not a valid timeout`,
+      'write a positive duration such as 30s, 10m, 1h 30m, 1d or 1w',
+    );
   }
   return value;
 }
@@ -173,16 +228,24 @@ export function readEnum<T extends string>(
   if (options.allowDynamic && isDynamic(value)) return value as T;
   if (!values.includes(value as T)) {
     const hint = didYouMean(value, values);
-    c.error([...path, key], 'invalid-value',
+    c.error(
+      [...path, key],
+      'invalid-value',
       `${JSON.stringify(value)} is not a valid ${key}${hint ? `; ${hint}` : ''}`,
-      `use one of: ${values.join(', ')}`);
+      `use one of: ${values.join(', ')}`,
+    );
     return undefined;
   }
   return value as T;
 }
 
 /** Reads a map of strings (`tags`). */
-export function readStringMap(map: YamlMap, key: string, path: YamlPath, c: ProblemCollector): Record<string, string> | undefined {
+export function readStringMap(
+  map: YamlMap,
+  key: string,
+  path: YamlPath,
+  c: ProblemCollector,
+): Record<string, string> | undefined {
   const value = map[key];
   if (value === undefined || value === null) return undefined;
   const m = expectMap(value, [...path, key], c, key);
@@ -190,7 +253,11 @@ export function readStringMap(map: YamlMap, key: string, path: YamlPath, c: Prob
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(m)) {
     if (v !== null && typeof v === 'object') {
-      c.error([...path, key, k], 'wrong-type', `${key}.${k} must be a string, found ${describe(v)}`);
+      c.error(
+        [...path, key, k],
+        'wrong-type',
+        `${key}.${k} must be a string, found ${describe(v)}`,
+      );
     } else {
       out[k] = v === null ? '' : String(v);
     }
@@ -210,9 +277,12 @@ export function checkUnique(
     if (id === undefined) continue;
     const first = seen.get(id);
     if (first) {
-      c.error([...path, key], 'duplicate-identifier',
+      c.error(
+        [...path, key],
+        'duplicate-identifier',
         `duplicate ${what} ${key} "${id}" (also used at ${formatPathShort(first)})`,
-        `give each ${what} a unique ${key}; expressions address them by it`);
+        `give each ${what} a unique ${key}; expressions address them by it`,
+      );
     } else {
       seen.set(id, path);
     }
@@ -220,5 +290,8 @@ export function checkUnique(
 }
 
 function formatPathShort(path: YamlPath): string {
-  return path.map(s => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+  return path
+    .map(s => (typeof s === 'number' ? `[${s}]` : `.${s}`))
+    .join('')
+    .replace(/^\./, '');
 }

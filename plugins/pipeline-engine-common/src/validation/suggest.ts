@@ -37,9 +37,14 @@ export function nearest(
   for (const candidate of candidates) {
     const other = candidate.toLowerCase();
     const d = editDistance(lower, other);
-    const limit = Math.max(2, Math.floor(Math.max(lower.length, other.length) / 3));
+    const limit = Math.max(
+      2,
+      Math.floor(Math.max(lower.length, other.length) / 3),
+    );
     // A prefix relation (CreateRepository / CreateRepo) is a plausible slip too.
-    const prefix = Math.min(lower.length, other.length) >= 4 && (lower.startsWith(other) || other.startsWith(lower));
+    const prefix =
+      Math.min(lower.length, other.length) >= 4 &&
+      (lower.startsWith(other) || other.startsWith(lower));
     if (d > limit && !prefix) continue;
     if (d < bestScore) {
       best = candidate;
@@ -54,10 +59,7 @@ export function nearest(
  *
  * @public
  */
-export function didYouMean(
-  name: string,
-  candidates: Iterable<string>,
-): string {
+export function didYouMean(name: string, candidates: Iterable<string>): string {
   const n = nearest(name, candidates);
   return n ? `did you mean "${n}"?` : '';
 }

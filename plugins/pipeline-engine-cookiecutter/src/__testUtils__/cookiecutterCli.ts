@@ -8,7 +8,8 @@ import { PyDict, PyFloat, PyTuple, type PyValue } from '../jinja/values';
  * that renders snippets with cookiecutter's own Jinja2 environment.
  */
 
-const INSTALL_HINT = 'install it (Debian/Ubuntu: apt-get install -y cookiecutter)';
+const INSTALL_HINT =
+  'install it (Debian/Ubuntu: apt-get install -y cookiecutter)';
 
 /** Absolute path of `cookiecutter` on PATH, or undefined. */
 export function findCookiecutter(): string | undefined {
@@ -34,16 +35,24 @@ export function inCi(): boolean {
  * `describe` when cookiecutter is installed or in CI (where its absence then
  * fails every test with how to install it); `describe.skip` locally without it.
  */
-export function describeWithCookiecutter(name: string, fn: (cli: () => string) => void): void {
+export function describeWithCookiecutter(
+  name: string,
+  fn: (cli: () => string) => void,
+): void {
   const cli = findCookiecutter();
   const run = cli || inCi() ? describe : describe.skip;
   if (!cli && !inCi()) {
     // eslint-disable-next-line no-console
-    console.warn(`cookiecutter is not on PATH; skipping "${name}" (${INSTALL_HINT})`);
+    console.warn(
+      `cookiecutter is not on PATH; skipping "${name}" (${INSTALL_HINT})`,
+    );
   }
   run(name, () => {
     fn(() => {
-      if (!cli) throw new Error(`cookiecutter is not on PATH: ${INSTALL_HINT}; the fidelity tests need the real program`);
+      if (!cli)
+        throw new Error(
+          `cookiecutter is not on PATH: ${INSTALL_HINT}; the fidelity tests need the real program`,
+        );
       return cli;
     });
   });
@@ -61,7 +70,12 @@ export function cookiecutterPython(cli: string): string {
 export function encodePy(v: PyValue): unknown {
   if (v instanceof PyFloat) return { f: String(v.v) };
   if (v instanceof PyTuple) return { t: v.items.map(encodePy) };
-  if (v instanceof PyDict) return { [v.ordered ? 'o' : 'd']: v.entries().map(([k, x]) => [encodePy(k), encodePy(x)]) };
+  if (v instanceof PyDict)
+    return {
+      [v.ordered ? 'o' : 'd']: v
+        .entries()
+        .map(([k, x]) => [encodePy(k), encodePy(x)]),
+    };
   if (Array.isArray(v)) return v.map(encodePy);
   return v;
 }
@@ -102,8 +116,19 @@ sys.stdout.write(json.dumps(out))
 
 /** Renders every case with cookiecutter's Jinja2 (one Python process for all). */
 export function pythonRender(cli: string, cases: OracleCase[]): OracleResult[] {
-  const input = JSON.stringify(cases.map(c => ({ ...c, vars: Object.fromEntries(Object.entries(c.vars ?? {}).map(([k, v]) => [k, encodePy(v)])) })));
-  const r = spawnSync(cookiecutterPython(cli), ['-c', ORACLE], { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const input = JSON.stringify(
+    cases.map(c => ({
+      ...c,
+      vars: Object.fromEntries(
+        Object.entries(c.vars ?? {}).map(([k, v]) => [k, encodePy(v)]),
+      ),
+    })),
+  );
+  const r = spawnSync(cookiecutterPython(cli), ['-c', ORACLE], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) throw new Error(`python oracle failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as OracleResult[];
 }

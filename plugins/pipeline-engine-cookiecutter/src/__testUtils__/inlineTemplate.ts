@@ -3,10 +3,13 @@ import { dirname, join } from 'node:path';
 import { tempDir } from './trees';
 
 /** A file of an inline template: text, or bytes/mode/symlink. */
-export type InlineFile = string | { content: string | Buffer; mode?: number } | { symlink: string };
+export type InlineFile =
+  string | { content: string | Buffer; mode?: number } | { symlink: string };
 
 /** Writes a template (paths relative to its root) into a fresh temp dir; returns the root. */
-export async function inlineTemplate(files: Record<string, InlineFile>): Promise<string> {
+export async function inlineTemplate(
+  files: Record<string, InlineFile>,
+): Promise<string> {
   const root = await tempDir('tpl');
   for (const [rel, spec] of Object.entries(files)) {
     const abs = join(root, rel);

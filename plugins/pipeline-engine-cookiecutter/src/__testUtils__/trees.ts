@@ -1,5 +1,14 @@
 import { execFile } from 'node:child_process';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +18,9 @@ import { pyStr } from '../jinja/values';
 const run = promisify(execFile);
 
 /** A directory tree as `path -> "type mode content"`, for byte-exact comparisons with readable diffs. */
-export async function snapshotTree(root: string): Promise<Record<string, string>> {
+export async function snapshotTree(
+  root: string,
+): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const walk = async (dir: string) => {
     for (const name of (await readdir(dir)).sort()) {
@@ -24,7 +35,8 @@ export async function snapshotTree(root: string): Promise<Record<string, string>
       } else {
         const bytes = await readFile(abs);
         const text = bytes.toString('utf8');
-        out[rel] = `file ${mode} ${Buffer.from(text, 'utf8').equals(bytes) ? JSON.stringify(text) : `base64:${bytes.toString('base64')}`}`;
+        out[rel] =
+          `file ${mode} ${Buffer.from(text, 'utf8').equals(bytes) ? JSON.stringify(text) : `base64:${bytes.toString('base64')}`}`;
       }
     }
   };
@@ -38,14 +50,36 @@ export function tempDir(prefix: string): Promise<string> {
 }
 
 /** Runs the real cookiecutter with a private config, as `cookiecutter --no-input -o OUT TEMPLATE k=v`. */
-export async function runCookiecutter(cli: string, templateDir: string, outputDir: string, variables: Record<string, string>, overwrite = false): Promise<void> {
+export async function runCookiecutter(
+  cli: string,
+  templateDir: string,
+  outputDir: string,
+  variables: Record<string, string>,
+  overwrite = false,
+): Promise<void> {
   const home = await tempDir('home');
   try {
     const config = join(home, 'config.yaml');
-    await writeFile(config, `cookiecutters_dir: ${JSON.stringify(join(home, 'cc'))}\nreplay_dir: ${JSON.stringify(join(home, 'replay'))}\n`);
+    await writeFile(
+      config,
+      `cookiecutters_dir: ${JSON.stringify(join(home, 'cc'))}\nreplay_dir: ${JSON.stringify(join(home, 'replay'))}\n`,
+    );
     await mkdir(outputDir, { recursive: true });
-    await run(cli, ['--no-input', '--config-file', config, '-o', outputDir, ...(overwrite ? ['-f'] : []), '--', templateDir,
-      ...Object.entries(variables).map(([k, v]) => `${k}=${v}`)], { cwd: home });
+    await run(
+      cli,
+      [
+        '--no-input',
+        '--config-file',
+        config,
+        '-o',
+        outputDir,
+        ...(overwrite ? ['-f'] : []),
+        '--',
+        templateDir,
+        ...Object.entries(variables).map(([k, v]) => `${k}=${v}`),
+      ],
+      { cwd: home },
+    );
   } finally {
     await rm(home, { recursive: true, force: true });
   }
@@ -59,8 +93,14 @@ export function cliRendersDoubleUnderscore(cli: string): Promise<boolean> {
     const t = await tempDir('probe');
     try {
       await mkdir(join(t, 'tpl', '{{cookiecutter.a}}'), { recursive: true });
-      await writeFile(join(t, 'tpl', 'cookiecutter.json'), '{"a": "x", "__b": "{{ cookiecutter.a }}y"}');
-      await writeFile(join(t, 'tpl', '{{cookiecutter.a}}', 'f'), '{{ cookiecutter.__b }}');
+      await writeFile(
+        join(t, 'tpl', 'cookiecutter.json'),
+        '{"a": "x", "__b": "{{ cookiecutter.a }}y"}',
+      );
+      await writeFile(
+        join(t, 'tpl', '{{cookiecutter.a}}', 'f'),
+        '{{ cookiecutter.__b }}',
+      );
       await runCookiecutter(cli, join(t, 'tpl'), join(t, 'out'), {});
       return (await readFile(join(t, 'out', 'x', 'f'), 'utf8')) === 'xy';
     } finally {
@@ -75,11 +115,15 @@ export function cliRendersDoubleUnderscore(cli: string): Promise<boolean> {
  * cookiecutter that does not render them itself (1.7 sets overridden `__`
  * values verbatim), so the rest of the tree can still be compared.
  */
-export async function renderedPrivateVariables(templateDir: string, variables: Record<string, string>): Promise<Record<string, string>> {
+export async function renderedPrivateVariables(
+  templateDir: string,
+  variables: Record<string, string>,
+): Promise<Record<string, string>> {
   const ctx = await buildContext(templateDir, variables, templateDir);
   const out: Record<string, string> = {};
   for (const [k, v] of ctx.cookiecutter.entries()) {
-    if (typeof k === 'string' && k.startsWith('__') && typeof v === 'string') out[k] = pyStr(v);
+    if (typeof k === 'string' && k.startsWith('__') && typeof v === 'string')
+      out[k] = pyStr(v);
   }
   return out;
 }

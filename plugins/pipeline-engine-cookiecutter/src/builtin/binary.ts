@@ -31,7 +31,8 @@ function chunkIsUtf8(chunk: Uint8Array, truncated: boolean): boolean {
   if (decode(chunk) !== undefined) return true;
   if (!truncated) return false;
   for (let cut = 1; cut <= 3 && cut < chunk.length; cut++) {
-    if (decode(chunk.subarray(0, chunk.length - cut)) !== undefined) return true;
+    if (decode(chunk.subarray(0, chunk.length - cut)) !== undefined)
+      return true;
   }
   return false;
 }
@@ -48,7 +49,13 @@ export function classify(content: Buffer): FileKind {
   let escapes = false;
   let prev = 0;
   for (const b of chunk) {
-    const printable = (b >= 32 && b < 127) || b === 10 || b === 13 || b === 9 || b === 12 || b === 8;
+    const printable =
+      (b >= 32 && b < 127) ||
+      b === 10 ||
+      b === 13 ||
+      b === 9 ||
+      b === 12 ||
+      b === 8;
     if (!printable) low++;
     if (b < 127) belowHigh++;
     if (b >= 128) high++;
@@ -64,7 +71,8 @@ export function classify(content: Buffer): FileKind {
 
   if (!likelyBinary && !nulOrFF) {
     // Treated as text whatever chardet says; Jinja2 then reads it as UTF-8.
-    if (text === undefined) return { kind: 'undecodable', reason: 'it is not valid UTF-8 text' };
+    if (text === undefined)
+      return { kind: 'undecodable', reason: 'it is not valid UTF-8 text' };
     return { kind: 'text', text };
   }
   const utf8Chunk = chunkIsUtf8(chunk, content.length > CHUNK);
@@ -81,5 +89,9 @@ export function classify(content: Buffer): FileKind {
     // Plain ASCII (not UTF-16-like): chardet says "ascii", which binaryornot ignores.
     return { kind: 'binary' };
   }
-  return { kind: 'ambiguous', reason: 'its first 1024 bytes look binary but decode as text, so cookiecutter\'s choice depends on chardet' };
+  return {
+    kind: 'ambiguous',
+    reason:
+      "its first 1024 bytes look binary but decode as text, so cookiecutter's choice depends on chardet",
+  };
 }

@@ -13,7 +13,10 @@ const DEFAULTS = new Set([
 ]);
 
 /** Environment options for `_extensions`; any other extension is refused. */
-export function extensionOptions(value: PyValue | undefined, file: string): Pick<JinjaEnvironmentOptions, 'doExtension' | 'loopControls'> {
+export function extensionOptions(
+  value: PyValue | undefined,
+  file: string,
+): Pick<JinjaEnvironmentOptions, 'doExtension' | 'loopControls'> {
   const options = { doExtension: false, loopControls: false };
   if (value === undefined) return options;
   for (const item of iterate(value)) {
@@ -23,7 +26,9 @@ export function extensionOptions(value: PyValue | undefined, file: string): Pick
     else if (!DEFAULTS.has(name)) {
       throw new CookiecutterTemplateError(
         `${file}: the Jinja2 extension "${name}" (from _extensions) is not supported by the builtin cookiecutter engine; ${CLI_HINT}`,
-        file, undefined, true,
+        file,
+        undefined,
+        true,
       );
     }
   }

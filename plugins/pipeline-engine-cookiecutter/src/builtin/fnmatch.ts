@@ -51,7 +51,12 @@ export function translate(pat: string): { test(name: string): boolean } {
       for (let k = 0; k < parts.length; k++) {
         if (parts[k + 1] === '-' && k + 2 < parts.length) {
           if (parts[k] > parts[k + 2]) {
-            throw new CookiecutterTemplateError(`_copy_without_render pattern "${pat}" has a reversed range ${parts[k]}-${parts[k + 2]}`, 'cookiecutter.json', undefined, true);
+            throw new CookiecutterTemplateError(
+              `_copy_without_render pattern "${pat}" has a reversed range ${parts[k]}-${parts[k + 2]}`,
+              'cookiecutter.json',
+              undefined,
+              true,
+            );
           }
           body += `${classBody(parts[k])}-${classBody(parts[k + 2])}`;
           k += 2;

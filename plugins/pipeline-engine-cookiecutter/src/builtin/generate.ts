@@ -1,4 +1,15 @@
-import { chmodSync, closeSync, copyFileSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CookiecutterTemplateError, CLI_HINT } from '../errors';
@@ -46,17 +57,28 @@ export interface GenerateResult {
 /** cookiecutter's find_template: the one `{{ cookiecutter.x }}` directory of the template root. */
 export async function findProjectTemplate(repoDir: string): Promise<string> {
   const candidates = (await readdir(repoDir, { withFileTypes: true }))
-    .filter(e => e.name.includes('cookiecutter') && e.name.includes('{{') && e.name.includes('}}'))
+    .filter(
+      e =>
+        e.name.includes('cookiecutter') &&
+        e.name.includes('{{') &&
+        e.name.includes('}}'),
+    )
     .map(e => e.name)
     .sort();
   if (!candidates.length) {
-    throw new CookiecutterTemplateError('the template has no project directory: a directory whose name is templated, such as "{{ cookiecutter.project_slug }}", next to cookiecutter.json');
+    throw new CookiecutterTemplateError(
+      'the template has no project directory: a directory whose name is templated, such as "{{ cookiecutter.project_slug }}", next to cookiecutter.json',
+    );
   }
   if (candidates.length > 1) {
-    throw new CookiecutterTemplateError(`the template has several project directories (${candidates.join(', ')}); cookiecutter would pick one of them arbitrarily`);
+    throw new CookiecutterTemplateError(
+      `the template has several project directories (${candidates.join(', ')}); cookiecutter would pick one of them arbitrarily`,
+    );
   }
   if (!(await stat(join(repoDir, candidates[0]))).isDirectory()) {
-    throw new CookiecutterTemplateError(`the project template "${candidates[0]}" is not a directory`);
+    throw new CookiecutterTemplateError(
+      `the project template "${candidates[0]}" is not a directory`,
+    );
   }
   return candidates[0];
 }
@@ -64,10 +86,13 @@ export async function findProjectTemplate(repoDir: string): Promise<string> {
 const posixJoin = (...parts: string[]) => parts.filter(Boolean).join('/');
 
 /** Lets other work of the backend run between directories: file I/O below is synchronous, which is several times faster for many small files. */
-const yieldToEventLoop = () => new Promise<void>(resolve => setImmediate(resolve));
+const yieldToEventLoop = () =>
+  new Promise<void>(resolve => setImmediate(resolve));
 
 /** Renders the project template into `outputDir`. */
-export async function generateFiles(o: GenerateOptions): Promise<GenerateResult> {
+export async function generateFiles(
+  o: GenerateOptions,
+): Promise<GenerateResult> {
   const templateName = await findProjectTemplate(o.repoDir);
   const templateRoot = join(o.repoDir, templateName);
   const env = new JinjaEnvironment({
@@ -77,22 +102,41 @@ export async function generateFiles(o: GenerateOptions): Promise<GenerateResult>
   });
   const patterns = copyWithoutRender(o.cookiecutter);
   const isCopyOnly = (path: string) => patterns.some(p => fnmatch(path, p));
-  const render = (source: string, file: string, what?: string, name?: string): string => {
+  const render = (
+    source: string,
+    file: string,
+    what?: string,
+    name?: string,
+  ): string => {
     // Most file and directory names hold no Jinja2 syntax and render to themselves.
     if (what !== undefined && !/[{\r\n]/.test(source)) return source;
     try {
-      return env.fromString(source, name).render({ cookiecutter: o.cookiecutter });
+      return env
+        .fromString(source, name)
+        .render({ cookiecutter: o.cookiecutter });
     } catch (e) {
       // An error inside an included or imported template names that file.
-      if (e instanceof JinjaError && e.templateName) throw templateError(e, `${templateName}/${e.templateName}`, `used by ${file}`);
+      if (e instanceof JinjaError && e.templateName)
+        throw templateError(
+          e,
+          `${templateName}/${e.templateName}`,
+          `used by ${file}`,
+        );
       throw templateError(e, file, what);
     }
   };
   const dirs = new Set<string>();
   const files = new Map<string, string>(); // output path -> template path that wrote it
 
-  const projectRel = safeRelativePath(render(templateName, templateName, 'directory name'), 'the project directory name');
-  if (projectRel === '') throw new CookiecutterTemplateError(`the project directory "${templateName}" renders to an empty name`, templateName);
+  const projectRel = safeRelativePath(
+    render(templateName, templateName, 'directory name'),
+    'the project directory name',
+  );
+  if (projectRel === '')
+    throw new CookiecutterTemplateError(
+      `the project directory "${templateName}" renders to an empty name`,
+      templateName,
+    );
   dirs.add(projectRel);
   if (!o.dryRun) mkdirSync(join(o.outputDir, projectRel), { recursive: true });
 
@@ -101,7 +145,10 @@ export async function generateFiles(o: GenerateOptions): Promise<GenerateResult>
     return dirs.has(parent) || parent === '';
   };
   const checkAbort = () => {
-    if (o.signal?.aborted) throw o.signal.reason instanceof Error ? o.signal.reason : new Error('aborted');
+    if (o.signal?.aborted)
+      throw o.signal.reason instanceof Error
+        ? o.signal.reason
+        : new Error('aborted');
   };
 
   const copyOne = (src: string, rel: string, mode: number) => {
@@ -113,7 +160,10 @@ export async function generateFiles(o: GenerateOptions): Promise<GenerateResult>
 
   const copyTree = (src: string, rel: string, templatePath: string): void => {
     if (dirs.has(rel) || files.has(rel)) {
-      throw new CookiecutterTemplateError(`${templatePath}: "${rel}" already exists (copied without rendering over a rendered path); cookiecutter fails here too`, templatePath);
+      throw new CookiecutterTemplateError(
+        `${templatePath}: "${rel}" already exists (copied without rendering over a rendered path); cookiecutter fails here too`,
+        templatePath,
+      );
     }
     dirs.add(rel);
     if (!o.dryRun) {
@@ -127,9 +177,15 @@ export async function generateFiles(o: GenerateOptions): Promise<GenerateResult>
       if (st.isDirectory()) subdirs.push(entry);
       else copyOne(abs, `${rel}/${entry}`, st.mode);
     }
-    for (const entry of subdirs) copyTree(join(src, entry), `${rel}/${entry}`, `${templatePath}/${entry}`);
+    for (const entry of subdirs)
+      copyTree(join(src, entry), `${rel}/${entry}`, `${templatePath}/${entry}`);
   };
-  const renderFile = (src: string, rel: string, path: string, templatePath: string): void => {
+  const renderFile = (
+    src: string,
+    rel: string,
+    path: string,
+    templatePath: string,
+  ): void => {
     const fd = openSync(src, 'r');
     let content: Buffer;
     let mode: number;
@@ -145,48 +201,91 @@ export async function generateFiles(o: GenerateOptions): Promise<GenerateResult>
       writeFileSync(out, content);
     } else if (kind.kind === 'text') {
       const text = render(kind.text, templatePath, undefined, path);
-      if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)) {
-        throw new CookiecutterTemplateError(`${templatePath}: renders a lone surrogate character, which cannot be written as UTF-8; cookiecutter fails here too`, templatePath);
+      if (
+        /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(
+          text,
+        )
+      ) {
+        throw new CookiecutterTemplateError(
+          `${templatePath}: renders a lone surrogate character, which cannot be written as UTF-8; cookiecutter fails here too`,
+          templatePath,
+        );
       }
       writeFileSync(out, text, 'utf8');
     } else if (kind.kind === 'undecodable') {
-      throw new CookiecutterTemplateError(`${templatePath}: cookiecutter would render this file as text but ${kind.reason}; add it to _copy_without_render`, templatePath);
+      throw new CookiecutterTemplateError(
+        `${templatePath}: cookiecutter would render this file as text but ${kind.reason}; add it to _copy_without_render`,
+        templatePath,
+      );
     } else {
-      throw new CookiecutterTemplateError(`${templatePath}: ${kind.reason}; the builtin cookiecutter engine refuses to guess. Add it to _copy_without_render, or ${CLI_HINT}`, templatePath, undefined, true);
+      throw new CookiecutterTemplateError(
+        `${templatePath}: ${kind.reason}; the builtin cookiecutter engine refuses to guess. Add it to _copy_without_render, or ${CLI_HINT}`,
+        templatePath,
+        undefined,
+        true,
+      );
     }
     chmodSync(out, mode & 0o7777);
   };
 
   const walk = async (srcDir: string, root: string): Promise<void> => {
     checkAbort();
-    const entries = readdirSync(srcDir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = readdirSync(srcDir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    );
     const subdirs: string[] = [];
     const plainFiles: string[] = [];
     for (const e of entries) {
-      const isDir = e.isDirectory() || (e.isSymbolicLink() && statSync(join(srcDir, e.name)).isDirectory());
+      const isDir =
+        e.isDirectory() ||
+        (e.isSymbolicLink() && statSync(join(srcDir, e.name)).isDirectory());
       if (isDir && e.isSymbolicLink()) {
-        throw new CookiecutterTemplateError(`${templateName}/${posixJoin(root, e.name)}: symbolic links to directories are not supported by the builtin cookiecutter engine (cookiecutter versions treat them differently); ${CLI_HINT}`, posixJoin(root, e.name), undefined, true);
+        throw new CookiecutterTemplateError(
+          `${templateName}/${posixJoin(root, e.name)}: symbolic links to directories are not supported by the builtin cookiecutter engine (cookiecutter versions treat them differently); ${CLI_HINT}`,
+          posixJoin(root, e.name),
+          undefined,
+          true,
+        );
       }
       (isDir ? subdirs : plainFiles).push(e.name);
     }
     const renderDirs: string[] = [];
     for (const d of subdirs) {
       const path = posixJoin(root, d);
-      if (isCopyOnly(path)) copyTree(join(srcDir, d), posixJoin(projectRel, path), `${templateName}/${path}`);
+      if (isCopyOnly(path))
+        copyTree(
+          join(srcDir, d),
+          posixJoin(projectRel, path),
+          `${templateName}/${path}`,
+        );
       else renderDirs.push(d);
     }
     for (const d of renderDirs) {
       const path = posixJoin(root, d);
       const templatePath = `${templateName}/${path}`;
-      const rel = posixJoin(projectRel, safeRelativePath(render(path, templatePath, 'directory name'), `directory "${templatePath}" renders to a path that`));
-      if (files.has(rel)) throw new CookiecutterTemplateError(`${templatePath}: renders to "${rel}", which is a file; cookiecutter fails here too`, templatePath);
+      const rel = posixJoin(
+        projectRel,
+        safeRelativePath(
+          render(path, templatePath, 'directory name'),
+          `directory "${templatePath}" renders to a path that`,
+        ),
+      );
+      if (files.has(rel))
+        throw new CookiecutterTemplateError(
+          `${templatePath}: renders to "${rel}", which is a file; cookiecutter fails here too`,
+          templatePath,
+        );
       if (dirs.has(rel)) {
         if (!o.overwrite) {
-          throw new CookiecutterTemplateError(`${templatePath}: directory "${rel}" already exists (another template directory renders to it); cookiecutter fails here too unless overwriteIfExists is set`, templatePath);
+          throw new CookiecutterTemplateError(
+            `${templatePath}: directory "${rel}" already exists (another template directory renders to it); cookiecutter fails here too unless overwriteIfExists is set`,
+            templatePath,
+          );
         }
       } else {
         const parts = rel.split('/');
-        for (let i = 1; i <= parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+        for (let i = 1; i <= parts.length; i++)
+          dirs.add(parts.slice(0, i).join('/'));
         if (!o.dryRun) mkdirSync(join(o.outputDir, rel), { recursive: true });
       }
     }
@@ -195,13 +294,27 @@ export async function generateFiles(o: GenerateOptions): Promise<GenerateResult>
       const path = posixJoin(root, f);
       const templatePath = `${templateName}/${path}`;
       const src = join(srcDir, f);
-      const rel = posixJoin(projectRel, safeRelativePath(render(path, templatePath, 'file name'), `file "${templatePath}" renders to a path that`));
+      const rel = posixJoin(
+        projectRel,
+        safeRelativePath(
+          render(path, templatePath, 'file name'),
+          `file "${templatePath}" renders to a path that`,
+        ),
+      );
       if (dirs.has(rel)) continue; // an empty rendered name: cookiecutter skips the file
       if (!parentExists(rel)) {
-        throw new CookiecutterTemplateError(`${templatePath}: renders to "${rel}", whose directory does not exist; cookiecutter fails here too`, templatePath);
+        throw new CookiecutterTemplateError(
+          `${templatePath}: renders to "${rel}", whose directory does not exist; cookiecutter fails here too`,
+          templatePath,
+        );
       }
       if (files.has(rel)) {
-        throw new CookiecutterTemplateError(`${templatePath}: renders to "${rel}" like another template file; cookiecutter's result would depend on directory order`, templatePath, undefined, true);
+        throw new CookiecutterTemplateError(
+          `${templatePath}: renders to "${rel}" like another template file; cookiecutter's result would depend on directory order`,
+          templatePath,
+          undefined,
+          true,
+        );
       }
       files.set(rel, src);
       if (o.dryRun) continue;
@@ -216,6 +329,9 @@ export async function generateFiles(o: GenerateOptions): Promise<GenerateResult>
 
   await walk(templateRoot, '');
   const prefix = `${projectRel}/`;
-  const projectFiles = [...files.keys()].filter(f => f.startsWith(prefix)).map(f => f.slice(prefix.length)).sort();
+  const projectFiles = [...files.keys()]
+    .filter(f => f.startsWith(prefix))
+    .map(f => f.slice(prefix.length))
+    .sort();
   return { projectRel, files: projectFiles };
 }

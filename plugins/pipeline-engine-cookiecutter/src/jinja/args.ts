@@ -25,14 +25,23 @@ export interface BoundArgs {
 }
 
 /** Binds positional and keyword arguments as Python does, raising its TypeErrors. */
-export function bind(sig: Signature, args: PyValue[], kwargs: Map<string, PyValue>): BoundArgs {
-  const values: Array<PyValue | undefined> = new Array(sig.params.length).fill(undefined);
+export function bind(
+  sig: Signature,
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+): BoundArgs {
+  const values: Array<PyValue | undefined> = new Array(sig.params.length).fill(
+    undefined,
+  );
   const rest: PyValue[] = [];
   const extraKw = new Map<string, PyValue>();
   args.forEach((a, i) => {
     if (i < sig.params.length) values[i] = a;
     else if (sig.varargs) rest.push(a);
-    else throw runtimeError(`${sig.name}() takes at most ${sig.params.length} arguments (${args.length} given)`);
+    else
+      throw runtimeError(
+        `${sig.name}() takes at most ${sig.params.length} arguments (${args.length} given)`,
+      );
   });
   for (const [k, v] of kwargs) {
     const idx = sig.params.indexOf(k);
@@ -41,17 +50,24 @@ export function bind(sig: Signature, args: PyValue[], kwargs: Map<string, PyValu
         extraKw.set(k, v);
         continue;
       }
-      throw runtimeError(sig.positionalOnly && idx >= 0
-        ? `${sig.name}() takes no keyword arguments`
-        : `${sig.name}() got an unexpected keyword argument '${k}'`);
+      throw runtimeError(
+        sig.positionalOnly && idx >= 0
+          ? `${sig.name}() takes no keyword arguments`
+          : `${sig.name}() got an unexpected keyword argument '${k}'`,
+      );
     }
-    if (values[idx] !== undefined) throw runtimeError(`${sig.name}() got multiple values for argument '${k}'`);
+    if (values[idx] !== undefined)
+      throw runtimeError(
+        `${sig.name}() got multiple values for argument '${k}'`,
+      );
     values[idx] = v;
   }
   const required = sig.required ?? 0;
   for (let i = 0; i < required; i++) {
     if (values[i] === undefined) {
-      throw runtimeError(`${sig.name}() missing required argument: '${sig.params[i]}'`);
+      throw runtimeError(
+        `${sig.name}() missing required argument: '${sig.params[i]}'`,
+      );
     }
   }
   return { values, rest, extraKw };

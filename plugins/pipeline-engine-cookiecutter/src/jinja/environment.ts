@@ -79,7 +79,11 @@ const PARSED = new ParseCache(4 * 1024 * 1024);
 
 /** A compiled template. */
 export class Template {
-  constructor(readonly body: Stmt[], private readonly interp: Interpreter, private readonly budgetMs: number) {}
+  constructor(
+    readonly body: Stmt[],
+    private readonly interp: Interpreter,
+    private readonly budgetMs: number,
+  ) {}
 
   /** Renders with `vars` as the template context (cookiecutter passes `cookiecutter`). */
   render(vars: Record<string, PyValue>): string {
@@ -91,7 +95,8 @@ export class Template {
       this.interp.exec(this.body, new Scope(context), out);
     } catch (e) {
       // Python raises RecursionError where JS runs out of stack.
-      if (e instanceof RangeError) throw runtimeError(`RecursionError: ${e.message}`);
+      if (e instanceof RangeError)
+        throw runtimeError(`RecursionError: ${e.message}`);
       throw e;
     }
     return out.join('');
@@ -105,14 +110,18 @@ export class JinjaEnvironment {
   readonly #interp: Interpreter;
 
   constructor(private readonly options: JinjaEnvironmentOptions) {
-    this.#interp = new Interpreter(defaultGlobals(), options.loader ? name => this.#loadTemplate(name) : undefined);
+    this.#interp = new Interpreter(
+      defaultGlobals(),
+      options.loader ? name => this.#loadTemplate(name) : undefined,
+    );
   }
 
   /** Jinja2's get_template: loads and compiles a template once per name. */
   getTemplate(name: string): Template {
     const cached = this.#byName.get(name);
     if (cached) return cached;
-    if (!this.options.loader) throw runtimeError('TypeError: no loader for this environment specified');
+    if (!this.options.loader)
+      throw runtimeError('TypeError: no loader for this environment specified');
     const source = this.options.loader(name);
     let template: Template;
     try {
@@ -132,13 +141,20 @@ export class JinjaEnvironment {
     const options = `${Number(this.options.keepTrailingNewline)}${Number(doTag)}${Number(loopControls)}`;
     const cached = PARSED.get(options, source);
     if (cached) return cached;
-    const parser = new Parser(tokenize(source, this.options.keepTrailingNewline), {
-      doTag,
-      loopControls,
-      knownFilter: filter => filter in FILTERS || UNSUPPORTED_FILTERS.has(filter),
-      knownTest: test => test in TESTS,
-    });
-    const parsed = { body: parser.parse(), bareCondexprLine: parser.bareCondexprLine };
+    const parser = new Parser(
+      tokenize(source, this.options.keepTrailingNewline),
+      {
+        doTag,
+        loopControls,
+        knownFilter: filter =>
+          filter in FILTERS || UNSUPPORTED_FILTERS.has(filter),
+        knownTest: test => test in TESTS,
+      },
+    );
+    const parsed = {
+      body: parser.parse(),
+      bareCondexprLine: parser.bareCondexprLine,
+    };
     PARSED.set(options, source, parsed);
     return parsed;
   }
@@ -157,9 +173,16 @@ export class JinjaEnvironment {
     const parsed = this.#parse(source);
     // Jinja2 writes the name unescaped into the code of `a if b` without else, which breaks on a quote (its repr).
     if (name && /['"]/.test(name) && parsed.bareCondexprLine !== undefined) {
-      throw syntaxError(`Jinja2 cannot compile a template named ${JSON.stringify(name)} (a quote in the name) that has an if-expression without else`, parsed.bareCondexprLine);
+      throw syntaxError(
+        `Jinja2 cannot compile a template named ${JSON.stringify(name)} (a quote in the name) that has an if-expression without else`,
+        parsed.bareCondexprLine,
+      );
     }
-    const template = new Template(parsed.body, this.#interp, this.options.renderBudgetMs ?? RENDER_BUDGET_MS);
+    const template = new Template(
+      parsed.body,
+      this.#interp,
+      this.options.renderBudgetMs ?? RENDER_BUDGET_MS,
+    );
     if (name === undefined) this.#cache.set(source, template);
     return template;
   }

@@ -15,7 +15,11 @@ export class JinjaError extends Error {
   /** The loader name of the included or imported template it happened in, when not the rendered one. */
   templateName?: string;
 
-  constructor(readonly kind: JinjaErrorKind, message: string, lineno?: number) {
+  constructor(
+    readonly kind: JinjaErrorKind,
+    message: string,
+    lineno?: number,
+  ) {
     super(message);
     this.name = 'JinjaError';
     this.lineno = lineno;
@@ -44,7 +48,10 @@ export function unsupported(message: string, lineno?: number): JinjaError {
 
 /** Jinja2's TemplateNotFound: no template of that name (ignored by `include ... ignore missing`). */
 export class TemplateNotFoundError extends JinjaError {
-  constructor(readonly name: string, detail = '') {
+  constructor(
+    readonly name: string,
+    detail = '',
+  ) {
     super('runtime', `template "${name}" not found${detail}`);
   }
 }

@@ -9,12 +9,42 @@ import { PY_WS } from './values';
 
 /** Token types, as Jinja2 names them. */
 export type TokenType =
-  | 'data' | 'variable_begin' | 'variable_end' | 'block_begin' | 'block_end'
-  | 'name' | 'string' | 'integer' | 'float' | 'eof'
-  | 'add' | 'sub' | 'div' | 'floordiv' | 'mul' | 'mod' | 'pow' | 'tilde'
-  | 'lbracket' | 'rbracket' | 'lparen' | 'rparen' | 'lbrace' | 'rbrace'
-  | 'eq' | 'ne' | 'gt' | 'gteq' | 'lt' | 'lteq' | 'assign' | 'dot' | 'colon'
-  | 'pipe' | 'comma' | 'semicolon';
+  | 'data'
+  | 'variable_begin'
+  | 'variable_end'
+  | 'block_begin'
+  | 'block_end'
+  | 'name'
+  | 'string'
+  | 'integer'
+  | 'float'
+  | 'eof'
+  | 'add'
+  | 'sub'
+  | 'div'
+  | 'floordiv'
+  | 'mul'
+  | 'mod'
+  | 'pow'
+  | 'tilde'
+  | 'lbracket'
+  | 'rbracket'
+  | 'lparen'
+  | 'rparen'
+  | 'lbrace'
+  | 'rbrace'
+  | 'eq'
+  | 'ne'
+  | 'gt'
+  | 'gteq'
+  | 'lt'
+  | 'lteq'
+  | 'assign'
+  | 'dot'
+  | 'colon'
+  | 'pipe'
+  | 'comma'
+  | 'semicolon';
 
 /** A token; `value` is the decoded literal for strings and numbers. */
 export interface Token {
@@ -26,33 +56,68 @@ export interface Token {
 }
 
 const OPERATORS: Record<string, TokenType> = {
-  '+': 'add', '-': 'sub', '/': 'div', '//': 'floordiv', '*': 'mul', '%': 'mod', '**': 'pow', '~': 'tilde',
-  '[': 'lbracket', ']': 'rbracket', '(': 'lparen', ')': 'rparen', '{': 'lbrace', '}': 'rbrace',
-  '==': 'eq', '!=': 'ne', '>': 'gt', '>=': 'gteq', '<': 'lt', '<=': 'lteq', '=': 'assign',
-  '.': 'dot', ':': 'colon', '|': 'pipe', ',': 'comma', ';': 'semicolon',
+  '+': 'add',
+  '-': 'sub',
+  '/': 'div',
+  '//': 'floordiv',
+  '*': 'mul',
+  '%': 'mod',
+  '**': 'pow',
+  '~': 'tilde',
+  '[': 'lbracket',
+  ']': 'rbracket',
+  '(': 'lparen',
+  ')': 'rparen',
+  '{': 'lbrace',
+  '}': 'rbrace',
+  '==': 'eq',
+  '!=': 'ne',
+  '>': 'gt',
+  '>=': 'gteq',
+  '<': 'lt',
+  '<=': 'lteq',
+  '=': 'assign',
+  '.': 'dot',
+  ':': 'colon',
+  '|': 'pipe',
+  ',': 'comma',
+  ';': 'semicolon',
 };
 
 const WS = `[${PY_WS}]`;
 const sticky = (source: string): RegExp => new RegExp(source, 'uy');
 const RE = {
   whitespace: sticky(`${WS}+`),
-  float: sticky(String.raw`(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+\-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)`),
-  integer: sticky(String.raw`(?:0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*)`),
+  float: sticky(
+    String.raw`(?<!\.)(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?[eE][+\-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)`,
+  ),
+  integer: sticky(
+    String.raw`(?:0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0[xX](?:_?[\da-fA-F])+|[1-9](?:_?\d)*|0(?:_?0)*)`,
+  ),
   name: sticky(String.raw`[\p{XID_Start}_]\p{XID_Continue}*`),
-  string: sticky(String.raw`'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"`),
+  string: sticky(
+    String.raw`'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"`,
+  ),
   operator: sticky(String.raw`\*\*|//|==|!=|>=|<=|[+\-/*%~\[\](){}=<>.:|,;]`),
   blockEnd: sticky(`\\+%\\}|-%\\}${WS}*|%\\}`),
   variableEnd: sticky(`-\\}\\}${WS}*|\\}\\}`),
   rawBegin: sticky(`\\{%([-+]?)${WS}*raw${WS}*(?:-%\\}${WS}*|%\\})`),
 };
 const COMMENT_END = new RegExp(`\\+#\\}|-#\\}${WS}*|#\\}`, 'gu');
-const RAW_END = new RegExp(`\\{%([-+]?)${WS}*endraw${WS}*(?:\\+%\\}|-%\\}${WS}*|%\\})`, 'gu');
+const RAW_END = new RegExp(
+  `\\{%([-+]?)${WS}*endraw${WS}*(?:\\+%\\}|-%\\}${WS}*|%\\})`,
+  'gu',
+);
 const TRAILING_WS = new RegExp(`${WS}+$`, 'u');
 
 /** Python's str.rstrip() (Jinja2's `{%-` strips Python whitespace). */
 const rstrip = (s: string): string => s.replace(TRAILING_WS, '');
 
-function matchAt(re: RegExp, source: string, pos: number): RegExpExecArray | null {
+function matchAt(
+  re: RegExp,
+  source: string,
+  pos: number,
+): RegExpExecArray | null {
   re.lastIndex = pos;
   return re.exec(source);
 }
@@ -65,34 +130,56 @@ function countNl(s: string): number {
 
 /** Decodes a string literal as Python's unicode-escape codec does. */
 function unescape(body: string, lineno: number): string {
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|N\{[^}]*\}|[\s\S])/g, (_m, e: string) => {
-    switch (e[0]) {
-      case 'x': case 'u': case 'U': {
-        if (e.length === 1) throw syntaxError('truncated escape in string literal', lineno);
-        const cp = parseInt(e.slice(1), 16);
-        if (cp > 0x10ffff) throw syntaxError('illegal Unicode character', lineno);
-        return String.fromCodePoint(cp);
+  return body.replace(
+    /\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|N\{[^}]*\}|[\s\S])/g,
+    (_m, e: string) => {
+      switch (e[0]) {
+        case 'x':
+        case 'u':
+        case 'U': {
+          if (e.length === 1)
+            throw syntaxError('truncated escape in string literal', lineno);
+          const cp = parseInt(e.slice(1), 16);
+          if (cp > 0x10ffff)
+            throw syntaxError('illegal Unicode character', lineno);
+          return String.fromCodePoint(cp);
+        }
+        case 'N':
+          throw unsupported('\\N{...} escapes in string literals', lineno);
+        case 'n':
+          return '\n';
+        case 't':
+          return '\t';
+        case 'r':
+          return '\r';
+        case 'a':
+          return '\x07';
+        case 'b':
+          return '\b';
+        case 'f':
+          return '\f';
+        case 'v':
+          return '\v';
+        case '\\':
+          return '\\';
+        case "'":
+          return "'";
+        case '"':
+          return '"';
+        case '\n':
+          return '';
+        default:
+          if (/^[0-7]/.test(e)) return String.fromCodePoint(parseInt(e, 8));
+          // Jinja2 backslash-escapes non-ASCII before decoding, so `\é` becomes `\xe9`.
+          if (e > '\x7f')
+            throw unsupported(
+              'a backslash before a non-ASCII character in a string literal',
+              lineno,
+            );
+          return `\\${e}`; // unknown escapes stay as written
       }
-      case 'N':
-        throw unsupported('\\N{...} escapes in string literals', lineno);
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      case 'a': return '\x07';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'v': return '\v';
-      case '\\': return '\\';
-      case "'": return "'";
-      case '"': return '"';
-      case '\n': return '';
-      default:
-        if (/^[0-7]/.test(e)) return String.fromCodePoint(parseInt(e, 8));
-        // Jinja2 backslash-escapes non-ASCII before decoding, so `\é` becomes `\xe9`.
-        if (e > '\x7f') throw unsupported('a backslash before a non-ASCII character in a string literal', lineno);
-        return `\\${e}`; // unknown escapes stay as written
-    }
-  });
+    },
+  );
 }
 
 function parseNumber(text: string, isFloat: boolean): number {
@@ -118,7 +205,10 @@ function findOpener(src: string, from: number): number {
  * Splits a template into tokens. `keepTrailingNewline` false drops one
  * trailing newline, as Jinja2's default does.
  */
-export function tokenize(source: string, keepTrailingNewline: boolean): Token[] {
+export function tokenize(
+  source: string,
+  keepTrailingNewline: boolean,
+): Token[] {
   const lines = source.split(/\r\n|\r|\n/);
   if (!keepTrailingNewline && lines[lines.length - 1] === '') lines.pop();
   const src = lines.join('\n');
@@ -138,9 +228,10 @@ export function tokenize(source: string, keepTrailingNewline: boolean): Token[] 
       break;
     }
     let text = src.slice(pos, opener);
-    const raw = src[opener + 1] === '%' ? matchAt(RE.rawBegin, src, opener) : null;
+    const raw =
+      src[opener + 1] === '%' ? matchAt(RE.rawBegin, src, opener) : null;
     const after = src[opener + 2];
-    const sign = raw ? raw[1] : ['-', '+'].find(c => c === after) ?? '';
+    const sign = raw ? raw[1] : (['-', '+'].find(c => c === after) ?? '');
     let stripped = 0;
     if (sign === '-') {
       const s = rstrip(text);
@@ -187,13 +278,23 @@ export function tokenize(source: string, keepTrailingNewline: boolean): Token[] 
 }
 
 const TAG_RULES = [
-  ['whitespace', RE.whitespace], ['float', RE.float], ['integer', RE.integer],
-  ['name', RE.name], ['string', RE.string], ['operator', RE.operator],
+  ['whitespace', RE.whitespace],
+  ['float', RE.float],
+  ['integer', RE.integer],
+  ['name', RE.name],
+  ['string', RE.string],
+  ['operator', RE.operator],
 ] as const;
 const CLOSING: Record<string, string> = { '{': '}', '(': ')', '[': ']' };
 
 /** Lexes the inside of a `{% %}` or `{{ }}` tag; returns the position after its end and the line there. */
-function lexTag(src: string, start: number, isBlock: boolean, tokens: Token[], startLine: number): { pos: number; lineno: number } {
+function lexTag(
+  src: string,
+  start: number,
+  isBlock: boolean,
+  tokens: Token[],
+  startLine: number,
+): { pos: number; lineno: number } {
   const balance: string[] = [];
   let pos = start;
   let lineno = startLine;
@@ -201,7 +302,11 @@ function lexTag(src: string, start: number, isBlock: boolean, tokens: Token[], s
   while (pos < src.length) {
     const end = balance.length === 0 ? matchAt(endRe, src, pos) : null;
     if (end) {
-      tokens.push({ type: isBlock ? 'block_end' : 'variable_end', value: end[0], lineno });
+      tokens.push({
+        type: isBlock ? 'block_end' : 'variable_end',
+        value: end[0],
+        lineno,
+      });
       return { pos: pos + end[0].length, lineno: lineno + countNl(end[0]) };
     }
     let kind: (typeof TAG_RULES)[number][0] | undefined;
@@ -213,23 +318,33 @@ function lexTag(src: string, start: number, isBlock: boolean, tokens: Token[], s
         break;
       }
     }
-    if (!m || !kind) throw syntaxError(`unexpected char '${src[pos]}' at ${pos}`, lineno);
+    if (!m || !kind)
+      throw syntaxError(`unexpected char '${src[pos]}' at ${pos}`, lineno);
     const text = m[0];
     if (kind === 'float' || kind === 'integer') {
       const n = parseNumber(text, kind === 'float');
-      if (kind === 'integer' && !Number.isSafeInteger(n)) throw unsupported('integer literals beyond 2**53', lineno);
+      if (kind === 'integer' && !Number.isSafeInteger(n))
+        throw unsupported('integer literals beyond 2**53', lineno);
       tokens.push({ type: kind, value: text, num: n, lineno });
     } else if (kind === 'name') {
       tokens.push({ type: 'name', value: text, lineno });
     } else if (kind === 'string') {
-      tokens.push({ type: 'string', value: unescape(m[1] ?? m[2], lineno), lineno });
+      tokens.push({
+        type: 'string',
+        value: unescape(m[1] ?? m[2], lineno),
+        lineno,
+      });
     } else if (kind === 'operator') {
       if (CLOSING[text]) {
         balance.push(CLOSING[text]);
       } else if (text === '}' || text === ')' || text === ']') {
         if (!balance.length) throw syntaxError(`unexpected '${text}'`, lineno);
         const expected = balance.pop();
-        if (expected !== text) throw syntaxError(`unexpected '${text}', expected '${expected}'`, lineno);
+        if (expected !== text)
+          throw syntaxError(
+            `unexpected '${text}', expected '${expected}'`,
+            lineno,
+          );
       }
       tokens.push({ type: OPERATORS[text], value: text, lineno });
     }

@@ -39,15 +39,19 @@ function exactDecimal(x: number): Decimal {
 /** Rounds `d` to `keep` significant digits, half to even; may carry into a new digit. */
 function roundDigits(d: Decimal, keep: number): Decimal {
   if (keep < 0) return { digits: '0', point: d.point };
-  if (d.digits.length <= keep) return { digits: d.digits.padEnd(keep, '0'), point: d.point };
+  if (d.digits.length <= keep)
+    return { digits: d.digits.padEnd(keep, '0'), point: d.point };
   const kept = d.digits.slice(0, keep);
   const rest = d.digits.slice(keep);
   const last = keep > 0 ? Number(kept[keep - 1]) : 0;
-  const up = rest[0] > '5' || (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || last % 2 === 1));
+  const up =
+    rest[0] > '5' ||
+    (rest[0] === '5' && (/[1-9]/.test(rest.slice(1)) || last % 2 === 1));
   if (!up) return { digits: kept || '0', point: keep > 0 ? d.point : d.point };
   if (keep === 0) return { digits: '1', point: d.point + 1 };
   const bumped = (BigInt(kept) + 1n).toString();
-  if (bumped.length > keep) return { digits: bumped.slice(0, keep), point: d.point + 1 };
+  if (bumped.length > keep)
+    return { digits: bumped.slice(0, keep), point: d.point + 1 };
   return { digits: bumped, point: d.point };
 }
 
@@ -81,7 +85,12 @@ export function formatFixed(x: number, p: number): string {
 }
 
 /** `'%.{p}e' % x`. */
-export function formatExp(x: number, p: number, upper = false, alt = false): string {
+export function formatExp(
+  x: number,
+  p: number,
+  upper = false,
+  alt = false,
+): string {
   const special = checkFinite(x);
   if (special) return upper ? special.toUpperCase() : special;
   const sign = x < 0 || Object.is(x, -0) ? '-' : '';
@@ -101,7 +110,12 @@ export function formatExp(x: number, p: number, upper = false, alt = false): str
 }
 
 /** `'%.{p}g' % x`: fixed or exponent by magnitude, trailing zeros dropped unless `alt`. */
-export function formatGeneral(x: number, p: number, upper = false, alt = false): string {
+export function formatGeneral(
+  x: number,
+  p: number,
+  upper = false,
+  alt = false,
+): string {
   const special = checkFinite(x);
   if (special) return upper ? special.toUpperCase() : special;
   const prec = p === 0 ? 1 : p;
@@ -115,7 +129,9 @@ export function formatGeneral(x: number, p: number, upper = false, alt = false):
   }
   if (!alt) {
     const [m, e] = s.split(/(?=[eE])/);
-    const trimmed = m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m;
+    const trimmed = m.includes('.')
+      ? m.replace(/0+$/, '').replace(/\.$/, '')
+      : m;
     s = trimmed + (e ?? '');
   } else if (!s.includes('.') && !/[eE]/.test(s)) {
     s += '.';

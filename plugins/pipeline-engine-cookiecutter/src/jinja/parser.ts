@@ -20,13 +20,31 @@ export interface ParserOptions {
   knownTest(name: string): boolean;
 }
 
-const COMPARE: Partial<Record<TokenType, string>> = { eq: '==', ne: '!=', lt: '<', lteq: '<=', gt: '>', gteq: '>=' };
+const COMPARE: Partial<Record<TokenType, string>> = {
+  eq: '==',
+  ne: '!=',
+  lt: '<',
+  lteq: '<=',
+  gt: '>',
+  gteq: '>=',
+};
 const MATH1: Partial<Record<TokenType, string>> = { add: '+', sub: '-' };
-const MATH2: Partial<Record<TokenType, string>> = { mul: '*', div: '/', floordiv: '//', mod: '%' };
+const MATH2: Partial<Record<TokenType, string>> = {
+  mul: '*',
+  div: '/',
+  floordiv: '//',
+  mod: '%',
+};
 const UNSUPPORTED_TAGS = new Set(['block', 'extends', 'call', 'autoescape']);
 
 function describe(t: Token): string {
-  if (t.type === 'name' || t.type === 'string' || t.type === 'integer' || t.type === 'float') return t.value;
+  if (
+    t.type === 'name' ||
+    t.type === 'string' ||
+    t.type === 'integer' ||
+    t.type === 'float'
+  )
+    return t.value;
   if (t.type === 'eof') return 'end of template';
   if (t.type === 'block_end') return 'end of statement block';
   if (t.type === 'variable_end') return 'end of print statement';
@@ -40,7 +58,8 @@ function markSoft(e: Expr | undefined): void {
   for (const v of Object.values(e)) {
     if (Array.isArray(v)) {
       for (const x of v) {
-        if (Array.isArray(x)) x.forEach(y => typeof y === 'object' && markSoft(y as Expr));
+        if (Array.isArray(x))
+          x.forEach(y => typeof y === 'object' && markSoft(y as Expr));
         else if (x && typeof x === 'object') markSoft(x as Expr);
       }
     } else if (v && typeof v === 'object' && 'kind' in v) {
@@ -60,7 +79,10 @@ export class Parser {
   /** Filters/tests Jinja2 does not know; an error unless inside a conditional (checked at the end). */
   readonly #unknown: Array<Extract<Expr, { kind: 'filter' | 'test' }>> = [];
 
-  constructor(private readonly tokens: Token[], private readonly options: ParserOptions) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly options: ParserOptions,
+  ) {}
 
   get #cur(): Token {
     return this.tokens[this.#pos];
@@ -78,7 +100,9 @@ export class Parser {
     return t;
   }
   #test(t: Token, expr: string): boolean {
-    const [type, value] = expr.includes(':') ? expr.split(':') : [expr, undefined];
+    const [type, value] = expr.includes(':')
+      ? expr.split(':')
+      : [expr, undefined];
     return t.type === type && (value === undefined || t.value === value);
   }
   #skipIf(expr: string): boolean {
@@ -91,8 +115,15 @@ export class Parser {
   #expect(expr: string): Token {
     const t = this.#cur;
     if (!this.#test(t, expr)) {
-      if (t.type === 'eof') throw syntaxError(`unexpected end of template, expected '${expr.split(':').pop()}'.`, t.lineno);
-      throw syntaxError(`expected token '${expr.split(':').pop()}', got '${describe(t)}'`, t.lineno);
+      if (t.type === 'eof')
+        throw syntaxError(
+          `unexpected end of template, expected '${expr.split(':').pop()}'.`,
+          t.lineno,
+        );
+      throw syntaxError(
+        `expected token '${expr.split(':').pop()}', got '${describe(t)}'`,
+        t.lineno,
+      );
     }
     return this.#next();
   }
@@ -105,7 +136,8 @@ export class Parser {
     const body = this.#subparse();
     // Jinja2 defers unknown filters/tests inside if/conditional expressions to run time.
     const bad = this.#unknown.find(n => !n.soft);
-    if (bad) throw syntaxError(`No ${bad.kind} named '${bad.name}'.`, bad.lineno);
+    if (bad)
+      throw syntaxError(`No ${bad.kind} named '${bad.name}'.`, bad.lineno);
     return body;
   }
 
@@ -125,7 +157,8 @@ export class Parser {
     let data: Array<string | Expr> = [];
     let dataLine = 0;
     const flush = () => {
-      if (data.length) body.push({ kind: 'output', nodes: data, lineno: dataLine });
+      if (data.length)
+        body.push({ kind: 'output', nodes: data, lineno: dataLine });
       data = [];
     };
     if (endTokens) this.#endStack.push(endTokens);
@@ -144,7 +177,8 @@ export class Parser {
         } else if (t.type === 'block_begin') {
           flush();
           this.#next();
-          if (endTokens && endTokens.some(e => this.#test(this.#cur, e))) return body;
+          if (endTokens && endTokens.some(e => this.#test(this.#cur, e)))
+            return body;
           body.push(...this.#parseStatement());
           this.#expect('block_end');
         } else {
@@ -163,8 +197,12 @@ export class Parser {
     this.#expect('block_end');
     const result = this.#subparse(endTokens);
     if (this.#type() === 'eof') {
-      const expected = endTokens.map(e => `'${e.split(':').pop()}'`).join(' or ');
-      this.#fail(`Unexpected end of template. Jinja was looking for the following tags: ${expected}.`);
+      const expected = endTokens
+        .map(e => `'${e.split(':').pop()}'`)
+        .join(' or ');
+      this.#fail(
+        `Unexpected end of template. Jinja was looking for the following tags: ${expected}.`,
+      );
     }
     if (dropNeedle) this.#next();
     return result;
@@ -175,12 +213,18 @@ export class Parser {
     if (t.type !== 'name') this.#fail('tag name expected', t.lineno);
     const lineno = t.lineno;
     switch (t.value) {
-      case 'if': return [this.#parseIf()];
-      case 'for': return [this.#parseFor()];
-      case 'set': return [this.#parseSet()];
-      case 'with': return [this.#parseWith()];
-      case 'macro': return [this.#parseMacro()];
-      case 'filter': return [this.#parseFilterBlock()];
+      case 'if':
+        return [this.#parseIf()];
+      case 'for':
+        return [this.#parseFor()];
+      case 'set':
+        return [this.#parseSet()];
+      case 'with':
+        return [this.#parseWith()];
+      case 'macro':
+        return [this.#parseMacro()];
+      case 'filter':
+        return [this.#parseFilterBlock()];
       case 'print': {
         this.#next();
         const nodes: Expr[] = [];
@@ -190,10 +234,14 @@ export class Parser {
         }
         return [{ kind: 'output', nodes, lineno }];
       }
-      case 'now': return [this.#parseNow()];
-      case 'include': return [this.#parseInclude()];
-      case 'import': return [this.#parseImport()];
-      case 'from': return [this.#parseFrom()];
+      case 'now':
+        return [this.#parseNow()];
+      case 'include':
+        return [this.#parseInclude()];
+      case 'import':
+        return [this.#parseImport()];
+      case 'from':
+        return [this.#parseFrom()];
       default:
         break;
     }
@@ -201,18 +249,27 @@ export class Parser {
       this.#next();
       return [{ kind: 'do', expr: this.#parseTuple(), lineno }];
     }
-    if ((t.value === 'break' || t.value === 'continue') && this.options.loopControls) {
+    if (
+      (t.value === 'break' || t.value === 'continue') &&
+      this.options.loopControls
+    ) {
       this.#next();
       if (this.#loopDepth === 0) this.#fail(`'${t.value}' outside of a loop`);
       return [{ kind: t.value, lineno }];
     }
-    if (UNSUPPORTED_TAGS.has(t.value)) throw unsupported(`the {% ${t.value} %} tag`, lineno);
+    if (UNSUPPORTED_TAGS.has(t.value))
+      throw unsupported(`the {% ${t.value} %} tag`, lineno);
     const ends = this.#endStack.flat();
     const looking = this.#endStack.length
       ? ` Jinja was looking for the following tags: ${this.#endStack[this.#endStack.length - 1].map(e => `'${e.split(':').pop()}'`).join(' or ')}.`
       : '';
-    const nesting = ends.some(e => e.endsWith(`:${t.value}`)) ? ' You probably made a nesting mistake.' : '';
-    return this.#fail(`Encountered unknown tag '${t.value}'.${nesting}${looking}`, lineno);
+    const nesting = ends.some(e => e.endsWith(`:${t.value}`))
+      ? ' You probably made a nesting mistake.'
+      : '';
+    return this.#fail(
+      `Encountered unknown tag '${t.value}'.${nesting}${looking}`,
+      lineno,
+    );
   }
 
   #parseIf(): Stmt {
@@ -223,11 +280,16 @@ export class Parser {
     try {
       for (;;) {
         const test = this.#parseTuple({ withCondexpr: false });
-        const body = this.#parseStatements(['name:elif', 'name:else', 'name:endif']);
+        const body = this.#parseStatements([
+          'name:elif',
+          'name:else',
+          'name:endif',
+        ]);
         branches.push([test, body]);
         const tok = this.#next();
         if (tok.value === 'elif') continue;
-        if (tok.value === 'else') else_ = this.#parseStatements(['name:endif'], true);
+        if (tok.value === 'else')
+          else_ = this.#parseStatements(['name:endif'], true);
         break;
       }
     } finally {
@@ -240,28 +302,47 @@ export class Parser {
     const lineno = this.#expect('name:for').lineno;
     const target = this.#parseAssignTarget({ extraEnd: ['name:in'] });
     this.#expect('name:in');
-    const iter = this.#parseTuple({ withCondexpr: false, extraEnd: ['name:recursive'] });
+    const iter = this.#parseTuple({
+      withCondexpr: false,
+      extraEnd: ['name:recursive'],
+    });
     let test: Expr | undefined;
-    if (this.#skipIf('name:if')) test = this.#inFrame(() => this.#parseExpression());
-    if (this.#skipIf('name:recursive')) throw unsupported('recursive for loops', lineno);
+    if (this.#skipIf('name:if'))
+      test = this.#inFrame(() => this.#parseExpression());
+    if (this.#skipIf('name:recursive'))
+      throw unsupported('recursive for loops', lineno);
     this.#loopDepth++;
     let body: Stmt[];
     try {
-      body = this.#inFrame(() => this.#parseStatements(['name:endfor', 'name:else']));
+      body = this.#inFrame(() =>
+        this.#parseStatements(['name:endfor', 'name:else']),
+      );
     } finally {
       this.#loopDepth--;
     }
-    const else_ = this.#next().value === 'endfor' ? [] : this.#parseStatements(['name:endfor'], true);
+    const else_ =
+      this.#next().value === 'endfor'
+        ? []
+        : this.#parseStatements(['name:endfor'], true);
     return { kind: 'for', target, iter, body, else_, test, lineno };
   }
 
   #parseSet(): Stmt {
     const lineno = this.#next().lineno;
     const target = this.#parseAssignTarget({ withNamespace: true });
-    if (this.#skipIf('assign')) return { kind: 'assign', target, expr: this.#parseTuple(), lineno };
+    if (this.#skipIf('assign'))
+      return { kind: 'assign', target, expr: this.#parseTuple(), lineno };
     const filter = this.#parseFilter(null) as FilterExpr | null;
-    const body = this.#inFrame(() => this.#parseStatements(['name:endset'], true));
-    return { kind: 'assignblock', target, filter: filter ?? undefined, body, lineno };
+    const body = this.#inFrame(() =>
+      this.#parseStatements(['name:endset'], true),
+    );
+    return {
+      kind: 'assignblock',
+      target,
+      filter: filter ?? undefined,
+      body,
+      lineno,
+    };
   }
 
   #parseWith(): Stmt {
@@ -274,7 +355,9 @@ export class Parser {
       this.#expect('assign');
       values.push(this.#parseExpression());
     }
-    const body = this.#inFrame(() => this.#parseStatements(['name:endwith'], true));
+    const body = this.#inFrame(() =>
+      this.#parseStatements(['name:endwith'], true),
+    );
     return { kind: 'with', targets, values, body, lineno };
   }
 
@@ -288,14 +371,17 @@ export class Parser {
       if (params.length) this.#expect('comma');
       const arg = this.#expect('name').value;
       if (this.#skipIf('assign')) defaults.push(this.#parseExpression());
-      else if (defaults.length) this.#fail('non-default argument follows default argument');
+      else if (defaults.length)
+        this.#fail('non-default argument follows default argument');
       params.push(arg);
     }
     this.#expect('rparen');
     const outerLoops = this.#loopDepth;
     this.#loopDepth = 0;
     try {
-      const body = this.#inFrame(() => this.#parseStatements(['name:endmacro'], true));
+      const body = this.#inFrame(() =>
+        this.#parseStatements(['name:endmacro'], true),
+      );
       return { kind: 'macro', name, params, defaults, body, lineno };
     } finally {
       this.#loopDepth = outerLoops;
@@ -305,13 +391,19 @@ export class Parser {
   #parseFilterBlock(): Stmt {
     const lineno = this.#next().lineno;
     const filter = this.#parseFilter(null, true) as FilterExpr;
-    const body = this.#inFrame(() => this.#parseStatements(['name:endfilter'], true));
+    const body = this.#inFrame(() =>
+      this.#parseStatements(['name:endfilter'], true),
+    );
     return { kind: 'filterblock', filter, body, lineno };
   }
 
   /** `with context` / `without context` after include, import and from (Jinja2's parse_import_context). */
   #parseContext(): boolean | undefined {
-    if ((this.#test(this.#cur, 'name:with') || this.#test(this.#cur, 'name:without')) && this.#test(this.#look(), 'name:context')) {
+    if (
+      (this.#test(this.#cur, 'name:with') ||
+        this.#test(this.#cur, 'name:without')) &&
+      this.#test(this.#look(), 'name:context')
+    ) {
       const withContext = this.#next().value === 'with';
       this.#next();
       return withContext;
@@ -323,21 +415,39 @@ export class Parser {
     const lineno = this.#next().lineno;
     const template = this.#parseExpression();
     let ignoreMissing = false;
-    if (this.#test(this.#cur, 'name:ignore') && this.#test(this.#look(), 'name:missing')) {
+    if (
+      this.#test(this.#cur, 'name:ignore') &&
+      this.#test(this.#look(), 'name:missing')
+    ) {
       ignoreMissing = true;
       this.#next();
       this.#next();
     }
     // Included templates see the current context unless told otherwise.
-    return { kind: 'include', template, ignoreMissing, withContext: this.#parseContext() ?? true, lineno };
+    return {
+      kind: 'include',
+      template,
+      ignoreMissing,
+      withContext: this.#parseContext() ?? true,
+      lineno,
+    };
   }
 
   #parseImport(): Stmt {
     const lineno = this.#next().lineno;
     const template = this.#parseExpression();
     this.#expect('name:as');
-    const target = this.#parseAssignTarget({ nameOnly: true }) as Extract<Expr, { kind: 'name' }>;
-    return { kind: 'import', template, target: target.name, withContext: this.#parseContext() ?? false, lineno };
+    const target = this.#parseAssignTarget({ nameOnly: true }) as Extract<
+      Expr,
+      { kind: 'name' }
+    >;
+    return {
+      kind: 'import',
+      template,
+      target: target.name,
+      withContext: this.#parseContext() ?? false,
+      lineno,
+    };
   }
 
   #parseFrom(): Stmt {
@@ -353,14 +463,34 @@ export class Parser {
       }
       withContext = this.#parseContext();
       if (withContext !== undefined) break;
-      const target = this.#parseAssignTarget({ nameOnly: true }) as Extract<Expr, { kind: 'name' }>;
-      if (target.name.startsWith('_')) this.#fail('names starting with an underline can not be imported', target.lineno);
-      const alias = this.#skipIf('name:as') ? (this.#parseAssignTarget({ nameOnly: true }) as Extract<Expr, { kind: 'name' }>).name : target.name;
+      const target = this.#parseAssignTarget({ nameOnly: true }) as Extract<
+        Expr,
+        { kind: 'name' }
+      >;
+      if (target.name.startsWith('_'))
+        this.#fail(
+          'names starting with an underline can not be imported',
+          target.lineno,
+        );
+      const alias = this.#skipIf('name:as')
+        ? (
+            this.#parseAssignTarget({ nameOnly: true }) as Extract<
+              Expr,
+              { kind: 'name' }
+            >
+          ).name
+        : target.name;
       names.push([target.name, alias]);
       withContext = this.#parseContext();
       if (withContext !== undefined || this.#type() !== 'comma') break;
     }
-    return { kind: 'fromimport', template, names, withContext: withContext ?? false, lineno };
+    return {
+      kind: 'fromimport',
+      template,
+      names,
+      withContext: withContext ?? false,
+      lineno,
+    };
   }
 
   /** jinja2_time's `{% now 'utc' [+|- 'days=1'], '%Y' %}`. */
@@ -369,18 +499,36 @@ export class Parser {
     const node = this.#parseExpression();
     const format = this.#skipIf('comma') ? this.#parseExpression() : undefined;
     if (node.kind === 'binary' && (node.op === '+' || node.op === '-')) {
-      return { kind: 'now', tz: node.left, op: node.op, offset: node.right, format, lineno };
+      return {
+        kind: 'now',
+        tz: node.left,
+        op: node.op,
+        offset: node.right,
+        format,
+        lineno,
+      };
     }
     return { kind: 'now', tz: node, format, lineno };
   }
 
-  #parseAssignTarget(opts: { extraEnd?: string[]; withNamespace?: boolean; nameOnly?: boolean } = {}): Expr {
+  #parseAssignTarget(
+    opts: {
+      extraEnd?: string[];
+      withNamespace?: boolean;
+      nameOnly?: boolean;
+    } = {},
+  ): Expr {
     let target: Expr;
     if (opts.withNamespace && this.#look().type === 'dot') {
       const t = this.#expect('name');
       this.#next();
       const attr = this.#expect('name');
-      return { kind: 'nsref', name: t.value, attr: attr.value, lineno: t.lineno };
+      return {
+        kind: 'nsref',
+        name: t.value,
+        attr: attr.value,
+        lineno: t.lineno,
+      };
     }
     if (opts.nameOnly) {
       const t = this.#expect('name');
@@ -389,9 +537,11 @@ export class Parser {
       target = this.#parseTuple({ simplified: true, extraEnd: opts.extraEnd });
     }
     const assignable = (e: Expr): boolean =>
-      (e.kind === 'name' && !['true', 'false', 'none', 'True', 'False', 'None'].includes(e.name)) ||
+      (e.kind === 'name' &&
+        !['true', 'false', 'none', 'True', 'False', 'None'].includes(e.name)) ||
       (e.kind === 'tuple' && e.items.every(assignable));
-    if (!assignable(target)) this.#fail(`can't assign to '${target.kind}'`, target.lineno);
+    if (!assignable(target))
+      this.#fail(`can't assign to '${target.kind}'`, target.lineno);
     return target;
   }
 
@@ -408,7 +558,9 @@ export class Parser {
       this.#softDepth++;
       try {
         const test = this.#parseOr();
-        const expr2 = this.#skipIf('name:else') ? this.#parseCondexpr() : undefined;
+        const expr2 = this.#skipIf('name:else')
+          ? this.#parseCondexpr()
+          : undefined;
         markSoft(expr1);
         if (!expr2) this.bareCondexprLine ??= lineno;
         expr1 = { kind: 'condexpr', test, expr1, expr2, lineno };
@@ -457,7 +609,10 @@ export class Parser {
         ops.push([op, this.#parseMath1()]);
       } else if (this.#skipIf('name:in')) {
         ops.push(['in', this.#parseMath1()]);
-      } else if (this.#test(this.#cur, 'name:not') && this.#test(this.#look(), 'name:in')) {
+      } else if (
+        this.#test(this.#cur, 'name:not') &&
+        this.#test(this.#look(), 'name:in')
+      ) {
         this.#next();
         this.#next();
         ops.push(['notin', this.#parseMath1()]);
@@ -500,7 +655,13 @@ export class Parser {
     let left = this.#parseUnary();
     while (this.#type() === 'pow') {
       const lineno = this.#next().lineno;
-      left = { kind: 'binary', op: '**', left, right: this.#parseUnary(), lineno };
+      left = {
+        kind: 'binary',
+        op: '**',
+        left,
+        right: this.#parseUnary(),
+        lineno,
+      };
     }
     return left;
   }
@@ -510,7 +671,12 @@ export class Parser {
     let node: Expr;
     if (t.type === 'sub' || t.type === 'add') {
       this.#next();
-      node = { kind: 'unary', op: t.type === 'sub' ? '-' : '+', node: this.#parseUnary(false), lineno: t.lineno };
+      node = {
+        kind: 'unary',
+        op: t.type === 'sub' ? '-' : '+',
+        node: this.#parseUnary(false),
+        lineno: t.lineno,
+      };
     } else {
       node = this.#parsePrimary();
     }
@@ -524,9 +690,12 @@ export class Parser {
     const lineno = t.lineno;
     if (t.type === 'name') {
       this.#next();
-      if (t.value === 'true' || t.value === 'True') return { kind: 'const', value: true, lineno };
-      if (t.value === 'false' || t.value === 'False') return { kind: 'const', value: false, lineno };
-      if (t.value === 'none' || t.value === 'None') return { kind: 'const', value: null, lineno };
+      if (t.value === 'true' || t.value === 'True')
+        return { kind: 'const', value: true, lineno };
+      if (t.value === 'false' || t.value === 'False')
+        return { kind: 'const', value: false, lineno };
+      if (t.value === 'none' || t.value === 'None')
+        return { kind: 'const', value: null, lineno };
       return { kind: 'name', name: t.value, lineno };
     }
     if (t.type === 'string') {
@@ -553,22 +722,37 @@ export class Parser {
     return this.#fail(`unexpected '${describe(t)}'`, lineno);
   }
 
-  #parseTuple(o: { simplified?: boolean; withCondexpr?: boolean; extraEnd?: string[]; explicitParens?: boolean } = {}): Expr {
+  #parseTuple(
+    o: {
+      simplified?: boolean;
+      withCondexpr?: boolean;
+      extraEnd?: string[];
+      explicitParens?: boolean;
+    } = {},
+  ): Expr {
     const lineno = this.#cur.lineno;
-    const parse = (): Expr => (o.simplified ? this.#parsePrimary() : this.#parseExpression(o.withCondexpr ?? true));
+    const parse = (): Expr =>
+      o.simplified
+        ? this.#parsePrimary()
+        : this.#parseExpression(o.withCondexpr ?? true);
     const items: Expr[] = [];
     let isTuple = false;
     for (;;) {
       if (items.length) this.#expect('comma');
       const c = this.#cur;
-      if (['variable_end', 'block_end', 'rparen'].includes(c.type) || (o.extraEnd ?? []).some(e => this.#test(c, e))) break;
+      if (
+        ['variable_end', 'block_end', 'rparen'].includes(c.type) ||
+        (o.extraEnd ?? []).some(e => this.#test(c, e))
+      )
+        break;
       items.push(parse());
       if (this.#type() === 'comma') isTuple = true;
       else break;
     }
     if (!isTuple) {
       if (items.length) return items[0];
-      if (!o.explicitParens) this.#fail(`Expected an expression, got '${describe(this.#cur)}'`);
+      if (!o.explicitParens)
+        this.#fail(`Expected an expression, got '${describe(this.#cur)}'`);
     }
     return { kind: 'tuple', items, lineno };
   }
@@ -603,7 +787,8 @@ export class Parser {
     let node = start;
     for (;;) {
       const type = this.#type();
-      if (type === 'dot' || type === 'lbracket') node = this.#parseSubscript(node);
+      if (type === 'dot' || type === 'lbracket')
+        node = this.#parseSubscript(node);
       else if (type === 'lparen') node = this.#parseCall(node);
       else return node;
     }
@@ -614,7 +799,8 @@ export class Parser {
     for (;;) {
       const t = this.#cur;
       if (t.type === 'pipe') node = this.#parseFilter(node)!;
-      else if (t.type === 'name' && t.value === 'is') node = this.#parseTest(node);
+      else if (t.type === 'name' && t.value === 'is')
+        node = this.#parseTest(node);
       else if (t.type === 'lparen') node = this.#parseCall(node);
       else return node;
     }
@@ -624,9 +810,16 @@ export class Parser {
     const t = this.#next();
     if (t.type === 'dot') {
       const attr = this.#next();
-      if (attr.type === 'name') return { kind: 'getattr', node, attr: attr.value, lineno: t.lineno };
-      if (attr.type !== 'integer') this.#fail('expected name or number', attr.lineno);
-      return { kind: 'getitem', node, arg: { kind: 'const', value: attr.num!, lineno: attr.lineno }, lineno: t.lineno };
+      if (attr.type === 'name')
+        return { kind: 'getattr', node, attr: attr.value, lineno: t.lineno };
+      if (attr.type !== 'integer')
+        this.#fail('expected name or number', attr.lineno);
+      return {
+        kind: 'getitem',
+        node,
+        arg: { kind: 'const', value: attr.num!, lineno: attr.lineno },
+        lineno: t.lineno,
+      };
     }
     const args: Expr[] = [];
     while (this.#type() !== 'rbracket') {
@@ -634,7 +827,10 @@ export class Parser {
       args.push(this.#parseSubscribed());
     }
     this.#expect('rbracket');
-    const arg = args.length === 1 ? args[0] : { kind: 'tuple' as const, items: args, lineno: t.lineno };
+    const arg =
+      args.length === 1
+        ? args[0]
+        : { kind: 'tuple' as const, items: args, lineno: t.lineno };
     return { kind: 'getitem', node, arg, lineno: t.lineno };
   }
 
@@ -651,20 +847,32 @@ export class Parser {
       parts.push(node);
     }
     if (this.#type() === 'colon') parts.push(undefined);
-    else if (this.#type() !== 'rbracket' && this.#type() !== 'comma') parts.push(this.#parseExpression());
+    else if (this.#type() !== 'rbracket' && this.#type() !== 'comma')
+      parts.push(this.#parseExpression());
     else parts.push(undefined);
     if (this.#type() === 'colon') {
       this.#next();
-      parts.push(this.#type() !== 'rbracket' && this.#type() !== 'comma' ? this.#parseExpression() : undefined);
+      parts.push(
+        this.#type() !== 'rbracket' && this.#type() !== 'comma'
+          ? this.#parseExpression()
+          : undefined,
+      );
     }
-    return { kind: 'slice', start: parts[0], stop: parts[1], step: parts[2], lineno };
+    return {
+      kind: 'slice',
+      start: parts[0],
+      stop: parts[1],
+      step: parts[2],
+      lineno,
+    };
   }
 
   #parseCallArgs(): CallArgs {
     const lp = this.#expect('lparen');
     const out: CallArgs = { args: [], kwargs: [] };
     const ensure = (ok: boolean) => {
-      if (!ok) this.#fail('invalid syntax for function call expression', lp.lineno);
+      if (!ok)
+        this.#fail('invalid syntax for function call expression', lp.lineno);
     };
     let requireComma = false;
     while (this.#type() !== 'rparen') {
@@ -717,8 +925,18 @@ export class Parser {
       if (!inline) this.#next();
       inline = false;
       const [name, lineno] = this.#dottedName();
-      const args = this.#type() === 'lparen' ? this.#parseCallArgs() : { args: [], kwargs: [] };
-      const filter: FilterExpr = { kind: 'filter', node: result, name, ...args, soft: this.#softDepth > 0, lineno };
+      const args =
+        this.#type() === 'lparen'
+          ? this.#parseCallArgs()
+          : { args: [], kwargs: [] };
+      const filter: FilterExpr = {
+        kind: 'filter',
+        node: result,
+        name,
+        ...args,
+        soft: this.#softDepth > 0,
+        lineno,
+      };
       if (!this.options.knownFilter(name)) this.#unknown.push(filter);
       result = filter;
     }
@@ -733,12 +951,30 @@ export class Parser {
     const c = this.#cur;
     if (c.type === 'lparen') {
       args = this.#parseCallArgs();
-    } else if (['name', 'string', 'integer', 'float', 'lparen', 'lbracket', 'lbrace'].includes(c.type) &&
-      !['else', 'or', 'and'].some(k => this.#test(c, `name:${k}`))) {
-      if (this.#test(c, 'name:is')) this.#fail('You cannot chain multiple tests with is');
+    } else if (
+      [
+        'name',
+        'string',
+        'integer',
+        'float',
+        'lparen',
+        'lbracket',
+        'lbrace',
+      ].includes(c.type) &&
+      !['else', 'or', 'and'].some(k => this.#test(c, `name:${k}`))
+    ) {
+      if (this.#test(c, 'name:is'))
+        this.#fail('You cannot chain multiple tests with is');
       args = { args: [this.#parsePostfix(this.#parsePrimary())], kwargs: [] };
     }
-    const test: Extract<Expr, { kind: 'test' }> = { kind: 'test', node, name, ...args, soft: this.#softDepth > 0, lineno };
+    const test: Extract<Expr, { kind: 'test' }> = {
+      kind: 'test',
+      node,
+      name,
+      ...args,
+      soft: this.#softDepth > 0,
+      lineno,
+    };
     if (!this.options.knownTest(name)) this.#unknown.push(test);
     return negated ? { kind: 'not', node: test, lineno } : test;
   }

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { describeWithCookiecutter, pythonRender, type OracleCase } from '../__testUtils__/cookiecutterCli';
+import {
+  describeWithCookiecutter,
+  pythonRender,
+  type OracleCase,
+} from '../__testUtils__/cookiecutterCli';
 import { JinjaEnvironment } from './environment';
 import { JinjaError } from './errors';
 import { PyFloat } from './values';
@@ -32,14 +36,50 @@ const FLOAT_TEMPLATES = [
 
 const text = fc.string({
   unit: fc.oneof(
-    fc.constantFrom(' ', ' ', '\t', '\n', ',', '-', '_', "'", '"', '.', '{', '}', '<', '&'),
+    fc.constantFrom(
+      ' ',
+      ' ',
+      '\t',
+      '\n',
+      ',',
+      '-',
+      '_',
+      "'",
+      '"',
+      '.',
+      '{',
+      '}',
+      '<',
+      '&',
+    ),
     fc.string({ minLength: 1, maxLength: 1 }),
-    fc.constantFrom('é', 'ß', 'Ä', 'ñ', 'ǆ', 'ﬁ', 'Σ', 'ς', 'İ', '中', '😀', '\u00a0', '\u2028', '\u1c90', '\u10d0'),
+    fc.constantFrom(
+      'é',
+      'ß',
+      'Ä',
+      'ñ',
+      'ǆ',
+      'ﬁ',
+      'Σ',
+      'ς',
+      'İ',
+      '中',
+      '😀',
+      '\u00a0',
+      '\u2028',
+      '\u1c90',
+      '\u10d0',
+    ),
   ),
   maxLength: 24,
 });
 
-const float = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
+const float = fc.double({
+  min: -1e6,
+  max: 1e6,
+  noNaN: true,
+  noDefaultInfinity: true,
+});
 
 function ours(c: OracleCase): string {
   try {
@@ -50,25 +90,54 @@ function ours(c: OracleCase): string {
   }
 }
 
-describeWithCookiecutter('Jinja2 emulation properties (random inputs against Python)', cli => {
-  const strings = fc.sample(text, { numRuns: 120, seed: 20240607 });
-  const floats = [0.5, 1.5, 2.5, -2.5, 2.675, 0.125, 1e-5, 123456.789, ...fc.sample(float, { numRuns: 60, seed: 42 })];
-  const cases: OracleCase[] = [
-    ...strings.flatMap(s => STRING_TEMPLATES.map(template => ({ template, vars: { s } }))),
-    ...floats.flatMap(x => FLOAT_TEMPLATES.map(template => ({ template, vars: { x: new PyFloat(x) } }))),
-  ];
+describeWithCookiecutter(
+  'Jinja2 emulation properties (random inputs against Python)',
+  cli => {
+    const strings = fc.sample(text, { numRuns: 120, seed: 20240607 });
+    const floats = [
+      0.5,
+      1.5,
+      2.5,
+      -2.5,
+      2.675,
+      0.125,
+      1e-5,
+      123456.789,
+      ...fc.sample(float, { numRuns: 60, seed: 42 }),
+    ];
+    const cases: OracleCase[] = [
+      ...strings.flatMap(s =>
+        STRING_TEMPLATES.map(template => ({ template, vars: { s } })),
+      ),
+      ...floats.flatMap(x =>
+        FLOAT_TEMPLATES.map(template => ({
+          template,
+          vars: { x: new PyFloat(x) },
+        })),
+      ),
+    ];
 
-  it(`agrees with Python on ${cases.length} renders or refuses`, () => {
-    const python = pythonRender(cli(), cases);
-    const mismatches = cases.flatMap((c, i) => {
-      const mine = ours(c);
-      const py = python[i];
-      const theirs = 'ok' in py ? `ok: ${py.ok}` : 'error';
-      return mine === theirs || mine === 'unsupported' ? [] : [{ template: c.template, vars: c.vars, python: theirs, builtin: mine }];
+    it(`agrees with Python on ${cases.length} renders or refuses`, () => {
+      const python = pythonRender(cli(), cases);
+      const mismatches = cases.flatMap((c, i) => {
+        const mine = ours(c);
+        const py = python[i];
+        const theirs = 'ok' in py ? `ok: ${py.ok}` : 'error';
+        return mine === theirs || mine === 'unsupported'
+          ? []
+          : [
+              {
+                template: c.template,
+                vars: c.vars,
+                python: theirs,
+                builtin: mine,
+              },
+            ];
+      });
+      expect(mismatches.slice(0, 5)).toEqual([]);
+      // Refusals are the exception (non-ASCII slugify, capital sigma...), not the rule.
+      const refused = cases.filter(c => ours(c) === 'unsupported').length;
+      expect(refused).toBeLessThan(cases.length / 10);
     });
-    expect(mismatches.slice(0, 5)).toEqual([]);
-    // Refusals are the exception (non-ASCII slugify, capital sigma...), not the rule.
-    const refused = cases.filter(c => ours(c) === 'unsupported').length;
-    expect(refused).toBeLessThan(cases.length / 10);
-  });
-});
+  },
+);

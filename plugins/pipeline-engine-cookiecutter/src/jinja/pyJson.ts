@@ -1,6 +1,13 @@
 import { runtimeError, unsupported } from './errors';
 import {
-  PyDict, PyFloat, PyMarkup, PyTuple, type PyValue, floatRepr, pyCmp, typeName,
+  PyDict,
+  PyFloat,
+  PyMarkup,
+  PyTuple,
+  type PyValue,
+  floatRepr,
+  pyCmp,
+  typeName,
 } from './values';
 
 /*
@@ -11,7 +18,11 @@ import {
 
 /** A JSON syntax error, with Python's line and column. */
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(`${message}: line ${line} column ${column}`);
     this.name = 'JsonSyntaxError';
   }
@@ -21,12 +32,20 @@ export class JsonSyntaxError extends Error {
  * json.loads(text, object_pairs_hook=OrderedDict). When `keyLines` is
  * given, it receives the 1-based line of each key of the top-level object.
  */
-export function pyJsonLoads(text: string, keyLines?: Map<string, number>): PyValue {
+export function pyJsonLoads(
+  text: string,
+  keyLines?: Map<string, number>,
+): PyValue {
   let pos = 0;
   let depth = 0;
   const lineAt = (at: number) => {
     let line = 1;
-    for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+    for (
+      let i = text.indexOf('\n');
+      i !== -1 && i < at;
+      i = text.indexOf('\n', i + 1)
+    )
+      line++;
     return line;
   };
   const fail = (msg: string, at = pos): never => {
@@ -50,12 +69,26 @@ export function pyJsonLoads(text: string, keyLines?: Map<string, number>): PyVal
       }
       if (c === '\\') {
         const e = text[pos + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        const simple: Record<string, string> = {
+          '"': '"',
+          '\\': '\\',
+          '/': '/',
+          b: '\b',
+          f: '\f',
+          n: '\n',
+          r: '\r',
+          t: '\t',
+        };
         if (e in simple) {
           out += simple[e];
           pos += 2;
-        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
-          out += String.fromCharCode(parseInt(text.slice(pos + 2, pos + 6), 16));
+        } else if (
+          e === 'u' &&
+          /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))
+        ) {
+          out += String.fromCharCode(
+            parseInt(text.slice(pos + 2, pos + 6), 16),
+          );
           pos += 6;
         } else {
           fail('Invalid \\escape', pos);
@@ -82,7 +115,8 @@ export function pyJsonLoads(text: string, keyLines?: Map<string, number>): PyVal
       }
       for (;;) {
         ws();
-        if (text[pos] !== '"') fail('Expecting property name enclosed in double quotes');
+        if (text[pos] !== '"')
+          fail('Expecting property name enclosed in double quotes');
         const keyAt = pos;
         const key = string();
         if (keyLines && depth === 1) keyLines.set(key, lineAt(keyAt));
@@ -126,7 +160,14 @@ export function pyJsonLoads(text: string, keyLines?: Map<string, number>): PyVal
       }
     }
     if (c === '"') return string();
-    for (const [word, v] of [['null', null], ['true', true], ['false', false], ['NaN', new PyFloat(NaN)], ['Infinity', new PyFloat(Infinity)], ['-Infinity', new PyFloat(-Infinity)]] as const) {
+    for (const [word, v] of [
+      ['null', null],
+      ['true', true],
+      ['false', false],
+      ['NaN', new PyFloat(NaN)],
+      ['Infinity', new PyFloat(Infinity)],
+      ['-Infinity', new PyFloat(-Infinity)],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length;
         return v;
@@ -139,10 +180,14 @@ export function pyJsonLoads(text: string, keyLines?: Map<string, number>): PyVal
     pos += num[0].length;
     if (num[1] || num[2]) return new PyFloat(Number(num[0]));
     const n = Number(num[0]);
-    if (!Number.isSafeInteger(n)) throw unsupported(`the integer ${num[0]} in cookiecutter.json (beyond 2**53)`);
+    if (!Number.isSafeInteger(n))
+      throw unsupported(
+        `the integer ${num[0]} in cookiecutter.json (beyond 2**53)`,
+      );
     return n;
   };
-  if (text.startsWith('\ufeff')) fail('Unexpected UTF-8 BOM (decode using utf-8-sig)', 0);
+  if (text.startsWith('\ufeff'))
+    fail('Unexpected UTF-8 BOM (decode using utf-8-sig)', 0);
   const result = value();
   ws();
   if (pos < text.length) fail('Extra data');
@@ -155,7 +200,15 @@ export interface DumpsOptions {
   sortKeys?: boolean;
 }
 
-const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 
 /** A JSON string with ensure_ascii escaping. */
 function jsonString(s: string): string {
@@ -164,7 +217,8 @@ function jsonString(s: string): string {
     const c = s[i];
     const code = s.charCodeAt(i);
     if (ESCAPES[c]) out += ESCAPES[c];
-    else if (code < 0x20 || code > 0x7e) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else if (code < 0x20 || code > 0x7e)
+      out += `\\u${code.toString(16).padStart(4, '0')}`;
     else out += c;
   }
   return `${out}"`;
@@ -185,13 +239,16 @@ function jsonKey(k: PyValue): string {
   if (k === true) return 'true';
   if (k === false) return 'false';
   if (k === null) return 'null';
-  throw runtimeError(`keys must be str, int, float, bool or None, not ${typeName(k)}`);
+  throw runtimeError(
+    `keys must be str, int, float, bool or None, not ${typeName(k)}`,
+  );
 }
 
 /** json.dumps(value, indent=..., sort_keys=...) with default separators and ensure_ascii. */
 export function pyJsonDumps(value: PyValue, opts: DumpsOptions = {}): string {
   let indentUnit: string | undefined;
-  if (typeof opts.indent === 'number') indentUnit = ' '.repeat(Math.max(0, opts.indent));
+  if (typeof opts.indent === 'number')
+    indentUnit = ' '.repeat(Math.max(0, opts.indent));
   else if (typeof opts.indent === 'string') indentUnit = opts.indent;
   const itemSep = indentUnit === undefined ? ', ' : ',';
   const enc = (v: PyValue, level: number): string => {
@@ -202,8 +259,10 @@ export function pyJsonDumps(value: PyValue, opts: DumpsOptions = {}): string {
     if (v instanceof PyFloat) return jsonFloat(v.v);
     if (typeof v === 'string') return jsonString(v);
     if (v instanceof PyMarkup) return jsonString(v.s);
-    const nl = indentUnit === undefined ? '' : `\n${indentUnit.repeat(level + 1)}`;
-    const close = indentUnit === undefined ? '' : `\n${indentUnit.repeat(level)}`;
+    const nl =
+      indentUnit === undefined ? '' : `\n${indentUnit.repeat(level + 1)}`;
+    const close =
+      indentUnit === undefined ? '' : `\n${indentUnit.repeat(level)}`;
     if (Array.isArray(v) || v instanceof PyTuple) {
       const items = Array.isArray(v) ? v : v.items;
       if (!items.length) return '[]';
@@ -212,11 +271,16 @@ export function pyJsonDumps(value: PyValue, opts: DumpsOptions = {}): string {
     if (v instanceof PyDict) {
       if (!v.size) return '{}';
       let entries = v.entries();
-      if (opts.sortKeys) entries = entries.slice().sort((a, b) => pyCmp(a[0], b[0]));
-      const parts = entries.map(([k, x]) => `${jsonString(jsonKey(k))}: ${enc(x, level + 1)}`);
+      if (opts.sortKeys)
+        entries = entries.slice().sort((a, b) => pyCmp(a[0], b[0]));
+      const parts = entries.map(
+        ([k, x]) => `${jsonString(jsonKey(k))}: ${enc(x, level + 1)}`,
+      );
       return `{${nl}${parts.join(itemSep + nl)}${close}}`;
     }
-    throw runtimeError(`Object of type ${typeName(v)} is not JSON serializable`);
+    throw runtimeError(
+      `Object of type ${typeName(v)} is not JSON serializable`,
+    );
   };
   return enc(value, 0);
 }

@@ -2,7 +2,16 @@ import { bind, type Signature } from './args';
 import { runtimeError, unsupported } from './errors';
 import { strFormat } from './pyFormat';
 import {
-  PY_WS, PyMarkup, PyTuple, type PyValue, failIfUndefined, iterate, numeric, strChars, strLen, typeName,
+  PY_WS,
+  PyMarkup,
+  PyTuple,
+  type PyValue,
+  failIfUndefined,
+  iterate,
+  numeric,
+  strChars,
+  strLen,
+  typeName,
 } from './values';
 
 /* The Python str methods templates call (`name.lower()`, `x.split(',')`...). */
@@ -10,7 +19,8 @@ import {
 const WS_CHAR = new RegExp(`^[${PY_WS}]$`);
 // eslint-disable-next-line no-control-regex -- Python's str.splitlines() boundaries include these control characters
 const LINE_BREAK = /\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]/;
-const isAscii = (s: string): boolean => [...s].every(c => c.charCodeAt(0) < 0x80);
+const isAscii = (s: string): boolean =>
+  [...s].every(c => c.charCodeAt(0) < 0x80);
 const SURROGATE = /[\uD800-\uDFFF]/;
 
 function str(v: PyValue | undefined, what: string): string {
@@ -24,13 +34,19 @@ function int(v: PyValue | undefined, what: string): number {
   const n = v === undefined ? undefined : numeric(v);
   if (n === undefined || !Number.isInteger(n) || typeof v === 'object') {
     failIfUndefined(v ?? null);
-    throw runtimeError(`'${typeName(v ?? null)}' object cannot be interpreted as an integer (${what})`);
+    throw runtimeError(
+      `'${typeName(v ?? null)}' object cannot be interpreted as an integer (${what})`,
+    );
   }
   return n;
 }
 
 /** Slice bounds as CPython's ADJUST_INDICES: negatives from the end; start is not capped at len. */
-function bounds(len: number, start: PyValue | undefined, end: PyValue | undefined): [number, number] {
+function bounds(
+  len: number,
+  start: PyValue | undefined,
+  end: PyValue | undefined,
+): [number, number] {
   let a = start === undefined || start === null ? 0 : int(start, 'slice index');
   let b = end === undefined || end === null ? len : int(end, 'slice index');
   if (b > len) b = len;
@@ -41,7 +57,9 @@ function bounds(len: number, start: PyValue | undefined, end: PyValue | undefine
 
 /** Substring by code points. */
 function cpSlice(s: string, start: number, end: number): string {
-  return SURROGATE.test(s) ? strChars(s).slice(start, end).join('') : s.slice(start, end);
+  return SURROGATE.test(s)
+    ? strChars(s).slice(start, end).join('')
+    : s.slice(start, end);
 }
 
 /** Code-point index of a UTF-16 index into s. */
@@ -51,14 +69,23 @@ function cpIndex(s: string, unitIndex: number): number {
 
 function noSigma(s: string, method: string): void {
   // Python lowercases a capital sigma by its context (final form); per-char mapping does not.
-  if (s.includes('\u03a3')) throw unsupported(`str.${method}() on text containing a capital sigma`);
+  if (s.includes('\u03a3'))
+    throw unsupported(`str.${method}() on text containing a capital sigma`);
 }
 
 const TITLE_DIGRAPHS: Record<string, string> = {
-  '\u01c4': '\u01c5', '\u01c5': '\u01c5', '\u01c6': '\u01c5',
-  '\u01c7': '\u01c8', '\u01c8': '\u01c8', '\u01c9': '\u01c8',
-  '\u01ca': '\u01cb', '\u01cb': '\u01cb', '\u01cc': '\u01cb',
-  '\u01f1': '\u01f2', '\u01f2': '\u01f2', '\u01f3': '\u01f2',
+  '\u01c4': '\u01c5',
+  '\u01c5': '\u01c5',
+  '\u01c6': '\u01c5',
+  '\u01c7': '\u01c8',
+  '\u01c8': '\u01c8',
+  '\u01c9': '\u01c8',
+  '\u01ca': '\u01cb',
+  '\u01cb': '\u01cb',
+  '\u01cc': '\u01cb',
+  '\u01f1': '\u01f2',
+  '\u01f2': '\u01f2',
+  '\u01f3': '\u01f2',
 };
 
 /** Unicode titlecase mapping of one code point, as Python's _PyUnicode_ToTitleFull. */
@@ -68,7 +95,8 @@ export function titleChar(c: string): string {
   if (/[\u10d0-\u10fa\u10fd-\u10ff]/.test(c)) return c; // Georgian: titlecase is itself
   if (c === '\u00df') return 'Ss';
   const upper = c.toUpperCase();
-  if (strLen(upper) > 1) throw unsupported(`titlecasing '${c}' (multi-character mapping)`);
+  if (strLen(upper) > 1)
+    throw unsupported(`titlecasing '${c}' (multi-character mapping)`);
   return upper;
 }
 
@@ -98,8 +126,15 @@ export function pyCapitalize(s: string): string {
 }
 
 /** Python's str.strip/lstrip/rstrip. */
-export function pyStrip(s: string, chars: string | null | undefined, which: 'both' | 'left' | 'right'): string {
-  const set = chars === null || chars === undefined ? undefined : new Set(strChars(chars));
+export function pyStrip(
+  s: string,
+  chars: string | null | undefined,
+  which: 'both' | 'left' | 'right',
+): string {
+  const set =
+    chars === null || chars === undefined
+      ? undefined
+      : new Set(strChars(chars));
   const strip = (c: string): boolean => (set ? set.has(c) : WS_CHAR.test(c));
   const cs = strChars(s);
   let a = 0;
@@ -110,7 +145,12 @@ export function pyStrip(s: string, chars: string | null | undefined, which: 'bot
 }
 
 /** Python's str.split / rsplit. */
-export function pySplit(s: string, sep: string | null, maxsplit: number, fromRight = false): string[] {
+export function pySplit(
+  s: string,
+  sep: string | null,
+  maxsplit: number,
+  fromRight = false,
+): string[] {
   if (sep === '') throw runtimeError('ValueError: empty separator');
   const limit = maxsplit < 0 ? Infinity : maxsplit;
   if (sep === null) {
@@ -150,7 +190,10 @@ export function pySplit(s: string, sep: string | null, maxsplit: number, fromRig
   const all = s.split(sep);
   if (all.length - 1 <= limit) return all;
   if (!fromRight) return [...all.slice(0, limit), all.slice(limit).join(sep)];
-  return [all.slice(0, all.length - limit).join(sep), ...all.slice(all.length - limit)];
+  return [
+    all.slice(0, all.length - limit).join(sep),
+    ...all.slice(all.length - limit),
+  ];
 }
 
 /** Python's str.splitlines. */
@@ -168,7 +211,12 @@ export function pySplitlines(s: string, keepends = false): string[] {
 }
 
 /** Python's str.replace. */
-export function pyReplace(s: string, old: string, repl: string, count = -1): string {
+export function pyReplace(
+  s: string,
+  old: string,
+  repl: string,
+  count = -1,
+): string {
   const limit = count < 0 ? Infinity : count;
   if (old === '') {
     const cs = strChars(s);
@@ -186,7 +234,11 @@ export function pyReplace(s: string, old: string, repl: string, count = -1): str
   if (limit === Infinity) return s.split(old).join(repl);
   const parts = s.split(old);
   if (parts.length - 1 <= limit) return parts.join(repl);
-  return parts.slice(0, limit + 1).join(repl) + old + parts.slice(limit + 1).join(old);
+  return (
+    parts.slice(0, limit + 1).join(repl) +
+    old +
+    parts.slice(limit + 1).join(old)
+  );
 }
 
 /** Python's str.center. */
@@ -202,16 +254,26 @@ export function pyCenter(s: string, width: number, fill = ' '): string {
 function fillChar(v: PyValue | undefined): string {
   if (v === undefined) return ' ';
   const c = str(v, 'fillchar');
-  if (strLen(c) !== 1) throw runtimeError('The fill character must be exactly one character long');
+  if (strLen(c) !== 1)
+    throw runtimeError('The fill character must be exactly one character long');
   return c;
 }
 
 function affix(v: PyValue | undefined, name: string): string[] {
-  if (v instanceof PyTuple) return v.items.map(x => str(x, `tuple for ${name} must only contain str, not`));
+  if (v instanceof PyTuple)
+    return v.items.map(x =>
+      str(x, `tuple for ${name} must only contain str, not`),
+    );
   return [str(v, `${name} first arg`)];
 }
 
-function find(s: string, sub: string, start: PyValue | undefined, end: PyValue | undefined, right: boolean): number {
+function find(
+  s: string,
+  sub: string,
+  start: PyValue | undefined,
+  end: PyValue | undefined,
+  right: boolean,
+): number {
   const [a, b] = bounds(strLen(s), start, end);
   if (b - a < strLen(sub)) return -1;
   if (sub === '') return right ? b : a;
@@ -220,7 +282,12 @@ function find(s: string, sub: string, start: PyValue | undefined, end: PyValue |
   return idx < 0 ? -1 : a + cpIndex(hay, idx);
 }
 
-type Method = (s: string, a: Array<PyValue | undefined>, rest: PyValue[], kw: Map<string, PyValue>) => PyValue;
+type Method = (
+  s: string,
+  a: Array<PyValue | undefined>,
+  rest: PyValue[],
+  kw: Map<string, PyValue>,
+) => PyValue;
 
 interface MethodDef {
   sig: Omit<Signature, 'name'>;
@@ -228,8 +295,12 @@ interface MethodDef {
 }
 
 const none: MethodDef['sig'] = { params: [], positionalOnly: true };
-const pred = (test: (s: string) => boolean): MethodDef => ({ sig: none, run: s => test(s) });
-const every = (s: string, re: RegExp): boolean => s !== '' && strChars(s).every(c => re.test(c));
+const pred = (test: (s: string) => boolean): MethodDef => ({
+  sig: none,
+  run: s => test(s),
+});
+const every = (s: string, re: RegExp): boolean =>
+  s !== '' && strChars(s).every(c => re.test(c));
 
 /** Returns s, refusing non-ASCII text for methods whose Unicode tables we do not carry. */
 function asciiOnly(s: string, method: string): string {
@@ -239,10 +310,12 @@ function asciiOnly(s: string, method: string): string {
 
 function swapcase(s: string): string {
   noSigma(s, 'swapcase');
-  return strChars(s).map(c => {
-    if (isUpper(c)) return c.toLowerCase();
-    return isLower(c) ? c.toUpperCase() : c;
-  }).join('');
+  return strChars(s)
+    .map(c => {
+      if (isUpper(c)) return c.toLowerCase();
+      return isLower(c) ? c.toUpperCase() : c;
+    })
+    .join('');
 }
 
 /** Python str methods by name. */
@@ -253,48 +326,116 @@ const METHODS: Record<string, MethodDef> = {
   title: { sig: none, run: s => pyTitle(s) },
   capitalize: { sig: none, run: s => pyCapitalize(s) },
   swapcase: { sig: none, run: swapcase },
-  strip: { sig: { params: ['chars'], positionalOnly: true }, run: (s, [c]) => pyStrip(s, c === undefined || c === null ? null : str(c, 'strip arg'), 'both') },
-  lstrip: { sig: { params: ['chars'], positionalOnly: true }, run: (s, [c]) => pyStrip(s, c === undefined || c === null ? null : str(c, 'strip arg'), 'left') },
-  rstrip: { sig: { params: ['chars'], positionalOnly: true }, run: (s, [c]) => pyStrip(s, c === undefined || c === null ? null : str(c, 'strip arg'), 'right') },
+  strip: {
+    sig: { params: ['chars'], positionalOnly: true },
+    run: (s, [c]) =>
+      pyStrip(
+        s,
+        c === undefined || c === null ? null : str(c, 'strip arg'),
+        'both',
+      ),
+  },
+  lstrip: {
+    sig: { params: ['chars'], positionalOnly: true },
+    run: (s, [c]) =>
+      pyStrip(
+        s,
+        c === undefined || c === null ? null : str(c, 'strip arg'),
+        'left',
+      ),
+  },
+  rstrip: {
+    sig: { params: ['chars'], positionalOnly: true },
+    run: (s, [c]) =>
+      pyStrip(
+        s,
+        c === undefined || c === null ? null : str(c, 'strip arg'),
+        'right',
+      ),
+  },
   split: {
     sig: { params: ['sep', 'maxsplit'] },
-    run: (s, [sep, max]) => pySplit(s, sep === undefined || sep === null ? null : str(sep, 'sep'), max === undefined ? -1 : int(max, 'maxsplit')),
+    run: (s, [sep, max]) =>
+      pySplit(
+        s,
+        sep === undefined || sep === null ? null : str(sep, 'sep'),
+        max === undefined ? -1 : int(max, 'maxsplit'),
+      ),
   },
   rsplit: {
     sig: { params: ['sep', 'maxsplit'] },
-    run: (s, [sep, max]) => pySplit(s, sep === undefined || sep === null ? null : str(sep, 'sep'), max === undefined ? -1 : int(max, 'maxsplit'), true),
+    run: (s, [sep, max]) =>
+      pySplit(
+        s,
+        sep === undefined || sep === null ? null : str(sep, 'sep'),
+        max === undefined ? -1 : int(max, 'maxsplit'),
+        true,
+      ),
   },
-  splitlines: { sig: { params: ['keepends'] }, run: (s, [k]) => pySplitlines(s, k !== undefined && Boolean(numeric(k) ?? k)) },
+  splitlines: {
+    sig: { params: ['keepends'] },
+    run: (s, [k]) =>
+      pySplitlines(s, k !== undefined && Boolean(numeric(k) ?? k)),
+  },
   join: {
     sig: { params: ['iterable'], required: 1, positionalOnly: true },
-    run: (s, [it]) => iterate(it!).map((x, i) => {
-      if (typeof x === 'string') return x;
-      if (x instanceof PyMarkup) return x.s;
-      throw runtimeError(`sequence item ${i}: expected str instance, ${typeName(x)} found`);
-    }).join(s),
+    run: (s, [it]) =>
+      iterate(it!)
+        .map((x, i) => {
+          if (typeof x === 'string') return x;
+          if (x instanceof PyMarkup) return x.s;
+          throw runtimeError(
+            `sequence item ${i}: expected str instance, ${typeName(x)} found`,
+          );
+        })
+        .join(s),
   },
   replace: {
     sig: { params: ['old', 'new', 'count'], required: 2, positionalOnly: true },
-    run: (s, [o, n, c]) => pyReplace(s, str(o, 'replace() argument 1'), str(n, 'replace() argument 2'), c === undefined ? -1 : int(c, 'count')),
+    run: (s, [o, n, c]) =>
+      pyReplace(
+        s,
+        str(o, 'replace() argument 1'),
+        str(n, 'replace() argument 2'),
+        c === undefined ? -1 : int(c, 'count'),
+      ),
   },
   startswith: {
-    sig: { params: ['prefix', 'start', 'end'], required: 1, positionalOnly: true },
+    sig: {
+      params: ['prefix', 'start', 'end'],
+      required: 1,
+      positionalOnly: true,
+    },
     run: (s, [p, a, b]) => {
       const [x, y] = bounds(strLen(s), a, b);
       const part = cpSlice(s, x, y);
-      return affix(p, 'startswith').some(q => y - strLen(q) >= x && part.startsWith(q));
+      return affix(p, 'startswith').some(
+        q => y - strLen(q) >= x && part.startsWith(q),
+      );
     },
   },
   endswith: {
-    sig: { params: ['suffix', 'start', 'end'], required: 1, positionalOnly: true },
+    sig: {
+      params: ['suffix', 'start', 'end'],
+      required: 1,
+      positionalOnly: true,
+    },
     run: (s, [p, a, b]) => {
       const [x, y] = bounds(strLen(s), a, b);
       const part = cpSlice(s, x, y);
-      return affix(p, 'endswith').some(q => y - strLen(q) >= x && part.endsWith(q));
+      return affix(p, 'endswith').some(
+        q => y - strLen(q) >= x && part.endsWith(q),
+      );
     },
   },
-  find: { sig: { params: ['sub', 'start', 'end'], required: 1, positionalOnly: true }, run: (s, [q, a, b]) => find(s, str(q, 'find arg'), a, b, false) },
-  rfind: { sig: { params: ['sub', 'start', 'end'], required: 1, positionalOnly: true }, run: (s, [q, a, b]) => find(s, str(q, 'rfind arg'), a, b, true) },
+  find: {
+    sig: { params: ['sub', 'start', 'end'], required: 1, positionalOnly: true },
+    run: (s, [q, a, b]) => find(s, str(q, 'find arg'), a, b, false),
+  },
+  rfind: {
+    sig: { params: ['sub', 'start', 'end'], required: 1, positionalOnly: true },
+    run: (s, [q, a, b]) => find(s, str(q, 'rfind arg'), a, b, true),
+  },
   index: {
     sig: { params: ['sub', 'start', 'end'], required: 1, positionalOnly: true },
     run: (s, [q, a, b]) => {
@@ -321,14 +462,19 @@ const METHODS: Record<string, MethodDef> = {
       return sub === '' ? strLen(part) + 1 : part.split(sub).length - 1;
     },
   },
-  center: { sig: { params: ['width', 'fillchar'], required: 1, positionalOnly: true }, run: (s, [w, f]) => pyCenter(s, int(w, 'width'), fillChar(f)) },
+  center: {
+    sig: { params: ['width', 'fillchar'], required: 1, positionalOnly: true },
+    run: (s, [w, f]) => pyCenter(s, int(w, 'width'), fillChar(f)),
+  },
   ljust: {
     sig: { params: ['width', 'fillchar'], required: 1, positionalOnly: true },
-    run: (s, [w, f]) => s + fillChar(f).repeat(Math.max(0, int(w, 'width') - strLen(s))),
+    run: (s, [w, f]) =>
+      s + fillChar(f).repeat(Math.max(0, int(w, 'width') - strLen(s))),
   },
   rjust: {
     sig: { params: ['width', 'fillchar'], required: 1, positionalOnly: true },
-    run: (s, [w, f]) => fillChar(f).repeat(Math.max(0, int(w, 'width') - strLen(s))) + s,
+    run: (s, [w, f]) =>
+      fillChar(f).repeat(Math.max(0, int(w, 'width') - strLen(s))) + s,
   },
   zfill: {
     sig: { params: ['width'], required: 1, positionalOnly: true },
@@ -345,7 +491,9 @@ const METHODS: Record<string, MethodDef> = {
       const sep = str(p, 'sep');
       if (sep === '') throw runtimeError('ValueError: empty separator');
       const i = s.indexOf(sep);
-      return i < 0 ? new PyTuple([s, '', '']) : new PyTuple([s.slice(0, i), sep, s.slice(i + sep.length)]);
+      return i < 0
+        ? new PyTuple([s, '', ''])
+        : new PyTuple([s.slice(0, i), sep, s.slice(i + sep.length)]);
     },
   },
   rpartition: {
@@ -354,11 +502,25 @@ const METHODS: Record<string, MethodDef> = {
       const sep = str(p, 'sep');
       if (sep === '') throw runtimeError('ValueError: empty separator');
       const i = s.lastIndexOf(sep);
-      return i < 0 ? new PyTuple(['', '', s]) : new PyTuple([s.slice(0, i), sep, s.slice(i + sep.length)]);
+      return i < 0
+        ? new PyTuple(['', '', s])
+        : new PyTuple([s.slice(0, i), sep, s.slice(i + sep.length)]);
     },
   },
-  removeprefix: { sig: { params: ['prefix'], required: 1, positionalOnly: true }, run: (s, [p]) => { const q = str(p, 'prefix'); return q && s.startsWith(q) ? s.slice(q.length) : s; } },
-  removesuffix: { sig: { params: ['suffix'], required: 1, positionalOnly: true }, run: (s, [p]) => { const q = str(p, 'suffix'); return q && s.endsWith(q) ? s.slice(0, -q.length) : s; } },
+  removeprefix: {
+    sig: { params: ['prefix'], required: 1, positionalOnly: true },
+    run: (s, [p]) => {
+      const q = str(p, 'prefix');
+      return q && s.startsWith(q) ? s.slice(q.length) : s;
+    },
+  },
+  removesuffix: {
+    sig: { params: ['suffix'], required: 1, positionalOnly: true },
+    run: (s, [p]) => {
+      const q = str(p, 'suffix');
+      return q && s.endsWith(q) ? s.slice(0, -q.length) : s;
+    },
+  },
   expandtabs: {
     sig: { params: ['tabsize'] },
     run: (s, [t]) => {
@@ -386,7 +548,9 @@ const METHODS: Record<string, MethodDef> = {
   isnumeric: pred(s => every(asciiOnly(s, 'isnumeric'), /[0-9]/)),
   isascii: pred(isAscii),
   isidentifier: pred(s => /^[\p{XID_Start}_]\p{XID_Continue}*$/u.test(s)),
-  isprintable: pred(s => strChars(s).every(c => c === ' ' || !/[\p{C}\p{Z}]/u.test(c))),
+  isprintable: pred(s =>
+    strChars(s).every(c => c === ' ' || !/[\p{C}\p{Z}]/u.test(c)),
+  ),
   islower: pred(s => {
     let cased = false;
     for (const c of s) {
@@ -445,4 +609,3 @@ export function callStrMethod(
   const bound = bind({ name, ...def.sig }, args, kwargs);
   return def.run(s, bound.values, bound.rest, bound.extraKw);
 }
-

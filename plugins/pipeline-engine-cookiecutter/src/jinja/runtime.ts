@@ -1,14 +1,37 @@
 import { PySlice, attrOrItem, itemOrAttr } from './attributes';
-import { JinjaError, TemplateNotFoundError, runtimeError, undefinedError, unsupported } from './errors';
-import { FILTERS, MARKUP_SAFE_FILTERS, UNSUPPORTED_FILTERS, type FilterEnv } from './filters';
+import {
+  JinjaError,
+  TemplateNotFoundError,
+  runtimeError,
+  undefinedError,
+  unsupported,
+} from './errors';
+import {
+  FILTERS,
+  MARKUP_SAFE_FILTERS,
+  UNSUPPORTED_FILTERS,
+  type FilterEnv,
+} from './filters';
 import type { Expr, FilterExpr, Stmt } from './nodes';
 import { renderNow } from './now';
 import { PyLoop, PyNamespace } from './objects';
 import { binary, unary } from './operators';
 import { callTest } from './tests';
 import {
-  PyDict, PyMarkup, PyObject, PyTuple, PyUndefined, type PyValue,
-  iterate, pyCmp, pyContains, pyEq, pyRepr, pyStr, truthy, typeName,
+  PyDict,
+  PyMarkup,
+  PyObject,
+  PyTuple,
+  PyUndefined,
+  type PyValue,
+  iterate,
+  pyCmp,
+  pyContains,
+  pyEq,
+  pyRepr,
+  pyStr,
+  truthy,
+  typeName,
 } from './values';
 
 /* A tree-walking interpreter for the parsed template, with Jinja2's scoping. */
@@ -69,25 +92,38 @@ class PyMacro extends PyObject {
     const { params, defaults, name, body } = this.def;
     const scope = new Scope(this.closure);
     if (args.length > params.length && !this.#catchVarargs) {
-      throw runtimeError(`macro '${name}' takes not more than ${params.length} argument(s)`);
+      throw runtimeError(
+        `macro '${name}' takes not more than ${params.length} argument(s)`,
+      );
     }
     const rest = new Map(kwargs);
     params.forEach((p, i) => {
       if (i < args.length) {
-        if (rest.has(p)) throw runtimeError(`macro '${name}' got multiple values for argument '${p}'`);
+        if (rest.has(p))
+          throw runtimeError(
+            `macro '${name}' got multiple values for argument '${p}'`,
+          );
         scope.vars.set(p, args[i]);
       } else if (rest.has(p)) {
         scope.vars.set(p, rest.get(p)!);
         rest.delete(p);
       } else {
         const d = i - (params.length - defaults.length);
-        scope.vars.set(p, d >= 0 ? this.interp.eval(defaults[d], scope) : new PyUndefined(`parameter '${p}' was not provided`));
+        scope.vars.set(
+          p,
+          d >= 0
+            ? this.interp.eval(defaults[d], scope)
+            : new PyUndefined(`parameter '${p}' was not provided`),
+        );
       }
     });
     if (rest.size && !this.#catchKwargs) {
-      throw runtimeError(`macro '${name}' takes no keyword argument '${[...rest.keys()][0]}'`);
+      throw runtimeError(
+        `macro '${name}' takes no keyword argument '${[...rest.keys()][0]}'`,
+      );
     }
-    if (this.#catchVarargs) scope.vars.set('varargs', new PyTuple(args.slice(params.length)));
+    if (this.#catchVarargs)
+      scope.vars.set('varargs', new PyTuple(args.slice(params.length)));
     if (this.#catchKwargs) scope.vars.set('kwargs', PyDict.from(rest));
     const out: string[] = [];
     try {
@@ -117,8 +153,12 @@ function importedNames(body: Stmt[]): Set<string> {
   const names = new Set<string>();
   for (const s of body) {
     if (s.kind === 'import') names.add(s.target);
-    else if (s.kind === 'fromimport') s.names.forEach(([, alias]) => names.add(alias));
-    else if (s.kind === 'if') [...s.branches.flatMap(([, b]) => b), ...s.else_].forEach(x => importedNames([x]).forEach(n => names.add(n)));
+    else if (s.kind === 'fromimport')
+      s.names.forEach(([, alias]) => names.add(alias));
+    else if (s.kind === 'if')
+      [...s.branches.flatMap(([, b]) => b), ...s.else_].forEach(x =>
+        importedNames([x]).forEach(n => names.add(n)),
+      );
   }
   return names;
 }
@@ -126,7 +166,10 @@ function importedNames(body: Stmt[]): Set<string> {
 /** An imported template (`{% import "t" as m %}`): its exported macros and top-level variables. */
 class PyTemplateModule extends PyObject {
   readonly typeName = 'TemplateModule';
-  constructor(readonly templateName: string, readonly exports: Map<string, PyValue>) {
+  constructor(
+    readonly templateName: string,
+    readonly exports: Map<string, PyValue>,
+  ) {
     super();
   }
   getattr(name: string): PyValue | undefined {
@@ -142,7 +185,10 @@ export class Interpreter implements FilterEnv {
   /** The included or imported template being run, if any. */
   currentTemplate?: string;
 
-  constructor(private readonly globals: Map<string, PyValue>, private readonly resolve?: TemplateResolver) {}
+  constructor(
+    private readonly globals: Map<string, PyValue>,
+    private readonly resolve?: TemplateResolver,
+  ) {}
 
   /**
    * Starts a render's budget. Rendering is synchronous, so a runaway template
@@ -158,13 +204,18 @@ export class Interpreter implements FilterEnv {
   tick(): void {
     // eslint-disable-next-line no-bitwise
     if ((++this.#ticks & 0xff) === 0 && Date.now() > this.#deadline) {
-      throw unsupported('a template that runs this long (the builtin engine stops runaway loops; the cli engine is bounded by the step timeout only)');
+      throw unsupported(
+        'a template that runs this long (the builtin engine stops runaway loops; the cli engine is bounded by the step timeout only)',
+      );
     }
   }
 
   #emit(out: string[], text: string): void {
     this.#outputChars += text.length;
-    if (this.#outputChars > MAX_OUTPUT_CHARS) throw unsupported(`output above ${MAX_OUTPUT_CHARS / 1e6}M characters for one template`);
+    if (this.#outputChars > MAX_OUTPUT_CHARS)
+      throw unsupported(
+        `output above ${MAX_OUTPUT_CHARS / 1e6}M characters for one template`,
+      );
     out.push(text);
   }
 
@@ -174,7 +225,8 @@ export class Interpreter implements FilterEnv {
       try {
         this.#stmt(s, scope, out);
       } catch (e) {
-        if (e instanceof JinjaError && e.lineno === undefined) e.lineno = s.lineno;
+        if (e instanceof JinjaError && e.lineno === undefined)
+          e.lineno = s.lineno;
         throw e;
       }
     }
@@ -183,7 +235,13 @@ export class Interpreter implements FilterEnv {
   #stmt(s: Stmt, scope: Scope, out: string[]): void {
     switch (s.kind) {
       case 'output':
-        for (const n of s.nodes) this.#emit(out, typeof n === 'string' ? n : this.#at(n, () => pyStr(this.eval(n, scope))));
+        for (const n of s.nodes)
+          this.#emit(
+            out,
+            typeof n === 'string'
+              ? n
+              : this.#at(n, () => pyStr(this.eval(n, scope))),
+          );
         return;
       case 'if':
         for (const [test, body] of s.branches) {
@@ -234,23 +292,54 @@ export class Interpreter implements FilterEnv {
         const tz = pyStr(this.eval(s.tz, scope));
         const offset = s.offset ? pyStr(this.eval(s.offset, scope)) : undefined;
         const format = s.format ? this.eval(s.format, scope) : null;
-        out.push(renderNow(tz, s.op, offset, format === null ? '%Y-%m-%d' : pyStr(format)));
+        out.push(
+          renderNow(
+            tz,
+            s.op,
+            offset,
+            format === null ? '%Y-%m-%d' : pyStr(format),
+          ),
+        );
         return;
       }
       case 'include': {
-        const template = this.#includeTarget(this.eval(s.template, scope), s.ignoreMissing);
+        const template = this.#includeTarget(
+          this.eval(s.template, scope),
+          s.ignoreMissing,
+        );
         // With context the included template sees every variable visible here; its own assignments stay inside.
-        if (template) this.#inTemplate(template, () => this.exec(template.body, s.withContext ? new Scope(scope) : new Scope(new Scope()), out));
+        if (template)
+          this.#inTemplate(template, () =>
+            this.exec(
+              template.body,
+              s.withContext ? new Scope(scope) : new Scope(new Scope()),
+              out,
+            ),
+          );
         return;
       }
       case 'import':
-        scope.vars.set(s.target, this.#module(this.eval(s.template, scope), s.withContext ? scope : undefined));
+        scope.vars.set(
+          s.target,
+          this.#module(
+            this.eval(s.template, scope),
+            s.withContext ? scope : undefined,
+          ),
+        );
         return;
       case 'fromimport': {
-        const module = this.#module(this.eval(s.template, scope), s.withContext ? scope : undefined);
+        const module = this.#module(
+          this.eval(s.template, scope),
+          s.withContext ? scope : undefined,
+        );
         for (const [name, alias] of s.names) {
-          scope.vars.set(alias, module.exports.get(name)
-            ?? new PyUndefined(`the template '${module.templateName}' (imported on line ${s.lineno}) does not export the requested name '${name}'`));
+          scope.vars.set(
+            alias,
+            module.exports.get(name) ??
+              new PyUndefined(
+                `the template '${module.templateName}' (imported on line ${s.lineno}) does not export the requested name '${name}'`,
+              ),
+          );
         }
         return;
       }
@@ -260,16 +349,22 @@ export class Interpreter implements FilterEnv {
   }
 
   #load(name: PyValue): LoadedTemplate {
-    if (!this.resolve) throw runtimeError('TypeError: no loader for this environment specified');
+    if (!this.resolve)
+      throw runtimeError('TypeError: no loader for this environment specified');
     if (typeof name !== 'string') {
       if (name instanceof PyUndefined) pyStr(name);
-      throw unsupported(`a template name that is ${typeName(name)}, not a string`);
+      throw unsupported(
+        `a template name that is ${typeName(name)}, not a string`,
+      );
     }
     return this.resolve(name);
   }
 
   /** Jinja2's get_or_select_template: a name, or the first existing one of a list. */
-  #includeTarget(name: PyValue, ignoreMissing: boolean): LoadedTemplate | undefined {
+  #includeTarget(
+    name: PyValue,
+    ignoreMissing: boolean,
+  ): LoadedTemplate | undefined {
     let names = [name];
     if (Array.isArray(name)) names = name;
     else if (name instanceof PyTuple) names = name.items;
@@ -282,7 +377,9 @@ export class Interpreter implements FilterEnv {
       }
     }
     if (ignoreMissing) return undefined;
-    throw runtimeError(`TemplatesNotFound: none of the templates given were found: ${pyRepr(names)}`);
+    throw runtimeError(
+      `TemplatesNotFound: none of the templates given were found: ${pyRepr(names)}`,
+    );
   }
 
   /** Renders a template as a module; without context it sees only the globals, as Jinja2 imports do by default. */
@@ -291,7 +388,11 @@ export class Interpreter implements FilterEnv {
     const moduleScope = new Scope(context ?? new Scope());
     this.#inTemplate(template, () => this.exec(template.body, moduleScope, []));
     const hidden = importedNames(template.body);
-    const exports = new Map([...moduleScope.vars].filter(([k]) => !k.startsWith('_') && !hidden.has(k)));
+    const exports = new Map(
+      [...moduleScope.vars].filter(
+        ([k]) => !k.startsWith('_') && !hidden.has(k),
+      ),
+    );
     return new PyTemplateModule(template.name, exports);
   }
 
@@ -317,7 +418,8 @@ export class Interpreter implements FilterEnv {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof JinjaError && e.lineno === undefined) e.lineno = node.lineno;
+      if (e instanceof JinjaError && e.lineno === undefined)
+        e.lineno = node.lineno;
       throw e;
     }
   }
@@ -358,14 +460,17 @@ export class Interpreter implements FilterEnv {
     } else if (target.kind === 'tuple') {
       const items = iterate(value);
       if (items.length !== target.items.length) {
-        throw runtimeError(items.length < target.items.length
-          ? `ValueError: not enough values to unpack (expected ${target.items.length}, got ${items.length})`
-          : `ValueError: too many values to unpack (expected ${target.items.length})`);
+        throw runtimeError(
+          items.length < target.items.length
+            ? `ValueError: not enough values to unpack (expected ${target.items.length}, got ${items.length})`
+            : `ValueError: too many values to unpack (expected ${target.items.length})`,
+        );
       }
       target.items.forEach((t, i) => this.#assign(t, items[i], scope));
     } else if (target.kind === 'nsref') {
       const ns = scope.lookup(target.name);
-      if (!(ns instanceof PyNamespace)) throw runtimeError('cannot assign attribute on non-namespace object');
+      if (!(ns instanceof PyNamespace))
+        throw runtimeError('cannot assign attribute on non-namespace object');
       ns.attrs.set(target.attr, value);
     } else {
       throw runtimeError(`can't assign to '${target.kind}'`);
@@ -377,35 +482,59 @@ export class Interpreter implements FilterEnv {
     try {
       return this.#expr(e, scope);
     } catch (err) {
-      if (err instanceof JinjaError && err.lineno === undefined) err.lineno = e.lineno;
+      if (err instanceof JinjaError && err.lineno === undefined)
+        err.lineno = e.lineno;
       throw err;
     }
   }
 
   #expr(e: Expr, scope: Scope): PyValue {
     switch (e.kind) {
-      case 'const': return e.value;
-      case 'name': return this.#name(e.name, scope);
-      case 'list': return e.items.map(x => this.eval(x, scope));
-      case 'tuple': return new PyTuple(e.items.map(x => this.eval(x, scope)));
-      case 'dict': return PyDict.from(e.pairs.map(([k, v]) => [this.eval(k, scope), this.eval(v, scope)]));
-      case 'getattr': return attrOrItem(this.eval(e.node, scope), e.attr);
+      case 'const':
+        return e.value;
+      case 'name':
+        return this.#name(e.name, scope);
+      case 'list':
+        return e.items.map(x => this.eval(x, scope));
+      case 'tuple':
+        return new PyTuple(e.items.map(x => this.eval(x, scope)));
+      case 'dict':
+        return PyDict.from(
+          e.pairs.map(([k, v]) => [this.eval(k, scope), this.eval(v, scope)]),
+        );
+      case 'getattr':
+        return attrOrItem(this.eval(e.node, scope), e.attr);
       case 'getitem': {
         const obj = this.eval(e.node, scope);
-        const arg = e.arg.kind === 'slice'
-          ? new PySlice(e.arg.start ? this.eval(e.arg.start, scope) : null, e.arg.stop ? this.eval(e.arg.stop, scope) : null, e.arg.step ? this.eval(e.arg.step, scope) : null)
-          : this.eval(e.arg, scope);
+        const arg =
+          e.arg.kind === 'slice'
+            ? new PySlice(
+                e.arg.start ? this.eval(e.arg.start, scope) : null,
+                e.arg.stop ? this.eval(e.arg.stop, scope) : null,
+                e.arg.step ? this.eval(e.arg.step, scope) : null,
+              )
+            : this.eval(e.arg, scope);
         return itemOrAttr(obj, arg);
       }
-      case 'slice': throw runtimeError('slice outside a subscript');
+      case 'slice':
+        throw runtimeError('slice outside a subscript');
       case 'call': {
         const fn = this.eval(e.node, scope);
         const [args, kwargs] = this.#args(e, scope);
-        if (fn instanceof PyUndefined) throw undefinedError(fn.strict ? fn.hint : 'an undefined value is not callable');
-        if (!(fn instanceof PyObject) || !fn.callable) throw runtimeError(`'${typeName(fn)}' object is not callable`);
+        if (fn instanceof PyUndefined)
+          throw undefinedError(
+            fn.strict ? fn.hint : 'an undefined value is not callable',
+          );
+        if (!(fn instanceof PyObject) || !fn.callable)
+          throw runtimeError(`'${typeName(fn)}' object is not callable`);
         return fn.call(args, kwargs);
       }
-      case 'filter': return this.#applyFilter(e, e.node ? this.eval(e.node, scope) : null, scope);
+      case 'filter':
+        return this.#applyFilter(
+          e,
+          e.node ? this.eval(e.node, scope) : null,
+          scope,
+        );
       case 'test': {
         const value = this.eval(e.node, scope);
         const [args, kwargs] = this.#args(e, scope);
@@ -413,9 +542,20 @@ export class Interpreter implements FilterEnv {
       }
       case 'condexpr':
         if (truthy(this.eval(e.test, scope))) return this.eval(e.expr1, scope);
-        return e.expr2 ? this.eval(e.expr2, scope) : new PyUndefined('the inline if-expression evaluated to false and no else section was defined.', false);
-      case 'binary': return binary(e.op, this.eval(e.left, scope), this.eval(e.right, scope));
-      case 'concat': return e.nodes.map(n => pyStr(this.eval(n, scope))).join('');
+        return e.expr2
+          ? this.eval(e.expr2, scope)
+          : new PyUndefined(
+              'the inline if-expression evaluated to false and no else section was defined.',
+              false,
+            );
+      case 'binary':
+        return binary(
+          e.op,
+          this.eval(e.left, scope),
+          this.eval(e.right, scope),
+        );
+      case 'concat':
+        return e.nodes.map(n => pyStr(this.eval(n, scope))).join('');
       case 'compare': {
         let left = this.eval(e.expr, scope);
         for (const [op, rightExpr] of e.ops) {
@@ -433,10 +573,14 @@ export class Interpreter implements FilterEnv {
         const l = this.eval(e.left, scope);
         return truthy(l) ? l : this.eval(e.right, scope);
       }
-      case 'not': return !truthy(this.eval(e.node, scope));
-      case 'unary': return unary(e.op, this.eval(e.node, scope));
-      case 'nsref': throw runtimeError('namespace reference outside an assignment');
-      default: throw unsupported(`expression ${(e as Expr).kind}`);
+      case 'not':
+        return !truthy(this.eval(e.node, scope));
+      case 'unary':
+        return unary(e.op, this.eval(e.node, scope));
+      case 'nsref':
+        throw runtimeError('namespace reference outside an assignment');
+      default:
+        throw unsupported(`expression ${(e as Expr).kind}`);
     }
   }
 
@@ -449,16 +593,26 @@ export class Interpreter implements FilterEnv {
     return new PyUndefined(`'${name}' is undefined`);
   }
 
-  #args(e: Extract<Expr, { kind: 'call' | 'filter' | 'test' }>, scope: Scope): [PyValue[], Map<string, PyValue>] {
+  #args(
+    e: Extract<Expr, { kind: 'call' | 'filter' | 'test' }>,
+    scope: Scope,
+  ): [PyValue[], Map<string, PyValue>] {
     const args = e.args.map(a => this.eval(a, scope));
     if (e.dynArgs) args.push(...iterate(this.eval(e.dynArgs, scope)));
-    const kwargs = new Map<string, PyValue>(e.kwargs.map(([k, v]) => [k, this.eval(v, scope)]));
+    const kwargs = new Map<string, PyValue>(
+      e.kwargs.map(([k, v]) => [k, this.eval(v, scope)]),
+    );
     if (e.dynKwargs) {
       const d = this.eval(e.dynKwargs, scope);
-      if (!(d instanceof PyDict)) throw runtimeError(`argument after ** must be a mapping, not ${typeName(d)}`);
+      if (!(d instanceof PyDict))
+        throw runtimeError(
+          `argument after ** must be a mapping, not ${typeName(d)}`,
+        );
       for (const [k, v] of d.entries()) {
-        if (typeof k !== 'string') throw runtimeError('keywords must be strings');
-        if (kwargs.has(k)) throw runtimeError(`got multiple values for keyword argument '${k}'`);
+        if (typeof k !== 'string')
+          throw runtimeError('keywords must be strings');
+        if (kwargs.has(k))
+          throw runtimeError(`got multiple values for keyword argument '${k}'`);
         kwargs.set(k, v);
       }
     }
@@ -470,31 +624,53 @@ export class Interpreter implements FilterEnv {
     return this.callFilter(f.name, value, args, kwargs);
   }
 
-  callFilter(name: string, value: PyValue, args: PyValue[], kwargs: Map<string, PyValue>): PyValue {
-    if (UNSUPPORTED_FILTERS.has(name)) throw unsupported(`the '${name}' filter`);
+  callFilter(
+    name: string,
+    value: PyValue,
+    args: PyValue[],
+    kwargs: Map<string, PyValue>,
+  ): PyValue {
+    if (UNSUPPORTED_FILTERS.has(name))
+      throw unsupported(`the '${name}' filter`);
     const fn = FILTERS[name];
     if (!fn) throw runtimeError(`No filter named '${name}' found.`);
     if (value instanceof PyMarkup && !MARKUP_SAFE_FILTERS.has(name)) {
-      throw unsupported(`the '${name}' filter on a Markup value (escape/safe result)`);
+      throw unsupported(
+        `the '${name}' filter on a Markup value (escape/safe result)`,
+      );
     }
     return fn(this, value, args, kwargs);
   }
 
-  callTest(name: string, value: PyValue, args: PyValue[], kwargs: Map<string, PyValue>): boolean {
+  callTest(
+    name: string,
+    value: PyValue,
+    args: PyValue[],
+    kwargs: Map<string, PyValue>,
+  ): boolean {
     return callTest(name, value, args, kwargs);
   }
 }
 
 function compare(op: string, a: PyValue, b: PyValue): boolean {
   switch (op) {
-    case '==': return pyEq(a, b);
-    case '!=': return !pyEq(a, b);
-    case '<': return pyCmp(a, b, op) < 0;
-    case '<=': return pyCmp(a, b, op) <= 0;
-    case '>': return pyCmp(a, b, op) > 0;
-    case '>=': return pyCmp(a, b, op) >= 0;
-    case 'in': return pyContains(b, a);
-    case 'notin': return !pyContains(b, a);
-    default: throw runtimeError(`unknown comparison ${op}`);
+    case '==':
+      return pyEq(a, b);
+    case '!=':
+      return !pyEq(a, b);
+    case '<':
+      return pyCmp(a, b, op) < 0;
+    case '<=':
+      return pyCmp(a, b, op) <= 0;
+    case '>':
+      return pyCmp(a, b, op) > 0;
+    case '>=':
+      return pyCmp(a, b, op) >= 0;
+    case 'in':
+      return pyContains(b, a);
+    case 'notin':
+      return !pyContains(b, a);
+    default:
+      throw runtimeError(`unknown comparison ${op}`);
   }
 }

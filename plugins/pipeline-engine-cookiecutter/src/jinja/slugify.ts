@@ -1,6 +1,13 @@
 import { bind } from './args';
 import { unsupported } from './errors';
-import { type PyValue, iterate, numeric, pyStr, strChars, truthy } from './values';
+import {
+  type PyValue,
+  iterate,
+  numeric,
+  pyStr,
+  strChars,
+  truthy,
+} from './values';
 
 /*
  * cookiecutter's `slugify` filter is python-slugify (4.x). Its first step is
@@ -8,9 +15,27 @@ import { type PyValue, iterate, numeric, pyStr, strChars, truthy } from './value
  * text (and no HTML entities) is accepted; anything else is refused.
  */
 
-const PARAMS = ['entities', 'decimal', 'hexadecimal', 'max_length', 'word_boundary', 'separator', 'save_order', 'stopwords', 'regex_pattern', 'lowercase', 'replacements'];
+const PARAMS = [
+  'entities',
+  'decimal',
+  'hexadecimal',
+  'max_length',
+  'word_boundary',
+  'separator',
+  'save_order',
+  'stopwords',
+  'regex_pattern',
+  'lowercase',
+  'replacements',
+];
 
-function smartTruncate(s: string, maxLength: number, wordBoundary: boolean, separator: string, saveOrder: boolean): string {
+function smartTruncate(
+  s: string,
+  maxLength: number,
+  wordBoundary: boolean,
+  separator: string,
+  saveOrder: boolean,
+): string {
   const strip = (x: string) => {
     let a = 0;
     let b = x.length;
@@ -37,16 +62,32 @@ function smartTruncate(s: string, maxLength: number, wordBoundary: boolean, sepa
 }
 
 /** python-slugify's slugify() for ASCII text. */
-export function slugify(input: string, args: PyValue[], kwargs: Map<string, PyValue>): string {
+export function slugify(
+  input: string,
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+): string {
   const v = bind({ name: 'slugify', params: PARAMS }, args, kwargs).values;
-  const opt = (i: number, dflt: boolean) => (v[i] === undefined ? dflt : truthy(v[i]!));
-  if (v[8] !== undefined && v[8] !== null) throw unsupported('slugify(regex_pattern=...)');
+  const opt = (i: number, dflt: boolean) =>
+    v[i] === undefined ? dflt : truthy(v[i]!);
+  if (v[8] !== undefined && v[8] !== null)
+    throw unsupported('slugify(regex_pattern=...)');
   let text = input;
-  const replacements = v[10] === undefined ? [] : iterate(v[10]).map(pair => iterate(pair).map(pyStr));
+  const replacements =
+    v[10] === undefined
+      ? []
+      : iterate(v[10]).map(pair => iterate(pair).map(pyStr));
   for (const [o, n] of replacements) text = text.split(o).join(n);
   text = text.replace(/'+/g, '-');
-  if ([...text].some(c => c.charCodeAt(0) >= 0x80)) throw unsupported('slugify of non-ASCII text (python-slugify transliterates it with unidecode)');
-  if ((opt(0, true) && /&\w+;/.test(text)) || (opt(1, true) && /&#\d+;/.test(text)) || (opt(2, true) && /&#x[\da-fA-F]+;/.test(text))) {
+  if ([...text].some(c => c.charCodeAt(0) >= 0x80))
+    throw unsupported(
+      'slugify of non-ASCII text (python-slugify transliterates it with unidecode)',
+    );
+  if (
+    (opt(0, true) && /&\w+;/.test(text)) ||
+    (opt(1, true) && /&#\d+;/.test(text)) ||
+    (opt(2, true) && /&#x[\da-fA-F]+;/.test(text))
+  ) {
     throw unsupported('slugify of text with HTML character references');
   }
   const lowercase = opt(9, true);
@@ -56,12 +97,18 @@ export function slugify(input: string, args: PyValue[], kwargs: Map<string, PyVa
   text = text.replace(lowercase ? /[^-a-z0-9]+/g : /[^-a-zA-Z0-9]+/g, '-');
   text = text.replace(/-{2,}/g, '-').replace(/^-+|-+$/g, '');
   if (v[7] !== undefined) {
-    const stop = iterate(v[7]).map(pyStr).map(s => (lowercase ? s.toLowerCase() : s));
-    text = text.split('-').filter(w => !stop.includes(w)).join('-');
+    const stop = iterate(v[7])
+      .map(pyStr)
+      .map(s => (lowercase ? s.toLowerCase() : s));
+    text = text
+      .split('-')
+      .filter(w => !stop.includes(w))
+      .join('-');
   }
   for (const [o, n] of replacements) text = text.split(o).join(n);
-  const maxLength = v[3] === undefined ? 0 : numeric(v[3]) ?? 0;
-  if (maxLength > 0) text = smartTruncate(text, maxLength, opt(4, false), '-', opt(6, false));
+  const maxLength = v[3] === undefined ? 0 : (numeric(v[3]) ?? 0);
+  if (maxLength > 0)
+    text = smartTruncate(text, maxLength, opt(4, false), '-', opt(6, false));
   const separator = v[5] === undefined ? '-' : pyStr(v[5]);
   if (separator !== '-') text = text.split('-').join(separator);
   return strChars(text).join('');

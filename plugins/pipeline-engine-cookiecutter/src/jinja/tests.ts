@@ -4,17 +4,42 @@ import { runtimeError, unsupported } from './errors';
 import { FILTERS, UNSUPPORTED_FILTERS } from './filters';
 import { callStrMethod } from './pyString';
 import {
-  PyDict, PyFloat, PyMarkup, PyObject, PyRange, PyTuple, PyUndefined, type PyValue,
-  isIterable, numeric, pyCmp, pyContains, pyEq, pyLen, pyStr, truthy,
+  PyDict,
+  PyFloat,
+  PyMarkup,
+  PyObject,
+  PyRange,
+  PyTuple,
+  PyUndefined,
+  type PyValue,
+  isIterable,
+  numeric,
+  pyCmp,
+  pyContains,
+  pyEq,
+  pyLen,
+  pyStr,
+  truthy,
 } from './values';
 
 /* Jinja2's builtin tests (jinja2/tests.py). */
 
 /** A test: value and arguments in, boolean out. */
-export type TestFn = (value: PyValue, args: PyValue[], kwargs: Map<string, PyValue>) => boolean;
+export type TestFn = (
+  value: PyValue,
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+) => boolean;
 
-function one(name: string, fn: (value: PyValue, other: PyValue) => boolean): TestFn {
-  return (value, args, kwargs) => fn(value, bind({ name, params: ['other'], required: 1 }, args, kwargs).values[0]!);
+function one(
+  name: string,
+  fn: (value: PyValue, other: PyValue) => boolean,
+): TestFn {
+  return (value, args, kwargs) =>
+    fn(
+      value,
+      bind({ name, params: ['other'], required: 1 }, args, kwargs).values[0]!,
+    );
 }
 
 function none(fn: (value: PyValue) => boolean): TestFn {
@@ -25,7 +50,12 @@ function none(fn: (value: PyValue) => boolean): TestFn {
 }
 
 const strPredicate = (v: PyValue, method: string): boolean =>
-  truthy(callStrMethod(pyStr(v), method, [], new Map(), { attr: () => null, item: () => null }));
+  truthy(
+    callStrMethod(pyStr(v), method, [], new Map(), {
+      attr: () => null,
+      item: () => null,
+    }),
+  );
 const isInt = (v: PyValue): boolean => typeof v === 'number';
 const mod2 = (v: PyValue): PyValue => binary('%', v, 2);
 
@@ -36,7 +66,9 @@ export const TESTS: Record<string, TestFn> = {
   divisibleby: one('divisibleby', (v, n) => pyEq(binary('%', v, n), 0)),
   defined: none(v => !(v instanceof PyUndefined)),
   undefined: none(v => v instanceof PyUndefined),
-  filter: none(v => typeof v === 'string' && v in FILTERS && !UNSUPPORTED_FILTERS.has(v)),
+  filter: none(
+    v => typeof v === 'string' && v in FILTERS && !UNSUPPORTED_FILTERS.has(v),
+  ),
   test: none(v => typeof v === 'string' && v in TESTS),
   none: none(v => v === null),
   boolean: none(v => typeof v === 'boolean'),
@@ -56,14 +88,35 @@ export const TESTS: Record<string, TestFn> = {
     } catch {
       return false;
     }
-    return typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict || v instanceof PyRange || v instanceof PyMarkup;
+    return (
+      typeof v === 'string' ||
+      Array.isArray(v) ||
+      v instanceof PyTuple ||
+      v instanceof PyDict ||
+      v instanceof PyRange ||
+      v instanceof PyMarkup
+    );
   }),
   iterable: none(v => isIterable(v)),
   callable: none(v => v instanceof PyObject && v.callable),
   sameas: one('sameas', (v, other) => {
-    if (v === null || typeof v === 'boolean' || other === null || typeof other === 'boolean') return v === other;
-    if (v instanceof PyUndefined || v instanceof PyObject || Array.isArray(v) || v instanceof PyDict) return v === other;
-    throw unsupported('the sameas test on strings or numbers (Python object identity)');
+    if (
+      v === null ||
+      typeof v === 'boolean' ||
+      other === null ||
+      typeof other === 'boolean'
+    )
+      return v === other;
+    if (
+      v instanceof PyUndefined ||
+      v instanceof PyObject ||
+      Array.isArray(v) ||
+      v instanceof PyDict
+    )
+      return v === other;
+    throw unsupported(
+      'the sameas test on strings or numbers (Python object identity)',
+    );
   }),
   escaped: none(v => v instanceof PyMarkup),
   in: one('in', (v, seq) => pyContains(seq, v)),
@@ -75,12 +128,24 @@ export const TESTS: Record<string, TestFn> = {
   le: one('le', (a, b) => pyCmp(a, b, '<=') <= 0),
 };
 Object.assign(TESTS, {
-  '==': TESTS.eq, equalto: TESTS.eq, '!=': TESTS.ne, '>': TESTS.gt, greaterthan: TESTS.gt,
-  '>=': TESTS.ge, '<': TESTS.lt, lessthan: TESTS.lt, '<=': TESTS.le,
+  '==': TESTS.eq,
+  equalto: TESTS.eq,
+  '!=': TESTS.ne,
+  '>': TESTS.gt,
+  greaterthan: TESTS.gt,
+  '>=': TESTS.ge,
+  '<': TESTS.lt,
+  lessthan: TESTS.lt,
+  '<=': TESTS.le,
 });
 
 /** Runs test `name`; unknown at run time is a Jinja2 TemplateRuntimeError. */
-export function callTest(name: string, value: PyValue, args: PyValue[], kwargs: Map<string, PyValue>): boolean {
+export function callTest(
+  name: string,
+  value: PyValue,
+  args: PyValue[],
+  kwargs: Map<string, PyValue>,
+): boolean {
   const fn = TESTS[name];
   if (!fn) throw runtimeError(`No test named '${name}' found.`);
   return fn(value, args, kwargs);

@@ -13,12 +13,18 @@ export class PyFloat {
 
 /** A Python tuple; `fields` names the items of a named tuple (groupby). */
 export class PyTuple {
-  constructor(readonly items: PyValue[], readonly fields?: readonly string[]) {}
+  constructor(
+    readonly items: PyValue[],
+    readonly fields?: readonly string[],
+  ) {}
 }
 
 /** Jinja2's Undefined: `strict` for StrictUndefined (cookiecutter's), else the lenient kind. */
 export class PyUndefined {
-  constructor(readonly hint: string, readonly strict = true) {}
+  constructor(
+    readonly hint: string,
+    readonly strict = true,
+  ) {}
 }
 
 /** markupsafe.Markup, produced by `escape`/`safe`. */
@@ -30,7 +36,10 @@ export class PyMarkup {
 export class PyIterator {
   #items: PyValue[] | undefined;
   /** `kind` is Python's type name (generator, list_reverseiterator...). */
-  constructor(items: PyValue[], readonly kind = 'generator') {
+  constructor(
+    items: PyValue[],
+    readonly kind = 'generator',
+  ) {
     this.#items = items;
   }
   /** The remaining items; a second pass finds it exhausted, as in Python. */
@@ -43,7 +52,11 @@ export class PyIterator {
 
 /** A Python range object. */
 export class PyRange {
-  constructor(readonly start: number, readonly stop: number, readonly step: number) {}
+  constructor(
+    readonly start: number,
+    readonly stop: number,
+    readonly step: number,
+  ) {}
   get length(): number {
     const n = Math.ceil((this.stop - this.start) / this.step);
     return n > 0 ? n : 0;
@@ -121,7 +134,10 @@ export class PyDict {
 
 /** dict.keys() / values() / items() views. */
 export class PyDictView {
-  constructor(readonly dict: PyDict, readonly kind: 'keys' | 'values' | 'items') {}
+  constructor(
+    readonly dict: PyDict,
+    readonly kind: 'keys' | 'values' | 'items',
+  ) {}
   items(): PyValue[] {
     if (this.kind === 'keys') return this.dict.keys();
     if (this.kind === 'values') return this.dict.values();
@@ -153,7 +169,9 @@ export const isList = (v: PyValue): v is PyValue[] => Array.isArray(v);
 /** An int result, refused when it leaves the exactly representable range. */
 export function pyInt(n: number): number {
   if (!Number.isSafeInteger(n)) {
-    throw unsupported('integer arithmetic beyond 2**53 (Python integers are unbounded)');
+    throw unsupported(
+      'integer arithmetic beyond 2**53 (Python integers are unbounded)',
+    );
   }
   return n === 0 ? 0 : n; // no negative zero for ints
 }
@@ -173,8 +191,10 @@ export function typeName(v: PyValue): string {
   if (Array.isArray(v)) return 'list';
   if (v instanceof PyTuple) return 'tuple';
   if (v instanceof PyDict) return v.ordered ? 'OrderedDict' : 'dict';
-  if (v instanceof PyDictView) return `${v.dict.ordered ? 'odict' : 'dict'}_${v.kind}`;
-  if (v instanceof PyUndefined) return v.strict ? 'StrictUndefined' : 'Undefined';
+  if (v instanceof PyDictView)
+    return `${v.dict.ordered ? 'odict' : 'dict'}_${v.kind}`;
+  if (v instanceof PyUndefined)
+    return v.strict ? 'StrictUndefined' : 'Undefined';
   if (v instanceof PyMarkup) return 'Markup';
   if (v instanceof PyIterator) return v.kind;
   if (v instanceof PyRange) return 'range';
@@ -220,8 +240,8 @@ export function strChars(s: string): string[] {
 }
 
 /** Python's whitespace (str.isspace / str.split() / str.strip()). */
-export const PY_WS = '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-
+export const PY_WS =
+  '\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 
 /** Python's float repr: shortest round-trip digits, `1e+16`, `0.0001`, `1.0`. */
 export function floatRepr(x: number): string {
@@ -256,7 +276,8 @@ export function strRepr(s: string): string {
     else if (c === '\n') out += '\\n';
     else if (c === '\r') out += '\\r';
     else if (c === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    else if (cp < 0x20 || cp === 0x7f)
+      out += `\\x${cp.toString(16).padStart(2, '0')}`;
     else if (cp < 0x7f) out += c;
     else if (isPrintable(c)) out += c;
     else if (cp <= 0xff) out += `\\x${cp.toString(16).padStart(2, '0')}`;
@@ -294,13 +315,20 @@ export function pyRepr(v: PyValue): string {
   if (v instanceof PyFloat) return floatRepr(v.v);
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
   if (v instanceof PyTuple) {
-    return v.items.length === 1 ? `(${pyRepr(v.items[0])},)` : `(${v.items.map(pyRepr).join(', ')})`;
+    return v.items.length === 1
+      ? `(${pyRepr(v.items[0])},)`
+      : `(${v.items.map(pyRepr).join(', ')})`;
   }
   if (v instanceof PyDict) {
     if (v.ordered) {
-      throw unsupported('printing an OrderedDict (its repr differs between Python versions)');
+      throw unsupported(
+        'printing an OrderedDict (its repr differs between Python versions)',
+      );
     }
-    return `{${v.entries().map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+    return `{${v
+      .entries()
+      .map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)
+      .join(', ')}}`;
   }
   if (v instanceof PyDictView) {
     const inner = v.items().map(pyRepr).join(', ');
@@ -312,11 +340,15 @@ export function pyRepr(v: PyValue): string {
     return 'Undefined';
   }
   if (v instanceof PyRange) {
-    return v.step === 1 ? `range(${v.start}, ${v.stop})` : `range(${v.start}, ${v.stop}, ${v.step})`;
+    return v.step === 1
+      ? `range(${v.start}, ${v.stop})`
+      : `range(${v.start}, ${v.stop}, ${v.step})`;
   }
   const r = v instanceof PyObject ? v.repr() : undefined;
   if (r === undefined) {
-    throw unsupported(`printing a ${typeName(v)} object (Python prints its memory address)`);
+    throw unsupported(
+      `printing a ${typeName(v)} object (Python prints its memory address)`,
+    );
   }
   return r;
 }
@@ -367,8 +399,14 @@ export function iterate(v: PyValue): PyValue[] {
 /** Whether iterate(v) works. */
 export function isIterable(v: PyValue): boolean {
   return (
-    typeof v === 'string' || Array.isArray(v) || v instanceof PyTuple || v instanceof PyDict ||
-    v instanceof PyDictView || v instanceof PyIterator || v instanceof PyRange || v instanceof PyMarkup ||
+    typeof v === 'string' ||
+    Array.isArray(v) ||
+    v instanceof PyTuple ||
+    v instanceof PyDict ||
+    v instanceof PyDictView ||
+    v instanceof PyIterator ||
+    v instanceof PyRange ||
+    v instanceof PyMarkup ||
     (v instanceof PyUndefined && !v.strict)
   );
 }
@@ -397,7 +435,8 @@ export function pyEq(a: PyValue, b: PyValue): boolean {
   failIfUndefined(b);
   const na = numeric(a);
   const nb = numeric(b);
-  if (na !== undefined || nb !== undefined) return na !== undefined && nb !== undefined && na === nb;
+  if (na !== undefined || nb !== undefined)
+    return na !== undefined && nb !== undefined && na === nb;
   if (typeof a === 'string' || a instanceof PyMarkup) {
     const sa = typeof a === 'string' ? a : a.s;
     if (typeof b === 'string') return sa === b;
@@ -406,7 +445,8 @@ export function pyEq(a: PyValue, b: PyValue): boolean {
   }
   if (a === null || b === null) return a === b;
   if (Array.isArray(a)) return Array.isArray(b) && seqEq(a, b);
-  if (a instanceof PyTuple) return b instanceof PyTuple && seqEq(a.items, b.items);
+  if (a instanceof PyTuple)
+    return b instanceof PyTuple && seqEq(a.items, b.items);
   if (a instanceof PyDict) {
     if (!(b instanceof PyDict) || a.size !== b.size) return false;
     return a.entries().every(([k, v]) => b.has(k) && pyEq(v, b.get(k)!));
@@ -473,7 +513,9 @@ export function pyCmp(a: PyValue, b: PyValue, op = '<'): number {
     }
     return seqA.length - seqB.length;
   }
-  throw runtimeError(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+  throw runtimeError(
+    `'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`,
+  );
 }
 
 /** Python's `item in container`. */
@@ -484,12 +526,15 @@ export function pyContains(container: PyValue, item: PyValue): boolean {
     const s = asText(container)!;
     const sub = asText(item);
     if (sub === undefined) {
-      throw runtimeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
+      throw runtimeError(
+        `'in <string>' requires string as left operand, not ${typeName(item)}`,
+      );
     }
     return s.includes(sub);
   }
   if (container instanceof PyDict) return container.has(item);
-  if (container instanceof PyDictView && container.kind === 'keys') return container.dict.has(item);
+  if (container instanceof PyDictView && container.kind === 'keys')
+    return container.dict.has(item);
   if (container instanceof PyUndefined) return false;
   if (container instanceof PyRange) {
     const n = numeric(item);
@@ -498,6 +543,9 @@ export function pyContains(container: PyValue, item: PyValue): boolean {
   if (isIterable(container) && !(container instanceof PyIterator)) {
     return iterate(container).some(x => pyEq(x, item));
   }
-  if (container instanceof PyIterator) return container.take().some(x => pyEq(x, item));
-  throw runtimeError(`argument of type '${typeName(container)}' is not iterable`);
+  if (container instanceof PyIterator)
+    return container.take().some(x => pyEq(x, item));
+  throw runtimeError(
+    `argument of type '${typeName(container)}' is not iterable`,
+  );
 }

@@ -511,7 +511,9 @@ describe('PipelineEngineClient', () => {
       );
       await expect(
         client().followExecution('e1', options, () => {}),
-      ).rejects.toThrow('The status stream of execution e1 closed before it ended');
+      ).rejects.toThrow(
+        'The status stream of execution e1 closed before it ended',
+      );
     });
   });
 

@@ -144,7 +144,9 @@ export interface TestBackend {
 export async function startBackend(
   config: Record<string, unknown> = {},
   /** More features, e.g. a service factory replacing a mock service. */
-  extraFeatures: Array<ServiceFactory<unknown, 'plugin' | 'root', 'singleton' | 'multiton'>> = [],
+  extraFeatures: Array<
+    ServiceFactory<unknown, 'plugin' | 'root', 'singleton' | 'multiton'>
+  > = [],
 ): Promise<TestBackend> {
   const templates = new Map<string, object>();
   const { server } = await startTestBackend({

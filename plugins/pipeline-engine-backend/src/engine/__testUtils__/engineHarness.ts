@@ -1,13 +1,24 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mockServices, type TestDatabaseId, type TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  type TestDatabaseId,
+  type TestDatabases,
+} from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { isTerminalExecutionStatus, type ExecutionDetail } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  isTerminalExecutionStatus,
+  type ExecutionDetail,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 import { initStores } from '../../database/__testUtils__/testDatabases';
 import type { PipelineEngineStores } from '../../database';
 import { builtinStepHandlers } from '../../steps';
-import { createPipelineEngine, type PipelineEngine, type PipelineEngineSettings } from '../../createPipelineEngine';
+import {
+  createPipelineEngine,
+  type PipelineEngine,
+  type PipelineEngineSettings,
+} from '../../createPipelineEngine';
 import { StepHandlerRegistry } from '../stepHandlerRegistry';
 import { testSteps } from './testSteps';
 import type { GroupMembership } from '../../service/approvals';
@@ -19,9 +30,15 @@ export interface EngineHarness {
   stores: PipelineEngineStores;
   engine: PipelineEngine;
   /** Another engine instance (replica) on the same stores. */
-  replica(overrides?: Partial<PipelineEngineSettings['worker']>): PipelineEngine;
+  replica(
+    overrides?: Partial<PipelineEngineSettings['worker']>,
+  ): PipelineEngine;
   /** Stores the pipeline, executes it and waits for the end. */
-  run(yaml: string, inputSet?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<ExecutionDetail>;
+  run(
+    yaml: string,
+    inputSet?: Record<string, unknown>,
+    options?: { timeoutMs?: number },
+  ): Promise<ExecutionDetail>;
   /** Waits until the execution is terminal. */
   waitFor(id: string, timeoutMs?: number): Promise<ExecutionDetail>;
   /** Every log line of an execution. */
@@ -61,20 +78,34 @@ export async function createEngineHarness(
       accountIdentifier: 'acc',
       membership: options.membership,
       checkApproverGroups: options.checkApproverGroups,
-      worker: { concurrency: 4, leaseMs: 2000, pollMs: 50, abortPollMs: 100, ...options.worker, ...overrides },
+      worker: {
+        concurrency: 4,
+        leaseMs: 2000,
+        pollMs: 50,
+        abortPollMs: 100,
+        ...options.worker,
+        ...overrides,
+      },
     });
     engine.worker.start();
     engines.push(engine);
     return engine;
   };
   const engine = make();
-  const actor = { identity: 'user:default/jane', name: 'Jane', email: 'jane@example.com' };
+  const actor = {
+    identity: 'user:default/jane',
+    name: 'Jane',
+    email: 'jane@example.com',
+  };
   const waitFor = async (executionId: string, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const detail = await engine.service.getExecution(executionId);
       if (isTerminalExecutionStatus(detail.status)) return detail;
-      if (Date.now() > deadline) throw new Error(`execution ${executionId} still ${detail.status} after ${timeoutMs}ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `execution ${executionId} still ${detail.status} after ${timeoutMs}ms`,
+        );
       await new Promise(r => setTimeout(r, 25));
     }
   };
@@ -84,12 +115,26 @@ export async function createEngineHarness(
     engine,
     replica: make,
     async run(yaml, inputSet, runOptions) {
-      const created = await engine.service.createPipeline(yaml, actor).catch(async e => {
-        if (e.name !== 'ConflictError') throw e;
-        const parsed = /identifier: (\w+)/.exec(yaml)!;
-        return engine.service.updatePipeline({ orgIdentifier: 'default', projectIdentifier: 'default', pipelineIdentifier: parsed[1] }, yaml, actor);
-      });
-      const execution = await engine.service.execute(created, { inputSet: inputSet ?? {} }, actor);
+      const created = await engine.service
+        .createPipeline(yaml, actor)
+        .catch(async e => {
+          if (e.name !== 'ConflictError') throw e;
+          const parsed = /identifier: (\w+)/.exec(yaml)!;
+          return engine.service.updatePipeline(
+            {
+              orgIdentifier: 'default',
+              projectIdentifier: 'default',
+              pipelineIdentifier: parsed[1],
+            },
+            yaml,
+            actor,
+          );
+        });
+      const execution = await engine.service.execute(
+        created,
+        { inputSet: inputSet ?? {} },
+        actor,
+      );
       return waitFor(execution.id, runOptions?.timeoutMs);
     },
     waitFor,
@@ -104,7 +149,15 @@ export async function createEngineHarness(
 }
 
 /** Indents `steps` YAML under a one-stage pipeline. */
-export function pipelineYaml(steps: string, extra: { variables?: string; identifier?: string; stageExtra?: string; pipelineExtra?: string } = {}): string {
+export function pipelineYaml(
+  steps: string,
+  extra: {
+    variables?: string;
+    identifier?: string;
+    stageExtra?: string;
+    pipelineExtra?: string;
+  } = {},
+): string {
   return `pipeline:
   name: test
   identifier: ${extra.identifier ?? 'test'}
@@ -127,7 +180,9 @@ export function statuses(detail: ExecutionDetail): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (nodes: ExecutionDetail['nodes']) => {
     for (const n of nodes) {
-      out[n.fqn.replace(/^pipeline\.stages\.main\.spec\.execution\.steps\./, '')] = n.status;
+      out[
+        n.fqn.replace(/^pipeline\.stages\.main\.spec\.execution\.steps\./, '')
+      ] = n.status;
       walk(n.children);
     }
   };

@@ -7,7 +7,11 @@ type Tree = Record<string, unknown>;
  * name. The snapshot mirrors FQNs (`pipeline.stages.S.spec.execution.steps.X`),
  * so a node's outputs become readable by later expressions right away.
  */
-export function setAtFqn(snapshot: ExpressionSnapshot, fqn: string, patch: Tree): void {
+export function setAtFqn(
+  snapshot: ExpressionSnapshot,
+  fqn: string,
+  patch: Tree,
+): void {
   const segments = fqn.split('.');
   if (segments[0] !== 'pipeline') return;
   let node: Tree = snapshot.pipeline as Tree;
@@ -28,11 +32,16 @@ export function setAtFqn(snapshot: ExpressionSnapshot, fqn: string, patch: Tree)
  * The output-variables patch for a node. A HarnessApproval step's outputs
  * are its approver inputs, read as `output.approverInputs.NAME` in Harness.
  */
-export function outputsPatch(outputs: Record<string, unknown>, stepType?: string): Tree {
+export function outputsPatch(
+  outputs: Record<string, unknown>,
+  stepType?: string,
+): Tree {
   return {
     output: {
       outputVariables: { ...outputs },
-      ...(stepType === 'HarnessApproval' ? { approverInputs: { ...outputs } } : {}),
+      ...(stepType === 'HarnessApproval'
+        ? { approverInputs: { ...outputs } }
+        : {}),
     },
   };
 }

@@ -7,7 +7,9 @@ import type { StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
  */
 export function alive(pid: number): boolean {
   try {
-    const stat = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    const stat = execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], {
+      encoding: 'utf8',
+    }).trim();
     return stat !== '' && !stat.startsWith('Z');
   } catch {
     return false; // ps exits 1 when there is no such process
@@ -26,7 +28,10 @@ export function killLeftovers(pids: number[]): void {
 }
 
 /** A logger that keeps everything written to it. */
-export function recordingLogger(): StepLogger & { text(): string; stdout(): string } {
+export function recordingLogger(): StepLogger & {
+  text(): string;
+  stdout(): string;
+} {
   const entries: Array<{ stream: string; text: string }> = [];
   return {
     info: text => entries.push({ stream: 'info', text }),
@@ -34,12 +39,20 @@ export function recordingLogger(): StepLogger & { text(): string; stdout(): stri
     error: text => entries.push({ stream: 'error', text }),
     write: (stream, text) => entries.push({ stream, text }),
     text: () => entries.map(e => e.text).join(''),
-    stdout: () => entries.filter(e => e.stream === 'stdout').map(e => e.text).join(''),
+    stdout: () =>
+      entries
+        .filter(e => e.stream === 'stdout')
+        .map(e => e.text)
+        .join(''),
   };
 }
 
 /** Resolves once `check()` is true; fails after `ms`. */
-export async function waitUntil(check: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  check: () => boolean,
+  ms = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -49,5 +62,7 @@ export async function waitUntil(check: () => boolean, ms = 10_000, what = 'condi
 
 /** `name=123` numbers printed by a script. */
 export function pidsIn(text: string): Record<string, number> {
-  return Object.fromEntries([...text.matchAll(/(\w+)=(\d+)/g)].map(m => [m[1], Number(m[2])]));
+  return Object.fromEntries(
+    [...text.matchAll(/(\w+)=(\d+)/g)].map(m => [m[1], Number(m[2])]),
+  );
 }

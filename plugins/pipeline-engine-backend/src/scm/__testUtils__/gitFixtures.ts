@@ -1,5 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -17,7 +23,12 @@ export function git(args: string[], cwd?: string): string {
     GIT_COMMITTER_NAME: 'Fixture',
     GIT_COMMITTER_EMAIL: 'fixture@example.com',
   };
-  return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 /** A fresh temporary directory. */
@@ -78,10 +89,22 @@ export function createBareRepo(
       git(['rm', '-r', '--quiet', '--ignore-unmatch', '.'], work);
       writeFiles(work, commit.files);
       git(['add', '--all'], work);
-      git(['commit', '--quiet', '--allow-empty', '-m', commit.message ?? `${branch} commit ${i + 1}`], work);
+      git(
+        [
+          'commit',
+          '--quiet',
+          '--allow-empty',
+          '-m',
+          commit.message ?? `${branch} commit ${i + 1}`,
+        ],
+        work,
+      );
       if (commit.tag) git(['tag', commit.tag], work);
     });
-    git(['push', '--quiet', '--tags', bare, `${branch}:refs/heads/${branch}`], work);
+    git(
+      ['push', '--quiet', '--tags', bare, `${branch}:refs/heads/${branch}`],
+      work,
+    );
   }
   return bare;
 }
@@ -96,7 +119,9 @@ export interface LocalGitServer {
 }
 
 /** Starts the local git host on an ephemeral port. */
-export async function startLocalGitServer(root: string): Promise<LocalGitServer> {
+export async function startLocalGitServer(
+  root: string,
+): Promise<LocalGitServer> {
   const app = express();
   const authorizations: Array<string | undefined> = [];
   app.use((req, _res, next) => {
@@ -109,7 +134,10 @@ export async function startLocalGitServer(root: string): Promise<LocalGitServer>
       root,
       logger: mockServices.logger.mock(),
       // Requests without a token are anonymous, as in production.
-      httpAuth: mockServices.httpAuth({ pluginId: 'pipeline-engine', defaultCredentials: mockCredentials.none() }),
+      httpAuth: mockServices.httpAuth({
+        pluginId: 'pipeline-engine',
+        defaultCredentials: mockCredentials.none(),
+      }),
     }),
   );
   const server = app.listen(0, '127.0.0.1');

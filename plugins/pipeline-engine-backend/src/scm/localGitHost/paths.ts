@@ -19,9 +19,16 @@ export function stripGitSuffix(name: string): string {
  * `<root>/<organization>/<repository>.git`, after checking both names so a
  * path from a URL or a pipeline can never leave the root.
  */
-export function localRepoDir(root: string, organization: string, repository: string): string {
+export function localRepoDir(
+  root: string,
+  organization: string,
+  repository: string,
+): string {
   const repo = stripGitSuffix(repository);
-  for (const [field, value] of [['organization', organization], ['repository', repo]] as const) {
+  for (const [field, value] of [
+    ['organization', organization],
+    ['repository', repo],
+  ] as const) {
     if (!isValidLocalName(value)) {
       throw new InputError(
         `local git host: ${field} "${value}" is not a valid name (letters, digits, ".", "_", "-"; one path segment)`,
@@ -34,7 +41,10 @@ export function localRepoDir(root: string, organization: string, repository: str
 /** True when `dir` looks like a bare repository (has HEAD and objects/). */
 export async function isBareRepo(dir: string): Promise<boolean> {
   try {
-    const [head, objects] = await Promise.all([stat(join(dir, 'HEAD')), stat(join(dir, 'objects'))]);
+    const [head, objects] = await Promise.all([
+      stat(join(dir, 'HEAD')),
+      stat(join(dir, 'objects')),
+    ]);
     return head.isFile() && objects.isDirectory();
   } catch {
     return false;

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import express, { type Request, type Response } from 'express';
 import { baseGitEnv, runGit, withConfig } from '../git';
 import { isBareRepo, isValidLocalName, localRepoDir } from './paths';
@@ -18,7 +21,8 @@ export interface LocalGitRouterOptions {
   httpAuth: HttpAuthService;
 }
 
-const PUSH_REFUSED = 'pushes are not accepted over HTTP: the local git host is written only by pipeline steps\n';
+const PUSH_REFUSED =
+  'pushes are not accepted over HTTP: the local git host is written only by pipeline steps\n';
 
 /**
  * Serves the local git host read-only under `/git`:
@@ -34,7 +38,9 @@ const PUSH_REFUSED = 'pushes are not accepted over HTTP: the local git host is w
  * Public repositories are readable by anyone; private ones only with a
  * Backstage user or service token (`Authorization: Bearer ...`), else 401.
  */
-export function createLocalGitRouter(options: LocalGitRouterOptions): express.Router {
+export function createLocalGitRouter(
+  options: LocalGitRouterOptions,
+): express.Router {
   const root = resolve(options.root);
   const router = express.Router();
   router.use('/git', (req, res, next) => {
@@ -43,7 +49,12 @@ export function createLocalGitRouter(options: LocalGitRouterOptions): express.Ro
   return router;
 }
 
-async function handle(root: string, options: LocalGitRouterOptions, req: Request, res: Response): Promise<void> {
+async function handle(
+  root: string,
+  options: LocalGitRouterOptions,
+  req: Request,
+  res: Response,
+): Promise<void> {
   const logger = options.logger;
   let segments: string[];
   try {
@@ -70,8 +81,12 @@ async function handle(root: string, options: LocalGitRouterOptions, req: Request
   }
   const dir = localRepoDir(root, org, repo);
 
-  const service = typeof req.query.service === 'string' ? req.query.service : undefined;
-  if (smart && (rest.join('/') === 'git-receive-pack' || service === 'git-receive-pack')) {
+  const service =
+    typeof req.query.service === 'string' ? req.query.service : undefined;
+  if (
+    smart &&
+    (rest.join('/') === 'git-receive-pack' || service === 'git-receive-pack')
+  ) {
     res.status(403).type('text/plain').send(PUSH_REFUSED);
     return;
   }
@@ -79,7 +94,10 @@ async function handle(root: string, options: LocalGitRouterOptions, req: Request
     notFound(res);
     return;
   }
-  if ((await readVisibility(dir)) === 'private' && !(await hasBackstageToken(options.httpAuth, req))) {
+  if (
+    (await readVisibility(dir)) === 'private' &&
+    !(await hasBackstageToken(options.httpAuth, req))
+  ) {
     res
       .status(401)
       .set('WWW-Authenticate', 'Bearer realm="Backstage"')
@@ -91,7 +109,11 @@ async function handle(root: string, options: LocalGitRouterOptions, req: Request
     return;
   }
   if (smart && rest.length) {
-    if (req.method === 'POST' ? rest.join('/') !== 'git-upload-pack' : !['GET', 'HEAD'].includes(req.method)) {
+    if (
+      req.method === 'POST'
+        ? rest.join('/') !== 'git-upload-pack'
+        : !['GET', 'HEAD'].includes(req.method)
+    ) {
       res.status(405).type('text/plain').send('method not allowed\n');
       return;
     }
@@ -118,7 +140,10 @@ async function handle(root: string, options: LocalGitRouterOptions, req: Request
 }
 
 /** True when the request carries a valid user or service token; false when it carries none or an invalid one. */
-async function hasBackstageToken(httpAuth: HttpAuthService, req: Request): Promise<boolean> {
+async function hasBackstageToken(
+  httpAuth: HttpAuthService,
+  req: Request,
+): Promise<boolean> {
   try {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
     return true;
@@ -132,8 +157,16 @@ function notFound(res: Response): void {
 }
 
 /** Runs `git http-backend` as a CGI program, streaming the request body in and the response out. */
-function serveCgi(root: string, logger: LoggerService, pathInfo: string, req: Request, res: Response): void {
-  const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+function serveCgi(
+  root: string,
+  logger: LoggerService,
+  pathInfo: string,
+  req: Request,
+  res: Response,
+): void {
+  const query = req.originalUrl.includes('?')
+    ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1)
+    : '';
   const env = withConfig(baseGitEnv(), [
     ['http.receivepack', 'false'],
     ['http.uploadpack', 'true'],
@@ -148,19 +181,27 @@ function serveCgi(root: string, logger: LoggerService, pathInfo: string, req: Re
     REMOTE_ADDR: req.socket.remoteAddress ?? '',
   });
   // A chunked body has no length; http-backend then reads until EOF.
-  if (req.headers['content-length'] && !req.headers['transfer-encoding']) env.CONTENT_LENGTH = req.headers['content-length'];
-  if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
+  if (req.headers['content-length'] && !req.headers['transfer-encoding'])
+    env.CONTENT_LENGTH = req.headers['content-length'];
+  if (req.headers['content-encoding'])
+    env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
   const protocol = req.headers['git-protocol'];
   if (typeof protocol === 'string') env.GIT_PROTOCOL = protocol;
 
-  const child = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('git', ['http-backend'], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
   child.on('error', error => {
-    logger.error(`local git host: git http-backend failed to start: ${error.message}`);
-    if (!res.headersSent) res.status(500).type('text/plain').send('git http-backend failed\n');
+    logger.error(
+      `local git host: git http-backend failed to start: ${error.message}`,
+    );
+    if (!res.headersSent)
+      res.status(500).type('text/plain').send('git http-backend failed\n');
   });
   child.stdin.on('error', () => {
     // http-backend may stop reading early (e.g. on a bad request); its output says why.
@@ -180,7 +221,10 @@ function serveCgi(root: string, logger: LoggerService, pathInfo: string, req: Re
     const separator = end === crlf ? 4 : 2;
     child.stdout.removeListener('data', onData);
     let status = 200;
-    for (const line of head.subarray(0, end).toString('latin1').split(/\r?\n/)) {
+    for (const line of head
+      .subarray(0, end)
+      .toString('latin1')
+      .split(/\r?\n/)) {
       const colon = line.indexOf(':');
       if (colon <= 0) continue;
       const name = line.slice(0, colon).trim();
@@ -194,14 +238,30 @@ function serveCgi(root: string, logger: LoggerService, pathInfo: string, req: Re
   };
   child.stdout.on('data', onData);
   child.on('close', code => {
-    if (code !== 0) logger.warn(`local git host: git http-backend ${pathInfo} exited with ${code}: ${stderr.trim()}`);
-    if (!res.headersSent) res.status(500).type('text/plain').send('git http-backend produced no response\n');
+    if (code !== 0)
+      logger.warn(
+        `local git host: git http-backend ${pathInfo} exited with ${code}: ${stderr.trim()}`,
+      );
+    if (!res.headersSent)
+      res
+        .status(500)
+        .type('text/plain')
+        .send('git http-backend produced no response\n');
   });
 }
 
 /** Refs of the repository, longest first, for matching `<ref>/<path>`. */
-async function listRefs(dir: string): Promise<Array<{ name: string; full: string }>> {
-  const { stdout } = await runGit(['--git-dir', dir, 'for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/tags']);
+async function listRefs(
+  dir: string,
+): Promise<Array<{ name: string; full: string }>> {
+  const { stdout } = await runGit([
+    '--git-dir',
+    dir,
+    'for-each-ref',
+    '--format=%(refname)',
+    'refs/heads',
+    'refs/tags',
+  ]);
   return stdout
     .split('\n')
     .filter(Boolean)
@@ -210,36 +270,72 @@ async function listRefs(dir: string): Promise<Array<{ name: string; full: string
 }
 
 /** `<ref>/<path>` as a git object name (`refs/heads/x:path`); undefined when no ref matches. */
-async function objectSpec(dir: string, refAndPath: string[]): Promise<string | undefined> {
+async function objectSpec(
+  dir: string,
+  refAndPath: string[],
+): Promise<string | undefined> {
   const joined = refAndPath.join('/');
   const refs = await listRefs(dir);
-  const match = refs.find(r => joined === r.name || joined.startsWith(`${r.name}/`));
+  const match = refs.find(
+    r => joined === r.name || joined.startsWith(`${r.name}/`),
+  );
   if (match) return `${match.full}:${joined.slice(match.name.length + 1)}`;
-  if (/^[0-9a-f]{7,40}$/.test(refAndPath[0])) return `${refAndPath[0]}:${refAndPath.slice(1).join('/')}`;
+  if (/^[0-9a-f]{7,40}$/.test(refAndPath[0]))
+    return `${refAndPath[0]}:${refAndPath.slice(1).join('/')}`;
   return undefined;
 }
 
 /** A folder's files at a ref, as plain text: what `backstage.io/source-location` ("View source") opens. */
-async function serveTree(dir: string, name: string, refAndPath: string[], res: Response): Promise<void> {
+async function serveTree(
+  dir: string,
+  name: string,
+  refAndPath: string[],
+  res: Response,
+): Promise<void> {
   const spec = await objectSpec(dir, refAndPath);
-  const type = spec ? await runGit(['--git-dir', dir, 'cat-file', '-t', spec], { allowFailure: true }) : undefined;
+  const type = spec
+    ? await runGit(['--git-dir', dir, 'cat-file', '-t', spec], {
+        allowFailure: true,
+      })
+    : undefined;
   if (!spec || type?.code !== 0 || type.stdout.trim() !== 'tree') {
     notFound(res);
     return;
   }
-  const files = (await runGit(['--git-dir', dir, 'ls-tree', '-r', '--name-only', spec])).stdout.split('\n').filter(Boolean);
-  const lines = [`${name} at ${refAndPath.join('/')}`, '', ...files.slice(0, 1000).map(f => `  ${f}`)];
-  res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }).send(`${lines.join('\n')}\n`);
+  const files = (
+    await runGit(['--git-dir', dir, 'ls-tree', '-r', '--name-only', spec])
+  ).stdout
+    .split('\n')
+    .filter(Boolean);
+  const lines = [
+    `${name} at ${refAndPath.join('/')}`,
+    '',
+    ...files.slice(0, 1000).map(f => `  ${f}`),
+  ];
+  res
+    .status(200)
+    .set({
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    .send(`${lines.join('\n')}\n`);
 }
 
-async function serveFile(dir: string, refAndPath: string[], res: Response): Promise<void> {
+async function serveFile(
+  dir: string,
+  refAndPath: string[],
+  res: Response,
+): Promise<void> {
   const spec = await objectSpec(dir, refAndPath);
   if (!spec) {
     notFound(res);
     return;
   }
   // One process: `cat-file blob` prints nothing and fails when the spec names no blob (a folder, a missing path).
-  const child = spawn('git', ['--git-dir', dir, 'cat-file', 'blob', spec], { env: baseGitEnv(), stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('git', ['--git-dir', dir, 'cat-file', 'blob', spec], {
+    env: baseGitEnv(),
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   res.on('close', () => {
     if (child.exitCode === null) child.kill();
   });
@@ -280,21 +376,62 @@ async function serveFile(dir: string, refAndPath: string[], res: Response): Prom
   });
 }
 
-async function serveSummary(dir: string, name: string, res: Response): Promise<void> {
+async function serveSummary(
+  dir: string,
+  name: string,
+  res: Response,
+): Promise<void> {
   const refs = await listRefs(dir);
-  const head = await runGit(['--git-dir', dir, 'symbolic-ref', '--short', 'HEAD'], { allowFailure: true });
+  const head = await runGit(
+    ['--git-dir', dir, 'symbolic-ref', '--short', 'HEAD'],
+    { allowFailure: true },
+  );
   const defaultBranch = head.stdout.trim();
   const files = refs.some(r => r.full === `refs/heads/${defaultBranch}`)
-    ? (await runGit(['--git-dir', dir, 'ls-tree', '-r', '--name-only', `refs/heads/${defaultBranch}`])).stdout.split('\n').filter(Boolean)
+    ? (
+        await runGit([
+          '--git-dir',
+          dir,
+          'ls-tree',
+          '-r',
+          '--name-only',
+          `refs/heads/${defaultBranch}`,
+        ])
+      ).stdout
+        .split('\n')
+        .filter(Boolean)
     : [];
   const lines = [
     name,
     '',
     `default branch: ${defaultBranch || '(none)'}`,
-    `branches: ${refs.filter(r => r.full.startsWith('refs/heads/')).map(r => r.name).sort().join(', ') || '(none: empty repository)'}`,
-    `tags: ${refs.filter(r => r.full.startsWith('refs/tags/')).map(r => r.name).sort().join(', ') || '(none)'}`,
+    `branches: ${
+      refs
+        .filter(r => r.full.startsWith('refs/heads/'))
+        .map(r => r.name)
+        .sort()
+        .join(', ') || '(none: empty repository)'
+    }`,
+    `tags: ${
+      refs
+        .filter(r => r.full.startsWith('refs/tags/'))
+        .map(r => r.name)
+        .sort()
+        .join(', ') || '(none)'
+    }`,
     '',
-    ...(files.length ? [`files on ${defaultBranch}:`, ...files.slice(0, 1000).map(f => `  ${f}`)] : []),
+    ...(files.length
+      ? [
+          `files on ${defaultBranch}:`,
+          ...files.slice(0, 1000).map(f => `  ${f}`),
+        ]
+      : []),
   ];
-  res.status(200).set({ 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' }).send(`${lines.join('\n')}\n`);
+  res
+    .status(200)
+    .set({
+      'Content-Type': 'text/plain; charset=utf-8',
+      'X-Content-Type-Options': 'nosniff',
+    })
+    .send(`${lines.join('\n')}\n`);
 }

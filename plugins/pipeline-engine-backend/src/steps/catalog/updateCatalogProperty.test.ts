@@ -101,8 +101,8 @@ describe.each(databases.eachSupportedId())(
       // its next processing of the entity.
       let annotation: string | undefined;
       for (let look = 0; look < 200 && annotation !== 'exec-1'; look++) {
-        annotation = (await catalog.entity('component:default/alpha'))
-          ?.metadata.annotations?.['idp-pipelines.io/execution'];
+        annotation = (await catalog.entity('component:default/alpha'))?.metadata
+          .annotations?.['idp-pipelines.io/execution'];
         if (annotation !== 'exec-1')
           await new Promise(resolve => setTimeout(resolve, 100));
       }

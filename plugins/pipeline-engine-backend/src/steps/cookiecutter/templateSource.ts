@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '@backstage/errors';
 import { baseGitEnv } from '../../scm/git';
-import { isBareRepo, isValidLocalName, localRepoDir } from '../../scm/localGitHost/paths';
+import {
+  isBareRepo,
+  isValidLocalName,
+  localRepoDir,
+} from '../../scm/localGitHost/paths';
 import { readVisibility } from '../../scm/localGitHost/visibility';
 import { resolveInside } from '@idp-pipelines/plugin-pipeline-engine-cookiecutter';
 import { parseTemplateUrl, redactUrl } from './templateUrl';
@@ -87,20 +91,47 @@ export interface LocalGitHostAccess {
  * `cloneUrl` names; undefined for any other URL (and for private
  * repositories, which an anonymous clone could not read either).
  */
-async function localPublicRepository(cloneUrl: string, localGit: LocalGitHostAccess | undefined): Promise<string | undefined> {
-  if (!localGit || !cloneUrl.startsWith(`${localGit.baseUrl.replace(/\/+$/, '')}/`)) return undefined;
-  const match = /^([^/?#]+)\/([^/?#]+?)(\.git)?\/?$/.exec(cloneUrl.slice(localGit.baseUrl.replace(/\/+$/, '').length + 1));
-  if (!match || !isValidLocalName(match[1]) || !isValidLocalName(match[2])) return undefined;
+async function localPublicRepository(
+  cloneUrl: string,
+  localGit: LocalGitHostAccess | undefined,
+): Promise<string | undefined> {
+  if (
+    !localGit ||
+    !cloneUrl.startsWith(`${localGit.baseUrl.replace(/\/+$/, '')}/`)
+  )
+    return undefined;
+  const match = /^([^/?#]+)\/([^/?#]+?)(\.git)?\/?$/.exec(
+    cloneUrl.slice(localGit.baseUrl.replace(/\/+$/, '').length + 1),
+  );
+  if (!match || !isValidLocalName(match[1]) || !isValidLocalName(match[2]))
+    return undefined;
   const dir = localRepoDir(localGit.root, match[1], match[2]);
-  if (!(await isBareRepo(dir)) || (await readVisibility(dir)) !== 'public') return undefined;
+  if (!(await isBareRepo(dir)) || (await readVisibility(dir)) !== 'public')
+    return undefined;
   return dir;
 }
 
 /** Writes the tree of `ref` (default HEAD) of a bare repository into `target`: `git archive | tar -x`, two processes. */
-function extractTree(bare: string, ref: string | undefined, target: string, signal: AbortSignal | undefined): Promise<void> {
+function extractTree(
+  bare: string,
+  ref: string | undefined,
+  target: string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const archive = spawn('git', ['--git-dir', bare, 'archive', '--format=tar', ref ?? 'HEAD'], { env: baseGitEnv(), stdio: ['ignore', 'pipe', 'pipe'], ...(signal ? { signal } : {}) });
-    const untar = spawn('tar', ['-x', '-C', target], { stdio: ['pipe', 'ignore', 'pipe'], ...(signal ? { signal } : {}) });
+    const archive = spawn(
+      'git',
+      ['--git-dir', bare, 'archive', '--format=tar', ref ?? 'HEAD'],
+      {
+        env: baseGitEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(signal ? { signal } : {}),
+      },
+    );
+    const untar = spawn('tar', ['-x', '-C', target], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      ...(signal ? { signal } : {}),
+    });
     archive.stdout.pipe(untar.stdin);
     let stderr = '';
     const keep = (d: Buffer) => {
@@ -116,7 +147,12 @@ function extractTree(bare: string, ref: string | undefined, target: string, sign
     });
     untar.on('close', code => {
       if (archiveCode === 0 && code === 0) resolve();
-      else reject(new InputError(`reading the template ${ref ? `at ${ref} ` : ''}from the built-in git host failed: ${stderr.trim() || `exit ${archiveCode ?? code}`}`));
+      else
+        reject(
+          new InputError(
+            `reading the template ${ref ? `at ${ref} ` : ''}from the built-in git host failed: ${stderr.trim() || `exit ${archiveCode ?? code}`}`,
+          ),
+        );
     });
   });
 }
@@ -146,9 +182,30 @@ export async function clonePublicTemplate(
       await mkdir(repo);
       await extractTree(local, loc.ref, repo, signal);
     } else {
-      await git(['clone', '--depth', '1', '--quiet', ...(loc.ref ? ['--branch', loc.ref] : []), '--', loc.cloneUrl, repo], signal, loc.cloneUrl, configArgs);
+      await git(
+        [
+          'clone',
+          '--depth',
+          '1',
+          '--quiet',
+          ...(loc.ref ? ['--branch', loc.ref] : []),
+          '--',
+          loc.cloneUrl,
+          repo,
+        ],
+        signal,
+        loc.cloneUrl,
+        configArgs,
+      );
     }
-    const templateDir = loc.subdir ? await resolveInside(repo, loc.subdir, 'the template subdirectory', 'the repository') : repo;
+    const templateDir = loc.subdir
+      ? await resolveInside(
+          repo,
+          loc.subdir,
+          'the template subdirectory',
+          'the repository',
+        )
+      : repo;
     if (!(await stat(templateDir).catch(() => undefined))?.isDirectory()) {
       throw new InputError(
         `the template repository ${redactUrl(loc.cloneUrl)} has no directory "${loc.subdir}"`,

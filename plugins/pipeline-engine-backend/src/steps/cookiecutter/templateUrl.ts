@@ -19,7 +19,10 @@ export interface TemplateLocation {
 export function parseTemplateUrl(raw: string): TemplateLocation {
   const url = raw.trim();
   if (!url) throw new InputError('spec.publicTemplateUrl is empty');
-  if (url.startsWith('-')) throw new InputError(`spec.publicTemplateUrl "${url}" is not a repository URL`);
+  if (url.startsWith('-'))
+    throw new InputError(
+      `spec.publicTemplateUrl "${url}" is not a repository URL`,
+    );
   let ref: string | undefined;
   let rest = url;
   const q = /\?ref=([^&#]+)$/.exec(rest);
@@ -29,20 +32,35 @@ export function parseTemplateUrl(raw: string): TemplateLocation {
   }
   const scheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.exec(rest)?.[0] ?? '';
   const body = rest.slice(scheme.length);
-  const split = scheme === 'file://' ? body.indexOf('//', 1) : body.indexOf('//');
+  const split =
+    scheme === 'file://' ? body.indexOf('//', 1) : body.indexOf('//');
   if (split > 0) {
-    return { cloneUrl: scheme + body.slice(0, split), ref, subdir: cleanSubdir(body.slice(split + 2)) };
+    return {
+      cloneUrl: scheme + body.slice(0, split),
+      ref,
+      subdir: cleanSubdir(body.slice(split + 2)),
+    };
   }
-  const web = /^(https?:\/\/[^/]+\/.+?)(?:\/-)?\/(?:tree|src)\/([^/]+)(?:\/(.*))?$/.exec(rest);
+  const web =
+    /^(https?:\/\/[^/]+\/.+?)(?:\/-)?\/(?:tree|src)\/([^/]+)(?:\/(.*))?$/.exec(
+      rest,
+    );
   if (web && !rest.endsWith('.git')) {
-    return { cloneUrl: web[1], ref: ref ?? decodeURIComponent(web[2]), subdir: cleanSubdir(web[3] ?? '') };
+    return {
+      cloneUrl: web[1],
+      ref: ref ?? decodeURIComponent(web[2]),
+      subdir: cleanSubdir(web[3] ?? ''),
+    };
   }
   return { cloneUrl: rest, ref, subdir: '' };
 }
 
 function cleanSubdir(subdir: string): string {
-  const parts = decodeURIComponent(subdir).split('/').filter(p => p && p !== '.');
-  if (parts.includes('..')) throw new InputError(`the template subdirectory "${subdir}" contains ".."`);
+  const parts = decodeURIComponent(subdir)
+    .split('/')
+    .filter(p => p && p !== '.');
+  if (parts.includes('..'))
+    throw new InputError(`the template subdirectory "${subdir}" contains ".."`);
   return parts.join('/');
 }
 

@@ -17,8 +17,13 @@ export function readGitStepsConfig(config: Config): GitStepsConfig {
   const email = engine?.getOptionalString('git.author.email');
   const commitMessage = engine?.getOptionalString('git.commitMessage');
   return {
-    localGit: { root: engine?.getOptionalString('localGit.root') ?? DEFAULT_LOCAL_GIT_ROOT },
-    ...(name || email ? { author: { ...(name ? { name } : {}), ...(email ? { email } : {}) } } : {}),
+    localGit: {
+      root:
+        engine?.getOptionalString('localGit.root') ?? DEFAULT_LOCAL_GIT_ROOT,
+    },
+    ...(name || email
+      ? { author: { ...(name ? { name } : {}), ...(email ? { email } : {}) } }
+      : {}),
     ...(commitMessage ? { commitMessage } : {}),
   };
 }

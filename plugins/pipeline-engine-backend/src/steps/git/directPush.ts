@@ -79,9 +79,14 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
       // The built-in host's repositories are on this machine: the commit's objects go straight into the bare
       // repository and the branch moves with `update-ref` (no push, no pack). Other hosts get a push from a
       // scratch repository. Either way the metadata lives outside the workspace so the pushed directory stays untouched.
-      const localDir = provider instanceof LocalGitProvider ? provider.repoDir(ref) : undefined;
+      const localDir =
+        provider instanceof LocalGitProvider
+          ? provider.repoDir(ref)
+          : undefined;
       if (localDir && !(await isBareRepo(localDir))) {
-        throw new NotFoundError(`push to ${repositoryUrl} failed: the repository does not exist on the local git host (create it with CreateRepo first)`);
+        throw new NotFoundError(
+          `push to ${repositoryUrl} failed: the repository does not exist on the local git host (create it with CreateRepo first)`,
+        );
       }
       const scratch = await mkdtemp(join(tmpdir(), 'pipeline-engine-push-'));
       const gitDir = localDir ?? join(scratch, 'repo.git');
@@ -102,7 +107,11 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
                 GIT_INDEX_FILE: join(scratch, 'index'),
               },
             });
-          if (!localDir) await runGit(['init', '--quiet', '--bare', gitDir], { env, signal: ctx.signal });
+          if (!localDir)
+            await runGit(['init', '--quiet', '--bare', gitDir], {
+              env,
+              signal: ctx.signal,
+            });
           // .gitignore files of the directory apply, as they would to a fresh repository.
           await git(['add', '--all', '--', '.']);
           const files = (await git(['ls-files', '--stage'])).stdout
@@ -131,7 +140,12 @@ export function createDirectPushStep(runtime: GitStepsRuntime) {
           ctx.logger.info(
             `Pushing ${files.length} file(s) from ${relative(ctx.workspace, codeDir) || '.'} to ${repositoryUrl} branch ${spec.branch}${spec.forcePush ? ' (force)' : ''} as commit ${sha}`,
           );
-          const target = { commit: sha, branch: spec.branch, force: spec.forcePush ?? false, repositoryUrl };
+          const target = {
+            commit: sha,
+            branch: spec.branch,
+            force: spec.forcePush ?? false,
+            repositoryUrl,
+          };
           if (localDir) await updateLocalBranch(localDir, target, ctx.signal);
           else await push(env, gitDir, remote, target, ctx.signal);
           return sha;
@@ -169,22 +183,52 @@ function nonFastForward({ branch, repositoryUrl }: PushTarget): ConflictError {
  * root commit would: creates the branch, refuses to replace existing commits without `force` (the expected
  * old value is "no branch", checked under git's ref lock), replaces them with it.
  */
-async function updateLocalBranch(dir: string, target: PushTarget, signal: AbortSignal): Promise<void> {
-  const args = ['--git-dir', dir, 'update-ref', `refs/heads/${target.branch}`, target.commit, ...(target.force ? [] : ['0'.repeat(40)])];
+async function updateLocalBranch(
+  dir: string,
+  target: PushTarget,
+  signal: AbortSignal,
+): Promise<void> {
+  const args = [
+    '--git-dir',
+    dir,
+    'update-ref',
+    `refs/heads/${target.branch}`,
+    target.commit,
+    ...(target.force ? [] : ['0'.repeat(40)]),
+  ];
   const result = await runGit(args, { signal, allowFailure: true });
   if (result.code === 0) return;
-  if (/reference already exists/.test(result.stderr)) throw nonFastForward(target);
-  throw describeGitFailure(new GitCommandError(args, result.code, result.stderr), `push to ${target.repositoryUrl} failed`);
+  if (/reference already exists/.test(result.stderr))
+    throw nonFastForward(target);
+  throw describeGitFailure(
+    new GitCommandError(args, result.code, result.stderr),
+    `push to ${target.repositoryUrl} failed`,
+  );
 }
 
-async function push(env: GitEnv, gitDir: string, remote: string, target: PushTarget, signal: AbortSignal): Promise<void> {
+async function push(
+  env: GitEnv,
+  gitDir: string,
+  remote: string,
+  target: PushTarget,
+  signal: AbortSignal,
+): Promise<void> {
   const { commit, branch, force, repositoryUrl } = target;
-  const args = ['--git-dir', gitDir, 'push', '--porcelain', ...(force ? ['--force'] : []), remote, `${commit}:refs/heads/${branch}`];
+  const args = [
+    '--git-dir',
+    gitDir,
+    'push',
+    '--porcelain',
+    ...(force ? ['--force'] : []),
+    remote,
+    `${commit}:refs/heads/${branch}`,
+  ];
   const result = await runGit(args, { env, signal, allowFailure: true });
   if (result.code === 0) return;
   // Porcelain: "!<TAB>src:dst<TAB>[rejected] (reason)" for each refused ref.
   const rejected = result.stdout.split('\n').find(line => line.startsWith('!'));
-  if (rejected && /non-fast-forward|fetch first|stale info/.test(rejected)) throw nonFastForward(target);
+  if (rejected && /non-fast-forward|fetch first|stale info/.test(rejected))
+    throw nonFastForward(target);
   if (rejected) {
     const reason = rejected.split('\t').slice(2).join(' ').trim();
     throw new Error(

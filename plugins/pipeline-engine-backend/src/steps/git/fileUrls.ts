@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 import type { StepLogger } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { GitStepsRuntime, repositoryFromSpec, type GitStepsOptions } from './shared';
+import {
+  GitStepsRuntime,
+  repositoryFromSpec,
+  type GitStepsOptions,
+} from './shared';
 
 /** What {@link FileUrlResolver} needs; the fields of a RegisterCatalog-like spec. */
 export interface ResolveFileUrlsRequest {
@@ -28,19 +32,30 @@ export interface FileUrls {
 /** Builds file URLs for a connector's repository; throws an InputError for unknown connectors or missing fields. */
 export type FileUrlResolver = (request: ResolveFileUrlsRequest) => FileUrls;
 
-const quietLogger: StepLogger = { info() {}, warn() {}, error() {}, write() {} };
+const quietLogger: StepLogger = {
+  info() {},
+  warn() {},
+  error() {},
+  write() {},
+};
 
 /**
  * A `resolveFileUrls` function for other steps (RegisterCatalog): no
  * credentials are needed, only the connector's provider and URL.
  */
-export function createFileUrlResolver(options: GitStepsOptions): FileUrlResolver {
+export function createFileUrlResolver(
+  options: GitStepsOptions,
+): FileUrlResolver {
   const runtime = new GitStepsRuntime(options);
   return request => {
-    const { connector, provider } = runtime.resolve({ logger: quietLogger }, request.connectorRef);
+    const { connector, provider } = runtime.resolve(
+      { logger: quietLogger },
+      request.connectorRef,
+    );
     const ref = repositoryFromSpec(connector, provider, request);
     const filePath = request.filePath.replace(/^\/+/, '');
-    if (!filePath) throw new InputError('filePath must name a file of the repository');
+    if (!filePath)
+      throw new InputError('filePath must name a file of the repository');
     return {
       repositoryUrl: provider.repositoryUrl(ref),
       blobUrl: provider.blobUrl(ref, request.branch, filePath),

@@ -4,15 +4,27 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { isTerminalExecutionStatus, type ExecutionDetail } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  isTerminalExecutionStatus,
+  type ExecutionDetail,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 import { createStepHandler } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { z } from 'zod';
 import { ConnectorResolver } from '../../connectors';
 import { initStores } from '../../database/__testUtils__/testDatabases';
-import { createPipelineEngine, type PipelineEngine } from '../../createPipelineEngine';
+import {
+  createPipelineEngine,
+  type PipelineEngine,
+} from '../../createPipelineEngine';
 import { StepHandlerRegistry } from '../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '../../steps';
-import { git, readTree, startLocalGitServer, tempDir, type LocalGitServer } from '../../scm/__testUtils__/gitFixtures';
+import {
+  git,
+  readTree,
+  startLocalGitServer,
+  tempDir,
+  type LocalGitServer,
+} from '../../scm/__testUtils__/gitFixtures';
 import { NetworkPolicy } from '../../network';
 import { createGitSteps } from './index';
 
@@ -134,13 +146,26 @@ describe('CreateRepo → DirectPush → GitClone through the engine', () => {
         pipelineEngine: {
           connectors: {
             local: { type: 'Local' },
-            overHttp: { type: 'Git', url: server.gitBaseUrl, auth: { type: 'token', tokenSecret: 'account.git_token' } },
+            overHttp: {
+              type: 'Git',
+              url: server.gitBaseUrl,
+              auth: { type: 'token', tokenSecret: 'account.git_token' },
+            },
           },
         },
       }),
     );
     const handlers = new StepHandlerRegistry();
-    handlers.add(...builtinStepHandlers, writeFilesStep, readTreeStep, ...createGitSteps({ connectors, localGit: { root, baseUrl: server.gitBaseUrl }, network: new NetworkPolicy({ allow: ['127.0.0.1:*'] }) }));
+    handlers.add(
+      ...builtinStepHandlers,
+      writeFilesStep,
+      readTreeStep,
+      ...createGitSteps({
+        connectors,
+        localGit: { root, baseUrl: server.gitBaseUrl },
+        network: new NetworkPolicy({ allow: ['127.0.0.1:*'] }),
+      }),
+    );
     engine = createPipelineEngine({
       stores,
       handlers,
@@ -165,18 +190,32 @@ describe('CreateRepo → DirectPush → GitClone through the engine', () => {
     for (;;) {
       const detail = await engine.service.getExecution(id);
       if (isTerminalExecutionStatus(detail.status)) return detail;
-      if (Date.now() > deadline) throw new Error(`execution ${id} still ${detail.status}`);
+      if (Date.now() > deadline)
+        throw new Error(`execution ${id} still ${detail.status}`);
       await new Promise(r => setTimeout(r, 50));
     }
   }
 
   it('runs the pipeline against the local git host', async () => {
-    const actor = { identity: 'user:default/jane', name: 'Jane', email: 'jane@example.com' };
+    const actor = {
+      identity: 'user:default/jane',
+      name: 'Jane',
+      email: 'jane@example.com',
+    };
     const created = await engine.service.createPipeline(pipeline, actor);
-    const execution = await engine.service.execute(created, { inputSet: { project_name: 'orders' } }, actor);
+    const execution = await engine.service.execute(
+      created,
+      { inputSet: { project_name: 'orders' } },
+      actor,
+    );
     const detail = await waitFor(execution.id);
-    const logs = (await engine.service.readLogs(execution.id, { limit: 10000 })).lines.map(l => l.line);
-    expect({ status: detail.status, error: detail.errorMessage }).toEqual({ status: 'Success', error: undefined });
+    const logs = (
+      await engine.service.readLogs(execution.id, { limit: 10000 })
+    ).lines.map(l => l.line);
+    expect({ status: detail.status, error: detail.errorMessage }).toEqual({
+      status: 'Success',
+      error: undefined,
+    });
 
     const steps = 'pipeline.stages.idp.spec.execution.steps';
     const bare = join(root, 'team', 'orders.git');
@@ -188,16 +227,28 @@ describe('CreateRepo → DirectPush → GitClone through the engine', () => {
       [`${steps}.push.output.outputVariables.branch`]: 'main',
       [`${steps}.read.output.outputVariables.head`]: commitId,
     });
-    expect(JSON.parse(detail.outputs![`${steps}.read.output.outputVariables.tree`])).toEqual({
+    expect(
+      JSON.parse(detail.outputs![`${steps}.read.output.outputVariables.tree`]),
+    ).toEqual({
       'catalog-info.yaml': 'kind: Component\nmetadata:\n  name: orders\n',
       'src/main.ts': "console.log('hi');\n",
     });
-    expect(git(['--git-dir', bare, 'log', '-1', '--format=%an <%ae>'])).toBe('Jane <jane@example.com>');
-    expect(server.authorizations).toContain(`Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`);
+    expect(git(['--git-dir', bare, 'log', '-1', '--format=%an <%ae>'])).toBe(
+      'Jane <jane@example.com>',
+    );
+    expect(server.authorizations).toContain(
+      `Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`,
+    );
     expect(logs.join('\n')).not.toContain(TOKEN);
-    expect(logs).toContain(`Created repository ${server.gitBaseUrl}/team/orders`);
+    expect(logs).toContain(
+      `Created repository ${server.gitBaseUrl}/team/orders`,
+    );
 
-    const raw = await fetch(`${server.gitBaseUrl}/team/orders/raw/main/catalog-info.yaml`);
-    expect(await raw.text()).toBe('kind: Component\nmetadata:\n  name: orders\n');
+    const raw = await fetch(
+      `${server.gitBaseUrl}/team/orders/raw/main/catalog-info.yaml`,
+    );
+    expect(await raw.text()).toBe(
+      'kind: Component\nmetadata:\n  name: orders\n',
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -18,7 +25,11 @@ import {
   type LocalGitServer,
 } from '../../scm/__testUtils__/gitFixtures';
 import { NetworkPolicy } from '../../network';
-import { createFileUrlResolver, createGitSteps, type GitStepsOptions } from './index';
+import {
+  createFileUrlResolver,
+  createGitSteps,
+  type GitStepsOptions,
+} from './index';
 
 jest.setTimeout(60_000);
 
@@ -46,8 +57,13 @@ beforeAll(async () => {
   // Every git invocation goes through a wrapper that records its argv.
   const bin = tempDir('git-wrapper-');
   argvLog = join(bin, 'argv.log');
-  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-  writeFileSync(join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realGit}' "$@"\n`);
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], {
+    encoding: 'utf8',
+  }).trim();
+  writeFileSync(
+    join(bin, 'git'),
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realGit}' "$@"\n`,
+  );
   chmodSync(join(bin, 'git'), 0o755);
   savedPath = process.env.PATH;
   process.env.PATH = `${bin}:${process.env.PATH}`;
@@ -59,14 +75,26 @@ beforeAll(async () => {
           local: { type: 'Local' },
           localAcme: { type: 'Local', url: 'acme' },
           seedRepo: { type: 'Local', url: 'acme/seed', urlType: 'Repo' },
-          overHttp: { type: 'Git', url: server.gitBaseUrl, auth: { type: 'token', tokenSecret: 'account.git_token' } },
-          github: { type: 'Github', url: 'https://github.com/acme', auth: { type: 'token', token: 'x' } },
+          overHttp: {
+            type: 'Git',
+            url: server.gitBaseUrl,
+            auth: { type: 'token', tokenSecret: 'account.git_token' },
+          },
+          github: {
+            type: 'Github',
+            url: 'https://github.com/acme',
+            auth: { type: 'token', token: 'x' },
+          },
         },
       },
     }),
   );
   // The test git server listens on 127.0.0.1; connectors to it must pass the network policy.
-  options = { connectors, localGit: { root, baseUrl: server.gitBaseUrl }, network: new NetworkPolicy({ allow: ['127.0.0.1:*'] }) };
+  options = {
+    connectors,
+    localGit: { root, baseUrl: server.gitBaseUrl },
+    network: new NetworkPolicy({ allow: ['127.0.0.1:*'] }),
+  };
   steps = Object.fromEntries(createGitSteps(options).map(s => [s.type, s]));
 });
 
@@ -76,9 +104,20 @@ afterAll(async () => {
 });
 
 /** Validates `spec` with the step's schema and runs its handler, as the engine does. */
-const JANE = { identity: 'user:default/jane', name: 'Jane Doe', email: 'jane@example.com' };
+const JANE = {
+  identity: 'user:default/jane',
+  name: 'Jane Doe',
+  email: 'jane@example.com',
+};
 
-async function run(type: string, spec: Record<string, unknown>, workspace = tempDir('ws-'), extra: { triggeredBy?: { identity: string; name?: string; email?: string } } = {}) {
+async function run(
+  type: string,
+  spec: Record<string, unknown>,
+  workspace = tempDir('ws-'),
+  extra: {
+    triggeredBy?: { identity: string; name?: string; email?: string };
+  } = {},
+) {
   const step = steps[type];
   const parsed = step.spec.parse(spec);
   const t = createMockStepContext({
@@ -91,7 +130,11 @@ async function run(type: string, spec: Record<string, unknown>, workspace = temp
   return { ...t, logs: t.logLines(), workspace };
 }
 
-async function runError(type: string, spec: Record<string, unknown>, workspace?: string) {
+async function runError(
+  type: string,
+  spec: Record<string, unknown>,
+  workspace?: string,
+) {
   return run(type, spec, workspace).then(
     () => {
       throw new Error('expected the step to fail');
@@ -104,18 +147,40 @@ const execFileAsync = promisify(execFile);
 async function cloneOverHttp(repoPath: string): Promise<string> {
   const dir = join(tempDir('verify-'), 'c');
   // The repositories are private: reading them over HTTP needs a Backstage token.
-  await execFileAsync('git', ['-c', `http.extraHeader=Authorization: ${mockCredentials.user.header()}`, 'clone', '--quiet', `${server.gitBaseUrl}/${repoPath}.git`, dir], { env: baseGitEnv() });
+  await execFileAsync(
+    'git',
+    [
+      '-c',
+      `http.extraHeader=Authorization: ${mockCredentials.user.header()}`,
+      'clone',
+      '--quiet',
+      `${server.gitBaseUrl}/${repoPath}.git`,
+      dir,
+    ],
+    { env: baseGitEnv() },
+  );
   return dir;
 }
 
 describe('GitClone', () => {
   it('clones a branch with full history into <workspace>/<repo>, origin pointing at the HTTP URL', async () => {
-    const { workspace, logs } = await run('GitClone', { connectorRef: 'account.localAcme', repoName: 'seed', build: { type: 'branch', spec: { branch: 'main' } } });
+    const { workspace, logs } = await run('GitClone', {
+      connectorRef: 'account.localAcme',
+      repoName: 'seed',
+      build: { type: 'branch', spec: { branch: 'main' } },
+    });
     const dir = join(workspace, 'seed');
-    expect(readTree(dir)).toEqual({ 'README.md': 'two\n', 'src/app.txt': 'app\n' });
+    expect(readTree(dir)).toEqual({
+      'README.md': 'two\n',
+      'src/app.txt': 'app\n',
+    });
     expect(git(['rev-list', '--count', 'HEAD'], dir)).toBe('2');
-    expect(git(['remote', 'get-url', 'origin'], dir)).toBe(`${server.gitBaseUrl}/acme/seed.git`);
-    expect(logs[0]).toBe(`info: Cloning ${server.gitBaseUrl}/acme/seed.git (branch main) into seed`);
+    expect(git(['remote', 'get-url', 'origin'], dir)).toBe(
+      `${server.gitBaseUrl}/acme/seed.git`,
+    );
+    expect(logs[0]).toBe(
+      `info: Cloning ${server.gitBaseUrl}/acme/seed.git (branch main) into seed`,
+    );
   });
 
   it('honours depth, branches with slashes and cloneDirectory', async () => {
@@ -132,21 +197,39 @@ describe('GitClone', () => {
   });
 
   it('shallow-clones the main branch to a single commit', async () => {
-    const { workspace } = await run('GitClone', { connectorRef: 'seedRepo', depth: 1 });
-    expect(git(['rev-list', '--count', 'HEAD'], join(workspace, 'seed'))).toBe('1');
+    const { workspace } = await run('GitClone', {
+      connectorRef: 'seedRepo',
+      depth: 1,
+    });
+    expect(git(['rev-list', '--count', 'HEAD'], join(workspace, 'seed'))).toBe(
+      '1',
+    );
   });
 
   it('clones a tag', async () => {
-    const { workspace } = await run('GitClone', { connectorRef: 'seedRepo', build: { type: 'tag', spec: { tag: 'v1' } } });
+    const { workspace } = await run('GitClone', {
+      connectorRef: 'seedRepo',
+      build: { type: 'tag', spec: { tag: 'v1' } },
+    });
     expect(readTree(join(workspace, 'seed'))).toEqual({ 'README.md': 'one\n' });
   });
 
   it('says when a tag build names a branch, and when a branch does not exist', async () => {
-    const notTag = await runError('GitClone', { connectorRef: 'seedRepo', build: { type: 'tag', spec: { tag: 'main' } } });
-    expect(notTag.message).toBe(`main is a branch of ${server.gitBaseUrl}/acme/seed.git, not a tag; use build type branch`);
-    const missing = await runError('GitClone', { connectorRef: 'seedRepo', build: { type: 'branch', spec: { branch: 'nope' } } });
+    const notTag = await runError('GitClone', {
+      connectorRef: 'seedRepo',
+      build: { type: 'tag', spec: { tag: 'main' } },
+    });
+    expect(notTag.message).toBe(
+      `main is a branch of ${server.gitBaseUrl}/acme/seed.git, not a tag; use build type branch`,
+    );
+    const missing = await runError('GitClone', {
+      connectorRef: 'seedRepo',
+      build: { type: 'branch', spec: { branch: 'nope' } },
+    });
     expect(missing.name).toBe('NotFoundError');
-    expect(missing.message).toContain(`clone of ${server.gitBaseUrl}/acme/seed.git failed: `);
+    expect(missing.message).toContain(
+      `clone of ${server.gitBaseUrl}/acme/seed.git failed: `,
+    );
     expect(missing.message).toContain('Remote branch nope not found');
   });
 
@@ -156,25 +239,52 @@ describe('GitClone', () => {
     writeFileSync(join(workspace, 'seed', 'stale.txt'), 'left over');
     await run('GitClone', { connectorRef: 'seedRepo' }, workspace);
     expect(existsSync(join(workspace, 'seed', 'stale.txt'))).toBe(false);
-    expect(readTree(join(workspace, 'seed'))).toEqual({ 'README.md': 'two\n', 'src/app.txt': 'app\n' });
+    expect(readTree(join(workspace, 'seed'))).toEqual({
+      'README.md': 'two\n',
+      'src/app.txt': 'app\n',
+    });
   });
 
   it('keeps the clone inside the workspace', async () => {
     const workspace = tempDir('ws-');
     const outside = tempDir('outside-');
     symlinkSync(outside, join(workspace, 'link'));
-    expect((await runError('GitClone', { connectorRef: 'seedRepo', cloneDirectory: '../escape' }, workspace)).message).toBe(
-      'spec.cloneDirectory "../escape" is outside the stage workspace',
-    );
-    expect((await runError('GitClone', { connectorRef: 'seedRepo', cloneDirectory: 'link/x' }, workspace)).message).toBe(
+    expect(
+      (
+        await runError(
+          'GitClone',
+          { connectorRef: 'seedRepo', cloneDirectory: '../escape' },
+          workspace,
+        )
+      ).message,
+    ).toBe('spec.cloneDirectory "../escape" is outside the stage workspace');
+    expect(
+      (
+        await runError(
+          'GitClone',
+          { connectorRef: 'seedRepo', cloneDirectory: 'link/x' },
+          workspace,
+        )
+      ).message,
+    ).toBe(
       'spec.cloneDirectory "link/x" leads outside the stage workspace through a symbolic link',
     );
-    expect((await runError('GitClone', { connectorRef: 'seedRepo', cloneDirectory: '.' }, workspace)).message).toContain('not the workspace itself');
+    expect(
+      (
+        await runError(
+          'GitClone',
+          { connectorRef: 'seedRepo', cloneDirectory: '.' },
+          workspace,
+        )
+      ).message,
+    ).toContain('not the workspace itself');
     expect(readTree(outside)).toEqual({});
   });
 
   it('needs repoName for account connectors', async () => {
-    expect((await runError('GitClone', { connectorRef: 'localAcme' })).message).toBe(
+    expect(
+      (await runError('GitClone', { connectorRef: 'localAcme' })).message,
+    ).toBe(
       'spec.repoName is required: connector "localAcme" has URL type Account',
     );
   });
@@ -182,48 +292,101 @@ describe('GitClone', () => {
   it('clones over HTTP with the token in a header only: never in argv, logs or .git/config', async () => {
     writeFileSync(argvLog, '');
     server.authorizations.length = 0;
-    const { workspace, logs, masked } = await run('GitClone', { connectorRef: 'overHttp', repoName: 'acme/seed.git', build: { type: 'branch', spec: { branch: 'main' } } });
+    const { workspace, logs, masked } = await run('GitClone', {
+      connectorRef: 'overHttp',
+      repoName: 'acme/seed.git',
+      build: { type: 'branch', spec: { branch: 'main' } },
+    });
     const dir = join(workspace, 'seed.git');
-    expect(readTree(dir)).toEqual({ 'README.md': 'two\n', 'src/app.txt': 'app\n' });
+    expect(readTree(dir)).toEqual({
+      'README.md': 'two\n',
+      'src/app.txt': 'app\n',
+    });
     expect(server.authorizations.length).toBeGreaterThan(0);
     expect(new Set(server.authorizations)).toEqual(new Set([`Basic ${BASIC}`]));
 
     const argv = readFileSync(argvLog, 'utf8');
-    expect(argv).toContain(`clone --quiet --branch main -- ${server.gitBaseUrl}/acme/seed.git`);
+    expect(argv).toContain(
+      `clone --quiet --branch main -- ${server.gitBaseUrl}/acme/seed.git`,
+    );
     const config = readFileSync(join(dir, '.git', 'config'), 'utf8');
     expect(config).toContain(`url = ${server.gitBaseUrl}/acme/seed.git`);
     for (const text of [argv, config, logs.join('\n')]) {
       expect(text).not.toContain(TOKEN);
       expect(text).not.toContain(BASIC);
     }
-    expect(masked).toEqual(expect.arrayContaining([TOKEN, `Basic ${BASIC}`, BASIC]));
+    expect(masked).toEqual(
+      expect.arrayContaining([TOKEN, `Basic ${BASIC}`, BASIC]),
+    );
   });
 });
 
 describe('CreateRepo and DirectPush on the local git host', () => {
   it('creates a repository, adopts it when empty on a re-run, and outputs repositoryUrl', async () => {
-    const first = await run('CreateRepo', { connectorRef: 'account.local', organization: 'team', repository: 'created', repoType: 'private', description: 'd' });
-    expect(first.outputs).toEqual({ repositoryUrl: `${server.gitBaseUrl}/team/created` });
-    expect(first.logs).toEqual(['info: Creating private repository team/created with connector "local" (Local)', `info: Created repository ${server.gitBaseUrl}/team/created`]);
-    const again = await run('CreateRepo', { connectorRef: 'local', organization: 'team', repository: 'created', repoType: 'private', connectorType: 'Github' });
-    expect(again.outputs.repositoryUrl).toBe(`${server.gitBaseUrl}/team/created`);
-    expect(again.logs).toContain(`info: Repository ${server.gitBaseUrl}/team/created already existed and is empty; using it`);
-    expect(again.logs).toContain('warn: spec.connectorType is Github but connector "local" is of type Local; using Local');
+    const first = await run('CreateRepo', {
+      connectorRef: 'account.local',
+      organization: 'team',
+      repository: 'created',
+      repoType: 'private',
+      description: 'd',
+    });
+    expect(first.outputs).toEqual({
+      repositoryUrl: `${server.gitBaseUrl}/team/created`,
+    });
+    expect(first.logs).toEqual([
+      'info: Creating private repository team/created with connector "local" (Local)',
+      `info: Created repository ${server.gitBaseUrl}/team/created`,
+    ]);
+    const again = await run('CreateRepo', {
+      connectorRef: 'local',
+      organization: 'team',
+      repository: 'created',
+      repoType: 'private',
+      connectorType: 'Github',
+    });
+    expect(again.outputs.repositoryUrl).toBe(
+      `${server.gitBaseUrl}/team/created`,
+    );
+    expect(again.logs).toContain(
+      `info: Repository ${server.gitBaseUrl}/team/created already existed and is empty; using it`,
+    );
+    expect(again.logs).toContain(
+      'warn: spec.connectorType is Github but connector "local" is of type Local; using Local',
+    );
   });
 
   it('refuses to create over a non-empty repository', async () => {
-    const error = await runError('CreateRepo', { connectorRef: 'local', organization: 'acme', repository: 'seed', repoType: 'public' });
+    const error = await runError('CreateRepo', {
+      connectorRef: 'local',
+      organization: 'acme',
+      repository: 'seed',
+      repoType: 'public',
+    });
     expect(error.name).toBe('ConflictError');
-    expect(error.message).toContain(`repository ${server.gitBaseUrl}/acme/seed already exists on the local git host and is not empty`);
+    expect(error.message).toContain(
+      `repository ${server.gitBaseUrl}/acme/seed already exists on the local git host and is not empty`,
+    );
   });
 
   it('names configured connectors for an unknown connectorRef', async () => {
-    const error = await runError('CreateRepo', { connectorRef: 'account.locl', repository: 'x', repoType: 'public' });
-    expect(error.message).toContain('connector "account.locl" is not configured (did you mean "local"?). Configured connectors: github, local, localAcme, overHttp, seedRepo.');
+    const error = await runError('CreateRepo', {
+      connectorRef: 'account.locl',
+      repository: 'x',
+      repoType: 'public',
+    });
+    expect(error.message).toContain(
+      'connector "account.locl" is not configured (did you mean "local"?). Configured connectors: github, local, localAcme, overHttp, seedRepo.',
+    );
   });
 
   it('pushes a directory as one commit by the triggering user; the clone equals the pushed content', async () => {
-    await run('CreateRepo', { connectorRef: 'local', organization: 'team', repository: 'pushed', repoType: 'private', defaultBranch: 'main' });
+    await run('CreateRepo', {
+      connectorRef: 'local',
+      organization: 'team',
+      repository: 'pushed',
+      repoType: 'private',
+      defaultBranch: 'main',
+    });
     const workspace = tempDir('ws-');
     const content = {
       'catalog-info.yaml': 'kind: Component\n',
@@ -233,40 +396,86 @@ describe('CreateRepo and DirectPush on the local git host', () => {
     };
     writeFiles(join(workspace, 'app'), { ...content, 'ignored.log': 'noise' });
     writeFileSync(argvLog, '');
-    const { outputs, logs } = await run('DirectPush', { connectorRef: 'local', organization: 'team', repository: 'pushed', codeDirectory: 'app', branch: 'develop' }, workspace);
+    const { outputs, logs } = await run(
+      'DirectPush',
+      {
+        connectorRef: 'local',
+        organization: 'team',
+        repository: 'pushed',
+        codeDirectory: 'app',
+        branch: 'develop',
+      },
+      workspace,
+    );
     // The built-in host's repository is written in place (its objects, then update-ref): no scratch repository, no push.
     const argv = readFileSync(argvLog, 'utf8').split('\n');
     expect(argv.filter(line => /(^| )(push|init)( |$)/.test(line))).toEqual([]);
-    expect(argv).toContainEqual(expect.stringMatching(/ update-ref refs\/heads\/develop [0-9a-f]{40} 0{40}$/));
-    expect(outputs).toEqual({ repositoryUrl: `${server.gitBaseUrl}/team/pushed`, commitId: expect.stringMatching(/^[0-9a-f]{40}$/), branch: 'develop' });
-    expect(logs.at(-1)).toBe(`info: Pushed commit ${outputs.commitId} to ${server.gitBaseUrl}/team/pushed branch develop`);
+    expect(argv).toContainEqual(
+      expect.stringMatching(
+        / update-ref refs\/heads\/develop [0-9a-f]{40} 0{40}$/,
+      ),
+    );
+    expect(outputs).toEqual({
+      repositoryUrl: `${server.gitBaseUrl}/team/pushed`,
+      commitId: expect.stringMatching(/^[0-9a-f]{40}$/),
+      branch: 'develop',
+    });
+    expect(logs.at(-1)).toBe(
+      `info: Pushed commit ${outputs.commitId} to ${server.gitBaseUrl}/team/pushed branch develop`,
+    );
 
     const dir = await cloneOverHttp('team/pushed');
     expect(readTree(dir)).toEqual(content);
     expect(git(['rev-parse', 'HEAD'], dir)).toBe(outputs.commitId);
     expect(git(['rev-list', '--count', 'HEAD'], dir)).toBe('1');
-    expect(git(['log', '-1', '--format=%an <%ae>|%cn <%ce>|%s'], dir)).toBe('Jane Doe <jane@example.com>|Jane Doe <jane@example.com>|Push from pipeline test (execution exec-1)');
+    expect(git(['log', '-1', '--format=%an <%ae>|%cn <%ce>|%s'], dir)).toBe(
+      'Jane Doe <jane@example.com>|Jane Doe <jane@example.com>|Push from pipeline test (execution exec-1)',
+    );
     // The first pushed branch became the repository's HEAD, so a plain clone checks it out.
     expect(git(['rev-parse', '--abbrev-ref', 'HEAD'], dir)).toBe('develop');
     expect(existsSync(join(workspace, 'app', '.git'))).toBe(false);
   });
 
   it('refuses a non-fast-forward push unless forcePush, which replaces the branch', async () => {
-    await run('CreateRepo', { connectorRef: 'local', organization: 'team', repository: 'forced', repoType: 'private' });
+    await run('CreateRepo', {
+      connectorRef: 'local',
+      organization: 'team',
+      repository: 'forced',
+      repoType: 'private',
+    });
     const workspace = tempDir('ws-');
     writeFiles(join(workspace, 'v1'), { 'a.txt': 'first\n' });
     writeFiles(join(workspace, 'v2'), { 'b.txt': 'second\n' });
-    const spec = { connectorRef: 'local', organization: 'team', repository: 'forced', branch: 'main' };
-    const first = await run('DirectPush', { ...spec, codeDirectory: 'v1' }, workspace);
+    const spec = {
+      connectorRef: 'local',
+      organization: 'team',
+      repository: 'forced',
+      branch: 'main',
+    };
+    const first = await run(
+      'DirectPush',
+      { ...spec, codeDirectory: 'v1' },
+      workspace,
+    );
 
-    const error = await runError('DirectPush', { ...spec, codeDirectory: 'v2' }, workspace);
+    const error = await runError(
+      'DirectPush',
+      { ...spec, codeDirectory: 'v2' },
+      workspace,
+    );
     expect(error.name).toBe('ConflictError');
     expect(error.message).toBe(
       `branch main of ${server.gitBaseUrl}/team/forced already has commits that this push would discard (non-fast-forward); set forcePush: true to overwrite it`,
     );
-    expect(git(['--git-dir', join(root, 'team', 'forced.git'), 'rev-parse', 'main'])).toBe(first.outputs.commitId);
+    expect(
+      git(['--git-dir', join(root, 'team', 'forced.git'), 'rev-parse', 'main']),
+    ).toBe(first.outputs.commitId);
 
-    const forced = await run('DirectPush', { ...spec, codeDirectory: 'v2', forcePush: 'true' }, workspace);
+    const forced = await run(
+      'DirectPush',
+      { ...spec, codeDirectory: 'v2', forcePush: 'true' },
+      workspace,
+    );
     const dir = await cloneOverHttp('team/forced');
     expect(readTree(dir)).toEqual({ 'b.txt': 'second\n' });
     expect(git(['rev-list', 'HEAD'], dir)).toBe(forced.outputs.commitId);
@@ -274,41 +483,100 @@ describe('CreateRepo and DirectPush on the local git host', () => {
 
   it('places content under codeOutputDirectory and uses the configured author', async () => {
     const withAuthor = Object.fromEntries(
-      createGitSteps({ ...options, author: { name: 'Platform Bot', email: 'bot@example.com' }, commitMessage: 'scaffolded' }).map(s => [s.type, s]),
+      createGitSteps({
+        ...options,
+        author: { name: 'Platform Bot', email: 'bot@example.com' },
+        commitMessage: 'scaffolded',
+      }).map(s => [s.type, s]),
     );
-    await run('CreateRepo', { connectorRef: 'local', organization: 'team', repository: 'prefixed', repoType: 'private' });
+    await run('CreateRepo', {
+      connectorRef: 'local',
+      organization: 'team',
+      repository: 'prefixed',
+      repoType: 'private',
+    });
     const workspace = tempDir('ws-');
     writeFiles(join(workspace, 'out'), { 'x.txt': 'x\n' });
     const step = withAuthor.DirectPush;
     const t = createMockStepContext({
-      spec: step.spec.parse({ connectorRef: 'local', organization: 'team', repository: 'prefixed', codeDirectory: 'out', codeOutputDirectory: 'services/x', branch: 'main' }),
+      spec: step.spec.parse({
+        connectorRef: 'local',
+        organization: 'team',
+        repository: 'prefixed',
+        codeDirectory: 'out',
+        codeOutputDirectory: 'services/x',
+        branch: 'main',
+      }),
       workspace,
       execution: { triggeredBy: JANE },
     });
     await step.handler(t.ctx);
     const dir = await cloneOverHttp('team/prefixed');
     expect(readTree(dir)).toEqual({ 'services/x/x.txt': 'x\n' });
-    expect(git(['log', '-1', '--format=%an <%ae> %s'], dir)).toBe('Platform Bot <bot@example.com> scaffolded');
+    expect(git(['log', '-1', '--format=%an <%ae> %s'], dir)).toBe(
+      'Platform Bot <bot@example.com> scaffolded',
+    );
   });
 
   it('checks codeDirectory', async () => {
     const workspace = tempDir('ws-');
     mkdirSync(join(workspace, 'empty'));
     writeFiles(join(workspace, 'onlyignored'), { '.gitignore': '*\n' });
-    const spec = { connectorRef: 'local', organization: 'team', repository: 'created', branch: 'main' };
-    expect((await runError('DirectPush', { ...spec, codeDirectory: '../..' }, workspace)).message).toBe('spec.codeDirectory "../.." is outside the stage workspace');
-    expect((await runError('DirectPush', { ...spec, codeDirectory: 'missing' }, workspace)).message).toBe(
+    const spec = {
+      connectorRef: 'local',
+      organization: 'team',
+      repository: 'created',
+      branch: 'main',
+    };
+    expect(
+      (
+        await runError(
+          'DirectPush',
+          { ...spec, codeDirectory: '../..' },
+          workspace,
+        )
+      ).message,
+    ).toBe('spec.codeDirectory "../.." is outside the stage workspace');
+    expect(
+      (
+        await runError(
+          'DirectPush',
+          { ...spec, codeDirectory: 'missing' },
+          workspace,
+        )
+      ).message,
+    ).toBe(
       'spec.codeDirectory "missing" is not a directory of the stage workspace',
     );
-    expect((await runError('DirectPush', { ...spec, codeDirectory: 'empty' }, workspace)).message).toBe('spec.codeDirectory "empty" has no files to push');
+    expect(
+      (
+        await runError(
+          'DirectPush',
+          { ...spec, codeDirectory: 'empty' },
+          workspace,
+        )
+      ).message,
+    ).toBe('spec.codeDirectory "empty" has no files to push');
   });
 
   it('reports a push to a repository that does not exist', async () => {
     const workspace = tempDir('ws-');
     writeFiles(join(workspace, 'app'), { 'a.txt': 'a' });
-    const error = await runError('DirectPush', { connectorRef: 'local', organization: 'team', repository: 'never-created', codeDirectory: 'app', branch: 'main' }, workspace);
+    const error = await runError(
+      'DirectPush',
+      {
+        connectorRef: 'local',
+        organization: 'team',
+        repository: 'never-created',
+        codeDirectory: 'app',
+        branch: 'main',
+      },
+      workspace,
+    );
     expect(error.name).toBe('NotFoundError');
-    expect(error.message).toContain(`push to ${server.gitBaseUrl}/team/never-created failed`);
+    expect(error.message).toContain(
+      `push to ${server.gitBaseUrl}/team/never-created failed`,
+    );
   });
 
   it('maps the local host refusing HTTP pushes to an authorization error, without leaking the token', async () => {
@@ -316,18 +584,31 @@ describe('CreateRepo and DirectPush on the local git host', () => {
     writeFiles(join(workspace, 'app'), { 'a.txt': 'a' });
     const step = steps.DirectPush;
     const t = createMockStepContext({
-      spec: step.spec.parse({ connectorRef: 'overHttp', organization: 'acme', repository: 'seed.git', codeDirectory: 'app', branch: 'main' }),
+      spec: step.spec.parse({
+        connectorRef: 'overHttp',
+        organization: 'acme',
+        repository: 'seed.git',
+        codeDirectory: 'app',
+        branch: 'main',
+      }),
       workspace,
       secrets: { git_token: TOKEN },
       execution: { triggeredBy: JANE },
     });
     writeFileSync(argvLog, '');
-    const error = await step.handler(t.ctx).then(() => undefined, (e: Error) => e);
+    const error = await step.handler(t.ctx).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     const argv = readFileSync(argvLog, 'utf8');
-    expect(argv).toContain(`push --porcelain ${server.gitBaseUrl}/acme/seed.git`);
+    expect(argv).toContain(
+      `push --porcelain ${server.gitBaseUrl}/acme/seed.git`,
+    );
     expect(argv).not.toContain(TOKEN);
     expect(argv).not.toContain(BASIC);
-    expect(error?.message).toContain(`push to ${server.gitBaseUrl}/acme/seed.git failed`);
+    expect(error?.message).toContain(
+      `push to ${server.gitBaseUrl}/acme/seed.git failed`,
+    );
     expect(error?.name).toBe('NotAllowedError');
     expect(`${error?.message}\n${t.logText()}`).not.toContain(TOKEN);
   });
@@ -336,22 +617,46 @@ describe('CreateRepo and DirectPush on the local git host', () => {
 describe('resolveFileUrls', () => {
   it('builds blob and raw URLs for the connector’s provider', () => {
     const resolveFileUrls = createFileUrlResolver(options);
-    expect(resolveFileUrls({ connectorRef: 'account.local', organization: 'team', repository: 'pushed', branch: 'develop', filePath: '/catalog-info.yaml' })).toEqual({
+    expect(
+      resolveFileUrls({
+        connectorRef: 'account.local',
+        organization: 'team',
+        repository: 'pushed',
+        branch: 'develop',
+        filePath: '/catalog-info.yaml',
+      }),
+    ).toEqual({
       repositoryUrl: `${server.gitBaseUrl}/team/pushed`,
       blobUrl: `${server.gitBaseUrl}/team/pushed/blob/develop/catalog-info.yaml`,
       rawUrl: `${server.gitBaseUrl}/team/pushed/raw/develop/catalog-info.yaml`,
     });
-    expect(resolveFileUrls({ connectorRef: 'github', repository: 'svc', branch: 'main', filePath: 'catalog-info.yaml' })).toEqual({
+    expect(
+      resolveFileUrls({
+        connectorRef: 'github',
+        repository: 'svc',
+        branch: 'main',
+        filePath: 'catalog-info.yaml',
+      }),
+    ).toEqual({
       repositoryUrl: 'https://github.com/acme/svc',
       blobUrl: 'https://github.com/acme/svc/blob/main/catalog-info.yaml',
-      rawUrl: 'https://raw.githubusercontent.com/acme/svc/main/catalog-info.yaml',
+      rawUrl:
+        'https://raw.githubusercontent.com/acme/svc/main/catalog-info.yaml',
     });
   });
 
   it('serves the pushed file at the raw URL', async () => {
     const resolveFileUrls = createFileUrlResolver(options);
-    const { rawUrl } = resolveFileUrls({ connectorRef: 'local', organization: 'team', repository: 'pushed', branch: 'develop', filePath: 'catalog-info.yaml' });
-    const response = await fetch(rawUrl, { headers: { Authorization: mockCredentials.user.header() } });
+    const { rawUrl } = resolveFileUrls({
+      connectorRef: 'local',
+      organization: 'team',
+      repository: 'pushed',
+      branch: 'develop',
+      filePath: 'catalog-info.yaml',
+    });
+    const response = await fetch(rawUrl, {
+      headers: { Authorization: mockCredentials.user.header() },
+    });
     expect(await response.text()).toBe('kind: Component\n');
   });
 });

@@ -3,8 +3,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { alive, killLeftovers, pidsIn, waitUntil } from '../../runners/__testUtils__/processes';
-import { createRunStepsEngine, pipeline, type RunStepsEngine } from './__testUtils__/runStepsEngine';
+import {
+  alive,
+  killLeftovers,
+  pidsIn,
+  waitUntil,
+} from '../../runners/__testUtils__/processes';
+import {
+  createRunStepsEngine,
+  pipeline,
+  type RunStepsEngine,
+} from './__testUtils__/runStepsEngine';
 import { cleanupTemp, standIn, tempDir } from './__testUtils__/stepTestKit';
 
 jest.setTimeout(60_000);
@@ -68,31 +77,41 @@ describe('run steps in the engine', () => {
   });
 
   it('masks secrets in stored log lines and outputs', async () => {
-    const detail = await h.run(pipeline(
-      step('produce', 'Run', [
-        'shell: Bash',
-        'command: |-',
-        '  echo "token is $TOKEN"',
-        '  echo "base64: $(printf %s "$TOKEN" | base64)"',
-        '  LEAKED="prefix-$TOKEN"',
-        '  GENERATED="gen-$(echo abc123xyz)"',
-        'envVariables:',
-        '  TOKEN: <+secrets.getValue("api_token")>',
-        'outputVariables:',
-        '  - name: LEAKED',
-        '  - name: GENERATED',
-        '    type: Secret',
-      ].join('\n')) +
-      step('consume', 'ShellScript', [
-        'shell: Bash',
-        'source:',
-        '  type: Inline',
-        '  spec:',
-        '    script: |-',
-        '      echo "generated was <+steps.produce.output.outputVariables.GENERATED>"',
-        '      echo "leaked was <+steps.produce.output.outputVariables.LEAKED>"',
-      ].join('\n')),
-    ));
+    const detail = await h.run(
+      pipeline(
+        step(
+          'produce',
+          'Run',
+          [
+            'shell: Bash',
+            'command: |-',
+            '  echo "token is $TOKEN"',
+            '  echo "base64: $(printf %s "$TOKEN" | base64)"',
+            '  LEAKED="prefix-$TOKEN"',
+            '  GENERATED="gen-$(echo abc123xyz)"',
+            'envVariables:',
+            '  TOKEN: <+secrets.getValue("api_token")>',
+            'outputVariables:',
+            '  - name: LEAKED',
+            '  - name: GENERATED',
+            '    type: Secret',
+          ].join('\n'),
+        ) +
+          step(
+            'consume',
+            'ShellScript',
+            [
+              'shell: Bash',
+              'source:',
+              '  type: Inline',
+              '  spec:',
+              '    script: |-',
+              '      echo "generated was <+steps.produce.output.outputVariables.GENERATED>"',
+              '      echo "leaked was <+steps.produce.output.outputVariables.LEAKED>"',
+            ].join('\n'),
+          ),
+      ),
+    );
     expect(detail.errorMessage).toBeUndefined();
     expect(detail.status).toBe('Success');
     const lines = await h.logLines(detail.id);
@@ -112,22 +131,28 @@ describe('run steps in the engine', () => {
   });
 
   it('masks every line of a multi-line secret and its base64 forms', async () => {
-    const detail = await h.run(pipeline(
-      step('key', 'Run', [
-        'shell: Bash',
-        'command: |-',
-        '  echo "key:"',
-        '  echo "$KEY"',
-        '  echo "$KEY" | base64',
-        '  printf %s "$KEY" | base64 -w0; echo',
-        '  KEY_OUT="$KEY"',
-        'envVariables:',
-        '  KEY: <+secrets.getValue("ssh_key")>',
-        'outputVariables:',
-        '  - name: KEY_OUT',
-      ].join('\n')),
-      'IDP',
-    ));
+    const detail = await h.run(
+      pipeline(
+        step(
+          'key',
+          'Run',
+          [
+            'shell: Bash',
+            'command: |-',
+            '  echo "key:"',
+            '  echo "$KEY"',
+            '  echo "$KEY" | base64',
+            '  printf %s "$KEY" | base64 -w0; echo',
+            '  KEY_OUT="$KEY"',
+            'envVariables:',
+            '  KEY: <+secrets.getValue("ssh_key")>',
+            'outputVariables:',
+            '  - name: KEY_OUT',
+          ].join('\n'),
+        ),
+        'IDP',
+      ),
+    );
     expect(detail.status).toBe('Success');
     const lines = await h.logLines(detail.id);
     const log = lines.join('\n');
@@ -138,18 +163,28 @@ describe('run steps in the engine', () => {
       .flatMap(encoded => encoded.match(/.{1,76}/g) ?? [])
       .filter(chunk => chunk.length >= 8);
     for (const chunk of chunks) expect(log).not.toContain(chunk);
-    expect(lines.filter(line => line === MASK).length).toBeGreaterThanOrEqual(KEY_LINES.length);
+    expect(lines.filter(line => line === MASK).length).toBeGreaterThanOrEqual(
+      KEY_LINES.length,
+    );
     expect(Object.values(detail.outputs ?? {})).toEqual([MASK]);
     expect(await h.dump()).not.toContain(KEY_LINES[1]);
   });
 
   it('masks a literal CreateResource key that the tool prints', async () => {
-    tofu = standIn('tofu', { script: 'echo "using key $HARNESS_PLATFORM_API_KEY"' });
+    tofu = standIn('tofu', {
+      script: 'echo "using key $HARNESS_PLATFORM_API_KEY"',
+    });
     process.env.PATH = `${tofu.bin}:${originalPath}`;
-    const detail = await h.run(pipeline(
-      step('create', 'CreateResource', 'resourceDefinition: resource "harness_platform_project" "p" {}\nxApiKey: pat.acc.tok.literalKeyValue'),
-      'IDP',
-    ));
+    const detail = await h.run(
+      pipeline(
+        step(
+          'create',
+          'CreateResource',
+          'resourceDefinition: resource "harness_platform_project" "p" {}\nxApiKey: pat.acc.tok.literalKeyValue',
+        ),
+        'IDP',
+      ),
+    );
     expect(detail.status).toBe('Success');
     const log = (await h.logLines(detail.id)).join('\n');
     expect(log).toContain(`using key ${MASK}`);
@@ -158,37 +193,66 @@ describe('run steps in the engine', () => {
   });
 
   it('fails a Run step with the tail of its output', async () => {
-    const detail = await h.run(pipeline(step('broken', 'Run', 'shell: Sh\ncommand: |-\n  echo "compiling"\n  echo "error: missing semicolon" >&2\n  exit 2'), 'IDP'));
+    const detail = await h.run(
+      pipeline(
+        step(
+          'broken',
+          'Run',
+          'shell: Sh\ncommand: |-\n  echo "compiling"\n  echo "error: missing semicolon" >&2\n  exit 2',
+        ),
+        'IDP',
+      ),
+    );
     expect(detail.status).toBe('Failed');
-    expect(detail.errorMessage).toMatch(/^step broken: the script exited with code 2; last \d+ lines of output:\n/);
+    expect(detail.errorMessage).toMatch(
+      /^step broken: the script exited with code 2; last \d+ lines of output:\n/,
+    );
     expect(detail.errorMessage).toContain('error: missing semicolon');
   });
 
   it('kills the whole process group when a step times out', async () => {
     const dir = tempDir();
-    const detail = await h.run(pipeline(step(
-      'slow',
-      'Run',
-      `shell: Bash\ncommand: |-\n  sleep 300 &\n  echo "main=$$ child=$!" > ${join(dir, 'pids')}\n  sleep 300`,
-      '    timeout: 1s\n',
-    )));
+    const detail = await h.run(
+      pipeline(
+        step(
+          'slow',
+          'Run',
+          `shell: Bash\ncommand: |-\n  sleep 300 &\n  echo "main=$$ child=$!" > ${join(dir, 'pids')}\n  sleep 300`,
+          '    timeout: 1s\n',
+        ),
+      ),
+    );
     const pids = pidsIn(readFileSync(join(dir, 'pids'), 'utf8'));
     leftovers.push(pids.main, pids.child);
     // Harness: "Step timeouts mark steps as expired".
     expect(detail.status).toBe('Expired');
     expect(detail.errorMessage).toBe('step slow: step timed out after 1s');
     // The engine stops waiting at once; the runner finishes the kill in the background.
-    await waitUntil(() => !alive(pids.main) && !alive(pids.child), 5000, 'the step processes to die');
+    await waitUntil(
+      () => !alive(pids.main) && !alive(pids.child),
+      5000,
+      'the step processes to die',
+    );
   });
 
   it('kills the whole process group when the execution is aborted', async () => {
     const dir = tempDir();
-    const id = await h.start(pipeline(step(
-      'long',
-      'Run',
-      `shell: Sh\ncommand: |-\n  trap "" TERM\n  sleep 300 &\n  echo "main=$$ child=$!" > ${join(dir, 'pids')}\n  sleep 300`,
-    )));
-    await waitUntil(() => existsSync(join(dir, 'pids')) && 'child' in pidsIn(readFileSync(join(dir, 'pids'), 'utf8')), 15_000, 'the step to start');
+    const id = await h.start(
+      pipeline(
+        step(
+          'long',
+          'Run',
+          `shell: Sh\ncommand: |-\n  trap "" TERM\n  sleep 300 &\n  echo "main=$$ child=$!" > ${join(dir, 'pids')}\n  sleep 300`,
+        ),
+      ),
+    );
+    await waitUntil(
+      () =>
+        existsSync(join(dir, 'pids')) &&
+        'child' in pidsIn(readFileSync(join(dir, 'pids'), 'utf8')),
+      15_000,
+      'the step to start',
+    );
     const pids = pidsIn(readFileSync(join(dir, 'pids'), 'utf8'));
     leftovers.push(pids.main, pids.child);
     expect(alive(pids.child)).toBe(true);
@@ -196,35 +260,62 @@ describe('run steps in the engine', () => {
     const detail = await h.waitFor(id);
     expect(detail.status).toBe('Aborted');
     // They ignore SIGTERM: SIGKILL follows after the 500ms grace period.
-    await waitUntil(() => !alive(pids.main) && !alive(pids.child), 5000, 'the step processes to die');
+    await waitUntil(
+      () => !alive(pids.main) && !alive(pids.child),
+      5000,
+      'the step processes to die',
+    );
   });
 
   it('runs an Http step and masks a Secret output taken from the response', async () => {
-    const detail = await h.run(pipeline(
-      step('fetch_svc', 'Http', [
-        `url: http://127.0.0.1:${port}/service`,
-        'method: GET',
-        // Harness's documented form: the step evaluates these after the call.
-        'assertion: <+httpResponseCode> == 200',
-        'outputVariables:',
-        '  - name: id',
-        '    type: String',
-        `    value: <+json.select("data.id", httpResponseBody)>`,
-        '  - name: token',
-        '    type: Secret',
-        `    value: <+json.select("data.token", httpResponseBody)>`,
-      ].join('\n')) +
-      step('use', 'ShellScript', 'shell: Sh\nsource:\n  type: Inline\n  spec:\n    script: echo "id=<+steps.fetch_svc.output.outputVariables.id> token=<+steps.fetch_svc.output.outputVariables.token>"'),
-    ));
+    const detail = await h.run(
+      pipeline(
+        step(
+          'fetch_svc',
+          'Http',
+          [
+            `url: http://127.0.0.1:${port}/service`,
+            'method: GET',
+            // Harness's documented form: the step evaluates these after the call.
+            'assertion: <+httpResponseCode> == 200',
+            'outputVariables:',
+            '  - name: id',
+            '    type: String',
+            `    value: <+json.select("data.id", httpResponseBody)>`,
+            '  - name: token',
+            '    type: Secret',
+            `    value: <+json.select("data.token", httpResponseBody)>`,
+          ].join('\n'),
+        ) +
+          step(
+            'use',
+            'ShellScript',
+            'shell: Sh\nsource:\n  type: Inline\n  spec:\n    script: echo "id=<+steps.fetch_svc.output.outputVariables.id> token=<+steps.fetch_svc.output.outputVariables.token>"',
+          ),
+      ),
+    );
     expect(detail.errorMessage).toBeUndefined();
     const log = (await h.logLines(detail.id)).join('\n');
     expect(log).toContain(`id=svc-7 token=${MASK}`);
-    expect(detail.outputs).toEqual({ 'pipeline.stages.main.spec.execution.steps.fetch_svc.output.outputVariables.id': 'svc-7' });
+    expect(detail.outputs).toEqual({
+      'pipeline.stages.main.spec.execution.steps.fetch_svc.output.outputVariables.id':
+        'svc-7',
+    });
   });
 
   it('refuses an Http call to a host that is not allowed', async () => {
-    const detail = await h.run(pipeline(step('ssrf', 'Http', 'url: http://169.254.169.254/latest/meta-data/\nmethod: GET')));
+    const detail = await h.run(
+      pipeline(
+        step(
+          'ssrf',
+          'Http',
+          'url: http://169.254.169.254/latest/meta-data/\nmethod: GET',
+        ),
+      ),
+    );
     expect(detail.status).toBe('Failed');
-    expect(detail.errorMessage).toContain('host "169.254.169.254" is not in pipelineEngine.network.allow');
+    expect(detail.errorMessage).toContain(
+      'host "169.254.169.254" is not in pipelineEngine.network.allow',
+    );
   });
 });

@@ -1,7 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StepContext } from '@idp-pipelines/plugin-pipeline-engine-node';
-import { CONTAINER_SCRATCH, type ContainerOptions, type StepRunners } from '../../runners';
+import {
+  CONTAINER_SCRATCH,
+  type ContainerOptions,
+  type StepRunners,
+} from '../../runners';
 import { prepareScript, type ScriptShell } from './scripts';
 import { abortError, processFailure } from './specFields';
 
@@ -28,8 +32,16 @@ export interface ScriptStepInput {
  * sits next to the stage workspace, not in it, so steps that commit the
  * workspace never see it; it is removed afterwards.
  */
-export async function runScriptStep(ctx: StepContext<unknown>, runners: StepRunners, input: ScriptStepInput): Promise<void> {
-  const choice = runners.select({ container: input.container, useDefaultImage: true, logger: ctx.logger });
+export async function runScriptStep(
+  ctx: StepContext<unknown>,
+  runners: StepRunners,
+  input: ScriptStepInput,
+): Promise<void> {
+  const choice = runners.select({
+    container: input.container,
+    useDefaultImage: true,
+    logger: ctx.logger,
+  });
   const scratch = await mkdtemp(join(dirname(ctx.workspace), '.step-'));
   try {
     const inContainer = choice.container !== undefined;
@@ -44,21 +56,35 @@ export async function runScriptStep(ctx: StepContext<unknown>, runners: StepRunn
       shared: inContainer,
     });
     const result = await choice.runner.run(
-      { argv: prepared.argv, env: input.env, scratch, container: choice.container, purpose: `shell ${input.shell}` },
-      { workspace: ctx.workspace, logger: ctx.logger, signal: ctx.signal, label: ctx.step.identifier },
+      {
+        argv: prepared.argv,
+        env: input.env,
+        scratch,
+        container: choice.container,
+        purpose: `shell ${input.shell}`,
+      },
+      {
+        workspace: ctx.workspace,
+        logger: ctx.logger,
+        signal: ctx.signal,
+        label: ctx.step.identifier,
+      },
     );
     if (result.aborted || ctx.signal.aborted) throw abortError(ctx.signal);
     if (result.exitCode !== 0) {
-      const hint = inContainer && result.exitCode === 127
-        ? ` (does image ${choice.container?.image} have ${prepared.program}?)`
-        : '';
+      const hint =
+        inContainer && result.exitCode === 127
+          ? ` (does image ${choice.container?.image} have ${prepared.program}?)`
+          : '';
       throw new Error(processFailure(`the script${hint}`, result));
     }
     const values = await prepared.readOutputs();
     input.outputs.forEach((output, i) => {
       const value = values.get(i);
       if (value === undefined) {
-        ctx.logger.warn(`output variable ${output.name}: the script did not set ${output.variable}; its value is empty`);
+        ctx.logger.warn(
+          `output variable ${output.name}: the script did not set ${output.variable}; its value is empty`,
+        );
       }
       ctx.output(output.name, value ?? '', { secret: output.secret });
     });

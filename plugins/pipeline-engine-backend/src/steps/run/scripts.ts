@@ -21,7 +21,8 @@ import type { ProcessPaths } from '../../runners';
  */
 
 /** Shells the script steps accept (Run's and ShellScript's spellings). */
-export type ScriptShell = 'Sh' | 'Bash' | 'Python' | 'Pwsh' | 'Powershell' | 'PowerShell';
+export type ScriptShell =
+  'Sh' | 'Bash' | 'Python' | 'Pwsh' | 'Powershell' | 'PowerShell';
 
 /** A script ready to run: its command line and how to read its outputs. */
 export interface PreparedScript {
@@ -63,11 +64,14 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Throws unless `name` can name a variable in every supported shell. */
 export function checkVariableName(name: string, field: string): void {
   if (!IDENTIFIER.test(name)) {
-    throw new Error(`${field}: ${JSON.stringify(name)} is not a valid variable name (letters, digits and _, not starting with a digit)`);
+    throw new Error(
+      `${field}: ${JSON.stringify(name)} is not a valid variable name (letters, digits and _, not starting with a digit)`,
+    );
   }
 }
 
-const TRAILER = '{ __harness_rc=$?; set +x; } 2>/dev/null; __harness_export_outputs; exit $__harness_rc';
+const TRAILER =
+  '{ __harness_rc=$?; set +x; } 2>/dev/null; __harness_export_outputs; exit $__harness_rc';
 
 const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const psQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -93,10 +97,15 @@ export async function prepareScript(o: ScriptOptions): Promise<PreparedScript> {
   }
 }
 
-async function prepareShell(o: ScriptOptions, outDir: string, visibleOut: string): Promise<PreparedScript> {
+async function prepareShell(
+  o: ScriptOptions,
+  outDir: string,
+  visibleOut: string,
+): Promise<PreparedScript> {
   const program = o.shell === 'Bash' ? 'bash' : 'sh';
-  const writes = o.variables.map((v, i) =>
-    `  if [ -n "\${${v}+set}" ]; then printf '%s' "$${v}" > ${shQuote(`${visibleOut}/${i}`)}; fi`,
+  const writes = o.variables.map(
+    (v, i) =>
+      `  if [ -n "\${${v}+set}" ]; then printf '%s' "$${v}" > ${shQuote(`${visibleOut}/${i}`)}; fi`,
   );
   const text = [
     // `{ set +x; } 2>/dev/null` keeps xtrace from printing values (secrets) it writes.
@@ -131,7 +140,10 @@ async function prepareShell(o: ScriptOptions, outDir: string, visibleOut: string
   };
 }
 
-function jsonOutputs(outDir: string, count: number): () => Promise<Map<number, string>> {
+function jsonOutputs(
+  outDir: string,
+  count: number,
+): () => Promise<Map<number, string>> {
   return async () => {
     let text: string;
     try {
@@ -140,7 +152,9 @@ function jsonOutputs(outDir: string, count: number): () => Promise<Map<number, s
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
       throw error;
     }
-    const parsed = JSON.parse(text.replace(/^\uFEFF/, '').trim() || '{}') as Record<string, unknown>;
+    const parsed = JSON.parse(
+      text.replace(/^\uFEFF/, '').trim() || '{}',
+    ) as Record<string, unknown>;
     const values = new Map<number, string>();
     for (let i = 0; i < count; i++) {
       const value = parsed[String(i)];
@@ -150,7 +164,11 @@ function jsonOutputs(outDir: string, count: number): () => Promise<Map<number, s
   };
 }
 
-async function preparePython(o: ScriptOptions, outDir: string, visibleOut: string): Promise<PreparedScript> {
+async function preparePython(
+  o: ScriptOptions,
+  outDir: string,
+  visibleOut: string,
+): Promise<PreparedScript> {
   const wrapper = `import json, os, sys, traceback
 
 
@@ -192,12 +210,22 @@ _harness_main()
   await writeFile(join(o.scratch, 'wrapper.py'), wrapper, { mode: 0o644 });
   return {
     program: 'python3',
-    argv: paths => ['python3', '-u', `${paths.scratch}/wrapper.py`, `${paths.scratch}/script.py`, `${visibleOut}/out.json`],
+    argv: paths => [
+      'python3',
+      '-u',
+      `${paths.scratch}/wrapper.py`,
+      `${paths.scratch}/script.py`,
+      `${visibleOut}/out.json`,
+    ],
     readOutputs: jsonOutputs(outDir, o.variables.length),
   };
 }
 
-async function preparePowerShell(o: ScriptOptions, outDir: string, visibleOut: string): Promise<PreparedScript> {
+async function preparePowerShell(
+  o: ScriptOptions,
+  outDir: string,
+  visibleOut: string,
+): Promise<PreparedScript> {
   const names = o.variables.map(psQuote).join(', ');
   const text = [
     ...(o.failFast ? ["$ErrorActionPreference = 'Stop'"] : []),
@@ -217,10 +245,20 @@ async function preparePowerShell(o: ScriptOptions, outDir: string, visibleOut: s
     '',
   ].join('\n');
   await writeFile(join(o.scratch, 'script.ps1'), text, { mode: 0o644 });
-  const program = process.platform === 'win32' && o.shell !== 'Pwsh' ? 'powershell' : 'pwsh';
+  const program =
+    process.platform === 'win32' && o.shell !== 'Pwsh' ? 'powershell' : 'pwsh';
   return {
     program,
-    argv: paths => [program, '-NoLogo', '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File', `${paths.scratch}/script.ps1`],
+    argv: paths => [
+      program,
+      '-NoLogo',
+      '-NoProfile',
+      '-NonInteractive',
+      '-ExecutionPolicy',
+      'Bypass',
+      '-File',
+      `${paths.scratch}/script.ps1`,
+    ],
     readOutputs: jsonOutputs(outDir, o.variables.length),
   };
 }

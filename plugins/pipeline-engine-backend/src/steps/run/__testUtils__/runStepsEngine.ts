@@ -3,9 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { isTerminalExecutionStatus, type ExecutionDetail } from '@idp-pipelines/plugin-pipeline-engine-common';
+import {
+  isTerminalExecutionStatus,
+  type ExecutionDetail,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
 import { initStores } from '../../../database/__testUtils__/testDatabases';
-import { createPipelineEngine, type PipelineEngine } from '../../../createPipelineEngine';
+import {
+  createPipelineEngine,
+  type PipelineEngine,
+} from '../../../createPipelineEngine';
 import { StepHandlerRegistry } from '../../../engine/stepHandlerRegistry';
 import { builtinStepHandlers } from '../../index';
 import { createRunSteps } from '../index';
@@ -39,7 +45,10 @@ export async function createRunStepsEngine(
 ): Promise<RunStepsEngine> {
   const { knex, stores } = await initStores(databases, 'SQLITE_3');
   const handlers = new StepHandlerRegistry();
-  handlers.add(...builtinStepHandlers, ...createRunSteps({ config: new ConfigReader(options.config) }));
+  handlers.add(
+    ...builtinStepHandlers,
+    ...createRunSteps({ config: new ConfigReader(options.config) }),
+  );
   const workspaceRoot = mkdtempSync(join(tmpdir(), 'run-steps-engine-'));
   const engine = createPipelineEngine({
     stores,
@@ -59,15 +68,25 @@ export async function createRunStepsEngine(
     for (;;) {
       const detail = await engine.service.getExecution(id);
       if (isTerminalExecutionStatus(detail.status)) return detail;
-      if (Date.now() > deadline) throw new Error(`execution ${id} still ${detail.status} after ${timeoutMs}ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `execution ${id} still ${detail.status} after ${timeoutMs}ms`,
+        );
       await new Promise(r => setTimeout(r, 25));
     }
   };
   const start = async (yaml: string) => {
     // A fresh identifier per run: pipelines are stored once per identifier.
-    const identified = yaml.replace(/identifier: test\b/, `identifier: test${++counter}`);
+    const identified = yaml.replace(
+      /identifier: test\b/,
+      `identifier: test${++counter}`,
+    );
     const created = await engine.service.createPipeline(identified, ACTOR);
-    const execution = await engine.service.execute(created, { inputSet: {} }, ACTOR);
+    const execution = await engine.service.execute(
+      created,
+      { inputSet: {} },
+      ACTOR,
+    );
     return execution.id;
   };
   return {
@@ -85,8 +104,12 @@ export async function createRunStepsEngine(
       return page.lines.map(l => l.line);
     },
     async dump() {
-      const tables = await knex('sqlite_master').where({ type: 'table' }).pluck('name');
-      const rows = await Promise.all(tables.map(async (t: string) => JSON.stringify(await knex(t).select())));
+      const tables = await knex('sqlite_master')
+        .where({ type: 'table' })
+        .pluck('name');
+      const rows = await Promise.all(
+        tables.map(async (t: string) => JSON.stringify(await knex(t).select())),
+      );
       return rows.join('\n');
     },
     async stop() {
