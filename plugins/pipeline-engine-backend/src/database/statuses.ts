@@ -1,8 +1,16 @@
 /*
  * Status vocabularies, named after Harness's so API responses need no
  * translation. The groupings drive the queue: which executions a replica
- * holds a lease on, and which are over.
+ * holds a lease on, and which are over. Which statuses are over is the
+ * API's fact, so it comes from the common package.
  */
+import {
+  isTerminalExecutionStatus,
+  TERMINAL_EXECUTION_STATUSES,
+  type ExecutionStatus as ApiExecutionStatus,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+
+export { isTerminalExecutionStatus, TERMINAL_EXECUTION_STATUSES };
 
 /** Statuses of a pipeline execution. */
 export const EXECUTION_STATUSES = [
@@ -25,16 +33,13 @@ export const EXECUTION_STATUSES = [
 /** Status of a pipeline execution. */
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-/** Statuses in which an execution is over; it never changes again. */
-export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
-  'Success',
-  'IgnoreFailed',
-  'Failed',
-  'Errored',
-  'Aborted',
-  'Expired',
-  'ApprovalRejected',
-];
+// The stored statuses are exactly the API's (openapi.yaml): tsc fails here
+// when one side gains a status the other lacks.
+const sameStatusesBothWays: [
+  ExecutionStatus extends ApiExecutionStatus ? true : false,
+  ApiExecutionStatus extends ExecutionStatus ? true : false,
+] = [true, true];
+void sameStatusesBothWays;
 
 /**
  * Statuses of a claimed execution that is not over: a replica holds its
@@ -49,11 +54,6 @@ export const LEASED_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
   'ResourceWaiting',
   'InputWaiting',
 ];
-
-/** True when an execution in this status is over. */
-export function isTerminalExecutionStatus(status: ExecutionStatus): boolean {
-  return TERMINAL_EXECUTION_STATUSES.includes(status);
-}
 
 /** Statuses of a stage, step group or step. */
 export const NODE_STATUSES = [
