@@ -218,7 +218,11 @@ export const templateDeletePermission: BasicPermission = createPermission({
  *
  * @public
  */
-export const pipelineEnginePermissions = [
+export const pipelineEnginePermissions: Array<
+  | BasicPermission
+  | ResourcePermission<'pipeline-engine-secret'>
+  | PipelineResourcePermission
+> = [
   pipelineReadPermission,
   pipelineCreatePermission,
   pipelineUpdatePermission,
