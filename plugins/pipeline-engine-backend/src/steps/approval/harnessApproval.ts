@@ -111,10 +111,10 @@ export function createHarnessApprovalStep(
           void options.notifyApprovers(
             {
               executionId: ctx.execution.id,
-            pipelineIdentifier: payload.pipelineIdentifier,
-            stepName: payload.stepName,
-            approvalMessage: payload.approvalMessage,
-            userGroups: payload.userGroups,
+              pipelineIdentifier: payload.pipelineIdentifier,
+              stepName: payload.stepName,
+              approvalMessage: payload.approvalMessage,
+              userGroups: payload.userGroups,
               minimumCount: payload.minimumCount,
               link,
             },

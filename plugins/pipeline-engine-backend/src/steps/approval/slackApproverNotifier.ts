@@ -83,7 +83,10 @@ export function createSlackApproverNotifier(options: {
     config.getOptionalString('pipelineEngine.slack.apiUrl') ??
     DEFAULT_SLACK_API_URL;
   const apiUrl = configured.endsWith('/') ? configured : `${configured}/`;
-  const source = { step: 'approver Slack message', field: 'pipelineEngine.slack.apiUrl' };
+  const source = {
+    step: 'approver Slack message',
+    field: 'pipelineEngine.slack.apiUrl',
+  };
   let warned = false;
 
   return async (notice, context) => {
@@ -93,7 +96,9 @@ export function createSlackApproverNotifier(options: {
       // Connect to the addresses the policy checked (no DNS change in between).
       const AgentClass = url.protocol === 'https:' ? HttpsAgent : HttpAgent;
       const agent = new AgentClass({
-        lookup: network.socketLookup(`${source.step}: ${source.field}`) as never,
+        lookup: network.socketLookup(
+          `${source.step}: ${source.field}`,
+        ) as never,
       });
       // The token may name a secret of the pipeline's scope, as SlackNotify's.
       const secret = await secretOrLiteral(
