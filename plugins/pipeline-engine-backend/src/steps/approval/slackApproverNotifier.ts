@@ -93,13 +93,6 @@ export function createSlackApproverNotifier(options: {
     try {
       const url = new URL('chat.postMessage', apiUrl);
       await network.check(url, source);
-      // Connect to the addresses the policy checked (no DNS change in between).
-      const AgentClass = url.protocol === 'https:' ? HttpsAgent : HttpAgent;
-      const agent = new AgentClass({
-        lookup: network.socketLookup(
-          `${source.step}: ${source.field}`,
-        ) as never,
-      });
       // The token may name a secret of the pipeline's scope, as SlackNotify's.
       const secret = await secretOrLiteral(
         {
@@ -117,6 +110,13 @@ export function createSlackApproverNotifier(options: {
         },
         token,
       );
+      // Connect to the addresses the policy checked (no DNS change in between).
+      const AgentClass = url.protocol === 'https:' ? HttpsAgent : HttpAgent;
+      const agent = new AgentClass({
+        lookup: network.socketLookup(
+          `${source.step}: ${source.field}`,
+        ) as never,
+      });
       const client = new WebClient(secret, {
         slackApiUrl: apiUrl,
         agent,
