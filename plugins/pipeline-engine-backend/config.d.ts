@@ -282,9 +282,28 @@ export interface Config {
          * Notify the approvers through Backstage's notifications service
          * (`@backstage/plugin-notifications-backend`) when an approval starts
          * waiting; default true. Without that backend, sends fail, a warning
-         * is logged once and approvals work as before.
+         * is logged once and approvals work as before. `false` also turns
+         * the Slack message off.
          */
         enabled?: boolean;
+        /**
+         * Also post a message to a Slack channel when an approval starts
+         * waiting (pipeline, step, approval message, approver groups, link
+         * to the execution page), through `chat.postMessage` at
+         * `pipelineEngine.slack.apiUrl`, whose host must be in
+         * `pipelineEngine.network.allow`. Absent: no Slack message.
+         */
+        slack?: {
+          /** Channel name (`#approvals`) or id the bot may post to. */
+          channel: string;
+          /**
+           * Bot token (`xoxb-...`), or a Harness secret reference
+           * (`account.slack_token`) resolved in the pipeline's scope, as the
+           * SlackNotify step's `token`.
+           * @visibility secret
+           */
+          token: string;
+        };
       };
     };
     /** The SlackNotify step. */

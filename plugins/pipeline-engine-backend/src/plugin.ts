@@ -41,7 +41,7 @@ import {
 import { readTriggerSchedule } from './service/adminDocuments';
 import { catalogGroupMembership } from './service/approvals';
 import { createApproverGroupCheck } from './service/approverGroupCheck';
-import { createApproverNotifier } from './steps/approval/approverNotifications';
+import { createApproverNotifiers } from './steps/approval/createApproverNotifiers';
 import { ScheduledTriggerFirer } from './triggers';
 import { createGitExperienceReader } from './sources/gitExperienceReader';
 import {
@@ -111,7 +111,8 @@ export const pipelineEnginePlugin = createBackendPlugin({
             'approvals.notifications.enabled',
           ) ?? true)
             ? {
-                notifyApprovers: createApproverNotifier({
+                notifyApprovers: createApproverNotifiers({
+                  config,
                   notifications: deps.notifications,
                   logger,
                 }),

@@ -10,6 +10,8 @@ import {
   type NotificationSendOptions,
 } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
 import request from 'supertest';
 import { pipelineEnginePlugin } from '../../plugin';
 
@@ -42,11 +44,26 @@ const PIPELINE = `pipeline:
                       disallowPipelineExecutor: false
 `;
 
+const SLACK_TOKEN = 'xoxb-1234-5678-approvalsecret';
+const slackCalls: Array<{ url: string; authorization: string | null }> = [];
+// Slack answers 500: the approval must not care either.
+const slack = setupServer(
+  http.post('http://127.0.0.1:9/api/:method', ({ request: call }) => {
+    slackCalls.push({
+      url: call.url,
+      authorization: call.headers.get('authorization'),
+    });
+    return new HttpResponse('oops', { status: 500 });
+  }),
+);
+beforeAll(() => slack.listen({ onUnhandledRequest: 'bypass' }));
+afterAll(() => slack.close());
+
 const user = mockCredentials.user.header();
 const api = '/api/pipeline-engine';
 
 describe('approver notifications through startTestBackend', () => {
-  it('sends a notification with the portal link when an approval starts waiting, and the approval still works when sending fails', async () => {
+  it('sends a notification and a Slack message with the portal link when an approval starts waiting, and the approval still works when both fail', async () => {
     const sent: NotificationSendOptions[] = [];
     const { server } = await startTestBackend({
       features: [
@@ -54,7 +71,16 @@ describe('approver notifications through startTestBackend', () => {
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://portal.test' },
-            pipelineEngine: { worker: { pollIntervalMs: 50 } },
+            pipelineEngine: {
+              worker: { pollIntervalMs: 50 },
+              network: { allow: ['127.0.0.1:9'] },
+              slack: { apiUrl: 'http://127.0.0.1:9/api' },
+              approvals: {
+                notifications: {
+                  slack: { channel: '#approvals', token: SLACK_TOKEN },
+                },
+              },
+            },
           },
         }),
         mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
@@ -84,8 +110,14 @@ describe('approver notifications through startTestBackend', () => {
       .send({})
       .expect(201);
     const id = started.body.id;
-    for (let i = 0; i < 400 && sent.length === 0; i++)
+    for (let i = 0; i < 400 && (!sent.length || !slackCalls.length); i++)
       await new Promise(r => setTimeout(r, 25));
+    expect(slackCalls).toEqual([
+      {
+        url: 'http://127.0.0.1:9/api/chat.postMessage',
+        authorization: `Bearer ${SLACK_TOKEN}`,
+      },
+    ]);
     expect(sent).toEqual([
       {
         recipients: { type: 'broadcast' },

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { StepSecrets } from '@idp-pipelines/plugin-pipeline-engine-node';
 import { ALL_USERS_GROUP } from './approverGroups';
 
 /** What approvers are told when a HarnessApproval step starts waiting. */
@@ -15,8 +16,25 @@ export interface ApprovalNotice {
   link: string;
 }
 
+/** What a notifier may use of the waiting step: its secrets (a Slack token reference). */
+export interface ApproverNotifyContext {
+  secrets: Pick<StepSecrets, 'get'>;
+}
+
 /** Tells the approvers of a waiting approval; never rejects. */
-export type ApproverNotifier = (notice: ApprovalNotice) => Promise<void>;
+export type ApproverNotifier = (
+  notice: ApprovalNotice,
+  context?: ApproverNotifyContext,
+) => Promise<void>;
+
+/** One notifier that runs every given one (each never rejects). */
+export function combineApproverNotifiers(
+  notifiers: readonly ApproverNotifier[],
+): ApproverNotifier {
+  return async (notice, context) => {
+    await Promise.all(notifiers.map(notify => notify(notice, context)));
+  };
+}
 
 /**
  * Approver notifications through Backstage's notifications service: the

@@ -108,15 +108,18 @@ export function createHarnessApprovalStep(
         );
         // Not awaited: parking does not wait for the notifications service.
         if (link && options.notifyApprovers) {
-          void options.notifyApprovers({
-            executionId: ctx.execution.id,
-            pipelineIdentifier: payload.pipelineIdentifier,
-            stepName: payload.stepName,
-            approvalMessage: payload.approvalMessage,
-            userGroups: payload.userGroups,
-            minimumCount: payload.minimumCount,
-            link,
-          });
+          void options.notifyApprovers(
+            {
+              executionId: ctx.execution.id,
+              pipelineIdentifier: payload.pipelineIdentifier,
+              stepName: payload.stepName,
+              approvalMessage: payload.approvalMessage,
+              userGroups: payload.userGroups,
+              minimumCount: payload.minimumCount,
+              link,
+            },
+            { secrets: ctx.secrets },
+          );
         }
       }
       throw new StepParkRequest('ApprovalWaiting', 'approval', payload);

@@ -20,7 +20,8 @@ export interface SlackNotifyStepOptions {
   config: Config;
 }
 
-const DEFAULT_API_URL = 'https://slack.com/api/';
+/** Slack's Web API, unless `pipelineEngine.slack.apiUrl` says otherwise. */
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
 /**
  * The message text as Slack should show it. Harness's documented pipelines
@@ -141,7 +142,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
   const configured =
     options.config.getOptionalString('pipelineEngine.slack.apiUrl') ??
-    DEFAULT_API_URL;
+    DEFAULT_SLACK_API_URL;
   const slackApiUrl = configured.endsWith('/') ? configured : `${configured}/`;
 
   return createStepHandler({
