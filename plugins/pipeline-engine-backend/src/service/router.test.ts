@@ -616,7 +616,7 @@ describe('createRouter', () => {
         ],
         [
           { inputs: 'other' },
-          `Field inputs of the request body must be "same", an object {inputSet, inputSetRefs, allowUnknownKeys} or a map of values (got 'other')`,
+          `Field inputs of the request body must be "same", an object {inputSet, inputSetRefs, allowUnknownKeys, scaffolderTask} or a map of values (got 'other')`,
         ],
         [
           { inputs: { inputSetRefs: [1] } },
