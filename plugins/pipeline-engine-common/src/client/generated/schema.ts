@@ -2249,7 +2249,8 @@ export interface operations {
       query?: {
         /** Sequence number to read after (exclusive). */
         after?: number;
-        limit?: components['parameters']['limit'];
+        /** Lines per page (log pages are larger than list pages). */
+        limit?: number;
         /** Only lines of this node. */
         nodeFqn?: string;
       };

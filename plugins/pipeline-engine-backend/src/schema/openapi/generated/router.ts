@@ -1348,7 +1348,16 @@ export const spec = {
             },
           },
           {
-            $ref: '#/components/parameters/limit',
+            name: 'limit',
+            in: 'query',
+            description:
+              'Lines per page (log pages are larger than list pages).',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 10000,
+              default: 1000,
+            },
           },
           {
             name: 'nodeFqn',
