@@ -860,7 +860,9 @@ export class ExecutionRunner {
     this.parks.push({
       nodeFqn: fqn,
       kind: request.kind,
-      payload: request.payload as JsonObject,
+      // Stored and served by the approvals API: a message resolved from a
+      // secret is masked like a log line.
+      payload: this.options.masker.maskDeep(request.payload) as JsonObject,
       timeoutMs,
     });
     this.parkStatus ??= request.waitStatus;

@@ -9,6 +9,7 @@ import {
   type EngineHarness,
 } from '../engine/__testUtils__/engineHarness';
 import { resetTestSteps } from '../engine/__testUtils__/testSteps';
+import { MASK } from '../engine/secretMasker';
 
 jest.setTimeout(60_000);
 
@@ -120,6 +121,23 @@ describe.each(TEST_DATABASE_IDS)('HarnessApproval on %s', databaseId => {
       'pipeline.stages.main.spec.execution.steps.approve.output.outputVariables.region':
         'us',
     });
+  });
+
+  it('masks a secret resolved into the approval message, as in logs', async () => {
+    await h.stop();
+    h = await createEngineHarness(databases, databaseId, {
+      membership: async user => groups[user] ?? [],
+      secrets: { deploy_key: 'approval-secret-value' },
+    });
+    const { approval } = await startWaiting(
+      'approve_secret',
+      DEFAULT_APPROVAL.replace(
+        'approvalMessage: Create the repository for <+pipeline.name>?',
+        'approvalMessage: key <+secrets.getValue("deploy_key")>',
+      ),
+    );
+    expect(approval.approvalMessage).toBe(`key ${MASK}`);
+    expect(JSON.stringify(approval)).not.toContain('approval-secret-value');
   });
 
   it('uses the default of an approver input nobody set', async () => {
