@@ -66,6 +66,8 @@ export interface PipelineEngine {
   approvals: ApprovalService;
   /** ManualIntervention: a person's action on a waiting step. */
   interventions: InterventionService;
+  /** Gives execute requests priority over running executions. */
+  admission: AdmissionGate;
 }
 
 /**
@@ -150,5 +152,13 @@ export function createPipelineEngine(
     executions: settings.stores.executions,
     wakeParked: () => worker.wakeParked(),
   });
-  return { service, worker, registry, events, approvals, interventions };
+  return {
+    service,
+    worker,
+    registry,
+    events,
+    approvals,
+    interventions,
+    admission,
+  };
 }

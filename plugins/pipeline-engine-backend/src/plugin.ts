@@ -135,8 +135,15 @@ export const pipelineEnginePlugin = createBackendPlugin({
         const portalUrl = config
           .getOptionalString('app.baseUrl')
           ?.replace(/\/+$/, '');
-        const { service, worker, registry, events, approvals, interventions } =
-          createPipelineEngine({
+        const {
+          service,
+          worker,
+          registry,
+          events,
+          approvals,
+          interventions,
+          admission,
+        } = createPipelineEngine({
             stores,
             handlers,
             logger,
@@ -223,6 +230,7 @@ export const pipelineEnginePlugin = createBackendPlugin({
             ),
             approvals,
             interventions,
+            admission,
           }),
         );
         // The local git host: read-only clone/fetch and raw files, for people

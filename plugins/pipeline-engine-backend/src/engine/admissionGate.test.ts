@@ -13,15 +13,15 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 
 describe('AdmissionGate', () => {
   it('lets work through at once when no admission is in flight', async () => {
-    const gate = new AdmissionGate(1000);
-    expect(await settled(gate.clear())).toBe(true);
+    const gate = new AdmissionGate({ stepWaitMs: 1000 });
+    expect(await settled(gate.clearForStep())).toBe(true);
   });
 
   it('holds work until the last admission in flight ends', async () => {
-    const gate = new AdmissionGate(1000);
+    const gate = new AdmissionGate({ stepWaitMs: 1000, quietMs: 10 });
     const first = gate.enter();
     const second = gate.enter();
-    const waiting = gate.clear();
+    const waiting = gate.clearForStep();
     first();
     first(); // leaving twice counts once
     expect(gate.inFlight).toBe(1);
@@ -35,9 +35,9 @@ describe('AdmissionGate', () => {
   });
 
   it('lets work through right after a lone admission', async () => {
-    const gate = new AdmissionGate(1000, 10);
+    const gate = new AdmissionGate({ stepWaitMs: 1000, quietMs: 10 });
     const leave = gate.enter();
-    const waiting = gate.clear();
+    const waiting = gate.clearForStep();
     expect(await settled(waiting)).toBe(false);
     leave();
     // Nothing else came within the quiet period: no burst to wait for.
@@ -46,22 +46,22 @@ describe('AdmissionGate', () => {
   });
 
   it('treats admissions a few ms apart as a burst', async () => {
-    const gate = new AdmissionGate(1000, 10);
+    const gate = new AdmissionGate({ stepWaitMs: 1000, quietMs: 10 });
     gate.enter()();
     await jest.advanceTimersByTimeAsync(3);
     gate.enter()();
-    const waiting = gate.clear();
+    const waiting = gate.clearForStep();
     expect(await settled(waiting)).toBe(false);
     await jest.advanceTimersByTimeAsync(10);
     expect(await settled(waiting)).toBe(true);
   });
 
   it('keeps work waiting when an admission starts within the quiet period', async () => {
-    const gate = new AdmissionGate(1000, 10);
+    const gate = new AdmissionGate({ stepWaitMs: 1000, quietMs: 10 });
     const first = gate.enter();
     gate.enter()();
     first();
-    const waiting = gate.clear();
+    const waiting = gate.clearForStep();
     await jest.advanceTimersByTimeAsync(5);
     const leave = gate.enter();
     await jest.advanceTimersByTimeAsync(20);
@@ -72,12 +72,29 @@ describe('AdmissionGate', () => {
   });
 
   it('holds work no longer than its bound, so admissions cannot starve it', async () => {
-    const gate = new AdmissionGate(200);
+    const gate = new AdmissionGate({ stepWaitMs: 200, claimWaitMs: 2000 });
     gate.enter();
-    const waiting = gate.clear();
+    const step = gate.clearForStep();
+    const claim = gate.clearForClaim();
     await jest.advanceTimersByTimeAsync(199);
-    expect(await settled(waiting)).toBe(false);
+    expect(await settled(step)).toBe(false);
     await jest.advanceTimersByTimeAsync(1);
-    expect(await settled(waiting)).toBe(true);
+    expect(await settled(step)).toBe(true);
+    // New work waits for the burst longer than running work does.
+    await jest.advanceTimersByTimeAsync(1799);
+    expect(await settled(claim)).toBe(false);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(await settled(claim)).toBe(true);
+  });
+
+  it('lets claims through as soon as a burst is over', async () => {
+    const gate = new AdmissionGate({ claimWaitMs: 2000, quietMs: 10 });
+    const first = gate.enter();
+    const second = gate.enter();
+    const claim = gate.clearForClaim();
+    first();
+    second();
+    await jest.advanceTimersByTimeAsync(10);
+    expect(await settled(claim)).toBe(true);
   });
 });

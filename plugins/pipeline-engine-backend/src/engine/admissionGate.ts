@@ -10,7 +10,23 @@
  * traffic slows execution down without starving it. A lone admission (none
  * other in flight or within the quiet period) has no quiet period: its
  * execution is claimed as soon as it is answered.
+ *
+ * Claims wait longer than steps: an execution started in the middle of a
+ * burst costs the requests still coming its claim, its first steps and
+ * their writes, while one that starts when the burst is over costs them
+ * nothing; a step of an execution already running waits less, so that
+ * steady traffic does not hold running work up for long.
  */
+/** Bounds of {@link AdmissionGate}, in milliseconds. */
+export interface AdmissionGateOptions {
+  /** The longest a running execution's next step waits for admissions. */
+  stepWaitMs?: number;
+  /** The longest the worker waits for admissions before claiming new work. */
+  claimWaitMs?: number;
+  /** How long after the last admission of a burst work still waits. */
+  quietMs?: number;
+}
+
 export class AdmissionGate {
   #inFlight = 0;
   #quiet: NodeJS.Timeout | undefined;
@@ -20,15 +36,15 @@ export class AdmissionGate {
   /** Whether the admissions since the gate was last clear came as a burst. */
   #burst = false;
 
-  /**
-   * @param maxWaitMs - the longest one {@link AdmissionGate.clear} waits:
-   * the bound on how long running work yields to admission at a time.
-   * @param quietMs - how long after the last admission work still waits.
-   */
-  constructor(
-    readonly maxWaitMs = 200,
-    readonly quietMs = 10,
-  ) {}
+  readonly stepWaitMs: number;
+  readonly claimWaitMs: number;
+  readonly quietMs: number;
+
+  constructor(options: AdmissionGateOptions = {}) {
+    this.stepWaitMs = options.stepWaitMs ?? 200;
+    this.claimWaitMs = options.claimWaitMs ?? 2000;
+    this.quietMs = options.quietMs ?? 50;
+  }
 
   /** Marks an admission as started; call the returned function when it ends. */
   enter(): () => void {
@@ -77,12 +93,22 @@ export class AdmissionGate {
     return this.#inFlight;
   }
 
+  /** Waits (at most `stepWaitMs`) before a running execution's next step. */
+  clearForStep(): Promise<void> {
+    return this.clear(this.stepWaitMs);
+  }
+
+  /** Waits (at most `claimWaitMs`) before the worker claims new work. */
+  clearForClaim(): Promise<void> {
+    return this.clear(this.claimWaitMs);
+  }
+
   /**
    * Resolves at once when the gate is not busy; otherwise once the last
    * admission ended and the quiet period passed, or after `maxWaitMs`,
    * whichever comes first.
    */
-  clear(): Promise<void> {
+  private clear(maxWaitMs: number): Promise<void> {
     if (!this.busy) return Promise.resolve();
     return new Promise(resolve => {
       let timer: NodeJS.Timeout | undefined = undefined;
@@ -91,7 +117,7 @@ export class AdmissionGate {
         this.#waiters.delete(done);
         resolve();
       };
-      timer = setTimeout(done, this.maxWaitMs);
+      timer = setTimeout(done, maxWaitMs);
       this.#waiters.add(done);
     });
   }

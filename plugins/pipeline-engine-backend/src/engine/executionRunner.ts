@@ -534,7 +534,8 @@ export class ExecutionRunner {
   ): Promise<Outcome> {
     const node: StepGroupNode = plan.node;
     const fqn = `${scope.childPrefix}.${id}`;
-    if (this.options.admission?.busy) await this.options.admission.clear();
+    if (this.options.admission?.busy)
+      await this.options.admission.clearForStep();
     const done = this.options.recorder.finished(fqn);
     if (done) return this.reuse(fqn, done.status);
     const base = {

@@ -117,7 +117,7 @@ describe('ExecutionWorker', () => {
 
   it('claims nothing while an admission is in flight, for at most the gate bound', async () => {
     const { store, calls } = fakeStore(['a', 'b', 'c'].map(execution));
-    const admission = new AdmissionGate(500);
+    const admission = new AdmissionGate({ claimWaitMs: 500 });
     const started: string[] = [];
     const worker = new ExecutionWorker({
       store,

@@ -192,7 +192,7 @@ export class ExecutionWorker {
     let claimed = false;
     try {
       await this.prepare();
-      await this.options.admission?.clear();
+      await this.options.admission?.clearForClaim();
       while (!this.#stopped && this.#running.size < this.options.concurrency) {
         // Orphans first (they were running when a replica died or shut
         // down), then queued work, each time as many as there are free

@@ -11,6 +11,7 @@ import { pipelineConditions } from './permissionRules';
 import { listRegisteredRoutes } from './__testUtils__/routes';
 import { createTestApp, mockAdmin, USER } from './__testUtils__/routerHarness';
 import { FakePipelineEngine } from './__testUtils__/FakePipelineEngine';
+import { AdmissionGate } from '../engine/admissionGate';
 
 const WEB: PipelineRef = {
   orgIdentifier: 'default',
@@ -429,6 +430,37 @@ describe('createRouter', () => {
   });
 
   describe('execute', () => {
+    it('counts an execute request as an admission from the moment it reaches the router', async () => {
+      const api = seeded();
+      const admission = new AdmissionGate();
+      const enter = jest.spyOn(admission, 'enter');
+      const inFlightInService: number[] = [];
+      const execute = api.execute.bind(api);
+      jest.spyOn(api, 'execute').mockImplementation((...args) => {
+        inFlightInService.push(admission.inFlight);
+        return execute(...args);
+      });
+      const { app } = await createTestApp({ api, admission });
+      await request(app).get('/pipelines').set('Authorization', USER);
+      expect(enter).not.toHaveBeenCalled();
+      const res = await request(app)
+        .post(`${WEB_URL}/execute`)
+        .set('Authorization', USER)
+        .send({ inputSet: {} });
+      expect(res.status).toBe(201);
+      // The fake service does not enter the gate itself: the router did.
+      expect(inFlightInService).toEqual([1]);
+      expect(enter).toHaveBeenCalledTimes(1);
+      expect(admission.inFlight).toBe(0);
+      // Refused before the service is reached: still left when answered.
+      const refused = await request(app)
+        .post(`${WEB_URL}/execute`)
+        .send({ inputSet: {} });
+      expect(refused.status).toBe(401);
+      expect(enter).toHaveBeenCalledTimes(2);
+      expect(admission.inFlight).toBe(0);
+    });
+
     it('answers 400 listing every missing runtime input with line:col', async () => {
       const api = new FakePipelineEngine();
       api.addPipeline(WEB, REQUIRED_INPUTS_YAML);

@@ -32,6 +32,7 @@ import { RequestValidator } from './requestValidation';
 import { addTemplateRoutes } from './templateRoutes';
 import type { TemplateApi } from './TemplateService';
 import type { PipelineEngineApi } from './types';
+import type { AdmissionGate } from '../engine/admissionGate';
 
 /** Options of {@link createRouter}. */
 export interface RouterOptions {
@@ -58,6 +59,11 @@ export interface RouterOptions {
   approvals?: ApprovalService;
   /** ManualIntervention route (`/executions/{id}/interventions/{nodeId}`). */
   interventions?: InterventionService;
+  /**
+   * Told about every request that starts an execution, from the moment it
+   * reaches this router until its response is sent.
+   */
+  admission?: AdmissionGate;
 }
 
 /**
@@ -82,6 +88,27 @@ let sharedValidator: RequestValidator | undefined;
 function requestValidator(): RequestValidator {
   sharedValidator ??= new RequestValidator(spec);
   return sharedValidator;
+}
+
+/** Requests that start an execution: execute, rerun, a trigger's run. */
+const ADMISSION_PATH =
+  /^\/(pipelines\/[^/]+\/[^/]+\/[^/]+\/(execute|triggers\/[^/]+\/run)|executions\/[^/]+\/rerun)\/?$/;
+
+/**
+ * Counts an execute request as an admission from the moment it reaches
+ * this router, not only while the service handles it: a burst of requests
+ * moves through authentication, body parsing and validation in step, and
+ * while all of them are in those stages none is inside the service, which
+ * would let the worker start executions in the middle of the burst.
+ */
+function admissionMiddleware(gate: AdmissionGate): express.RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'POST' || !ADMISSION_PATH.test(req.path)) return next();
+    const leave = gate.enter();
+    res.once('finish', leave);
+    res.once('close', leave);
+    return next();
+  };
 }
 
 /** Reads and guards request bodies before any route sees them. */
@@ -116,13 +143,21 @@ export async function createRouter(
     // The body guards come after the spec matcher, whose error transformer
     // would turn their 415 into a 400; it insists on some middleware.
     middleware: [(_req, _res, next) => next()],
+    // Requests are validated by `ctx.validate`, so express-openapi-validator
+    // is kept out of the way entirely: even with validation off, its route
+    // lookup compiles every path pattern of the spec on every request
+    // (about a tenth of an execute's CPU time), and multer would be
+    // installed for multipart bodies the spec never takes.
     validatorOptions: {
       validateRequests: false,
       validateResponses: false,
       validateSecurity: false,
       ignoreUndocumented: true,
+      ignorePaths: /.*/,
+      fileUploader: false,
     },
   });
+  if (options.admission) router.use(admissionMiddleware(options.admission));
   router.use(bodyMiddleware(limit));
   const validator = requestValidator();
 

@@ -2,6 +2,7 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import type { Test } from 'supertest';
 import type { PipelineAdminApi } from '../adminTypes';
+import type { AdmissionGate } from '../../engine/admissionGate';
 import type { ApprovalService } from '../approvals';
 import type { InterventionService } from '../interventions';
 import { createRouter } from '../router';
@@ -56,6 +57,7 @@ export async function createTestApp(
     api?: FakePipelineEngine;
     templates?: TemplateApi;
     approvals?: ApprovalService;
+    admission?: AdmissionGate;
   } = {},
 ) {
   const api = options.api ?? new FakePipelineEngine();
@@ -76,6 +78,7 @@ export async function createTestApp(
     interventions: {
       act: jest.fn(),
     } as unknown as InterventionService,
+    ...(options.admission ? { admission: options.admission } : {}),
   });
   const app = express().use(router);
   return { app, api, admin, permissions, router };
