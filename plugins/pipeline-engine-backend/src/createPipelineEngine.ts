@@ -133,7 +133,6 @@ export function createPipelineEngine(
     registry,
     handlers: settings.handlers,
     worker,
-    admission,
     events,
     baseUrl: settings.baseUrl,
     checkApproverGroups: settings.checkApproverGroups,

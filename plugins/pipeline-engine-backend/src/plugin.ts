@@ -144,29 +144,29 @@ export const pipelineEnginePlugin = createBackendPlugin({
           interventions,
           admission,
         } = createPipelineEngine({
-            stores,
-            handlers,
-            logger,
-            ...settings,
-            secretSources: extensions.secretSources,
-            baseUrl: engineUrl,
-            // Approvers are the catalog groups' members (memberOf relations).
-            membership: catalogGroupMembership(async userRef =>
-              deps.catalog.getEntityByRef(userRef, {
+          stores,
+          handlers,
+          logger,
+          ...settings,
+          secretSources: extensions.secretSources,
+          baseUrl: engineUrl,
+          // Approvers are the catalog groups' members (memberOf relations).
+          membership: catalogGroupMembership(async userRef =>
+            deps.catalog.getEntityByRef(userRef, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            }),
+          ),
+          // Unknown approver groups are warnings when a pipeline is saved or validated.
+          checkApproverGroups: createApproverGroupCheck(async groupRef =>
+            Boolean(
+              await deps.catalog.getEntityByRef(groupRef, {
                 credentials: await deps.auth.getOwnServiceCredentials(),
               }),
             ),
-            // Unknown approver groups are warnings when a pipeline is saved or validated.
-            checkApproverGroups: createApproverGroupCheck(async groupRef =>
-              Boolean(
-                await deps.catalog.getEntityByRef(groupRef, {
-                  credentials: await deps.auth.getOwnServiceCredentials(),
-                }),
-              ),
-            ),
-            approvalLink: id =>
-              `${portalUrl ? `${portalUrl}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
-          });
+          ),
+          approvalLink: id =>
+            `${portalUrl ? `${portalUrl}/pipelines` : engineUrl}/executions/${encodeURIComponent(id)}`,
+        });
         const readGitFile = createGitExperienceReader({
           resolveFileUrls,
           localGit,

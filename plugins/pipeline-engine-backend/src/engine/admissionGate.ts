@@ -4,12 +4,12 @@
  * executions already running share one event loop and, on SQLite, one
  * database connection; left alone, every request waits behind step work.
  * While admissions are in flight, and for a short quiet period after the
- * last one of a burst (requests of a burst arrive a few milliseconds
- * apart), the worker claims nothing new and running executions pause
- * before their next step, each wait bounded so that sustained admission
- * traffic slows execution down without starving it. A lone admission (none
- * other in flight or within the quiet period) has no quiet period: its
- * execution is claimed as soon as it is answered.
+ * last one of a burst (admissions that overlap), the worker claims nothing
+ * new and running executions pause before their next step, each wait
+ * bounded so that sustained admission traffic slows execution down without
+ * starving it. A lone admission (none other in flight) has no quiet period:
+ * its execution is claimed as soon as it is answered, also when a client
+ * sends one after another.
  *
  * Claims wait longer than steps: an execution started in the middle of a
  * burst costs the requests still coming its claim, its first steps and
@@ -31,8 +31,6 @@ export class AdmissionGate {
   #inFlight = 0;
   #quiet: NodeJS.Timeout | undefined;
   #waiters = new Set<() => void>();
-  /** When the latest admission started (ms since the epoch). */
-  #lastEnteredAt = Number.NEGATIVE_INFINITY;
   /** Whether the admissions since the gate was last clear came as a burst. */
   #burst = false;
 
@@ -48,14 +46,9 @@ export class AdmissionGate {
 
   /** Marks an admission as started; call the returned function when it ends. */
   enter(): () => void {
-    const now = Date.now();
-    if (
-      this.#inFlight > 0 ||
-      this.#quiet !== undefined ||
-      now - this.#lastEnteredAt <= this.quietMs
-    )
-      this.#burst = true;
-    this.#lastEnteredAt = now;
+    // Overlapping admissions are a burst; one after another (a client
+    // executing in a loop) are not, and their executions start at once.
+    if (this.#inFlight > 0 || this.#quiet !== undefined) this.#burst = true;
     this.#inFlight++;
     if (this.#quiet) {
       clearTimeout(this.#quiet);

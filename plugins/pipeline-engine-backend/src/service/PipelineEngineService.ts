@@ -34,7 +34,6 @@ import {
   type ExecutionPlan,
   type StepHandlerLookup,
 } from '../engine/plan';
-import type { AdmissionGate } from '../engine/admissionGate';
 import type {
   ExecutionEvent,
   ExecutionEvents,
@@ -70,8 +69,6 @@ export interface PipelineEngineServiceOptions {
   registry: StepSpecRegistry;
   handlers: StepHandlerLookup;
   worker: ExecutionWorker;
-  /** Running work on this replica yields to executes in flight. */
-  admission?: AdmissionGate;
   /** Execution events of every replica (new executions, aborts, logs, ends). */
   events: ExecutionEvents;
   /** Base URL of execution links, e.g. `http://localhost:7007/api/pipeline-engine`. */
@@ -194,25 +191,16 @@ export class PipelineEngineService implements PipelineEngineApi {
     };
   }
 
+  /**
+   * Admits an execution. Running work yields to admissions through the
+   * router, which counts every request that starts an execution from its
+   * arrival (see the admission gate).
+   */
   async execute(
     ref: PipelineRef,
     request: ExecuteRequest,
     actor: Actor,
     options: ExecuteOptions = {},
-  ): Promise<ExecutionSummary> {
-    const leave = this.options.admission?.enter();
-    try {
-      return await this.admit(ref, request, actor, options);
-    } finally {
-      leave?.();
-    }
-  }
-
-  private async admit(
-    ref: PipelineRef,
-    request: ExecuteRequest,
-    actor: Actor,
-    options: ExecuteOptions,
   ): Promise<ExecutionSummary> {
     if (options.idempotencyKey) {
       const first = await this.options.stores.executions.findByIdempotencyKey(

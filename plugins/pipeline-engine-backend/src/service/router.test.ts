@@ -448,7 +448,7 @@ describe('createRouter', () => {
         .set('Authorization', USER)
         .send({ inputSet: {} });
       expect(res.status).toBe(201);
-      // The fake service does not enter the gate itself: the router did.
+      // Counted from its arrival at the router, while the service admits it.
       expect(inFlightInService).toEqual([1]);
       expect(enter).toHaveBeenCalledTimes(1);
       expect(admission.inFlight).toBe(0);
