@@ -8,7 +8,7 @@
 
 export { createStepHandler } from './stepHandler';
 export { StepParkRequest } from './parking';
-export type { StepWaitState } from './parking';
+export type { StepParkOptions, StepWaitState } from './parking';
 export { defineStep } from '@idp-pipelines/plugin-pipeline-engine-common';
 export type { StepDefinition } from '@idp-pipelines/plugin-pipeline-engine-common';
 export type {

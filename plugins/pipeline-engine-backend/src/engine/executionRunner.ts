@@ -153,6 +153,15 @@ export interface ExecutionOutcome {
    * to be parked in `status` with these waits instead of ended.
    */
   parks?: NewWait[];
+  /** Steps' `onParked` callbacks, to call once `parks` are stored. */
+  parkedNotices?: ParkedNotice[];
+}
+
+/** A step's `onParked` with the payload of its new wait, as stored (masked). */
+export interface ParkedNotice {
+  nodeFqn: string;
+  payload: JsonObject;
+  onParked: NonNullable<StepParkRequest['onParked']>;
 }
 
 /**
@@ -173,6 +182,7 @@ export class ExecutionRunner {
   private stepsSinceYield = 0;
   /** Nodes that parked in this run; the run stops at the next boundary. */
   private readonly parks: NewWait[] = [];
+  private readonly parkedNotices: ParkedNotice[] = [];
   private parkStatus: ExecutionStatus | undefined;
   private readonly waits: Map<string, ExecutionWait>;
 
@@ -254,6 +264,7 @@ export class ExecutionRunner {
           status: this.parkStatus!,
           outputs: this.outputs,
           parks: this.parks,
+          parkedNotices: this.parkedNotices,
         };
       if (this.abortReason !== undefined)
         await this.options.recorder.endUntouched('Aborted', this.abortReason);
@@ -858,14 +869,17 @@ export class ExecutionRunner {
     if (!this.waits.has(fqn)) logger.info(request.message);
     await this.options.recorder.update(fqn, { status: request.waitStatus });
     setAtFqn(this.snapshot, fqn, { status: request.waitStatus });
-    this.parks.push({
-      nodeFqn: fqn,
-      kind: request.kind,
-      // Stored and served by the approvals API: a message resolved from a
-      // secret is masked like a log line.
-      payload: this.options.masker.maskDeep(request.payload) as JsonObject,
-      timeoutMs,
-    });
+    // Stored, served by the approvals API and handed to `onParked`: a
+    // message resolved from a secret is masked like a log line.
+    const payload = this.options.masker.maskDeep(request.payload) as JsonObject;
+    this.parks.push({ nodeFqn: fqn, kind: request.kind, payload, timeoutMs });
+    // A wait still open is kept as it is by the store: nobody is told twice.
+    if (request.onParked && this.waits.get(fqn)?.status !== 'Waiting')
+      this.parkedNotices.push({
+        nodeFqn: fqn,
+        payload,
+        onParked: request.onParked,
+      });
     this.parkStatus ??= request.waitStatus;
     return PARKED;
   }

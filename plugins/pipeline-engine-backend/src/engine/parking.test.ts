@@ -8,7 +8,14 @@ import {
   statuses,
   type EngineHarness,
 } from './__testUtils__/engineHarness';
-import { calls, resetTestSteps } from './__testUtils__/testSteps';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  calls,
+  parkedNotices,
+  parkHooks,
+  resetTestSteps,
+} from './__testUtils__/testSteps';
+import { MASK } from './secretMasker';
 
 jest.setTimeout(60_000);
 
@@ -166,6 +173,120 @@ describe.each(TEST_DATABASE_IDS)('parked executions on %s', databaseId => {
     const detail = await h.waitFor(id);
     expect(detail.status).toBe('Aborted');
     expect(statuses(detail)).toMatchObject({ gate: 'Aborted' });
+  });
+
+  it('calls onParked once the wait is stored, with the masked payload, and not again when parking again on it', async () => {
+    await h.stop();
+    h = await createEngineHarness(databases, databaseId, {
+      worker: { concurrency: 1 },
+      secrets: { gate_key: 'parked-secret-value' },
+    });
+    const waitsSeenByNotices: string[][] = [];
+    parkHooks.onParked = async executionId => {
+      const waits = await h.stores.executions.listWaits(executionId);
+      waitsSeenByNotices.push(waits.map(w => `${w.nodeFqn}:${w.status}`));
+    };
+    const created = await h.engine.service.createPipeline(
+      pipelineYaml(
+        `- parallel:
+    - step:
+        type: TestPark
+        name: gate_a
+        identifier: gate_a
+        timeout: 1h
+        spec:
+          label: key <+secrets.getValue("gate_key")>
+    - step:
+        type: TestPark
+        name: gate_b
+        identifier: gate_b
+        timeout: 1h
+        spec: {}
+`,
+        { identifier: 'two_gates' },
+      ),
+      actor,
+    );
+    const { id } = await h.engine.service.execute(created, {}, actor);
+    for (let i = 0; i < 400 && waitsSeenByNotices.length < 2; i++)
+      await new Promise(r => setTimeout(r, 25));
+    const gate = (name: string) =>
+      `pipeline.stages.main.spec.execution.steps.${name}`;
+    expect(
+      parkedNotices.map(n => [n.executionId, n.fqn, n.payload.label]).sort(),
+    ).toEqual([
+      [id, gate('gate_a'), `key ${MASK}`],
+      [id, gate('gate_b'), 'test'],
+    ]);
+    // Each was told once both waits were stored.
+    for (const seen of waitsSeenByNotices)
+      expect(seen.sort()).toEqual([
+        `${gate('gate_a')}:Waiting`,
+        `${gate('gate_b')}:Waiting`,
+      ]);
+
+    // gate_a resolved: the execution wakes and gate_b parks again on its
+    // wait, still open; nobody is told a second time.
+    const waits = await h.stores.executions.listWaits(id);
+    const waitOf = (name: string) => waits.find(w => w.nodeFqn === gate(name))!;
+    await h.stores.executions.resolveWait(waitOf('gate_a').id, {
+      status: 'Resolved',
+      resolution: {},
+    });
+    h.engine.worker.wakeParked();
+    for (let i = 0; i < 400; i++) {
+      const stored = await h.stores.executions.get(id);
+      if (
+        calls.filter(c => c.endsWith('.gate_b')).length === 2 &&
+        stored.status === 'ApprovalWaiting' &&
+        !stored.leaseOwner
+      )
+        break;
+      await new Promise(r => setTimeout(r, 25));
+    }
+    await h.stores.executions.resolveWait(waitOf('gate_b').id, {
+      status: 'Resolved',
+      resolution: {},
+    });
+    h.engine.worker.wakeParked();
+    expect((await h.waitFor(id)).status).toBe('Success');
+    expect(calls.filter(c => c.endsWith('.gate_b'))).toHaveLength(3);
+    expect(parkedNotices).toHaveLength(2);
+  });
+
+  it('parks and resumes as usual when onParked throws: one masked warning in the backend log', async () => {
+    await h.stop();
+    const logger = mockServices.logger.mock();
+    h = await createEngineHarness(databases, databaseId, {
+      worker: { concurrency: 1 },
+      secrets: { gate_key: 'parked-secret-value' },
+      logger,
+    });
+    parkHooks.onParked = () => {
+      throw new Error('no luck with parked-secret-value');
+    };
+    const id = await startParked();
+    for (
+      let i = 0;
+      i < 400 &&
+      !logger.warn.mock.calls.some(([m]) => String(m).includes('onParked'));
+      i++
+    )
+      await new Promise(r => setTimeout(r, 25));
+    expect(logger.warn).toHaveBeenCalledWith(
+      `execution ${id}: onParked of pipeline.stages.main.spec.execution.steps.gate failed: no luck with ${MASK}`,
+    );
+    const [wait] = await h.stores.executions.listWaits(id);
+    await h.stores.executions.resolveWait(wait.id, {
+      status: 'Resolved',
+      resolution: { answer: 'fine' },
+    });
+    h.engine.worker.wakeParked();
+    expect((await h.waitFor(id)).status).toBe('Success');
+    const onParkedWarnings = logger.warn.mock.calls.filter(([message]) =>
+      String(message).includes('onParked'),
+    );
+    expect(onParkedWarnings).toHaveLength(1);
   });
 
   it('refuses a second resolution of the same wait', async () => {

@@ -8,6 +8,7 @@ import {
 import type { ExecutionStore, LogStore } from '../database';
 import { ExecutionRunner } from './executionRunner';
 import { FrozenPipelines } from './frozenPipelines';
+import { announceParked } from './parkedNotices';
 import type { StepHandlerLookup } from './plan';
 import { LogSink } from './runtime/logSink';
 import { StateWriter } from './runtime/stateWriter';
@@ -190,6 +191,11 @@ export function createExecutionHandler(
       );
       deps.events?.publish({ type: 'logsAppended', executionId: execution.id });
       deps.events?.publish({ type: 'nodesChanged', executionId: execution.id });
+      announceParked(outcome.parkedNotices ?? [], {
+        executionId: execution.id,
+        masker,
+        logger: deps.logger,
+      });
       return;
     }
     await deps.executions.complete(

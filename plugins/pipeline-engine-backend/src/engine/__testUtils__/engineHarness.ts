@@ -6,6 +6,7 @@ import {
   type TestDatabaseId,
   type TestDatabases,
 } from '@backstage/backend-test-utils';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import {
   isTerminalExecutionStatus,
@@ -59,6 +60,8 @@ export async function createEngineHarness(
     membership?: GroupMembership;
     /** Approver group check of saved and validated pipelines. */
     checkApproverGroups?: ApproverGroupCheck;
+    /** The engines' backend logger (a fresh mock each when unset). */
+    logger?: LoggerService;
   } = {},
 ): Promise<EngineHarness> {
   const { knex, stores } = await initStores(databases, id);
@@ -69,7 +72,7 @@ export async function createEngineHarness(
     const engine = createPipelineEngine({
       stores,
       handlers,
-      logger: mockServices.logger.mock(),
+      logger: options.logger ?? mockServices.logger.mock(),
       secrets: options.secrets ?? {},
       secretSources: options.secretSources,
       workspaceRoot: mkdtempSync(join(tmpdir(), 'engine-test-')),

@@ -166,9 +166,22 @@ export const preflightStep = createStepHandler({
   },
 });
 
+/** What TestPark's `onParked` was given, in call order. */
+export const parkedNotices: Array<{
+  executionId: string;
+  fqn: string;
+  payload: Readonly<Record<string, unknown>>;
+}> = [];
+
+/** What TestPark's `onParked` does after recording the call (set by tests). */
+export const parkHooks: {
+  onParked?: (executionId: string, fqn: string) => unknown;
+} = {};
+
 /**
  * Parks the execution until its wait is resolved; then sets the
- * resolution's string fields as outputs. Expires at its deadline.
+ * resolution's string fields as outputs. Expires at its deadline. Records
+ * every `onParked` call in `parkedNotices`.
  */
 export const parkStep = createStepHandler({
   type: 'TestPark',
@@ -183,9 +196,18 @@ export const parkStep = createStepHandler({
         Date.parse(wait.deadlineAt!) - Date.parse(wait.createdAt),
       );
     if (!wait || wait.status === 'Waiting')
-      throw new StepParkRequest('ApprovalWaiting', 'approval', {
-        label: ctx.spec.label,
-      });
+      throw new StepParkRequest(
+        'ApprovalWaiting',
+        'approval',
+        { label: ctx.spec.label },
+        {
+          onParked: payload => {
+            const { id: executionId } = ctx.execution;
+            parkedNotices.push({ executionId, fqn: ctx.step.fqn, payload });
+            return parkHooks.onParked?.(executionId, ctx.step.fqn);
+          },
+        },
+      );
     for (const [k, v] of Object.entries(wait.resolution ?? {}))
       if (typeof v === 'string') ctx.output(k, v);
   },
@@ -205,6 +227,8 @@ export const testSteps = [
 /** Clears recorded calls and failure counters. */
 export function resetTestSteps(): void {
   calls.length = 0;
+  parkedNotices.length = 0;
+  delete parkHooks.onParked;
   failures.clear();
   rendezvous.clear();
 }

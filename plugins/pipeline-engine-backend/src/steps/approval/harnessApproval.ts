@@ -101,28 +101,39 @@ export function createHarnessApprovalStep(
         stepIdentifier: ctx.step.identifier,
         stepName: ctx.step.name,
       };
-      if (!wait) {
-        const link = options.approvalLink?.(ctx.execution.id);
+      const link = options.approvalLink?.(ctx.execution.id);
+      if (!wait)
         ctx.logger.info(
           `waiting for approval by ${payload.userGroups.join(', ')} (${payload.minimumCount} needed)${link ? `: ${link}` : ''}`,
         );
-        // Not awaited: parking does not wait for the notifications service.
-        if (link && options.notifyApprovers) {
-          void options.notifyApprovers(
-            {
-              executionId: ctx.execution.id,
-              pipelineIdentifier: payload.pipelineIdentifier,
-              stepName: payload.stepName,
-              approvalMessage: payload.approvalMessage,
-              userGroups: payload.userGroups,
-              minimumCount: payload.minimumCount,
-              link,
-            },
-            { secrets: ctx.secrets },
-          );
-        }
-      }
-      throw new StepParkRequest('ApprovalWaiting', 'approval', payload);
+      const notify = options.notifyApprovers;
+      throw new StepParkRequest(
+        'ApprovalWaiting',
+        'approval',
+        payload,
+        link && notify
+          ? {
+              // Told once the approval is stored (not when parking again on
+              // it), from the stored payload: a secret in the message
+              // reaches nobody in clear.
+              onParked: stored => {
+                const masked = stored as ApprovalPayload;
+                return notify(
+                  {
+                    executionId: ctx.execution.id,
+                    pipelineIdentifier: masked.pipelineIdentifier,
+                    stepName: masked.stepName,
+                    approvalMessage: masked.approvalMessage,
+                    userGroups: masked.userGroups,
+                    minimumCount: masked.minimumCount,
+                    link,
+                  },
+                  { secrets: ctx.secrets },
+                );
+              },
+            }
+          : {},
+      );
     },
   });
 }

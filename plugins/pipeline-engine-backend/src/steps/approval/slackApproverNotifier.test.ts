@@ -28,6 +28,7 @@ interface SlackCall {
 
 const calls: SlackCall[] = [];
 let slackStatus = 200;
+let slackError: string | undefined;
 
 const server = setupServer(
   http.all('https://slack.test/api/:method', async ({ request }) => {
@@ -43,6 +44,7 @@ const server = setupServer(
     });
     if (slackStatus !== 200)
       return new HttpResponse('oops', { status: slackStatus });
+    if (slackError) return HttpResponse.json({ ok: false, error: slackError });
     return HttpResponse.json({ ok: true, channel: 'C0APPROVE', ts: '1.2' });
   }),
 );
@@ -52,6 +54,7 @@ afterEach(() => {
   server.resetHandlers();
   calls.length = 0;
   slackStatus = 200;
+  slackError = undefined;
 });
 afterAll(() => server.close());
 
@@ -143,6 +146,21 @@ describe('createSlackApproverNotifier', () => {
     );
     expect(logger.debug).toHaveBeenCalledWith(
       expect.stringContaining('was not sent: HTTP 500'),
+    );
+    expectNoToken(logger);
+  });
+
+  it("explains Slack's error code as SlackNotify does, naming the channel", async () => {
+    slackError = 'channel_not_found';
+    const logger = mockServices.logger.mock();
+    const notify = createSlackApproverNotifier({
+      config: config(TOKEN),
+      network,
+      logger,
+    })!;
+    await expect(notify(notice, { secrets })).resolves.toBeUndefined();
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Slack message to #approvals for the approval of execution exec-1 was not sent: channel_not_found (the bot cannot see channel #approvals; invite it or check the name); later failures are logged at debug level',
     );
     expectNoToken(logger);
   });

@@ -2,15 +2,10 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
-import {
-  ErrorCode,
-  LogLevel,
-  WebClient,
-  type CodedError,
-  type Logger,
-} from '@slack/web-api';
+import { LogLevel, WebClient, type Logger } from '@slack/web-api';
 import type { NetworkPolicy } from '../../network';
 import { secretOrLiteral } from '../catalog/secretValue';
+import { describeSlackError } from '../slack/describeSlackError';
 import { DEFAULT_SLACK_API_URL } from '../slack/slackNotify';
 import { ALL_USERS_GROUP } from './approverGroups';
 import type { ApproverNotifier } from './approverNotifications';
@@ -41,26 +36,6 @@ const silentSlackLogger: Logger = {
   getLevel: () => LogLevel.ERROR,
   setName: () => {},
 };
-
-/** Slack's error code or the HTTP status; never the request (it carries the token). */
-function describeFailure(error: unknown): string {
-  const coded = error as CodedError & {
-    data?: { error?: string };
-    statusCode?: number;
-  };
-  switch (coded.code) {
-    case ErrorCode.PlatformError:
-      return coded.data?.error ?? 'unknown_error';
-    case ErrorCode.HTTPError:
-      return `HTTP ${coded.statusCode}`;
-    case ErrorCode.RateLimitedError:
-      return 'ratelimited';
-    case ErrorCode.RequestError:
-      return 'request failed (network)';
-    default:
-      return (error as Error)?.message ?? String(error);
-  }
-}
 
 /**
  * Posts a message to `pipelineEngine.approvals.notifications.slack.channel`
@@ -134,7 +109,7 @@ export function createSlackApproverNotifier(options: {
         agent.destroy();
       }
     } catch (error) {
-      const message = `Slack message to ${channel} for the approval of execution ${notice.executionId} was not sent: ${describeFailure(error)}`;
+      const message = `Slack message to ${channel} for the approval of execution ${notice.executionId} was not sent: ${describeSlackError(error, channel)}`;
       if (warned) {
         logger.debug(message);
       } else {

@@ -5,14 +5,9 @@ import {
   createStepHandler,
   type StepContext,
 } from '@idp-pipelines/plugin-pipeline-engine-node';
-import {
-  ErrorCode,
-  LogLevel,
-  WebClient,
-  type CodedError,
-  type Logger,
-} from '@slack/web-api';
+import { LogLevel, WebClient, type Logger } from '@slack/web-api';
 import { secretOrLiteral } from '../catalog/secretValue';
+import { describeSlackError } from './describeSlackError';
 
 /** Options of {@link createSlackNotifyStep}. */
 export interface SlackNotifyStepOptions {
@@ -59,51 +54,6 @@ function parseBlocks(blocks: string | unknown[]): unknown[] {
     );
   }
   return value;
-}
-
-/** Slack's own error code and what it usually means, verbatim first. */
-function describeSlackError(
-  method: string,
-  error: unknown,
-  subject: string,
-): Error {
-  const coded = error as CodedError & {
-    data?: { error?: string; needed?: string; provided?: string };
-    statusCode?: number;
-    original?: Error;
-    retryAfter?: number;
-  };
-  let detail: string;
-  switch (coded.code) {
-    case ErrorCode.PlatformError: {
-      const code = coded.data?.error ?? 'unknown_error';
-      const hints: Record<string, string> = {
-        users_not_found: `no Slack user has the email ${subject}`,
-        channel_not_found: `the bot cannot see channel ${subject}; invite it or check the name`,
-        not_in_channel: `the bot is not a member of ${subject}; invite it or grant chat:write.public`,
-        invalid_auth: 'the token is not a valid Slack token',
-        not_authed: 'no token was sent',
-        account_inactive: "the token's user or app was deactivated",
-        token_revoked: 'the token was revoked',
-        missing_scope: `the token lacks the ${coded.data?.needed ?? 'needed'} scope${coded.data?.provided ? ` (it has ${coded.data.provided})` : ''}`,
-        invalid_blocks: 'spec.blocks is not valid Block Kit',
-      };
-      detail = hints[code] ? `${code} (${hints[code]})` : code;
-      break;
-    }
-    case ErrorCode.HTTPError:
-      detail = `HTTP ${coded.statusCode}`;
-      break;
-    case ErrorCode.RateLimitedError:
-      detail = `ratelimited (retry after ${coded.retryAfter}s)`;
-      break;
-    case ErrorCode.RequestError:
-      detail = `request failed: ${coded.original?.message ?? coded.message}`;
-      break;
-    default:
-      detail = coded?.message ?? String(error);
-  }
-  return new Error(`Slack ${method} failed: ${detail}`);
 }
 
 /** Forwards the Slack client's warnings to the step log. */
@@ -170,7 +120,9 @@ export function createSlackNotifyStep(options: SlackNotifyStepOptions) {
       ) =>
         abortable(run(), ctx.signal).catch(error => {
           if (ctx.signal.aborted) throw error;
-          throw describeSlackError(method, error, subject);
+          throw new Error(
+            `Slack ${method} failed: ${describeSlackError(error, subject)}`,
+          );
         });
 
       const userIds = new Map<string, string>();
