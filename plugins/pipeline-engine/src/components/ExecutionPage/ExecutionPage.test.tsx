@@ -8,8 +8,11 @@ import {
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { ExecutionDetail } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineApiRef, type ExecutionStreamEvent } from '../../api';
+import type {
+  ExecutionDetail,
+  ExecutionStreamEvent,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import { pipelineEngineApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
   executionDetail,
