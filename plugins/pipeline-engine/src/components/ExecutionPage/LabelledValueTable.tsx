@@ -13,8 +13,8 @@ import { makeStyles } from '@material-ui/core/styles';
  * rest and its text wraps.
  */
 const useStyles = makeStyles({
-  label: { whiteSpace: 'nowrap', verticalAlign: 'top' },
-  value: { width: '100%', overflowWrap: 'anywhere' },
+  label: { whiteSpace: 'nowrap', verticalAlign: 'baseline' },
+  value: { width: '100%', overflowWrap: 'anywhere', verticalAlign: 'baseline' },
 });
 
 /**
