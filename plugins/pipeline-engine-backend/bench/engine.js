@@ -55,7 +55,9 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { performance } = require('node:perf_hooks');
-const { createConfiguredBackend } = require('./configuredBackend');
+const {
+  createConfiguredBackend,
+} = require('../src/e2e/__testUtils__/configuredBackend');
 const { freePort } = require('../src/e2e/__testUtils__/childBackendProcess');
 
 // ---------------------------------------------------------------------------
@@ -583,7 +585,7 @@ function createBenchBackend({ database, port, token, templateFile, workDir }) {
       '../src does not default-export the pipeline engine backend plugin',
     );
   }
-  const backend = createConfiguredBackend(config, [
+  const backend = createConfiguredBackend(config, 'bench', [
     require('@backstage/plugin-permission-backend').default,
     require('@backstage/plugin-permission-backend-module-allow-all-policy')
       .default,

@@ -42,7 +42,9 @@ const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { createConfiguredBackend } = require('./configuredBackend');
+const {
+  createConfiguredBackend,
+} = require('../src/e2e/__testUtils__/configuredBackend');
 const { freePort } = require('../src/e2e/__testUtils__/childBackendProcess');
 
 const argv = process.argv.slice(2);
@@ -127,7 +129,7 @@ async function main() {
       pipelines: [{ target: SEED }],
     },
   };
-  const backend = createConfiguredBackend(config, [
+  const backend = createConfiguredBackend(config, 'bench', [
     require('@backstage/plugin-catalog-backend').default,
     require('@idp-pipelines/plugin-catalog-backend-module-pipeline-engine')
       .default,
