@@ -7,30 +7,32 @@
  * Usage: node scripts/demo/runTemplate.js [templateName] [values.json]
  */
 /* eslint-disable no-console -- a command-line driver prints */
-const { spawn } = require('node:child_process');
-const { mkdtempSync, writeFileSync, readFileSync } = require('node:fs');
+const { mkdtempSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
+const { join } = require('node:path');
 const { startSlackStub } = require('./slackStub');
 const {
-  waitFor,
-  guestToken,
-  runTemplateTask,
+  REPO_ROOT,
+  repoWorkspaceStart,
+  startBackend,
+  waitForReadiness,
+} = require('../lib/backendProcess');
+const {
+  guestHeaders,
   printOutput,
-} = require('./scaffolderRun');
+  readTemplateValues,
+  runTemplateTask,
+  waitForEntity,
+} = require('../lib/scaffolderRun');
 
-const ROOT = resolve(__dirname, '../..');
 const BASE = 'http://localhost:7007';
 const TEMPLATE = process.argv[2] || 'self-service-flow';
 const VALUES_FILE =
-  process.argv[3] || join(ROOT, 'examples/templates', TEMPLATE, 'values.json');
+  process.argv[3] ||
+  join(REPO_ROOT, 'examples/templates', TEMPLATE, 'values.json');
 
 async function main() {
-  // ${RUN_ID} makes names unique, so the job can run again (CreateRepo refuses existing repositories).
-  const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-  const values = JSON.parse(
-    readFileSync(VALUES_FILE, 'utf8').replaceAll('${RUN_ID}', runId),
-  );
+  const values = readTemplateValues(VALUES_FILE);
   const slack = await startSlackStub({
     onMessage: m =>
       console.log(
@@ -55,35 +57,11 @@ async function main() {
       '',
     ].join('\n'),
   );
-  const backend = spawn(
-    process.execPath,
-    [
-      join(ROOT, '.yarn/releases/yarn-4.18.1.cjs'),
-      'workspace',
-      'backend',
-      'start',
-      '--config',
-      '../../app-config.yaml',
-      '--config',
-      configFile,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
+  const backend = startBackend(
+    repoWorkspaceStart('backend', ['../../app-config.yaml', configFile]),
   );
-  const backendLog = [];
-  const keep = d => backendLog.push(...String(d).split('\n'));
-  backend.stdout.on('data', keep);
-  backend.stderr.on('data', keep);
   const stop = () => {
-    try {
-      process.kill(-backend.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
+    backend.stop();
     slack.close();
   };
   process.on('SIGINT', () => {
@@ -95,29 +73,16 @@ async function main() {
       'starting the backend (catalog, scaffolder, pipeline engine) on',
       BASE,
     );
-    await waitFor(
-      async () => (await fetch(`${BASE}/.backstage/health/v1/readiness`)).ok,
-      180_000,
-      'the backend to start',
-      backendLog,
-    );
-    const token = await guestToken(BASE);
-    const headers = {
-      Authorization: `Bearer ${token}`,
-      'Content-Type': 'application/json',
-    };
+    await waitForReadiness(BASE, 180_000, backend.log);
+    const headers = await guestHeaders(BASE);
     const templateRef = `template:default/${TEMPLATE}`;
-    await waitFor(
-      async () =>
-        (
-          await fetch(
-            `${BASE}/api/catalog/entities/by-name/template/default/${TEMPLATE}`,
-            { headers },
-          )
-        ).ok,
+    await waitForEntity(
+      BASE,
+      headers,
+      templateRef,
       120_000,
       `the catalog to load ${templateRef}`,
-      backendLog,
+      backend.log,
     );
     console.log(`running ${templateRef} with`, JSON.stringify(values));
     const { status, output } = await runTemplateTask(

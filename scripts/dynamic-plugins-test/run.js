@@ -8,19 +8,22 @@
  * Usage: node run.js DYNAMIC_PLUGINS_ROOT WORK_DIR
  */
 /* eslint-disable no-console -- a command-line driver prints */
-const { spawn } = require('node:child_process');
-const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
-const { createServer } = require('node:net');
+const { mkdirSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 const { startSlackStub } = require('../demo/slackStub');
 const {
-  waitFor,
-  guestToken,
-  runTemplateTask,
-  printOutput,
-} = require('../demo/scaffolderRun');
+  REPO_ROOT,
+  freePort,
+  repoWorkspaceStart,
+  startBackend,
+  waitForReadiness,
+} = require('../lib/backendProcess');
+const {
+  guestHeaders,
+  readTemplateValues,
+  runExampleTemplate,
+} = require('../lib/scaffolderRun');
 
-const ROOT = resolve(__dirname, '../..');
 /** The exported plugins the loader must have loaded from the root. */
 const DYNAMIC_PLUGINS = [
   '@idp-pipelines/plugin-pipeline-engine-backend-dynamic',
@@ -28,43 +31,9 @@ const DYNAMIC_PLUGINS = [
   '@idp-pipelines/plugin-catalog-backend-module-pipeline-engine-dynamic',
 ];
 
-/** A port nothing listens on now, so the test can run beside other backends. */
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer().once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
-
-/**
- * Stops the backend's process group: SIGTERM, then SIGKILL when it has not
- * ended within a grace period (the backend's graceful shutdown can take a
- * minute, which the test need not wait for).
- */
-async function stopProcessGroup(pid) {
-  const signal = name => {
-    try {
-      process.kill(-pid, name);
-      return true;
-    } catch {
-      return false; // the group is gone
-    }
-  };
-  if (!signal('SIGTERM')) return;
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    await new Promise(r => setTimeout(r, 200));
-    if (!signal(0)) return;
-  }
-  signal('SIGKILL');
-}
-
 /** The app-config of the test backend: absolute paths, nothing under the repository's .data. */
 function appConfig({ base, port, pluginsRoot, work, slackPort }) {
-  const example = path => JSON.stringify(join(ROOT, 'examples', path));
+  const example = path => JSON.stringify(join(REPO_ROOT, 'examples', path));
   return `
 app:
   baseUrl: ${base}
@@ -144,44 +113,14 @@ async function main() {
       slackPort: slack.address().port,
     }),
   );
-  const backend = spawn(
-    process.execPath,
-    [
-      join(ROOT, '.yarn/releases/yarn-4.18.1.cjs'),
-      'workspace',
-      'backend-dynamic',
-      'start',
-      '--config',
-      configFile,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  const log = [];
-  // Request log lines of the readiness polls would hide why start-up fails.
-  const keep = data =>
-    log.push(
-      ...String(data)
-        .split('\n')
-        .filter(line => line.trim() && !line.includes('incomingRequest')),
-    );
-  backend.stdout.on('data', keep);
-  backend.stderr.on('data', keep);
-  const started = Date.now();
+  const backend = startBackend({
+    ...repoWorkspaceStart('backend-dynamic', [configFile]),
+    keepLine: line => !line.includes('incomingRequest'),
+  });
+  const { log } = backend;
   try {
-    await waitFor(
-      async () => (await fetch(`${base}/.backstage/health/v1/readiness`)).ok,
-      300_000,
-      'the backend to start',
-      log,
-    );
-    console.log(
-      `backend ready after ${Math.round((Date.now() - started) / 1000)} s`,
-    );
+    const seconds = await waitForReadiness(base, 300_000, log);
+    console.log(`backend ready after ${seconds} s`);
     const notLoaded = DYNAMIC_PLUGINS.filter(
       name =>
         !log.some(
@@ -196,70 +135,27 @@ async function main() {
       );
     }
     console.log(`loaded from ${pluginsRoot}: ${DYNAMIC_PLUGINS.join(', ')}`);
-    const headers = {
-      Authorization: `Bearer ${await guestToken(base)}`,
-      'Content-Type': 'application/json',
-    };
-    await waitFor(
-      async () =>
-        (
-          await fetch(
-            `${base}/api/catalog/entities/by-name/template/default/self-service-flow`,
-            { headers },
-          )
-        ).ok,
-      120_000,
-      'the catalog to load the example template',
-      log,
-    );
-    const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
     const values = {
-      ...JSON.parse(
-        readFileSync(
-          join(ROOT, 'examples/templates/self-service-flow/values.json'),
-          'utf8',
-        ).replaceAll('${RUN_ID}', runId),
+      ...readTemplateValues(
+        join(REPO_ROOT, 'examples/templates/self-service-flow/values.json'),
       ),
       // The catalog reads the new repository without the git-host reader.
       repository_type: 'public',
     };
-    const { status, output } = await runTemplateTask(
+    const { failures, entityRef } = await runExampleTemplate({
       base,
-      headers,
-      'template:default/self-service-flow',
+      headers: await guestHeaders(base),
+      templateRef: 'template:default/self-service-flow',
       values,
-    );
-    printOutput(output);
-    const failures = [];
-    if (status !== 'completed') failures.push(`the task ended ${status}`);
-    if (!JSON.stringify(output).includes(values.project_name))
-      failures.push(
-        'the output does not carry the output variables (no repository URL naming the project)',
-      );
-    // The catalog processes the registered location on its own loop.
-    const entityRef = `component:default/${values.project_name}`;
-    try {
-      await waitFor(
-        async () =>
-          (
-            await fetch(
-              `${base}/api/catalog/entities/by-name/component/default/${values.project_name}`,
-              { headers },
-            )
-          ).ok,
-        60_000,
-        `${entityRef} in the catalog`,
-        log,
-      );
-    } catch (error) {
-      failures.push(error.message);
-    }
+      log,
+    });
     if (failures.length) throw new Error(failures.join('; '));
     console.log(
       `\ndynamic plugins test: template completed, output variables shown, ${entityRef} in the catalog`,
     );
   } finally {
-    await stopProcessGroup(backend.pid);
+    // The backend's graceful shutdown can take a minute; the test need not wait for it.
+    await backend.stop(10_000);
     slack.close();
   }
 }

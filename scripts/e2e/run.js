@@ -11,12 +11,18 @@
 const { spawn } = require('node:child_process');
 const { mkdtempSync, writeFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
-const { join, resolve } = require('node:path');
+const { join } = require('node:path');
 const { startSlackStub } = require('../demo/slackStub');
+const {
+  REPO_ROOT,
+  REPO_YARN,
+  repoWorkspaceStart,
+  startBackend,
+  waitFor,
+  waitForReadiness,
+} = require('../lib/backendProcess');
 
-const ROOT = resolve(__dirname, '../..');
 const BASE = 'http://localhost:7007';
-const YARN = join(ROOT, '.yarn/releases/yarn-4.18.1.cjs');
 
 /**
  * Starts the backend serving the built app on :7007 with a fresh data
@@ -42,43 +48,15 @@ async function startBackendWithApp() {
       },
     }),
   );
-  const backendLog = [];
-  const backend = spawn(
-    process.execPath,
-    [
-      YARN,
-      'workspace',
-      'backend',
-      'start',
-      '--config',
-      '../../app-config.yaml',
-      '--config',
-      configFile,
-    ],
-    {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'development', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  const keep = chunk => {
+  const backend = startBackend({
+    ...repoWorkspaceStart('backend', ['../../app-config.yaml', configFile]),
     // Request logs would drown what matters.
-    backendLog.push(
-      ...String(chunk)
-        .split('\n')
-        .filter(line => line.trim() && !line.includes('rootHttpRouter')),
-    );
-    if (backendLog.length > 400) backendLog.splice(0, backendLog.length - 400);
-  };
-  backend.stdout.on('data', keep);
-  backend.stderr.on('data', keep);
+    keepLine: line => !line.includes('rootHttpRouter'),
+    maxLogLines: 400,
+  });
+  const backendLog = backend.log;
   const stop = () => {
-    try {
-      process.kill(-backend.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
+    backend.stop();
     slack.close();
     rmSync(data, { recursive: true, force: true });
   };
@@ -91,12 +69,7 @@ async function startBackendWithApp() {
     console.log(
       `starting the backend with the built app on ${BASE} (data in ${data})`,
     );
-    await waitFor(
-      async () => (await fetch(`${BASE}/.backstage/health/v1/readiness`)).ok,
-      240_000,
-      'the backend to start',
-      backendLog,
-    );
+    await waitForReadiness(BASE, 240_000, backendLog);
     await waitFor(
       async () =>
         (await (await fetch(`${BASE}/`)).text()).includes('<div id="root">'),
@@ -118,7 +91,7 @@ async function main() {
     code = await run(
       process.execPath,
       [
-        YARN,
+        REPO_YARN,
         'workspace',
         'app',
         'playwright',
@@ -145,29 +118,12 @@ async function main() {
 function run(command, args, env) {
   return new Promise(resolvePromise => {
     const child = spawn(command, args, {
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       stdio: 'inherit',
       env: { ...process.env, ...env },
     });
     child.on('exit', exitCode => resolvePromise(exitCode ?? 1));
   });
-}
-
-async function waitFor(check, timeoutMs, what, log) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting for ${what}; backend log:\n${log.slice(-40).join('\n')}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
 }
 
 module.exports = { startBackendWithApp, BASE };

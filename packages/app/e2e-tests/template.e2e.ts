@@ -65,6 +65,21 @@ test('the self-service template runs from Create and its execution page shows ev
   const outputs = execution.getByRole('table', { name: 'Execution outputs' });
   await expect(outputs).toContainText('repositoryUrl');
   await expect(outputs).toContainText(service);
+  // The Run card's labels stay on one line however long the values are
+  // (the theme's break-word used to split them: "Statu s", "Pipeli ne").
+  const summary = execution.getByRole('table', { name: 'Execution summary' });
+  const labelLines = await summary.locator('th').evaluateAll(cells =>
+    cells.map(cell => {
+      const text = document.createRange();
+      text.selectNodeContents(cell);
+      const lineTops = new Set(
+        Array.from(text.getClientRects(), rect => Math.round(rect.top)),
+      );
+      return { label: cell.textContent, lines: lineTops.size };
+    }),
+  );
+  expect(labelLines.length).toBeGreaterThan(5);
+  expect(labelLines.filter(({ lines }) => lines !== 1)).toEqual([]);
   await snap(execution, testInfo, '04-execution');
 });
 

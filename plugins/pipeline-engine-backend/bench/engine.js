@@ -53,9 +53,12 @@ require('@backstage/cli/config/nodeTransform.cjs');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const net = require('node:net');
 const crypto = require('node:crypto');
 const { performance } = require('node:perf_hooks');
+const {
+  createConfiguredBackend,
+} = require('../src/e2e/__testUtils__/configuredBackend');
+const { freePort } = require('../src/e2e/__testUtils__/childBackendProcess');
 
 // ---------------------------------------------------------------------------
 // Options
@@ -194,18 +197,6 @@ const collectGarbage = (() => {
     return () => {};
   }
 })();
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Samples this process's RSS every RSS_SAMPLE_MS while running. */
 class RssSampler {
@@ -525,12 +516,6 @@ class ScaffolderApi {
 
 /** A backend with the catalog, permissions, the scaffolder and the engine; not started yet. */
 function createBenchBackend({ database, port, token, templateFile, workDir }) {
-  const { createBackend } = require('@backstage/backend-defaults');
-  const {
-    createServiceFactory,
-    coreServices,
-  } = require('@backstage/backend-plugin-api');
-  const { ConfigReader } = require('@backstage/config');
   const baseUrl = `http://127.0.0.1:${port}`;
   const config = {
     app: { baseUrl: 'http://127.0.0.1:3000' },
@@ -594,32 +579,22 @@ function createBenchBackend({ database, port, token, templateFile, workDir }) {
     },
   };
   fs.mkdirSync(config.backend.workingDirectory, { recursive: true });
-  const backend = createBackend();
-  backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () => new ConfigReader(config, 'bench'),
-    }),
-  );
-  backend.add(require('@backstage/plugin-permission-backend').default);
-  backend.add(
-    require('@backstage/plugin-permission-backend-module-allow-all-policy')
-      .default,
-  );
-  backend.add(require('@backstage/plugin-catalog-backend').default);
-  backend.add(
-    require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model')
-      .default,
-  );
-  backend.add(require('@backstage/plugin-scaffolder-backend').default);
   const enginePlugin = require('../src').default;
   if (!enginePlugin || enginePlugin.$$type !== '@backstage/BackendFeature') {
     throw new Error(
       '../src does not default-export the pipeline engine backend plugin',
     );
   }
-  backend.add(enginePlugin);
+  const backend = createConfiguredBackend(config, 'bench', [
+    require('@backstage/plugin-permission-backend').default,
+    require('@backstage/plugin-permission-backend-module-allow-all-policy')
+      .default,
+    require('@backstage/plugin-catalog-backend').default,
+    require('@backstage/plugin-catalog-backend-module-scaffolder-entity-model')
+      .default,
+    require('@backstage/plugin-scaffolder-backend').default,
+    enginePlugin,
+  ]);
   return { backend, baseUrl };
 }
 

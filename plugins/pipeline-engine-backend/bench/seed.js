@@ -39,10 +39,13 @@ childProcess.spawn = function countedSpawn(command, args, ...rest) {
 
 const fs = require('node:fs');
 const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
+const {
+  createConfiguredBackend,
+} = require('../src/e2e/__testUtils__/configuredBackend');
+const { freePort } = require('../src/e2e/__testUtils__/childBackendProcess');
 
 const argv = process.argv.slice(2);
 const RUNS = Number(argv.find(a => /^\d+$/.test(a)) ?? 5);
@@ -76,17 +79,6 @@ function startSlackStub() {
   );
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const median = xs => {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
@@ -100,12 +92,6 @@ async function main() {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
 
-  const { createBackend } = require('@backstage/backend-defaults');
-  const {
-    createServiceFactory,
-    coreServices,
-  } = require('@backstage/backend-plugin-api');
-  const { ConfigReader } = require('@backstage/config');
   const config = {
     app: { baseUrl: 'http://localhost:3000' },
     backend: {
@@ -143,24 +129,14 @@ async function main() {
       pipelines: [{ target: SEED }],
     },
   };
-  const backend = createBackend();
-  backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () => new ConfigReader(config, 'bench'),
-    }),
-  );
-  backend.add(require('@backstage/plugin-catalog-backend').default);
-  backend.add(
+  const backend = createConfiguredBackend(config, 'bench', [
+    require('@backstage/plugin-catalog-backend').default,
     require('@idp-pipelines/plugin-catalog-backend-module-pipeline-engine')
       .default,
-  );
-  backend.add(require('../src').default);
-  // The catalog reads catalog-info.yaml of the private repository it created.
-  backend.add(
+    require('../src').default,
+    // The catalog reads catalog-info.yaml of the private repository it created.
     require('@idp-pipelines/plugin-pipeline-engine-git-host-reader').default,
-  );
+  ]);
   await backend.start();
 
   const call = async (method, url, body) => {

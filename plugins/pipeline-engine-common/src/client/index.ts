@@ -22,5 +22,10 @@ export type {
   FollowExecutionStreamOptions,
 } from './followExecutionStream';
 export { problemsOfError } from './problems';
+export {
+  executionListQueryParams,
+  ifMatchHeader,
+  pipelinePathParams,
+} from './requestParams';
 export { pipelineEngineOperations } from './generated/operations';
 export type { components, operations, paths } from './generated/schema';

@@ -4,9 +4,12 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import {
+  executionListQueryParams,
   followExecutionStream,
   followLogStream,
+  ifMatchHeader,
   PipelineEngineHttpClient,
+  pipelinePathParams,
   type DryRunResponse,
   type ExecuteRequest,
   type ExecutionConfigData,
@@ -70,20 +73,6 @@ export interface PipelineEngineClientOptions {
   };
 }
 
-function pipelinePath(ref: PipelineRef) {
-  return {
-    org: ref.orgIdentifier,
-    project: ref.projectIdentifier,
-    pipelineId: ref.pipelineIdentifier,
-  };
-}
-
-function ifMatch(expectedVersion?: number): Record<string, string> {
-  return expectedVersion === undefined
-    ? {}
-    : { 'If-Match': `"${expectedVersion}"` };
-}
-
 /**
  * {@link PipelineEngineService} over HTTP: finds the engine with the
  * discovery service and calls it with a plugin-to-plugin token issued on
@@ -131,7 +120,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<PipelineDetail> {
     return this.http(credentials).call('getPipeline', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
     });
   }
 
@@ -148,9 +137,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials, expectedVersion }: PipelineEngineUpdateOptions,
   ): Promise<PipelineDetail> {
     return this.http(credentials).call('updatePipeline', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       yaml,
-      headers: ifMatch(expectedVersion),
+      headers: ifMatchHeader(expectedVersion),
     });
   }
 
@@ -159,7 +148,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<void> {
     await this.http(credentials).send('deletePipeline', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
     });
   }
 
@@ -176,7 +165,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ExecutionSummary> {
     return this.http(credentials).call('executePipeline', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       json: request,
     });
   }
@@ -187,7 +176,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<DryRunResponse> {
     return this.http(credentials).call('dryRunPipeline', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       json: request,
     });
   }
@@ -197,14 +186,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<ExecutionSummary>> {
     return this.http(credentials).call('listExecutions', {
-      query: {
-        org: query.orgIdentifier,
-        project: query.projectIdentifier,
-        pipeline: query.pipelineIdentifier,
-        status: query.status,
-        limit: query.limit,
-        offset: query.offset,
-      },
+      query: executionListQueryParams(query),
     });
   }
 
@@ -305,7 +287,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<InputSetView>> {
     return this.http(credentials).call('listInputSets', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       query: page,
     });
   }
@@ -316,7 +298,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<InputSetView> {
     return this.http(credentials).call('getInputSet', {
-      path: { ...pipelinePath(ref), inputSetId: identifier },
+      path: { ...pipelinePathParams(ref), inputSetId: identifier },
     });
   }
 
@@ -326,7 +308,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<InputSetView> {
     return this.http(credentials).call('createInputSet', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       yaml,
     });
   }
@@ -338,9 +320,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials, expectedVersion }: PipelineEngineUpdateOptions,
   ): Promise<InputSetView> {
     return this.http(credentials).call('updateInputSet', {
-      path: { ...pipelinePath(ref), inputSetId: identifier },
+      path: { ...pipelinePathParams(ref), inputSetId: identifier },
       yaml,
-      headers: ifMatch(expectedVersion),
+      headers: ifMatchHeader(expectedVersion),
     });
   }
 
@@ -350,7 +332,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<void> {
     await this.http(credentials).send('deleteInputSet', {
-      path: { ...pipelinePath(ref), inputSetId: identifier },
+      path: { ...pipelinePathParams(ref), inputSetId: identifier },
     });
   }
 
@@ -360,7 +342,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<ListResponse<TriggerView>> {
     return this.http(credentials).call('listTriggers', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       query: page,
     });
   }
@@ -371,7 +353,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TriggerView> {
     return this.http(credentials).call('getTrigger', {
-      path: { ...pipelinePath(ref), triggerId: identifier },
+      path: { ...pipelinePathParams(ref), triggerId: identifier },
     });
   }
 
@@ -381,7 +363,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TriggerWithTokenView> {
     return this.http(credentials).call('createTrigger', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       yaml,
     });
   }
@@ -393,9 +375,9 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials, expectedVersion }: PipelineEngineUpdateOptions,
   ): Promise<TriggerView> {
     return this.http(credentials).call('updateTrigger', {
-      path: { ...pipelinePath(ref), triggerId: identifier },
+      path: { ...pipelinePathParams(ref), triggerId: identifier },
       yaml,
-      headers: ifMatch(expectedVersion),
+      headers: ifMatchHeader(expectedVersion),
     });
   }
 
@@ -405,7 +387,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<void> {
     await this.http(credentials).send('deleteTrigger', {
-      path: { ...pipelinePath(ref), triggerId: identifier },
+      path: { ...pipelinePathParams(ref), triggerId: identifier },
     });
   }
 
@@ -415,7 +397,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials }: PipelineEngineRequestOptions,
   ): Promise<TriggerWithTokenView> {
     return this.http(credentials).call('rotateWebhookToken', {
-      path: { ...pipelinePath(ref), triggerId: identifier },
+      path: { ...pipelinePathParams(ref), triggerId: identifier },
     });
   }
 
@@ -426,7 +408,7 @@ export class PipelineEngineClient implements PipelineEngineService {
     { credentials, webhookToken }: RunTriggerOptions,
   ): Promise<ExecutionSummary> {
     return this.http(credentials).call('runTrigger', {
-      path: { ...pipelinePath(ref), triggerId: identifier },
+      path: { ...pipelinePathParams(ref), triggerId: identifier },
       json: request,
       headers: webhookToken ? { 'X-Api-Key': webhookToken } : {},
     });

@@ -1,8 +1,11 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
+  executionListQueryParams,
   followExecutionStream,
   followLogStream,
+  ifMatchHeader,
   PipelineEngineHttpClient,
+  pipelinePathParams,
   type ApprovalActivityRequest,
   type ApprovalView,
   type DryRunResponse,
@@ -17,31 +20,23 @@ import {
   type PipelineSummary,
   type RerunRequest,
   type ValidationResponse,
+  type ExecutionListQuery,
+  type FollowLogsResult,
+  type InputSetView,
+  type ListResponse,
+  type LogQuery,
+  type PageQuery,
+  type PipelineListQuery,
+  type TriggerView,
+  type TriggerWithTokenView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type {
-  ExecutionListQuery,
   FollowLogsOptions,
-  FollowLogsResult,
-  InputSetView,
   InterventionAction,
-  ListResponse,
-  LogQuery,
-  PageQuery,
   PipelineEngineApi,
-  PipelineListQuery,
-  TriggerView,
-  TriggerWithTokenView,
 } from './types';
 
 const PLUGIN_ID = 'pipeline-engine';
-
-function pipelinePath(ref: PipelineRef) {
-  return {
-    org: ref.orgIdentifier,
-    project: ref.projectIdentifier,
-    pipelineId: ref.pipelineIdentifier,
-  };
-}
 
 /**
  * Options of {@link PipelineEngineClient}.
@@ -79,7 +74,7 @@ export class PipelineEngineClient implements PipelineEngineApi {
   }
 
   getPipeline(ref: PipelineRef): Promise<PipelineDetail> {
-    return this.http.call('getPipeline', { path: pipelinePath(ref) });
+    return this.http.call('getPipeline', { path: pipelinePathParams(ref) });
   }
 
   validatePipeline(yaml: string): Promise<ValidationResponse> {
@@ -91,14 +86,14 @@ export class PipelineEngineClient implements PipelineEngineApi {
     request: ExecuteRequest,
   ): Promise<ExecutionSummary> {
     return this.http.call('executePipeline', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       json: request,
     });
   }
 
   dryRun(ref: PipelineRef, request: ExecuteRequest): Promise<DryRunResponse> {
     return this.http.call('dryRunPipeline', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       json: request,
     });
   }
@@ -107,14 +102,7 @@ export class PipelineEngineClient implements PipelineEngineApi {
     query: ExecutionListQuery = {},
   ): Promise<ListResponse<ExecutionSummary>> {
     return this.http.call('listExecutions', {
-      query: {
-        org: query.orgIdentifier,
-        project: query.projectIdentifier,
-        pipeline: query.pipelineIdentifier,
-        status: query.status,
-        limit: query.limit,
-        offset: query.offset,
-      },
+      query: executionListQueryParams(query),
     });
   }
 
@@ -200,13 +188,16 @@ export class PipelineEngineClient implements PipelineEngineApi {
     page: PageQuery = {},
   ): Promise<ListResponse<InputSetView>> {
     return this.http.call('listInputSets', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       query: page,
     });
   }
 
   createInputSet(ref: PipelineRef, yaml: string): Promise<InputSetView> {
-    return this.http.call('createInputSet', { path: pipelinePath(ref), yaml });
+    return this.http.call('createInputSet', {
+      path: pipelinePathParams(ref),
+      yaml,
+    });
   }
 
   listTriggers(
@@ -214,7 +205,7 @@ export class PipelineEngineClient implements PipelineEngineApi {
     page: PageQuery = {},
   ): Promise<ListResponse<TriggerView>> {
     return this.http.call('listTriggers', {
-      path: pipelinePath(ref),
+      path: pipelinePathParams(ref),
       query: page,
     });
   }
@@ -226,12 +217,9 @@ export class PipelineEngineClient implements PipelineEngineApi {
     options: { expectedVersion?: number } = {},
   ): Promise<TriggerView> {
     return this.http.call('updateTrigger', {
-      path: { ...pipelinePath(ref), triggerId: identifier },
+      path: { ...pipelinePathParams(ref), triggerId: identifier },
       yaml,
-      headers:
-        options.expectedVersion === undefined
-          ? {}
-          : { 'If-Match': `"${options.expectedVersion}"` },
+      headers: ifMatchHeader(options.expectedVersion),
     });
   }
 
@@ -240,13 +228,13 @@ export class PipelineEngineClient implements PipelineEngineApi {
     identifier: string,
   ): Promise<TriggerWithTokenView> {
     return this.http.call('rotateWebhookToken', {
-      path: { ...pipelinePath(ref), triggerId: identifier },
+      path: { ...pipelinePathParams(ref), triggerId: identifier },
     });
   }
 
   getTriggerRunUrl(ref: PipelineRef, identifier: string): Promise<string> {
     return this.http.url('runTrigger', {
-      path: { ...pipelinePath(ref), triggerId: identifier },
+      path: { ...pipelinePathParams(ref), triggerId: identifier },
     });
   }
 }

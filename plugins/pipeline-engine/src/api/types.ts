@@ -24,26 +24,6 @@ import type {
   TriggerWithTokenView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 
-/*
- * The REST shapes come from the common package, which the backend's node
- * client shares; re-exported for this package's callers.
- */
-export type {
-  ApprovalActivityRequest,
-  ApprovalActivityView,
-  ApprovalView,
-  ExecutionListQuery,
-  ExecutionStreamEvent,
-  FollowLogsResult,
-  InputSetView,
-  ListResponse,
-  LogQuery,
-  PageQuery,
-  PipelineListQuery,
-  TriggerView,
-  TriggerWithTokenView,
-} from '@idp-pipelines/plugin-pipeline-engine-common';
-
 /**
  * Options of {@link PipelineEngineApi.followLogs}.
  * @public

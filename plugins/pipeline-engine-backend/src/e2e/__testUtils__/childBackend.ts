@@ -7,13 +7,8 @@
  * `{ stats: true }` with its CPU time and SQL statement counts so far
  * (benches compare them between versions; see sqlStatementCounter.ts).
  */
-import { createBackend } from '@backstage/backend-defaults';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
 import { pipelineEnginePlugin } from '../../plugin';
+import { createConfiguredBackend } from './configuredBackend';
 import { countSqlStatements } from './sqlStatementCounter';
 
 async function main() {
@@ -26,15 +21,9 @@ async function main() {
     });
   });
   const config = JSON.parse(process.env.PIPELINE_ENGINE_CHILD_CONFIG ?? '{}');
-  const backend = createBackend();
-  backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () => new ConfigReader(config, 'child-backend'),
-    }),
-  );
-  backend.add(pipelineEnginePlugin);
+  const backend = createConfiguredBackend(config, 'child-backend', [
+    pipelineEnginePlugin,
+  ]);
   await backend.start();
   process.send?.({ ready: true });
 }

@@ -14,12 +14,10 @@ import Typography from '@material-ui/core/Typography';
 import {
   approvalRespondPermission,
   stringifyPipelineResourceRef,
-} from '@idp-pipelines/plugin-pipeline-engine-common';
-import {
-  pipelineEngineApiRef,
   type ApprovalActivityRequest,
   type ApprovalView,
-} from '../../api';
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import { pipelineEngineApiRef } from '../../api';
 import { formatTime, usePipelineLinks } from '../shared';
 
 const STATUS_TEXT: Record<ApprovalView['status'], string> = {

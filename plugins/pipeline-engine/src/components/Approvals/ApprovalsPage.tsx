@@ -10,7 +10,8 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { pipelineEngineApiRef, type ApprovalView } from '../../api';
+import type { ApprovalView } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { pipelineEngineApiRef } from '../../api';
 import { ApprovalCard } from './ApprovalCard';
 
 /**

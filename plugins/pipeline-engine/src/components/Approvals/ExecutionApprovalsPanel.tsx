@@ -6,8 +6,9 @@ import Alert from '@material-ui/lab/Alert';
 import type {
   ExecutionDetail,
   NodeExecutionView,
+  ApprovalView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineApiRef, type ApprovalView } from '../../api';
+import { pipelineEngineApiRef } from '../../api';
 import { ApprovalCard } from './ApprovalCard';
 import { InterventionActions } from './InterventionActions';
 

@@ -1,4 +1,4 @@
-import type { ApprovalView } from '../../api';
+import type { ApprovalView } from '@idp-pipelines/plugin-pipeline-engine-common';
 
 /** A waiting approval of execution `exec-1` (pipeline default/demo/hello). */
 export function waitingApproval(

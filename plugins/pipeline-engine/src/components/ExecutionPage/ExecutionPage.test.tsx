@@ -8,8 +8,11 @@ import {
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import type { ExecutionDetail } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineApiRef, type ExecutionStreamEvent } from '../../api';
+import type {
+  ExecutionDetail,
+  ExecutionStreamEvent,
+} from '@idp-pipelines/plugin-pipeline-engine-common';
+import { pipelineEngineApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
 import {
   executionDetail,
@@ -314,6 +317,27 @@ describe('ExecutionPage', () => {
     expect(
       within(summary).getByText('Custom webhook trigger (on_push)'),
     ).toBeInTheDocument();
+  });
+
+  it('keeps the Run card labels on one line and lets long values wrap', async () => {
+    const longNames = executionDetail({
+      pipelineIdentifier: 'a_pipeline_identifier_long_enough_to_need_wrapping',
+      projectIdentifier: 'a_project_identifier_long_enough_to_need_wrapping',
+    });
+    await renderPage(apiFor(longNames), AuthorizeResult.ALLOW);
+    const summary = await screen.findByRole('table', {
+      name: 'Execution summary',
+    });
+    const rows = within(summary).getAllByRole('row') as HTMLTableRowElement[];
+    expect(rows.map(row => row.cells[0].textContent)).toEqual(
+      expect.arrayContaining(['Status', 'Pipeline', 'Triggered by']),
+    );
+    for (const row of rows) {
+      const [label, value] = Array.from(row.cells);
+      expect(getComputedStyle(label).whiteSpace).toBe('nowrap');
+      expect(getComputedStyle(value).whiteSpace).not.toBe('nowrap');
+      expect(getComputedStyle(value).overflowWrap).toBe('anywhere');
+    }
   });
 
   it('links an execution a template started to its scaffolder task', async () => {

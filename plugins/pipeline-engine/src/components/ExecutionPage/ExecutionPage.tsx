@@ -11,10 +11,6 @@ import {
 } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import {
@@ -32,6 +28,7 @@ import {
 } from '../shared';
 import { ExecutionActions } from './ExecutionActions';
 import { ExecutionTree } from './ExecutionTree';
+import { LabelledValueTable } from './LabelledValueTable';
 import { NodeDetails } from './NodeDetails';
 import { useExecution, useExecutionLogs, useNodeLines } from './useExecution';
 import { useRerunChain } from './useRerunChain';
@@ -141,20 +138,7 @@ function Summary(props: { execution: ExecutionDetail }) {
     ['Ended', formatTime(execution.endedAt)],
     ['Duration', durationOf(execution.startedAt, execution.endedAt) ?? '—'],
   ];
-  return (
-    <Table size="small" aria-label="Execution summary">
-      <TableBody>
-        {rows.map(([label, value]) => (
-          <TableRow key={label}>
-            <TableCell component="th" scope="row">
-              {label}
-            </TableCell>
-            <TableCell>{value}</TableCell>
-          </TableRow>
-        ))}
-      </TableBody>
-    </Table>
-  );
+  return <LabelledValueTable ariaLabel="Execution summary" rows={rows} />;
 }
 
 /** The runtime inputs it ran with (secrets are references, not values). */
@@ -163,24 +147,13 @@ function ExecutionInputs(props: { inputs?: Record<string, unknown> }) {
   if (entries.length === 0) return null;
   return (
     <InfoCard title="Inputs">
-      <Table size="small" aria-label="Execution inputs">
-        <TableBody>
-          {entries.map(([name, value]) => (
-            <TableRow key={name}>
-              <TableCell
-                component="th"
-                scope="row"
-                style={{ wordBreak: 'break-all' }}
-              >
-                {name}
-              </TableCell>
-              <TableCell style={{ wordBreak: 'break-all' }}>
-                {typeof value === 'string' ? value : JSON.stringify(value)}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <LabelledValueTable
+        ariaLabel="Execution inputs"
+        rows={entries.map(([name, value]) => [
+          name,
+          typeof value === 'string' ? value : JSON.stringify(value),
+        ])}
+      />
     </InfoCard>
   );
 }
@@ -190,22 +163,7 @@ function ExecutionOutputs(props: { outputs: Record<string, string> }) {
   if (entries.length === 0) return null;
   return (
     <InfoCard title="Output variables">
-      <Table size="small" aria-label="Execution outputs">
-        <TableBody>
-          {entries.map(([name, value]) => (
-            <TableRow key={name}>
-              <TableCell
-                component="th"
-                scope="row"
-                style={{ wordBreak: 'break-all' }}
-              >
-                {name}
-              </TableCell>
-              <TableCell style={{ wordBreak: 'break-all' }}>{value}</TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <LabelledValueTable ariaLabel="Execution outputs" rows={entries} />
     </InfoCard>
   );
 }

@@ -4,8 +4,9 @@ import {
   isTerminalExecutionStatus,
   type ExecutionDetail,
   type LogLineView,
+  type ExecutionStreamEvent,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineApiRef, type ExecutionStreamEvent } from '../../api';
+import { pipelineEngineApiRef } from '../../api';
 import { applyNodeEvents, type NodeUpdate } from './applyNodeEvents';
 
 /** How often a running execution's tree is re-read when its status stream fails. */

@@ -19,8 +19,9 @@ import {
   pipelineUpdatePermission,
   stringifyPipelineResourceRef,
   type PipelineRef,
+  type TriggerView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { pipelineEngineApiRef, type TriggerView } from '../../api';
+import { pipelineEngineApiRef } from '../../api';
 
 /** The trigger YAML with `trigger.enabled` set, comments and order kept. */
 export function withEnabled(yaml: string, enabled: boolean): string {

@@ -1,26 +1,11 @@
 /*
  * Drives Backstage's scaffolder over REST as a guest user: used by the main
- * job (runTemplate.js) and the install test (scripts/install-test).
+ * job (scripts/demo/runTemplate.js), the install test
+ * (scripts/install-test/runInApp.js) and the dynamic plugins test.
  */
 /* eslint-disable no-console -- a command-line driver prints */
-
-/** Polls `check` every half second until it answers true; fails after `timeoutMs` with the backend's last log lines. */
-async function waitFor(check, timeoutMs, what, log = []) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out waiting for ${what}; backend log:\n${log.slice(-40).join('\n')}`,
-      );
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-}
+const { readFileSync } = require('node:fs');
+const { waitFor } = require('./backendProcess');
 
 /** A guest user's Backstage token (guest sign-in needs NODE_ENV=development). */
 async function guestToken(base) {
@@ -30,6 +15,44 @@ async function guestToken(base) {
   if (!res.ok)
     throw new Error(`guest sign-in failed: ${res.status} ${await res.text()}`);
   return (await res.json()).backstageIdentity.token;
+}
+
+/** Headers of JSON requests as a guest user. */
+async function guestHeaders(base) {
+  return {
+    Authorization: `Bearer ${await guestToken(base)}`,
+    'Content-Type': 'application/json',
+  };
+}
+
+/** The catalog's URL of `entityRef` (`kind:namespace/name`). */
+function entityUrl(base, entityRef) {
+  const [kind, rest] = entityRef.split(':');
+  const [namespace, name] = rest.split('/');
+  return `${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`;
+}
+
+/** Waits until the catalog serves `entityRef`. */
+async function waitForEntity(base, headers, entityRef, timeoutMs, what, log) {
+  await waitFor(
+    async () => (await fetch(entityUrl(base, entityRef), { headers })).ok,
+    timeoutMs,
+    what,
+    log,
+  );
+}
+
+/**
+ * A template's values.json with `${RUN_ID}` made unique (so a job can run
+ * again: CreateRepo refuses existing repositories) and any other
+ * `replacements` (text to replace by text) applied.
+ */
+function readTemplateValues(file, replacements = {}) {
+  const runId = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  let text = readFileSync(file, 'utf8').replaceAll('${RUN_ID}', runId);
+  for (const [from, to] of Object.entries(replacements))
+    text = text.replaceAll(from, to);
+  return JSON.parse(text);
 }
 
 function stripAnsi(text) {
@@ -94,12 +117,7 @@ async function runTemplateTask(base, headers, templateRef, givenValues) {
 
 /** The `default` of each form field of a template, as the catalog serves it (placeholders resolved). */
 async function templateDefaults(base, headers, templateRef) {
-  const [kind, rest] = templateRef.split(':');
-  const [namespace, name] = rest.split('/');
-  const res = await fetch(
-    `${base}/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
-    { headers },
-  );
+  const res = await fetch(entityUrl(base, templateRef), { headers });
   if (!res.ok)
     throw new Error(
       `cannot read ${templateRef} from the catalog: ${res.status} ${await res.text()}`,
@@ -123,4 +141,60 @@ function printOutput(output) {
   }
 }
 
-module.exports = { waitFor, guestToken, runTemplateTask, printOutput };
+/**
+ * What the install and dynamic plugins tests check of the example template:
+ * waits for it in the catalog, runs it, prints its output, then reports
+ * what a user would miss: the task did not complete, its output does not
+ * carry the pipeline's output variables (the repository URL naming the
+ * project), or the created component never appears in the catalog.
+ * Returns the failures (none: passed) and the component's ref.
+ */
+async function runExampleTemplate({ base, headers, templateRef, values, log }) {
+  await waitForEntity(
+    base,
+    headers,
+    templateRef,
+    120_000,
+    `the catalog to load ${templateRef}`,
+    log,
+  );
+  const { status, output } = await runTemplateTask(
+    base,
+    headers,
+    templateRef,
+    values,
+  );
+  printOutput(output);
+  const failures = [];
+  if (status !== 'completed') failures.push(`the task ended ${status}`);
+  if (!JSON.stringify(output).includes(values.project_name))
+    failures.push(
+      'the output does not carry the output variables (no repository URL naming the project)',
+    );
+  // RegisterCatalog returns once the location is registered; the catalog
+  // makes the entity readable on its next processing pass (as a user sees
+  // it appear shortly after the task).
+  const entityRef = `component:default/${values.project_name}`;
+  try {
+    await waitForEntity(
+      base,
+      headers,
+      entityRef,
+      60_000,
+      `${entityRef} in the catalog`,
+      log,
+    );
+  } catch (error) {
+    failures.push(`${entityRef} is not in the catalog: ${error.message}`);
+  }
+  return { failures, entityRef };
+}
+
+module.exports = {
+  guestHeaders,
+  printOutput,
+  readTemplateValues,
+  runExampleTemplate,
+  runTemplateTask,
+  waitForEntity,
+};
