@@ -77,6 +77,21 @@ async function claimSome(
   return rows;
 }
 
+/** The columns every claim sets: `ownerId` holds a fresh lease, one more attempt. */
+function leaseTo(
+  tx: Knex,
+  ownerId: string,
+  leaseMs: number,
+): Record<string, unknown> {
+  return {
+    lease_owner: ownerId,
+    lease_expires_at: dbNowPlus(tx, leaseMs),
+    heartbeat_at: dbNow(tx),
+    attempt: tx.raw('?? + 1', ['attempt']),
+    updated_at: dbNow(tx),
+  };
+}
+
 /**
  * Claims up to `limit` of the oldest Queued executions for `ownerId`, moving
  * them to Running, in one statement.
@@ -91,13 +106,9 @@ export function claimQueued(
     db,
     queued,
     tx => ({
+      ...leaseTo(tx, ownerId, leaseMs),
       status: 'Running',
-      lease_owner: ownerId,
-      lease_expires_at: dbNowPlus(tx, leaseMs),
-      heartbeat_at: dbNow(tx),
       started_at: dbNow(tx),
-      attempt: tx.raw('?? + 1', ['attempt']),
-      updated_at: dbNow(tx),
     }),
     limit,
   );
@@ -118,14 +129,10 @@ export function claimWoken(
     db,
     woken,
     tx => ({
+      ...leaseTo(tx, ownerId, leaseMs),
       status: 'Running',
-      lease_owner: ownerId,
-      lease_expires_at: dbNowPlus(tx, leaseMs),
-      heartbeat_at: dbNow(tx),
-      attempt: tx.raw('?? + 1', ['attempt']),
       wake_requested: false,
       wake_at: null,
-      updated_at: dbNow(tx),
     }),
     limit,
   );
@@ -146,12 +153,8 @@ export function claimExpiredLeases(
     db,
     expired,
     tx => ({
-      lease_owner: ownerId,
-      lease_expires_at: dbNowPlus(tx, leaseMs),
-      heartbeat_at: dbNow(tx),
-      attempt: tx.raw('?? + 1', ['attempt']),
+      ...leaseTo(tx, ownerId, leaseMs),
       recovery_count: tx.raw('?? + 1', ['recovery_count']),
-      updated_at: dbNow(tx),
     }),
     limit,
   );
