@@ -42,6 +42,26 @@ interface AzureRepository {
 }
 
 /**
+ * Azure DevOps answers a bad token with 203 and a sign-in page rather than
+ * 401, so a non-JSON success is an authentication failure.
+ */
+const ensureJson: ResponseCheck = async (response, what, hints = {}) => {
+  const type = response.headers.get('content-type') ?? '';
+  if (response.ok && response.status !== 203 && type.includes('json')) return;
+  if (response.ok) {
+    throw new AuthenticationError(
+      `Azure DevOps rejected the connector's credentials (got a sign-in page) while trying to ${what}`,
+    );
+  }
+  const detail = await responseDetail(response);
+  if (response.status === 404 && hints.notFound)
+    throw new NotFoundError(
+      `Azure DevOps could not ${what} (404); ${hints.notFound}: ${detail}`,
+    );
+  throw providerHttpError('Azure DevOps', response.status, what, detail, hints);
+};
+
+/**
  * Azure Repos through the Azure DevOps REST API. `organization` is the
  * Azure DevOps organization and `project` the project; repository
  * visibility follows the project's, so `repoType` cannot be honoured.
@@ -209,23 +229,3 @@ function apiHeaders(credentials: ScmCredentials): Record<string, string> {
     tokenScheme: 'basic',
   });
 }
-
-/**
- * Azure DevOps answers a bad token with 203 and a sign-in page rather than
- * 401, so a non-JSON success is an authentication failure.
- */
-const ensureJson: ResponseCheck = async (response, what, hints = {}) => {
-  const type = response.headers.get('content-type') ?? '';
-  if (response.ok && response.status !== 203 && type.includes('json')) return;
-  if (response.ok) {
-    throw new AuthenticationError(
-      `Azure DevOps rejected the connector's credentials (got a sign-in page) while trying to ${what}`,
-    );
-  }
-  const detail = await responseDetail(response);
-  if (response.status === 404 && hints.notFound)
-    throw new NotFoundError(
-      `Azure DevOps could not ${what} (404); ${hints.notFound}: ${detail}`,
-    );
-  throw providerHttpError('Azure DevOps', response.status, what, detail, hints);
-};
