@@ -9,7 +9,6 @@ import {
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
-  restAuthHeaders,
 } from './common';
 import {
   HostedScmProvider,
@@ -90,7 +89,12 @@ export class AzureProvider extends HostedScmProvider {
     const ref = { organization, project, repository };
     const api = new ProviderRestClient({
       provider: 'Azure DevOps',
-      authHeaders: apiHeaders(context.credentials),
+      credentials: context.credentials,
+      auth: {
+        provider: 'Azure Repos',
+        needs: 'a personal access token',
+        tokenScheme: 'basic',
+      },
       signal: context.signal,
       check: ensureJson,
     });
@@ -220,12 +224,4 @@ function projectOf(ref: ScmRepositoryRef): string {
     );
   }
   return ref.project;
-}
-
-function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  return restAuthHeaders(credentials, {
-    provider: 'Azure Repos',
-    needs: 'a personal access token',
-    tokenScheme: 'basic',
-  });
 }

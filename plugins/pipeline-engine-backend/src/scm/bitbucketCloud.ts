@@ -5,7 +5,6 @@ import {
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
-  restAuthHeaders,
 } from './common';
 import {
   HostedScmProvider,
@@ -64,7 +63,11 @@ export class BitbucketCloudProvider extends HostedScmProvider {
     const ref = { organization: workspace, repository: request.repository };
     const api = new ProviderRestClient({
       provider: PROVIDER,
-      authHeaders: apiHeaders(context.credentials),
+      credentials: context.credentials,
+      auth: {
+        provider: 'Bitbucket',
+        needs: 'an API token or username/password',
+      },
       signal: context.signal,
     });
     const response = await api.post(
@@ -151,11 +154,4 @@ export class BitbucketCloudProvider extends HostedScmProvider {
       ? { type: 'token', token: credentials.token }
       : credentials;
   }
-}
-
-function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  return restAuthHeaders(credentials, {
-    provider: 'Bitbucket',
-    needs: 'an API token or username/password',
-  });
 }

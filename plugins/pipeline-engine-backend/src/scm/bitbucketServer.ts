@@ -5,7 +5,6 @@ import {
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
-  restAuthHeaders,
 } from './common';
 import {
   HostedScmProvider,
@@ -57,7 +56,11 @@ export class BitbucketServerProvider extends HostedScmProvider {
     const ref = { organization: key, repository: request.repository };
     const api = new ProviderRestClient({
       provider: PROVIDER,
-      authHeaders: apiHeaders(context.credentials),
+      credentials: context.credentials,
+      auth: {
+        provider: 'Bitbucket Server',
+        needs: 'a token or username/password',
+      },
       signal: context.signal,
     });
     const response = await api.post(
@@ -157,11 +160,4 @@ export class BitbucketServerProvider extends HostedScmProvider {
       repository: clean[1].replace(/\.git$/, ''),
     };
   }
-}
-
-function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  return restAuthHeaders(credentials, {
-    provider: 'Bitbucket Server',
-    needs: 'a token or username/password',
-  });
 }

@@ -4,7 +4,9 @@ import {
   httpGitAuth,
   providerHttpError,
   responseDetail,
+  restAuthHeaders,
   sshRemoteFromHttps,
+  type RestAuthOptions,
 } from './common';
 import type {
   CreateRepositoryRequest,
@@ -106,7 +108,8 @@ export type ResponseCheck = (
 
 /**
  * JSON calls to a provider's REST API with the connector's credentials
- * (`authHeaders`), the step's abort signal, and errors that say what was
+ * (refused at construction when they cannot authenticate it, see
+ * `restAuthHeaders`), the step's abort signal, and errors that say what was
  * attempted (`providerHttpError` unless the provider checks responses its
  * own way).
  */
@@ -118,13 +121,14 @@ export class ProviderRestClient {
     private readonly options: {
       /** The provider's name in error messages, e.g. `Bitbucket Cloud`. */
       provider: string;
-      authHeaders: Record<string, string>;
+      credentials: ScmCredentials;
+      auth: RestAuthOptions;
       signal?: AbortSignal;
       check?: ResponseCheck;
     },
   ) {
     this.headers = {
-      ...options.authHeaders,
+      ...restAuthHeaders(options.credentials, options.auth),
       'Content-Type': 'application/json',
       Accept: 'application/json',
     };
