@@ -28,7 +28,7 @@ import {
   toExecution,
 } from './executionRows';
 import { toJsonColumn } from './jsonColumns';
-import { assertLeaseRequest, leaseLost } from './leases';
+import { assertClaimRequest, assertLeaseRequest, leaseLost } from './leases';
 import { connectDatabase } from './migrations';
 import {
   NodeExecution,
@@ -41,7 +41,7 @@ import {
   updateNodeRow,
   upsertNodeRow,
 } from './nodeExecutions';
-import { resolvePage, toCount } from './paging';
+import { readPage, resolvePage } from './paging';
 import {
   addActivity,
   ActivityDecision,
@@ -277,10 +277,8 @@ export class ExecutionStore {
 
   /** Lists executions of a project (or one pipeline), newest first. */
   async list(options: ExecutionListOptions): Promise<Page<Execution>> {
-    const { limit, offset } = resolvePage(options);
-    const query = this.db<ExecutionRow>('executions').where(
-      scopeWhere(options),
-    );
+    const page = resolvePage(options);
+    const query = this.db('executions').where(scopeWhere(options));
     if (options.pipelineIdentifier !== undefined) {
       query.andWhere('pipeline_identifier', options.pipelineIdentifier);
     }
@@ -296,11 +294,7 @@ export class ExecutionStore {
             { column: 'created_at', order: 'desc' },
             { column: 'id', order: 'desc' },
           ];
-    const [rows, [count]] = await Promise.all([
-      query.clone().orderBy(order).limit(limit).offset(offset),
-      query.clone().count({ count: '*' }),
-    ]);
-    return { items: rows.map(toExecution), totalCount: toCount(count) };
+    return readPage(query, order, page, toExecution);
   }
 
   /**
@@ -334,10 +328,7 @@ export class ExecutionStore {
     leaseMs: number,
     limit: number,
   ): Promise<Execution[]> {
-    assertLeaseRequest(ownerId, leaseMs);
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new InputError(`Invalid claim limit ${limit}`);
-    }
+    assertClaimRequest(ownerId, leaseMs, limit);
     const rows = await claimQueued(this.db, ownerId, leaseMs, limit);
     return rows
       .map(toExecution)
@@ -392,10 +383,7 @@ export class ExecutionStore {
     leaseMs: number,
     limit: number,
   ): Promise<Execution[]> {
-    assertLeaseRequest(ownerId, leaseMs);
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new InputError(`Invalid claim limit ${limit}`);
-    }
+    assertClaimRequest(ownerId, leaseMs, limit);
     const rows = await claimExpiredLeases(this.db, ownerId, leaseMs, limit);
     return rows.map(toExecution);
   }
@@ -410,10 +398,7 @@ export class ExecutionStore {
     leaseMs: number,
     limit: number,
   ): Promise<Execution[]> {
-    assertLeaseRequest(ownerId, leaseMs);
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new InputError(`Invalid claim limit ${limit}`);
-    }
+    assertClaimRequest(ownerId, leaseMs, limit);
     const rows = await claimWoken(this.db, ownerId, leaseMs, limit);
     return rows.map(toExecution);
   }

@@ -9,6 +9,7 @@ import {
   PipelineChildTable,
   type ChildRow,
 } from './pipelineChildren';
+import { documentChanges, type DocumentPatch } from './storedDocuments';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
 
@@ -39,12 +40,7 @@ export interface NewInputSet extends PipelineKey {
 }
 
 /** Changes for {@link InputSetStore.update}; `null` clears a field. */
-export interface InputSetPatch {
-  name?: string;
-  description?: string | null;
-  tags?: Record<string, string>;
-  yaml?: string;
-}
+export type InputSetPatch = DocumentPatch;
 
 interface InputSetRow extends ChildRow {
   tags: string | null;
@@ -132,22 +128,7 @@ export class InputSetStore {
     patch: InputSetPatch,
     options: UpdateOptions = {},
   ): Promise<InputSet> {
-    const changes: Record<string, unknown> = {};
-    if (patch.name !== undefined) {
-      assertText(patch.name, 'name');
-      changes.name = patch.name;
-    }
-    if (patch.description !== undefined) {
-      changes.description = patch.description;
-    }
-    if (patch.tags !== undefined) {
-      changes.tags = toJsonColumn(patch.tags);
-    }
-    if (patch.yaml !== undefined) {
-      assertText(patch.yaml, 'yaml');
-      changes.yaml = patch.yaml;
-    }
-    return this.#table.update(key, identifier, changes, options);
+    return this.#table.update(key, identifier, documentChanges(patch), options);
   }
 
   /** Deletes an input set; NotFoundError if missing. */

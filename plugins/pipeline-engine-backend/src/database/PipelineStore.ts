@@ -1,13 +1,18 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
-import { dbNow, toIsoTimestamp } from './dbClock';
+import { toIsoTimestamp } from './dbClock';
 import { isUniqueViolation } from './dbErrors';
 import { assertIdentifier, assertScope, assertText } from './validation';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
 import { connectDatabase } from './migrations';
-import { likePattern, resolvePage, toCount } from './paging';
+import { readPage, resolvePage, whereNameOrIdentifierContains } from './paging';
+import {
+  documentChanges,
+  newDocumentColumns,
+  updateDocument,
+  type DocumentPatch,
+} from './storedDocuments';
 import {
   Page,
   PageOptions,
@@ -66,11 +71,7 @@ export interface NewPipeline {
 }
 
 /** Changes for {@link PipelineStore.update}; `null` clears a field. */
-export interface PipelinePatch {
-  name?: string;
-  description?: string | null;
-  tags?: Record<string, string>;
-  yaml?: string;
+export interface PipelinePatch extends DocumentPatch {
   storeType?: PipelineStoreType;
   source?: PipelineSource | null;
 }
@@ -120,11 +121,10 @@ export class PipelineStore {
     assertText(input.yaml, 'yaml');
     const storeType = input.storeType ?? 'INLINE';
     assertStoreType(storeType);
-    const now = dbNow(this.db);
     try {
       const [row] = await this.db<PipelineRow>('pipelines')
         .insert({
-          id: randomUUID(),
+          ...newDocumentColumns(this.db, input.createdBy),
           org_identifier: input.orgIdentifier,
           project_identifier: input.projectIdentifier,
           identifier: input.identifier,
@@ -132,14 +132,9 @@ export class PipelineStore {
           description: input.description ?? null,
           tags: toJsonColumn(input.tags ?? {}),
           yaml: input.yaml,
-          version: 1,
           store_type: storeType,
           source_type: input.source?.type ?? null,
           source_location: input.source?.location ?? null,
-          created_by: input.createdBy ?? null,
-          updated_by: input.createdBy ?? null,
-          created_at: now,
-          updated_at: now,
         } as Record<string, unknown>)
         .returning('*');
       return toPipeline(row);
@@ -166,28 +161,18 @@ export class PipelineStore {
 
   /** Lists the pipelines of a project, most recently updated first. */
   async list(options: PipelineListOptions): Promise<Page<Pipeline>> {
-    const { limit, offset } = resolvePage(options);
-    const query = this.db<PipelineRow>('pipelines').where(scopeWhere(options));
-    if (options.search) {
-      const pattern = likePattern(options.search);
-      query.andWhere(q =>
-        q
-          .whereRaw("lower(name) LIKE ? ESCAPE '\\'", [pattern])
-          .orWhereRaw("lower(identifier) LIKE ? ESCAPE '\\'", [pattern]),
-      );
-    }
-    const [rows, [count]] = await Promise.all([
-      query
-        .clone()
-        .orderBy([
-          { column: 'updated_at', order: 'desc' },
-          { column: 'identifier', order: 'asc' },
-        ])
-        .limit(limit)
-        .offset(offset),
-      query.clone().count({ count: '*' }),
-    ]);
-    return { items: rows.map(toPipeline), totalCount: toCount(count) };
+    const page = resolvePage(options);
+    const query = this.db('pipelines').where(scopeWhere(options));
+    if (options.search) whereNameOrIdentifierContains(query, options.search);
+    return readPage(
+      query,
+      [
+        { column: 'updated_at', order: 'desc' },
+        { column: 'identifier', order: 'asc' },
+      ],
+      page,
+      toPipeline,
+    );
   }
 
   /**
@@ -199,21 +184,7 @@ export class PipelineStore {
     patch: PipelinePatch,
     options: UpdateOptions = {},
   ): Promise<Pipeline> {
-    const changes: Record<string, unknown> = {};
-    if (patch.name !== undefined) {
-      assertText(patch.name, 'name');
-      changes.name = patch.name;
-    }
-    if (patch.description !== undefined) {
-      changes.description = patch.description;
-    }
-    if (patch.tags !== undefined) {
-      changes.tags = toJsonColumn(patch.tags);
-    }
-    if (patch.yaml !== undefined) {
-      assertText(patch.yaml, 'yaml');
-      changes.yaml = patch.yaml;
-    }
+    const changes = documentChanges(patch);
     if (patch.storeType !== undefined) {
       assertStoreType(patch.storeType);
       changes.store_type = patch.storeType;
@@ -222,19 +193,13 @@ export class PipelineStore {
       changes.source_type = patch.source?.type ?? null;
       changes.source_location = patch.source?.location ?? null;
     }
-    const query = this.db<PipelineRow>('pipelines')
-      .where(pipelineWhere(key))
-      .update({
-        ...changes,
-        version: this.db.raw('?? + 1', ['version']),
-        updated_by: options.updatedBy ?? null,
-        updated_at: dbNow(this.db),
-      } as Record<string, unknown>)
-      .returning('*');
-    if (options.expectedVersion !== undefined) {
-      query.andWhere('version', options.expectedVersion);
-    }
-    const [row] = await query;
+    const row = await updateDocument<PipelineRow>(
+      this.db,
+      'pipelines',
+      pipelineWhere(key),
+      changes,
+      options,
+    );
     if (row) {
       return toPipeline(row);
     }

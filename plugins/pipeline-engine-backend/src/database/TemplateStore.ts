@@ -10,7 +10,7 @@ import { Knex } from 'knex';
 import { dbNow, toIsoTimestamp } from './dbClock';
 import { isUniqueViolation } from './dbErrors';
 import { fromJsonColumn, toJsonColumn } from './jsonColumns';
-import { likePattern, resolvePage, toCount } from './paging';
+import { readPage, resolvePage, whereNameOrIdentifierContains } from './paging';
 import type { PipelineSource } from './PipelineStore';
 import { Page, PageOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
@@ -168,31 +168,21 @@ export class TemplateStore {
   async list(
     options: TemplateListOptions = {},
   ): Promise<Page<TemplateVersion>> {
-    const { limit, offset } = resolvePage(options);
-    const query = this.db<TemplateRow>(TABLE);
+    const page = resolvePage(options);
+    const query = this.db(TABLE);
     if (options.scope !== undefined) query.where({ scope: options.scope });
     if (options.type !== undefined) query.where({ type: options.type });
-    if (options.search) {
-      const pattern = likePattern(options.search);
-      query.andWhere(q =>
-        q
-          .whereRaw("lower(name) LIKE ? ESCAPE '\\'", [pattern])
-          .orWhereRaw("lower(identifier) LIKE ? ESCAPE '\\'", [pattern]),
-      );
-    }
-    const [rows, [count]] = await Promise.all([
-      query
-        .clone()
-        .orderBy([
-          { column: 'scope', order: 'asc' },
-          { column: 'identifier', order: 'asc' },
-          { column: 'version_label', order: 'asc' },
-        ])
-        .limit(limit)
-        .offset(offset),
-      query.clone().count({ count: '*' }),
-    ]);
-    return { items: rows.map(toTemplate), totalCount: toCount(count) };
+    if (options.search) whereNameOrIdentifierContains(query, options.search);
+    return readPage(
+      query,
+      [
+        { column: 'scope', order: 'asc' },
+        { column: 'identifier', order: 'asc' },
+        { column: 'version_label', order: 'asc' },
+      ],
+      page,
+      toTemplate,
+    );
   }
 
   /** Replaces a version's document; NotFoundError if missing. */

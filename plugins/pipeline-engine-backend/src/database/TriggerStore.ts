@@ -10,6 +10,7 @@ import {
   PipelineChildTable,
   type ChildRow,
 } from './pipelineChildren';
+import { documentChanges } from './storedDocuments';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertText } from './validation';
 import { generateWebhookToken, hashWebhookToken } from './webhookTokens';
@@ -156,14 +157,8 @@ export class TriggerStore {
     patch: TriggerPatch,
     options: UpdateOptions = {},
   ): Promise<Trigger> {
-    const changes: Record<string, unknown> = {};
-    if (patch.name !== undefined) {
-      assertText(patch.name, 'name');
-      changes.name = patch.name;
-    }
-    if (patch.description !== undefined) {
-      changes.description = patch.description;
-    }
+    const { name, description } = patch;
+    const changes = documentChanges({ name, description });
     if (patch.type !== undefined) {
       assertTriggerType(patch.type);
       changes.type = patch.type;

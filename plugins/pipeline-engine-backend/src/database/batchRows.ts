@@ -33,6 +33,36 @@ export type ExecutionBatchWriter = (
 ) => Promise<{ lastLogSeq?: number }>;
 
 /**
+ * The node columns a batch overwrites, in the order both batch writers bind
+ * them (after `id`, `execution_id`, `fqn`; before `started_at`, `created_at`).
+ */
+export const NODE_BATCH_COLUMNS = [
+  'parent_fqn',
+  'node_type',
+  'identifier',
+  'name',
+  'step_type',
+  'idempotent',
+  'status',
+  'attempt',
+  'outputs',
+  'secret_outputs',
+  'error_message',
+  'failure_type',
+  'ended_at',
+  'updated_at',
+] as const;
+
+/**
+ * The SET list of a batch's node upsert (`ON CONFLICT (execution_id, fqn)
+ * DO UPDATE SET ...`): every column replaced, `started_at` kept once set.
+ */
+export const NODE_BATCH_UPSERT_SET = [
+  ...NODE_BATCH_COLUMNS.map(column => `${column} = excluded.${column}`),
+  'started_at = COALESCE(node_executions.started_at, excluded.started_at)',
+].join(', ');
+
+/**
  * A node's row as a batch writes it: every column a full state overwrites
  * (defaults for the result fields left out), and whether the batch's time
  * stamps `started_at` (kept once set) and `ended_at`. Throws InputError for

@@ -78,84 +78,62 @@ async function claimSome(
 }
 
 /**
- * Claims up to `limit` of the oldest Queued executions for `ownerId`, moving
- * them to Running, in one statement.
+ * Claims up to `limit` executions for `ownerId` in one statement: the
+ * candidates' first rows get a fresh lease and one more attempt.
  */
-export function claimQueued(
+export type LeaseClaim = (
   db: Knex,
   ownerId: string,
   leaseMs: number,
   limit: number,
-): Promise<ExecutionRow[]> {
-  return claimSome(
-    db,
-    queued,
-    tx => ({
-      status: 'Running',
-      lease_owner: ownerId,
-      lease_expires_at: dbNowPlus(tx, leaseMs),
-      heartbeat_at: dbNow(tx),
-      started_at: dbNow(tx),
-      attempt: tx.raw('?? + 1', ['attempt']),
-      updated_at: dbNow(tx),
-    }),
-    limit,
-  );
+) => Promise<ExecutionRow[]>;
+
+/** A {@link LeaseClaim} of `candidates` that also sets `changes`. */
+function leaseClaim(
+  candidates: Candidates,
+  changes: (tx: Knex) => Record<string, unknown>,
+): LeaseClaim {
+  return (db, ownerId, leaseMs, limit) =>
+    claimSome(
+      db,
+      candidates,
+      tx => ({
+        lease_owner: ownerId,
+        lease_expires_at: dbNowPlus(tx, leaseMs),
+        heartbeat_at: dbNow(tx),
+        attempt: tx.raw('?? + 1', ['attempt']),
+        updated_at: dbNow(tx),
+        ...changes(tx),
+      }),
+      limit,
+    );
 }
 
-/**
- * Claims up to `limit` parked executions whose wait was resolved or whose
- * earliest deadline passed, oldest first, moving them back to Running: the
- * run resumes from the parked nodes (see executionWaits).
- */
-export function claimWoken(
-  db: Knex,
-  ownerId: string,
-  leaseMs: number,
-  limit: number,
-): Promise<ExecutionRow[]> {
-  return claimSome(
-    db,
-    woken,
-    tx => ({
-      status: 'Running',
-      lease_owner: ownerId,
-      lease_expires_at: dbNowPlus(tx, leaseMs),
-      heartbeat_at: dbNow(tx),
-      attempt: tx.raw('?? + 1', ['attempt']),
-      wake_requested: false,
-      wake_at: null,
-      updated_at: dbNow(tx),
-    }),
-    limit,
-  );
-}
+/** Claims the oldest Queued executions, moving them to Running. */
+export const claimQueued = leaseClaim(queued, tx => ({
+  status: 'Running',
+  started_at: dbNow(tx),
+}));
 
 /**
- * Takes over up to `limit` executions whose lease expired, longest expired
- * first, in one statement, keeping their status (the new owner resumes
- * them) and counting the recovery.
+ * Claims parked executions whose wait was resolved or whose earliest
+ * deadline passed, oldest first, moving them back to Running: the run
+ * resumes from the parked nodes (see executionWaits).
  */
-export function claimExpiredLeases(
-  db: Knex,
-  ownerId: string,
-  leaseMs: number,
-  limit: number,
-): Promise<ExecutionRow[]> {
-  return claimSome(
-    db,
-    expired,
-    tx => ({
-      lease_owner: ownerId,
-      lease_expires_at: dbNowPlus(tx, leaseMs),
-      heartbeat_at: dbNow(tx),
-      attempt: tx.raw('?? + 1', ['attempt']),
-      recovery_count: tx.raw('?? + 1', ['recovery_count']),
-      updated_at: dbNow(tx),
-    }),
-    limit,
-  );
-}
+export const claimWoken = leaseClaim(woken, () => ({
+  status: 'Running',
+  wake_requested: false,
+  wake_at: null,
+}));
+
+/**
+ * Takes over executions whose lease expired, longest expired first,
+ * keeping their status (the new owner resumes them) and counting the
+ * recovery.
+ */
+export const claimExpiredLeases = leaseClaim(expired, tx => ({
+  recovery_count: tx.raw('?? + 1', ['recovery_count']),
+}));
 
 /**
  * Ends now the leases of every execution held by an owner whose id starts

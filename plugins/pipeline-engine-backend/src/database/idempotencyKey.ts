@@ -1,23 +1,26 @@
 import { InputError } from '@backstage/errors';
+import { spec } from '../schema/openapi/generated/router';
 
-/** Longest `Idempotency-Key` accepted (the column's width). */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-
-/**
- * InputError unless `key` is 1 to {@link MAX_IDEMPOTENCY_KEY_LENGTH}
- * visible ASCII characters, e.g. a UUID.
+/*
+ * The store's own check of an execution's idempotency key, for callers that
+ * bypass the HTTP API's request validation. The rule is openapi.yaml's
+ * `Idempotency-Key` parameter; the column is as wide as its maxLength.
  */
+const keySchema = spec.components.parameters.idempotencyKey.schema;
+const keyPattern = new RegExp(keySchema.pattern);
+
+/** InputError unless `key` fits openapi.yaml's `Idempotency-Key` schema. */
 export function assertIdempotencyKey(key: unknown): asserts key is string {
   if (
     typeof key !== 'string' ||
-    key.length === 0 ||
-    key.length > MAX_IDEMPOTENCY_KEY_LENGTH ||
-    !/^[\x21-\x7e]+$/.test(key)
+    key.length < keySchema.minLength ||
+    key.length > keySchema.maxLength ||
+    !keyPattern.test(key)
   ) {
-    const shown =
-      typeof key === 'string' ? JSON.stringify(key.slice(0, 40)) : typeof key;
+    const sent =
+      typeof key === 'string' ? `${key.length} character(s)` : typeof key;
     throw new InputError(
-      `the Idempotency-Key header must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters without spaces (a UUID, for example); got ${shown}`,
+      `the Idempotency-Key header must be ${keySchema.description} (got ${sent})`,
     );
   }
 }

@@ -18,6 +18,18 @@ export function assertLeaseRequest(ownerId: string, leaseMs: number): void {
   }
 }
 
+/** {@link assertLeaseRequest}, and a claim takes at least one execution. */
+export function assertClaimRequest(
+  ownerId: string,
+  leaseMs: number,
+  limit: number,
+): void {
+  assertLeaseRequest(ownerId, leaseMs);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new InputError(`Invalid claim limit ${limit}`);
+  }
+}
+
 /**
  * Inside transaction `tx`, verifies that `ownerId` still holds the lease of
  * the execution; throws LeaseLostError if not, NotFoundError if it does not

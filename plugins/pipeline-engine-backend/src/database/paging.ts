@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
-import { PageOptions } from './types';
+import type { Knex } from 'knex';
+import type { Page, PageOptions } from './types';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
@@ -28,4 +29,34 @@ export function toCount(row: { count?: unknown } | undefined): number {
 /** A lower-cased LIKE pattern matching `search` literally (escape `\`). */
 export function likePattern(search: string): string {
   return `%${search.toLowerCase().replace(/[\\%_]/g, c => `\\${c}`)}%`;
+}
+
+/** Narrows `query` to rows whose name or identifier contains `search`, ignoring case. */
+export function whereNameOrIdentifierContains(
+  query: Knex.QueryBuilder,
+  search: string,
+): void {
+  const pattern = likePattern(search);
+  query.andWhere(q =>
+    q
+      .whereRaw("lower(name) LIKE ? ESCAPE '\\'", [pattern])
+      .orWhereRaw("lower(identifier) LIKE ? ESCAPE '\\'", [pattern]),
+  );
+}
+
+/**
+ * One page of `query`'s rows in `order` with the count of all of them: the
+ * two queries run at once, on clones, so `query` stays as it was.
+ */
+export async function readPage<Row, T>(
+  query: Knex.QueryBuilder,
+  order: Array<{ column: string; order: 'asc' | 'desc' }>,
+  page: { limit: number; offset: number },
+  toModel: (row: Row) => T,
+): Promise<Page<T>> {
+  const [rows, [count]] = await Promise.all([
+    query.clone().orderBy(order).limit(page.limit).offset(page.offset),
+    query.clone().count({ count: '*' }),
+  ]);
+  return { items: (rows as Row[]).map(toModel), totalCount: toCount(count) };
 }

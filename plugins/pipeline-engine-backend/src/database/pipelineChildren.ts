@@ -1,9 +1,9 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { Knex } from 'knex';
-import { randomUUID } from 'node:crypto';
-import { dbNow, toIsoTimestamp } from './dbClock';
+import { toIsoTimestamp } from './dbClock';
 import { isForeignKeyViolation, isUniqueViolation } from './dbErrors';
-import { resolvePage, toCount } from './paging';
+import { readPage, resolvePage } from './paging';
+import { newDocumentColumns, updateDocument } from './storedDocuments';
 import { Page, PageOptions, PipelineKey, UpdateOptions } from './types';
 import { assertIdentifier, assertScope } from './validation';
 
@@ -127,17 +127,11 @@ export class PipelineChildTable<Row extends ChildRow, T> {
     try {
       return await this.db.transaction(async tx => {
         await assertPipelineExists(tx, key);
-        const now = dbNow(tx);
         const [row] = await tx(this.options.table)
           .insert({
-            id: randomUUID(),
+            ...newDocumentColumns(tx, createdBy),
             ...childWhere(key, identifier),
             ...values,
-            version: 1,
-            created_by: createdBy ?? null,
-            updated_by: createdBy ?? null,
-            created_at: now,
-            updated_at: now,
           })
           .returning('*');
         return this.options.toModel(row as Row);
@@ -173,16 +167,12 @@ export class PipelineChildTable<Row extends ChildRow, T> {
 
   /** The children of a pipeline by identifier. */
   async list(key: PipelineKey, page?: PageOptions): Promise<Page<T>> {
-    const { limit, offset } = resolvePage(page);
-    const query = this.db(this.options.table).where(childrenOf(key));
-    const [rows, [count]] = await Promise.all([
-      query.clone().orderBy('identifier').limit(limit).offset(offset),
-      query.clone().count({ count: '*' }),
-    ]);
-    return {
-      items: (rows as Row[]).map(row => this.options.toModel(row)),
-      totalCount: toCount(count),
-    };
+    return readPage(
+      this.db(this.options.table).where(childrenOf(key)),
+      [{ column: 'identifier', order: 'asc' }],
+      resolvePage(page),
+      (row: Row) => this.options.toModel(row),
+    );
   }
 
   /**
@@ -196,20 +186,15 @@ export class PipelineChildTable<Row extends ChildRow, T> {
     changes: Record<string, unknown>,
     options: UpdateOptions,
   ): Promise<T> {
-    const query = this.db(this.options.table)
-      .where(childWhere(key, identifier))
-      .update({
-        ...changes,
-        version: this.db.raw('?? + 1', ['version']),
-        updated_by: options.updatedBy ?? null,
-        updated_at: dbNow(this.db),
-      })
-      .returning('*');
-    if (options.expectedVersion !== undefined)
-      query.andWhere('version', options.expectedVersion);
     let row: Row | undefined;
     try {
-      [row] = (await query) as Row[];
+      row = await updateDocument<Row>(
+        this.db,
+        this.options.table,
+        childWhere(key, identifier),
+        changes,
+        options,
+      );
     } catch (error) {
       if (isUniqueViolation(error))
         throw await this.uniqueConflict(key, identifier);

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { nodeBatchRow, type ExecutionBatchWriter } from './batchRows';
+import {
+  NODE_BATCH_COLUMNS,
+  NODE_BATCH_UPSERT_SET,
+  nodeBatchRow,
+  type ExecutionBatchWriter,
+} from './batchRows';
 import { checkLeaseRow, leaseLost } from './leases';
 import { prepareLine } from './LogStore';
 import { LEASED_EXECUTION_STATUSES } from './statuses';
@@ -15,30 +20,13 @@ import { LEASED_EXECUTION_STATUSES } from './statuses';
  * nothing.
  */
 
-const NODE_COLUMNS = [
-  'parent_fqn',
-  'node_type',
-  'identifier',
-  'name',
-  'step_type',
-  'idempotent',
-  'status',
-  'attempt',
-  'outputs',
-  'secret_outputs',
-  'error_message',
-  'failure_type',
-  'ended_at',
-  'updated_at',
-] as const;
-
 const BATCH_SQL = `
 WITH lease AS (
   UPDATE executions SET log_seq = log_seq + ?::bigint
   WHERE id = ? AND lease_owner = ? AND status = ANY(?::text[])
   RETURNING log_seq, now() AS now
 ), node_rows AS (
-  INSERT INTO node_executions (id, execution_id, fqn, ${NODE_COLUMNS.join(', ')}, started_at, created_at)
+  INSERT INTO node_executions (id, execution_id, fqn, ${NODE_BATCH_COLUMNS.join(', ')}, started_at, created_at)
   SELECT r.id, ?, r.fqn, r.parent_fqn, r.node_type, r.identifier, r.name, r.step_type, r.idempotent, r.status,
     r.attempt, r.outputs, r.secret_outputs, r.error_message, r.failure_type,
     CASE WHEN r.ended THEN lease.now END, lease.now, CASE WHEN r.started THEN lease.now END, lease.now
@@ -46,9 +34,7 @@ WITH lease AS (
     id uuid, fqn text, parent_fqn text, node_type text, identifier text, name text, step_type text,
     idempotent boolean, status text, attempt integer, outputs text, secret_outputs text,
     error_message text, failure_type text, started boolean, ended boolean)
-  ON CONFLICT (execution_id, fqn) DO UPDATE SET
-    ${NODE_COLUMNS.map(c => `${c} = excluded.${c}`).join(', ')},
-    started_at = COALESCE(node_executions.started_at, excluded.started_at)
+  ON CONFLICT (execution_id, fqn) DO UPDATE SET ${NODE_BATCH_UPSERT_SET}
   RETURNING 1
 ), log_rows AS (
   INSERT INTO execution_logs (execution_id, seq, node_fqn, stream, line, created_at)

@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { nodeBatchRow, type ExecutionBatchWriter } from './batchRows';
+import {
+  NODE_BATCH_COLUMNS,
+  NODE_BATCH_UPSERT_SET,
+  nodeBatchRow,
+  type ExecutionBatchWriter,
+} from './batchRows';
 import { SQLITE_EPOCH_MS } from './dbClock';
 import { checkLeaseRow } from './leases';
 import { prepareLine } from './LogStore';
@@ -40,32 +45,13 @@ export function usesBetterSqlite(db: Knex): boolean {
   return (db.client as PooledClient).driverName === 'better-sqlite3';
 }
 
-const NODE_COLUMNS = [
-  'parent_fqn',
-  'node_type',
-  'identifier',
-  'name',
-  'step_type',
-  'idempotent',
-  'status',
-  'attempt',
-  'outputs',
-  'secret_outputs',
-  'error_message',
-  'failure_type',
-  'ended_at',
-  'updated_at',
-] as const;
-
 const SQL = {
   now: `SELECT ${SQLITE_EPOCH_MS} AS now`,
   lease: 'SELECT lease_owner, status FROM executions WHERE id = ?',
   upsertNode: `INSERT INTO node_executions
-      (id, execution_id, fqn, ${NODE_COLUMNS.join(', ')}, started_at, created_at)
-    VALUES (?, ?, ?, ${NODE_COLUMNS.map(() => '?').join(', ')}, ?, ?)
-    ON CONFLICT (execution_id, fqn) DO UPDATE SET
-      ${NODE_COLUMNS.map(c => `${c} = excluded.${c}`).join(', ')},
-      started_at = COALESCE(node_executions.started_at, excluded.started_at)`,
+      (id, execution_id, fqn, ${NODE_BATCH_COLUMNS.join(', ')}, started_at, created_at)
+    VALUES (?, ?, ?, ${NODE_BATCH_COLUMNS.map(() => '?').join(', ')}, ?, ?)
+    ON CONFLICT (execution_id, fqn) DO UPDATE SET ${NODE_BATCH_UPSERT_SET}`,
   bumpLogSeq:
     'UPDATE executions SET log_seq = log_seq + ? WHERE id = ? RETURNING log_seq',
   insertLog: `INSERT INTO execution_logs (execution_id, seq, node_fqn, stream, line, created_at)

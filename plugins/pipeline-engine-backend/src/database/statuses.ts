@@ -1,45 +1,30 @@
 /*
  * Status vocabularies, named after Harness's so API responses need no
- * translation. The groupings drive the queue: which executions a replica
- * holds a lease on, and which are over. Which statuses are over is the
- * API's fact, so it comes from the common package.
+ * translation. The stored values are the API's, so the lists come from
+ * openapi.yaml (its generated spec module); the groupings here drive the
+ * queue: which executions a replica holds a lease on, and which are over.
+ * Which statuses are over is the API's fact, so it comes from the common
+ * package.
  */
 import {
   isTerminalExecutionStatus,
   TERMINAL_EXECUTION_STATUSES,
-  type ExecutionStatus as ApiExecutionStatus,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
+import { spec } from '../schema/openapi/generated/router';
 
 export { isTerminalExecutionStatus, TERMINAL_EXECUTION_STATUSES };
 
+const {
+  ExecutionStatus: executionStatusSchema,
+  NodeExecution,
+  ExecutionSummary,
+} = spec.components.schemas;
+
 /** Statuses of a pipeline execution. */
-export const EXECUTION_STATUSES = [
-  'Queued',
-  'Running',
-  'Paused',
-  'InterventionWaiting',
-  'ApprovalWaiting',
-  'ResourceWaiting',
-  'InputWaiting',
-  'Success',
-  'IgnoreFailed',
-  'Failed',
-  'Errored',
-  'Aborted',
-  'Expired',
-  'ApprovalRejected',
-] as const;
+export const EXECUTION_STATUSES = executionStatusSchema.enum;
 
 /** Status of a pipeline execution. */
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
-
-// The stored statuses are exactly the API's (openapi.yaml): tsc fails here
-// when one side gains a status the other lacks.
-const sameStatusesBothWays: [
-  ExecutionStatus extends ApiExecutionStatus ? true : false,
-  ApiExecutionStatus extends ExecutionStatus ? true : false,
-] = [true, true];
-void sameStatusesBothWays;
 
 /**
  * Statuses of a claimed execution that is not over: a replica holds its
@@ -56,25 +41,7 @@ export const LEASED_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
 ];
 
 /** Statuses of a stage, step group or step. */
-export const NODE_STATUSES = [
-  'NotStarted',
-  'Queued',
-  'Running',
-  'AsyncWaiting',
-  'Paused',
-  'InterventionWaiting',
-  'ApprovalWaiting',
-  'ResourceWaiting',
-  'InputWaiting',
-  'Success',
-  'Failed',
-  'Errored',
-  'IgnoreFailed',
-  'Skipped',
-  'Aborted',
-  'Expired',
-  'ApprovalRejected',
-] as const;
+export const NODE_STATUSES = NodeExecution.properties.status.enum;
 
 /** Status of a stage, step group or step. */
 export type NodeStatus = (typeof NODE_STATUSES)[number];
@@ -117,24 +84,14 @@ export function isTerminalNodeStatus(status: NodeStatus): boolean {
 }
 
 /** Kinds of node in the execution graph. */
-export const NODE_TYPES = [
-  'stage',
-  'step',
-  'stepGroup',
-  'parallel',
-  'strategy',
-] as const;
+export const NODE_TYPES = NodeExecution.properties.nodeType.enum;
 
 /** Kind of node in the execution graph. */
 export type NodeType = (typeof NODE_TYPES)[number];
 
 /** How an execution was started (Harness trigger types). */
-export const EXECUTION_TRIGGER_TYPES = [
-  'MANUAL',
-  'WEBHOOK',
-  'WEBHOOK_CUSTOM',
-  'SCHEDULER_CRON',
-] as const;
+export const EXECUTION_TRIGGER_TYPES =
+  ExecutionSummary.allOf[1].properties.triggerType.enum;
 
 /** How an execution was started. */
 export type ExecutionTriggerType = (typeof EXECUTION_TRIGGER_TYPES)[number];

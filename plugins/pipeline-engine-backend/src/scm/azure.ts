@@ -5,29 +5,33 @@ import {
 } from '@backstage/errors';
 import {
   encodePath,
-  headerScope,
-  httpGitAuth,
   joinUrl,
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
-  restAuthHeaders,
 } from './common';
+import {
+  HostedScmProvider,
+  ProviderRestClient,
+  type HostedProviderOptions,
+  type ResponseCheck,
+} from './hostedProvider';
 import type {
   CreateRepositoryRequest,
   CreateRepositoryResult,
-  GitAuth,
   ScmCredentials,
-  ScmProvider,
   ScmRepositoryRef,
   ScmRequestContext,
 } from './types';
 
-/** Where Azure DevOps (Services or Server) lives. */
-export interface AzureProviderOptions {
-  /** Default `https://dev.azure.com`; for Azure DevOps Server, the server URL (collections are organizations). */
-  baseUrl?: string;
-}
+/**
+ * Where Azure DevOps (Services or Server) lives: default
+ * `https://dev.azure.com`; for Azure DevOps Server, the server URL
+ * (collections are organizations).
+ */
+export type AzureProviderOptions = Partial<
+  Pick<HostedProviderOptions, 'baseUrl'>
+>;
 
 const API_VERSION = 'api-version=7.1';
 
@@ -37,19 +41,36 @@ interface AzureRepository {
 }
 
 /**
+ * Azure DevOps answers a bad token with 203 and a sign-in page rather than
+ * 401, so a non-JSON success is an authentication failure.
+ */
+const ensureJson: ResponseCheck = async (response, what, hints = {}) => {
+  const type = response.headers.get('content-type') ?? '';
+  if (response.ok && response.status !== 203 && type.includes('json')) return;
+  if (response.ok) {
+    throw new AuthenticationError(
+      `Azure DevOps rejected the connector's credentials (got a sign-in page) while trying to ${what}`,
+    );
+  }
+  const detail = await responseDetail(response);
+  if (response.status === 404 && hints.notFound)
+    throw new NotFoundError(
+      `Azure DevOps could not ${what} (404); ${hints.notFound}: ${detail}`,
+    );
+  throw providerHttpError('Azure DevOps', response.status, what, detail, hints);
+};
+
+/**
  * Azure Repos through the Azure DevOps REST API. `organization` is the
  * Azure DevOps organization and `project` the project; repository
  * visibility follows the project's, so `repoType` cannot be honoured.
  */
-export class AzureProvider implements ScmProvider {
+export class AzureProvider extends HostedScmProvider {
   readonly kind = 'azure' as const;
-  private readonly baseUrl: string;
 
   constructor(options: AzureProviderOptions = {}) {
-    this.baseUrl = (options.baseUrl ?? 'https://dev.azure.com').replace(
-      /\/+$/,
-      '',
-    );
+    // A PAT is the password of a Basic header whose user name is ignored.
+    super(options.baseUrl ?? 'https://dev.azure.com', '');
   }
 
   async createRepository(
@@ -66,53 +87,43 @@ export class AzureProvider implements ScmProvider {
         'Azure Repos needs the Azure DevOps project in spec.project',
       );
     const ref = { organization, project, repository };
-    const headers = {
-      ...apiHeaders(context.credentials),
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    };
-    const signal = context.signal;
-
-    const projectResponse = await fetch(
+    const api = new ProviderRestClient({
+      provider: 'Azure DevOps',
+      credentials: context.credentials,
+      auth: {
+        provider: 'Azure Repos',
+        needs: 'a personal access token',
+        tokenScheme: 'basic',
+      },
+      signal: context.signal,
+      check: ensureJson,
+    });
+    const { id: projectId } = await api.getJson<{ id: string }>(
       `${joinUrl(this.baseUrl, organization, '_apis/projects', project)}?${API_VERSION}`,
-      { headers, signal },
-    );
-    await ensureJson(
-      projectResponse,
       `look up project ${organization}/${project}`,
       {
         notFound: `organization "${organization}" or project "${project}" does not exist or the credentials cannot see it`,
       },
     );
-    const { id: projectId } = (await projectResponse.json()) as { id: string };
     context.logger?.info(
       `Azure Repos: repository visibility follows project "${project}"; repoType ${request.repoType} is not applied`,
     );
 
-    const response = await fetch(
+    const response = await api.post(
       `${joinUrl(this.baseUrl, organization, project, '_apis/git/repositories')}?${API_VERSION}`,
-      {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ name: repository, project: { id: projectId } }),
-        signal,
-      },
+      { name: repository, project: { id: projectId } },
     );
-    if (response.status === 409) return this.adopt(ref, headers, signal);
-    await ensureJson(
+    if (response.status === 409) return this.adopt(ref, api);
+    const created = await api.readJson<AzureRepository>(
       response,
       `create repository ${organization}/${project}/${repository}`,
     );
-    return {
-      ...this.urlsOf((await response.json()) as AzureRepository, ref),
-      created: true,
-    };
+    return { ...this.urlsOf(created, ref), created: true };
   }
 
   private async adopt(
     ref: ScmRepositoryRef,
-    headers: Record<string, string>,
-    signal?: AbortSignal,
+    api: ProviderRestClient,
   ): Promise<CreateRepositoryResult> {
     const repoApi = joinUrl(
       this.baseUrl,
@@ -122,15 +133,14 @@ export class AzureProvider implements ScmProvider {
       ref.repository,
     );
     const what = `read existing repository ${ref.organization}/${ref.project}/${ref.repository}`;
-    const repo = await fetch(`${repoApi}?${API_VERSION}`, { headers, signal });
-    await ensureJson(repo, what);
-    const urls = this.urlsOf((await repo.json()) as AzureRepository, ref);
-    const refs = await fetch(
-      `${repoApi}/refs?filter=heads/&$top=1&${API_VERSION}`,
-      { headers, signal },
+    const urls = this.urlsOf(
+      await api.getJson<AzureRepository>(`${repoApi}?${API_VERSION}`, what),
+      ref,
     );
-    await ensureJson(refs, what);
-    const { value } = (await refs.json()) as { value?: unknown[] };
+    const { value } = await api.getJson<{ value?: unknown[] }>(
+      `${repoApi}/refs?filter=heads/&$top=1&${API_VERSION}`,
+      what,
+    );
     if (value?.length)
       throw repositoryNotEmptyError('Azure Repos', urls.repositoryUrl);
     return { ...urls, created: false };
@@ -188,11 +198,6 @@ export class AzureProvider implements ScmProvider {
     return `git@ssh.${new URL(this.baseUrl).hostname}:v3/${ref.organization}/${projectOf(ref)}/${ref.repository}`;
   }
 
-  gitAuth(credentials: ScmCredentials): GitAuth {
-    // A PAT is the password of a Basic header whose user name is ignored.
-    return httpGitAuth(credentials, headerScope(this.baseUrl), '');
-  }
-
   refFromPath(
     segments: string[],
     kind: 'account' | 'repo',
@@ -219,36 +224,4 @@ function projectOf(ref: ScmRepositoryRef): string {
     );
   }
   return ref.project;
-}
-
-function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  return restAuthHeaders(credentials, {
-    provider: 'Azure Repos',
-    needs: 'a personal access token',
-    tokenScheme: 'basic',
-  });
-}
-
-/**
- * Azure DevOps answers a bad token with 203 and a sign-in page rather than
- * 401, so a non-JSON success is an authentication failure.
- */
-async function ensureJson(
-  response: Response,
-  what: string,
-  hints: { notFound?: string } = {},
-): Promise<void> {
-  const type = response.headers.get('content-type') ?? '';
-  if (response.ok && response.status !== 203 && type.includes('json')) return;
-  if (response.ok) {
-    throw new AuthenticationError(
-      `Azure DevOps rejected the connector's credentials (got a sign-in page) while trying to ${what}`,
-    );
-  }
-  const detail = await responseDetail(response);
-  if (response.status === 404 && hints.notFound)
-    throw new NotFoundError(
-      `Azure DevOps could not ${what} (404); ${hints.notFound}: ${detail}`,
-    );
-  throw providerHttpError('Azure DevOps', response.status, what, detail, hints);
 }

@@ -1,33 +1,31 @@
 import { InputError } from '@backstage/errors';
 import {
-  defaultRefFromPath,
   encodePath,
-  headerScope,
-  httpGitAuth,
   joinUrl,
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
-  restAuthHeaders,
-  sshRemoteFromHttps,
 } from './common';
+import {
+  HostedScmProvider,
+  ProviderRestClient,
+  withoutTrailingSlash,
+  type HostedProviderOptions,
+} from './hostedProvider';
 import type {
   CreateRepositoryRequest,
   CreateRepositoryResult,
-  GitAuth,
   ScmCredentials,
-  ScmProvider,
   ScmRepositoryRef,
   ScmRequestContext,
 } from './types';
 
-/** Where Bitbucket Cloud lives (constant in practice; configurable for tests and proxies). */
-export interface BitbucketCloudProviderOptions {
-  /** Default `https://bitbucket.org`. */
-  baseUrl?: string;
-  /** Default `https://api.bitbucket.org/2.0`. */
-  apiBaseUrl?: string;
-}
+/**
+ * Where Bitbucket Cloud lives (constant in practice; configurable for tests
+ * and proxies): default `https://bitbucket.org` and API
+ * `https://api.bitbucket.org/2.0`.
+ */
+export type BitbucketCloudProviderOptions = Partial<HostedProviderOptions>;
 
 interface BitbucketRepository {
   links?: {
@@ -36,23 +34,21 @@ interface BitbucketRepository {
   };
 }
 
+const PROVIDER = 'Bitbucket Cloud';
+
 /**
  * Bitbucket Cloud through its REST API 2.0. `organization` (or the spec's
  * `workspace`) is the workspace; the spec's `project` is the project key.
  */
-export class BitbucketCloudProvider implements ScmProvider {
+export class BitbucketCloudProvider extends HostedScmProvider {
   readonly kind = 'bitbucketCloud' as const;
-  private readonly baseUrl: string;
   private readonly apiBaseUrl: string;
 
   constructor(options: BitbucketCloudProviderOptions = {}) {
-    this.baseUrl = (options.baseUrl ?? 'https://bitbucket.org').replace(
-      /\/+$/,
-      '',
+    super(options.baseUrl ?? 'https://bitbucket.org', 'x-token-auth');
+    this.apiBaseUrl = withoutTrailingSlash(
+      options.apiBaseUrl ?? 'https://api.bitbucket.org/2.0',
     );
-    this.apiBaseUrl = (
-      options.apiBaseUrl ?? 'https://api.bitbucket.org/2.0'
-    ).replace(/\/+$/, '');
   }
 
   async createRepository(
@@ -65,23 +61,22 @@ export class BitbucketCloudProvider implements ScmProvider {
         'Bitbucket Cloud needs a workspace (spec.workspace or spec.organization)',
       );
     const ref = { organization: workspace, repository: request.repository };
-    const headers = {
-      ...apiHeaders(context.credentials),
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    };
-    const response = await fetch(
+    const api = new ProviderRestClient({
+      provider: PROVIDER,
+      credentials: context.credentials,
+      auth: {
+        provider: 'Bitbucket',
+        needs: 'an API token or username/password',
+      },
+      signal: context.signal,
+    });
+    const response = await api.post(
       joinUrl(this.apiBaseUrl, 'repositories', workspace, request.repository),
       {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          scm: 'git',
-          is_private: request.repoType === 'private',
-          ...(request.description ? { description: request.description } : {}),
-          ...(request.project ? { project: { key: request.project } } : {}),
-        }),
-        signal: context.signal,
+        scm: 'git',
+        is_private: request.repoType === 'private',
+        ...(request.description ? { description: request.description } : {}),
+        ...(request.project ? { project: { key: request.project } } : {}),
       },
     );
     if (response.ok) {
@@ -95,10 +90,10 @@ export class BitbucketCloudProvider implements ScmProvider {
       response.status === 409 ||
       (response.status === 400 && /already exists/i.test(detail))
     ) {
-      return this.adopt(ref, headers, context.signal);
+      return this.adopt(ref, api);
     }
     throw providerHttpError(
-      'Bitbucket Cloud',
+      PROVIDER,
       response.status,
       `create repository ${workspace}/${request.repository}`,
       detail,
@@ -110,8 +105,7 @@ export class BitbucketCloudProvider implements ScmProvider {
 
   private async adopt(
     ref: ScmRepositoryRef,
-    headers: Record<string, string>,
-    signal?: AbortSignal,
+    api: ProviderRestClient,
   ): Promise<CreateRepositoryResult> {
     const repoUrl = joinUrl(
       this.apiBaseUrl,
@@ -120,29 +114,16 @@ export class BitbucketCloudProvider implements ScmProvider {
       ref.repository,
     );
     const what = `read existing repository ${ref.organization}/${ref.repository}`;
-    const repo = await fetch(repoUrl, { headers, signal });
-    if (!repo.ok)
-      throw providerHttpError(
-        'Bitbucket Cloud',
-        repo.status,
-        what,
-        await responseDetail(repo),
-      );
-    const urls = this.urlsOf((await repo.json()) as BitbucketRepository, ref);
-    const branches = await fetch(`${repoUrl}/refs/branches?pagelen=1`, {
-      headers,
-      signal,
-    });
-    if (!branches.ok)
-      throw providerHttpError(
-        'Bitbucket Cloud',
-        branches.status,
-        what,
-        await responseDetail(branches),
-      );
-    const { values } = (await branches.json()) as { values?: unknown[] };
+    const urls = this.urlsOf(
+      await api.getJson<BitbucketRepository>(repoUrl, what),
+      ref,
+    );
+    const { values } = await api.getJson<{ values?: unknown[] }>(
+      `${repoUrl}/refs/branches?pagelen=1`,
+      what,
+    );
     if (values?.length)
-      throw repositoryNotEmptyError('Bitbucket Cloud', urls.repositoryUrl);
+      throw repositoryNotEmptyError(PROVIDER, urls.repositoryUrl);
     return { ...urls, created: false };
   }
 
@@ -159,10 +140,6 @@ export class BitbucketCloudProvider implements ScmProvider {
     return joinUrl(this.baseUrl, ref.organization, ref.repository);
   }
 
-  cloneUrl(ref: ScmRepositoryRef): string {
-    return `${this.repositoryUrl(ref)}.git`;
-  }
-
   blobUrl(ref: ScmRepositoryRef, branch: string, path: string): string {
     return `${this.repositoryUrl(ref)}/src/${encodePath(branch)}/${encodePath(path)}`;
   }
@@ -171,32 +148,10 @@ export class BitbucketCloudProvider implements ScmProvider {
     return `${this.repositoryUrl(ref)}/raw/${encodePath(branch)}/${encodePath(path)}`;
   }
 
-  gitRemote(ref: ScmRepositoryRef, credentials: ScmCredentials): string {
-    return credentials.type === 'ssh'
-      ? sshRemoteFromHttps(this.cloneUrl(ref))
-      : this.cloneUrl(ref);
+  /** Access tokens authenticate git as the password of the x-token-auth user. */
+  protected gitCredentials(credentials: ScmCredentials): ScmCredentials {
+    return credentials.type === 'bearer'
+      ? { type: 'token', token: credentials.token }
+      : credentials;
   }
-
-  gitAuth(credentials: ScmCredentials): GitAuth {
-    // Access tokens authenticate git as the password of the x-token-auth user.
-    const tokenAsUser =
-      credentials.type === 'bearer'
-        ? { type: 'token' as const, token: credentials.token }
-        : credentials;
-    return httpGitAuth(tokenAsUser, headerScope(this.baseUrl), 'x-token-auth');
-  }
-
-  refFromPath(
-    segments: string[],
-    kind: 'account' | 'repo',
-  ): Partial<ScmRepositoryRef> {
-    return defaultRefFromPath(segments, kind);
-  }
-}
-
-function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  return restAuthHeaders(credentials, {
-    provider: 'Bitbucket',
-    needs: 'an API token or username/password',
-  });
 }

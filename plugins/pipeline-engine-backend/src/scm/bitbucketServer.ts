@@ -1,46 +1,47 @@
 import { InputError } from '@backstage/errors';
 import {
   encodePath,
-  headerScope,
-  httpGitAuth,
   joinUrl,
   providerHttpError,
   repositoryNotEmptyError,
   responseDetail,
-  restAuthHeaders,
 } from './common';
+import {
+  HostedScmProvider,
+  ProviderRestClient,
+  withoutTrailingSlash,
+  type HostedProviderOptions,
+} from './hostedProvider';
 import type {
   CreateRepositoryRequest,
   CreateRepositoryResult,
-  GitAuth,
   ScmCredentials,
-  ScmProvider,
   ScmRepositoryRef,
   ScmRequestContext,
 } from './types';
 
-/** Where a Bitbucket Server / Data Center instance lives. */
-export interface BitbucketServerProviderOptions {
-  /** Web base URL including any context path, e.g. `https://bitbucket.example.com`. */
-  baseUrl: string;
-  /** Default `<baseUrl>/rest/api/1.0`. */
-  apiBaseUrl?: string;
-}
+/**
+ * Where a Bitbucket Server / Data Center instance lives: the web base URL
+ * including any context path (`https://bitbucket.example.com`); the API
+ * defaults to `<baseUrl>/rest/api/1.0`.
+ */
+export type BitbucketServerProviderOptions = HostedProviderOptions;
+
+const PROVIDER = 'Bitbucket Server';
 
 /**
  * Bitbucket Server / Data Center through its REST API 1.0. `organization` is
  * the project key.
  */
-export class BitbucketServerProvider implements ScmProvider {
+export class BitbucketServerProvider extends HostedScmProvider {
   readonly kind = 'bitbucketServer' as const;
-  private readonly baseUrl: string;
   private readonly apiBaseUrl: string;
 
   constructor(options: BitbucketServerProviderOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.apiBaseUrl = (
-      options.apiBaseUrl ?? `${this.baseUrl}/rest/api/1.0`
-    ).replace(/\/+$/, '');
+    super(options.baseUrl, 'x-token-auth');
+    this.apiBaseUrl = withoutTrailingSlash(
+      options.apiBaseUrl ?? `${this.baseUrl}/rest/api/1.0`,
+    );
   }
 
   async createRepository(
@@ -53,32 +54,30 @@ export class BitbucketServerProvider implements ScmProvider {
         'Bitbucket Server needs a project key (spec.organization or spec.project)',
       );
     const ref = { organization: key, repository: request.repository };
-    const headers = {
-      ...apiHeaders(context.credentials),
-      'Content-Type': 'application/json',
-      Accept: 'application/json',
-    };
-    const response = await fetch(
+    const api = new ProviderRestClient({
+      provider: PROVIDER,
+      credentials: context.credentials,
+      auth: {
+        provider: 'Bitbucket Server',
+        needs: 'a token or username/password',
+      },
+      signal: context.signal,
+    });
+    const response = await api.post(
       joinUrl(this.apiBaseUrl, 'projects', key, 'repos'),
       {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          name: request.repository,
-          scmId: 'git',
-          public: request.repoType === 'public',
-          defaultBranch: request.defaultBranch,
-          ...(request.description ? { description: request.description } : {}),
-        }),
-        signal: context.signal,
+        name: request.repository,
+        scmId: 'git',
+        public: request.repoType === 'public',
+        defaultBranch: request.defaultBranch,
+        ...(request.description ? { description: request.description } : {}),
       },
     );
     if (response.ok) return { ...this.urls(ref), created: true };
     const detail = await responseDetail(response);
-    if (response.status === 409)
-      return this.adopt(ref, headers, context.signal);
+    if (response.status === 409) return this.adopt(ref, api);
     throw providerHttpError(
-      'Bitbucket Server',
+      PROVIDER,
       response.status,
       `create repository ${key}/${request.repository}`,
       detail,
@@ -90,25 +89,14 @@ export class BitbucketServerProvider implements ScmProvider {
 
   private async adopt(
     ref: ScmRepositoryRef,
-    headers: Record<string, string>,
-    signal?: AbortSignal,
+    api: ProviderRestClient,
   ): Promise<CreateRepositoryResult> {
-    const url = `${joinUrl(this.apiBaseUrl, 'projects', ref.organization, 'repos', ref.repository)}/branches?limit=1`;
-    const response = await fetch(url, { headers, signal });
-    if (!response.ok) {
-      throw providerHttpError(
-        'Bitbucket Server',
-        response.status,
-        `read existing repository ${ref.organization}/${ref.repository}`,
-        await responseDetail(response),
-      );
-    }
-    const { values } = (await response.json()) as { values?: unknown[] };
+    const { values } = await api.getJson<{ values?: unknown[] }>(
+      `${joinUrl(this.apiBaseUrl, 'projects', ref.organization, 'repos', ref.repository)}/branches?limit=1`,
+      `read existing repository ${ref.organization}/${ref.repository}`,
+    );
     if (values?.length)
-      throw repositoryNotEmptyError(
-        'Bitbucket Server',
-        this.repositoryUrl(ref),
-      );
+      throw repositoryNotEmptyError(PROVIDER, this.repositoryUrl(ref));
     return { ...this.urls(ref), created: false };
   }
 
@@ -147,13 +135,11 @@ export class BitbucketServerProvider implements ScmProvider {
     return `ssh://git@${new URL(this.baseUrl).hostname}:7999/${ref.organization.toLowerCase()}/${ref.repository}.git`;
   }
 
-  gitAuth(credentials: ScmCredentials): GitAuth {
-    // HTTP access tokens are Bearer tokens for git as well as for the API.
-    const token =
-      credentials.type === 'token'
-        ? { type: 'bearer' as const, token: credentials.token }
-        : credentials;
-    return httpGitAuth(token, headerScope(this.baseUrl), 'x-token-auth');
+  /** HTTP access tokens are Bearer tokens for git as well as for the API. */
+  protected gitCredentials(credentials: ScmCredentials): ScmCredentials {
+    return credentials.type === 'token'
+      ? { type: 'bearer', token: credentials.token }
+      : credentials;
   }
 
   refFromPath(
@@ -174,11 +160,4 @@ export class BitbucketServerProvider implements ScmProvider {
       repository: clean[1].replace(/\.git$/, ''),
     };
   }
-}
-
-function apiHeaders(credentials: ScmCredentials): Record<string, string> {
-  return restAuthHeaders(credentials, {
-    provider: 'Bitbucket Server',
-    needs: 'a token or username/password',
-  });
 }

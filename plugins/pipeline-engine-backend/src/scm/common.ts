@@ -26,6 +26,15 @@ export function basicAuthorization(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }
 
+/** How {@link restAuthHeaders} names the provider and sends tokens. */
+export interface RestAuthOptions {
+  /** The provider's name in the refusal, e.g. `Bitbucket`. */
+  provider: string;
+  /** What would work instead, e.g. `a token or username/password`. */
+  needs: string;
+  tokenScheme?: 'bearer' | 'basic';
+}
+
 /**
  * The Authorization header of a provider's REST API call. `tokenScheme`
  * says how plain tokens travel (Azure DevOps PATs go as Basic with an empty
@@ -34,11 +43,7 @@ export function basicAuthorization(username: string, password: string): string {
  */
 export function restAuthHeaders(
   credentials: ScmCredentials,
-  options: {
-    provider: string;
-    needs: string;
-    tokenScheme?: 'bearer' | 'basic';
-  },
+  options: RestAuthOptions,
 ): Record<string, string> {
   switch (credentials.type) {
     case 'token':

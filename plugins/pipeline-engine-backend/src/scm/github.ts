@@ -1,40 +1,39 @@
 import { AuthenticationError, InputError } from '@backstage/errors';
 import { Octokit } from '@octokit/rest';
 import {
-  defaultRefFromPath,
   encodePath,
-  headerScope,
-  httpGitAuth,
   joinUrl,
   providerHttpError,
   repositoryNotEmptyError,
-  sshRemoteFromHttps,
 } from './common';
+import {
+  HostedScmProvider,
+  type HostedProviderOptions,
+} from './hostedProvider';
 import type {
   CreateRepositoryRequest,
   CreateRepositoryResult,
-  GitAuth,
   ScmCredentials,
-  ScmProvider,
   ScmRepositoryRef,
   ScmRequestContext,
 } from './types';
 
-/** Where a GitHub (github.com or Enterprise Server) instance lives. */
-export interface GithubProviderOptions {
-  /** Web base URL, e.g. `https://github.com` or `https://ghe.example.com`. */
-  baseUrl: string;
-  /** REST API base URL, e.g. `https://api.github.com` or `https://ghe.example.com/api/v3`. */
-  apiBaseUrl: string;
-}
+/**
+ * Where a GitHub (github.com or Enterprise Server) instance lives: web base
+ * URL (`https://github.com`, `https://ghe.example.com`) and REST API base
+ * URL (`https://api.github.com`, `https://ghe.example.com/api/v3`).
+ */
+export type GithubProviderOptions = Required<HostedProviderOptions>;
 
 const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** GitHub through `@octokit/rest`. */
-export class GithubProvider implements ScmProvider {
+/** GitHub through `@octokit/rest`; git takes tokens as x-access-token's password. */
+export class GithubProvider extends HostedScmProvider {
   readonly kind = 'github' as const;
 
-  constructor(private readonly options: GithubProviderOptions) {}
+  constructor(private readonly options: GithubProviderOptions) {
+    super(options.baseUrl, 'x-access-token');
+  }
 
   async createRepository(
     request: CreateRepositoryRequest,
@@ -129,11 +128,7 @@ export class GithubProvider implements ScmProvider {
   }
 
   repositoryUrl(ref: ScmRepositoryRef): string {
-    return joinUrl(this.options.baseUrl, ref.organization, ref.repository);
-  }
-
-  cloneUrl(ref: ScmRepositoryRef): string {
-    return `${this.repositoryUrl(ref)}.git`;
+    return joinUrl(this.baseUrl, ref.organization, ref.repository);
   }
 
   blobUrl(ref: ScmRepositoryRef, branch: string, path: string): string {
@@ -142,31 +137,10 @@ export class GithubProvider implements ScmProvider {
 
   rawUrl(ref: ScmRepositoryRef, branch: string, path: string): string {
     const tail = `${encodePath(branch)}/${encodePath(path)}`;
-    if (new URL(this.options.baseUrl).hostname === 'github.com') {
+    if (new URL(this.baseUrl).hostname === 'github.com') {
       return `${joinUrl('https://raw.githubusercontent.com', ref.organization, ref.repository)}/${tail}`;
     }
     return `${this.repositoryUrl(ref)}/raw/${tail}`;
-  }
-
-  gitRemote(ref: ScmRepositoryRef, credentials: ScmCredentials): string {
-    return credentials.type === 'ssh'
-      ? sshRemoteFromHttps(this.cloneUrl(ref))
-      : this.cloneUrl(ref);
-  }
-
-  gitAuth(credentials: ScmCredentials): GitAuth {
-    return httpGitAuth(
-      credentials,
-      headerScope(this.options.baseUrl),
-      'x-access-token',
-    );
-  }
-
-  refFromPath(
-    segments: string[],
-    kind: 'account' | 'repo',
-  ): Partial<ScmRepositoryRef> {
-    return defaultRefFromPath(segments, kind);
   }
 }
 

@@ -5,30 +5,28 @@ import {
 } from '@backstage/errors';
 import { Gitlab } from '@gitbeaker/rest';
 import {
-  defaultRefFromPath,
   encodePath,
-  headerScope,
-  httpGitAuth,
   joinUrl,
   providerHttpError,
   repositoryNotEmptyError,
-  sshRemoteFromHttps,
 } from './common';
+import {
+  HostedScmProvider,
+  type HostedProviderOptions,
+} from './hostedProvider';
 import type {
   CreateRepositoryRequest,
   CreateRepositoryResult,
-  GitAuth,
   ScmCredentials,
-  ScmProvider,
   ScmRepositoryRef,
   ScmRequestContext,
 } from './types';
 
-/** Where a GitLab instance lives. */
-export interface GitlabProviderOptions {
-  /** Web base URL including any relative path, e.g. `https://gitlab.com` or `https://example.com/gitlab`. */
-  baseUrl: string;
-}
+/**
+ * Where a GitLab instance lives: the web base URL including any relative
+ * path (`https://gitlab.com`, `https://example.com/gitlab`); the API is below it.
+ */
+export type GitlabProviderOptions = Pick<HostedProviderOptions, 'baseUrl'>;
 
 type GitlabClient = InstanceType<typeof Gitlab<false>>;
 
@@ -37,10 +35,13 @@ type GitlabClient = InstanceType<typeof Gitlab<false>>;
  * (`group/subgroup`, or a user name); it is looked up to its id, as project
  * creation needs one.
  */
-export class GitlabProvider implements ScmProvider {
+export class GitlabProvider extends HostedScmProvider {
   readonly kind = 'gitlab' as const;
 
-  constructor(private readonly options: GitlabProviderOptions) {}
+  constructor(options: GitlabProviderOptions) {
+    // git takes tokens as the password of oauth2.
+    super(options.baseUrl, 'oauth2');
+  }
 
   async createRepository(
     request: CreateRepositoryRequest,
@@ -138,7 +139,7 @@ export class GitlabProvider implements ScmProvider {
   }
 
   private client(credentials: ScmCredentials): GitlabClient {
-    const host = this.options.baseUrl;
+    const host = this.baseUrl;
     switch (credentials.type) {
       case 'token':
         return new Gitlab({ host, token: credentials.token });
@@ -158,11 +159,7 @@ export class GitlabProvider implements ScmProvider {
   }
 
   repositoryUrl(ref: ScmRepositoryRef): string {
-    return joinUrl(this.options.baseUrl, ref.organization, ref.repository);
-  }
-
-  cloneUrl(ref: ScmRepositoryRef): string {
-    return `${this.repositoryUrl(ref)}.git`;
+    return joinUrl(this.baseUrl, ref.organization, ref.repository);
   }
 
   blobUrl(ref: ScmRepositoryRef, branch: string, path: string): string {
@@ -171,27 +168,6 @@ export class GitlabProvider implements ScmProvider {
 
   rawUrl(ref: ScmRepositoryRef, branch: string, path: string): string {
     return `${this.repositoryUrl(ref)}/-/raw/${encodePath(branch)}/${encodePath(path)}`;
-  }
-
-  gitRemote(ref: ScmRepositoryRef, credentials: ScmCredentials): string {
-    return credentials.type === 'ssh'
-      ? sshRemoteFromHttps(this.cloneUrl(ref))
-      : this.cloneUrl(ref);
-  }
-
-  gitAuth(credentials: ScmCredentials): GitAuth {
-    return httpGitAuth(
-      credentials,
-      headerScope(this.options.baseUrl),
-      'oauth2',
-    );
-  }
-
-  refFromPath(
-    segments: string[],
-    kind: 'account' | 'repo',
-  ): Partial<ScmRepositoryRef> {
-    return defaultRefFromPath(segments, kind);
   }
 }
 

@@ -1,13 +1,10 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
   isTerminalExecutionStatus,
   type ExecutionDetail,
   type NodeExecutionView,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { Response } from 'express';
 import type { EventStreamResponse } from './eventStreamResponse';
-import type { LogStreamOptions } from './logStream';
-import { pumpEventStream } from './pumpEventStream';
+import { pumpEventStream, type EventStreamTarget } from './pumpEventStream';
 import type { PipelineEngineApi } from './types';
 
 /** A node of an `event: node`: the node without its children. */
@@ -36,13 +33,12 @@ function summaryOf(detail: ExecutionDetail) {
  * (the same ones that wake the log stream) and, for writes of other
  * replicas that do not notify this one, by a poll.
  */
-export async function streamExecutionEvents(options: {
-  api: Pick<PipelineEngineApi, 'getExecution' | 'onExecutionChanges'>;
-  id: string;
-  res: Response;
-  logger: LoggerService;
-  stream?: LogStreamOptions;
-}): Promise<void> {
+export async function streamExecutionEvents(
+  options: EventStreamTarget & {
+    api: Pick<PipelineEngineApi, 'getExecution' | 'onExecutionChanges'>;
+    id: string;
+  },
+): Promise<void> {
   const { api, id } = options;
   const sentNodes = new Map<string, string>();
   let sentSummary = '';
@@ -70,12 +66,9 @@ export async function streamExecutionEvents(options: {
     return true;
   };
 
-  await pumpEventStream({
-    res: options.res,
-    logger: options.logger,
+  await pumpEventStream(options, {
     subscribe: wake => api.onExecutionChanges(id, wake),
-    pollIntervalMs: options.stream?.pollIntervalMs ?? 1000,
-    keepAliveMs: options.stream?.keepAliveMs ?? 15_000,
+    defaultPollIntervalMs: 1000,
     failure: {
       logMessage: `Event stream of execution ${id} failed`,
       clientMessage: 'reading the execution failed',

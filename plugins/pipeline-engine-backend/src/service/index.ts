@@ -4,7 +4,7 @@
  */
 export { createRouter, UNAUTHENTICATED_PATHS } from './router';
 export type { RouterOptions } from './router';
-export type { LogStreamOptions } from './logStream';
+export type { LogStreamOptions } from './pumpEventStream';
 export { PipelineAdminService } from './PipelineAdminService';
 export { TemplateService } from './TemplateService';
 export type { TemplateApi, TemplateFilter } from './TemplateService';

@@ -4,7 +4,6 @@ import {
   pipelineUpdatePermission,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
 import type { Request } from 'express';
-import { assertIdempotencyKey } from '../database/idempotencyKey';
 import { PIPELINE_PATH } from './pipelineRoutes';
 import { actorOf } from './requestAuth';
 import {
@@ -157,7 +156,6 @@ export function addInputSetAndTriggerRoutes(
     }
     validate(req);
     const idempotencyKey = req.get('Idempotency-Key');
-    if (idempotencyKey !== undefined) assertIdempotencyKey(idempotencyKey);
     const execution = await admin.runTrigger(
       ref,
       triggerId,

@@ -133,6 +133,9 @@ describe('GET /executions/:id/logs/stream', () => {
     const { stream } = await setup();
     const bad = await stream({ lastEventId: 'abc' });
     expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error.message).toBe(
+      "Header 'Last-Event-ID' must be a log sequence number (got 3 character(s))",
+    );
   });
 
   it('stops reading when the client goes away', async () => {

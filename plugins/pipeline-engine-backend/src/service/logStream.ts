@@ -1,22 +1,6 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { LogLineView } from '@idp-pipelines/plugin-pipeline-engine-common';
-import type { Response } from 'express';
-import { pumpEventStream } from './pumpEventStream';
+import { pumpEventStream, type EventStreamTarget } from './pumpEventStream';
 import type { PipelineEngineApi } from './types';
-
-/** Timing of the log event stream. */
-export interface LogStreamOptions {
-  /**
-   * How often to look for new lines without a notification, a safety net:
-   * lines and ends arrive as execution events, from every replica (events
-   * between replicas are best effort). Default 5000 ms.
-   */
-  pollIntervalMs?: number;
-  /** How often to send a comment so proxies keep the stream open. Default 15 s. */
-  keepAliveMs?: number;
-  /** Lines read per database round trip. Default 500. */
-  pageSize?: number;
-}
 
 /**
  * Streams the log of execution `id` as Server-Sent Events, starting after
@@ -24,24 +8,20 @@ export interface LogStreamOptions {
  * then `event: end` once the execution is over and every line was sent.
  * Reads are serialised: a wake-up during a read causes one more read.
  */
-export async function streamExecutionLogs(options: {
-  api: Pick<PipelineEngineApi, 'readLogs' | 'onLogs'>;
-  id: string;
-  after: number;
-  res: Response;
-  logger: LoggerService;
-  stream?: LogStreamOptions;
-}): Promise<void> {
+export async function streamExecutionLogs(
+  options: EventStreamTarget & {
+    api: Pick<PipelineEngineApi, 'readLogs' | 'onLogs'>;
+    id: string;
+    after: number;
+  },
+): Promise<void> {
   const { api, id } = options;
   const pageSize = options.stream?.pageSize ?? 500;
   let cursor = options.after;
 
-  await pumpEventStream({
-    res: options.res,
-    logger: options.logger,
+  await pumpEventStream(options, {
     subscribe: wake => api.onLogs(id, wake),
-    pollIntervalMs: options.stream?.pollIntervalMs ?? 5000,
-    keepAliveMs: options.stream?.keepAliveMs ?? 15_000,
+    defaultPollIntervalMs: 5000,
     failure: {
       logMessage: `Log stream of execution ${id} failed`,
       clientMessage: 'reading the log failed',

@@ -5,7 +5,6 @@ import {
   pipelineReadPermission,
   pipelineUpdatePermission,
 } from '@idp-pipelines/plugin-pipeline-engine-common';
-import { assertIdempotencyKey } from '../database/idempotencyKey';
 import { actorOf } from './requestAuth';
 import {
   executeRequestOf,
@@ -96,7 +95,6 @@ export function addPipelineRoutes(router: ApiRouter, ctx: RouteContext): void {
     await auth.requirePipeline(pipelineExecutePermission, ref, credentials);
     validate(req);
     const idempotencyKey = req.get('Idempotency-Key');
-    if (idempotencyKey !== undefined) assertIdempotencyKey(idempotencyKey);
     const execution = await api.execute(
       ref,
       executeRequestOf(req),

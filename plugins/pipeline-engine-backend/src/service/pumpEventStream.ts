@@ -6,15 +6,34 @@ import {
   type EventStreamResponse,
 } from './eventStreamResponse';
 
-/** Options of {@link pumpEventStream}. */
-export interface PumpEventStreamOptions {
+/** Timing of the log and execution event streams. */
+export interface LogStreamOptions {
+  /**
+   * How often to look for new state without a notification, a safety net:
+   * lines, changes and ends arrive as execution events, from every replica
+   * (events between replicas are best effort). Default 5000 ms for the log,
+   * 1000 ms for the execution's status.
+   */
+  pollIntervalMs?: number;
+  /** How often to send a comment so proxies keep the stream open. Default 15 s. */
+  keepAliveMs?: number;
+  /** Lines read per database round trip (the log). Default 500. */
+  pageSize?: number;
+}
+
+/** What a route gives an event stream: the response, the logger and the timing. */
+export interface EventStreamTarget {
   res: Response;
   logger: LoggerService;
+  stream?: LogStreamOptions;
+}
+
+/** What one kind of event stream reads and how it is woken. */
+export interface EventStreamSource {
   /** Subscribes to notifications of new state; returns the unsubscribe. */
   subscribe: (wake: () => void) => () => void;
-  /** Safety-net read interval, for writes that do not notify this replica. */
-  pollIntervalMs: number;
-  keepAliveMs: number;
+  /** Safety-net read interval unless the target's timing sets one. */
+  defaultPollIntervalMs: number;
   /**
    * Reads the stored state once and sends what is new; `'end'` when the
    * stream is complete (it is then ended). Returns early once
@@ -33,16 +52,21 @@ export interface PumpEventStreamOptions {
  * during a read causes one more read.
  */
 export async function pumpEventStream(
-  options: PumpEventStreamOptions,
+  target: EventStreamTarget,
+  source: EventStreamSource,
 ): Promise<void> {
-  const { logger, read, failure } = options;
+  const { logger } = target;
+  const { read, failure } = source;
   let reading = false;
   let wokenWhileReading = false;
 
-  const unsubscribe = options.subscribe(() => void pump());
-  const poll = setInterval(() => void pump(), options.pollIntervalMs);
-  const stream = openEventStream(options.res, {
-    keepAliveMs: options.keepAliveMs,
+  const unsubscribe = source.subscribe(() => void pump());
+  const poll = setInterval(
+    () => void pump(),
+    target.stream?.pollIntervalMs ?? source.defaultPollIntervalMs,
+  );
+  const stream = openEventStream(target.res, {
+    keepAliveMs: target.stream?.keepAliveMs ?? 15_000,
     onClose: () => {
       unsubscribe();
       clearInterval(poll);

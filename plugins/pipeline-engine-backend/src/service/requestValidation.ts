@@ -4,12 +4,11 @@ import type { AnyRequest } from './requestAuth';
 import { describeValidationErrors } from './validationMessages';
 
 /*
- * Validates a request against its operation in openapi.yaml: path
- * parameters, query parameters and JSON bodies. Routes call it after
+ * Validates a request against its operation in openapi.yaml: path, query
+ * and header parameters and JSON bodies. Routes call it after
  * authentication and the permission check, so a caller without
  * credentials gets 401 and one without permission 403 whatever the request
- * holds. Headers are checked by the code that reads them (Idempotency-Key,
- * If-Match), YAML bodies by the YAML parser, with line:col.
+ * holds. YAML bodies are checked by the YAML parser, with line:col.
  */
 
 type Schema = { [key: string]: unknown };
@@ -43,6 +42,7 @@ interface CompiledParameter {
 interface CompiledOperation {
   path: CompiledParameter[];
   query: CompiledParameter[];
+  header: CompiledParameter[];
   body?: { schema: Schema; validate: ValidateFunction };
 }
 
@@ -123,6 +123,9 @@ export class RequestValidator {
     for (const parameter of operation.query) {
       problems.push(...this.validateQuery(req, parameter));
     }
+    for (const parameter of operation.header) {
+      problems.push(...this.validateHeader(req, parameter));
+    }
     const body: unknown = req.body;
     // YAML text is parsed later, with line:col in its errors.
     if (operation.body && typeof body !== 'string') {
@@ -158,6 +161,29 @@ export class RequestValidator {
     }
     (req.query as Record<string, unknown>)[parameter.name] = value;
     return [];
+  }
+
+  /**
+   * A header the schema describes in words (`description`) is reported as
+   * what it must be and how long the sent one is: headers such as
+   * Idempotency-Key may hold secret-looking values, never echoed.
+   */
+  private validateHeader(
+    req: AnyRequest,
+    parameter: CompiledParameter,
+  ): string[] {
+    const value = req.get(parameter.name);
+    const where = `Header '${parameter.name}'`;
+    if (value === undefined) {
+      return parameter.required ? [`${where} is required`] : [];
+    }
+    const length = value.length;
+    if (parameter.validate(value)) return [];
+    const { description } = parameter.schema;
+    if (typeof description === 'string') {
+      return [`${where} must be ${description} (got ${length} character(s))`];
+    }
+    return this.describe(parameter.validate.errors, where);
   }
 
   private describe(
@@ -211,6 +237,7 @@ export class RequestValidator {
     return {
       path: parameters.filter(p => p.in === 'path').map(compileParameter),
       query: parameters.filter(p => p.in === 'query').map(compileParameter),
+      header: parameters.filter(p => p.in === 'header').map(compileParameter),
       ...(bodySchema
         ? {
             body: {

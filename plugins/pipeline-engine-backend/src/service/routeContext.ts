@@ -2,7 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { TypedRouter } from '@backstage/backend-openapi-utils';
 import type { EndpointMap } from '../schema/openapi/generated/router';
 import type { PipelineAdminApi } from './adminTypes';
-import type { LogStreamOptions } from './logStream';
+import type { LogStreamOptions } from './pumpEventStream';
 import type { AnyRequest, RequestAuth } from './requestAuth';
 import type { TemplateApi } from './TemplateService';
 import type { PipelineEngineApi } from './types';

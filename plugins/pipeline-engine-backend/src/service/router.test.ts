@@ -412,6 +412,28 @@ describe('createRouter', () => {
       expect(conflict.status).toBe(409);
     });
 
+    it('accepts If-Match as 3, "3" or W/"3" and rejects anything else, naming the header', async () => {
+      const api = seeded();
+      const { app } = await createTestApp({ api });
+      const put = (ifMatch: string) =>
+        request(app)
+          .put(WEB_URL)
+          .set('Authorization', USER)
+          .set('If-Match', ifMatch)
+          .set('Content-Type', 'application/yaml')
+          .send('pipeline:\n  identifier: build\n');
+      // The seeded pipeline is at version 1.
+      await put('1').expect(200);
+      await put('"2"').expect(200);
+      await put('W/"3"').expect(200);
+      const bad = await put('latest');
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toBe(
+        `Header 'If-Match' must be the version number to update, e.g. 3 or "3" (got 6 character(s))`,
+      );
+      expect((await put('"3"')).status).toBe(409);
+    });
+
     it('answers 404 for unknown pipelines', async () => {
       const { app } = await createTestApp();
       const res = await request(app).get(WEB_URL).set('Authorization', USER);
@@ -544,9 +566,16 @@ describe('createRouter', () => {
       expect(plain).not.toHaveProperty('idempotencyKey');
       const res = await post().set('Idempotency-Key', 'x'.repeat(256)).send({});
       expect(res.status).toBe(400);
-      expect(res.body.error.message).toMatch(
-        /^the Idempotency-Key header must be 1 to 255 visible ASCII characters/,
+      expect(res.body.error.message).toBe(
+        "Header 'Idempotency-Key' must be 1 to 255 visible ASCII characters without spaces (a UUID, for example) (got 256 character(s))",
       );
+      // What was sent is told by its length only: a key may be secret.
+      const secretLooking = await post()
+        .set('Idempotency-Key', 'token s3cr3t')
+        .send({});
+      expect(secretLooking.status).toBe(400);
+      expect(secretLooking.body.error.message).not.toMatch(/s3cr3t/);
+      expect(secretLooking.body.error.message).toMatch(/got 12 character/);
       expect(api.executeCalls).toHaveLength(2);
     });
 
@@ -832,6 +861,9 @@ describe('createRouter', () => {
         .set('Idempotency-Key', 'two words')
         .send({});
       expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(
+        /^Header 'Idempotency-Key' must be 1 to 255 visible ASCII characters/,
+      );
       expect(admin.runTrigger).toHaveBeenCalledTimes(1);
     });
 

@@ -19,7 +19,7 @@ import {
   addInputSetAndTriggerRoutes,
   TRIGGER_RUN_PATH,
 } from './inputSetAndTriggerRoutes';
-import type { LogStreamOptions } from './logStream';
+import type { LogStreamOptions } from './pumpEventStream';
 import {
   builtInPipelineRuleset,
   type PipelinePermissionRuleset,

@@ -234,6 +234,23 @@ function readStep(
     type,
     name,
     identifier,
+    ...readRunControls(m, path, c, timeout),
+    spec,
+    ...(Object.keys(extra).length ? { extra } : {}),
+  };
+}
+
+/**
+ * What steps and step groups share after their identity: `description`,
+ * the already read `timeout`, `when`, `failureStrategies` and `strategy`.
+ */
+function readRunControls(
+  m: YamlMap,
+  path: YamlPath,
+  c: ProblemCollector,
+  timeout: string | undefined,
+) {
+  return {
     ...(typeof m.description === 'string'
       ? { description: m.description }
       : {}),
@@ -241,8 +258,6 @@ function readStep(
     ...optional('when', readStepWhen(m, path, c)),
     ...optional('failureStrategies', readFailureStrategies(m, path, c)),
     ...optional('strategy', readStrategy(m, path, c)),
-    spec,
-    ...(Object.keys(extra).length ? { extra } : {}),
   };
 }
 
@@ -266,13 +281,7 @@ function readStepGroup(
     name,
     identifier,
     steps,
-    ...(typeof m.description === 'string'
-      ? { description: m.description }
-      : {}),
-    ...(timeout !== undefined ? { timeout } : {}),
-    ...optional('when', readStepWhen(m, path, c)),
-    ...optional('failureStrategies', readFailureStrategies(m, path, c)),
-    ...optional('strategy', readStrategy(m, path, c)),
+    ...readRunControls(m, path, c, timeout),
     ...optional('variables', readVariables(m, path, c)),
     ...optional('sharedPaths', sharedPaths),
     ...(isMap(m.stepGroupInfra) ? { stepGroupInfra: m.stepGroupInfra } : {}),

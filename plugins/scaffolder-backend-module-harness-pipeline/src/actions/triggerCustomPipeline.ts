@@ -7,6 +7,7 @@ import { HarnessTarget } from '../harness/harnessTarget';
 import { triggerPipeline } from '../run/triggerPipeline';
 import type { FollowOptions } from '../run/followExecution';
 import { parsePipelineUrl } from '../url/parsePipelineUrl';
+import { harnessRunInputFields } from './harnessRunInputs';
 import { parseTimeoutInput } from './timeoutInput';
 import { customPipelineExamples } from './examples';
 import { resolveTarget, type TargetDependencies } from './resolveTarget';
@@ -108,30 +109,16 @@ export function createTriggerHarnessCustomPipelineAction(
             .describe(
               'Harness SaaS only: API key (pat./sat.) or user session token that triggers the pipeline',
             ),
-          apiKeySecret: z
-            .string()
-            .optional()
-            .describe(
+          ...harnessRunInputFields(z, {
+            apiKeySecret:
               'Harness SaaS only: identifier of an API key under harness.apiKeySecrets in app-config; wins over apikey',
-            ),
-          hidePipelineURLLog: z
-            .boolean()
-            .optional()
-            .describe(
+            hidePipelineURLLog:
               'Do not print the pipeline and execution URLs in the task log',
-            ),
-          showOutputVariables: z
-            .boolean()
-            .optional()
-            .describe(
+            showOutputVariables:
               'Export the pipeline’s output variables as outputs, by short name and by fully-qualified name',
-            ),
-          timeout: z
-            .string()
-            .optional()
-            .describe(
+            timeout:
               'Overall timeout as a Harness duration (30m, 1h 30m, 2d): an execution still running then is aborted and the step fails. Default: wait as long as the run does',
-            ),
+          }),
         }),
       output: z =>
         z

@@ -16,6 +16,7 @@ import {
   type HarnessWebhookActionOptions,
 } from './harnessWebhookRun';
 import { isHarnessHosted } from './resolveTarget';
+import { harnessRunInputFields } from './harnessRunInputs';
 import { parseTimeoutInput } from './timeoutInput';
 
 /**
@@ -106,28 +107,15 @@ export function createTriggerPipelineWithWebhookAction(
               "Engine: the trigger's webhook token (without it the user's credentials are used). Harness: the API key",
             ),
           apiKey: z.string().optional().describe('Same as apikey'),
-          apiKeySecret: z
-            .string()
-            .optional()
-            .describe(
+          ...harnessRunInputFields(z, {
+            apiKeySecret:
               'Harness only: identifier of an API key under harness.apiKeySecrets in app-config; wins over apikey',
-            ),
-          hidePipelineURLLog: z
-            .boolean()
-            .optional()
-            .describe('Harness only: keep URLs out of the task log'),
-          showOutputVariables: z
-            .boolean()
-            .optional()
-            .describe(
+            hidePipelineURLLog: 'Harness only: keep URLs out of the task log',
+            showOutputVariables:
               'Harness only: export the output variables of the execution the trigger started',
-            ),
-          timeout: z
-            .string()
-            .optional()
-            .describe(
+            timeout:
               'Harness only: overall timeout as a Harness duration (30m, 1h); the run is aborted when it has not ended by then',
-            ),
+          }),
         }),
       output: z =>
         z

@@ -1306,7 +1306,10 @@ export interface components {
     executionId: string;
     limit: number;
     offset: number;
-    /** The version being replaced; 409 if it is no longer current. */
+    /**
+     * The version being replaced, as `3`, `"3"` or `W/"3"`; 409 if it is no
+     *     longer current, 400 if it is not a version number.
+     */
     ifMatch: string;
     infra: 'K8' | 'VM';
     /** Accepted for Harness compatibility and ignored. */
@@ -1449,7 +1452,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** The version being replaced; 409 if it is no longer current. */
+        /**
+         * The version being replaced, as `3`, `"3"` or `W/"3"`; 409 if it is no
+         *     longer current, 400 if it is not a version number.
+         */
         'If-Match'?: components['parameters']['ifMatch'];
       };
       path: {
@@ -1691,7 +1697,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** The version being replaced; 409 if it is no longer current. */
+        /**
+         * The version being replaced, as `3`, `"3"` or `W/"3"`; 409 if it is no
+         *     longer current, 400 if it is not a version number.
+         */
         'If-Match'?: components['parameters']['ifMatch'];
       };
       path: {
@@ -1851,7 +1860,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** The version being replaced; 409 if it is no longer current. */
+        /**
+         * The version being replaced, as `3`, `"3"` or `W/"3"`; 409 if it is no
+         *     longer current, 400 if it is not a version number.
+         */
         'If-Match'?: components['parameters']['ifMatch'];
       };
       path: {
@@ -2284,6 +2296,7 @@ export interface operations {
         after?: number;
       };
       header?: {
+        /** The `seq` of the last line the client received. */
         'Last-Event-ID'?: string;
       };
       path: {

@@ -1418,8 +1418,11 @@ export const spec = {
           {
             name: 'Last-Event-ID',
             in: 'header',
+            description: 'The `seq` of the last line the client received.',
             schema: {
               type: 'string',
+              pattern: '^\\d{0,15}$',
+              description: 'a log sequence number',
             },
           },
         ],
@@ -2022,6 +2025,8 @@ export const spec = {
           minLength: 1,
           maxLength: 255,
           pattern: '^[\\x21-\\x7E]+$',
+          description:
+            '1 to 255 visible ASCII characters without spaces (a UUID, for example)',
         },
       },
       org: {
@@ -2091,9 +2096,11 @@ export const spec = {
         name: 'If-Match',
         in: 'header',
         description:
-          'The version being replaced; 409 if it is no longer current.',
+          'The version being replaced, as `3`, `"3"` or `W/"3"`; 409 if it is no\nlonger current, 400 if it is not a version number.\n',
         schema: {
           type: 'string',
+          pattern: '^\\s*(W/)?"?\\d{1,9}"?\\s*$',
+          description: 'the version number to update, e.g. 3 or "3"',
           example: '"3"',
         },
       },
