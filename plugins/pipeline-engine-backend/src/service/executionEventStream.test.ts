@@ -130,9 +130,9 @@ describe('GET /executions/:id/events', () => {
 
   it('answers 404 for an unknown execution', async () => {
     const { app } = await createTestApp();
-    await request(app)
+    const res = await request(app)
       .get('/executions/nope/events')
-      .set('Authorization', USER)
-      .expect(404);
+      .set('Authorization', USER);
+    expect(res.status).toBe(404);
   });
 });

@@ -85,12 +85,16 @@ export async function createTestApp(
 }
 
 /** Buffers a text/event-stream response into `res.body` as text. */
-export function readEventStream(test: Test): Test {
+export function readEventStream(
+  test: Test,
+  onText?: (textSoFar: string) => void,
+): Test {
   return test.buffer(true).parse((res, callback) => {
     let text = '';
     res.setEncoding('utf8');
     res.on('data', (chunk: string) => {
       text += chunk;
+      onText?.(text);
     });
     res.on('end', () => callback(null, text));
   });
