@@ -1,3 +1,13 @@
+/** Bounds of {@link AdmissionGate}, in milliseconds. */
+export interface AdmissionGateOptions {
+  /** The longest a running execution's next step waits for admissions. */
+  stepWaitMs?: number;
+  /** The longest the worker waits for admissions before claiming new work. */
+  claimWaitMs?: number;
+  /** How long after the last admission of a burst work still waits. */
+  quietMs?: number;
+}
+
 /**
  * Gives admission (accepting a new execution) priority over running
  * executions on this replica. A burst of execute requests and the
@@ -17,16 +27,6 @@
  * nothing; a step of an execution already running waits less, so that
  * steady traffic does not hold running work up for long.
  */
-/** Bounds of {@link AdmissionGate}, in milliseconds. */
-export interface AdmissionGateOptions {
-  /** The longest a running execution's next step waits for admissions. */
-  stepWaitMs?: number;
-  /** The longest the worker waits for admissions before claiming new work. */
-  claimWaitMs?: number;
-  /** How long after the last admission of a burst work still waits. */
-  quietMs?: number;
-}
-
 export class AdmissionGate {
   #inFlight = 0;
   #quiet: NodeJS.Timeout | undefined;
