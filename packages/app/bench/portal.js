@@ -28,6 +28,7 @@ const { resolve } = require('node:path');
 const { chromium } = require('@playwright/test');
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- the e2e suite's backend driver, not a package
 const { startBackendWithApp, BASE } = require('../../../scripts/e2e/run');
+const { REPO_YARN } = require('../../../scripts/lib/backendProcess');
 
 const ROOT = resolve(__dirname, '../../..');
 const STEPS = 1000;
@@ -395,12 +396,7 @@ async function main() {
     console.log('== build the app (packages/app)');
     execFileSync(
       process.execPath,
-      [
-        resolve(ROOT, '.yarn/releases/yarn-4.18.1.cjs'),
-        'backstage-cli',
-        'package',
-        'build',
-      ],
+      [REPO_YARN, 'backstage-cli', 'package', 'build'],
       {
         cwd: resolve(ROOT, 'packages/app'),
         stdio: ['ignore', 'ignore', 'inherit'],
