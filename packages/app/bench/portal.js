@@ -28,6 +28,7 @@ const { resolve } = require('node:path');
 const { chromium } = require('@playwright/test');
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports -- the e2e suite's backend driver, not a package
 const { startBackendWithApp, BASE } = require('../../../scripts/e2e/run');
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports -- the scripts' shared backend helpers, not a package
 const { REPO_YARN } = require('../../../scripts/lib/backendProcess');
 
 const ROOT = resolve(__dirname, '../../..');
